@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: Debian packages the tests need, typecheck, lint, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-debian-packages.sh
+
+echo "== typecheck"; npm run --silent typecheck
+echo "== lint"; npm run --silent lint
+echo "== format"; npm run --silent format:check
+
+echo "== tests"
+mapfile -t files < <(find test -name '*.test.ts' | sort)
+node --import tsx --test --test-reporter=spec "${files[@]}"

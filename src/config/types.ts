@@ -1,0 +1,103 @@
+// The validated, normalised configuration: what the rest of maglevd reads. Durations are
+// milliseconds, addresses are canonical strings, maps keep the file's order.
+
+export type HealthCheckType = 'icmp' | 'tcp' | 'http' | 'https';
+export type FrontendProtocol = 'tcp' | 'udp' | 'any';
+export type AddressFamily = 4 | 6;
+
+export interface ResponseCodeRange {
+  min: number;
+  max: number;
+}
+
+export interface HealthCheckParams {
+  /** HTTP path, starts with '/'. Default '/'. */
+  path: string;
+  /** Host header; undefined means the backend address. */
+  host: string | undefined;
+  /** Accepted status codes; default 200-399. */
+  responseCode: ResponseCodeRange;
+  /** Regexp source matched against the first 64 KiB of the body; undefined means no body check. */
+  responseRegexp: string | undefined;
+  /** TLS SNI; defaults to params.host when that is set, otherwise undefined (no SNI for IP literals). */
+  serverName: string | undefined;
+  insecureSkipVerify: boolean;
+  /** tcp only: a TLS handshake must succeed. */
+  ssl: boolean;
+}
+
+export interface HealthCheckConfig {
+  name: string;
+  type: HealthCheckType;
+  /** Undefined for icmp. */
+  port: number | undefined;
+  intervalMs: number;
+  fastIntervalMs: number;
+  downIntervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+  probeIpv4Src: string | undefined;
+  probeIpv6Src: string | undefined;
+  params: HealthCheckParams;
+}
+
+export interface BackendConfig {
+  name: string;
+  address: string;
+  family: AddressFamily;
+  /** Name of a health check; undefined means a synthetic pass with no traffic. */
+  healthcheck: string | undefined;
+  enabled: boolean;
+}
+
+export interface PoolBackendConfig {
+  /** 0..100, default 100. */
+  weight: number;
+}
+
+export interface PoolConfig {
+  name: string;
+  /** Backend name → settings, in file order. */
+  backends: ReadonlyMap<string, PoolBackendConfig>;
+}
+
+export interface FrontendConfig {
+  name: string;
+  address: string;
+  family: AddressFamily;
+  protocol: FrontendProtocol;
+  /** 0 when protocol is 'any' (an all-ports VIP). */
+  port: number;
+  description: string;
+  pools: readonly PoolConfig[];
+  srcIpSticky: boolean;
+  flushOnDown: boolean;
+  /** Power of two, default 1024. */
+  flowTableLength: number;
+}
+
+export interface HealthCheckerConfig {
+  transitionHistory: number;
+  /** Network namespace all probes run in; undefined means maglevd's own. */
+  netns: string | undefined;
+}
+
+export interface VppLbConfig {
+  ipv4SrcAddress: string | undefined;
+  ipv6SrcAddress: string | undefined;
+  syncIntervalMs: number;
+  startupMinDelayMs: number;
+  startupMaxDelayMs: number;
+  stickyBucketsPerCore: number | undefined;
+  /** Seconds, as lb_conf takes it. */
+  flowTimeoutS: number | undefined;
+}
+
+export interface MaglevConfig {
+  healthchecker: HealthCheckerConfig;
+  vpp: { lb: VppLbConfig };
+  healthchecks: ReadonlyMap<string, HealthCheckConfig>;
+  backends: ReadonlyMap<string, BackendConfig>;
+  frontends: ReadonlyMap<string, FrontendConfig>;
+}

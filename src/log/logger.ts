@@ -1,0 +1,83 @@
+// Structured logs: one JSON object per line (pino), with the event name as `msg`
+// (`backend-transition`, `probe-start`, `vpp-connect`, ...). Every record also goes to the
+// LogBroadcaster, whose subscribers (gRPC WatchEvents) each choose their own level,
+// independent of the daemon's --log-level.
+
+import pino from 'pino';
+import { LogBroadcaster } from './broadcaster.js';
+import { LEVEL_RANK, type LogAttrs, type LogLevel } from './levels.js';
+
+export interface Logger {
+  debug(event: string, attrs?: LogAttrs): void;
+  info(event: string, attrs?: LogAttrs): void;
+  warn(event: string, attrs?: LogAttrs): void;
+  error(event: string, attrs?: LogAttrs): void;
+  /** True when a record at this level would go anywhere (lets hot paths skip building attrs). */
+  enabled(level: LogLevel): boolean;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Where JSON lines go; default stdout. */
+  destination?: pino.DestinationStream;
+  broadcaster?: LogBroadcaster;
+}
+
+export class JsonLogger implements Logger {
+  private readonly out: pino.Logger;
+  private readonly outRank: number;
+  readonly broadcaster: LogBroadcaster;
+
+  constructor(opts: LoggerOptions) {
+    this.outRank = LEVEL_RANK[opts.level];
+    this.broadcaster = opts.broadcaster ?? new LogBroadcaster();
+    this.out = pino(
+      {
+        level: opts.level,
+        base: undefined,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      opts.destination ?? pino.destination({ dest: 1, sync: false }),
+    );
+  }
+
+  enabled(level: LogLevel): boolean {
+    const rank = LEVEL_RANK[level];
+    return rank >= this.outRank || rank >= this.broadcaster.minRank();
+  }
+
+  debug(event: string, attrs?: LogAttrs): void {
+    this.write('debug', event, attrs);
+  }
+  info(event: string, attrs?: LogAttrs): void {
+    this.write('info', event, attrs);
+  }
+  warn(event: string, attrs?: LogAttrs): void {
+    this.write('warn', event, attrs);
+  }
+  error(event: string, attrs?: LogAttrs): void {
+    this.write('error', event, attrs);
+  }
+
+  /** Writes out anything buffered (call before exit). */
+  flush(): void {
+    this.out.flush();
+  }
+
+  private write(level: LogLevel, event: string, attrs: LogAttrs | undefined): void {
+    const rank = LEVEL_RANK[level];
+    if (rank >= this.outRank) this.out[level](attrs ?? {}, event);
+    if (rank >= this.broadcaster.minRank())
+      this.broadcaster.publish({ level, event, attrs: attrs ?? {}, at: Date.now() });
+  }
+}
+
+/** A logger that drops everything (for tests and tools that need a Logger but no output). */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  enabled: () => false,
+};

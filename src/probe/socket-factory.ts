@@ -1,0 +1,46 @@
+// The seam between probes and the network: every probe opens its sockets through a
+// SocketFactory. The default one uses Node's own sockets in maglevd's namespace; the native
+// addon (netns, ping sockets) plugs in a factory of its own without touching the probes.
+
+import net from 'node:net';
+import type { AddressFamily } from '../config/types.js';
+
+export interface TcpConnectOptions {
+  host: string;
+  port: number;
+  family: AddressFamily;
+  /** Source address to bind before connecting. */
+  localAddress?: string | undefined;
+  /** Network namespace to open the socket in; undefined means maglevd's own. */
+  netns?: string | undefined;
+}
+
+/** Raised synchronously by a factory that cannot open the socket at all (missing netns, EPERM...). */
+export class SocketSetupError extends Error {
+  constructor(
+    message: string,
+    readonly errno?: string,
+  ) {
+    super(message);
+    this.name = 'SocketSetupError';
+  }
+}
+
+export interface SocketFactory {
+  /** Starts a TCP connection; the socket emits 'connect' or 'error' like net.connect's. */
+  connectTcp(opts: TcpConnectOptions): net.Socket;
+}
+
+export const defaultSocketFactory: SocketFactory = {
+  connectTcp(opts) {
+    if (opts.netns !== undefined) {
+      throw new SocketSetupError(`netns "${opts.netns}" needs the native socket addon`);
+    }
+    return net.connect({
+      host: opts.host,
+      port: opts.port,
+      family: opts.family,
+      localAddress: opts.localAddress,
+    });
+  },
+};
