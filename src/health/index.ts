@@ -1,0 +1,7 @@
+// Health: the pure model of backend health (rise/fall counter, states, operator actions,
+// probe intervals) and the frontend view derived from it (active pool, effective weight,
+// aggregate state). No I/O here: time and randomness come in as arguments.
+
+export * from './types.js';
+export { activePoolIndex, effectiveWeight, frontendState } from './frontend-state.js';
+export type { EffectiveWeight, FrontendState } from './frontend-state.js';
