@@ -3,5 +3,8 @@
 // aggregate state). No I/O here: time and randomness come in as arguments.
 
 export * from './types.js';
+export { BackendHealth } from './backend-health.js';
+export type { BackendHealthInit } from './backend-health.js';
+export { nextIntervalMs, firstProbeDelayMs, JITTER_FRACTION } from './interval.js';
 export { activePoolIndex, effectiveWeight, frontendState } from './frontend-state.js';
 export type { EffectiveWeight, FrontendState } from './frontend-state.js';
