@@ -25,12 +25,14 @@ export interface LoggerOptions {
 
 export class JsonLogger implements Logger {
   private readonly out: pino.Logger;
+  private readonly dest: pino.DestinationStream;
   private readonly outRank: number;
   readonly broadcaster: LogBroadcaster;
 
   constructor(opts: LoggerOptions) {
     this.outRank = LEVEL_RANK[opts.level];
     this.broadcaster = opts.broadcaster ?? new LogBroadcaster();
+    this.dest = opts.destination ?? pino.destination({ dest: 1, sync: false });
     this.out = pino(
       {
         level: opts.level,
@@ -38,7 +40,7 @@ export class JsonLogger implements Logger {
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
       },
-      opts.destination ?? pino.destination({ dest: 1, sync: false }),
+      this.dest,
     );
   }
 
@@ -60,9 +62,15 @@ export class JsonLogger implements Logger {
     this.write('error', event, attrs);
   }
 
-  /** Writes out anything buffered (call before exit). */
+  /** Writes out anything buffered, synchronously (call before exit). */
   flush(): void {
-    this.out.flush();
+    const d = this.dest as { flushSync?: () => void };
+    try {
+      if (typeof d.flushSync === 'function') d.flushSync();
+      else this.out.flush();
+    } catch {
+      // nothing buffered yet (SonicBoom throws when not ready): nothing to lose
+    }
   }
 
   private write(level: LogLevel, event: string, attrs: LogAttrs | undefined): void {

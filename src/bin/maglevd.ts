@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// maglevd: the daemon. Thin: parse flags, handle the one-shot modes, start the Daemon, and map
+// signals: SIGHUP = checked reload, SIGTERM/SIGINT = graceful stop with exit 0.
+
+import { checkConfig, configJsonSchema } from '../config/index.js';
+import { ConfigRejectedError, Daemon } from '../daemon/daemon.js';
+import { parseDaemonArgs } from '../daemon/options.js';
+import { JsonLogger } from '../log/index.js';
+import { versionLine } from '../version.js';
+
+async function main(): Promise<number> {
+  const command = parseDaemonArgs(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(command.text);
+      return 0;
+    case 'usage-error':
+      process.stderr.write(`maglevd: ${command.message}\nTry 'maglevd --help'.\n`);
+      return 2;
+    case 'version':
+      process.stdout.write(versionLine('maglevd') + '\n');
+      return 0;
+    case 'print-schema':
+      process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+      return 0;
+    case 'check': {
+      const { exitCode, lines } = await checkConfig(command.options.config);
+      for (const line of lines) (exitCode === 0 ? process.stdout : process.stderr).write(line + '\n');
+      return exitCode;
+    }
+    case 'run':
+      break;
+  }
+
+  const logger = new JsonLogger({ level: command.options.logLevel });
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start(command.options, { logger });
+  } catch (err) {
+    if (err instanceof ConfigRejectedError) {
+      for (const line of err.outcome.errors) process.stderr.write(line + '\n');
+      logger.flush();
+      return err.outcome.kind === 'parse' ? 1 : 2;
+    }
+    throw err;
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('signal', { signal });
+      daemon.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error('stop-failed', { error: String(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      logger.info('signal', { signal: 'SIGHUP' });
+      daemon.reload().catch((err: unknown) => logger.error('config-reload-failed', { error: String(err) }));
+    });
+  }).finally(() => logger.flush());
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Timers of a stopped daemon are all cancelled; exit explicitly anyway so a stray handle
+    // (a half-closed probe socket) cannot keep a stopped daemon alive.
+    setImmediate(() => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write(`maglevd: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
