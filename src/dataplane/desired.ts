@@ -1,0 +1,109 @@
+// Desired dataplane state: what VPP should hold, computed from config and backend health alone
+// (spec §5.3). Every frontend is one VIP; its ASes are the union of the backends of all its
+// pools, each at its effective weight, so a pool failover is only a weight change.
+
+import type { BackendConfig, FrontendConfig, MaglevConfig } from '../config/types.js';
+import { activePoolIndex, effectiveWeight } from '../health/index.js';
+import type { BackendState } from '../health/index.js';
+import { canonicalAddress, compareAddresses } from './address.js';
+import type { Family } from './address.js';
+import { compareVipKeys, encapForFamily, protocolNumber, vipKey, vipKeyString } from './model.js';
+import type { DesiredAs, DesiredLbState, DesiredVip } from './model.js';
+
+export type StateOf = (backend: string) => BackendState;
+
+/** VPP's customary new-flows table length, used when config gives none that VPP would accept. */
+export const DEFAULT_FLOW_TABLE_LENGTH = 1024;
+
+/** The desired VIPs of every frontend, in VIP order. */
+export function desiredState(config: MaglevConfig, stateOf: StateOf): DesiredLbState {
+  const vips: DesiredVip[] = [];
+  const owner = new Map<string, string>();
+  const shadowed: { frontend: string; by: string }[] = [];
+  for (const frontend of config.frontends.values()) {
+    const vip = desiredVip(frontend, config.backends, stateOf);
+    const key = vipKeyString(vip.key);
+    const by = owner.get(key);
+    if (by !== undefined) {
+      shadowed.push({ frontend: frontend.name, by });
+      continue;
+    }
+    owner.set(key, frontend.name);
+    vips.push(vip);
+  }
+  vips.sort((a, b) => compareVipKeys(a.key, b.key));
+  return { vips: new Map(vips.map((v) => [vipKeyString(v.key), v])), shadowed };
+}
+
+/**
+ * The desired VIP of one frontend.
+ *
+ * - Weight: the backend's effective weight in each pool it appears in; the maximum wins. Only
+ *   the active pool can give a non-zero weight, so a backend listed in two pools of one frontend
+ *   carries its weight in the active pool, and 0 when neither is active.
+ * - Flush: only with weight 0, when the backend's state asks for it (down with flush-on-down,
+ *   disabled, removed). Several backend names on one address merge the same way (max weight;
+ *   flush only if the merged weight is 0 and one of them asks for it).
+ * - Encap: the family of the backends (the first one in pool order decides); a backend of the
+ *   other family cannot be an AS of this VIP (VPP: INVALID_ADDRESS_FAMILY) and is left out.
+ *   Config validation forbids that mix; with no backends at all the VIP's own family is used.
+ * - Backends missing from `backends` (a validation error upstream) are skipped.
+ */
+export function desiredVip(
+  frontend: FrontendConfig,
+  backends: ReadonlyMap<string, BackendConfig>,
+  stateOf: StateOf,
+): DesiredVip {
+  const active = activePoolIndex(frontend, stateOf);
+  let family: Family | undefined;
+  const merged = new Map<string, { weight: number; flush: boolean; backends: string[] }>();
+  frontend.pools.forEach((pool, index) => {
+    for (const [name, settings] of pool.backends) {
+      const backend = backends.get(name);
+      if (!backend) continue;
+      family ??= backend.family;
+      if (backend.family !== family) continue;
+      const eff = effectiveWeight({
+        state: stateOf(name),
+        poolWeight: settings.weight,
+        inActivePool: index === active,
+        flushOnDown: frontend.flushOnDown,
+      });
+      const address = canonicalAddress(backend.address);
+      const entry = merged.get(address) ?? { weight: 0, flush: false, backends: [] };
+      entry.weight = Math.max(entry.weight, eff.weight);
+      entry.flush ||= eff.flush;
+      if (!entry.backends.includes(name)) entry.backends.push(name);
+      merged.set(address, entry);
+    }
+  });
+  const ases = new Map<string, DesiredAs>(
+    [...merged.entries()]
+      .sort(([a], [b]) => compareAddresses(a, b))
+      .map(([address, e]) => [
+        address,
+        { weight: e.weight, flush: e.weight === 0 && e.flush, backends: e.backends },
+      ]),
+  );
+  return {
+    frontend: frontend.name,
+    key: vipKey(frontend.address, protocolNumber(frontend.protocol), frontend.port),
+    encap: encapForFamily(family ?? frontend.family),
+    srcIpSticky: frontend.srcIpSticky,
+    flowTableLength: validFlowTableLength(frontend.flowTableLength),
+    ases,
+  };
+}
+
+/** True when every backend the frontend references has left `unknown` (the warmup release test). */
+export function frontendBackendsKnown(frontend: FrontendConfig, stateOf: StateOf): boolean {
+  return frontend.pools.every((pool) =>
+    [...pool.backends.keys()].every((name) => stateOf(name) !== 'unknown'),
+  );
+}
+
+/** A positive power of two, or the default: VPP treats 0 as a power of two and then dies. */
+function validFlowTableLength(length: number): number {
+  const ok = Number.isInteger(length) && length >= 1 && length <= 2 ** 31 && (length & (length - 1)) === 0;
+  return ok ? length : DEFAULT_FLOW_TABLE_LENGTH;
+}
