@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "maglev_native",
+      "sources": ["maglev_native.c"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter"]
+    }
+  ]
+}

@@ -1,0 +1,67 @@
+// The typed face of native/maglev_native.c, built by `npm install` (node-gyp). Loading is lazy
+// so that processes which never probe (maglevc, tests of other domains) do not need it, and a
+// missing build is a loud, named error rather than a silent loss of icmp and netns probes.
+
+import { createRequire } from 'node:module';
+
+/** One ICMP error about one of our echo requests, from the ping socket's error queue. */
+export interface NativeErrorReport {
+  /** errno name the kernel mapped the error to, e.g. "EHOSTUNREACH". */
+  errno: string;
+  /** SO_EE_ORIGIN_*: 1 local, 2 ICMP, 3 ICMPv6. */
+  origin: number;
+  /** ICMP type and code of the error message. */
+  type: number;
+  code: number;
+  /** Where our echo was going. */
+  dest: string | null;
+  /** Who reported the error (a router, the target, or ourselves for neighbour failures). */
+  offender: string | null;
+  /** What the error quoted of our echo request, starting at its ICMP header. */
+  data: Buffer;
+}
+
+export interface NativeAddon {
+  /** A TCP or ICMP ping socket, created inside `netns` (null: our own) and bound to `source`. */
+  openSocket(
+    family: 4 | 6,
+    kind: 'tcp' | 'icmp',
+    netns: string | null,
+    source: string | null,
+  ): { fd: number; netnsIno: number };
+  /** Drains the error queue of a socket opened with kind 'icmp'. */
+  readErrorQueue(fd: number): NativeErrorReport[];
+  /** Reads (value null) or writes a /proc/sys/net file as seen from inside `netns`. */
+  procFile(netns: string | null, path: string, value: string | null): string;
+  /** Enters `netns` and returns; the namespace's inode. Throws what a probe would hit. */
+  netnsInode(netns: string): number;
+}
+
+/** What the addon throws: errno name in `code`, the failing system call in `syscall`. */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+}
+
+export function isNativeError(err: unknown): err is NativeError {
+  return err instanceof Error && typeof (err as Partial<NativeError>).syscall === 'string';
+}
+
+/** The addon relative to this file: src/probe or dist/probe are both two levels below the root. */
+const ADDON_PATH = '../../native/build/Release/maglev_native.node';
+
+let cached: NativeAddon | undefined;
+
+/** Loads the addon once. Throws an Error naming the fix when it was not built. */
+export function loadNativeAddon(): NativeAddon {
+  if (cached !== undefined) return cached;
+  const require = createRequire(import.meta.url);
+  try {
+    cached = require(ADDON_PATH) as NativeAddon;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`native addon not available (run "npm install" to build native/): ${why}`, { cause: err });
+  }
+  return cached;
+}

@@ -1,0 +1,81 @@
+// The shared ping sockets, one per (family, netns, source). Each acquire checks, with one
+// stat, that the namespace is still the one the socket was made in: a deleted namespace fails
+// the probe with a clear detail, and a re-created one (new inode) gets a fresh socket. A fresh
+// namespace starts with ping sockets closed (ping_group_range "1 0"), so the first EACCES in a
+// namespace we have not seen before triggers one attempt to widen it.
+
+import type { AddressFamily } from '../config/types.js';
+import { silentLogger, type Logger } from '../log/index.js';
+import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
+import { describeNativeError } from './native-errors.js';
+import { PingSocket } from './native-ping-socket.js';
+import { isValidNetnsName, netnsInodeOnDisk } from './netns.js';
+import { ensurePingGroupRange } from './ping-group-range.js';
+import { SocketSetupError } from './socket-factory.js';
+
+export interface PingSocketPoolOptions {
+  addon?: NativeAddon;
+  /** Receives the ping-group-range lines of the automatic widening. */
+  logger?: Logger;
+}
+
+export class PingSocketPool {
+  private readonly sockets = new Map<string, PingSocket>();
+  /** Namespaces (name + inode) where widening ping_group_range was already tried. */
+  private readonly widenTried = new Set<string>();
+  private readonly logger: Logger;
+
+  constructor(private readonly opts: PingSocketPoolOptions = {}) {
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  /** The socket for probes of this family from `source` in `netns`. Throws SocketSetupError. */
+  acquire(family: AddressFamily, netns: string | undefined, source: string | undefined): PingSocket {
+    let inode = 0;
+    if (netns !== undefined) {
+      if (!isValidNetnsName(netns)) throw new SocketSetupError(`invalid netns name "${netns}"`, 'EINVAL');
+      const onDisk = netnsInodeOnDisk(netns);
+      if (onDisk === undefined) throw new SocketSetupError(`netns "${netns}" not found (no /run/netns/${netns})`, 'ENOENT');
+      inode = onDisk;
+    }
+    const key = `${family}|${netns ?? ''}|${source ?? ''}`;
+    const existing = this.sockets.get(key);
+    if (existing !== undefined && !existing.closed && existing.netnsIno === inode) return existing;
+    if (existing !== undefined) {
+      existing.retire();
+      this.sockets.delete(key);
+    }
+    const fresh = this.open(family, netns, source, inode);
+    this.sockets.set(key, fresh);
+    return fresh;
+  }
+
+  /** Closes every socket; in-flight echoes end with "ping socket closed". */
+  close(): void {
+    for (const s of this.sockets.values()) s.close();
+    this.sockets.clear();
+  }
+
+  private open(family: AddressFamily, netns: string | undefined, source: string | undefined, inode: number) {
+    const ctx = { netns, source, kind: 'icmp' as const };
+    let addon: NativeAddon;
+    try {
+      addon = this.opts.addon ?? loadNativeAddon();
+    } catch (err) {
+      throw new SocketSetupError(err instanceof Error ? err.message : String(err), 'ENOADDON');
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return PingSocket.open(addon, family, netns, source);
+      } catch (err) {
+        if (!isNativeError(err)) throw new SocketSetupError(err instanceof Error ? err.message : String(err));
+        const nsKey = `${netns ?? ''}|${inode}`;
+        if (attempt === 0 && err.syscall === 'socket' && err.code === 'EACCES' && !this.widenTried.has(nsKey)) {
+          this.widenTried.add(nsKey);
+          if (ensurePingGroupRange({ netns, logger: this.logger, addon }).ok) continue;
+        }
+        throw new SocketSetupError(describeNativeError(err, ctx), err.code);
+      }
+    }
+  }
+}
