@@ -7,13 +7,17 @@ import { activePoolIndex, effectiveWeight } from '../health/index.js';
 import type { BackendState } from '../health/index.js';
 import { canonicalAddress, compareAddresses } from './address.js';
 import type { Family } from './address.js';
-import { compareVipKeys, encapForFamily, protocolNumber, vipKey, vipKeyString } from './model.js';
+import {
+  compareVipKeys,
+  encapForFamily,
+  protocolNumber,
+  validFlowTableLength,
+  vipKey,
+  vipKeyString,
+} from './model.js';
 import type { DesiredAs, DesiredLbState, DesiredVip } from './model.js';
 
 export type StateOf = (backend: string) => BackendState;
-
-/** VPP's customary new-flows table length, used when config gives none that VPP would accept. */
-export const DEFAULT_FLOW_TABLE_LENGTH = 1024;
 
 /** The desired VIPs of every frontend, in VIP order. */
 export function desiredState(config: MaglevConfig, stateOf: StateOf): DesiredLbState {
@@ -95,15 +99,16 @@ export function desiredVip(
   };
 }
 
+/** Names of the frontends whose pools reference a backend: the per-VIP syncs a transition needs. */
+export function frontendsReferencing(config: MaglevConfig, backend: string): string[] {
+  return [...config.frontends.values()]
+    .filter((frontend) => frontend.pools.some((pool) => pool.backends.has(backend)))
+    .map((frontend) => frontend.name);
+}
+
 /** True when every backend the frontend references has left `unknown` (the warmup release test). */
 export function frontendBackendsKnown(frontend: FrontendConfig, stateOf: StateOf): boolean {
   return frontend.pools.every((pool) =>
     [...pool.backends.keys()].every((name) => stateOf(name) !== 'unknown'),
   );
-}
-
-/** A positive power of two, or the default: VPP treats 0 as a power of two and then dies. */
-function validFlowTableLength(length: number): number {
-  const ok = Number.isInteger(length) && length >= 1 && length <= 2 ** 31 && (length & (length - 1)) === 0;
-  return ok ? length : DEFAULT_FLOW_TABLE_LENGTH;
 }

@@ -7,10 +7,12 @@ export { addressFamily, canonicalAddress, compareAddresses, formatAddress, parse
 export type { Family, ParsedAddress } from './address.js';
 export {
   compareVipKeys,
+  DEFAULT_FLOW_TABLE_LENGTH,
   encapForFamily,
   hostPrefix,
   protocolName,
   protocolNumber,
+  validFlowTableLength,
   vipAddress,
   vipFamily,
   vipKey,
@@ -28,7 +30,7 @@ export type {
   VipProtocol,
   VipState,
 } from './model.js';
-export { DEFAULT_FLOW_TABLE_LENGTH, desiredState, desiredVip, frontendBackendsKnown } from './desired.js';
+export { desiredState, desiredVip, frontendBackendsKnown, frontendsReferencing } from './desired.js';
 export type { StateOf } from './desired.js';
 export { planSync, summarise, UnknownFrontendError } from './plan.js';
 export type { LbOp, LbOpKind, LbSyncSummary, PlanOptions, SyncScope, VipDeleteReason } from './plan.js';

@@ -145,6 +145,18 @@ export function compareVipKeys(a: VipKey, b: VipKey): number {
   );
 }
 
+/** VPP's customary new-flows table length, used when config gives none that VPP would accept. */
+export const DEFAULT_FLOW_TABLE_LENGTH = 1024;
+
+/**
+ * A positive power of two (up to 2^31), else the default. VPP's is_pow2(0) is true, and a 0 on
+ * the wire makes it allocate a 4 G-entry table and die, so no 0 may ever reach a vip-add.
+ */
+export function validFlowTableLength(length: number): number {
+  const ok = Number.isInteger(length) && length >= 1 && length <= 2 ** 31 && (length & (length - 1)) === 0;
+  return ok ? length : DEFAULT_FLOW_TABLE_LENGTH;
+}
+
 export function encapForFamily(family: Family): Encap {
   return family === 4 ? 'gre4' : 'gre6';
 }

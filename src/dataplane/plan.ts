@@ -33,7 +33,7 @@
 // forced flush of a drained-then-disabled backend is not possible there.
 
 import { canonicalAddress, compareAddresses } from './address.js';
-import { compareVipKeys, vipKey, vipKeyString } from './model.js';
+import { compareVipKeys, validFlowTableLength, vipKey, vipKeyString } from './model.js';
 import type {
   AsState,
   DesiredLbState,
@@ -170,7 +170,7 @@ function recreateReason(want: DesiredVip, have: VipState): VipDeleteReason | und
   // 0 is never a real length (we never send it, and VPP would have died): it is the release
   // dump's garbage or the u16 wrap of 65536, so like undefined it means "not known".
   const length = have.flowTableLength;
-  if (length !== undefined && length !== 0 && length !== want.flowTableLength)
+  if (length !== undefined && length !== 0 && length !== validFlowTableLength(want.flowTableLength))
     return 'flow-table-length-changed';
   return undefined;
 }
@@ -195,7 +195,7 @@ function build(want: DesiredVip, generation: LbGeneration): LbOp[] {
       ...base,
       encap: want.encap,
       srcIpSticky: want.srcIpSticky,
-      flowTableLength: want.flowTableLength,
+      flowTableLength: validFlowTableLength(want.flowTableLength),
     },
   ];
   for (const address of sortedAddresses(want.ases.keys())) {

@@ -5,6 +5,7 @@ import {
   desiredState,
   desiredVip,
   frontendBackendsKnown,
+  frontendsReferencing,
   vipKeyString,
   type DesiredVip,
 } from '../../src/dataplane/index.js';
@@ -255,4 +256,21 @@ void test('frontendBackendsKnown: every referenced backend out of unknown', () =
   assert.equal(frontendBackendsKnown(fe, states({ a: 'up' })), false);
   assert.equal(frontendBackendsKnown(fe, states({ a: 'up', b: 'paused' })), true);
   assert.equal(frontendBackendsKnown(fe, states({ a: 'down', b: 'disabled' })), true);
+});
+
+void test('frontendsReferencing: every frontend with the backend in any pool, in config order', () => {
+  const cfg = config(BACKENDS, [
+    frontend('one', {
+      address: '192.0.2.1',
+      pools: [
+        ['p', { a: 100 }],
+        ['q', { c: 100 }],
+      ],
+    }),
+    frontend('two', { address: '192.0.2.2', pools: [['p', { b: 100 }]] }),
+    frontend('three', { address: '192.0.2.3', pools: [['p', { c: 0 }]] }),
+  ]);
+  assert.deepEqual(frontendsReferencing(cfg, 'c'), ['one', 'three']);
+  assert.deepEqual(frontendsReferencing(cfg, 'b'), ['two']);
+  assert.deepEqual(frontendsReferencing(cfg, 'zzz'), []);
 });

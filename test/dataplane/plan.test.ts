@@ -275,6 +275,15 @@ void describe('planSync on lb 1.2', () => {
     ]);
   });
 
+  void test('a flow table length of 0 never reaches a vip-add, even from a hand-built desired state', () => {
+    const desired = desiredState(webConfig(), states(ALL_UP));
+    const vip = desired.vips.get(V);
+    assert.ok(vip);
+    const broken = { vips: new Map([[V, { ...vip, flowTableLength: 0 }]]), shadowed: [] };
+    const plan = planSync(broken, EMPTY, { scope: 'all', generation: '1.2' });
+    assert.deepEqual(describeOps(plan).slice(0, 1), [`vip-add ${V} gre4 len=1024`]);
+  });
+
   void test('a per-frontend scope touches only that VIP and rejects unknown frontends', () => {
     const cfg = config(
       [backend('a', '10.0.0.1')],
