@@ -1,0 +1,56 @@
+// Which backends a config probes, and how a reload treats each of them: a pure diff, so the
+// rules of spec §2.9 can be read (and tested) apart from the timers they drive.
+
+import { isDeepStrictEqual } from 'node:util';
+import type { BackendConfig, HealthCheckConfig, MaglevConfig } from '../config/types.js';
+
+/**
+ * Backends referenced by at least one frontend, in the file's order of `backends`. As in the
+ * original, a backend that no frontend uses is not probed and not shown: it cannot carry
+ * traffic, so probing it would only cost traffic and noise. A backend with `enabled: false`
+ * is included (it is shown as disabled) but not probed.
+ */
+export function referencedBackendNames(cfg: MaglevConfig): string[] {
+  const used = new Set<string>();
+  for (const fe of cfg.frontends.values()) {
+    for (const pool of fe.pools) for (const name of pool.backends.keys()) used.add(name);
+  }
+  return [...cfg.backends.keys()].filter((name) => used.has(name));
+}
+
+/** Frontend names per backend, in the file's order of `frontends`. */
+export function frontendsByBackend(cfg: MaglevConfig): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const fe of cfg.frontends.values()) {
+    const seen = new Set<string>();
+    for (const pool of fe.pools) {
+      for (const name of pool.backends.keys()) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const list = out.get(name);
+        if (list) list.push(fe.name);
+        else out.set(name, [fe.name]);
+      }
+    }
+  }
+  return out;
+}
+
+export function healthCheckOf(cfg: MaglevConfig, backend: BackendConfig): HealthCheckConfig | undefined {
+  return backend.healthcheck === undefined ? undefined : cfg.healthchecks.get(backend.healthcheck);
+}
+
+/**
+ * True when a running worker can carry on unchanged: same address, same probing namespace and
+ * the same health check settings. The check's name is left out: renaming a check without
+ * changing it should not reset anyone's health. Everything else counts, including port and
+ * probe source addresses (the original compared fewer fields and missed port changes).
+ */
+export function probesUnchanged(
+  before: { address: string; hc: HealthCheckConfig | undefined; netns: string | undefined },
+  after: { address: string; hc: HealthCheckConfig | undefined; netns: string | undefined },
+): boolean {
+  if (before.address !== after.address || before.netns !== after.netns) return false;
+  if (before.hc === undefined || after.hc === undefined) return before.hc === after.hc;
+  return isDeepStrictEqual({ ...before.hc, name: '' }, { ...after.hc, name: '' });
+}

@@ -1,0 +1,21 @@
+// Immutable views of a backend handed to readers (API, metrics, dataplane): a reader can keep
+// one as long as it likes without seeing, or causing, later changes.
+
+import type { AddressFamily } from '../config/types.js';
+import type { BackendState, Transition } from '../health/index.js';
+
+export interface BackendSnapshot {
+  readonly name: string;
+  readonly address: string;
+  readonly family: AddressFamily;
+  readonly state: BackendState;
+  readonly counter: number;
+  readonly rise: number;
+  readonly fall: number;
+  /** The runtime Enabled flag (operator disable/enable; survives reloads on the unchanged path). */
+  readonly enabled: boolean;
+  /** Health check name; undefined for a backend with none (synthetic pass). */
+  readonly healthcheck: string | undefined;
+  /** Newest first. */
+  readonly transitions: readonly Transition[];
+}

@@ -1,0 +1,148 @@
+// One backend's probe loop: wait, probe, hand the result over, wait again. Timers come from
+// the injected Clock; stopping cancels the wait and aborts a probe in flight, and a stopped
+// worker never hands over a result, so a pause or reload can never be undone by a late probe.
+
+import type { Clock, Random, TimerHandle } from '../clock/index.js';
+import type { BackendConfig, HealthCheckConfig } from '../config/types.js';
+import { nextIntervalMs, type BackendHealth, type ProbeResult } from '../health/index.js';
+import type { Logger } from '../log/index.js';
+import type { ProbeFn } from '../probe/types.js';
+
+/** What a worker probes. The checker may swap `config` and `hc` in place on a reload's unchanged path. */
+export interface ProbeTarget {
+  readonly health: BackendHealth;
+  config: BackendConfig;
+  /** Undefined: no health check, a synthetic pass and no traffic. */
+  hc: HealthCheckConfig | undefined;
+}
+
+export interface WorkerDeps {
+  clock: Clock;
+  random: Random;
+  probe: ProbeFn;
+  logger: Logger;
+  netns: string | undefined;
+  /** Records the result and emits; called only while the worker runs. */
+  onResult: (result: ProbeResult) => void;
+  onProbeDone?: ((backend: string, result: ProbeResult, lagMs: number) => void) | undefined;
+}
+
+/** The result a backend without a health check gets: it is assumed healthy, no traffic sent. */
+export const SYNTHETIC_PASS: ProbeResult = Object.freeze({
+  ok: true,
+  layer: 'L7',
+  code: 'L7OK',
+  detail: 'no healthcheck',
+  durationMs: 0,
+});
+
+export class ProbeWorker {
+  private timer: TimerHandle | undefined;
+  private abort: AbortController | undefined;
+  private plannedAt = 0;
+  private stopped = false;
+  /** Settles when the probe in flight (if any) has finished; never rejects. */
+  inflight: Promise<void> | undefined;
+
+  constructor(
+    private readonly target: ProbeTarget,
+    private readonly deps: WorkerDeps,
+  ) {}
+
+  /** Starts the loop; the first probe runs after delayMs. */
+  start(delayMs: number): void {
+    this.schedule(delayMs);
+  }
+
+  /** Cancels the wait and aborts a probe in flight. Await `inflight` to know it has unwound. */
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.abort?.abort();
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.plannedAt = this.deps.clock.monotonic() + delayMs;
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.inflight = this.runOnce()
+        .catch((err: unknown) => {
+          // A bug in a hook must not end this backend's probing for good.
+          this.deps.logger.error('probe-worker-error', {
+            backend: this.target.health.name,
+            error: err instanceof Error ? err.message : String(err),
+          });
+          this.schedule(this.fallbackDelayMs());
+        })
+        .finally(() => {
+          this.inflight = undefined;
+        });
+    }, delayMs);
+  }
+
+  private fallbackDelayMs(): number {
+    return this.target.hc ? nextIntervalMs(this.target.health, this.target.hc, this.deps.random) : 30_000;
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.stopped) return;
+    const { clock, logger } = this.deps;
+    const hc = this.target.hc;
+    if (!hc) {
+      // Only operator actions can move a synthetic backend, and they restart the worker,
+      // so one pass per start is all it ever needs: no repeating timer.
+      this.deps.onResult(SYNTHETIC_PASS);
+      return;
+    }
+    const name = this.target.health.name;
+    const { address, family } = this.target.config;
+    const startedAt = clock.monotonic();
+    const lagMs = Math.max(0, startedAt - this.plannedAt);
+    const debug = logger.enabled('debug');
+    if (debug) logger.debug('probe-start', { backend: name, type: hc.type, address });
+    const abort = new AbortController();
+    this.abort = abort;
+    let result: ProbeResult;
+    try {
+      result = await this.deps.probe({
+        healthcheck: hc,
+        address,
+        family,
+        netns: this.deps.netns,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      // ProbeFn promises never to reject; if one does anyway, count it as a failed probe
+      // rather than letting the loop die silently.
+      result = {
+        ok: false,
+        layer: 'L4',
+        code: 'L4CON',
+        detail: `probe error: ${err instanceof Error ? err.message : String(err)}`,
+        durationMs: clock.monotonic() - startedAt,
+      };
+    }
+    this.abort = undefined;
+    if (this.stopped) return;
+    if (debug) {
+      logger.debug('probe-done', {
+        backend: name,
+        type: hc.type,
+        ok: result.ok,
+        code: result.code,
+        detail: result.detail,
+        durationMs: Math.round((clock.monotonic() - startedAt) * 10) / 10,
+      });
+    }
+    this.deps.onResult(result);
+    this.deps.onProbeDone?.(name, result, lagMs);
+    if (this.stopped) return;
+    this.schedule(nextIntervalMs(this.target.health, this.target.hc ?? hc, this.deps.random));
+  }
+}
