@@ -1,0 +1,88 @@
+// parseConfig: YAML text → validated MaglevConfig, or every problem in the file at once.
+// Three stages: YAML syntax (kind 'parse'), structure (zod), semantic rules (both kind
+// 'semantic'). Pure: no file system, no clock.
+
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import type { Finding } from './finding.js';
+import { checkStructure } from './issues.js';
+import { normalise } from './normalise.js';
+import { YamlLocator } from './positions.js';
+import { compareProblems, type ConfigParseResult, type ConfigProblem } from './problem.js';
+import { checkRules } from './rules.js';
+import { configSchema } from './schema.js';
+
+/** A config has a few dozen aliases at most; more smells of a billion-laughs document. */
+const MAX_ALIAS_COUNT = 1000;
+
+function yamlMessage(code: string, message: string, source: string, pos: readonly [number, number]): string {
+  if (code === 'DUPLICATE_KEY')
+    return `duplicate key '${source.slice(pos[0], pos[1]).trim()}' (map keys must be unique)`;
+  return `invalid YAML: ${message}`;
+}
+
+function unresolvedAliases(doc: Document): { offset: number; name: string }[] {
+  const out: { offset: number; name: string }[] = [];
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) out.push({ offset: node.range?.[0] ?? 0, name: node.source });
+    },
+  });
+  return out;
+}
+
+function unique(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.line}:${p.col}:${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort(compareProblems);
+}
+
+export function parseConfig(text: string, file: string): ConfigParseResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+  const at = (offset: number, message: string): ConfigProblem => ({
+    file,
+    ...lines.linePos(offset),
+    message,
+  });
+
+  const yamlWarnings = doc.warnings.map((w) => at(w.pos[0], `YAML: ${w.message}`));
+  const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message, text, e.pos)));
+  for (const alias of unresolvedAliases(doc)) {
+    syntax.push(
+      at(alias.offset, `invalid YAML: alias *${alias.name} has no anchor &${alias.name} before it`),
+    );
+  }
+  if (syntax.length > 0)
+    return { ok: false, kind: 'parse', errors: unique(syntax), warnings: unique(yamlWarnings) };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const message = `invalid YAML: ${err instanceof Error ? err.message : String(err)}`;
+    return { ok: false, kind: 'parse', errors: [at(0, message)], warnings: unique(yamlWarnings) };
+  }
+
+  const locator = new YamlLocator(doc, lines);
+  const order = (path: readonly (string | number)[]) => locator.keyOrder(path);
+  const structure = checkStructure(configSchema, raw);
+  const findings: Finding[] = [...structure.findings, ...checkRules(raw, order)];
+  const place = (f: Finding): ConfigProblem => ({
+    file,
+    ...locator.position(f.path, f.at),
+    message: f.message,
+  });
+  const errors = unique(findings.filter((f) => f.severity === 'error').map(place));
+  const warnings = unique([...yamlWarnings, ...findings.filter((f) => f.severity === 'warning').map(place)]);
+
+  if (errors.length > 0 || structure.data === undefined) {
+    return { ok: false, kind: 'semantic', errors, warnings };
+  }
+  return { ok: true, config: normalise(structure.data, order), warnings };
+}
