@@ -1,0 +1,243 @@
+// What the gRPC API needs from the rest of maglevd. The daemon wiring implements this from the
+// Checker, the config, the health frontend view and (later) the VPP syncer; tests implement it
+// with a fake. The API layer only converts these views to protobuf and maps errors to statuses:
+// no health or dataplane logic lives here.
+
+import type { AddressFamily, FrontendProtocol, HealthCheckConfig } from '../config/types.js';
+import type { FrontendState } from '../health/index.js';
+import type { BackendState, Transition } from '../health/types.js';
+import type { LogLevel, LogRecord } from '../log/index.js';
+
+export interface BackendView {
+  name: string;
+  address: string;
+  family: AddressFamily;
+  state: BackendState;
+  /** The rise/fall health counter. */
+  counter: number;
+  rise: number;
+  fall: number;
+  enabled: boolean;
+  /** Health check name; undefined for a backend without one. */
+  healthcheck: string | undefined;
+  /** Newest first. */
+  transitions: readonly Transition[];
+  /** Frontends with this backend in a pool, in config order. */
+  frontends: readonly string[];
+}
+
+export interface PoolBackendView {
+  name: string;
+  address: string;
+  /** Configured (runtime) pool weight, 0..100. */
+  weight: number;
+  effectiveWeight: number;
+  flush: boolean;
+  state: BackendState;
+  enabled: boolean;
+  /** Wall time (ms) of the backend's last transition, if any. */
+  lastTransitionAt: number | undefined;
+  /** Buckets VPP reports for this AS, when known. */
+  vppBuckets?: number | undefined;
+  /** Buckets the Maglev table computed from effective weights gives this AS. */
+  predictedBuckets?: number | undefined;
+}
+
+export interface PoolView {
+  name: string;
+  backends: readonly PoolBackendView[];
+}
+
+export interface FrontendView {
+  name: string;
+  address: string;
+  family: AddressFamily;
+  protocol: FrontendProtocol;
+  port: number;
+  description: string;
+  srcIpSticky: boolean;
+  flushOnDown: boolean;
+  flowTableLength: number;
+  pools: readonly PoolView[];
+  state: FrontendState;
+  /** Index of the active pool; -1 when none is active. */
+  activePool: number;
+  /** Wall time (ms) of the last frontend state change, when known. */
+  stateSince?: number | undefined;
+  /** True when the pool backends' vppBuckets come from a live VPP read. */
+  vppBucketsKnown?: boolean | undefined;
+}
+
+export interface HealthCheckView {
+  config: HealthCheckConfig;
+  /** Backends probed with it, in config order. */
+  backends: readonly string[];
+}
+
+/** A backend transition as seen by one frontend (frontend undefined: no frontend uses it). */
+export interface BackendTransitionEvent {
+  type: 'backend-transition';
+  frontend: string | undefined;
+  backend: string;
+  address: string;
+  transition: Transition;
+}
+
+export interface FrontendStateEvent {
+  type: 'frontend-state';
+  frontend: string;
+  from: FrontendState;
+  to: FrontendState;
+  /** Wall time, ms. */
+  at: number;
+}
+
+export type ApiEvent = BackendTransitionEvent | FrontendStateEvent;
+
+export interface SetWeightInput {
+  frontend: string;
+  pool: string;
+  backend: string;
+  /** Already checked to be an integer in 0..100. */
+  weight: number;
+  flush: boolean;
+}
+
+/** The outcome of `maglevd --check`, SIGHUP and the config RPCs (one code path). */
+export interface ConfigCheckResult {
+  ok: boolean;
+  /** Every parse/schema problem, one per line, with file:line:col. */
+  parseError?: string | undefined;
+  /** Every semantic problem, one per line. */
+  semanticError?: string | undefined;
+  warnings?: readonly string[] | undefined;
+}
+
+export interface ConfigReloadResult extends ConfigCheckResult {
+  /** The file was valid but applying it failed. */
+  applyError?: string | undefined;
+}
+
+// --- VPP ------------------------------------------------------------------------------------
+
+export interface VppInfoView {
+  version: string;
+  buildDate: string;
+  buildDirectory: string;
+  pid: number;
+  /** Wall time (ms) VPP booted, when known. */
+  bootTime: number | undefined;
+  /** Wall time (ms) maglevd connected. */
+  connectTime: number | undefined;
+  /** '1.1.0' or '1.2.0'. */
+  lbApiVersion: string;
+  apiSocket: string;
+  statsSocket: string;
+}
+
+export interface VppAsView {
+  address: string;
+  weight: number;
+  flags: number;
+  inUse: boolean;
+  buckets: number | undefined;
+  inUseSince: number;
+  backend: string | undefined;
+  predictedBuckets: number | undefined;
+}
+
+export interface VppVipView {
+  /** CIDR. */
+  prefix: string;
+  protocol: FrontendProtocol;
+  port: number;
+  encap: string;
+  flowTableLength: number;
+  srcIpSticky: boolean;
+  ases: readonly VppAsView[];
+  frontend: string | undefined;
+  index: number | undefined;
+}
+
+export interface VppLbStateView {
+  conf: {
+    ipv4SrcAddress: string;
+    ipv6SrcAddress: string;
+    stickyBucketsPerCore: number;
+    flowTimeoutS: number;
+  };
+  vips: readonly VppVipView[];
+  /** Wall time (ms) of the read. */
+  readAt: number;
+}
+
+export interface VppSyncSummary {
+  vipsAdded: number;
+  vipsRemoved: number;
+  asesAdded: number;
+  asesRemoved: number;
+  weightsUpdated: number;
+}
+
+export interface VppVipCountersView {
+  frontend: string | undefined;
+  prefix: string;
+  protocol: FrontendProtocol;
+  port: number;
+  nextPackets: bigint;
+  firstPackets: bigint;
+  untrackedPackets: bigint;
+  noServerPackets: bigint;
+}
+
+export interface VppCountersView {
+  vips: readonly VppVipCountersView[];
+  /** Wall time (ms) of the snapshot. */
+  updatedAt: number;
+}
+
+/**
+ * The VPP side. Each method throws ApiError.unavailable(...) while VPP is not connected, and
+ * ApiError.failedPrecondition(...) for a sync held back by the startup warmup.
+ */
+export interface VppApiBackend {
+  info(): VppInfoView | Promise<VppInfoView>;
+  lbState(): Promise<VppLbStateView>;
+  /** frontend undefined: every VIP. Throws a NotFound error for an unknown frontend. */
+  sync(frontend: string | undefined): Promise<VppSyncSummary>;
+  counters(): VppCountersView | Promise<VppCountersView>;
+}
+
+// --- the whole backend ------------------------------------------------------------------------
+
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Lookups return undefined for unknown names (the API answers NOT_FOUND). Actions throw
+ * ApiError (or an error named NotFoundError) for the API to map to a status.
+ */
+export interface MaglevApiBackend {
+  frontends(): readonly FrontendView[];
+  frontend(name: string): FrontendView | undefined;
+  backends(): readonly BackendView[];
+  backend(name: string): BackendView | undefined;
+  healthChecks(): readonly HealthCheckView[];
+  healthCheck(name: string): HealthCheckView | undefined;
+
+  pauseBackend(name: string): MaybePromise<BackendView>;
+  resumeBackend(name: string): MaybePromise<BackendView>;
+  enableBackend(name: string): MaybePromise<BackendView>;
+  disableBackend(name: string): MaybePromise<BackendView>;
+  setPoolBackendWeight(input: SetWeightInput): MaybePromise<FrontendView>;
+
+  /** Backend transitions and frontend state changes; returns the unsubscribe function. */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Log records at or above `level` (the LogBroadcaster's contract). */
+  subscribeLogs(level: LogLevel, listener: (record: LogRecord) => void): () => void;
+
+  checkConfig(): Promise<ConfigCheckResult>;
+  reloadConfig(): Promise<ConfigReloadResult>;
+
+  /** Undefined until VPP integration exists / while it is turned off. */
+  vpp(): VppApiBackend | undefined;
+}
