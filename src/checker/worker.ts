@@ -38,7 +38,11 @@ export const SYNTHETIC_PASS: ProbeResult = Object.freeze({
 
 export class ProbeWorker {
   private timer: TimerHandle | undefined;
-  private abort: AbortController | undefined;
+  /**
+   * One per worker, not per probe: it is only ever aborted when the worker stops for good, and
+   * creating an AbortSignal costs more than the rest of a probe's bookkeeping together.
+   */
+  private readonly abort = new AbortController();
   private plannedAt = 0;
   private stopped = false;
   /** Settles when the probe in flight (if any) has finished; never rejects. */
@@ -59,7 +63,7 @@ export class ProbeWorker {
     this.stopped = true;
     this.timer?.cancel();
     this.timer = undefined;
-    this.abort?.abort();
+    this.abort.abort();
   }
 
   get running(): boolean {
@@ -106,8 +110,6 @@ export class ProbeWorker {
     const lagMs = Math.max(0, startedAt - this.plannedAt);
     const debug = logger.enabled('debug');
     if (debug) logger.debug('probe-start', { backend: name, type: hc.type, address });
-    const abort = new AbortController();
-    this.abort = abort;
     let result: ProbeResult;
     try {
       result = await this.deps.probe({
@@ -115,7 +117,7 @@ export class ProbeWorker {
         address,
         family,
         netns: this.deps.netns,
-        signal: abort.signal,
+        signal: this.abort.signal,
       });
     } catch (err) {
       // ProbeFn promises never to reject; if one does anyway, count it as a failed probe
@@ -128,7 +130,6 @@ export class ProbeWorker {
         durationMs: clock.monotonic() - startedAt,
       };
     }
-    this.abort = undefined;
     if (this.stopped) return;
     if (debug) {
       logger.debug('probe-done', {

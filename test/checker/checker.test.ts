@@ -4,16 +4,7 @@ import { FakeClock, settle } from '../../src/clock/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import { Checker, NotFoundError, type CheckerEvent, type FrontendEvent } from '../../src/checker/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import {
-  backend,
-  config,
-  FAIL,
-  frontend,
-  healthcheck,
-  MemoryLogger,
-  PASS,
-  ScriptedProbe,
-} from './fixtures.js';
+import { backend, config, FAIL, frontend, healthcheck, MemoryLogger, ScriptedProbe } from './fixtures.js';
 
 function setup(cfg: MaglevConfig, debug = true) {
   const clock = new FakeClock();
@@ -556,6 +547,23 @@ void describe('Checker reload', () => {
     assert.equal(s.checker.stateOf('a'), 'unknown');
     await s.clock.advance(2000);
     assert.equal(s.checker.stateOf('a'), 'up');
+    await s.finish();
+  });
+
+  void test('frontend states are judged once against the new config', async () => {
+    const s = setup(single());
+    s.checker.start();
+    await s.clock.advance(0);
+    s.events.length = 0;
+    const next = config({
+      backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
+      frontends: [frontend('web', [{ a: 0, b: 100 }]), frontend('api', [{ a: 100 }])],
+    });
+    s.checker.reload(next);
+    await settle();
+    // web: a's weight went to 0 and b is still unknown; api is new and a is up.
+    assert.deepEqual(s.frontendEvents(), ['web:up->down', 'api:unknown->up']);
+    assert.deepEqual(s.backendEvents(), []);
     await s.finish();
   });
 
