@@ -1,0 +1,33 @@
+// src/probe owns how one backend is probed once: tcp (optionally with TLS), http and https, and
+// icmp (ping sockets via the native addon), each in its own file. A probe opens its sockets only through a
+// SocketFactory (the seam for the netns/ping-socket addon), runs under one timeout covering the
+// whole probe, and always resolves to a ProbeResult with an HAProxy-style code and a detail.
+// Scheduling, rise/fall and what results mean for a backend belong to the checker.
+
+export { createProber, type ProberOptions } from './prober.js';
+export { probeTcp } from './tcp.js';
+export { probeHttp, BODY_LIMIT } from './http.js';
+export { probeIcmp } from './icmp.js';
+export { ABORTED_DETAIL, errorCode } from './probe-run.js';
+export type { ProbeContext } from './probe-context.js';
+export { hostHeader } from './host-header.js';
+export { bodyRegexp } from './body-regexp.js';
+export { DEFAULT_USER_AGENT, MAGLEVD_VERSION, PROJECT_URL } from './user-agent.js';
+export { defaultSocketFactory, SocketSetupError } from './socket-factory.js';
+export type { SocketFactory, TcpConnectOptions } from './socket-factory.js';
+export type { ProbeFn, ProbeRequest } from './types.js';
+export { createIcmpProbe, type IcmpProbeOptions } from './icmp.js';
+export { nativeSocketFactory, createNativeSocketFactory } from './native-socket-factory.js';
+export { PingSocketPool } from './native-ping-pool.js';
+export { describeIcmpError, type EchoOutcome } from './native-ping-socket.js';
+export { checkNetns, netnsInodeOnDisk, isValidNetnsName, type NetnsStatus } from './netns.js';
+export {
+  ensurePingGroupRange,
+  parsePingGroupRange,
+  rangeAllows,
+  widenedRange,
+  PING_GROUP_RANGE_PATH,
+  type PingGroupRange,
+  type PingGroupRangeStatus,
+} from './ping-group-range.js';
+export { loadNativeAddon, isNativeError, type NativeAddon, type NativeError } from './native-addon.js';

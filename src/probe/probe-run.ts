@@ -1,0 +1,186 @@
+// One probe in flight. Every way a probe can end (success, socket error, timeout, abort) funnels
+// into one idempotent finish(), which cancels the single timer, unhooks the abort signal and
+// destroys every socket the probe opened. The probe types (tcp, http) subclass it and add only
+// what happens once a connection or a TLS session is up.
+
+import tls from 'node:tls';
+import { isIP } from 'node:net';
+import type net from 'node:net';
+import type { TimerHandle } from '../clock/index.js';
+import type { ProbeCode, ProbeLayer, ProbeResult } from '../health/types.js';
+import type { ProbeContext } from './probe-context.js';
+import { SocketSetupError } from './socket-factory.js';
+import type { ProbeRequest } from './types.js';
+
+/** What a timeout means depends on how far the probe got. */
+const TIMEOUT_CODE: Record<ProbeLayer, ProbeCode> = { L4: 'L4TOUT', L6: 'L6TOUT', L7: 'L7TOUT' };
+const TIMEOUT_WHAT: Record<ProbeLayer, string> = { L4: 'connect', L6: 'TLS handshake', L7: 'response' };
+/** Errors are reported at the layer reached: refused/unreachable, TLS failure, bad response. */
+const ERROR_CODE: Record<ProbeLayer, ProbeCode> = { L4: 'L4CON', L6: 'L6RSP', L7: 'L7RSP' };
+const ERROR_PREFIX: Record<ProbeLayer, string> = { L4: 'connect', L6: 'tls', L7: 'response' };
+
+/**
+ * Detail of an aborted probe. An abort means the checker stopped this backend's worker (pause,
+ * disable, reload, shutdown) and will discard the result, so the code only has to be
+ * recognisable: always L4CON "aborted", whatever layer the probe had reached.
+ */
+export const ABORTED_DETAIL = 'aborted';
+
+/** The error's errno or OpenSSL/llhttp code when it has one ("ECONNREFUSED"), else its message. */
+export function errorCode(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return typeof code === 'string' && code !== '' ? code : err.message;
+  }
+  return String(err);
+}
+
+export function failedBeforeStart(detail: string): ProbeResult {
+  return { ok: false, layer: 'L4', code: 'L4CON', detail, durationMs: 0 };
+}
+
+export abstract class ProbeRun {
+  /** The layer the probe is working on; decides what a timeout or an error is called. */
+  protected layer: ProbeLayer = 'L4';
+  readonly result: Promise<ProbeResult>;
+
+  private resolve!: (result: ProbeResult) => void;
+  private done = false;
+  /** Probes are I/O: their duration is real elapsed time, whatever clock drives the timeout. */
+  private readonly startedAt = performance.now();
+  private readonly timer: TimerHandle;
+  private readonly signal: AbortSignal | undefined;
+  private tcp: net.Socket | undefined;
+  private tls: tls.TLSSocket | undefined;
+
+  constructor(
+    protected readonly req: ProbeRequest,
+    protected readonly ctx: ProbeContext,
+  ) {
+    this.result = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+    this.timer = ctx.clock.setTimeout(this.onTimeout, req.healthcheck.timeoutMs);
+    this.signal = req.signal;
+    if (this.signal?.aborted) this.fail('L4CON', ABORTED_DETAIL);
+    else this.signal?.addEventListener('abort', this.onAbort);
+  }
+
+  protected get finished(): boolean {
+    return this.done;
+  }
+
+  /** Opens the TCP connection through the SocketFactory; connected() runs once it is up. */
+  start(port: number | undefined): void {
+    if (this.done) return;
+    if (port === undefined) return this.fail('L4CON', `healthcheck ${this.req.healthcheck.name} has no port`);
+    const hc = this.req.healthcheck;
+    let socket: net.Socket;
+    try {
+      socket = this.ctx.sockets.connectTcp({
+        host: this.req.address,
+        port,
+        family: this.req.family,
+        localAddress: this.req.family === 4 ? hc.probeIpv4Src : hc.probeIpv6Src,
+        netns: this.req.netns,
+      });
+    } catch (err) {
+      return this.fail('L4CON', err instanceof SocketSetupError ? err.message : `connect ${errorCode(err)}`);
+    }
+    this.tcp = socket;
+    socket.on('error', this.onError);
+    socket.once('connect', this.onTcpConnect);
+  }
+
+  /** The TCP connection is up (layer 4 passed). */
+  protected abstract connected(socket: net.Socket): void;
+
+  /** The TLS session started by startTls() is up (layer 6 passed). */
+  protected abstract secured(socket: tls.TLSSocket): void;
+
+  /**
+   * TLS over the connection we already have, applied exactly once. SNI is params.serverName and
+   * nothing else: never derived from the Host header, and never an IP literal (RFC 6066), so an
+   * IP target without a serverName sends no SNI. The certificate is still checked against the
+   * serverName, or against the backend address (IP SAN) when there is none.
+   */
+  protected startTls(socket: net.Socket): void {
+    this.layer = 'L6';
+    const params = this.req.healthcheck.params;
+    const serverName = params.serverName;
+    const secure = tls.connect({
+      socket,
+      secureContext: this.ctx.secureContext,
+      servername: serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined,
+      host: serverName ?? this.req.address,
+      rejectUnauthorized: !params.insecureSkipVerify,
+    });
+    this.tls = secure;
+    secure.on('error', this.onError);
+    secure.once('secureConnect', this.onTlsSecure);
+  }
+
+  protected pass(code: ProbeCode, detail: string): void {
+    this.finish(true, code, detail);
+  }
+
+  protected fail(code: ProbeCode, detail: string): void {
+    this.finish(false, code, detail);
+  }
+
+  /** Any error on any of the probe's sockets or streams, named for the layer reached. */
+  protected readonly onError = (err: unknown): void => {
+    this.fail(ERROR_CODE[this.layer], `${ERROR_PREFIX[this.layer]} ${errorCode(err)}`);
+  };
+
+  private readonly onTcpConnect = (): void => {
+    if (this.done || this.tcp === undefined) return;
+    try {
+      this.connected(this.tcp);
+    } catch (err) {
+      this.onError(err);
+    }
+  };
+
+  private readonly onTlsSecure = (): void => {
+    if (this.done || this.tls === undefined) return;
+    try {
+      this.secured(this.tls);
+    } catch (err) {
+      this.onError(err);
+    }
+  };
+
+  private readonly onTimeout = (): void => {
+    const ms = this.req.healthcheck.timeoutMs;
+    this.fail(TIMEOUT_CODE[this.layer], `${TIMEOUT_WHAT[this.layer]} timeout after ${ms}ms`);
+  };
+
+  private readonly onAbort = (): void => {
+    this.fail('L4CON', ABORTED_DETAIL);
+  };
+
+  private finish(ok: boolean, code: ProbeCode, detail: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.timer.cancel();
+    this.signal?.removeEventListener('abort', this.onAbort);
+    // The error listeners stay attached: a late error from a closed socket must find one.
+    if (ok && this.tls !== undefined) {
+      // Flush what TLS still has queued (the client Finished in TLS 1.3) before closing, so the
+      // server sees a completed handshake rather than a reset mid-handshake. The TLS socket
+      // owns the TCP connection's handle and closes it.
+      this.tls.destroySoon();
+    } else {
+      this.tls?.destroy();
+      this.tcp?.destroy();
+    }
+    this.resolve({
+      ok,
+      layer: code.slice(0, 2) as ProbeLayer,
+      code,
+      detail,
+      durationMs: performance.now() - this.startedAt,
+    });
+  }
+}

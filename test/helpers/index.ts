@@ -1,0 +1,22 @@
+// Shared test helpers: loopback servers, test-time certificates, event queues, config builders.
+
+export { Arrivals } from './arrivals.js';
+export { TestPki, type TestCert } from './pki.js';
+export {
+  closedPort,
+  okHandler,
+  startHttpServer,
+  startHttpsServer,
+  startTcpServer,
+  startTlsServer,
+  type HttpTestServer,
+  type ListenOptions,
+  type LoopbackServer,
+  type RequestHandler,
+  type SeenRequest,
+  type TcpServerOptions,
+  type TcpTestServer,
+  type TlsListenOptions,
+  type TlsTestServer,
+} from './servers.js';
+export { defaultParams, healthcheck, probeRequest, type HealthCheckOverrides } from './healthcheck.js';
