@@ -256,6 +256,31 @@ void describe('Checker lifecycle', () => {
   });
 });
 
+void describe('Checker hooks', () => {
+  void test('a throwing onProbeDone is logged and probing goes on', async () => {
+    const clock = new FakeClock();
+    const logger = new MemoryLogger();
+    const probe = new ScriptedProbe(clock);
+    const checker = new Checker({
+      config: single(),
+      probe: probe.fn,
+      clock,
+      random: () => 0.5,
+      logger,
+      onProbeDone: () => {
+        throw new Error('metrics bug');
+      },
+    });
+    checker.start();
+    await clock.advance(4000);
+    assert.equal(probe.calls.length, 3);
+    assert.equal(logger.events('probe-worker-error').length, 3);
+    assert.equal(checker.stateOf('a'), 'up');
+    await checker.stop();
+    assert.equal(clock.pendingTimers(), 0);
+  });
+});
+
 void describe('Checker operator actions', () => {
   void test('pause stops probing entirely; resume gives unknown, then up after one pass', async () => {
     const s = setup(single({ rise: 3 }));
