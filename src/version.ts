@@ -53,5 +53,6 @@ export function versionInfo(): VersionInfo {
 
 export function versionLine(program: string): string {
   const v = versionInfo();
-  return `${program} ${v.version} (commit ${v.commit}, built ${v.date})`;
+  const built = v.date === 'unbuilt' ? 'run from source' : `built ${v.date}`;
+  return `${program} ${v.version} (commit ${v.commit}, ${built})`;
 }

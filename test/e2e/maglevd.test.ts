@@ -88,7 +88,7 @@ describe('maglevd binary', () => {
       spawnSync(process.execPath, ['--import', 'tsx', MAGLEVD, ...args], { cwd: repoRoot, encoding: 'utf8' });
     const v = run(['--version']);
     assert.equal(v.status, 0);
-    assert.match(v.stdout, /^maglevd \d+\.\d+\.\d+ \(commit \S+, built \S+\)/);
+    assert.match(v.stdout, /^maglevd \d+\.\d+\.\d+ \(commit \S+, (built \S+|run from source)\)/);
     const h = run(['--help']);
     assert.equal(h.status, 0);
     assert.match(h.stdout, /--config <file>/);
