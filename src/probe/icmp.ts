@@ -81,6 +81,3 @@ function runIcmpProbe(req: ProbeRequest, clock: Clock, pool: PingSocketPool): Pr
     });
   });
 }
-
-/** @deprecated placeholder-era export kept until src/probe/index.ts stops re-exporting it. */
-export const ICMP_UNAVAILABLE_DETAIL = 'icmp probes need the native addon';

@@ -61,7 +61,9 @@ export function loadNativeAddon(): NativeAddon {
     cached = require(ADDON_PATH) as NativeAddon;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`native addon not available (run "npm install" to build native/): ${why}`, { cause: err });
+    throw new Error(`native addon not available (run "npm install" to build native/): ${why}`, {
+      cause: err,
+    });
   }
   return cached;
 }

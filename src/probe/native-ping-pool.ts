@@ -35,7 +35,8 @@ export class PingSocketPool {
     if (netns !== undefined) {
       if (!isValidNetnsName(netns)) throw new SocketSetupError(`invalid netns name "${netns}"`, 'EINVAL');
       const onDisk = netnsInodeOnDisk(netns);
-      if (onDisk === undefined) throw new SocketSetupError(`netns "${netns}" not found (no /run/netns/${netns})`, 'ENOENT');
+      if (onDisk === undefined)
+        throw new SocketSetupError(`netns "${netns}" not found (no /run/netns/${netns})`, 'ENOENT');
       inode = onDisk;
     }
     const key = `${family}|${netns ?? ''}|${source ?? ''}`;
@@ -70,7 +71,12 @@ export class PingSocketPool {
       } catch (err) {
         if (!isNativeError(err)) throw new SocketSetupError(err instanceof Error ? err.message : String(err));
         const nsKey = `${netns ?? ''}|${inode}`;
-        if (attempt === 0 && err.syscall === 'socket' && err.code === 'EACCES' && !this.widenTried.has(nsKey)) {
+        if (
+          attempt === 0 &&
+          err.syscall === 'socket' &&
+          err.code === 'EACCES' &&
+          !this.widenTried.has(nsKey)
+        ) {
           this.widenTried.add(nsKey);
           if (ensurePingGroupRange({ netns, logger: this.logger, addon }).ok) continue;
         }

@@ -19,7 +19,8 @@ export function createNativeSocketFactory(opts: NativeSocketFactoryOptions = {})
     connectTcp(req) {
       if (req.netns === undefined) return defaultSocketFactory.connectTcp(req);
       const ctx = { netns: req.netns, source: req.localAddress, kind: 'tcp' as const };
-      if (!isValidNetnsName(req.netns)) throw new SocketSetupError(`invalid netns name "${req.netns}"`, 'EINVAL');
+      if (!isValidNetnsName(req.netns))
+        throw new SocketSetupError(`invalid netns name "${req.netns}"`, 'EINVAL');
       let fd: number;
       try {
         const addon = opts.addon ?? loadNativeAddon();

@@ -54,7 +54,8 @@ function probeNetns(name: string, addon: NativeAddon | undefined): NetnsStatus {
   try {
     return { ok: true, inode: (addon ?? loadNativeAddon()).netnsInode(name) };
   } catch (err) {
-    if (isNativeError(err)) return { ok: false, code: err.code, detail: describeNativeError(err, { netns: name }) };
+    if (isNativeError(err))
+      return { ok: false, code: err.code, detail: describeNativeError(err, { netns: name }) };
     return { ok: false, code: 'ENOADDON', detail: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -42,8 +42,7 @@ export function ownGroups(): number[] {
 }
 
 export type PingGroupRangeStatus =
-  | { ok: true; range: PingGroupRange; widenedFrom?: PingGroupRange }
-  | { ok: false; detail: string };
+  { ok: true; range: PingGroupRange; widenedFrom?: PingGroupRange } | { ok: false; detail: string };
 
 export interface EnsurePingGroupRangeOptions {
   /** undefined: maglevd's own namespace. */

@@ -65,7 +65,10 @@ const V6: FamilyAddresses = {
 
 /** Feeds commands to `ip -batch -` (much faster than one process per command). */
 function ipBatch(netns: string, lines: string[]): void {
-  execFileSync('ip', ['-n', netns, '-batch', '-'], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync('ip', ['-n', netns, '-batch', '-'], {
+    input: lines.join('\n') + '\n',
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
 }
 
 export function buildTopology(janitor: NetnsJanitor): Topology {
@@ -75,7 +78,8 @@ export function buildTopology(janitor: NetnsJanitor): Topology {
 
   const holes: string[] = [];
   for (let i = 1; i <= MANY; i++) {
-    for (const a of [V4.manyBlackhole(i), V6.manyBlackhole(i)]) holes.push(`neigh add ${a} lladdr 02:00:00:00:00:99 dev dp0 nud permanent`);
+    for (const a of [V4.manyBlackhole(i), V6.manyBlackhole(i)])
+      holes.push(`neigh add ${a} lladdr 02:00:00:00:00:99 dev dp0 nud permanent`);
   }
   ipBatch(dp, [
     `addr add ${V4.dataplane}/24 dev dp0`,
@@ -97,7 +101,8 @@ export function buildTopology(janitor: NetnsJanitor): Topology {
   ]);
 
   const many: string[] = [];
-  for (let i = 1; i <= MANY; i++) many.push(`addr add ${V4.many(i)}/32 dev lo`, `addr add ${V6.many(i)}/128 dev lo nodad`);
+  for (let i = 1; i <= MANY; i++)
+    many.push(`addr add ${V4.many(i)}/32 dev lo`, `addr add ${V6.many(i)}/128 dev lo nodad`);
   ipBatch(be, [
     `addr add ${V4.backend}/24 dev be0`,
     `addr add ${V6.backend}/64 dev be0 nodad`,
@@ -112,7 +117,18 @@ export function buildTopology(janitor: NetnsJanitor): Topology {
     `rule add from ${V4.sourceOnly} to 10.255.1.0/24 prohibit`,
   ]);
   // ip -batch takes no per-line family, and `ip rule` does not infer it.
-  execFileSync('ip', ['-n', be, '-6', 'rule', 'add', 'from', V6.sourceOnly, 'to', 'fd00:255:1::/64', 'prohibit']);
+  execFileSync('ip', [
+    '-n',
+    be,
+    '-6',
+    'rule',
+    'add',
+    'from',
+    V6.sourceOnly,
+    'to',
+    'fd00:255:1::/64',
+    'prohibit',
+  ]);
   // Forwarding makes backends answer for routes it cannot serve with ICMP errors; no rate limit
   // on those errors, since tests send many at once.
   sysctl(be, 'net.ipv4.ip_forward', '1');

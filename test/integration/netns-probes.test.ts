@@ -7,7 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import type { AddressFamily, HealthCheckConfig } from '../../src/config/types.js';
 import type { ProbeResult } from '../../src/health/types.js';
 import { silentLogger } from '../../src/log/index.js';
-import { createProber, ensurePingGroupRange, nativeSocketFactory, type ProbeFn } from '../../src/probe/index.js';
+import {
+  createProber,
+  ensurePingGroupRange,
+  nativeSocketFactory,
+  type ProbeFn,
+} from '../../src/probe/index.js';
 import { healthcheck, probeRequest, TestPki } from '../helpers/index.js';
 import { NetnsJanitor, startServerInNetns, sweepStaleNamespaces } from '../helpers/netns.js';
 import { buildTopology, MANY, type Topology } from '../helpers/netns-topology.js';
@@ -55,8 +60,8 @@ function src(hc: HealthCheckConfig, family: AddressFamily, source: string): Heal
 for (const family of [4, 6] as const) {
   const a = () => (family === 4 ? topo.v4 : topo.v6);
 
-  describe(`probes from inside a netns, IPv${family}`, () => {
-    test('icmp', async () => {
+  void describe(`probes from inside a netns, IPv${family}`, () => {
+    void test('icmp', async () => {
       const hc = healthcheck({ type: 'icmp', port: undefined, timeoutMs: 1500 });
       await expectAll([
         ['reachable', hc, a().backend, 'L4OK', /echo reply from/],
@@ -71,7 +76,7 @@ for (const family of [4, 6] as const) {
       ]);
     });
 
-    test('tcp', async () => {
+    void test('tcp', async () => {
       const hc = healthcheck({ type: 'tcp', port: 80, timeoutMs: 1500 });
       await expectAll([
         ['open port', hc, a().backend, 'L4OK'],
@@ -82,11 +87,17 @@ for (const family of [4, 6] as const) {
         ['black hole', hc, a().blackhole, 'L4TOUT'],
         ['remote unreachable', hc, a().remoteUnreach, 'L4CON', /EHOSTUNREACH|ENETUNREACH/],
         ['local unreachable route', hc, a().localUnreach, 'L4CON'],
-        ['source not configured', src(hc, family, a().remoteUnreach), a().backend, 'L4CON', /not configured in netns/],
+        [
+          'source not configured',
+          src(hc, family, a().remoteUnreach),
+          a().backend,
+          'L4CON',
+          /not configured in netns/,
+        ],
       ]);
     });
 
-    test('tcp with ssl', async () => {
+    void test('tcp with ssl', async () => {
       const hc = healthcheck({ type: 'tcp', port: 443, timeoutMs: 1500, params: { ssl: true } });
       await expectAll([
         ['tls', hc, a().backend, 'L6OK'],
@@ -95,12 +106,17 @@ for (const family of [4, 6] as const) {
       ]);
     });
 
-    test('http', async () => {
+    void test('http', async () => {
       const remoteIs = (addr: string) => ({ responseRegexp: `remote=${addr.replace(/\./g, '\\.')}\\b` });
       const hc = healthcheck({ type: 'http', port: 80, timeoutMs: 1500 });
       await expectAll([
         ['ok', hc, a().backend, 'L7OK'],
-        ['own address as source', { ...hc, params: { ...hc.params, ...remoteIs(a().dataplane) } }, a().backend, 'L7OK'],
+        [
+          'own address as source',
+          { ...hc, params: { ...hc.params, ...remoteIs(a().dataplane) } },
+          a().backend,
+          'L7OK',
+        ],
         [
           'configured source',
           src({ ...hc, params: { ...hc.params, ...remoteIs(a().source) } }, family, a().source),
@@ -119,7 +135,7 @@ for (const family of [4, 6] as const) {
       ]);
     });
 
-    test('https', async () => {
+    void test('https', async () => {
       const hc = healthcheck({ type: 'https', port: 443, timeoutMs: 1500 });
       await expectAll([
         ['ok', hc, a().backend, 'L7OK'],
@@ -134,13 +150,19 @@ for (const family of [4, 6] as const) {
       ]);
     });
 
-    test('many concurrent icmp probes on one socket each get their own answer', async () => {
+    void test('many concurrent icmp probes on one socket each get their own answer', async () => {
       const hc = healthcheck({ type: 'icmp', port: undefined, timeoutMs: 1500 });
       for (let round = 0; round < 2; round++) {
         const cases: Case[] = [];
         for (let i = 1; i <= MANY; i++) {
           const ok = a().many(i);
-          cases.push([`many ${i}`, hc, ok, 'L4OK', new RegExp(`^echo reply from ${ok.replace(/\./g, '\\.')}$`)]);
+          cases.push([
+            `many ${i}`,
+            hc,
+            ok,
+            'L4OK',
+            new RegExp(`^echo reply from ${ok.replace(/\./g, '\\.')}$`),
+          ]);
           cases.push([`black hole ${i}`, hc, a().manyBlackhole(i), 'L4TOUT']);
         }
         // Within backends' ICMP error budget: one error among the hundreds of replies.

@@ -1,0 +1,159 @@
+// A probe namespace that disappears and comes back while maglevd runs, and ICMP from maglevd's
+// own namespace. Needs root (CI runs as root).
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { ProbeResult } from '../../src/health/types.js';
+import type { LogAttrs, Logger, LogLevel } from '../../src/log/index.js';
+import {
+  checkNetns,
+  createIcmpProbe,
+  createProber,
+  ensurePingGroupRange,
+  nativeSocketFactory,
+  PING_GROUP_RANGE_PATH,
+  PingSocketPool,
+  type ProbeFn,
+} from '../../src/probe/index.js';
+import { healthcheck, probeRequest, TestPki, type TestCert } from '../helpers/index.js';
+import {
+  addNetns,
+  deleteNetns,
+  killChild,
+  NetnsJanitor,
+  startServerInNetns,
+  sweepStaleNamespaces,
+} from '../helpers/netns.js';
+
+interface Line {
+  level: LogLevel;
+  event: string;
+  attrs: LogAttrs;
+}
+
+/** A logger whose lines the test can read. */
+function recordingLogger(): { logger: Logger; records: Line[] } {
+  const records: Line[] = [];
+  const at =
+    (level: LogLevel) =>
+    (event: string, attrs: LogAttrs = {}): void => {
+      records.push({ level, event, attrs });
+    };
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    enabled: () => true,
+  };
+  return { logger, records };
+}
+
+void describe('a probe namespace deleted and re-created while running', () => {
+  const janitor = new NetnsJanitor();
+  let pki: TestPki;
+  let cert: TestCert;
+  let name: string;
+  let probe: ProbeFn;
+  let pool: PingSocketPool;
+  const log = recordingLogger();
+
+  before(async () => {
+    sweepStaleNamespaces();
+    pki = await TestPki.create();
+    cert = await pki.issue(['127.0.0.1', '::1']);
+    name = janitor.add('life');
+    pool = new PingSocketPool({ logger: log.logger });
+    probe = createProber({
+      sockets: nativeSocketFactory,
+      icmp: createIcmpProbe({ pool }),
+      tlsCa: pki.caCert,
+    });
+  });
+
+  after(async () => {
+    pool.close();
+    await janitor.cleanup();
+    await pki?.dispose();
+  });
+
+  const checks = () => [
+    probeRequest(healthcheck({ type: 'icmp', port: undefined, timeoutMs: 2000 }), '127.0.0.1', {
+      netns: name,
+    }),
+    probeRequest(healthcheck({ type: 'icmp', port: undefined, timeoutMs: 2000 }), '::1', { netns: name }),
+    probeRequest(healthcheck({ type: 'tcp', port: 80, timeoutMs: 2000 }), '127.0.0.1', { netns: name }),
+    probeRequest(healthcheck({ type: 'http', port: 80, timeoutMs: 2000 }), '::1', { netns: name }),
+    probeRequest(healthcheck({ type: 'https', port: 443, timeoutMs: 2000 }), '127.0.0.1', { netns: name }),
+  ];
+  const runAll = (): Promise<ProbeResult[]> => Promise.all(checks().map((r) => probe(r)));
+
+  void test('probes pass, fail with a clear detail once it is gone, and recover when it is back', async () => {
+    assert.equal(ensurePingGroupRange({ netns: name, logger: log.logger }).ok, true);
+    const first = await startServerInNetns(janitor, name, { cert: cert.certPath, key: cert.keyPath });
+    assert.deepEqual(
+      (await runAll()).map((r) => r.code),
+      ['L4OK', 'L4OK', 'L4OK', 'L7OK', 'L7OK'],
+    );
+
+    await killChild(first);
+    deleteNetns(name);
+    const gone = await runAll();
+    for (const r of gone) {
+      assert.equal(r.code, 'L4CON');
+      assert.equal(r.detail, `netns "${name}" not found (no /run/netns/${name})`);
+    }
+    const before = log.records.length;
+    const status = checkNetns(name, { logger: log.logger });
+    assert.equal(status.ok, false);
+    const errors = log.records.slice(before).filter((r) => r.level === 'error');
+    assert.equal(errors.length, 1, 'one error line per check, not one per probe');
+    assert.equal(errors[0]!.event, 'netns-error');
+
+    // Re-created: a new namespace with ping sockets closed again; the pool widens it once.
+    addNetns(name);
+    await startServerInNetns(janitor, name, { cert: cert.certPath, key: cert.keyPath });
+    assert.equal(checkNetns(name).ok, true);
+    assert.deepEqual(
+      (await runAll()).map((r) => `${r.code} ${r.code.endsWith('OK') ? '' : r.detail}`.trim()),
+      ['L4OK', 'L4OK', 'L4OK', 'L7OK', 'L7OK'],
+    );
+    assert.ok(log.records.some((r) => r.event === 'ping-group-range-widened' && r.attrs.netns === name));
+  });
+});
+
+void describe("icmp from maglevd's own namespace", () => {
+  let saved: string;
+
+  before(() => {
+    saved = fs.readFileSync(PING_GROUP_RANGE_PATH, 'utf8').trim().replace(/\s+/, ' ');
+  });
+
+  after(() => {
+    fs.writeFileSync(PING_GROUP_RANGE_PATH, saved);
+  });
+
+  void test('echo to 127.0.0.1 and ::1 once ping_group_range lets us in', async () => {
+    fs.writeFileSync(PING_GROUP_RANGE_PATH, '1 0');
+    const log = recordingLogger();
+    const status = ensurePingGroupRange({ netns: undefined, logger: log.logger });
+    assert.equal(status.ok, true);
+    assert.ok(log.records.some((r) => r.event === 'ping-group-range-widened'));
+    const pool = new PingSocketPool();
+    try {
+      const icmp = createIcmpProbe({ pool });
+      const hc = healthcheck({ type: 'icmp', port: undefined, timeoutMs: 2000 });
+      const results = await Promise.all([icmp(probeRequest(hc, '127.0.0.1')), icmp(probeRequest(hc, '::1'))]);
+      assert.deepEqual(
+        results.map((r) => [r.code, r.detail]),
+        [
+          ['L4OK', 'echo reply from 127.0.0.1'],
+          ['L4OK', 'echo reply from ::1'],
+        ],
+      );
+    } finally {
+      pool.close();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+// The icmp probe's own rules, driven by a FakeClock where time matters: the timeout, aborts,
+// and how ICMP errors read. Needs root for the namespace (CI runs as root).
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { FakeClock } from '../../src/clock/index.js';
+import { silentLogger } from '../../src/log/index.js';
+import {
+  createIcmpProbe,
+  describeIcmpError,
+  ensurePingGroupRange,
+  PingSocketPool,
+} from '../../src/probe/index.js';
+import { healthcheck, probeRequest } from '../helpers/index.js';
+import { ip, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
+
+void describe('icmp probe', () => {
+  const janitor = new NetnsJanitor();
+  const pool = new PingSocketPool();
+  let ns: string;
+  // On-link, but its neighbour entry is a MAC nobody has: echoes vanish without an error.
+  const silent = '10.255.100.2';
+
+  before(() => {
+    sweepStaleNamespaces();
+    ns = janitor.add('icmp');
+    ip('-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    ip('-n', ns, 'addr', 'add', '10.255.100.1/24', 'dev', 'v0');
+    ip('-n', ns, 'link', 'set', 'v0', 'up');
+    ip('-n', ns, 'link', 'set', 'v1', 'up');
+    ip('-n', ns, 'neigh', 'add', silent, 'lladdr', '02:00:00:00:00:02', 'dev', 'v0', 'nud', 'permanent');
+    assert.equal(ensurePingGroupRange({ netns: ns, logger: silentLogger }).ok, true);
+  });
+
+  after(async () => {
+    pool.close();
+    await janitor.cleanup();
+  });
+
+  const hc = healthcheck({ type: 'icmp', port: undefined, timeoutMs: 1000 });
+
+  void test('no reply: L4TOUT exactly when the timeout falls due on the clock', async () => {
+    const clock = new FakeClock();
+    const probe = createIcmpProbe({ clock, pool });
+    const pending = probe(probeRequest(hc, silent, { netns: ns }));
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await clock.advance(999);
+    assert.equal(settled, false);
+    await clock.advance(1);
+    const r = await pending;
+    assert.deepEqual([r.ok, r.code, r.detail], [false, 'L4TOUT', 'no echo reply within 1000ms']);
+  });
+
+  void test('an abort ends the probe at once with L4CON "aborted"', async () => {
+    const clock = new FakeClock();
+    const probe = createIcmpProbe({ clock, pool });
+    const ac = new AbortController();
+    const pending = probe(probeRequest(hc, silent, { netns: ns, signal: ac.signal }));
+    ac.abort();
+    assert.deepEqual(await pending.then((r) => [r.code, r.detail]), ['L4CON', 'aborted']);
+    assert.equal(clock.pendingTimers(), 0, 'the timeout timer is cancelled');
+    const already = await probe(probeRequest(hc, silent, { netns: ns, signal: ac.signal }));
+    assert.deepEqual([already.code, already.detail], ['L4CON', 'aborted']);
+  });
+
+  void test('a reply passes with L4OK and says who answered', async () => {
+    const probe = createIcmpProbe({ pool });
+    const r = await probe(probeRequest(hc, '10.255.100.1', { netns: ns }));
+    assert.deepEqual([r.ok, r.layer, r.code, r.detail], [true, 'L4', 'L4OK', 'echo reply from 10.255.100.1']);
+  });
+
+  void test('ICMP errors read as what happened and who said so', () => {
+    const report = (origin: number, type: number, code: number, errno: string) => ({
+      errno,
+      origin,
+      type,
+      code,
+      dest: '192.0.2.1',
+      offender: '192.0.2.254',
+      data: Buffer.alloc(16),
+    });
+    assert.equal(
+      describeIcmpError(report(2, 3, 1, 'EHOSTUNREACH'), 4),
+      'icmp host unreachable from 192.0.2.254 (EHOSTUNREACH)',
+    );
+    assert.equal(
+      describeIcmpError(report(2, 3, 13, 'EHOSTUNREACH'), 4),
+      'icmp communication administratively prohibited from 192.0.2.254 (EHOSTUNREACH)',
+    );
+    assert.equal(
+      describeIcmpError(report(2, 11, 0, 'EHOSTUNREACH'), 4),
+      'icmp time exceeded from 192.0.2.254 (EHOSTUNREACH)',
+    );
+    assert.equal(
+      describeIcmpError(report(3, 1, 3, 'EHOSTUNREACH'), 6),
+      'icmpv6 address unreachable from 192.0.2.254 (EHOSTUNREACH)',
+    );
+    assert.equal(
+      describeIcmpError(report(3, 1, 0, 'ENETUNREACH'), 6),
+      'icmpv6 no route to destination from 192.0.2.254 (ENETUNREACH)',
+    );
+    assert.equal(describeIcmpError(report(1, 0, 0, 'EMSGSIZE'), 4), 'local error EMSGSIZE from 192.0.2.254');
+  });
+});

@@ -1,0 +1,185 @@
+// Named namespaces as probes see them: checkNetns, the per-probe identity check, and what the
+// addon reports for bad input. Needs root (CI runs as root).
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import type { LogAttrs, Logger } from '../../src/log/index.js';
+import {
+  checkNetns,
+  createNativeSocketFactory,
+  isNativeError,
+  isValidNetnsName,
+  loadNativeAddon,
+  netnsInodeOnDisk,
+  SocketSetupError,
+} from '../../src/probe/index.js';
+import { addNetns, deleteNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
+
+const run = promisify(execFile);
+
+function recorder(): { logger: Logger; lines: [string, string, LogAttrs][] } {
+  const lines: [string, string, LogAttrs][] = [];
+  const at =
+    (level: string) =>
+    (event: string, attrs: LogAttrs = {}) =>
+      void lines.push([level, event, attrs]);
+  return {
+    logger: {
+      debug: at('debug'),
+      info: at('info'),
+      warn: at('warn'),
+      error: at('error'),
+      enabled: () => true,
+    },
+    lines,
+  };
+}
+
+function nativeError(fn: () => unknown): { code: string; syscall: string } {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(isNativeError(err), `not a native error: ${String(err)}`);
+    return { code: err.code, syscall: err.syscall };
+  }
+  assert.fail('did not throw');
+}
+
+void describe('netns', () => {
+  const janitor = new NetnsJanitor();
+  let ns: string;
+
+  before(() => {
+    sweepStaleNamespaces();
+    ns = janitor.add('chk');
+  });
+  after(() => janitor.cleanup());
+
+  void test('names are plain file names', () => {
+    assert.equal(isValidNetnsName('dataplane'), true);
+    for (const bad of ['', '.', '..', 'a/b', '../etc']) assert.equal(isValidNetnsName(bad), false, bad);
+  });
+
+  void test('checkNetns: usable namespace, missing one, bad name; one log line each', () => {
+    const log = recorder();
+    const ok = checkNetns(ns, { logger: log.logger });
+    assert.deepEqual(ok, { ok: true, inode: netnsInodeOnDisk(ns) });
+
+    const missing = checkNetns(`${ns}-nope`, { logger: log.logger });
+    assert.deepEqual(missing, {
+      ok: false,
+      code: 'ENOENT',
+      detail: `netns "${ns}-nope" not found (no /run/netns/${ns}-nope)`,
+    });
+    assert.deepEqual(checkNetns('../x', { logger: log.logger }), {
+      ok: false,
+      code: 'EINVAL',
+      detail: 'invalid netns name "../x"',
+    });
+    assert.deepEqual(
+      log.lines.map(([level, event]) => `${level} ${event}`),
+      ['debug netns-ok', 'error netns-error', 'error netns-error'],
+    );
+  });
+
+  void test('re-creating a namespace under the same name changes its identity', () => {
+    const name = janitor.add('again');
+    const first = netnsInodeOnDisk(name);
+    assert.equal(typeof first, 'number');
+    deleteNetns(name);
+    assert.equal(netnsInodeOnDisk(name), undefined);
+    addNetns(name);
+    const second = netnsInodeOnDisk(name);
+    assert.notEqual(second, first);
+    assert.equal(
+      loadNativeAddon().netnsInode(name),
+      second,
+      'the addon enters the same namespace the stat saw',
+    );
+  });
+
+  void test('a file that is not a namespace is refused by setns', () => {
+    // /run/netns/NAME exists but is a plain file (e.g. a half-created namespace).
+    const name = `${ns}-file`;
+    writeFileSync(`/run/netns/${name}`, '');
+    try {
+      const status = checkNetns(name);
+      assert.deepEqual(status, {
+        ok: false,
+        code: 'EINVAL',
+        detail: `enter netns "${name}": not a network namespace`,
+      });
+    } finally {
+      rmSync(`/run/netns/${name}`);
+    }
+  });
+
+  void test('addon errors carry errno names and the failing call', () => {
+    const addon = loadNativeAddon();
+    assert.deepEqual(
+      nativeError(() => addon.openSocket(4, 'tcp', ns, '10.9.9.9')),
+      { code: 'EADDRNOTAVAIL', syscall: 'bind' },
+    );
+    assert.deepEqual(
+      nativeError(() => addon.openSocket(6, 'icmp', null, 'not-an-ip')),
+      { code: 'EINVAL', syscall: 'bind' },
+    );
+    const file = openSync('/dev/null', 'r');
+    try {
+      assert.deepEqual(
+        nativeError(() => addon.readErrorQueue(file)),
+        { code: 'ENOTSOCK', syscall: 'recvmsg' },
+      );
+    } finally {
+      closeSync(file);
+    }
+    assert.deepEqual(
+      nativeError(() => addon.procFile(null, '/etc/passwd', null)),
+      { code: 'EINVAL', syscall: 'open' },
+    );
+  });
+
+  void test('the socket factory turns them into SocketSetupError with an operator detail', () => {
+    const factory = createNativeSocketFactory();
+    const attempt = (netns: string, localAddress?: string) => {
+      try {
+        factory.connectTcp({ host: '127.0.0.1', port: 80, family: 4, netns, localAddress }).destroy();
+      } catch (err) {
+        assert.ok(err instanceof SocketSetupError);
+        return [err.errno, err.message];
+      }
+      return ['connected'];
+    };
+    assert.deepEqual(attempt(`${ns}-nope`), [
+      'ENOENT',
+      `netns "${ns}-nope" not found (no /run/netns/${ns}-nope)`,
+    ]);
+    assert.deepEqual(attempt(ns, '10.9.9.9'), [
+      'EADDRNOTAVAIL',
+      `source address 10.9.9.9 is not configured in netns "${ns}"`,
+    ]);
+    assert.deepEqual(attempt(ns), ['connected']);
+  });
+
+  void test('without CAP_SYS_ADMIN: checkNetns says so, and every probe fails L4CON with that cause', async () => {
+    const child = fileURLToPath(new URL('../helpers/netns-unprivileged.ts', import.meta.url));
+    const { stdout } = await run(
+      'setpriv',
+      ['--inh-caps=-sys_admin', '--bounding-set=-sys_admin', process.execPath, '--import', 'tsx', child, ns],
+      { timeout: 60_000 },
+    );
+    const got = JSON.parse(stdout) as {
+      check: unknown;
+      tcp: { code: string; detail: string };
+      icmp: { code: string; detail: string };
+    };
+    const detail = `enter netns "${ns}": operation not permitted (needs CAP_SYS_ADMIN)`;
+    assert.deepEqual(got.check, { ok: false, code: 'EPERM', detail });
+    assert.deepEqual([got.tcp.code, got.tcp.detail], ['L4CON', detail]);
+    assert.deepEqual([got.icmp.code, got.icmp.detail], ['L4CON', detail]);
+  });
+});
