@@ -1,7 +1,8 @@
-// src/probe owns how one backend is probed once: tcp (optionally with TLS), http and https, and
-// icmp (ping sockets via the native addon), each in its own file. A probe opens its sockets only through a
-// SocketFactory (the seam for the netns/ping-socket addon), runs under one timeout covering the
-// whole probe, and always resolves to a ProbeResult with an HAProxy-style code and a detail.
+// src/probe owns how one backend is probed once: tcp (optionally with TLS), http and https,
+// and icmp (ping sockets via the native addon), each in its own file. A probe opens its sockets
+// only through a SocketFactory (the seam for the netns/ping-socket addon), runs under one
+// timeout covering the whole probe, and always resolves to a ProbeResult with an HAProxy-style
+// code and a detail (an abort through req.signal resolves at once as L4CON "aborted").
 // Scheduling, rise/fall and what results mean for a backend belong to the checker.
 
 export { createProber, type ProberOptions } from './prober.js';

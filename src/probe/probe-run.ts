@@ -1,6 +1,6 @@
 // One probe in flight. Every way a probe can end (success, socket error, timeout, abort) funnels
 // into one idempotent finish(), which cancels the single timer, unhooks the abort signal and
-// destroys every socket the probe opened. The probe types (tcp, http) subclass it and add only
+// closes every socket the probe opened. The probe types (tcp, http) subclass it and add only
 // what happens once a connection or a TLS session is up.
 
 import tls from 'node:tls';
