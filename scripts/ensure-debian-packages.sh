@@ -12,6 +12,15 @@ missing=()
 for cmd in "${!needed[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${needed[$cmd]}")
 done
+# Python module (imported by Debian's /usr/bin/python3, not a pyenv one) → package: the
+# independent gRPC reflection client in test/interop.
+declare -A python_needed=(
+  [grpc]=python3-grpcio
+  [google.protobuf]=python3-protobuf
+)
+for mod in "${!python_needed[@]}"; do
+  /usr/bin/python3 -c "import $mod" >/dev/null 2>&1 || missing+=("${python_needed[$mod]}")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -4,7 +4,13 @@
 // google.protobuf.Timestamp; serving buf's own descriptors keeps file names and dependency
 // lists intact.
 
-import { createFileRegistry, fromBinary, toBinary, type FileRegistry } from '@bufbuild/protobuf';
+import {
+  createFileRegistry,
+  fromBinary,
+  toBinary,
+  type DescFile,
+  type FileRegistry,
+} from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { status, type handleBidiStreamingCall, type Server } from '@grpc/grpc-js';
 import { descriptorSetBase64 } from './gen/descriptor-set.js';
@@ -24,11 +30,15 @@ export const REFLECTION_SERVICES = [
 export class DescriptorIndex {
   private readonly registry: FileRegistry;
   private readonly bytes = new Map<string, Buffer>();
+  private readonly files = new Map<string, DescFile>();
 
   constructor(descriptorSet: Uint8Array) {
     this.registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet));
-    for (const file of this.registry.files)
-      this.bytes.set(file.name, Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)));
+    // DescFile.name drops ".proto"; clients ask by the real file name, which proto.name keeps.
+    for (const file of this.registry.files) {
+      this.files.set(file.proto.name, file);
+      this.bytes.set(file.proto.name, Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)));
+    }
   }
 
   /** The descriptor set committed with the generated code (maglev.proto and its imports). */
@@ -47,7 +57,7 @@ export class DescriptorIndex {
   /** Name of the file declaring a type, service, method, field, oneof or enum value. */
   fileContainingSymbol(symbol: string): string | undefined {
     const direct = this.registry.get(symbol);
-    if (direct) return direct.file.name;
+    if (direct) return direct.file.proto.name;
     const dot = symbol.lastIndexOf('.');
     if (dot <= 0) return undefined;
     const parent = this.registry.get(symbol.slice(0, dot));
@@ -55,16 +65,16 @@ export class DescriptorIndex {
     if (!parent) return undefined;
     switch (parent.kind) {
       case 'service':
-        return parent.methods.some((m) => m.name === member) ? parent.file.name : undefined;
+        return parent.methods.some((m) => m.name === member) ? parent.file.proto.name : undefined;
       case 'message': {
         const found =
           parent.fields.some((f) => f.name === member) ||
           parent.oneofs.some((o) => o.name === member) ||
           parent.nestedEnums.some((e) => e.values.some((v) => v.name === member));
-        return found ? parent.file.name : undefined;
+        return found ? parent.file.proto.name : undefined;
       }
       case 'enum':
-        return parent.values.some((v) => v.name === member) ? parent.file.name : undefined;
+        return parent.values.some((v) => v.name === member) ? parent.file.proto.name : undefined;
       default:
         return undefined;
     }
@@ -75,11 +85,12 @@ export class DescriptorIndex {
     const out: string[] = [];
     const seen = new Set([name]);
     const walk = (fileName: string) => {
-      for (const dep of this.registry.getFile(fileName)?.dependencies ?? []) {
-        if (seen.has(dep.name)) continue;
-        seen.add(dep.name);
-        out.push(dep.name);
-        walk(dep.name);
+      for (const dep of this.files.get(fileName)?.dependencies ?? []) {
+        const depName = dep.proto.name;
+        if (seen.has(depName)) continue;
+        seen.add(depName);
+        out.push(depName);
+        walk(depName);
       }
     };
     walk(name);
@@ -89,7 +100,7 @@ export class DescriptorIndex {
   fileContainingExtension(typeName: string, number: number): string | undefined {
     for (const t of this.registry) {
       if (t.kind === 'extension' && t.extendee.typeName === typeName && t.number === number)
-        return t.file.name;
+        return t.file.proto.name;
     }
     return undefined;
   }

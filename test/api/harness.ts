@@ -2,6 +2,7 @@
 // helpers to await unary calls and stream events without sleeping.
 
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import {
   credentials,
   Metadata,
@@ -11,6 +12,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { MaglevClient, startApiServer, type ApiServer, type ApiServerOptions } from '../../src/api/index.js';
+import { JsonLogger, LogBroadcaster, type LogRecord } from '../../src/log/index.js';
 import { FakeBackend } from './fake-backend.js';
 
 /** Generous: tests must pass on a loaded 2-core machine. */
@@ -18,6 +20,8 @@ export const WAIT_MS = 20_000;
 
 export interface Fixture {
   fake: FakeBackend;
+  /** What the server itself logged (kept apart from the fake's log stream). */
+  serverLogs: LogRecord[];
   server: ApiServer;
   client: MaglevClient;
   /** A client on its own HTTP/2 connection (a paused stream must not share a window). */
@@ -27,12 +31,15 @@ export interface Fixture {
 
 export async function startFixture(opts: Partial<ApiServerOptions> = {}): Promise<Fixture> {
   const fake = new FakeBackend();
-  const server = await startApiServer({
-    backend: fake,
-    address: '127.0.0.1:0',
-    logger: fake.logger,
-    ...opts,
+  const serverLogs: LogRecord[] = [];
+  const broadcaster = new LogBroadcaster();
+  broadcaster.subscribe('debug', (r) => serverLogs.push(r));
+  const logger = new JsonLogger({
+    level: 'error',
+    broadcaster,
+    destination: new Writable({ write: (_c, _e, cb) => cb() }),
   });
+  const server = await startApiServer({ backend: fake, address: '127.0.0.1:0', logger, ...opts });
   const clients: MaglevClient[] = [];
   const newClient = () => {
     const c = new MaglevClient(server.target, credentials.createInsecure(), {
@@ -44,6 +51,7 @@ export async function startFixture(opts: Partial<ApiServerOptions> = {}): Promis
   const client = newClient();
   return {
     fake,
+    serverLogs,
     server,
     client,
     newClient,
