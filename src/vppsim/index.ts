@@ -1,5 +1,6 @@
 // vppsim: a stand-in for VPP. This folder holds the API socket server (server.ts) and its message
-// table (message-table.ts); the lb plugin model (lb-*.ts) plugs in through registerHandler/registerCli.
+// table (message-table.ts); the lb plugin model (lb-*.ts) plugs in through registerHandler/registerCli,
+// sim.ts puts them together (with the text CLI socket, cli-socket.ts) for the vppsim binary and tests.
 
 export {
   SimSession,
@@ -12,3 +13,50 @@ export {
   type VppSimStats,
 } from './server.js';
 export { MEMCLNT_FIXED_IDS, SimMessageTable, type SimModule, type SimTableEntry } from './message-table.js';
+export { VppSim, LB_GC_PROCESS_INTERVAL_MS, type VppSimCrash, type VppSimOptions } from './sim.js';
+export { CLI_PROMPT, CliSocketServer, type CliSocketOptions } from './cli-socket.js';
+export {
+  LbPlugin,
+  LbSimulatedCrash,
+  SIM_MAX_TABLE_LENGTH,
+  type LbAsView,
+  type LbConf,
+  type LbPacketResult,
+  type LbPluginOptions,
+  type LbVipAddArgs,
+  type LbVipKey,
+  type LbVipView,
+} from './lb-plugin.js';
+export { registerLbHandlers, type LbHandlerOptions } from './lb-handlers.js';
+export { formatVipDetailed, formatVipShort, runLbCli, showLb, showLbVips } from './lb-cli.js';
+export {
+  LB_AS_FLAGS_USED,
+  LB_CONCURRENCY_TIMEOUT_S,
+  LB_DEFAULT_FLOW_TIMEOUT_S,
+  LB_DEFAULT_PER_CPU_STICKY_BUCKETS,
+  LB_GARBAGE_RUN_S,
+  LB_VIP_COUNTERS,
+  LbEncap,
+  LbRetval,
+  LbSrvType,
+  LbVipType,
+  VIP_TYPE_NAMES,
+  apiEncapOf,
+  vipTypeFor,
+  vipTypeHasIp4Ases,
+  vipTypeIsIp4,
+  type LbVipCounter,
+} from './lb-types.js';
+export {
+  formatIp46,
+  formatIp46Prefix,
+  ip46Equal,
+  ip46FromIp4,
+  ip46FromText,
+  ip46IsIp4,
+  ip46Normalize,
+  ip46PrefixIsIp4,
+  parseVipPrefix,
+  type Ip46,
+} from './lb-address.js';
+export { parseVppsimArgs, type VppsimCommand, type VppsimOptions } from './cli-options.js';

@@ -488,7 +488,10 @@ export class LbPlugin {
     const generation: Generation = this.generation === '1.2' ? 'master' : 'release';
     const table = buildTable(
       generation,
-      live.map(({ as }) => ({ address: formatIp46(as.address), weight: generation === 'release' ? 1 : as.weight })),
+      live.map(({ as }) => ({
+        address: formatIp46(as.address),
+        weight: generation === 'release' ? 1 : as.weight,
+      })),
       length,
     );
     vip.table = toAsValueTable(
@@ -660,7 +663,9 @@ export class LbPlugin {
     if (!this.sticky || this.sticky.buckets !== buckets) {
       // VPP drops and rebuilds the table (and its flow references) when the bucket count changed.
       if (buckets === 0)
-        throw new LbSimulatedCrash('sticky_buckets_per_core 0 passes is_pow2(): the worker dies allocating it');
+        throw new LbSimulatedCrash(
+          'sticky_buckets_per_core 0 passes is_pow2(): the worker dies allocating it',
+        );
       this.sticky = new StickyTable(buckets, this.conf.flowTimeout);
     }
     this.sticky.timeout = this.conf.flowTimeout;
@@ -671,7 +676,13 @@ export class LbPlugin {
   forwardHash(vipIndex: number, hash: number): LbPacketResult {
     const vip = vipIndex === 0 ? undefined : this.vipPool.at(vipIndex);
     if (!vip?.used) throw new RangeError(`no VIP in use with index ${vipIndex}`);
-    const decision = decidePacket(this.workerStickyTable(), vip.table, hash, vipIndex, lbTimeNow(this.uptime()));
+    const decision = decidePacket(
+      this.workerStickyTable(),
+      vip.table,
+      hash,
+      vipIndex,
+      lbTimeNow(this.uptime()),
+    );
     vip.counters[decision.counter]++;
     return {
       asIndex: decision.as,

@@ -2,30 +2,33 @@
 // encap and service-type enums, flags, timers and the four per-VIP counters. Values are VPP's.
 
 /** lb_vip_type_t: what a VIP is internally (family of the VIP × encap). Shown by the CLI. */
-export enum LbVipType {
-  IP6_GRE6 = 0,
-  IP6_GRE4 = 1,
-  IP4_GRE6 = 2,
-  IP4_GRE4 = 3,
-  IP4_L3DSR = 4,
-  IP4_NAT4 = 5,
-  IP6_NAT6 = 6,
-}
+export const LbVipType = {
+  IP6_GRE6: 0,
+  IP6_GRE4: 1,
+  IP4_GRE6: 2,
+  IP4_GRE4: 3,
+  IP4_L3DSR: 4,
+  IP4_NAT4: 5,
+  IP6_NAT6: 6,
+} as const;
+export type LbVipType = (typeof LbVipType)[keyof typeof LbVipType];
 
 /** lb_encap_type (the API enum; a different numbering from LbVipType). */
-export enum LbEncap {
-  GRE4 = 0,
-  GRE6 = 1,
-  L3DSR = 2,
-  NAT4 = 3,
-  NAT6 = 4,
-}
+export const LbEncap = {
+  GRE4: 0,
+  GRE6: 1,
+  L3DSR: 2,
+  NAT4: 3,
+  NAT6: 4,
+} as const;
+export type LbEncap = (typeof LbEncap)[keyof typeof LbEncap];
 
 /** lb_srv_type (NAT VIPs only). */
-export enum LbSrvType {
-  CLUSTERIP = 0,
-  NODEPORT = 1,
-}
+export const LbSrvType = {
+  CLUSTERIP: 0,
+  NODEPORT: 1,
+} as const;
+export type LbSrvType = (typeof LbSrvType)[keyof typeof LbSrvType];
 
 /** The CLI's name for each VIP type (lb_vip_type_strings). */
 export const VIP_TYPE_NAMES: Readonly<Record<LbVipType, string>> = {

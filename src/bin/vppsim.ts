@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// vppsim: a stand-in for VPP with the lb plugin, for tests and the demo. Thin: parse flags, start
+// the simulator, log `vppsim-ready` once listening (tests wait for that line), and stop on
+// SIGTERM/SIGINT with exit 0, removing the socket files. A request that would kill a real VPP
+// (a zero-length new-flow table) kills this process too, with exit 1.
+
+import { JsonLogger } from '../log/index.js';
+import { parseVppsimArgs, VppSim } from '../vppsim/index.js';
+import { versionLine } from '../version.js';
+
+async function main(): Promise<number> {
+  const command = parseVppsimArgs(process.argv.slice(2));
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(command.text);
+      return 0;
+    case 'usage-error':
+      process.stderr.write(`vppsim: ${command.message}\nTry 'vppsim --help'.\n`);
+      return 2;
+    case 'version':
+      process.stdout.write(versionLine('vppsim') + '\n');
+      return 0;
+    case 'run':
+      break;
+  }
+  const { options } = command;
+  const logger = new JsonLogger({ level: options.logLevel });
+  const sim = await VppSim.start({
+    socketPath: options.apiSocket,
+    lbGeneration: options.lbApi,
+    ...(options.cliSocket !== undefined && { cliSocketPath: options.cliSocket }),
+    // vpe_pid is the real pid, so a restarted vppsim looks like a restarted VPP to clients.
+    pid: process.pid,
+    logger,
+  });
+  logger.info('vppsim-ready', {
+    socket: sim.socketPath,
+    cliSocket: sim.cli?.socketPath ?? null,
+    pid: process.pid,
+    lbApi: options.lbApi,
+    version: versionLine('vppsim'),
+  });
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('signal', { signal });
+      sim.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error('stop-failed', { error: String(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    sim.onCrash.add(() => {
+      stopping = true;
+      resolve(1);
+    });
+  }).finally(() => logger.flush());
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    setImmediate(() => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write(`vppsim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
