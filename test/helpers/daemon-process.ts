@@ -30,7 +30,7 @@ export function runProgram(script: string, args: string[], env: NodeJS.ProcessEn
   const lines: LogLine[] = [];
   const stderr: string[] = [];
   const waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  createInterface({ input: child.stdout }).on('line', (text) => {
     let line: LogLine;
     try {
       line = JSON.parse(text) as LogLine;
@@ -45,7 +45,7 @@ export function runProgram(script: string, args: string[], env: NodeJS.ProcessEn
       }
     }
   });
-  createInterface({ input: child.stderr! }).on('line', (text) => stderr.push(text));
+  createInterface({ input: child.stderr }).on('line', (text) => stderr.push(text));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
 
   return {
