@@ -83,7 +83,8 @@ export function checkStructure<T extends z.ZodType>(
           message: `${where}: unknown key '${key}'${hint}`,
         });
       }
-    } else if (issue.code === 'invalid_type' && issue.input === undefined && path.length > 0) {
+    } else if (issue.input === undefined && path.length > 0) {
+      // YAML has no undefined: the key is absent.
       const parent = path.slice(0, -1);
       const where = parent.length === 0 ? 'top level' : describePath(parent);
       findings.push({

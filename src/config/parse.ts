@@ -2,7 +2,7 @@
 // Three stages: YAML syntax (kind 'parse'), structure (zod), semantic rules (both kind
 // 'semantic'). Pure: no file system, no clock.
 
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Finding } from './finding.js';
 import { checkStructure } from './issues.js';
 import { normalise } from './normalise.js';
@@ -14,10 +14,32 @@ import { configSchema } from './schema.js';
 /** A config has a few dozen aliases at most; more smells of a billion-laughs document. */
 const MAX_ALIAS_COUNT = 1000;
 
-function yamlMessage(code: string, message: string, source: string, pos: readonly [number, number]): string {
-  if (code === 'DUPLICATE_KEY')
-    return `duplicate key '${source.slice(pos[0], pos[1]).trim()}' (map keys must be unique)`;
-  return `invalid YAML: ${message}`;
+/** The text of the map key that starts at an offset (yaml's duplicate-key error points there). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        found = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function syntaxProblem(doc: Document, text: string, error: YAMLError): { offset: number; message: string } {
+  let offset = error.pos[0];
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = keyAt(doc, offset) ?? text.slice(error.pos[0], error.pos[1]);
+    return { offset, message: `duplicate key '${key}' (map keys must be unique)` };
+  }
+  // A bad indent is reported on the leading blank; the item it belongs to is what to look at.
+  if (error.code === 'BAD_INDENT') {
+    while (text[offset] === ' ') offset++;
+  }
+  return { offset, message: `invalid YAML: ${error.message}` };
 }
 
 function unresolvedAliases(doc: Document): { offset: number; name: string }[] {
@@ -52,7 +74,10 @@ export function parseConfig(text: string, file: string): ConfigParseResult {
   });
 
   const yamlWarnings = doc.warnings.map((w) => at(w.pos[0], `YAML: ${w.message}`));
-  const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message, text, e.pos)));
+  const syntax = doc.errors.map((e) => {
+    const p = syntaxProblem(doc, text, e);
+    return at(p.offset, p.message);
+  });
   for (const alias of unresolvedAliases(doc)) {
     syntax.push(
       at(alias.offset, `invalid YAML: alias *${alias.name} has no anchor &${alias.name} before it`),

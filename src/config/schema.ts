@@ -245,12 +245,10 @@ export const healthCheckSchema = z
     interval: duration(false)
       .optional()
       .meta({ description: 'Interval while up', default: DEFAULTS.interval }),
-    'fast-interval': duration(false)
-      .optional()
-      .meta({
-        description:
-          'Interval while the rise/fall counter is between 0 and max, and while unknown (default: interval)',
-      }),
+    'fast-interval': duration(false).optional().meta({
+      description:
+        'Interval while the rise/fall counter is between 0 and max, and while unknown (default: interval)',
+    }),
     'down-interval': duration(false)
       .optional()
       .meta({ description: 'Interval while fully down (default: interval)' }),
@@ -336,18 +334,14 @@ export const vppLbSchema = z.strictObject({
   'sync-interval': duration(false)
     .optional()
     .meta({ description: 'Period of the full reconcile with VPP', default: DEFAULTS.syncInterval }),
-  'startup-min-delay': startupDelay
-    .optional()
-    .meta({
-      description: 'Warm-up in which nothing touches VPP; 0 turns it off',
-      default: DEFAULTS.startupMinDelay,
-    }),
-  'startup-max-delay': startupDelay
-    .optional()
-    .meta({
-      description: 'Deadline of the per-VIP release; 0 turns it off',
-      default: DEFAULTS.startupMaxDelay,
-    }),
+  'startup-min-delay': startupDelay.optional().meta({
+    description: 'Warm-up in which nothing touches VPP; 0 turns it off',
+    default: DEFAULTS.startupMinDelay,
+  }),
+  'startup-max-delay': startupDelay.optional().meta({
+    description: 'Deadline of the per-VIP release; 0 turns it off',
+    default: DEFAULTS.startupMaxDelay,
+  }),
   'sticky-buckets-per-core': powerOfTwo(LIMITS.maxStickyBucketsPerCore)
     .optional()
     .meta({ description: "VPP's per-worker sticky table size (unset: VPP's value)" }),
@@ -364,13 +358,25 @@ export const vppLbSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    maglev: z.strictObject({
-      healthchecker: section(healthCheckerSchema),
-      vpp: section(z.strictObject({ lb: section(vppLbSchema) })),
-      healthchecks: section(z.record(nameKey, healthCheckSchema)),
-      backends: section(z.record(nameKey, backendSchema)),
-      frontends: section(z.record(nameKey, frontendSchema)),
-    }),
+    maglev: z
+      .strictObject({
+        healthchecker: section(healthCheckerSchema).meta({ description: 'Probe engine settings' }),
+        vpp: section(
+          z.strictObject({ lb: section(vppLbSchema).meta({ description: "VPP's lb plugin" }) }),
+        ).meta({
+          description: 'VPP integration',
+        }),
+        healthchecks: section(z.record(nameKey, healthCheckSchema)).meta({
+          description: 'Health checks by name: how to probe',
+        }),
+        backends: section(z.record(nameKey, backendSchema)).meta({
+          description: 'Backends by name: an address and its health check',
+        }),
+        frontends: section(z.record(nameKey, frontendSchema)).meta({
+          description: 'Frontends by name: VIPs with ordered pools of backends',
+        }),
+      })
+      .meta({ description: 'Everything lives under this key' }),
   })
   .meta({ title: 'maglev.yaml', description: 'Configuration of maglevd, the vpp-maglev health checker' });
 
