@@ -108,7 +108,7 @@ void describe('reflection and health on a running server', () => {
   void test('v1 over grpc-js: list, symbol with imports once per stream, by file name, errors', async () => {
     const client = new ServerReflectionClient(fx.server.target, credentials.createInsecure());
     const stream = client.serverReflectionInfo();
-    const reader = new StreamReader<ServerReflectionResponse>(stream as never);
+    const reader = new StreamReader<ServerReflectionResponse>(stream);
     try {
       const list = await ask(reader, { $case: 'listServices', value: '' });
       assert.equal(list.validHost, 'maglevd');
@@ -166,7 +166,7 @@ void describe('reflection and health on a running server', () => {
   void test('v1alpha answers the same way', async () => {
     const client = new ServerReflectionClientV1Alpha(fx.server.target, credentials.createInsecure());
     const stream = client.serverReflectionInfo();
-    const reader = new StreamReader<ServerReflectionResponse>(stream as never);
+    const reader = new StreamReader<ServerReflectionResponse>(stream);
     try {
       const sym = await ask(reader, { $case: 'fileContainingSymbol', value: 'maglev.TransitionRecord' });
       assert.equal(fileNames(sym)[0], 'maglev.proto');
@@ -222,7 +222,7 @@ void describe('server options', () => {
     const client = new ServerReflectionClient(fx.server.target, credentials.createInsecure());
     try {
       const stream = client.serverReflectionInfo();
-      const reader = new StreamReader<ServerReflectionResponse>(stream as never);
+      const reader = new StreamReader<ServerReflectionResponse>(stream);
       stream.write({ host: '', messageRequest: { $case: 'listServices', value: '' } });
       const err = await reader.status();
       assert.equal(err.code, status.UNIMPLEMENTED);

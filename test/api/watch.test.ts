@@ -73,8 +73,8 @@ void describe('WatchEvents', () => {
     const all = await watch({ backend: true });
     const onlyFra = await watch({ backend: true, backendNames: ['nginx0-fra'] });
     const onlyV6 = await watch({ backend: true, frontendNames: ['web-v6'] });
-    await fx.fake.disableBackend('nginx0-fra');
-    await fx.fake.disableBackend('nginx6');
+    fx.fake.disableBackend('nginx0-fra');
+    fx.fake.disableBackend('nginx6');
     fx.fake.emit({ type: 'frontend-state', frontend: 'web-v6', from: 'unknown', to: 'down', at: T0 });
     const a = await all.next(2);
     assert.deepEqual(a.map(kind), [
@@ -141,7 +141,7 @@ void describe('WatchEvents', () => {
     await r.next(2); // the frontend replay
     fx.fake.logger.debug('probe-start');
     fx.fake.logger.info('lb-sync');
-    await fx.fake.disableBackend('nginx6');
+    fx.fake.disableBackend('nginx6');
     assert.deepEqual((await r.next(4)).slice(2).map(kind), [
       'log info lb-sync',
       'backend web-v6/nginx6 unknown->disabled',
@@ -191,7 +191,7 @@ void describe('WatchEvents', () => {
     for (let i = 0; i < 10; i++) fx.fake.logger.debug('filler', { i: sent++, pad });
     const got = await live.next(sent);
     assert.deepEqual(
-      got.map((e) => (e.event?.$case === 'log' ? e.event.value.attrs?.['i'] : -1)),
+      got.map((e) => (e.event?.$case === 'log' ? (e.event.value.attrs?.['i'] as unknown) : -1)),
       Array.from({ length: sent }, (_, i) => i),
     );
     assert.equal(fx.server.stats().watchers, 1, 'only the live subscriber remains');
