@@ -187,6 +187,11 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
       close(fd);
       return throw_errno(env, err, "setsockopt", "IP_RECVERR");
     }
+    /* One socket takes the replies of thousands of probes: room for bursts while the event loop
+       is busy. SO_RCVBUFFORCE (CAP_NET_ADMIN) passes net.core.rmem_max; else the capped size. */
+    int rcvbuf = 4 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   } else if (source[0]) {
     /* Pick the port at connect(), so many probes from one source can share ports. */
     setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
