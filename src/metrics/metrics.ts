@@ -1,0 +1,296 @@
+// createMetrics(): maglevd's Prometheus registry (its own, never prom-client's global one), the
+// hooks the checker calls on every probe and transition, and the VPP setters. Health gauges are
+// computed at scrape time from the checker, so they always match what the API shows; event
+// counters live in per-backend records that follow the checker's backend list.
+
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { CheckerOptions } from '../checker/index.js';
+import { systemClock, type Clock } from '../clock/index.js';
+import {
+  activePoolIndex,
+  BACKEND_STATES,
+  effectiveWeight,
+  type BackendState,
+  type FrontendState,
+  type ProbeResult,
+  type Transition,
+} from '../health/index.js';
+import { versionInfo } from '../version.js';
+import type { BackendSnapshot } from '../checker/index.js';
+import { BackendSeries } from './backend-series.js';
+import { registerCollected, type MetricType, type SampleSink } from './collected.js';
+import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
+import type { MetricsSource } from './source.js';
+import { VppMetrics } from './vpp-metrics.js';
+
+export interface MetricsOptions {
+  /** The checker; can also be given later with setChecker() (the hooks must exist first). */
+  checker?: MetricsSource;
+  /** Wall time for the VPP uptime gauges. */
+  clock?: Clock;
+  /** maglev_build_info labels; default: this build's version and commit. */
+  build?: { version: string; commit: string };
+  /** Whether maglevd talks to VPP at all (an empty --vpp-api-addr turns it off). Default true. */
+  vpp?: boolean;
+  /** Node's process_* and nodejs_* metrics. Default true. */
+  processMetrics?: boolean;
+}
+
+export type CheckerHooks = Required<Pick<CheckerOptions, 'onProbeDone' | 'onTransition'>>;
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Give these to the Checker's constructor. */
+  readonly hooks: CheckerHooks;
+  /** Points the scrape-time collectors at the checker. */
+  setChecker(checker: MetricsSource | undefined): void;
+  /**
+   * Drops a backend's event-driven series now. Not needed after a reload (every scrape drops the
+   * series of backends the checker no longer has); for callers that want them gone at once.
+   */
+  forgetBackend(name: string): void;
+  /** Setters for the VPP connection, API wrapper, syncer and stats poller. */
+  readonly vpp: VppMetrics;
+  /** The exposition text, as /metrics serves it. */
+  scrape(): Promise<string>;
+}
+
+/** maglev_frontend_state values, following the backend states' first three. */
+export const FRONTEND_STATE_VALUES: Readonly<Record<FrontendState, number>> = Object.freeze({
+  unknown: 0,
+  up: 1,
+  down: 2,
+});
+
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+const STATE_INDEX = new Map<BackendState, number>(BACKEND_STATES.map((s, i) => [s, i]));
+
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  const clock = opts.clock ?? systemClock;
+  const build = opts.build ?? versionInfo();
+  const vpp = new VppMetrics(clock, opts.vpp ?? true);
+  let checker = opts.checker;
+  const series = new Map<string, BackendSeries>();
+  const lag = new HistogramCounts(SCHEDULE_LAG_BUCKETS);
+
+  const seriesOf = (backend: string): BackendSeries => {
+    let s = series.get(backend);
+    if (!s) {
+      s = new BackendSeries();
+      series.set(backend, s);
+    }
+    return s;
+  };
+
+  const hooks: CheckerHooks = {
+    onProbeDone(backend: string, result: ProbeResult, lagMs: number): void {
+      lag.observe(lagMs / 1000);
+      const s = seriesOf(backend);
+      const cfg = checker?.config();
+      if (cfg !== undefined && s.typeResolvedFor !== cfg) s.retype(cfg, backend);
+      s.recordProbe(result);
+    },
+    onTransition(backend: string, transition: Transition): void {
+      seriesOf(backend).recordTransition(transition);
+    },
+  };
+
+  // One view of the checker per scrape. The registry calls every family's get() in one
+  // synchronous pass before any of their promises settle, so a view dropped at the next
+  // microtask is shared by exactly one scrape and never outlives it.
+  let view: BackendSnapshot[] | undefined;
+  const backends = (): BackendSnapshot[] => {
+    if (view) return view;
+    const current = checker?.backends() ?? [];
+    view = current;
+    queueMicrotask(() => {
+      view = undefined;
+    });
+    reconcile(current);
+    return current;
+  };
+
+  /** Drops the series of backends the checker no longer has, and of health check types it no longer uses. */
+  const reconcile = (current: readonly BackendSnapshot[]): void => {
+    if (!checker) return;
+    const cfg = checker.config();
+    const names = new Set(current.map((b) => b.name));
+    for (const [name, s] of series) {
+      if (!names.has(name)) series.delete(name);
+      else if (s.typeResolvedFor !== cfg) s.retype(cfg, name);
+    }
+  };
+
+  const family = (name: string, help: string, type: MetricType, collect: (sink: SampleSink) => void) =>
+    registerCollected(registry, { name, help, type, collect });
+
+  // ---- health, at scrape time ----------------------------------------------------------------
+
+  family(
+    'maglev_backend_state',
+    `Backend state: ${BACKEND_STATES.map((s, i) => `${i}=${s}`).join(', ')}.`,
+    'gauge',
+    (sink) => {
+      for (const b of backends()) sink.sample({ backend: b.name }, STATE_INDEX.get(b.state) ?? 0);
+    },
+  );
+  family('maglev_backend_health', 'Rise/fall health counter, 0 .. rise+fall-1.', 'gauge', (sink) => {
+    for (const b of backends()) sink.sample({ backend: b.name }, b.counter);
+  });
+  family('maglev_backend_enabled', 'Runtime enabled flag: 1 enabled, 0 disabled.', 'gauge', (sink) => {
+    for (const b of backends()) sink.sample({ backend: b.name }, b.enabled ? 1 : 0);
+  });
+  family(
+    'maglev_frontend_pool_backend_weight',
+    'Configured weight (0..100) of a backend in a frontend pool, including runtime changes.',
+    'gauge',
+    (sink) => {
+      const cfg = checker?.config();
+      if (!cfg) return;
+      for (const fe of cfg.frontends.values()) {
+        for (const pool of fe.pools) {
+          for (const [backend, s] of pool.backends) {
+            sink.sample({ frontend: fe.name, pool: pool.name, backend }, s.weight);
+          }
+        }
+      }
+    },
+  );
+  family(
+    'maglev_frontend_pool_backend_effective_weight',
+    'Weight VPP should carry for a backend in a frontend pool, from its state and the active pool.',
+    'gauge',
+    (sink) => {
+      const c = checker;
+      if (!c) return;
+      const stateOf = (name: string): BackendState => c.stateOf(name) ?? 'unknown';
+      for (const fe of c.config().frontends.values()) {
+        const active = activePoolIndex(fe, stateOf);
+        fe.pools.forEach((pool, i) => {
+          for (const [backend, s] of pool.backends) {
+            const eff = effectiveWeight({
+              state: stateOf(backend),
+              poolWeight: s.weight,
+              inActivePool: i === active,
+              flushOnDown: fe.flushOnDown,
+            });
+            sink.sample({ frontend: fe.name, pool: pool.name, backend }, eff.weight);
+          }
+        });
+      }
+    },
+  );
+  family('maglev_frontend_state', 'Frontend state: 0=unknown, 1=up, 2=down.', 'gauge', (sink) => {
+    const c = checker;
+    if (!c) return;
+    for (const name of c.config().frontends.keys()) {
+      sink.sample({ frontend: name }, FRONTEND_STATE_VALUES[c.frontendState(name) ?? 'unknown']);
+    }
+  });
+  family('maglev_build_info', 'Always 1; the labels name this build.', 'gauge', (sink) => {
+    sink.sample({ version: build.version, commit: build.commit }, 1);
+  });
+  family(
+    'maglev_event_subscribers_dropped_total',
+    'Event stream subscribers dropped for falling too far behind.',
+    'counter',
+    (sink) => {
+      sink.sample({}, checker?.droppedSubscribers() ?? 0);
+    },
+  );
+
+  // ---- probes and transitions, counted as they happen ----------------------------------------
+
+  family(
+    'maglev_probe_total',
+    'Probes completed, by result (success/failure) and code.',
+    'counter',
+    (sink) => {
+      backends();
+      for (const [backend, s] of series) {
+        for (const [code, n] of s.passed) sink.sample({ backend, type: s.type, result: 'success', code }, n);
+        for (const [code, n] of s.failed) sink.sample({ backend, type: s.type, result: 'failure', code }, n);
+      }
+    },
+  );
+  family('maglev_probe_duration_seconds', 'Probe duration.', 'histogram', (sink) => {
+    backends();
+    for (const [backend, s] of series) {
+      if (s.duration.count > 0) sink.histogram({ backend, type: s.type }, s.duration);
+    }
+  });
+  family('maglev_backend_transitions_total', 'Backend state transitions.', 'counter', (sink) => {
+    backends();
+    for (const [backend, s] of series) {
+      for (const [from, byTo] of s.transitions) {
+        for (const [to, n] of byTo) sink.sample({ backend, from, to }, n);
+      }
+    }
+  });
+  family(
+    'maglev_probe_schedule_lag_seconds',
+    'How late probes started against their schedule (event loop or probe saturation).',
+    'histogram',
+    (sink) => sink.histogram({}, lag),
+  );
+
+  // ---- VPP, fed by the VPP side through `vpp` ------------------------------------------------
+
+  family('maglev_vpp_connected', '1 while connected to VPP, else 0.', 'gauge', (s) =>
+    vpp.collectConnected(s),
+  );
+  family('maglev_vpp_uptime_seconds', 'Seconds since VPP started (/sys/boottime).', 'gauge', (s) =>
+    vpp.collectUptime(s),
+  );
+  family('maglev_vpp_connected_seconds', 'Seconds since maglevd connected to VPP.', 'gauge', (s) =>
+    vpp.collectConnectedSeconds(s),
+  );
+  family('maglev_vpp_info', 'Always 1 while connected; the labels describe VPP.', 'gauge', (s) =>
+    vpp.collectInfo(s),
+  );
+  family('maglev_vpp_api_total', 'VPP binary API messages, by direction and result.', 'counter', (s) =>
+    vpp.collectApi(s),
+  );
+  family('maglev_vpp_lbsync_total', 'Changes made by lb sync runs, by scope and kind.', 'counter', (s) =>
+    vpp.collectLbSync(s),
+  );
+  family(
+    'maglev_vip_packets_total',
+    'LB plugin packets per VIP: next (existing session), first, untracked, no-server.',
+    'counter',
+    (s) => vpp.collectVipPackets(s),
+  );
+  family('maglev_vip_route_packets_total', 'FIB /net/route/to packets for the VIP.', 'counter', (s) =>
+    vpp.collectVipRoutePackets(s),
+  );
+  family('maglev_vip_route_bytes_total', 'FIB /net/route/to bytes for the VIP.', 'counter', (s) =>
+    vpp.collectVipRouteBytes(s),
+  );
+
+  if (opts.processMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client also exports the sums of the per-type nodejs_active_{handles,requests,resources}
+    // gauges as gauges named *_total, which promtool rejects (a _total suffix promises a counter).
+    // sum() over the per-type series gives the same numbers.
+    for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
+  }
+
+  return {
+    registry,
+    hooks,
+    vpp,
+    setChecker(next) {
+      checker = next;
+    },
+    forgetBackend(name) {
+      series.delete(name);
+    },
+    scrape: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,98 @@
+// The /metrics endpoint on plain node:http: GET /metrics is the exposition, / a small index,
+// anything else 404. Scrapes are rare and cheap, so there is no caching: every scrape reads the
+// live state.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../log/index.js';
+import { parseListenAddress } from './listen-address.js';
+
+export interface MetricsServerOptions {
+  /** `:9091`, `127.0.0.1:9091`, `[::1]:9091`; port 0 picks a free one. */
+  addr: string;
+  registry: Registry;
+  logger: Logger;
+}
+
+export interface MetricsServer {
+  /** The bound port (the real one when addr asked for 0). */
+  readonly port: number;
+  /** Stops listening and closes open connections, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+const INDEX_HTML = `<!doctype html>
+<html><head><title>maglevd metrics</title></head>
+<body><h1>maglevd</h1><p><a href="/metrics">/metrics</a> (Prometheus text format)</p></body></html>
+`;
+
+/** Listens on addr; rejects with the listen error (EADDRINUSE, EADDRNOTAVAIL, ...). */
+export async function startMetricsServer(opts: MetricsServerOptions): Promise<MetricsServer> {
+  const { host, port } = parseListenAddress(opts.addr);
+  const { registry, logger } = opts;
+
+  const server = createServer((req, res) => {
+    handle(req, res, registry, logger).catch((err: unknown) => {
+      logger.error('metrics-scrape-error', { error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'scrape failed\n', req.method);
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => logger.error('metrics-server-error', { error: err.message }));
+  const bound = (server.address() as AddressInfo).port;
+  logger.info('metrics-listen', { addr: opts.addr, host: host ?? '*', port: bound });
+
+  return {
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: Registry,
+  logger: Logger,
+): Promise<void> {
+  const path = (req.url ?? '/').split('?', 1)[0];
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', req.method);
+    return;
+  }
+  if (path === '/metrics') {
+    const body = await registry.metrics();
+    send(res, 200, registry.contentType, body, req.method);
+    return;
+  }
+  if (path === '/') {
+    send(res, 200, 'text/html; charset=utf-8', INDEX_HTML, req.method);
+    return;
+  }
+  if (logger.enabled('debug')) logger.debug('metrics-not-found', { path });
+  send(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics\n', req.method);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  method: string | undefined,
+): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(method === 'HEAD' ? undefined : body);
+}
