@@ -14,3 +14,5 @@ export { durationFromMs, msFromDuration, jsonAttrs } from './convert.js';
 export type * from './backend.js';
 // The protocol itself: message types, codecs and the typed client (maglevc, the dashboard).
 export * from './gen/maglev.js';
+export { createCheckerBackend, configCheckResult } from './checker-backend.js';
+export type { CheckerBackend, CheckerBackendOptions, ConfigOutcomeLike } from './checker-backend.js';

@@ -138,7 +138,8 @@ export class StreamReader<T> {
     return reader;
   }
 
-  private until(cond: () => boolean, what: string): Promise<void> {
+  /** Resolves once cond() holds (checked on every message); rejects if the stream ends first. */
+  until(cond: () => boolean, what: string): Promise<void> {
     if (cond()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), WAIT_MS);

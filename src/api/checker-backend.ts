@@ -1,0 +1,270 @@
+// The MaglevApiBackend of a running maglevd: reads and operator actions go to the Checker (the
+// one owner of backend health and the runtime config), effective weights come from the health
+// module's pure frontend view, bucket predictions from the Maglev table of the dataplane's
+// desired VIP, config check/reload from the daemon's shared code path, VPP from the syncer when
+// there is one.
+
+import type { Checker, CheckerEvent, Subscription } from '../checker/index.js';
+import type { FrontendConfig, MaglevConfig } from '../config/types.js';
+import { canonicalAddress, desiredVip } from '../dataplane/index.js';
+import { activePoolIndex, effectiveWeight, type BackendState } from '../health/index.js';
+import type { LogBroadcaster } from '../log/index.js';
+import { bucketCounts, buildTable, type Generation } from '../maglev/index.js';
+import type {
+  ApiEvent,
+  BackendView,
+  ConfigCheckResult,
+  ConfigReloadResult,
+  FrontendView,
+  HealthCheckView,
+  MaglevApiBackend,
+  PoolBackendView,
+  SetWeightInput,
+  VppApiBackend,
+} from './backend.js';
+import { ApiError } from './errors.js';
+
+/** The daemon's check/reload outcome (structurally; the API does not import the daemon). */
+export interface ConfigOutcomeLike {
+  ok: boolean;
+  kind?: 'parse' | 'semantic' | undefined;
+  errors: readonly string[];
+  warnings: readonly string[];
+}
+
+export interface CheckerBackendOptions {
+  checker: Checker;
+  /** The logger's broadcaster: WatchEvents log subscribers hang off it. */
+  logs: LogBroadcaster;
+  /** `--check` / CheckConfig: validate the file on disk. */
+  check(): Promise<ConfigOutcomeLike>;
+  /** SIGHUP / ReloadConfig: validate and apply; a throw is reported as apply_error. */
+  reload(): Promise<ConfigOutcomeLike>;
+  /** The VPP side, undefined while VPP integration is off or absent. */
+  vpp?: () => VppApiBackend | undefined;
+  /** After a weight change, e.g. the immediate per-VIP sync (with the flush the operator asked). */
+  afterSetWeight?: (input: SetWeightInput) => void | Promise<void>;
+  /** lb API generation the predictions model; default 'master' (weights). */
+  generation?: () => Generation;
+  /** Buckets VPP reports per canonical AS address for a frontend's VIP, when known. */
+  vppBucketsOf?: (frontend: string) => ReadonlyMap<string, number> | undefined;
+}
+
+export interface CheckerBackend extends MaglevApiBackend {
+  /** Stops following the checker (state_since tracking). */
+  close(): void;
+}
+
+/** ConfigOutcome → the check response: errors go to the field their kind names. */
+export function configCheckResult(o: ConfigOutcomeLike): ConfigCheckResult {
+  const text = o.errors.join('\n');
+  return {
+    ok: o.ok,
+    parseError: !o.ok && o.kind === 'parse' ? text : undefined,
+    semanticError: !o.ok && o.kind !== 'parse' ? text : undefined,
+    warnings: [...o.warnings],
+  };
+}
+
+/** Large: our listener never blocks, so the checker's queue only holds one synchronous burst. */
+const CHECKER_QUEUE = 100_000;
+
+export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBackend {
+  const { checker } = opts;
+  const stateSince = new Map<string, number>();
+  const predictionCache = new Map<string, { key: string; counts: ReadonlyMap<string, number> }>();
+
+  const tracking: Subscription = checker.subscribe(
+    (e) => {
+      if (e.kind === 'frontend' && e.from !== e.to) stateSince.set(e.frontend, e.at);
+    },
+    { maxQueue: CHECKER_QUEUE },
+  );
+
+  const stateOf = (name: string): BackendState => checker.stateOf(name) ?? 'unknown';
+
+  function frontendsOf(cfg: MaglevConfig): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    for (const fe of cfg.frontends.values()) {
+      for (const pool of fe.pools) {
+        for (const name of pool.backends.keys()) {
+          const list = map.get(name) ?? [];
+          if (!list.includes(fe.name)) list.push(fe.name);
+          map.set(name, list);
+        }
+      }
+    }
+    return map;
+  }
+
+  function backendView(name: string, usedBy: Map<string, string[]>): BackendView | undefined {
+    const s = checker.backend(name);
+    if (!s) return undefined;
+    return { ...s, frontends: usedBy.get(name) ?? [] };
+  }
+
+  /** Buckets per canonical AS address of the frontend's VIP at its current effective weights. */
+  function predictedBuckets(fe: FrontendConfig, cfg: MaglevConfig): ReadonlyMap<string, number> {
+    const vip = desiredVip(fe, cfg.backends, stateOf);
+    const generation = opts.generation?.() ?? 'master';
+    const ases = [...vip.ases].map(([address, as]) => ({ address, weight: as.weight }));
+    const key = `${generation}|${vip.flowTableLength}|${ases.map((a) => `${a.address}=${a.weight}`).join(',')}`;
+    const cached = predictionCache.get(fe.name);
+    if (cached?.key === key) return cached.counts;
+    const counts = bucketCounts(buildTable(generation, ases, vip.flowTableLength), ases.length);
+    const result = new Map(ases.map((a, i) => [a.address, counts[i] ?? 0]));
+    predictionCache.set(fe.name, { key, counts: result });
+    return result;
+  }
+
+  function frontendView(fe: FrontendConfig, cfg: MaglevConfig): FrontendView {
+    const active = activePoolIndex(fe, stateOf);
+    const predicted = predictedBuckets(fe, cfg);
+    const live = opts.vppBucketsOf?.(fe.name);
+    return {
+      name: fe.name,
+      address: fe.address,
+      family: fe.family,
+      protocol: fe.protocol,
+      port: fe.port,
+      description: fe.description,
+      srcIpSticky: fe.srcIpSticky,
+      flushOnDown: fe.flushOnDown,
+      flowTableLength: fe.flowTableLength,
+      state: checker.frontendState(fe.name) ?? 'unknown',
+      activePool: active,
+      stateSince: stateSince.get(fe.name),
+      vppBucketsKnown: live !== undefined,
+      pools: fe.pools.map((pool, index) => ({
+        name: pool.name,
+        backends: [...pool.backends].map(([name, settings]): PoolBackendView => {
+          const snap = checker.backend(name);
+          const state = snap?.state ?? 'unknown';
+          const eff = effectiveWeight({
+            state,
+            poolWeight: settings.weight,
+            inActivePool: index === active,
+            flushOnDown: fe.flushOnDown,
+          });
+          const address = snap?.address ?? cfg.backends.get(name)?.address ?? '';
+          const canonical = address === '' ? '' : canonicalAddress(address);
+          return {
+            name,
+            address,
+            weight: settings.weight,
+            effectiveWeight: eff.weight,
+            flush: eff.flush,
+            state,
+            enabled: snap?.enabled ?? false,
+            lastTransitionAt: snap?.transitions[0]?.at,
+            vppBuckets: live?.get(canonical),
+            predictedBuckets: predicted.get(canonical),
+          };
+        }),
+      })),
+    };
+  }
+
+  function action(name: string, act: () => void): BackendView {
+    const state = checker.stateOf(name);
+    if (state === undefined) throw ApiError.notFound('backend', name);
+    act();
+    return backendView(name, frontendsOf(checker.config())) as BackendView;
+  }
+
+  function refuseWhenDisabled(name: string, what: string): void {
+    if (checker.stateOf(name) === 'disabled')
+      throw ApiError.failedPrecondition(`backend "${name}" is disabled: enable it before you ${what} it`);
+  }
+
+  function toApiEvent(e: CheckerEvent): ApiEvent {
+    return e.kind === 'frontend'
+      ? { type: 'frontend-state', frontend: e.frontend, from: e.from, to: e.to, at: e.at }
+      : {
+          type: 'backend-transition',
+          frontend: e.frontend,
+          backend: e.backend,
+          address: e.address,
+          transition: e.transition,
+        };
+  }
+
+  return {
+    frontends() {
+      const cfg = checker.config();
+      return [...cfg.frontends.values()].map((fe) => frontendView(fe, cfg));
+    },
+    frontend(name) {
+      const cfg = checker.config();
+      const fe = cfg.frontends.get(name);
+      return fe ? frontendView(fe, cfg) : undefined;
+    },
+    backends() {
+      const usedBy = frontendsOf(checker.config());
+      return checker.backends().map((s) => ({ ...s, frontends: usedBy.get(s.name) ?? [] }));
+    },
+    backend(name) {
+      return backendView(name, frontendsOf(checker.config()));
+    },
+    healthChecks() {
+      const cfg = checker.config();
+      return [...cfg.healthchecks.values()].map((hc): HealthCheckView => ({
+        config: hc,
+        backends: [...cfg.backends.values()].filter((b) => b.healthcheck === hc.name).map((b) => b.name),
+      }));
+    },
+    healthCheck(name) {
+      const cfg = checker.config();
+      const hc = cfg.healthchecks.get(name);
+      if (!hc) return undefined;
+      return {
+        config: hc,
+        backends: [...cfg.backends.values()].filter((b) => b.healthcheck === name).map((b) => b.name),
+      };
+    },
+
+    // Pause and resume of a disabled backend would be silent no-ops; say why instead.
+    pauseBackend: (name) =>
+      action(name, () => {
+        refuseWhenDisabled(name, 'pause');
+        checker.pause(name);
+      }),
+    resumeBackend: (name) =>
+      action(name, () => {
+        refuseWhenDisabled(name, 'resume');
+        checker.resume(name);
+      }),
+    enableBackend: (name) => action(name, () => checker.enable(name)),
+    disableBackend: (name) => action(name, () => checker.disable(name)),
+
+    async setPoolBackendWeight(input) {
+      checker.setWeight(input.frontend, input.pool, input.backend, input.weight);
+      await opts.afterSetWeight?.(input);
+      const cfg = checker.config();
+      return frontendView(checker.frontend(input.frontend), cfg);
+    },
+
+    subscribe(listener) {
+      const sub = checker.subscribe((e) => listener(toApiEvent(e)), { maxQueue: CHECKER_QUEUE });
+      return () => sub.unsubscribe();
+    },
+    subscribeLogs: (level, listener) => opts.logs.subscribe(level, listener),
+
+    async checkConfig() {
+      return configCheckResult(await opts.check());
+    },
+    async reloadConfig(): Promise<ConfigReloadResult> {
+      try {
+        return configCheckResult(await opts.reload());
+      } catch (err) {
+        return { ok: false, applyError: err instanceof Error ? err.message : String(err) };
+      }
+    },
+
+    vpp: () => opts.vpp?.(),
+
+    close() {
+      tracking.unsubscribe();
+    },
+  };
+}
