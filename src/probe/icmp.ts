@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../clock/index.js';
 import type { ProbeCode, ProbeResult } from '../health/types.js';
 import type { Logger } from '../log/index.js';
 import { PingSocketPool } from './native-ping-pool.js';
-import type { PingSocket } from './native-ping-socket.js';
+import type { EchoHandle, PingSocket } from './native-ping-socket.js';
 import { ABORTED_DETAIL } from './probe-run.js';
 import { SocketSetupError } from './socket-factory.js';
 import type { ProbeFn, ProbeRequest } from './types.js';
@@ -60,12 +60,13 @@ function runIcmpProbe(req: ProbeRequest, clock: Clock, pool: PingSocketPool): Pr
 
   return new Promise((resolve) => {
     let done = false;
+    let echo: EchoHandle | undefined;
     const finish = (r: ProbeResult): void => {
       if (done) return;
       done = true;
       timer.cancel();
       req.signal?.removeEventListener('abort', onAbort);
-      echo.cancel();
+      echo?.cancel();
       resolve(r);
     };
     const onAbort = (): void => finish(result(false, 'L4CON', ABORTED_DETAIL));
@@ -75,9 +76,14 @@ function runIcmpProbe(req: ProbeRequest, clock: Clock, pool: PingSocketPool): Pr
       finish(result(false, 'L4TOUT', `no echo reply within ${hc.timeoutMs}ms`));
     }, hc.timeoutMs);
     req.signal?.addEventListener('abort', onAbort);
-    const echo = socket.echo(req.address, (outcome) => {
-      if (outcome.ok) finish(result(true, 'L4OK', `echo reply from ${outcome.from}`));
-      else finish(result(false, 'L4CON', outcome.detail));
-    });
+    try {
+      echo = socket.echo(req.address, (outcome) => {
+        if (outcome.ok) finish(result(true, 'L4OK', `echo reply from ${outcome.from}`));
+        else finish(result(false, 'L4CON', outcome.detail));
+      });
+    } catch (err) {
+      // dgram rejects some inputs synchronously; a probe still never rejects.
+      finish(result(false, 'L4CON', `send ${err instanceof Error ? err.message : String(err)}`));
+    }
   });
 }

@@ -27,7 +27,8 @@ export interface EchoHandle {
 
 interface PendingEcho {
   seq: number;
-  token: Buffer;
+  /** Second half of the token (the first is the socket's salt). */
+  counter: number;
   dest: string;
   packet: Buffer;
   done: (outcome: EchoOutcome) => void;
@@ -42,7 +43,8 @@ const SEND_RETRIES = 2;
 
 export class PingSocket {
   private readonly pending = new Map<number, PendingEcho>();
-  private readonly salt = randomBytes(4);
+  /** First half of every token: tells our echoes from another process's on a reused id. */
+  private readonly salt = randomBytes(4).readUInt32BE(0);
   private nextSeq: number;
   private counter = 0;
   private retired = false;
@@ -56,7 +58,7 @@ export class PingSocket {
     readonly netnsIno: number,
     private readonly socket: dgram.Socket,
   ) {
-    this.nextSeq = this.salt.readUInt16BE(0);
+    this.nextSeq = this.salt & 0xffff;
     socket.on('message', this.onMessage);
     socket.on('error', this.onError);
     // Idle shared sockets must not keep the process alive; in-flight probes hold their timers.
@@ -97,15 +99,16 @@ export class PingSocket {
       queueMicrotask(() => done({ ok: false, errno: 'EBUSY', detail }));
       return { cancel: () => {} };
     }
-    const token = Buffer.alloc(TOKEN);
-    this.salt.copy(token, 0);
-    token.writeUInt32BE(this.counter++ >>> 0, 4);
-    const packet = Buffer.alloc(HEADER + TOKEN);
-    packet[0] = ECHO_REQUEST[this.family];
-    // Checksum and identifier are filled in by the kernel.
+    const counter = this.counter;
+    this.counter = (this.counter + 1) >>> 0;
+    // Pooled memory: every byte is written below. Checksum and identifier are the kernel's job.
+    const packet = Buffer.allocUnsafe(HEADER + TOKEN);
+    packet.writeUInt32BE((ECHO_REQUEST[this.family] << 24) >>> 0, 0);
+    packet.writeUInt16BE(0, 4);
     packet.writeUInt16BE(seq, 6);
-    token.copy(packet, HEADER);
-    const echo: PendingEcho = { seq, token, dest, packet, done };
+    packet.writeUInt32BE(this.salt, HEADER);
+    packet.writeUInt32BE(counter, HEADER + 4);
+    const echo: PendingEcho = { seq, counter, dest, packet, done };
     this.pending.set(seq, echo);
     this.send(echo, SEND_RETRIES);
     return { cancel: () => this.forget(echo) };
@@ -152,15 +155,22 @@ export class PingSocket {
   }
 
   private send(echo: PendingEcho, retries: number): void {
-    // Ping sockets ignore the port; dgram insists on a valid one.
-    this.socket.send(echo.packet, 1, echo.dest, (err) => {
-      if (err === null || err === undefined || this.pending.get(echo.seq) !== echo) return;
-      this.drainErrors();
-      if (this.pending.get(echo.seq) !== echo) return;
-      if (retries > 0) return this.send(echo, retries - 1);
-      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    const failed = (code: string): void =>
       this.settle(echo, { ok: false, errno: code, detail: `send ${code}${SEND_HINT[code] ?? ''}` });
-    });
+    try {
+      // Ping sockets ignore the port; dgram insists on a valid one.
+      this.socket.send(echo.packet, 1, echo.dest, (err) => {
+        if (err === null || err === undefined || this.pending.get(echo.seq) !== echo) return;
+        this.drainErrors();
+        if (this.pending.get(echo.seq) !== echo) return;
+        if (retries > 0) return this.send(echo, retries - 1);
+        failed((err as NodeJS.ErrnoException).code ?? 'EIO');
+      });
+    } catch (err) {
+      // dgram validates some input synchronously (a bad address); done() must stay async.
+      const code = (err as NodeJS.ErrnoException).code ?? 'EINVAL';
+      queueMicrotask(() => failed(code));
+    }
   }
 
   private settle(echo: PendingEcho, outcome: EchoOutcome): void {
@@ -179,13 +189,17 @@ export class PingSocket {
   private readonly onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
     if (msg.length < HEADER + TOKEN || msg[0] !== ECHO_REPLY[this.family]) return;
     const echo = this.pending.get(msg.readUInt16BE(6));
-    if (echo === undefined || !msg.subarray(HEADER, HEADER + TOKEN).equals(echo.token)) return;
+    if (echo === undefined || !this.carriesToken(msg, echo)) return;
     this.settle(echo, { ok: true, from: rinfo.address });
   };
 
   private readonly onError = (): void => {
     this.drainErrors();
   };
+
+  private carriesToken(buf: Buffer, echo: PendingEcho): boolean {
+    return buf.readUInt32BE(HEADER) === this.salt && buf.readUInt32BE(HEADER + 4) === echo.counter;
+  }
 
   private onErrorReport(report: NativeErrorReport): void {
     const data = report.data;
@@ -194,7 +208,7 @@ export class PingSocket {
     if (echo === undefined) return;
     // Errors quote at least our ICMP header; when they quote the token too, it must match.
     if (data.length >= HEADER + TOKEN) {
-      if (!data.subarray(HEADER, HEADER + TOKEN).equals(echo.token)) return;
+      if (!this.carriesToken(data, echo)) return;
     } else if (report.dest !== null && report.dest !== echo.dest) {
       return;
     }
