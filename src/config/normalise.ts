@@ -43,9 +43,9 @@ function canonical(text: string | undefined): string | undefined {
 
 function ordered<T>(section: Section<T>, path: ConfigPath, order: KeyOrder): [string, T][] {
   if (!section) return [];
-  const keys = order(path).filter((k) => Object.hasOwn(section, k));
-  for (const k of Object.keys(section)) if (!keys.includes(k)) keys.push(k);
-  return keys.map((k) => [k, section[k] as T]);
+  const keys = new Set(order(path).filter((k) => Object.hasOwn(section, k)));
+  for (const k of Object.keys(section)) keys.add(k);
+  return [...keys].map((k) => [k, section[k] as T]);
 }
 
 /** SNI defaults to the Host header's name part, unless that is an IP literal (SNI has no IPs). */

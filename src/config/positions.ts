@@ -37,9 +37,21 @@ export class YamlLocator {
     return (current as Node | null) ?? null;
   }
 
+  // Key → pair per map, built on first use: a big config with many findings stays linear.
+  readonly #index = new WeakMap<Node, Map<string, Pair<unknown, unknown>>>();
+
   #pairFor(node: Node | null, segment: string | number): Pair<unknown, unknown> | undefined {
     if (!isMap(node)) return undefined;
-    return node.items.find((pair) => keyText(pair.key) === String(segment));
+    let index = this.#index.get(node);
+    if (!index) {
+      index = new Map();
+      for (const pair of node.items) {
+        const k = keyText(pair.key);
+        if (k !== undefined && !index.has(k)) index.set(k, pair);
+      }
+      this.#index.set(node, index);
+    }
+    return index.get(String(segment));
   }
 
   /** The chain of nodes along the path, as far as the document has them. */

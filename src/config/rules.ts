@@ -84,9 +84,9 @@ class RuleRun {
 
   /** The map's keys in file order (a JS object puts integer-like keys first). */
   keys(map: RawMap, path: ConfigPath): string[] {
-    const keys = this.#order(path).filter((k) => Object.hasOwn(map, k));
-    for (const k of Object.keys(map)) if (!keys.includes(k)) keys.push(k);
-    return keys;
+    const keys = new Set(this.#order(path).filter((k) => Object.hasOwn(map, k)));
+    for (const k of Object.keys(map)) keys.add(k);
+    return [...keys];
   }
 
   error(path: ConfigPath, at: Finding['at'], message: string): void {

@@ -368,4 +368,26 @@ describe('valid configs and defaults', () => {
     );
     assert.deepEqual([...config.backends.keys()], ['web', 'Web']);
   });
+
+  test('a config at scale: 10 000 backends in 100 frontends', () => {
+    const l = ['maglev:', '  healthchecks:', '    web: {type: http, port: 80}', '  backends:'];
+    for (let i = 0; i < 10_000; i++)
+      l.push(`    b${i}: {address: 10.0.${i >> 8}.${i & 255}, healthcheck: web}`);
+    l.push('  frontends:');
+    for (let f = 0; f < 100; f++) {
+      l.push(
+        `    f${f}:`,
+        `      address: 198.51.100.${f}`,
+        '      port: 80',
+        '      flow-table-length: 16384',
+      );
+      l.push('      pools:', '        - name: p', '          backends:');
+      for (let i = f * 100; i < f * 100 + 100; i++) l.push(`            b${i}: {}`);
+    }
+    const { config, warnings } = mustParse(lines(...l));
+    assert.equal(config.backends.size, 10_000);
+    assert.equal(config.frontends.size, 100);
+    assert.equal(config.frontends.get('f99')?.pools[0]?.backends.size, 100);
+    assert.deepEqual(warnings, []);
+  });
 });

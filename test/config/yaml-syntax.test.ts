@@ -78,4 +78,21 @@ describe('YAML syntax errors', () => {
     assert.equal(r.kind, 'parse');
     assert.equal(r.errors.length, 1, show(r.errors));
   });
+
+  test('keys that become the same string are duplicates (1 and "1")', () => {
+    const r = mustFail(
+      lines('maglev:', '  backends:', '    1: {address: 192.0.2.1}', '    "1": {address: 192.0.2.2}'),
+    );
+    assert.equal(r.kind, 'parse');
+    assertProblem(r.errors, { message: "duplicate key '1'", line: 4, col: 5 });
+  });
+
+  test('a 10 000-backend file with a duplicate near the end is parsed and the duplicate found', () => {
+    const l = ['maglev:', '  backends:'];
+    for (let i = 0; i < 10_000; i++) l.push(`    b${i}: {address: 10.0.${i >> 8}.${i & 255}}`);
+    l.push('    b9000: {address: 192.0.2.1}');
+    const r = mustFail(lines(...l));
+    assert.equal(r.kind, 'parse');
+    assertProblem(r.errors, { message: "duplicate key 'b9000'", line: 10_003, col: 5 });
+  });
 });
