@@ -4,7 +4,7 @@
 // counters live in per-backend records that follow the checker's backend list.
 
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { CheckerOptions } from '../checker/index.js';
+import type { BackendSnapshot, CheckerOptions } from '../checker/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import {
   activePoolIndex,
@@ -16,7 +16,6 @@ import {
   type Transition,
 } from '../health/index.js';
 import { versionInfo } from '../version.js';
-import type { BackendSnapshot } from '../checker/index.js';
 import { BackendSeries } from './backend-series.js';
 import { registerCollected, type MetricType, type SampleSink } from './collected.js';
 import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';

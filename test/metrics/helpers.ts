@@ -59,7 +59,7 @@ export class Scrape {
     return [...new Set(this.find(name).map((s) => s.labels[label] ?? ''))].sort();
   }
 
-  /** Every sample mentioning `backend` in any of its labels. */
+  /** Every sample, of any metric, whose `label` has this value. */
   mentioning(label: string, value: string): Sample[] {
     return this.samples.filter((s) => s.labels[label] === value);
   }
