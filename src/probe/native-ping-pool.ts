@@ -1,6 +1,8 @@
 // The shared ping sockets, one per (family, netns, source). Each acquire checks, with one
 // stat, that the namespace is still the one the socket was made in: a deleted namespace fails
-// the probe with a clear detail, and a re-created one (new inode) gets a fresh socket. A fresh
+// the probe with a clear detail, and a re-created one (new inode) gets a fresh socket. (Inode
+// numbers of freed namespaces are reused, but our socket keeps its namespace alive, so the
+// number it recorded cannot be handed to the re-created one while the socket exists.) A fresh
 // namespace starts with ping sockets closed (ping_group_range "1 0"), so the first EACCES in a
 // namespace we have not seen before triggers one attempt to widen it.
 
