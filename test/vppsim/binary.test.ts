@@ -204,4 +204,18 @@ describe('running', () => {
       client.destroy();
     },
   );
+
+  test('SIGINT stops it too: exit 0, socket removed', { timeout: 120_000 }, async () => {
+    const api = join(dir, 'int.sock');
+    const p = start(['--api-socket', api, '--log-level', 'debug']);
+    await p.waitFor((l) => l.msg === 'vppsim-ready', 30_000, 'vppsim-ready');
+    const client = await VppClient.connect({ socketPath: api, apiDir: null });
+    await client.request('control_ping');
+    // Debug logging shows each request the simulator handles.
+    await p.waitFor((l) => l.msg === 'vppsim-recv', 30_000, 'vppsim-recv');
+    client.destroy();
+    p.kill('SIGINT');
+    assert.equal(await p.exited, 0);
+    assert.equal(await exists(api), false);
+  });
 });

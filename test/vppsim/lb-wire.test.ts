@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeClock } from '../../src/clock/index.js';
 import { bucketCounts, buildTable } from '../../src/maglev/index.js';
 import {
   VppApiError,
@@ -42,8 +43,12 @@ interface Rig {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-async function rig(lbGeneration: LbGeneration): Promise<Rig> {
-  const sim = await VppSim.start({ socketPath: join(dir, `api-${++counter}.sock`), lbGeneration });
+async function rig(lbGeneration: LbGeneration, clock?: FakeClock): Promise<Rig> {
+  const sim = await VppSim.start({
+    socketPath: join(dir, `api-${++counter}.sock`),
+    lbGeneration,
+    ...(clock && { clock }),
+  });
   const client = await VppClient.connect({ socketPath: sim.socketPath, apiDir: null });
   return {
     sim,
@@ -523,4 +528,33 @@ describe('lb 1.1 (release): the handlers’ bugs, reproduced', () => {
       ),
     );
   });
+});
+
+describe('garbage collection process', () => {
+  for (const [generation, collected] of [
+    ['1.2', true],
+    ['1.1', false],
+  ] as const) {
+    test(`lb ${generation}: removed ASes and deleted VIPs ${collected ? 'go within two 60 s runs' : 'stay (no GC process)'}`, async () => {
+      const clock = new FakeClock();
+      await using r = await rig(generation, clock);
+      const { client } = r;
+      const pfx = generation === '1.1' ? releasePrefix(VIP) : toApiPrefix(VIP);
+      await client.request('lb_add_del_vip', { ...vipAdd(), pfx });
+      await client.request('lb_add_del_as', { ...asSel('10.0.0.1'), pfx });
+      await client.request('lb_add_del_as', { ...asSel('10.0.0.2'), pfx });
+      await client.request('lb_add_del_as', { ...asSel('10.0.0.2'), pfx, is_del: true });
+      await clock.advance(30_000);
+      assert.equal((await client.dump('lb_as_dump', {})).length, 2, 'kept at least 10 s and until a GC run');
+      await clock.advance(91_000);
+      assert.equal((await client.dump('lb_as_dump', {})).length, collected ? 1 : 2);
+      // Deleting the VIP removes its ASes after a run of the VIP's own GC, which frees 10.0.0.2 on
+      // the release (master's process already has); 10.0.0.1 is removed just now.
+      await client.request('lb_add_del_vip', { ...vipAdd(), pfx, is_del: true });
+      assert.equal((await client.dump('lb_as_dump', {})).length, 1);
+      await clock.advance(121_000);
+      assert.equal((await client.dump('lb_as_dump', {})).length, collected ? 0 : 1);
+      assert.equal(r.sim.lb.vips().length, collected ? 0 : 1);
+    });
+  }
 });
