@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { repoRoot, runProgram, type LogLine } from '../helpers/daemon-process.js';
 
 const MAGLEVD = 'src/bin/maglevd.ts';
-const daemonFlags = ['--vpp-api-addr', '', '--metrics-addr', '', '--grpc-addr', '127.0.0.1:0'];
+const daemonFlags = ['--vpp-api-addr', '', '--metrics-addr', '127.0.0.1:0', '--grpc-addr', '127.0.0.1:0'];
 
 function configYaml(port: number, closedPort: number, extraBackend: boolean): string {
   return `maglev:
@@ -131,6 +131,14 @@ describe('maglevd binary', () => {
       assert.equal(up.code, 'L7OK');
       assert.equal(up.level, 'info');
       await d.waitFor((l) => l.msg === 'probe-done' && l.backend === 'web1', 20_000, 'probe-done at debug');
+
+      // The metrics endpoint and the gRPC API listen on the ports the daemon logged.
+      const metricsAt = await d.waitFor((l) => l.msg === 'metrics-listening', 20_000, 'metrics-listening');
+      const scrape = await fetch(`http://127.0.0.1:${String(metricsAt.port)}/metrics`);
+      assert.equal(scrape.status, 200);
+      assert.match(await scrape.text(), /maglev_backend_state\{backend="web1"\} 1/);
+      const grpcAt = await d.waitFor((l) => l.msg === 'grpc-listening', 20_000, 'grpc-listening');
+      assert.ok(Number(grpcAt.port) > 0);
 
       // A good reload adds a backend whose port is closed: it goes down, web1 keeps its state.
       writeFileSync(file, configYaml(port, closedPort, true));
