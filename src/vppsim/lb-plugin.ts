@@ -155,8 +155,8 @@ interface VipRecord {
   lastGarbageCollection: number;
   /** Slot → AS pool index. */
   readonly asSlots: Pool<number>;
-  /** Bucket → AS pool index (0 = none). */
-  table: Uint32Array;
+  /** Bucket → AS pool index (0 = none); undefined when a change made it stale (see tableOf). */
+  table: Uint32Array | undefined;
   readonly counters: Record<LbVipCounter, number>;
   fibKey: string | undefined;
 }
@@ -343,7 +343,7 @@ export class LbPlugin {
       newFlowsTableLength: length,
       lastGarbageCollection: this.now(),
       asSlots: new Pool<number>(),
-      table: new Uint32Array(length),
+      table: undefined,
       counters: zeroCounters(),
       fibKey: undefined,
     };
@@ -474,17 +474,28 @@ export class LbPlugin {
 
   // ---------------------------------------------------------------------------------------------
   // The new-flow table
+  //
+  // VPP rebuilds it on every change. Here a change only marks it stale and the next reader (a dump,
+  // the CLI, a packet) builds it: the table depends on nothing but the current AS set, so nobody
+  // can tell the difference, and a batch of a thousand AS adds costs one build instead of a
+  // thousand.
 
   private rebuild(vip: VipRecord): void {
+    vip.table = undefined;
+  }
+
+  private tableOf(vip: VipRecord): Uint32Array {
+    vip.table ??= this.buildNewFlowTable(vip);
+    return vip.table;
+  }
+
+  private buildNewFlowTable(vip: VipRecord): Uint32Array {
     const live = vip.asSlots.values().flatMap((asIndex) => {
       const as = this.asPool.at(asIndex);
       return as?.used ? [{ asIndex, as }] : [];
     });
     const length = vip.newFlowsTableLength;
-    if (live.length === 0) {
-      vip.table = new Uint32Array(length);
-      return;
-    }
+    if (live.length === 0) return new Uint32Array(length);
     const generation: Generation = this.generation === '1.2' ? 'master' : 'release';
     const table = buildTable(
       generation,
@@ -494,7 +505,7 @@ export class LbPlugin {
       })),
       length,
     );
-    vip.table = toAsValueTable(
+    return toAsValueTable(
       table,
       live.map(({ asIndex }) => asIndex),
     );
@@ -582,7 +593,7 @@ export class LbPlugin {
     const vip = vipIndex === 0 ? undefined : this.vipPool.at(vipIndex);
     if (!vip) return [];
     const buckets = new Map<number, number>();
-    for (const asIndex of vip.table) buckets.set(asIndex, (buckets.get(asIndex) ?? 0) + 1);
+    for (const asIndex of this.tableOf(vip)) buckets.set(asIndex, (buckets.get(asIndex) ?? 0) + 1);
     return vip.asSlots.values().flatMap((asIndex) => {
       const as = this.asPool.at(asIndex);
       if (!as) return [];
@@ -606,7 +617,7 @@ export class LbPlugin {
   /** Bucket → AS pool index (0 = no AS), a copy. */
   newFlowTable(vipIndex: number): Uint32Array {
     const vip = vipIndex === 0 ? undefined : this.vipPool.at(vipIndex);
-    return Uint32Array.from(vip?.table ?? []);
+    return vip ? Uint32Array.from(this.tableOf(vip)) : new Uint32Array(0);
   }
 
   /** pool_elts(lbm->vips), the placeholder included (what `show lb` prints). */
@@ -678,7 +689,7 @@ export class LbPlugin {
     if (!vip?.used) throw new RangeError(`no VIP in use with index ${vipIndex}`);
     const decision = decidePacket(
       this.workerStickyTable(),
-      vip.table,
+      this.tableOf(vip),
       hash,
       vipIndex,
       lbTimeNow(this.uptime()),
