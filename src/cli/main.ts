@@ -1,0 +1,87 @@
+// maglevc from argv to exit code: parse flags, then run one command or the shell. Everything
+// the process provides (streams, env, Ctrl-C) comes in through CliIo, so tests run it in-process
+// too.
+
+import type { Readable, Writable } from 'node:stream';
+import { systemClock } from '../clock/index.js';
+import { versionLine } from '../version.js';
+import { DEFAULT_DEADLINE_MS, GrpcMaglevApi, type MaglevApi } from './api.js';
+import { historyPath } from './history.js';
+import { LiveNames } from './names.js';
+import { parseCliArgs } from './options.js';
+import { runWords } from './run-line.js';
+import { runShell } from './shell.js';
+import { colourWanted, makeStyle } from './style.js';
+import { MAGLEVC_TREE } from './tree.js';
+
+export interface CliIo {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  /** Registers a Ctrl-C handler for one-shot `watch events`; returns the unregister function. */
+  onInterrupt(handler: () => void): () => void;
+  /** Builds the API client (tests may substitute one). */
+  connect?: (server: string, deadlineMs: number) => MaglevApi;
+}
+
+export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<number> {
+  const inv = parseCliArgs(argv, io.env);
+  switch (inv.kind) {
+    case 'help':
+      io.stdout.write(inv.text);
+      return 0;
+    case 'version':
+      io.stdout.write(`${versionLine('maglevc')}\n`);
+      return 0;
+    case 'usage-error':
+      io.stderr.write(`maglevc: ${inv.message}\nTry 'maglevc --help'.\n`);
+      return 2;
+    case 'run':
+      break;
+  }
+  const { options } = inv;
+  const style = makeStyle(colourWanted(options.color, io.stdout.isTTY === true, io.env));
+  const api = (io.connect ?? ((s, d) => new GrpcMaglevApi(s, d)))(options.server, DEFAULT_DEADLINE_MS);
+  const names = new LiveNames(api, systemClock);
+  const write = (text: string) => void io.stdout.write(text);
+  const exec = {
+    api,
+    style,
+    json: options.json,
+    now: () => systemClock.now(),
+    version: versionLine('maglevc'),
+  };
+  try {
+    if (options.command.length === 0) {
+      return await runShell({
+        input: io.stdin,
+        output: io.stdout,
+        terminal: io.stdin.isTTY === true && io.stdout.isTTY === true,
+        tree: MAGLEVC_TREE,
+        names: names.lookup,
+        forgetNames: () => names.clear(),
+        exec,
+        historyFile: historyPath(io.env),
+      });
+    }
+    const abort = new AbortController();
+    const unhook = io.onInterrupt(() => abort.abort());
+    try {
+      const r = await runWords(options.command, MAGLEVC_TREE, names.lookup, {
+        ...exec,
+        write,
+        signal: abort.signal,
+      });
+      if (r.error) {
+        io.stderr.write(`maglevc: ${r.error}\n`);
+        if (r.exitCode === 2) io.stderr.write(`Try 'maglevc help'.\n`);
+      }
+      return r.exitCode;
+    } finally {
+      unhook();
+    }
+  } finally {
+    api.close();
+  }
+}

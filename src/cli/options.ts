@@ -1,0 +1,102 @@
+// maglevc's command line: `maglevc [--server host:port] [--color[=bool]] [--json] [command...]`.
+// Pure (argv and env in, a decision out), so it is tested without running anything. Go-style
+// single-dash flags (`-server`, `-color=false`) from the original's documentation are accepted.
+
+import { Command, CommanderError } from 'commander';
+
+export const DEFAULT_SERVER = 'localhost:9090';
+
+export interface CliOptions {
+  server: string;
+  /** undefined: decide from the terminal and NO_COLOR. */
+  color: boolean | undefined;
+  json: boolean;
+  /** The command words; empty starts the shell. */
+  command: string[];
+}
+
+export type CliInvocation =
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
+  | { kind: 'usage-error'; message: string };
+
+const LONG_FLAGS = new Set(['server', 'color', 'no-color', 'json', 'version', 'help']);
+
+function parseBool(value: string): boolean | undefined {
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  return undefined;
+}
+
+/** Go-style `-server x`, and `--color=<bool>` folded into --color / --no-color. */
+function normalise(argv: readonly string[]): string[] | { error: string } {
+  const out: string[] = [];
+  for (const a of argv) {
+    const m = /^--?([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m?.[1] || !LONG_FLAGS.has(m[1])) {
+      out.push(a);
+      continue;
+    }
+    const [, name, value] = m;
+    if (name === 'color' && value !== undefined) {
+      const b = parseBool(value);
+      if (b === undefined) return { error: `--color expects true or false, got "${value}"` };
+      out.push(b ? '--color' : '--no-color');
+      continue;
+    }
+    out.push(value === undefined ? `--${name}` : `--${name}=${value}`);
+  }
+  return out;
+}
+
+function buildCommand(): Command {
+  return new Command('maglevc')
+    .description('CLI for maglevd: one command, or an interactive shell when none is given')
+    .usage('[--server host:port] [--color[=bool]] [--json] [command...]')
+    .option('--server <host:port>', `maglevd's gRPC address (env MAGLEV_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--color', 'colour the output even when it is not a terminal')
+    .option('--no-color', 'never colour the output (as does NO_COLOR=1)')
+    .option('--json', 'print API answers as JSON, and events as one compact JSON object per line')
+    .option('--version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help and exit')
+    .argument('[command...]', "a command, e.g. 'show backends'; none starts the shell")
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+}
+
+const EXAMPLES = `
+Examples:
+  maglevc                                  start the interactive shell
+  maglevc show frontends
+  maglevc sh ba nginx0                     backends whose name starts with nginx0
+  maglevc set backend nginx0-ams pause
+  maglevc --json watch events num 10 backend
+  maglevc help                             every command (in the shell: ? and Tab)
+`;
+
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliInvocation {
+  const args = normalise(argv);
+  if (!Array.isArray(args)) return { kind: 'usage-error', message: args.error };
+  const cmd = buildCommand();
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') {
+        return { kind: 'help', text: cmd.helpInformation() + EXAMPLES };
+      }
+      return { kind: 'usage-error', message: err.message.replace(/^error: /, '') };
+    }
+    throw err;
+  }
+  const o = cmd.opts<{ server?: string; color?: boolean; json?: boolean; version?: boolean }>();
+  if (o.version) return { kind: 'version' };
+  const server = o.server ?? (env.MAGLEV_SERVER || DEFAULT_SERVER);
+  if (server.trim() === '') return { kind: 'usage-error', message: '--server must not be empty' };
+  return {
+    kind: 'run',
+    options: { server, color: o.color, json: o.json ?? false, command: cmd.args },
+  };
+}

@@ -1,0 +1,33 @@
+// One command line from words to outcome: walk the tree (asking for live names only to settle
+// an ambiguity), run it, and fold every failure into an exit code and one message. One-shot
+// mode, the shell and piped scripts all go through here.
+
+import { execute, type ExecContext } from './execute.js';
+import { CliError } from './rpc-errors.js';
+import type { CommandTree } from './tree.js';
+import { describeWalkError, walkCommand, type NameLookup } from './walk.js';
+
+export interface LineOutcome {
+  /** 0 ok, 1 the server said no (or could not be reached), 2 the command was wrong. */
+  exitCode: 0 | 1 | 2;
+  quit: boolean;
+  /** The message to show when the command failed (no "maglevc:" prefix). */
+  error?: string;
+}
+
+export async function runWords(
+  words: readonly string[],
+  tree: CommandTree,
+  names: NameLookup,
+  exec: ExecContext,
+): Promise<LineOutcome> {
+  const walked = await walkCommand(tree, words, names);
+  if (!walked.ok) return { exitCode: 2, quit: false, error: describeWalkError(walked.error) };
+  try {
+    const r = await execute(walked.value, { ...exec, tree });
+    return { exitCode: r.exitCode, quit: r.quit ?? false };
+  } catch (err) {
+    if (err instanceof CliError) return { exitCode: err.exitCode, quit: false, error: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+// maglevc's argv: --server with MAGLEV_SERVER fallback, --color[=bool], Go-style single dashes,
+// and usage errors.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseCliArgs, type CliOptions } from '../../src/cli/index.js';
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}): CliOptions {
+  const r = parseCliArgs(argv, env);
+  if (r.kind !== 'run') assert.fail(`expected run, got ${JSON.stringify(r)}`);
+  return r.options;
+}
+
+describe('maglevc options', () => {
+  test('defaults: localhost:9090, colour undecided, shell', () => {
+    assert.deepEqual(run([]), { server: 'localhost:9090', color: undefined, json: false, command: [] });
+  });
+
+  test('--server beats MAGLEV_SERVER, which beats the default', () => {
+    assert.equal(run([], { MAGLEV_SERVER: 'lb1:9090' }).server, 'lb1:9090');
+    assert.equal(run(['--server', 'lb2:9090'], { MAGLEV_SERVER: 'lb1:9090' }).server, 'lb2:9090');
+    assert.equal(run(['--server=[::1]:9090']).server, '[::1]:9090');
+    assert.equal(run(['-server', 'lb3:1']).server, 'lb3:1', 'Go-style single dash');
+  });
+
+  test('--color forms; the command words are not taken as its value', () => {
+    assert.equal(run(['--color', 'show', 'backends']).color, true);
+    assert.deepEqual(run(['--color', 'show', 'backends']).command, ['show', 'backends']);
+    assert.equal(run(['--color=false', 'show', 'backends']).color, false);
+    assert.equal(run(['-color=false', 'show', 'backends']).color, false);
+    assert.equal(run(['--color=true']).color, true);
+    assert.equal(run(['--no-color']).color, false);
+  });
+
+  test('the command words, with options before or after them', () => {
+    assert.deepEqual(run(['set', 'backend', 'nginx0-ams', 'pause']).command, [
+      'set',
+      'backend',
+      'nginx0-ams',
+      'pause',
+    ]);
+    const o = run(['watch', 'events', 'num', '3', '--json']);
+    assert.equal(o.json, true);
+    assert.deepEqual(o.command, ['watch', 'events', 'num', '3']);
+  });
+
+  test('usage errors', () => {
+    assert.deepEqual(parseCliArgs(['--color=maybe'], {}), {
+      kind: 'usage-error',
+      message: '--color expects true or false, got "maybe"',
+    });
+    const unknown = parseCliArgs(['--frobnicate'], {});
+    assert.equal(unknown.kind, 'usage-error');
+    assert.match(unknown.kind === 'usage-error' ? unknown.message : '', /unknown option '--frobnicate'/);
+    assert.equal(parseCliArgs(['--server'], {}).kind, 'usage-error');
+  });
+
+  test('--version and --help', () => {
+    assert.deepEqual(parseCliArgs(['--version'], {}), { kind: 'version' });
+    assert.deepEqual(parseCliArgs(['-version'], {}), { kind: 'version' });
+    const help = parseCliArgs(['--help'], {});
+    assert.equal(help.kind, 'help');
+    assert.match(
+      help.kind === 'help' ? help.text : '',
+      /Usage: maglevc \[--server host:port\][\s\S]*MAGLEV_SERVER[\s\S]*Examples:/,
+    );
+  });
+});
