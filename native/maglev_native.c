@@ -7,6 +7,7 @@
  *   namespace is entered only for the socket() call: save own ns, setns(target), socket,
  *   setns(back), all inside one synchronous call on the calling thread (setns only affects the
  *   calling thread, and libuv's thread pool never sees the switch).
+ * - readReplies: reads a ping socket's queued replies now, with kernel arrival times.
  * - readErrorQueue: drains MSG_ERRQUEUE of a ping socket (IP_RECVERR), which is how ICMP
  *   unreachables are attributed to the probe that caused them.
  * - procFile: reads or writes a /proc/sys/net file as seen from inside a namespace
@@ -189,6 +190,8 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     }
     /* One socket takes the replies of thousands of probes: room for bursts while the event loop
        is busy. SO_RCVBUFFORCE (CAP_NET_ADMIN) passes net.core.rmem_max; else the capped size. */
+    /* Kernel receive timestamps: a reply read late (busy event loop) is judged by when it came. */
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     int rcvbuf = 4 << 20;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
       setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
@@ -283,6 +286,57 @@ static napi_value read_error_queue(napi_env env, napi_callback_info info) {
   return list;
 }
 
+/*
+ * readReplies(fd, max) → [{from, data, at}]: what is waiting in the socket's receive queue, read
+ * now instead of on libuv's next poll. `at` is the kernel's arrival time (ms since the epoch).
+ */
+static napi_value read_replies(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], list;
+  int32_t fd, max;
+  uint32_t n = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &max) != napi_ok)
+    return throw_errno(env, EINVAL, "readReplies", "arguments");
+  CHECK(napi_create_array(env, &list));
+  while ((int32_t)n < max) {
+    unsigned char data[576];
+    union {
+      char buf[256];
+      struct cmsghdr align;
+    } control;
+    struct sockaddr_storage from;
+    struct iovec iov = {data, sizeof data};
+    struct msghdr msg = {&from, sizeof from, &iov, 1, control.buf, sizeof control.buf, 0};
+    memset(&from, 0, sizeof from);
+    ssize_t len = recvmsg(fd, &msg, MSG_DONTWAIT);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      /* EAGAIN: drained. A pending socket error is left to the error-queue path. */
+      break;
+    }
+    double at = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+        struct timespec ts;
+        memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        at = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+      }
+    }
+    napi_value item, v, buffer;
+    void *copy;
+    CHECK(napi_create_object(env, &item));
+    CHECK(napi_set_named_property(env, item, "from", addr_string(env, (struct sockaddr *)&from)));
+    CHECK(napi_create_buffer_copy(env, (size_t)len, data, &copy, &buffer));
+    CHECK(napi_set_named_property(env, item, "data", buffer));
+    CHECK(napi_create_double(env, at, &v));
+    CHECK(napi_set_named_property(env, item, "at", v));
+    CHECK(napi_set_element(env, list, n++, item));
+  }
+  return list;
+}
+
 /* procFile(netns: string|null, path: string, value: string|null) → contents (read) or value (write). */
 static napi_value proc_file(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -336,6 +390,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"openSocket", NULL, open_socket, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readErrorQueue", NULL, read_error_queue, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"readReplies", NULL, read_replies, NULL, NULL, NULL, napi_enumerable, NULL},
       {"procFile", NULL, proc_file, NULL, NULL, NULL, napi_enumerable, NULL},
       {"netnsInode", NULL, netns_inode, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -40,12 +40,13 @@ export function probeIcmp(req: ProbeRequest, clock: Clock = systemClock): Promis
 
 function runIcmpProbe(req: ProbeRequest, clock: Clock, pool: PingSocketPool): Promise<ProbeResult> {
   const startedAt = performance.now();
-  const result = (ok: boolean, code: ProbeCode, detail: string): ProbeResult => ({
+  const startedWall = Date.now();
+  const result = (ok: boolean, code: ProbeCode, detail: string, durationMs?: number): ProbeResult => ({
     ok,
     layer: 'L4',
     code,
     detail,
-    durationMs: performance.now() - startedAt,
+    durationMs: durationMs ?? performance.now() - startedAt,
   });
   if (req.signal?.aborted === true) return Promise.resolve(result(false, 'L4CON', ABORTED_DETAIL));
 
@@ -71,15 +72,28 @@ function runIcmpProbe(req: ProbeRequest, clock: Clock, pool: PingSocketPool): Pr
     };
     const onAbort = (): void => finish(result(false, 'L4CON', ABORTED_DETAIL));
     const timer = clock.setTimeout(() => {
-      // An ICMP error may be queued without the socket having been woken for it yet.
+      // A reply or an ICMP error may be queued without the socket having been polled yet.
+      socket.drainReplies();
       socket.drainErrors();
       finish(result(false, 'L4TOUT', `no echo reply within ${hc.timeoutMs}ms`));
     }, hc.timeoutMs);
     req.signal?.addEventListener('abort', onAbort);
     try {
       echo = socket.echo(req.address, (outcome) => {
-        if (outcome.ok) finish(result(true, 'L4OK', `echo reply from ${outcome.from}`));
-        else finish(result(false, 'L4CON', outcome.detail));
+        if (!outcome.ok) return finish(result(false, 'L4CON', outcome.detail));
+        // Read late (see drainReplies): the kernel's arrival time decides, not when we looked.
+        const took = outcome.at === undefined ? undefined : Math.max(0, outcome.at - startedWall);
+        if (took !== undefined && took > hc.timeoutMs) {
+          finish(
+            result(
+              false,
+              'L4TOUT',
+              `no echo reply within ${hc.timeoutMs}ms (reply after ${Math.round(took)}ms)`,
+            ),
+          );
+        } else {
+          finish(result(true, 'L4OK', `echo reply from ${outcome.from}`, took));
+        }
       });
     } catch (err) {
       // dgram rejects some inputs synchronously; a probe still never rejects.

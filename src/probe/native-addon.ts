@@ -29,6 +29,8 @@ export interface NativeAddon {
     netns: string | null,
     source: string | null,
   ): { fd: number; netnsIno: number };
+  /** Reads up to `max` queued replies of an 'icmp' socket now; `at` is the kernel's arrival time (epoch ms). */
+  readReplies(fd: number, max: number): { from: string | null; data: Buffer; at: number }[];
   /** Drains the error queue of a socket opened with kind 'icmp'. */
   readErrorQueue(fd: number): NativeErrorReport[];
   /** Reads (value null) or writes a /proc/sys/net file as seen from inside `netns`. */

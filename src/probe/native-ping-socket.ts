@@ -18,7 +18,9 @@ import dgram from 'node:dgram';
 import type { AddressFamily } from '../config/types.js';
 import type { NativeAddon, NativeErrorReport } from './native-addon.js';
 
-export type EchoOutcome = { ok: true; from: string } | { ok: false; errno: string; detail: string };
+export type EchoOutcome =
+  /** `at`: the kernel's arrival time (epoch ms), known when the reply was read by drainReplies. */
+  { ok: true; from: string; at?: number } | { ok: false; errno: string; detail: string };
 
 export interface EchoHandle {
   /** Forget the echo (timeout, abort); a late reply is then ignored. */
@@ -127,6 +129,23 @@ export class PingSocket {
     return reports.length;
   }
 
+  /**
+   * Reads the replies already queued on the socket now, rather than on libuv's next poll. After
+   * a stall, Node runs expired timers before it polls sockets, so without this a reply that came
+   * in time would lose to its own timeout; the kernel timestamp tells when it really came.
+   */
+  drainReplies(): number {
+    if (this.closedFlag) return 0;
+    let replies: { from: string | null; data: Buffer; at: number }[];
+    try {
+      replies = this.addon.readReplies(this.fd, 4096);
+    } catch {
+      return 0;
+    }
+    for (const r of replies) this.onReply(r.data, r.from ?? '', r.at > 0 ? r.at : undefined);
+    return replies.length;
+  }
+
   /** No new echoes; closes once the last in-flight one is settled. */
   retire(): void {
     this.retired = true;
@@ -187,11 +206,15 @@ export class PingSocket {
   }
 
   private readonly onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+    this.onReply(msg, rinfo.address, undefined);
+  };
+
+  private onReply(msg: Buffer, from: string, at: number | undefined): void {
     if (msg.length < HEADER + TOKEN || msg[0] !== ECHO_REPLY[this.family]) return;
     const echo = this.pending.get(msg.readUInt16BE(6));
     if (echo === undefined || !this.carriesToken(msg, echo)) return;
-    this.settle(echo, { ok: true, from: rinfo.address });
-  };
+    this.settle(echo, at === undefined ? { ok: true, from } : { ok: true, from, at });
+  }
 
   private readonly onError = (): void => {
     this.drainErrors();
