@@ -7,6 +7,7 @@ set -euo pipefail
 declare -A needed=(
   [ip]=iproute2
   [promtool]=prometheus
+  [tmux]=tmux
 )
 
 missing=()

@@ -172,8 +172,8 @@ function runInteractive(opts: ShellOptions): Promise<number> {
 
     // Ctrl-C at the prompt drops the line being typed, as in a login shell.
     rl.on('SIGINT', () => {
-      write('^C\n');
       rl.write(null, { ctrl: true, name: 'e' });
+      write('^C\n');
       rl.write(null, { ctrl: true, name: 'u' });
       rl.prompt();
     });
