@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FakeClock } from '../../src/clock/index.js';
+import type { ProbeResult } from '../../src/health/types.js';
 import { silentLogger } from '../../src/log/index.js';
 import {
   createIcmpProbe,
@@ -68,6 +69,40 @@ void describe('icmp probe', () => {
     const probe = createIcmpProbe({ pool });
     const r = await probe(probeRequest(hc, '10.255.100.1', { netns: ns }));
     assert.deepEqual([r.ok, r.layer, r.code, r.detail], [true, 'L4', 'L4OK', 'echo reply from 10.255.100.1']);
+  });
+
+  /** Blocks the event loop, as a long GC pause or a burst of work would. */
+  const stall = (ms: number): void => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  };
+
+  /**
+   * Starts a probe from a setImmediate callback, so that after `stallMs` the loop's next phase
+   * is the timers phase: the expired timeout runs before the socket is polled.
+   */
+  const probeThenStall = (stallMs: number, beforeSend: boolean) => {
+    const probe = createIcmpProbe({ pool });
+    const short = healthcheck({ type: 'icmp', port: undefined, timeoutMs: 200 });
+    return new Promise<ProbeResult>((resolve) => {
+      setImmediate(() => {
+        void probe(probeRequest(short, '10.255.100.1', { netns: ns })).then(resolve);
+        // dgram sends on the next tick: stall before it, or right after it (reply queued).
+        if (beforeSend) stall(stallMs);
+        else process.nextTick(() => process.nextTick(() => stall(stallMs)));
+      });
+    });
+  };
+
+  void test('a reply that came in time but was read after a stall still passes', async () => {
+    const r = await probeThenStall(400, false);
+    assert.deepEqual([r.code, r.detail], ['L4OK', 'echo reply from 10.255.100.1']);
+    assert.ok(r.durationMs < 200, `duration from the kernel's arrival time, got ${r.durationMs}`);
+  });
+
+  void test('a reply that came after the timeout is L4TOUT, however it is read', async () => {
+    const r = await probeThenStall(400, true);
+    assert.equal(r.code, 'L4TOUT');
+    assert.match(r.detail, /^no echo reply within 200ms \(reply after \d+ms\)$/);
   });
 
   void test('ICMP errors read as what happened and who said so', () => {
