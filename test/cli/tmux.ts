@@ -62,9 +62,8 @@ export class TmuxSession {
   async waitFor(what: RegExp | ((screen: string) => boolean), label = String(what)): Promise<string> {
     const fits = typeof what === 'function' ? what : (s: string) => what.test(s);
     const deadline = Date.now() + SCREEN_WAIT_MS;
-    let last = '';
     for (;;) {
-      last = await this.screen();
+      const last = await this.screen();
       if (fits(last)) return last;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; screen:\n${last}`);
       await new Promise((r) => setTimeout(r, POLL_MS));
