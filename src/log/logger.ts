@@ -75,6 +75,9 @@ export class JsonLogger implements Logger {
 
   private write(level: LogLevel, event: string, attrs: LogAttrs | undefined): void {
     const rank = LEVEL_RANK[level];
+    // `msg` is the event name on every line: an attribute of that name would be lost, so it is
+    // kept as `message` instead.
+    if (attrs && 'msg' in attrs) attrs = { ...attrs, message: attrs.msg };
     if (rank >= this.outRank) this.out[level](attrs ?? {}, event);
     if (rank >= this.broadcaster.minRank())
       this.broadcaster.publish({ level, event, attrs: attrs ?? {}, at: Date.now() });

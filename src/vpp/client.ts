@@ -202,7 +202,7 @@ export class VppClient {
           if (n !== 'control_ping_reply') return false;
           if (this.logger.enabled('debug'))
             this.logger.debug('vpp-api-recv-multi', {
-              msg: detailsName,
+              message: detailsName,
               context,
               count: details.length,
               details: details.map((d) => toLoggable(d)),
@@ -331,7 +331,7 @@ export class VppClient {
     if (!this.logger.enabled('debug')) return;
     const retval = retvalOf(msg);
     this.logger.debug('vpp-api-recv', {
-      msg: name,
+      message: name,
       context,
       ...(retval !== undefined && { retval }),
       fields: toLoggable(msg),
@@ -390,14 +390,14 @@ export class VppClient {
       const timer = this.clock.setTimeout(() => {
         if (!this.pending.has(context)) return;
         this.count(handler.expect, 'recv', false);
-        this.logger.warn('vpp-api-timeout', { msg: name, context, timeoutMs });
+        this.logger.warn('vpp-api-timeout', { message: name, context, timeoutMs });
         finish(new VppTimeoutError(name, timeoutMs));
       }, timeoutMs);
       this.pending.set(context, { request: name, timer, accept: handler.accept, fail: (err) => finish(err) });
 
       if (this.logger.enabled('debug'))
         this.logger.debug(isDump ? 'vpp-api-send-multi' : 'vpp-api-send', {
-          msg: name,
+          message: name,
           context,
           fields: toLoggable(fields),
         });
@@ -429,13 +429,17 @@ export class VppClient {
     try {
       const codec = this.codecForEntry(entry);
       if (!codec) {
-        this.drop('undecodable', { msg: entry.name, reason: 'no definition with this CRC', crc: entry.crc });
+        this.drop('undecodable', {
+          message: entry.name,
+          reason: 'no definition with this CRC',
+          crc: entry.crc,
+        });
         return;
       }
       msg = codec.decode(payload);
     } catch (err) {
       if (!(err instanceof VppError)) throw err;
-      this.drop('undecodable', { msg: entry.name, reason: err.message });
+      this.drop('undecodable', { message: entry.name, reason: err.message });
       return;
     }
     if (entry.name === 'memclnt_keepalive') {
@@ -447,7 +451,7 @@ export class VppClient {
     if (pending?.accept(entry.name, msg)) return;
     this.stats.droppedUnexpected++;
     this.logger.debug('vpp-api-unsolicited', {
-      msg: entry.name,
+      message: entry.name,
       context: typeof context === 'number' ? context : null,
     });
     this.onUnsolicited.emit({ name: entry.name, msg });

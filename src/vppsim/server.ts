@@ -290,7 +290,7 @@ export class VppSimServer {
     } catch (err) {
       if (!(err instanceof VppDecodeError)) throw err;
       this.stats.droppedTruncated++;
-      this.logger.debug('vppsim-drop', { reason: 'truncated', msg: entry.name, bytes: payload.length });
+      this.logger.debug('vppsim-drop', { reason: 'truncated', message: entry.name, bytes: payload.length });
       return;
     }
     const clientIndex = msg['client_index'];
@@ -302,7 +302,7 @@ export class VppSimServer {
       this.stats.droppedBadClientIndex++;
       this.logger.debug('vppsim-drop', {
         reason: 'bad client_index',
-        msg: entry.name,
+        message: entry.name,
         clientIndex: clientIndex ?? null,
       });
       return;
@@ -315,7 +315,7 @@ export class VppSimServer {
     const service = this.definitions.service(name);
     const handler = this.handlers.get(name);
     if (this.logger.enabled('debug'))
-      this.logger.debug('vppsim-recv', { msg: name, context, fields: toLoggable(msg) });
+      this.logger.debug('vppsim-recv', { message: name, context, fields: toLoggable(msg) });
     let reply: SimReply;
     if (!handler) {
       this.stats.unhandled++;
@@ -325,7 +325,7 @@ export class VppSimServer {
         reply = handler(msg, { name, context, session, server: this });
       } catch (err) {
         this.stats.handlerErrors++;
-        this.logger.error('vppsim-handler-error', { msg: name, error: (err as Error).message });
+        this.logger.error('vppsim-handler-error', { message: name, error: (err as Error).message });
         reply = service && !service.stream ? { retval: UNSPECIFIED } : service?.stream ? [] : undefined;
       }
     }
