@@ -1,7 +1,7 @@
-// Dataplane, pure half: what VPP's lb plugin should hold (desired state from config and
+// Dataplane. The pure half: what VPP's lb plugin should hold (desired state from config and
 // health), the ordered plan that turns what it holds into that, and the startup warmup gate
-// that decides when VPP may be touched at all. No I/O: the syncer (the loop that dumps VPP,
-// plans, and sends the ops) lives beside this and stays thin.
+// that decides when VPP may be touched at all. The thin I/O half beside it: the syncer (the loop
+// that dumps VPP, plans, and sends the ops; the only writer of VPP) and the counters poller.
 
 export { addressFamily, canonicalAddress, compareAddresses, formatAddress, parseAddress } from './address.js';
 export type { Family, ParsedAddress } from './address.js';
@@ -36,3 +36,21 @@ export { planSync, summarise, UnknownFrontendError } from './plan.js';
 export type { LbOp, LbOpKind, LbSyncSummary, PlanOptions, SyncScope, VipDeleteReason } from './plan.js';
 export { WarmupGate } from './warmup.js';
 export type { WarmupOptions, WarmupPhase, WarmupSnapshot } from './warmup.js';
+export { vppConfigProblems, wantedLbConf } from './vpp-config.js';
+export type { WantedLbConf } from './vpp-config.js';
+export { LbSyncError, SyncerStoppedError, VppNotConnectedError, WarmupHoldError } from './syncer-errors.js';
+export type { FailedOp } from './syncer-errors.js';
+export { LbReadError, readActualState, toLbState } from './syncer-read.js';
+export type { ActualLbState } from './syncer-read.js';
+export { applyOps } from './syncer-apply.js';
+export type { ApplyHooks, ApplyResult } from './syncer-apply.js';
+export { Syncer } from './syncer.js';
+export type {
+  HealthEvent,
+  SetWeightRequest,
+  SyncReason,
+  SyncerConnection,
+  SyncerMetrics,
+  SyncerOptions,
+  SyncerSource,
+} from './syncer.js';

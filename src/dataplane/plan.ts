@@ -22,6 +22,10 @@
 //     syncer passes the address of a backend that just transitioned (spec §5.4 flushAddress).
 //     This covers "drained to 0 by a pool failover, then disabled" (spec §11.7);
 //   - on every AS delete (extra ASes, stale and re-created VIPs).
+//   - on the weight call of an address in `operatorFlush` for its frontend, whatever the state
+//     says, and even when the weight is unchanged: SetFrontendPoolBackendWeight with flush=true
+//     (spec §4.2). Keyed by frontend, so an operator's flush on one VIP never reaches another
+//     VIP that shares the backend.
 // A periodic sync never re-flushes an AS that is already at 0: a flush evicts live sticky
 // entries, so repeating it every sync-interval would keep cutting flows that VPP re-pinned in
 // between. The price: if the sync that carried a forced flush fails, the syncer must keep the
@@ -53,6 +57,8 @@ export interface PlanOptions {
   generation: LbGeneration;
   /** AS addresses whose backend just transitioned: flush them if their state asks for it. */
   forceFlush?: ReadonlySet<string>;
+  /** Frontend → AS addresses the operator asked to flush with a weight change (always flushed). */
+  operatorFlush?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Why a VIP is deleted: gone from config, or re-created because VPP cannot change a field. */
@@ -110,7 +116,8 @@ export function planSync(desired: DesiredLbState, actual: LbState, opts: PlanOpt
       builds.push(...build(want, opts.generation));
       continue;
     }
-    builds.push(...reconcileAses(want, have, opts.generation, forceFlush));
+    const asked = new Set([...(opts.operatorFlush?.get(want.frontend) ?? [])].map(canonicalAddress));
+    builds.push(...reconcileAses(want, have, opts.generation, forceFlush, asked));
   }
 
   return [...teardowns, ...builds];
@@ -213,6 +220,7 @@ function reconcileAses(
   have: VipState,
   generation: LbGeneration,
   forceFlush: ReadonlySet<string>,
+  operatorFlush: ReadonlySet<string>,
 ): LbOp[] {
   const base = { vip: want.key, frontend: want.frontend };
   const adds: LbOp[] = [];
@@ -228,17 +236,21 @@ function reconcileAses(
 
     if (generation === '1.1') {
       if (target.weight > 0 && !inUse) adds.push({ op: 'as-add', ...base, address, weight: target.weight });
-      if (target.weight === 0 && inUse) dels.push({ op: 'as-del', ...base, address, flush: target.flush });
+      if (target.weight === 0 && inUse) {
+        const flush = target.flush || operatorFlush.has(address);
+        dels.push({ op: 'as-del', ...base, address, flush });
+      }
       continue;
     }
 
     if (!present || !inUse) {
       adds.push({ op: 'as-add', ...base, address, weight: target.weight });
     } else if (present.weight !== target.weight) {
-      const op: LbOp = { op: 'as-weight', ...base, address, weight: target.weight, flush: target.flush };
+      const flush = target.flush || operatorFlush.has(address);
+      const op: LbOp = { op: 'as-weight', ...base, address, weight: target.weight, flush };
       (target.weight > present.weight ? raises : lowers).push(op);
-    } else if (target.flush && forceFlush.has(address)) {
-      lowers.push({ op: 'as-weight', ...base, address, weight: 0, flush: true });
+    } else if ((target.flush && forceFlush.has(address)) || operatorFlush.has(address)) {
+      lowers.push({ op: 'as-weight', ...base, address, weight: target.weight, flush: true });
     }
   }
 

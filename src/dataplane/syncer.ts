@@ -1,0 +1,592 @@
+// The syncer owns "what VPP should look like" and is the only writer of VPP's lb plugin. It is the
+// thin, I/O half of the dataplane: it decides WHEN to reconcile, and for every run reads VPP (one
+// dump of everything), asks the pure planner for the ordered operations and sends them.
+//
+// Triggers (spec §5.5): a full sync every vpp.lb.sync-interval (counted from the last full sync,
+// whatever started it), right after every (re)connect, on
+// reload and on SyncVPPLBState without a frontend; a per-VIP sync for every frontend that uses a
+// backend that transitioned (checker events arrive once per such frontend), on SyncVPPLBState for
+// one frontend, and at once on SetFrontendPoolBackendWeight.
+//
+// One sync at a time. Requests that arrive meanwhile are queued and coalesced: one pending per-VIP
+// job per frontend, and a pending full sync absorbs every pending per-VIP job (it covers them).
+//
+// Flush bookkeeping. A transition into a state that asks for flush (down with flush-on-down,
+// disabled, removed) puts the backend's address in `forceFlush` for that frontend; an operator's
+// weight change with flush puts it in `operatorFlush`. Both stay until a sync that covered the
+// frontend finished without a failure there: a flush that VPP never received is retried at the
+// next trigger (plan.ts explains why a periodic sync must not re-flush by itself).
+//
+// Warmup (spec §5.7, warmup.ts): until startup-min-delay nothing is sent to VPP (not even lb_conf;
+// suppressed triggers are logged at debug); then each frontend is released, with one per-VIP sync,
+// once all its backends left unknown; at startup-max-delay one final full sync. The gate is made
+// once, at start(): a reload does not restart it.
+//
+// lb_conf (source addresses, sticky buckets, flow timeout) is sent by the first sync on each
+// connection, and again when the config changes it; with lb 1.2 it is read back first and not
+// written when VPP already has it.
+//
+// Errors never escape a trigger: each failed run is logged (`lb-sync-error`, with the VNET error
+// name) and the next trigger tries again. Only syncNow() (the RPC) hands the error to its caller.
+
+import type { Clock, TimerHandle } from '../clock/index.js';
+import type { MaglevConfig } from '../config/types.js';
+import { effectiveWeight, type BackendState } from '../health/index.js';
+import type { Logger, LogAttrs } from '../log/index.js';
+import {
+  VppApiError,
+  lbConf,
+  lbConfGet,
+  lbGenerationOf,
+  type LbApi,
+  type VppDisconnect,
+  type VppInfo,
+} from '../vpp/index.js';
+import { canonicalAddress } from './address.js';
+import { desiredState, frontendBackendsKnown } from './desired.js';
+import { vipKeyString } from './model.js';
+import { planSync, summarise, UnknownFrontendError } from './plan.js';
+import type { LbOp, LbSyncSummary, SyncScope } from './plan.js';
+import { applyOps } from './syncer-apply.js';
+import {
+  LbSyncError,
+  SyncerStoppedError,
+  VppNotConnectedError,
+  WarmupHoldError,
+  type FailedOp,
+} from './syncer-errors.js';
+import { readActualState } from './syncer-read.js';
+import { wantedLbConf, type WantedLbConf } from './vpp-config.js';
+import { WarmupGate, type WarmupSnapshot } from './warmup.js';
+
+/** What the syncer needs of a health event (the checker's events fit this shape). */
+export interface HealthEvent {
+  readonly kind: 'backend' | 'frontend';
+  readonly frontend: string;
+  readonly backend?: string;
+  /** The backend's runtime address. */
+  readonly address?: string;
+  readonly transition?: { readonly from: BackendState; readonly to: BackendState };
+}
+
+/** The owner of health and of the runtime config (the Checker). */
+export interface SyncerSource {
+  config(): MaglevConfig;
+  stateOf(backend: string): BackendState | undefined;
+  subscribe(listener: (event: HealthEvent) => void): { unsubscribe(): void };
+}
+
+interface Listenable<T> {
+  add(listener: (value: T) => void): () => void;
+}
+
+/** The live VPP connection (VppConnection). */
+export interface SyncerConnection {
+  /** undefined while disconnected. */
+  readonly client: LbApi | undefined;
+  readonly onConnect: Listenable<VppInfo>;
+  readonly onDisconnect: Listenable<VppDisconnect>;
+}
+
+export interface SyncerMetrics {
+  lbSync(scope: 'all' | 'vip', counts: Partial<LbSyncSummary>): void;
+}
+
+export interface SyncerOptions {
+  readonly source: SyncerSource;
+  readonly connection: SyncerConnection;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics?: SyncerMetrics;
+}
+
+export type SyncReason =
+  | 'periodic'
+  | 'connect'
+  | 'reload'
+  | 'transition'
+  | 'operator'
+  | 'set-weight'
+  | 'warmup-release'
+  | 'warmup-final';
+
+export interface SetWeightRequest {
+  readonly frontend: string;
+  readonly backend: string;
+  /** The operator asked for the AS's flows to be flushed. */
+  readonly flush: boolean;
+}
+
+interface Waiter {
+  resolve(summary: LbSyncSummary): void;
+  reject(error: Error): void;
+}
+
+interface Job {
+  readonly reasons: Set<SyncReason>;
+  readonly waiters: Waiter[];
+}
+
+/** frontend → canonical AS addresses. */
+type FlushBook = Map<string, Set<string>>;
+
+export class Syncer {
+  private gate: WarmupGate | undefined;
+  private started = false;
+  private stopped = false;
+  private periodic: TimerHandle | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  private fullJob: Job | undefined;
+  private readonly vipJobs = new Map<string, Job>();
+  private draining: Promise<void> | undefined;
+
+  private readonly forceFlush: FlushBook = new Map();
+  private readonly operatorFlush: FlushBook = new Map();
+  /** lb_conf as last sent to (or found in) the VPP of this client. */
+  private conf: { client: LbApi; key: string } | undefined;
+
+  constructor(private readonly opts: SyncerOptions) {}
+
+  /** Starts the warmup clock, follows health events and connects, schedules the periodic sync. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const { source, connection, clock, logger } = this.opts;
+    const lb = source.config().vpp.lb;
+    this.gate = new WarmupGate({
+      clock,
+      minDelayMs: lb.startupMinDelayMs,
+      maxDelayMs: lb.startupMaxDelayMs,
+      onReleaseWindow: () => this.openReleaseWindow(),
+      onFinalSync: () => this.finishWarmup(),
+    });
+    if (this.gate.disabled) logger.info('warmup-disabled', {});
+    else logger.info('warmup-start', { minDelayMs: lb.startupMinDelayMs, maxDelayMs: lb.startupMaxDelayMs });
+    const subscription = source.subscribe((event) => this.onHealthEvent(event));
+    this.unsubscribe.push(
+      () => subscription.unsubscribe(),
+      connection.onConnect.add(() => this.onConnect()),
+      connection.onDisconnect.add(() => {
+        this.conf = undefined;
+      }),
+    );
+    this.schedulePeriodic();
+    // Already connected (the connection came up first): treat it as a connect.
+    if (connection.client) this.onConnect();
+  }
+
+  /** Stops every trigger, fails pending requests, and waits for a sync in flight. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.periodic?.cancel();
+    this.gate?.stop();
+    for (const off of this.unsubscribe.splice(0)) off();
+    const pending = [...(this.fullJob ? [this.fullJob] : []), ...this.vipJobs.values()];
+    this.fullJob = undefined;
+    this.vipJobs.clear();
+    for (const job of pending) for (const w of job.waiters) w.reject(new SyncerStoppedError());
+    await this.draining;
+  }
+
+  /** Resolves once no sync runs and none is queued (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  warmup(): WarmupSnapshot | undefined {
+    return this.gate?.snapshot();
+  }
+
+  // ---- triggers ------------------------------------------------------------------------------
+
+  /** A full sync when the warmup allows it (reload, periodic, connect). */
+  requestFull(reason: SyncReason): void {
+    if (!this.accepting()) return;
+    if (!this.gate?.allowsFull()) {
+      this.suppressed('all', undefined, reason);
+      return;
+    }
+    this.enqueue('all', reason);
+  }
+
+  /** A per-VIP sync when the warmup allows it for this frontend (releasing it if it can). */
+  requestFrontend(frontend: string, reason: SyncReason): void {
+    if (!this.accepting() || !this.gate) return;
+    if (this.gate.allows(frontend)) {
+      this.enqueue({ frontend }, reason);
+      return;
+    }
+    if (this.tryRelease(frontend)) return;
+    this.suppressed('vip', frontend, reason);
+  }
+
+  /** After a reload was applied. */
+  reloaded(): void {
+    this.requestFull('reload');
+  }
+
+  /**
+   * SetFrontendPoolBackendWeight: a per-VIP sync at once (weights take effect immediately, spec
+   * §11.10), with flush for the backend's AS when the operator asked for it. Resolves when the
+   * sync is done; a failure is logged, not thrown (the weight itself was accepted).
+   */
+  async afterSetWeight(req: SetWeightRequest): Promise<void> {
+    if (!this.accepting()) return;
+    const config = this.opts.source.config();
+    const address = config.backends.get(req.backend)?.address;
+    if (req.flush && address !== undefined) add(this.operatorFlush, req.frontend, canonicalAddress(address));
+    if (!this.gate?.allows(req.frontend)) {
+      this.suppressed('vip', req.frontend, 'set-weight');
+      return;
+    }
+    if (!this.opts.connection.client) return;
+    try {
+      await new Promise<LbSyncSummary>((resolve, reject) =>
+        this.enqueue({ frontend: req.frontend }, 'set-weight', { resolve, reject }),
+      );
+    } catch {
+      // Logged by the run; the next trigger retries (the flush request is kept).
+    }
+  }
+
+  /**
+   * SyncVPPLBState: runs a sync now (queued behind one in flight) and returns what it changed.
+   * Throws VppNotConnectedError, UnknownFrontendError, WarmupHoldError, or LbSyncError when
+   * VPP refused operations.
+   */
+  syncNow(frontend: string | undefined): Promise<LbSyncSummary> {
+    if (!this.accepting() || !this.gate) return Promise.reject(new SyncerStoppedError());
+    if (!this.opts.connection.client) return Promise.reject(new VppNotConnectedError());
+    if (frontend !== undefined && !this.opts.source.config().frontends.has(frontend))
+      return Promise.reject(new UnknownFrontendError(frontend));
+    const allowed = frontend === undefined ? this.gate.allowsFull() : this.gate.allows(frontend);
+    if (!allowed) return Promise.reject(new WarmupHoldError(this.gate.phase, frontend));
+    return new Promise((resolve, reject) =>
+      this.enqueue(frontend === undefined ? 'all' : { frontend }, 'operator', { resolve, reject }),
+    );
+  }
+
+  // ---- event handlers ------------------------------------------------------------------------
+
+  private onHealthEvent(event: HealthEvent): void {
+    if (event.kind !== 'backend' || !event.transition || !this.accepting()) return;
+    const fe = this.opts.source.config().frontends.get(event.frontend);
+    if (event.address !== undefined && fe && asksFlush(event.transition.to, fe.flushOnDown))
+      add(this.forceFlush, event.frontend, canonicalAddress(event.address));
+    this.requestFrontend(event.frontend, 'transition');
+  }
+
+  private onConnect(): void {
+    this.conf = undefined;
+    if (!this.accepting() || !this.gate) return;
+    if (this.gate.allowsFull()) {
+      this.enqueue('all', 'connect');
+      return;
+    }
+    // During the release window: bring back what was already released; the rest waits.
+    const released = this.gate.snapshot().released;
+    for (const frontend of released) this.enqueue({ frontend }, 'connect');
+    this.suppressed('all', undefined, 'connect');
+  }
+
+  private openReleaseWindow(): void {
+    this.opts.logger.info('warmup-release-window', {});
+    for (const frontend of this.opts.source.config().frontends.keys()) this.tryRelease(frontend);
+  }
+
+  private finishWarmup(): void {
+    this.opts.logger.info('warmup-done', { released: this.gate?.snapshot().released.length ?? 0 });
+    this.requestFull('warmup-final');
+  }
+
+  private tryRelease(frontend: string): boolean {
+    const fe = this.opts.source.config().frontends.get(frontend);
+    if (!fe || !this.gate) return false;
+    if (!this.gate.tryRelease(frontend, frontendBackendsKnown(fe, this.stateOf))) return false;
+    this.opts.logger.info('warmup-release', { frontend });
+    this.enqueue({ frontend }, 'warmup-release');
+    return true;
+  }
+
+  /** (Re)arms the periodic sync: sync-interval after the last full sync, whatever started it. */
+  private schedulePeriodic(): void {
+    this.periodic?.cancel();
+    this.periodic = undefined;
+    const ms = this.opts.source.config().vpp.lb.syncIntervalMs;
+    if (this.stopped || !(ms > 0)) return;
+    this.periodic = this.opts.clock.setTimeout(() => {
+      this.periodic = undefined;
+      this.requestFull('periodic');
+      // A suppressed request starts no sync, so re-arm here too.
+      if (!this.fullJob) this.schedulePeriodic();
+    }, ms);
+  }
+
+  // ---- the queue -----------------------------------------------------------------------------
+
+  private accepting(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  private suppressed(scope: 'all' | 'vip', frontend: string | undefined, reason: SyncReason): void {
+    this.opts.logger.debug('lb-sync-suppressed', {
+      scope,
+      ...(frontend !== undefined && { frontend }),
+      reason,
+      warmup: this.gate?.phase ?? 'not-started',
+    });
+  }
+
+  private enqueue(scope: SyncScope, reason: SyncReason, waiter?: Waiter): void {
+    let job: Job;
+    if (scope === 'all') {
+      job = this.fullJob ??= { reasons: new Set(), waiters: [] };
+    } else {
+      job = this.vipJobs.get(scope.frontend) ?? { reasons: new Set(), waiters: [] };
+      this.vipJobs.set(scope.frontend, job);
+    }
+    job.reasons.add(reason);
+    if (waiter) job.waiters.push(waiter);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.draining || this.stopped) return;
+    // Start on a later tick, so a synchronous burst of requests coalesces before the first run.
+    this.draining = Promise.resolve()
+      .then(() => this.drain())
+      .catch((err: unknown) => this.opts.logger.error('lb-sync-bug', { error: String(err) }))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.fullJob || this.vipJobs.size > 0) this.kick();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      let scope: SyncScope;
+      let job: Job;
+      if (this.fullJob) {
+        job = this.fullJob;
+        this.fullJob = undefined;
+        // A full sync covers every pending per-VIP request.
+        for (const absorbed of this.vipJobs.values()) {
+          for (const r of absorbed.reasons) job.reasons.add(r);
+          job.waiters.push(...absorbed.waiters);
+        }
+        this.vipJobs.clear();
+        scope = 'all';
+        this.schedulePeriodic();
+      } else {
+        const next = this.vipJobs.entries().next();
+        if (next.done) return;
+        const [frontend, vipJob] = next.value;
+        this.vipJobs.delete(frontend);
+        job = vipJob;
+        scope = { frontend };
+      }
+      try {
+        const summary = await this.run(scope, [...job.reasons]);
+        for (const w of job.waiters) w.resolve(summary);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        this.report(scope, [...job.reasons], error);
+        for (const w of job.waiters) w.reject(error);
+      }
+    }
+  }
+
+  // ---- one run -------------------------------------------------------------------------------
+
+  private readonly stateOf = (backend: string): BackendState =>
+    this.opts.source.stateOf(backend) ?? 'unknown';
+
+  private async run(scope: SyncScope, reasons: SyncReason[]): Promise<LbSyncSummary> {
+    const { connection, source, clock, logger, metrics } = this.opts;
+    const client = connection.client;
+    if (!client) throw new VppNotConnectedError();
+    const generation = lbGenerationOf(client);
+    const config = source.config();
+    if (scope !== 'all' && !config.frontends.has(scope.frontend))
+      throw new UnknownFrontendError(scope.frontend);
+    const started = clock.monotonic();
+
+    await this.ensureConf(client, config);
+    const desired = desiredState(config, this.stateOf);
+    const actual = await readActualState(client, desired);
+    const flush = this.takeFlush(scope);
+    const ops = planSync(desired, actual.state, {
+      scope,
+      generation,
+      forceFlush: flush.force,
+      operatorFlush: flush.operator,
+    });
+
+    const scopeAttrs: LogAttrs =
+      scope === 'all' ? { scope: 'all' } : { scope: 'vip', frontend: scope.frontend };
+    for (const op of ops) {
+      if (op.op === 'vip-del' && op.reason !== 'stale')
+        logger.info('lb-vip-recreate', {
+          frontend: op.frontend ?? null,
+          vip: vipKeyString(op.vip),
+          reason: op.reason,
+        });
+    }
+    const result = await applyOps(client, ops, {
+      onApplied: (op) => logger.info('lb-sync-op', { ...scopeAttrs, ...opAttrs(op) }),
+      onFailed: (op, error) =>
+        logger.error('lb-sync-op-failed', { ...scopeAttrs, ...opAttrs(op), ...errorAttrs(error) }),
+    });
+
+    const summary = summarise(result.applied);
+    metrics?.lbSync(scope === 'all' ? 'all' : 'vip', summary);
+    const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
+    this.settleFlush(flush.taken, troubled);
+    logger.info('lb-sync', {
+      ...scopeAttrs,
+      reason: reasons.join(','),
+      lbApi: generation,
+      vipsAdded: summary.vip_added,
+      vipsRemoved: summary.vip_removed,
+      asesAdded: summary.as_added,
+      asesRemoved: summary.as_removed,
+      weightsUpdated: summary.as_weight_updated,
+      failed: result.failed.length,
+      skipped: result.skipped.length,
+      durationMs: Math.round((clock.monotonic() - started) * 10) / 10,
+    });
+    if (result.failed.length > 0) throw new LbSyncError(result.failed, summary);
+    return summary;
+  }
+
+  /** lb_conf once per connection and whenever the config changes it (lb 1.2: only if different). */
+  private async ensureConf(client: LbApi, config: MaglevConfig): Promise<void> {
+    const want = wantedLbConf(config);
+    // The daemon refuses such a config; without source addresses GRE cannot work at all.
+    if (!want) throw new Error('vpp.lb.ipv4-src-address and ipv6-src-address are required');
+    const key = JSON.stringify(want);
+    if (this.conf?.client === client && this.conf.key === key) return;
+    if (client.hasMessage('lb_conf_get') && sameConf(await lbConfGet(client), want)) {
+      this.conf = { client, key };
+      return;
+    }
+    await lbConf(client, want);
+    this.opts.logger.info('lb-conf', {
+      ip4SrcAddress: want.ip4SrcAddress,
+      ip6SrcAddress: want.ip6SrcAddress,
+      stickyBucketsPerCore: want.stickyBucketsPerCore ?? null,
+      flowTimeout: want.flowTimeout ?? null,
+    });
+    this.conf = { client, key };
+  }
+
+  /** The pending flush requests this scope covers, and a record of what was taken. */
+  private takeFlush(scope: SyncScope): {
+    force: Set<string>;
+    operator: Map<string, Set<string>>;
+    taken: { book: FlushBook; frontend: string; addresses: string[] }[];
+  } {
+    const frontends = (book: FlushBook): string[] =>
+      scope === 'all' ? [...book.keys()] : book.has(scope.frontend) ? [scope.frontend] : [];
+    const force = new Set<string>();
+    const operator = new Map<string, Set<string>>();
+    const taken: { book: FlushBook; frontend: string; addresses: string[] }[] = [];
+    for (const frontend of frontends(this.forceFlush)) {
+      const addresses = [...(this.forceFlush.get(frontend) ?? [])];
+      for (const a of addresses) force.add(a);
+      taken.push({ book: this.forceFlush, frontend, addresses });
+    }
+    for (const frontend of frontends(this.operatorFlush)) {
+      const addresses = [...(this.operatorFlush.get(frontend) ?? [])];
+      operator.set(frontend, new Set(addresses));
+      taken.push({ book: this.operatorFlush, frontend, addresses });
+    }
+    return { force, operator, taken };
+  }
+
+  /** Forgets the flush requests a run delivered; keeps those of frontends it did not finish. */
+  private settleFlush(
+    taken: { book: FlushBook; frontend: string; addresses: string[] }[],
+    troubled: ReadonlySet<string | undefined>,
+  ): void {
+    for (const { book, frontend, addresses } of taken) {
+      if (troubled.has(frontend)) continue;
+      const set = book.get(frontend);
+      if (!set) continue;
+      for (const a of addresses) set.delete(a);
+      if (set.size === 0) book.delete(frontend);
+    }
+  }
+
+  private report(scope: SyncScope, reasons: SyncReason[], error: Error): void {
+    const attrs: LogAttrs = {
+      ...(scope === 'all' ? { scope: 'all' } : { scope: 'vip', frontend: scope.frontend }),
+      reason: reasons.join(','),
+    };
+    const { logger } = this.opts;
+    if (error instanceof VppNotConnectedError || error instanceof UnknownFrontendError) {
+      // Nothing to do: the next connect syncs everything; a frontend gone in a reload has no VIP.
+      logger.debug('lb-sync-skipped', { ...attrs, why: error.message });
+      return;
+    }
+    if (error instanceof LbSyncError) {
+      logger.error('lb-sync-error', {
+        ...attrs,
+        error: error.message,
+        failures: error.failures.map((f: FailedOp) => ({ ...opAttrs(f.op), ...errorAttrs(f.error) })),
+      });
+      return;
+    }
+    logger.error('lb-sync-error', { ...attrs, ...errorAttrs(error) });
+  }
+}
+
+/** The state's own flush rule (spec §3.10): down with flush-on-down, disabled, removed. */
+function asksFlush(state: BackendState, flushOnDown: boolean): boolean {
+  return effectiveWeight({ state, poolWeight: 0, inActivePool: false, flushOnDown }).flush;
+}
+
+function add(book: FlushBook, frontend: string, address: string): void {
+  const set = book.get(frontend) ?? new Set<string>();
+  set.add(address);
+  book.set(frontend, set);
+}
+
+function sameConf(
+  have: { ip4SrcAddress: string; ip6SrcAddress: string; stickyBucketsPerCore: number; flowTimeout: number },
+  want: WantedLbConf,
+): boolean {
+  return (
+    canonicalAddress(have.ip4SrcAddress) === canonicalAddress(want.ip4SrcAddress) &&
+    canonicalAddress(have.ip6SrcAddress) === canonicalAddress(want.ip6SrcAddress) &&
+    (want.stickyBucketsPerCore === undefined || want.stickyBucketsPerCore === have.stickyBucketsPerCore) &&
+    (want.flowTimeout === undefined || want.flowTimeout === have.flowTimeout)
+  );
+}
+
+function opAttrs(op: LbOp): LogAttrs {
+  const base: LogAttrs = { op: op.op, vip: vipKeyString(op.vip), frontend: op.frontend ?? null };
+  switch (op.op) {
+    case 'vip-add':
+      return { ...base, encap: op.encap, srcIpSticky: op.srcIpSticky, flowTableLength: op.flowTableLength };
+    case 'vip-del':
+      return { ...base, reason: op.reason };
+    case 'as-add':
+      return { ...base, address: op.address, weight: op.weight };
+    case 'as-del':
+      return { ...base, address: op.address, flush: op.flush };
+    case 'as-weight':
+      return { ...base, address: op.address, weight: op.weight, flush: op.flush };
+  }
+}
+
+/** The error's name is the VNET_API_ERROR_* name for VPP's refusals. */
+function errorAttrs(error: Error): LogAttrs {
+  return {
+    error: error.message,
+    errorName: error.name,
+    ...(error instanceof VppApiError && { msgName: error.msg, retval: error.retval }),
+  };
+}

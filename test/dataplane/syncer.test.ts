@@ -1,0 +1,466 @@
+// The syncer against vppsim over the real socket, with a FakeClock for its timers (periodic sync,
+// warmup) and a health source driven by hand. What VPP received is read on the
+// simulator's side: its lb state, the requests it decoded, and its sticky table.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { FakeClock } from '../../src/clock/index.js';
+import type { MaglevConfig } from '../../src/config/types.js';
+import {
+  LbSyncError,
+  Syncer,
+  UnknownFrontendError,
+  VppNotConnectedError,
+  WarmupHoldError,
+  vppConfigProblems,
+  type LbSyncSummary,
+} from '../../src/dataplane/index.js';
+import type { BackendState } from '../../src/health/index.js';
+import { VppConnection, type LbGeneration } from '../../src/vpp/index.js';
+import {
+  LB_WRITES,
+  flowsOf,
+  pushFlows,
+  simVips,
+  startSim,
+  usedAses,
+  withTempDir,
+  type SimHandle,
+} from '../helpers/vppsim-harness.js';
+import { CaptureLogger } from '../vpp/helpers.js';
+import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './syncer-fixtures.js';
+
+interface Rig {
+  clock: FakeClock;
+  sim: SimHandle;
+  source: FakeSource;
+  conn: VppConnection;
+  flaky: FlakyConnection;
+  syncer: Syncer;
+  logger: CaptureLogger;
+  syncCounts: { scope: string; counts: Partial<LbSyncSummary> }[];
+  dir: string;
+}
+
+async function withRig(
+  opts: { generation?: LbGeneration; cfg?: MaglevConfig; initial?: BackendState; startSyncer?: boolean },
+  fn: (rig: Rig) => Promise<void> | void,
+): Promise<void> {
+  await withTempDir(async (dir) => {
+    const clock = new FakeClock();
+    const socketPath = join(dir, 'api.sock');
+    const sim = await startSim({ socketPath, lbGeneration: opts.generation ?? '1.2' });
+    const logger = new CaptureLogger();
+    // The connection runs on real time (a FakeClock racing ahead of real socket I/O would time out
+    // its pings); a short reconnect delay keeps the reconnect tests quick.
+    const conn = new VppConnection({ socketPath, logger, apiDir: null, reconnectDelayMs: 20 });
+    const flaky = new FlakyConnection(conn);
+    const source = new FakeSource(opts.cfg ?? twoFrontends(), opts.initial ?? 'up');
+    const syncCounts: Rig['syncCounts'] = [];
+    const syncer = new Syncer({
+      source,
+      connection: flaky,
+      clock,
+      logger,
+      metrics: { lbSync: (scope, counts) => syncCounts.push({ scope, counts }) },
+    });
+    const connected = conn.onConnect.next();
+    conn.start();
+    await connected;
+    if (opts.startSyncer ?? true) {
+      syncer.start();
+      await syncer.whenIdle();
+    }
+    try {
+      await fn({ clock, sim, source, conn, flaky, syncer, logger, syncCounts, dir });
+    } finally {
+      await syncer.stop();
+      await conn.stop();
+      await sim.sim.close();
+    }
+  });
+}
+
+/** Lets queued syncs start (they begin on a later tick) and waits for them to finish. */
+async function settled(syncer: Syncer): Promise<void> {
+  await Promise.resolve();
+  await syncer.whenIdle();
+}
+
+function lbSyncLogs(logger: CaptureLogger): Record<string, unknown>[] {
+  return logger.named('lb-sync').map((e) => e.attrs);
+}
+
+void describe('syncer, lb 1.2', () => {
+  void test('first sync after connect: lb_conf, VIPs and ASes at their effective weights', async () => {
+    await withRig({}, ({ sim, logger, syncCounts }) => {
+      const vips = simVips(sim.sim);
+      assert.deepEqual([...vips.keys()].sort(), [WEB, DNS].sort());
+      assert.equal(vips.get(WEB)?.type, 'ip4-gre4');
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=100', '10.0.0.3=0']);
+      assert.deepEqual(usedAses(sim.sim, DNS), ['10.0.0.1=100', '10.0.0.2=50']);
+      const conf = sim.recorder.named('lb_conf');
+      assert.equal(conf.length, 1);
+      assert.equal(conf[0]?.fields['ip4_src_address'], 'c00002fe');
+      assert.deepEqual(syncCounts, [
+        {
+          scope: 'all',
+          counts: { vip_added: 2, vip_removed: 0, as_added: 5, as_removed: 0, as_weight_updated: 0 },
+        },
+      ]);
+      const [sync] = lbSyncLogs(logger);
+      assert.equal(sync?.['scope'], 'all');
+      assert.equal(sync?.['reason'], 'connect');
+      assert.equal(sync?.['vipsAdded'], 2);
+      // AS calls in numeric address order, one info record per operation.
+      const ops = logger
+        .named('lb-sync-op')
+        .map((e) => `${String(e.attrs['op'])} ${(e.attrs['address'] as string | undefined) ?? ''}`);
+      assert.deepEqual(ops, [
+        'vip-add ',
+        'as-add 10.0.0.1',
+        'as-add 10.0.0.2',
+        'as-add 10.0.0.3',
+        'vip-add ',
+        'as-add 10.0.0.1',
+        'as-add 10.0.0.2',
+      ]);
+      // The reads dump everything: never an AS dump with a prefix.
+      const dumps = sim.recorder.named('lb_as_v2_dump');
+      assert.ok(dumps.length > 0);
+      for (const r of dumps) assert.equal(r.fields['pfx'], '0.0.0.0/0');
+    });
+  });
+
+  void test('a backend going down: weight 0, flushed where flush-on-down, drained where not', async () => {
+    await withRig({}, async ({ sim, source, syncer }) => {
+      const webFlows = pushFlows(sim.sim, { address: '192.0.2.1', protocol: 6, port: 80 }, 64);
+      const dnsFlows = pushFlows(sim.sim, { address: '192.0.2.2', protocol: 17, port: 53 }, 64);
+      assert.ok((webFlows.get('10.0.0.1') ?? 0) > 0 && (dnsFlows.get('10.0.0.1') ?? 0) > 0);
+      assert.ok(flowsOf(sim.sim, WEB, '10.0.0.1') > 0);
+      const mark = sim.recorder.requests.length;
+
+      source.set('a', 'down');
+      await settled(syncer);
+
+      const calls = sim.recorder.since(mark, new Set(['lb_as_set_weight'])).map((r) => ({
+        vip: r.fields['pfx'],
+        as: r.fields['as_address'],
+        weight: r.fields['weight'],
+        flush: r.fields['is_flush'],
+      }));
+      assert.deepEqual(calls, [
+        { vip: '192.0.2.1/32', as: '10.0.0.1', weight: 0, flush: true },
+        { vip: '192.0.2.2/32', as: '10.0.0.1', weight: 0, flush: false },
+      ]);
+      assert.equal(flowsOf(sim.sim, WEB, '10.0.0.1'), 0, 'flushed: its sticky entries are gone');
+      assert.ok(flowsOf(sim.sim, DNS, '10.0.0.1') > 0, 'drained: existing flows stay');
+    });
+  });
+
+  void test('disable flushes even an AS that is already at 0 (spec §11.7); periodic syncs never re-flush', async () => {
+    await withRig({}, async ({ sim, source, syncer, clock }) => {
+      const mark = sim.recorder.requests.length;
+      source.set('c', 'disabled'); // c is in the fallback pool: already weight 0
+      await settled(syncer);
+      const flushes = sim.recorder.since(mark, new Set(['lb_as_set_weight']));
+      assert.deepEqual(
+        flushes.map((r) => [r.fields['as_address'], r.fields['weight'], r.fields['is_flush']]),
+        [['10.0.0.3', 0, true]],
+      );
+      const afterDisable = sim.recorder.requests.length;
+      await clock.advance(30_000);
+      await settled(syncer);
+      assert.equal(sim.recorder.since(afterDisable, LB_WRITES).length, 0);
+    });
+  });
+
+  void test('pool failover and back is a weight change, capacity added before it is taken', async () => {
+    await withRig({}, async ({ sim, source, syncer, logger }) => {
+      source.set('a', 'down');
+      source.set('b', 'down');
+      await settled(syncer);
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=0', '10.0.0.2=0', '10.0.0.3=100']);
+      const mark = logger.events.length;
+      source.set('a', 'up');
+      await settled(syncer);
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=0', '10.0.0.3=0']);
+      const webOps = logger.events
+        .slice(mark)
+        .filter((e) => e.event === 'lb-sync-op' && e.attrs['frontend'] === 'web')
+        .map((e) => `${String(e.attrs['address'])}=${String(e.attrs['weight'])}`);
+      assert.deepEqual(webOps, ['10.0.0.1=100', '10.0.0.3=0']);
+    });
+  });
+
+  void test('a burst of triggers coalesces: a pending full sync absorbs the per-VIP ones', async () => {
+    await withRig({}, async ({ source, syncer, logger }) => {
+      const before = lbSyncLogs(logger).length;
+      source.set('a', 'down');
+      source.set('b', 'down');
+      source.set('a', 'up');
+      syncer.requestFull('reload');
+      await settled(syncer);
+      const runs = lbSyncLogs(logger).slice(before);
+      assert.equal(runs.length, 1);
+      assert.equal(runs[0]?.['scope'], 'all');
+      assert.deepEqual(String(runs[0]?.['reason']).split(',').sort(), ['reload', 'transition']);
+    });
+  });
+
+  void test('a refused operation is logged with its VNET name; its flush is retried at the next trigger', async () => {
+    await withRig({}, async ({ sim, source, syncer, flaky, logger, clock }) => {
+      flaky.failing.set('lb_as_set_weight', -6);
+      source.set('c', 'disabled');
+      await settled(syncer);
+      const error = logger.named('lb-sync-error').at(-1)?.attrs;
+      assert.ok(error);
+      const failures = error['failures'] as Record<string, unknown>[];
+      assert.equal(failures[0]?.['errorName'], 'VNET_API_ERROR_NO_SUCH_ENTRY');
+      assert.equal(failures[0]?.['address'], '10.0.0.3');
+
+      flaky.failing.clear();
+      const mark = sim.recorder.requests.length;
+      await clock.advance(30_000); // the periodic full sync
+      await settled(syncer);
+      assert.deepEqual(
+        sim.recorder
+          .since(mark, new Set(['lb_as_set_weight']))
+          .map((r) => [r.fields['as_address'], r.fields['is_flush']]),
+        [['10.0.0.3', true]],
+      );
+      // Delivered: the next periodic sync leaves it alone.
+      const mark2 = sim.recorder.requests.length;
+      await clock.advance(30_000);
+      await settled(syncer);
+      assert.equal(sim.recorder.since(mark2, LB_WRITES).length, 0);
+    });
+  });
+
+  void test('one VIP failing does not hold back the others', async () => {
+    await withRig({ startSyncer: false }, async ({ sim, syncer, flaky, logger }) => {
+      flaky.failing.set('lb_add_del_as_v2', -73);
+      syncer.start();
+      await settled(syncer);
+      // Both VIPs were created; each VIP's AS adds stopped at its first failure.
+      assert.equal(simVips(sim.sim).size, 2);
+      const sync = lbSyncLogs(logger).at(-1);
+      assert.equal(sync?.['failed'], 2);
+      assert.equal(sync?.['skipped'], 3);
+    });
+  });
+
+  void test('SetFrontendPoolBackendWeight: immediate per-VIP sync; flush only on that VIP, even at an unchanged weight', async () => {
+    await withRig({}, async ({ sim, source, syncer }) => {
+      let mark = sim.recorder.requests.length;
+      source.setWeight('web', 'primary', 'b', 20);
+      await syncer.afterSetWeight({ frontend: 'web', backend: 'b', flush: false });
+      assert.deepEqual(
+        sim.recorder
+          .since(mark, LB_WRITES)
+          .map((r) => [
+            r.msg,
+            r.fields['pfx'],
+            r.fields['as_address'],
+            r.fields['weight'],
+            r.fields['is_flush'],
+          ]),
+        [['lb_as_set_weight', '192.0.2.1/32', '10.0.0.2', 20, false]],
+      );
+      mark = sim.recorder.requests.length;
+      await syncer.afterSetWeight({ frontend: 'web', backend: 'b', flush: true });
+      assert.deepEqual(
+        sim.recorder
+          .since(mark, LB_WRITES)
+          .map((r) => [r.fields['pfx'], r.fields['as_address'], r.fields['weight'], r.fields['is_flush']]),
+        [['192.0.2.1/32', '10.0.0.2', 20, true]],
+      );
+    });
+  });
+
+  void test('syncNow: the summary, and the refusals', async () => {
+    await withRig({}, async ({ sim, syncer, conn }) => {
+      assert.deepEqual(await syncer.syncNow(undefined), {
+        vip_added: 0,
+        vip_removed: 0,
+        as_added: 0,
+        as_removed: 0,
+        as_weight_updated: 0,
+      });
+      // Someone removed an AS behind our back: a per-VIP sync puts it back.
+      const web = simVips(sim.sim).get(WEB);
+      assert.ok(web);
+      sim.sim.lb.delAs(web.index, new Uint8Array([...new Array<number>(12).fill(0), 10, 0, 0, 2]), false);
+      const summary = await syncer.syncNow('web');
+      assert.equal(summary.as_added, 1);
+      await assert.rejects(syncer.syncNow('nope'), UnknownFrontendError);
+      await conn.stop();
+      await assert.rejects(syncer.syncNow(undefined), VppNotConnectedError);
+    });
+  });
+
+  void test('stale VIPs are removed by a full sync, never by a per-VIP one', async () => {
+    await withRig({}, async ({ sim, source, syncer }) => {
+      const cfg = source.cfg;
+      source.cfg = { ...cfg, frontends: new Map([...cfg.frontends].filter(([n]) => n !== 'dns')) };
+      source.set('b', 'down');
+      await settled(syncer);
+      assert.ok(simVips(sim.sim).has(DNS));
+      syncer.reloaded();
+      await settled(syncer);
+      assert.deepEqual([...simVips(sim.sim).keys()], [WEB]);
+      const dels = sim.recorder.named('lb_add_del_as_v2').filter((r) => r.fields['is_del'] === true);
+      assert.ok(dels.length === 2 && dels.every((r) => r.fields['is_flush'] === true));
+    });
+  });
+
+  void test('lb_conf: once per connection, not rewritten when VPP has it, rewritten when the config changes', async () => {
+    await withRig({}, async ({ sim, source, syncer, logger }) => {
+      assert.equal(sim.recorder.named('lb_conf').length, 1);
+      // A reconnect to the same VPP: lb_conf_get shows it is still in place.
+      const reconnected = logger.next('vpp-connect');
+      sim.sim.server.dropClients();
+      await reconnected;
+      await settled(syncer);
+      assert.equal(sim.recorder.named('lb_conf').length, 1);
+      assert.ok(sim.recorder.named('lb_conf_get').length >= 2);
+      source.cfg = { ...source.cfg, vpp: { lb: { ...source.cfg.vpp.lb, flowTimeoutS: 10 } } };
+      syncer.reloaded();
+      await settled(syncer);
+      const conf = sim.recorder.named('lb_conf');
+      assert.equal(conf.length, 2);
+      assert.equal(conf[1]?.fields['flow_timeout'], 10);
+      assert.equal(sim.sim.lb.config.flowTimeout, 10);
+    });
+  });
+
+  void test('VPP restarted (empty, new pid): full resync after the reconnect', async () => {
+    await withRig({}, async ({ sim, syncer, logger, dir }) => {
+      const disconnected = logger.next('vpp-disconnect');
+      await sim.sim.close();
+      await disconnected;
+      const reconnected = logger.next('vpp-connect');
+      const fresh = await startSim({ socketPath: join(dir, 'api.sock'), pid: 4242 });
+      try {
+        await reconnected;
+        await settled(syncer);
+        assert.deepEqual(usedAses(fresh.sim, WEB), ['10.0.0.1=100', '10.0.0.2=100', '10.0.0.3=0']);
+        assert.deepEqual(usedAses(fresh.sim, DNS), ['10.0.0.1=100', '10.0.0.2=50']);
+        assert.equal(fresh.recorder.named('lb_conf').length, 1);
+      } finally {
+        await fresh.sim.close();
+      }
+    });
+  });
+});
+
+void describe('syncer warmup (FakeClock)', () => {
+  const warm = twoFrontends({ startupMinDelayMs: 5_000, startupMaxDelayMs: 30_000 });
+
+  void test('nothing touches VPP before min; release per frontend; final full sync at max', async () => {
+    await withRig({ cfg: warm, initial: 'unknown' }, async ({ sim, source, syncer, clock, logger }) => {
+      source.set('a', 'up');
+      source.set('b', 'up');
+      syncer.reloaded(); // a reload does not restart the warmup clock
+      await clock.advance(4_999);
+      await settled(syncer);
+      assert.equal(sim.recorder.since(0, LB_WRITES).length, 0);
+      assert.equal(sim.recorder.named('lb_vip_dump').length, 0, 'not even a read');
+      assert.ok(logger.named('lb-sync-suppressed').length >= 3);
+      await assert.rejects(syncer.syncNow(undefined), WarmupHoldError);
+      await assert.rejects(syncer.syncNow('dns'), WarmupHoldError);
+
+      // min: dns has all its backends known (a, b) and is released; web waits for c.
+      await clock.advance(1);
+      await settled(syncer);
+      assert.deepEqual([...simVips(sim.sim).keys()], [DNS]);
+      assert.deepEqual(
+        logger.named('warmup-release').map((e) => e.attrs['frontend']),
+        ['dns'],
+      );
+      source.set('c', 'up');
+      await settled(syncer);
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=100', '10.0.0.3=0']);
+
+      const before = lbSyncLogs(logger).length;
+      await clock.advance(25_000);
+      await settled(syncer);
+      const final = lbSyncLogs(logger).slice(before);
+      assert.deepEqual(
+        final.map((s) => [s['scope'], s['reason']]),
+        [['all', 'warmup-final']],
+      );
+      assert.equal(syncer.warmup()?.phase, 'done');
+    });
+  });
+
+  void test('a frontend whose backends never resolve waits for the final sync', async () => {
+    await withRig({ cfg: warm, initial: 'unknown' }, async ({ sim, source, syncer, clock }) => {
+      source.set('a', 'up');
+      await clock.advance(10_000);
+      await settled(syncer);
+      assert.equal(simVips(sim.sim).size, 0);
+      await clock.advance(20_000);
+      await settled(syncer);
+      // b and c are still unknown: weight 0 (but the VIPs exist, a carries them).
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=0', '10.0.0.3=0']);
+    });
+  });
+});
+
+void describe('syncer, lb 1.1 (no weights)', () => {
+  void test('weight 0 means absent: a down backend is deleted (with flush), re-added when up', async () => {
+    await withRig({ generation: '1.1' }, async ({ sim, source, syncer }) => {
+      assert.deepEqual(usedAses(sim.sim, WEB, false), ['10.0.0.1', '10.0.0.2']);
+      assert.deepEqual(usedAses(sim.sim, DNS, false), ['10.0.0.1', '10.0.0.2']);
+      pushFlows(sim.sim, { address: '192.0.2.1', protocol: 6, port: 80 }, 64);
+      const mark = sim.recorder.requests.length;
+      source.set('a', 'down');
+      await settled(syncer);
+      assert.deepEqual(
+        sim.recorder
+          .since(mark, LB_WRITES)
+          .map((r) => [r.msg, r.fields['as_address'], r.fields['is_del'], r.fields['is_flush']]),
+        [
+          ['lb_add_del_as', '10.0.0.1', true, true],
+          ['lb_add_del_as', '10.0.0.1', true, false],
+        ],
+      );
+      assert.equal(flowsOf(sim.sim, WEB, '10.0.0.1'), 0);
+      source.set('a', 'up');
+      await settled(syncer);
+      assert.deepEqual(usedAses(sim.sim, WEB, false), ['10.0.0.1', '10.0.0.2']);
+      // The periodic sync finds nothing to do (the release's garbled dumps are read right).
+      assert.deepEqual(await syncer.syncNow(undefined), {
+        vip_added: 0,
+        vip_removed: 0,
+        as_added: 0,
+        as_removed: 0,
+        as_weight_updated: 0,
+      });
+    });
+  });
+});
+
+void describe('syncer errors and config', () => {
+  void test('LbSyncError carries the failures and the applied summary', () => {
+    const e = new LbSyncError([], {
+      vip_added: 1,
+      vip_removed: 0,
+      as_added: 0,
+      as_removed: 0,
+      as_weight_updated: 0,
+    });
+    assert.equal(e.summary.vip_added, 1);
+  });
+
+  void test('VPP integration needs both source addresses', () => {
+    assert.deepEqual(vppConfigProblems(twoFrontends()), []);
+    const cfg = twoFrontends({ ipv4SrcAddress: undefined, ipv6SrcAddress: undefined });
+    const problems = vppConfigProblems(cfg);
+    assert.equal(problems.length, 2);
+    assert.match(problems[0] ?? '', /ipv4-src-address/);
+    assert.equal(SRC4.length > 0 && SRC6.length > 0, true);
+  });
+});
