@@ -30,5 +30,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 echo "installing Debian packages: ${missing[*]}"
+# Packages like prometheus start a service from their postinst; tests need only the binaries,
+# and a stray server could take a port the tests use. policy-rc.d exit 101 = "don't start".
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1
+fi
+trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
