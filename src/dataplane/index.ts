@@ -54,3 +54,10 @@ export type {
   SyncerOptions,
   SyncerSource,
 } from './syncer.js';
+export { COUNTERS_POLL_INTERVAL_MS, CountersPoller, frontendsByVip } from './counters-poller.js';
+export type {
+  CountersMetrics,
+  CountersPollerOptions,
+  CountersSnapshot,
+  VipCounterSample,
+} from './counters-poller.js';
