@@ -144,12 +144,19 @@ void describe("icmp from maglevd's own namespace", () => {
     try {
       const icmp = createIcmpProbe({ pool });
       const hc = healthcheck({ type: 'icmp', port: undefined, timeoutMs: 2000 });
-      const results = await Promise.all([icmp(probeRequest(hc, '127.0.0.1')), icmp(probeRequest(hc, '::1'))]);
+      const results = await Promise.all([
+        icmp(probeRequest(hc, '127.0.0.1')),
+        icmp(probeRequest(hc, '::1')),
+        icmp(probeRequest({ ...hc, probeIpv4Src: '127.0.0.2' }, '127.0.0.1')),
+        icmp(probeRequest({ ...hc, probeIpv4Src: '192.0.2.1' }, '127.0.0.1')),
+      ]);
       assert.deepEqual(
         results.map((r) => [r.code, r.detail]),
         [
           ['L4OK', 'echo reply from 127.0.0.1'],
           ['L4OK', 'echo reply from ::1'],
+          ['L4OK', 'echo reply from 127.0.0.1'],
+          ['L4CON', "source address 192.0.2.1 is not configured in maglevd's own namespace"],
         ],
       );
     } finally {
