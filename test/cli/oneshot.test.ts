@@ -279,7 +279,7 @@ describe('maglevc one-shot: watch events', () => {
     const r = await run.done;
     assert.equal(
       ok(r),
-      '13:00:00.250 backend nginx0-ams 192.0.2.10 (frontend web-v4) up -> down L7STS status 503\n',
+      '13:00:00.250 backend nginx0-ams 192.0.2.10 (frontend web-v4) up -> down [L7STS] status 503\n',
     );
   });
 

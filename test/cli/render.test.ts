@@ -489,7 +489,7 @@ describe('event lines', () => {
   test('readable', () => {
     assert.equal(
       renderEventLine(backend, plainStyle),
-      '12:00:05.123 backend b 192.0.2.2 (frontend web) up -> down L4CON connect ECONNREFUSED',
+      '12:00:05.123 backend b 192.0.2.2 (frontend web) up -> down [L4CON] connect ECONNREFUSED',
     );
     assert.equal(renderEventLine(frontend, plainStyle), '12:00:05.123 frontend web up -> down');
     assert.equal(renderEventLine(replay, plainStyle), '12:00:05.123 frontend web is up');

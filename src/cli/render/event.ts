@@ -37,7 +37,7 @@ export function renderEventLine(e: Event, style: Style): string {
       const t = b.transition;
       const where = b.frontend ? ` (frontend ${b.frontend})` : '';
       const change = t
-        ? `${style.state(t.from)} -> ${style.state(t.to)} ${t.code}${t.detail ? ` ${t.detail}` : ''}`
+        ? `${style.state(t.from)} -> ${style.state(t.to)} [${t.code}]${t.detail ? ` ${t.detail}` : ''}`
         : '';
       return `${clock(t?.time)} ${style.label('backend')} ${b.backend} ${b.address}${where} ${change}`.trimEnd();
     }
