@@ -1,17 +1,27 @@
 // maglevd's composition root: loads the configuration, starts the checker with the real probes,
-// the metrics endpoint and the gRPC API, and owns the reload and shutdown paths. SIGHUP and the
+// the VPP integration (connection, syncer, counters poller) when --vpp-api-addr is set, the
+// metrics endpoint and the gRPC API, and owns the reload and shutdown paths. SIGHUP and the
 // ReloadConfig RPC both go through reload(); --check and the CheckConfig RPC both go through
 // check().
 
 import { checkConfig, formatProblem, loadConfigFile, type ConfigParseResult } from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
-import { createCheckerBackend, startApiServer, type ApiServer, type CheckerBackend } from '../api/index.js';
+import {
+  createCheckerBackend,
+  createVppBackend,
+  startApiServer,
+  type ApiServer,
+  type CheckerBackend,
+  type DaemonVppBackend,
+} from '../api/index.js';
 import { Checker } from '../checker/index.js';
 import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
-import type { JsonLogger } from '../log/index.js';
+import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
+import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
-import { createProber } from '../probe/index.js';
+import { checkNetns, createIcmpProbe, createProber, ensurePingGroupRange } from '../probe/index.js';
 import type { ProbeFn } from '../probe/types.js';
+import { VppConnection } from '../vpp/index.js';
 import { versionInfo } from '../version.js';
 import type { DaemonOptions } from './options.js';
 
@@ -47,6 +57,17 @@ function outcomeOf(result: ConfigParseResult): ConfigOutcome {
   return { ok: false, kind: result.kind, errors: result.errors.map(formatProblem), warnings };
 }
 
+/** The VPP integration: one connection, the syncer (the only writer), the counters poller. */
+export interface VppParts {
+  readonly connection: VppConnection;
+  readonly syncer: Syncer;
+  readonly poller: CountersPoller;
+  readonly backend: DaemonVppBackend;
+}
+
+/** Most checker events that may wait for the syncer; it never blocks, so this only bounds a burst. */
+const SYNCER_EVENT_QUEUE = 1_000_000;
+
 /** The listeners a running daemon owns; each is undefined when its address is empty. */
 interface Servers {
   api?: { server: ApiServer; backend: CheckerBackend };
@@ -55,6 +76,8 @@ interface Servers {
 
 export class Daemon {
   private readonly servers: Servers = {};
+  /** Undefined when VPP integration is off (empty --vpp-api-addr). */
+  readonly vpp: VppParts | undefined;
 
   private constructor(
     readonly options: DaemonOptions,
@@ -62,7 +85,10 @@ export class Daemon {
     readonly metrics: Metrics,
     private readonly logger: JsonLogger,
     private current: MaglevConfig,
-  ) {}
+    clock: Clock,
+  ) {
+    this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
+  }
 
   /** The bound gRPC port (useful with --grpc-addr host:0), undefined when gRPC is off. */
   get grpcPort(): number | undefined {
@@ -85,11 +111,19 @@ export class Daemon {
       logger.error('config-error', { kind: result.kind, errors: outcome.errors });
       throw new ConfigRejectedError(outcome);
     }
+    // GRE needs both source addresses (spec §2.1): without them, refuse to start at all.
+    const vppProblems = options.vppApiAddr === '' ? [] : vppConfigProblems(result.config);
+    if (vppProblems.length > 0) {
+      const refused: ConfigOutcome = { ok: false, kind: 'semantic', errors: vppProblems, warnings: [] };
+      logger.error('config-error', { kind: refused.kind, errors: refused.errors });
+      throw new ConfigRejectedError(refused);
+    }
     const clock = deps.clock ?? systemClock;
+    prepareProbeEnvironment(result.config, logger);
     const metrics = createMetrics({ vpp: options.vppApiAddr !== '', clock });
     const checker = new Checker({
       config: result.config,
-      probe: deps.probe ?? createProber({}),
+      probe: deps.probe ?? createProber({ icmp: createIcmpProbe({ logger, clock }) }),
       clock,
       random: deps.random ?? systemRandom,
       logger,
@@ -98,7 +132,7 @@ export class Daemon {
     metrics.setChecker(checker);
     checker.start();
     logger.info('config-loaded', summary(result.config));
-    const daemon = new Daemon(options, checker, metrics, logger, result.config);
+    const daemon = new Daemon(options, checker, metrics, logger, result.config, clock);
     try {
       await daemon.listen(clock);
     } catch (err) {
@@ -125,6 +159,10 @@ export class Daemon {
         logs: logger.broadcaster,
         check: () => this.check(),
         reload: () => this.reload(),
+        vpp: () => this.vpp?.backend,
+        afterSetWeight: (input) => this.vpp?.syncer.afterSetWeight(input),
+        generation: () => this.vpp?.backend.generation() ?? 'master',
+        vppBucketsOf: (frontend) => this.vpp?.backend.vppBucketsOf(frontend),
       });
       try {
         const server = await startApiServer({
@@ -147,6 +185,71 @@ export class Daemon {
     }
   }
 
+  /**
+   * Wires the VPP side: every API message is metered, connect/disconnect drive the VPP gauges,
+   * the syncer follows the checker's events, and the poller reads counters while connected.
+   * Syncer and poller listen before the connection starts, so they see its first connect.
+   */
+  private startVpp(clock: Clock): VppParts {
+    const { options, checker, metrics, logger } = this;
+    const connection = new VppConnection({
+      socketPath: options.vppApiAddr,
+      clock,
+      logger,
+      metrics: (e) => metrics.vpp.apiCall(e.msg, e.direction, e.result === 'success'),
+    });
+    connection.onConnect.add((info) => {
+      void vppStartTimeMs(info.pid).then((startMs) => {
+        if (connection.info?.pid !== info.pid) return;
+        metrics.vpp.connected({
+          version: info.version,
+          buildDate: info.buildDate,
+          pid: info.pid,
+          bootTimeS: startMs === undefined ? undefined : startMs / 1000,
+        });
+      });
+    });
+    connection.onDisconnect.add(() => metrics.vpp.disconnected());
+    const syncer = new Syncer({
+      source: {
+        config: () => checker.config(),
+        stateOf: (name) => checker.stateOf(name),
+        subscribe: (listener) =>
+          checker.subscribe(listener, {
+            maxQueue: SYNCER_EVENT_QUEUE,
+            // Cannot happen with a listener that never waits; if it did, the periodic sync heals.
+            onDropped: () => logger.error('syncer-events-dropped', {}),
+          }),
+      },
+      connection,
+      clock,
+      logger,
+      metrics: metrics.vpp,
+    });
+    const poller = new CountersPoller({
+      connection,
+      config: () => checker.config(),
+      clock,
+      logger,
+      metrics: metrics.vpp,
+    });
+    const backend = createVppBackend({
+      connection,
+      syncer,
+      counters: poller,
+      config: () => checker.config(),
+      clock,
+      statsSocket: options.vppStatsAddr,
+      startTimeOf: vppStartTimeMs,
+      stickyBucketsPerCore: () => checker.config().vpp.lb.stickyBucketsPerCore,
+      flowTimeoutS: () => checker.config().vpp.lb.flowTimeoutS,
+    });
+    syncer.start();
+    poller.start();
+    connection.start();
+    return { connection, syncer, poller, backend };
+  }
+
   config(): MaglevConfig {
     return this.current;
   }
@@ -166,9 +269,16 @@ export class Daemon {
       );
       return outcome;
     }
+    const vppProblems = this.vpp ? vppConfigProblems(result.config) : [];
+    if (vppProblems.length > 0) {
+      this.logger.error('config-reload-semantic-error', { config: this.options.config, errors: vppProblems });
+      return { ok: false, kind: 'semantic', errors: vppProblems, warnings: outcome.warnings };
+    }
+    prepareProbeEnvironment(result.config, this.logger);
     this.checker.reload(result.config);
     this.current = result.config;
     this.logger.info('config-reload', { config: this.options.config, ...summary(result.config) });
+    this.vpp?.syncer.reloaded();
     return outcome;
   }
 
@@ -177,7 +287,7 @@ export class Daemon {
     return outcomeOf(await loadConfigFile(this.options.config));
   }
 
-  /** Ends event streams and drains the gRPC server, stops probing, closes the metrics endpoint. */
+  /** Ends event streams and drains the gRPC server, stops syncing and probing, leaves VPP, closes metrics. */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
     const { api, metrics } = this.servers;
@@ -185,10 +295,28 @@ export class Daemon {
       await api.server.shutdown();
       api.backend.close();
     }
+    // The syncer first (no VPP write after this), then the poller, then the health checks; the
+    // connection last, with a polite sockclnt_delete.
+    await this.vpp?.syncer.stop();
+    await this.vpp?.poller.stop();
     await this.checker.stop();
+    await this.vpp?.connection.stop();
     await metrics?.close();
     this.logger.info('stopped', {});
   }
+}
+
+/**
+ * Checks, once per start or reload rather than once per probe, what probes will need from the
+ * system: the probe namespace (missing, or no CAP_SYS_ADMIN) and, when any health check is
+ * icmp, a ping_group_range that lets us open ping sockets there (widened when we may). Problems
+ * are logged with their cause; the probes themselves then fail with L4CON and the same cause.
+ */
+function prepareProbeEnvironment(config: MaglevConfig, logger: Logger): void {
+  const netns = config.healthchecker.netns;
+  if (netns !== undefined && !checkNetns(netns, { logger }).ok) return;
+  const usesIcmp = [...config.healthchecks.values()].some((hc) => hc.type === 'icmp');
+  if (usesIcmp) ensurePingGroupRange({ netns, logger });
 }
 
 function summary(config: MaglevConfig): Record<string, number> {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -170,6 +170,39 @@ describe('maglevd binary', () => {
       assert.ok(d.lines.some((l) => l.msg === 'stopped'));
     } finally {
       d.kill('SIGKILL');
+    }
+  });
+
+  test('icmp backends: maglevd opens ping sockets (widening ping_group_range as root) and sees 127.0.0.1 and ::1 up', async () => {
+    const sysctl = '/proc/sys/net/ipv4/ping_group_range';
+    const saved = readFileSync(sysctl, 'utf8');
+    const file = join(dir, 'icmp.yaml');
+    writeFileSync(
+      file,
+      `maglev:
+  healthchecks:
+    ping: { type: icmp, interval: 200ms, timeout: 1s, rise: 1, fall: 1 }
+  backends:
+    lo4: { address: 127.0.0.1, healthcheck: ping }
+    lo6: { address: '::1', healthcheck: ping }
+  frontends:
+    v4: { address: 192.0.2.1, port: 80, pools: [{ name: p, backends: { lo4: {} } }] }
+    v6: { address: 2001:db8::1, port: 80, pools: [{ name: p, backends: { lo6: {} } }] }
+`,
+    );
+    writeFileSync(sysctl, '1\t0\n');
+    const d = runProgram(MAGLEVD, ['--config', file, ...daemonFlags]);
+    try {
+      await d.waitFor((l) => l.msg === 'ping-group-range-widened', 20_000, 'ping-group-range-widened');
+      for (const backend of ['lo4', 'lo6']) {
+        const up = await d.waitFor(isTransition(backend, 'up'), 20_000, `${backend} up`);
+        assert.equal(up.code, 'L4OK');
+      }
+      d.kill('SIGTERM');
+      assert.equal(await d.exited, 0);
+    } finally {
+      d.kill('SIGKILL');
+      writeFileSync(sysctl, saved);
     }
   });
 });
