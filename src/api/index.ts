@@ -16,3 +16,5 @@ export type * from './backend.js';
 export * from './gen/maglev.js';
 export { createCheckerBackend, configCheckResult } from './checker-backend.js';
 export type { CheckerBackend, CheckerBackendOptions, ConfigOutcomeLike } from './checker-backend.js';
+export { createVppBackend } from './vpp-backend.js';
+export type { DaemonVppBackend, VppBackendOptions } from './vpp-backend.js';

@@ -61,3 +61,4 @@ export type {
   CountersSnapshot,
   VipCounterSample,
 } from './counters-poller.js';
+export { processStartMs, vppStartTimeMs } from './vpp-process.js';

@@ -12,8 +12,8 @@ export interface VppInfo {
   version: string;
   buildDate: string;
   pid: number;
-  /** /sys/boottime from the stats segment: VPP's start, in seconds since the epoch. */
-  bootTimeS: number;
+  /** /sys/boottime from the stats segment: VPP's start, in seconds since the epoch; undefined when unknown. */
+  bootTimeS: number | undefined;
 }
 
 export type VppApiDirection = 'send' | 'recv';
@@ -118,7 +118,8 @@ export class VppMetrics {
   }
 
   collectUptime(sink: SampleSink): void {
-    if (this.info) sink.sample({}, Math.max(0, this.clock.now() / 1000 - this.info.bootTimeS));
+    const boot = this.info?.bootTimeS;
+    if (boot !== undefined) sink.sample({}, Math.max(0, this.clock.now() / 1000 - boot));
   }
 
   collectConnectedSeconds(sink: SampleSink): void {

@@ -13,7 +13,9 @@ import {
   UnknownFrontendError,
   VppNotConnectedError,
   WarmupHoldError,
+  processStartMs,
   vppConfigProblems,
+  vppStartTimeMs,
   type LbSyncSummary,
 } from '../../src/dataplane/index.js';
 import type { BackendState } from '../../src/health/index.js';
@@ -462,5 +464,14 @@ void describe('syncer errors and config', () => {
     assert.equal(problems.length, 2);
     assert.match(problems[0] ?? '', /ipv4-src-address/);
     assert.equal(SRC4.length > 0 && SRC6.length > 0, true);
+  });
+
+  void test("VPP's start time from /proc, trusted only for a process named vpp_main", async () => {
+    const stat = '4242 (vpp_main) S 1 4242 4242 0 -1 4194560 1 0 0 0 5 3 0 0 20 0 3 0 12345 1 1';
+    assert.equal(processStartMs(stat, 'cpu 1 2 3\nbtime 1700000000\n'), (1_700_000_000 + 123.45) * 1000);
+    assert.equal(processStartMs(stat, 'no btime here'), undefined);
+    // Our own process is not VPP; a made-up pid is nobody.
+    assert.equal(await vppStartTimeMs(process.pid), undefined);
+    assert.equal(await vppStartTimeMs(0), undefined);
   });
 });

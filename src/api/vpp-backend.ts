@@ -1,0 +1,282 @@
+// The VPP side of the API (GetVPPInfo, GetVPPLBState, SyncVPPLBState, GetVPPLBCounters) over the
+// live connection, the syncer and the counters poller. Reads go to VPP live (lb state) or to the
+// poller's snapshot (counters); the one write, a sync, goes through the syncer like every other
+// trigger. The syncer's refusals become statuses here: not connected → UNAVAILABLE, warmup →
+// FAILED_PRECONDITION, unknown frontend → NOT_FOUND, operations VPP refused → ABORTED.
+// It also remembers the buckets of the last live read per frontend (the dashboard's "lb buckets"
+// column) and tells the bucket predictor which lb generation to model.
+
+import { status } from '@grpc/grpc-js';
+import type { Clock } from '../clock/index.js';
+import type { FrontendProtocol, MaglevConfig } from '../config/types.js';
+import {
+  LbSyncError,
+  SyncerStoppedError,
+  UnknownFrontendError,
+  VppNotConnectedError,
+  WarmupHoldError,
+  canonicalAddress,
+  desiredVip,
+  frontendsByVip,
+  vipKey,
+  vipKeyString,
+  type CountersSnapshot,
+  type LbSyncSummary,
+  type VipProtocol,
+} from '../dataplane/index.js';
+import { bucketCounts, buildTable, isValidTableLength, type Generation } from '../maglev/index.js';
+import {
+  VppConnectionError,
+  VppTimeoutError,
+  cliInband,
+  lbConfGet,
+  lbState,
+  type LbApi,
+  type LbAs,
+  type LbGeneration,
+  type LbVip,
+  type VppInfo,
+} from '../vpp/index.js';
+import type {
+  VppApiBackend,
+  VppAsView,
+  VppCountersView,
+  VppInfoView,
+  VppLbStateView,
+  VppSyncSummary,
+  VppVipView,
+} from './backend.js';
+import { ApiError } from './errors.js';
+
+export interface VppBackendOptions {
+  /** The live connection (VppConnection). */
+  readonly connection: { readonly client: LbApi | undefined; readonly info: VppInfo | undefined };
+  readonly syncer: { syncNow(frontend: string | undefined): Promise<LbSyncSummary> };
+  readonly counters: { snapshot(): CountersSnapshot | undefined };
+  /** The runtime config (names VIPs and ASes). */
+  readonly config: () => MaglevConfig;
+  readonly clock: Clock;
+  readonly statsSocket: string;
+  /** VPP's start (ms since the epoch) for its pid, when it can be known. */
+  readonly startTimeOf?: (pid: number) => Promise<number | undefined>;
+  /** What lb 1.1 cannot report (no lb_conf_get): shown as sent, or VPP's defaults. */
+  readonly stickyBucketsPerCore?: () => number | undefined;
+  readonly flowTimeoutS?: () => number | undefined;
+}
+
+export interface DaemonVppBackend extends VppApiBackend {
+  /** Buckets per canonical AS address of the frontend's VIP, from the last live read. */
+  vppBucketsOf(frontend: string): ReadonlyMap<string, number> | undefined;
+  /** The lb generation the bucket predictor should model. */
+  generation(): Generation;
+}
+
+const NOT_CONNECTED = 'VPP integration is not connected';
+const VPP_DEFAULT_STICKY_BUCKETS = 1024;
+const VPP_DEFAULT_FLOW_TIMEOUT_S = 40;
+
+export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
+  let buckets: { client: LbApi; byFrontend: Map<string, Map<string, number>> } | undefined;
+  const startTimes = new Map<number, number | undefined>();
+
+  function client(): LbApi {
+    const c = opts.connection.client;
+    if (!c) throw ApiError.unavailable(NOT_CONNECTED);
+    return c;
+  }
+
+  async function startTime(pid: number): Promise<number | undefined> {
+    if (!opts.startTimeOf) return undefined;
+    if (!startTimes.has(pid)) startTimes.set(pid, await opts.startTimeOf(pid));
+    return startTimes.get(pid);
+  }
+
+  async function conf(api: LbApi): Promise<VppLbStateView['conf']> {
+    if (api.hasMessage('lb_conf_get')) {
+      const c = await lbConfGet(api);
+      return {
+        ipv4SrcAddress: c.ip4SrcAddress,
+        ipv6SrcAddress: c.ip6SrcAddress,
+        stickyBucketsPerCore: c.stickyBucketsPerCore,
+        flowTimeoutS: c.flowTimeout,
+      };
+    }
+    // lb 1.1: `show lb` prints the source addresses; the rest is not reported anywhere.
+    const text = await cliInband(api, 'show lb');
+    return {
+      ipv4SrcAddress: /ip4-src-address:\s*(\S+)/.exec(text)?.[1] ?? '',
+      ipv6SrcAddress: /ip6-src-address:\s*(\S+)/.exec(text)?.[1] ?? '',
+      stickyBucketsPerCore: opts.stickyBucketsPerCore?.() ?? VPP_DEFAULT_STICKY_BUCKETS,
+      flowTimeoutS: opts.flowTimeoutS?.() ?? VPP_DEFAULT_FLOW_TIMEOUT_S,
+    };
+  }
+
+  function vipView(
+    vip: LbVip,
+    generation: LbGeneration,
+    config: MaglevConfig,
+    owners: Map<string, string>,
+  ): VppVipView {
+    const key = vipKey(vip.prefix, vip.protocol as VipProtocol, vip.port);
+    const frontend = owners.get(vipKeyString(key));
+    const fe = frontend === undefined ? undefined : config.frontends.get(frontend);
+    // Backend names per AS address: the frontend's own pools first, then any backend there.
+    const names = new Map<string, string>();
+    if (fe) {
+      const desired = desiredVip(fe, config.backends, () => 'unknown');
+      for (const [address, as] of desired.ases) if (as.backends[0]) names.set(address, as.backends[0]);
+    }
+    for (const b of config.backends.values()) {
+      const address = canonicalAddress(b.address);
+      if (!names.has(address)) names.set(address, b.name);
+    }
+    const length = vip.flowTableLength ?? fe?.flowTableLength;
+    const predicted = predict(vip.ases, generation, length);
+    return {
+      prefix: vip.prefix,
+      protocol: protocolOf(vip.protocol),
+      port: vip.port,
+      encap: vip.encap ?? 'unknown',
+      flowTableLength: vip.flowTableLength ?? 0,
+      srcIpSticky: vip.srcIpSticky ?? false,
+      frontend,
+      index: vip.index,
+      ases: vip.ases.map((as): VppAsView => {
+        const address = canonicalAddress(as.address);
+        return {
+          address,
+          // lb 1.1 has no weights: every AS in use counts as 100.
+          weight: as.weight ?? 100,
+          flags: as.flags,
+          inUse: as.inUse,
+          buckets: as.buckets,
+          inUseSince: as.inUseSince,
+          backend: names.get(address),
+          predictedBuckets: predicted?.get(address),
+        };
+      }),
+    };
+  }
+
+  return {
+    async info(): Promise<VppInfoView> {
+      const info = opts.connection.info;
+      if (!info) throw ApiError.unavailable(NOT_CONNECTED);
+      return {
+        version: info.version,
+        buildDate: info.buildDate,
+        buildDirectory: info.buildDirectory,
+        pid: info.pid,
+        bootTime: await startTime(info.pid),
+        connectTime: info.connectedAt,
+        lbApiVersion: info.lbGeneration === undefined ? '' : `${info.lbGeneration}.0`,
+        apiSocket: info.socketPath,
+        statsSocket: opts.statsSocket,
+      };
+    },
+
+    async lbState(): Promise<VppLbStateView> {
+      const api = client();
+      const read = await withVppErrors(async () => ({ state: await lbState(api), conf: await conf(api) }));
+      const config = opts.config();
+      const owners = frontendsByVip(config);
+      const vips = read.state.vips.map((v) => vipView(v, read.state.generation, config, owners));
+      const byFrontend = new Map<string, Map<string, number>>();
+      for (const vip of vips) {
+        if (vip.frontend === undefined) continue;
+        const counts = new Map<string, number>();
+        for (const as of vip.ases)
+          if (as.inUse && as.buckets !== undefined) counts.set(as.address, as.buckets);
+        byFrontend.set(vip.frontend, counts);
+      }
+      buckets = { client: api, byFrontend };
+      return { conf: read.conf, vips, readAt: opts.clock.now() };
+    },
+
+    async sync(frontend: string | undefined): Promise<VppSyncSummary> {
+      try {
+        const s = await opts.syncer.syncNow(frontend);
+        return summaryView(s);
+      } catch (err) {
+        throw toApiError(err);
+      }
+    },
+
+    counters(): VppCountersView {
+      if (!opts.connection.client) throw ApiError.unavailable(NOT_CONNECTED);
+      const snap = opts.counters.snapshot();
+      return {
+        vips: (snap?.vips ?? []).map((v) => ({
+          frontend: v.frontend,
+          prefix: v.key.prefix,
+          protocol: protocolOf(v.key.protocol),
+          port: v.key.port,
+          nextPackets: BigInt(v.next),
+          firstPackets: BigInt(v.first),
+          untrackedPackets: BigInt(v.untracked),
+          noServerPackets: BigInt(v.noServer),
+        })),
+        updatedAt: snap?.at ?? opts.connection.info?.connectedAt ?? opts.clock.now(),
+      };
+    },
+
+    vppBucketsOf(frontend: string): ReadonlyMap<string, number> | undefined {
+      const c = opts.connection.client;
+      if (!c || buckets?.client !== c) return undefined;
+      return buckets.byFrontend.get(frontend);
+    },
+
+    generation(): Generation {
+      return opts.connection.client?.lbGeneration === '1.1' ? 'release' : 'master';
+    },
+  };
+}
+
+function protocolOf(protocol: number): FrontendProtocol {
+  return protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : 'any';
+}
+
+function summaryView(s: LbSyncSummary): VppSyncSummary {
+  return {
+    vipsAdded: s.vip_added,
+    vipsRemoved: s.vip_removed,
+    asesAdded: s.as_added,
+    asesRemoved: s.as_removed,
+    weightsUpdated: s.as_weight_updated,
+  };
+}
+
+/** Buckets the Maglev table gives each in-use AS at the weights VPP holds now. */
+function predict(
+  ases: readonly LbAs[],
+  generation: LbGeneration,
+  length: number | undefined,
+): Map<string, number> | undefined {
+  if (length === undefined || !isValidTableLength(length)) return undefined;
+  const live = ases
+    .filter((as) => as.inUse)
+    .map((as) => ({ address: canonicalAddress(as.address), weight: as.weight ?? 100 }));
+  const gen: Generation = generation === '1.1' ? 'release' : 'master';
+  const counts = bucketCounts(buildTable(gen, live, length), live.length);
+  return new Map(live.map((as, i) => [as.address, counts[i] ?? 0]));
+}
+
+async function withVppErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+function toApiError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+  if (err instanceof VppNotConnectedError || err instanceof SyncerStoppedError)
+    return ApiError.unavailable(NOT_CONNECTED);
+  if (err instanceof VppConnectionError || err instanceof VppTimeoutError)
+    return ApiError.unavailable(`VPP: ${err.message}`);
+  if (err instanceof WarmupHoldError) return ApiError.failedPrecondition(err.message);
+  if (err instanceof UnknownFrontendError) return ApiError.notFound('frontend', err.frontend);
+  if (err instanceof LbSyncError) return new ApiError(status.ABORTED, err.message);
+  return err;
+}
