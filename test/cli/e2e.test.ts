@@ -165,6 +165,20 @@ describe('maglevc against a real maglevd', () => {
     assert.match(usage.stderr, /^maglevc: unknown word 'nope' after 'show'/);
   });
 
+  test('--version, --help, and an unreachable server from the real entry point', async () => {
+    const v = await maglevcProcess(['--version']);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /^maglevc \d+\.\d+\.\d+ \(commit \S+, (run from source|built \S+)\)\n$/);
+    const h = await maglevcProcess(['--help']);
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /--server <host:port>[\s\S]*MAGLEV_SERVER[\s\S]*--color/);
+    const port = await closedPort();
+    const down = await maglevcProcess(['show', 'frontends'], { MAGLEV_SERVER: `127.0.0.1:${port}` });
+    assert.equal(down.code, 1);
+    assert.equal(down.stderr, `maglevc: cannot reach maglevd at 127.0.0.1:${port}: connection refused\n`);
+    assert.equal(down.stdout, '');
+  });
+
   test('config check reads the file on disk', async () => {
     assert.equal(ok(await run('config check')), 'configuration is valid\n');
   });

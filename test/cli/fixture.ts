@@ -162,7 +162,7 @@ export interface InProcessRun {
 }
 
 /** maglevc in this process: real gRPC client, captured streams, Ctrl-C on demand. */
-export function startInProcess(args: string[], env: NodeJS.ProcessEnv = {}): InProcessRun {
+export function startInProcess(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): InProcessRun {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -174,8 +174,10 @@ export function startInProcess(args: string[], env: NodeJS.ProcessEnv = {}): InP
   });
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   let interruptHandler: (() => void) | undefined;
+  const stdin = new PassThrough();
+  if (input !== undefined) stdin.end(input);
   const done = runMaglevc(args, {
-    stdin: new PassThrough(),
+    stdin,
     stdout,
     stderr,
     env,

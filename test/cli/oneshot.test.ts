@@ -417,6 +417,18 @@ describe('maglevc one-shot: errors', () => {
     assert.equal(w.stderr, `maglevc: cannot reach maglevd at 127.0.0.1:${port}: connection refused\n`);
   });
 
+  test('commands piped on stdin run one after the other; the worst exit code wins', async () => {
+    const script = '# a comment\nshow frontends\n\nshow backend nope\nsh ba nginx0-a\n';
+    const r = await startInProcess(['--server', fx.target], {}, script).done;
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^web-v4 /m);
+    assert.match(r.stdout, /^error: backend "nope" not found$/m);
+    assert.match(r.stdout, /^nginx0-ams\s+192\.0\.2\.10\s+up/m, 'the line after the failure still ran');
+    assert.doesNotMatch(r.stdout, /maglev> /, 'no prompt when stdin is not a terminal');
+    const bad = await startInProcess(['--server', fx.target], {}, 'show frontends\nshow nope\n').done;
+    assert.equal(bad.code, 2);
+  });
+
   test('MAGLEV_SERVER names the server when --server is absent', async () => {
     const r = await maglevc(['show', 'frontends'], { MAGLEV_SERVER: fx.target });
     assert.match(ok(r), /^web-v4 /m);
