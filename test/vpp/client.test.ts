@@ -147,12 +147,12 @@ describe('VppClient against vppsim', () => {
       ]);
       const sent = logger.named('vpp-api-send').at(-1);
       assert.equal(sent?.level, 'debug');
-      assert.equal(sent?.attrs['msg'], 'lb_conf');
+      assert.equal(sent?.attrs['message'], 'lb_conf');
       assert.deepEqual((sent?.attrs['fields'] as Record<string, unknown>)['ip4_src_address'], '0a000001');
       const recv = logger.named('vpp-api-recv').at(-1);
-      assert.equal(recv?.attrs['msg'], 'lb_conf_reply');
+      assert.equal(recv?.attrs['message'], 'lb_conf_reply');
       assert.equal(recv?.attrs['retval'], -70);
-      assert.equal(logger.named('vpp-api-send-multi').at(-1)?.attrs['msg'], 'lb_vip_dump');
+      assert.equal(logger.named('vpp-api-send-multi').at(-1)?.attrs['message'], 'lb_vip_dump');
       assert.equal(logger.named('vpp-api-recv-multi').at(-1)?.attrs['count'], 0);
     });
   });

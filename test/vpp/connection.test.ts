@@ -67,7 +67,7 @@ describe('VppConnection', () => {
       assert.equal(connectLog?.attrs['pid'], 4242);
 
       for (let i = 0; i < 3; i++) {
-        const pinged = logger.next('vpp-api-recv', (a) => a['msg'] === 'control_ping_reply');
+        const pinged = logger.next('vpp-api-recv', (a) => a['message'] === 'control_ping_reply');
         const before = sim.stats.messages;
         await clock.advance(10_000);
         await pinged;
