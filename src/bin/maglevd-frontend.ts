@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// maglevd-frontend: the web dashboard. Thin: parse flags, start the server, stop on
+// SIGTERM/SIGINT with exit 0. SIGHUP is ignored (logged), so losing the controlling terminal
+// does not kill it (spec §8.1).
+
+import { FrontendOptionsError, parseFrontendArgs, startFrontend } from '../frontend/index.js';
+import { JsonLogger } from '../log/index.js';
+import { ListenAddressError } from '../metrics/index.js';
+import { versionLine } from '../version.js';
+
+async function main(): Promise<number> {
+  const command = parseFrontendArgs(process.argv.slice(2), process.env);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(command.text);
+      return 0;
+    case 'usage-error':
+      process.stderr.write(`maglevd-frontend: ${command.message}\nTry 'maglevd-frontend --help'.\n`);
+      return 2;
+    case 'version':
+      process.stdout.write(versionLine('maglevd-frontend') + '\n');
+      return 0;
+    case 'run':
+      break;
+  }
+  const { options } = command;
+  const logger = new JsonLogger({ level: options.logLevel });
+  // Ignore SIGHUP from the first moment: a terminal closing during start-up must not kill us.
+  process.on('SIGHUP', () => logger.info('signal', { signal: 'SIGHUP', action: 'ignored' }));
+  logger.info('starting', { version: versionLine('maglevd-frontend') });
+  let frontend;
+  try {
+    frontend = await startFrontend({
+      servers: options.servers,
+      listen: options.listen,
+      user: options.user,
+      password: options.password,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof FrontendOptionsError || err instanceof ListenAddressError) {
+      process.stderr.write(`maglevd-frontend: ${err.message}\n`);
+      logger.flush();
+      return 2;
+    }
+    logger.error('listen-failed', { error: err instanceof Error ? err.message : String(err) });
+    logger.flush();
+    return 1;
+  }
+  const running = frontend;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('signal', { signal });
+      running.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error('stop-failed', { error: String(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  }).finally(() => logger.flush());
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    setImmediate(() => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `maglevd-frontend: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,22 @@
+// Frontend: maglevd-frontend, the web dashboard's server. Owns one upstream per maglevd (a
+// WatchEvents stream, a 30 s refresh, a 5 s reachability probe and a debounced lb-state fetch),
+// the SSE broker with its replay ring, the read-only /view/ JSON API, the basic-auth /admin/
+// actions, and serving the built page (src/web → dist/web). It talks to maglevd only through the
+// gRPC client. The page's JSON shapes are in wire.ts, shared with src/web.
+
+export { startFrontend, FrontendOptionsError } from './frontend.js';
+export type { FrontendOptions, RunningFrontend } from './frontend.js';
+export { parseFrontendArgs, FRONTEND_DEFAULTS } from './options.js';
+export type { FrontendCliOptions, FrontendCommand } from './options.js';
+export { SseBroker, RING_MS, RING_MAX } from './sse-broker.js';
+export type { SseEvent, SubscribeStart, ResyncReason } from './sse-broker.js';
+export { openSseStream, formatSseEvent, PING_MS, RETRY_MS, SSE_HEADERS } from './sse-stream.js';
+export { credentialsChecker, parseBasicAuth, REALM } from './auth.js';
+export type { Credentials } from './auth.js';
+export { crossSiteRefusal } from './cross-site.js';
+export { Debouncer } from './debouncer.js';
+export { Backoff } from './backoff.js';
+export { MaglevdUpstream, DEFAULT_TIMINGS, REFRESH_MS, HEALTH_MS, LB_DEBOUNCE_MS } from './upstream.js';
+export type { UpstreamTimings } from './upstream.js';
+export { DEFAULT_WEB_ROOT } from './static-files.js';
+export type * from './wire.js';

@@ -1,0 +1,204 @@
+// The JSON the dashboard server sends to the page: REST hydration bodies and SSE event payloads.
+// Types only, no imports: the SPA (src/web, its own tsconfig, DOM lib) imports this file too, so
+// the two sides cannot drift. Times are wall-clock milliseconds since the epoch (maglevd's clock),
+// null when unknown.
+
+export interface VersionJson {
+  program: string;
+  version: string;
+  commit: string;
+  date: string;
+}
+
+/** Reachability of one maglevd, as the dashboard sees it. */
+export interface MaglevdStatusJson {
+  /** The --server address; also the maglevd's name in URLs and events. */
+  name: string;
+  reachable: boolean;
+  /** Why it is unreachable (the last gRPC error), null while reachable. */
+  error: string | null;
+  /** When `reachable` last changed (dashboard clock). */
+  since: number;
+}
+
+export interface TransitionJson {
+  from: string;
+  to: string;
+  at: number | null;
+  code: string;
+  detail: string;
+}
+
+export interface PoolBackendJson {
+  name: string;
+  address: string;
+  /** Configured pool weight 0..100. */
+  weight: number;
+  /** maglevd's effective weight when it was last read (the page derives its own live). */
+  effectiveWeight: number;
+  state: string;
+  enabled: boolean;
+  lastTransitionAt: number | null;
+  vppBuckets: number | null;
+  predictedBuckets: number | null;
+}
+
+export interface PoolJson {
+  name: string;
+  active: boolean;
+  backends: PoolBackendJson[];
+}
+
+export interface FrontendJson {
+  name: string;
+  address: string;
+  protocol: string;
+  port: number;
+  family: number;
+  description: string;
+  srcIpSticky: boolean;
+  flushOnDown: boolean;
+  flowTableLength: number;
+  state: string;
+  stateSince: number | null;
+  activePool: number | null;
+  pools: PoolJson[];
+}
+
+export interface BackendJson {
+  name: string;
+  address: string;
+  family: number;
+  state: string;
+  enabled: boolean;
+  healthcheck: string;
+  counter: number;
+  rise: number;
+  fall: number;
+  frontends: string[];
+  /** Newest first. */
+  transitions: TransitionJson[];
+}
+
+export interface HealthCheckJson {
+  name: string;
+  type: string;
+  port: number | null;
+  intervalMs: number;
+  fastIntervalMs: number;
+  downIntervalMs: number;
+  timeoutMs: number;
+  rise: number;
+  fall: number;
+  backends: string[];
+}
+
+export interface VppInfoJson {
+  version: string;
+  buildDate: string;
+  pid: number;
+  bootTime: number | null;
+  connectTime: number | null;
+  lbApiVersion: string;
+  apiSocket: string;
+}
+
+export interface VppAsJson {
+  address: string;
+  weight: number;
+  inUse: boolean;
+  buckets: number | null;
+  backend: string | null;
+  predictedBuckets: number | null;
+}
+
+export interface VppVipJson {
+  prefix: string;
+  protocol: string;
+  port: number;
+  encap: string;
+  flowTableLength: number;
+  srcIpSticky: boolean;
+  frontend: string | null;
+  ases: VppAsJson[];
+}
+
+export interface VppLbStateJson {
+  readAt: number | null;
+  vips: VppVipJson[];
+}
+
+export interface VppJson {
+  /** GetVPPInfo answered (maglevd is connected to VPP). */
+  connected: boolean;
+  info: VppInfoJson | null;
+  /** Why VPP data is missing (e.g. "VPP integration is disabled"), null when connected. */
+  error: string | null;
+  lbState: VppLbStateJson | null;
+}
+
+/** Everything the dashboard knows about one maglevd. */
+export interface MaglevdStateJson {
+  status: MaglevdStatusJson;
+  /** In ListFrontends (configuration) order. */
+  frontends: FrontendJson[];
+  /** In configuration order. */
+  backends: BackendJson[];
+  healthchecks: HealthCheckJson[];
+  vpp: VppJson;
+  /** When the last full refresh completed (dashboard clock); null before the first. */
+  refreshedAt: number | null;
+}
+
+/** GET /view/api/state. */
+export interface DashboardStateJson {
+  /** The SSE id of the last event already reflected in this state (`<epoch>-<seq>`). */
+  eventId: string;
+  version: VersionJson;
+  /** Whether /admin/ is enabled on this server. */
+  admin: boolean;
+  maglevds: MaglevdStateJson[];
+}
+
+// --- SSE events: `event: <type>` with these `data:` payloads ---------------------------------
+
+export interface SsePayloads {
+  /** First event of a fresh stream: the page hydrates from /view/api/state. */
+  hello: { epoch: string };
+  /** The stream cannot be replayed (gap too old, or this server restarted): hydrate again. */
+  resync: { reason: 'gap' | 'restarted' | 'unknown-id' };
+  'maglevd-status': MaglevdStatusJson;
+  /** A full refresh of one maglevd (every 30 s, after reconnects and reloads). */
+  snapshot: MaglevdStateJson;
+  backend: {
+    maglevd: string;
+    frontend: string;
+    backend: string;
+    address: string;
+    transition: TransitionJson;
+  };
+  frontend: { maglevd: string; frontend: string; from: string; to: string; at: number | null };
+  log: { maglevd: string; at: number | null; level: string; msg: string; attrs: Record<string, unknown> };
+  /** Fresh frontend infos (configured weights), after admin actions and lb-state fetches. */
+  frontends: { maglevd: string; frontends: FrontendJson[] };
+  'backend-info': { maglevd: string; backend: BackendJson };
+  vpp: { maglevd: string; vpp: VppJson };
+}
+
+export type SseEventType = keyof SsePayloads;
+
+// --- /admin/api -----------------------------------------------------------------------------
+
+export type BackendAction = 'pause' | 'resume' | 'enable' | 'disable';
+
+export interface SetWeightBody {
+  weight: number;
+  flush?: boolean;
+}
+
+export interface SyncBody {
+  frontend?: string;
+}
+
+/** Every /admin/api answer: ok with a result, or an error message. */
+export type AdminResultJson<T = unknown> = { ok: true; result: T } | { ok: false; error: string };

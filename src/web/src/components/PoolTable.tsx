@@ -1,0 +1,122 @@
+// One pool of a frontend: backend, state, configured and effective weight, VPP buckets and the
+// age of the last transition (live), with a probe heartbeat per backend and, in /admin/, the
+// action menu.
+
+import { For, Show, type JSX } from 'solid-js';
+import type { FrontendJson } from '../../../frontend/wire.js';
+import { ageSince } from '../model/age.js';
+import type { DerivedPool } from '../model/effective.js';
+import type { MaglevdView } from '../model/state.js';
+import { mode } from '../paths.js';
+import { now } from '../store.js';
+import { BackendMenu } from './BackendMenu.js';
+import { Flash } from './Flash.js';
+import { Heartbeat } from './Heartbeat.js';
+import { StatusBadge } from './StatusBadge.js';
+
+export interface PoolTableProps {
+  m: MaglevdView;
+  frontend: FrontendJson;
+  poolIndex: number;
+  derived: DerivedPool;
+  /** Backend → buckets VPP reports for this frontend's VIP; undefined when VPP data is missing. */
+  buckets: Map<string, { weight: number; buckets: number | null }> | undefined;
+}
+
+export function PoolTable(props: PoolTableProps): JSX.Element {
+  const pool = () => props.frontend.pools[props.poolIndex]!;
+  return (
+    <div class="pool">
+      <div class="pool-title">
+        <span>pool {pool().name}</span>
+        <Show when={props.derived.active}>
+          <span class="tag active-tag">active</span>
+        </Show>
+      </div>
+      <div class="table-scroll">
+        <table class="backends" data-pool={pool().name}>
+          <thead>
+            <tr>
+              <th class="col-beat" aria-label="probe" />
+              <th class="col-name">Backend</th>
+              <th class="col-addr">Address</th>
+              <th class="col-state">State</th>
+              <th class="col-num" title="configured pool weight">
+                Weight
+              </th>
+              <th class="col-num" title="what VPP is asked to use">
+                Effective
+              </th>
+              <th class="col-num" title="new-flow buckets VPP reports for this backend">
+                LB buckets
+              </th>
+              <th class="col-age">Last change</th>
+              <Show when={mode === 'admin'}>
+                <th class="col-menu" aria-label="actions" />
+              </Show>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={pool().backends}>
+              {(pb, j) => {
+                const backend = () => props.m.backends[pb.name];
+                const state = () => props.derived.backends[j()]?.state ?? pb.state;
+                const effective = () => props.derived.backends[j()]?.effectiveWeight ?? 0;
+                const lastAt = () => backend()?.transitions[0]?.at ?? pb.lastTransitionAt;
+                const buckets = () => {
+                  if (props.buckets === undefined) return '—';
+                  const b = props.buckets.get(pb.name);
+                  // No AS for this backend: it has no buckets. lb 1.1.0 reports no counts at all.
+                  if (b === undefined) return '0';
+                  return b.buckets === null ? '—' : String(b.buckets);
+                };
+                const lastTitle = () => {
+                  const t = backend()?.transitions[0];
+                  return t ? `${t.from} → ${t.to} [${t.code}] ${t.detail}`.trim() : 'no transition yet';
+                };
+                return (
+                  <tr data-backend={pb.name} data-state={state()}>
+                    <td class="col-beat">
+                      <Heartbeat probing={props.m.probing[pb.name] === true} />
+                    </td>
+                    <td class="col-name">{pb.name}</td>
+                    <td class="col-addr mono">{pb.address}</td>
+                    <td class="col-state" data-col="state">
+                      <Flash value={state()}>
+                        <StatusBadge state={state()} />
+                      </Flash>
+                    </td>
+                    <td class="col-num" data-col="weight">
+                      <Flash value={pb.weight}>{pb.weight}</Flash>
+                    </td>
+                    <td class="col-num" data-col="effective">
+                      <Flash value={effective()}>{effective()}</Flash>
+                    </td>
+                    <td class="col-num" data-col="buckets">
+                      <Flash value={buckets()}>{buckets()}</Flash>
+                    </td>
+                    <td class="col-age" data-col="age" title={lastTitle()}>
+                      {ageSince(lastAt(), now())}
+                    </td>
+                    <Show when={mode === 'admin'}>
+                      <td class="col-menu">
+                        <BackendMenu
+                          maglevd={props.m.name}
+                          frontend={props.frontend.name}
+                          pool={pool().name}
+                          backend={pb.name}
+                          state={state()}
+                          weight={pb.weight}
+                        />
+                      </td>
+                    </Show>
+                  </tr>
+                );
+              }}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+// The live connection: an EventSource on /view/api/events plus the hydration protocol.
+//   - A fresh stream starts with `hello`, a stream that cannot be replayed with `resync`: the
+//     page then fetches /view/api/state, holding back events that arrive meanwhile, and applies
+//     only those newer than the id the state says it already includes.
+//   - A short drop is the browser's business: EventSource reconnects with Last-Event-ID and the
+//     server replays what was missed.
+//   - A clock-drift watchdog: after a laptop sleeps, the old connection may be a dead half-open
+//     socket. When the 1 s ticker finds a gap much longer than a second, the page opens a fresh
+//     EventSource (passing the last id in the URL, since a new EventSource cannot set the header).
+
+import type { DashboardStateJson, SseEventType } from '../../frontend/wire.js';
+import { fetchState } from './api.js';
+import { isAfter } from './model/event-id.js';
+import { viewApi } from './paths.js';
+
+export interface LiveHandlers {
+  hydrate(d: DashboardStateJson): void;
+  event(type: SseEventType, data: unknown): void;
+  connection(c: 'connecting' | 'live' | 'reconnecting'): void;
+}
+
+const EVENT_TYPES: readonly SseEventType[] = [
+  'hello',
+  'resync',
+  'maglevd-status',
+  'snapshot',
+  'backend',
+  'frontend',
+  'log',
+  'frontends',
+  'backend-info',
+  'vpp',
+];
+
+/** A ticker gap this much longer than its period means the machine slept. */
+const DRIFT_MS = 10_000;
+const REOPEN_MS = 3000;
+
+export function startLive(h: LiveHandlers): { tick(now: number): void } {
+  let es: EventSource | undefined;
+  let lastId = '';
+  let buffer: { type: SseEventType; id: string; data: unknown }[] | undefined = [];
+  let generation = 0;
+  let lastTick = Date.now();
+  let reopenTimer: number | undefined;
+
+  const deliver = (type: SseEventType, data: unknown) => {
+    try {
+      h.event(type, data);
+    } catch (err) {
+      console.warn('dashboard: event not applied', type, err);
+    }
+  };
+
+  const hydrate = (): void => {
+    const mine = ++generation;
+    buffer = [];
+    fetchState().then(
+      (d) => {
+        if (mine !== generation) return;
+        h.hydrate(d);
+        const held = buffer ?? [];
+        buffer = undefined;
+        for (const e of held) if (isAfter(e.id, d.eventId)) deliver(e.type, e.data);
+      },
+      () => {
+        // The server is reachable enough to stream but not to answer: try again shortly.
+        if (mine === generation) window.setTimeout(hydrate, REOPEN_MS);
+      },
+    );
+  };
+
+  const open = (resumeFrom: string): void => {
+    es?.close();
+    const url = new URL('events', viewApi);
+    if (resumeFrom !== '') url.searchParams.set('lastEventId', resumeFrom);
+    const source = new EventSource(url);
+    es = source;
+    source.onopen = () => h.connection('live');
+    source.onerror = () => {
+      h.connection('reconnecting');
+      // CLOSED: the browser gave up (an HTTP error); it retries by itself otherwise.
+      if (source.readyState === EventSource.CLOSED && es === source) {
+        window.clearTimeout(reopenTimer);
+        reopenTimer = window.setTimeout(() => open(lastId), REOPEN_MS);
+      }
+    };
+    for (const type of EVENT_TYPES) {
+      source.addEventListener(type, (ev: MessageEvent<string>) => {
+        if (ev.lastEventId !== '') lastId = ev.lastEventId;
+        let data: unknown;
+        try {
+          data = JSON.parse(ev.data);
+        } catch {
+          return;
+        }
+        if (type === 'hello' || type === 'resync') {
+          hydrate();
+          return;
+        }
+        if (buffer) buffer.push({ type, id: ev.lastEventId, data });
+        else deliver(type, data);
+      });
+    }
+  };
+
+  h.connection('connecting');
+  open('');
+  return {
+    tick(now: number) {
+      const gap = now - lastTick;
+      lastTick = now;
+      if (gap > DRIFT_MS) open(lastId);
+    },
+  };
+}
