@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // vppsim: a stand-in for VPP with the lb plugin, for tests and the demo. Thin: parse flags, start
-// the simulator, log `vppsim-ready` once listening (tests wait for that line), and stop on
-// SIGTERM/SIGINT with exit 0, removing the socket files. A request that would kill a real VPP
-// (a zero-length new-flow table) kills this process too, with exit 1.
+// the simulator (with --forward, its TCP data path too), log `vppsim-ready` once listening (tests
+// wait for that line), and stop on SIGTERM/SIGINT with exit 0, removing the socket files. A request
+// that would kill a real VPP (a zero-length new-flow table) kills this process too, with exit 1.
 
 import { JsonLogger } from '../log/index.js';
 import { parseVppsimArgs, VppSim } from '../vppsim/index.js';
@@ -32,12 +32,14 @@ async function main(): Promise<number> {
     // vpe_pid is the real pid, so a restarted vppsim looks like a restarted VPP to clients.
     pid: process.pid,
     logger,
+    forward: options.forward === true,
   });
   logger.info('vppsim-ready', {
     socket: sim.socketPath,
     cliSocket: sim.cli?.socketPath ?? null,
     pid: process.pid,
     lbApi: options.lbApi,
+    forward: options.forward === true,
     version: versionLine('vppsim'),
   });
 

@@ -11,6 +11,8 @@ export interface VppsimOptions {
   /** Undefined: no text CLI socket. */
   cliSocket: string | undefined;
   logLevel: LogLevel;
+  /** --forward: forward TCP connections to VIPs (local addresses only) by the Maglev table. */
+  forward?: true;
 }
 
 export type VppsimCommand =
@@ -31,6 +33,12 @@ function buildCommand(): Command {
         .default('1.2'),
     )
     .addOption(new Option('--cli-socket <path>', 'also serve the debug CLI as text (like /run/vpp/cli.sock)'))
+    .addOption(
+      new Option(
+        '--forward',
+        'forward TCP connections to local per-port TCP VIPs to their ASes by the Maglev table',
+      ),
+    )
     .addOption(new Option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`).default('info'))
     .option('--version', 'print version, git commit and build date, then exit')
     .helpOption('-h, --help', 'show this help')
@@ -57,6 +65,7 @@ export function parseVppsimArgs(argv: readonly string[]): VppsimCommand {
     lbApi: LbGeneration;
     cliSocket?: string;
     logLevel: string;
+    forward?: boolean;
     version?: boolean;
   }>();
   if (o.version) return { kind: 'version' };
@@ -70,6 +79,12 @@ export function parseVppsimArgs(argv: readonly string[]): VppsimCommand {
   if (o.cliSocket === '') return { kind: 'usage-error', message: '--cli-socket needs a path' };
   return {
     kind: 'run',
-    options: { apiSocket: o.apiSocket, lbApi: o.lbApi, cliSocket: o.cliSocket, logLevel: o.logLevel },
+    options: {
+      apiSocket: o.apiSocket,
+      lbApi: o.lbApi,
+      cliSocket: o.cliSocket,
+      logLevel: o.logLevel,
+      ...(o.forward === true && { forward: true }),
+    },
   };
 }

@@ -20,6 +20,7 @@ export {
   LbSimulatedCrash,
   SIM_MAX_TABLE_LENGTH,
   type LbAsView,
+  type LbChange,
   type LbConf,
   type LbPacketResult,
   type LbPluginOptions,
@@ -60,3 +61,17 @@ export {
   type Ip46,
 } from './lb-address.js';
 export { parseVppsimArgs, type VppsimCommand, type VppsimOptions } from './cli-options.js';
+export { Forwarder, type ForwarderOptions, type ForwardListenerView } from './forward.js';
+export type { ForwardConnectionView } from './forward-connection.js';
+export type { ForwardListenerState } from './forward-listener.js';
+export { isLocalAddress } from './forward-local.js';
+export {
+  forwardPlan,
+  targetKey,
+  unforwardableReason,
+  upstreamPort,
+  vipAddress,
+  type ForwardPlan,
+  type ForwardSkip,
+  type ForwardTarget,
+} from './forward-target.js';

@@ -21,7 +21,7 @@ import {
   type FlowTuple,
   type Generation,
 } from '../maglev/index.js';
-import type { LbGeneration } from '../vpp/index.js';
+import { Signal, type LbGeneration } from '../vpp/index.js';
 import {
   formatIp46,
   ip46Equal,
@@ -140,6 +140,19 @@ export interface LbPluginOptions {
 
 export const SIM_MAX_TABLE_LENGTH = 2 ** 22;
 
+/**
+ * What a data path outside the model (the TCP forwarder) must follow: VIPs appearing and going, and
+ * flushes, which in VPP evict sticky entries and so tear down the flows they carried.
+ */
+export type LbChange =
+  | { readonly kind: 'vip-added' | 'vip-deleted'; readonly vipIndex: number }
+  | {
+      readonly kind: 'flush';
+      readonly vipIndex: number;
+      /** The flushed AS; undefined for every AS of the VIP (lb_flush_vip). */
+      readonly address: Ip46 | undefined;
+    };
+
 interface VipRecord {
   prefix: Ip46;
   plen: number;
@@ -192,6 +205,8 @@ function zeroCounters(): Record<LbVipCounter, number> {
 
 export class LbPlugin {
   readonly generation: LbGeneration;
+  /** Emitted synchronously, after the model has changed. */
+  readonly onChange = new Signal<LbChange>();
   private readonly clock: Clock;
   private readonly startedAt: number;
   private readonly maxTableLength: number;
@@ -351,6 +366,7 @@ export class LbPlugin {
     // The VIP's FIB entry (per-port VIPs of one prefix share it).
     vip.fibKey = `${ip46Key(prefix)}/${plen}`;
     this.fibRef(vip.fibKey);
+    this.onChange.emit({ kind: 'vip-added', vipIndex: index });
 
     // NodePort: the clash is found after the VIP exists, and the VIP stays (as in VPP).
     if (isNat && port !== 0 && !vip.srcIpSticky && vip.srvType === LbSrvType.NODEPORT) {
@@ -373,6 +389,7 @@ export class LbPlugin {
     if (vip.fibKey !== undefined) this.fibUnref(vip.fibKey);
     vip.fibKey = undefined;
     vip.used = false;
+    this.onChange.emit({ kind: 'vip-deleted', vipIndex: index });
     return LbRetval.OK;
   }
 
@@ -420,7 +437,7 @@ export class LbPlugin {
       this.fibRef(fibKey);
     }
     this.rebuild(vip);
-    if (master && opts.flush) this.sticky?.flush(vipIndex, asIndex);
+    if (master && opts.flush) this.flushAs(vipIndex, asIndex);
     this.vipGarbageCollection(vip);
     return LbRetval.OK;
   }
@@ -447,7 +464,7 @@ export class LbPlugin {
       if (!as || as.vipIndex !== vipIndex) continue; // freed by the GC run just above
       as.used = false;
       as.lastUsed = now;
-      if (flush) this.sticky?.flush(vipIndex, asIndex);
+      if (flush) this.flushAs(vipIndex, asIndex);
     }
     this.rebuild(vip);
     return LbRetval.OK;
@@ -462,14 +479,22 @@ export class LbPlugin {
     if (asIndex === undefined || !as?.used) return LbRetval.NO_SUCH_ENTRY;
     as.weight = weight & 0xff;
     this.rebuild(vip);
-    if (flush) this.sticky?.flush(vipIndex, asIndex);
+    if (flush) this.flushAs(vipIndex, asIndex);
     return LbRetval.OK;
   }
 
   /** lb_flush_vip_as(vip, ~0): forget every sticky flow of the VIP. */
   flushVip(vipIndex: number): number {
     this.sticky?.flush(vipIndex);
+    this.onChange.emit({ kind: 'flush', vipIndex, address: undefined });
     return LbRetval.OK;
+  }
+
+  /** lb_flush_vip_as(vip, as). */
+  private flushAs(vipIndex: number, asIndex: number): void {
+    this.sticky?.flush(vipIndex, asIndex);
+    const as = this.asPool.at(asIndex);
+    if (as) this.onChange.emit({ kind: 'flush', vipIndex, address: Uint8Array.from(as.address) });
   }
 
   // ---------------------------------------------------------------------------------------------

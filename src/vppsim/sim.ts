@@ -1,11 +1,13 @@
 // The simulator put together: the API socket server (server.ts) with the lb plugin model, its
-// handlers and CLI commands, the lb garbage-collection process, and optionally the text CLI socket.
+// handlers and CLI commands, the lb garbage-collection process, and optionally the text CLI socket
+// and the TCP forwarder (forward.ts: real connections to VIPs, forwarded by the model's tables).
 // This is what the vppsim binary runs and what integration tests start in-process.
 
 import { systemClock, type Clock, type TimerHandle } from '../clock/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { Signal } from '../vpp/index.js';
 import { CliSocketServer } from './cli-socket.js';
+import { Forwarder } from './forward.js';
 import { registerLbHandlers } from './lb-handlers.js';
 import { LbPlugin, type LbSimulatedCrash } from './lb-plugin.js';
 import { VppSimServer, type VppSimServerOptions } from './server.js';
@@ -26,6 +28,10 @@ export interface VppSimOptions extends VppSimServerOptions {
   readonly gcIntervalMs?: number;
   /** See LbPluginOptions.maxTableLength. */
   readonly maxTableLength?: number;
+  /** Forward real TCP connections to local per-port TCP VIPs by the Maglev table (`--forward`). */
+  readonly forward?: boolean;
+  /** Which VIP addresses the forwarder may bind; default loopback and this host's addresses. */
+  readonly isLocalAddress?: (address: string) => boolean;
 }
 
 export interface VppSimCrash {
@@ -39,6 +45,8 @@ export class VppSim {
   readonly server: VppSimServer;
   readonly lb: LbPlugin;
   readonly cli: CliSocketServer | undefined;
+  /** Present with `forward`: the data path's listeners and proxied connections. */
+  readonly forwarder: Forwarder | undefined;
 
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -66,6 +74,14 @@ export class VppSim {
             run: (cmd) => this.server.runCli(cmd),
             logger: this.logger,
           });
+    this.forwarder = opts.forward
+      ? new Forwarder({
+          lb: this.lb,
+          logger: this.logger,
+          ...(opts.isLocalAddress && { isLocalAddress: opts.isLocalAddress }),
+          onCrash: (error) => this.crash(error, 'packet'),
+        })
+      : undefined;
   }
 
   /** Creates the simulator and starts listening on its socket(s). */
@@ -78,6 +94,7 @@ export class VppSim {
       await sim.server.close();
       throw err;
     }
+    sim.forwarder?.start();
     sim.scheduleGc();
     return sim;
   }
@@ -91,7 +108,7 @@ export class VppSim {
     this.closing ??= (async () => {
       this.gcTimer?.cancel();
       this.gcTimer = undefined;
-      await Promise.all([this.server.close(), this.cli?.close()]);
+      await Promise.all([this.server.close(), this.cli?.close(), this.forwarder?.close()]);
     })();
     return this.closing;
   }
