@@ -72,7 +72,12 @@ void describe('probes at concurrency', () => {
       Array.from({ length: N }, (_, n) =>
         probe(
           probeRequest(
-            healthcheck({ port: server.port, params: { path: `/${n}`, responseRegexp: `^backend ${n}$` } }),
+            // Client and server share one busy process here: the timeout is not what is under test.
+            healthcheck({
+              port: server.port,
+              timeoutMs: 60_000,
+              params: { path: `/${n}`, responseRegexp: `^backend ${n}$` },
+            }),
           ),
         ),
       ),
