@@ -16,7 +16,7 @@ import {
   type LbVipAddArgs,
 } from '../../src/vppsim/index.js';
 
-function lbWith(vips: (Partial<LbVipAddArgs> & { prefix: string })[]): LbPlugin {
+function lbWith(vips: (Omit<Partial<LbVipAddArgs>, 'prefix'> & { prefix: string })[]): LbPlugin {
   const lb = new LbPlugin({ generation: '1.2' });
   for (const { prefix, ...over } of vips) {
     const port = over.port ?? 80;
