@@ -8,6 +8,7 @@ declare -A needed=(
   [ip]=iproute2
   [promtool]=prometheus
   [tmux]=tmux
+  [chromium]=chromium
 )
 
 missing=()

@@ -5,7 +5,8 @@
 //      safety net for anything the stream missed, and run at once after every reconnect;
 //   3. a reachability probe every 5 s, so a dead maglevd turns its tab red quickly;
 //   4. an lb-state fetch (GetVPPLBState plus the frontends, whose effective weights follow the
-//      transitions), debounced to 1 s on both edges and woken by transitions, `vpp-connect` and
+//      transitions), debounced to 1 s on both edges and woken by transitions, `vpp-connect`,
+//      maglevd's `lb-sync` records (so the state read after a reconcile is never a stale one) and
 //      admin actions (a weight change emits no transition, so admin handlers wake it themselves).
 // Everything learnt is kept as page JSON and published to the SSE broker as it changes.
 
@@ -76,6 +77,8 @@ export interface UpstreamOptions {
 const VPP_UP = new Set(['vpp-connect']);
 const VPP_DOWN = new Set(['vpp-disconnect']);
 const CONFIG_CHANGED = new Set(['config-reload', 'config-loaded']);
+/** maglevd reconciled VPP: what VPP holds now is worth reading (the "next lb-state reconcile"). */
+const LB_SYNCED = new Set(['lb-sync']);
 
 export class MaglevdUpstream {
   readonly name: string;
@@ -417,6 +420,8 @@ export class MaglevdUpstream {
           this.publishVpp();
         } else if (CONFIG_CHANGED.has(msg)) {
           void this.requestRefresh();
+        } else if (LB_SYNCED.has(msg)) {
+          this.wakeLbState();
         }
         return;
       }

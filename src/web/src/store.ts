@@ -81,7 +81,7 @@ export function applyEvent<T extends SseEventType>(type: T, data: SsePayloads[T]
       break;
     }
     case 'log':
-      setState(produce((st) => r.applyLog(st, data as SsePayloads['log'])));
+      setState(produce((st) => r.applyLog(st, data as SsePayloads['log'], t)));
       break;
     default:
       break;

@@ -55,7 +55,9 @@ export function EventLog(): JSX.Element {
               <time class="log-time mono">{time(e.at)}</time>
               <span class="log-maglevd">{e.maglevd}</span>
               <span class="log-msg">{e.msg}</span>
-              <span class="log-text">{e.text}</span>
+              <span class="log-text" title={e.text}>
+                {e.text}
+              </span>
             </li>
           )}
         </For>

@@ -5,7 +5,7 @@
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
 import { deriveFrontend } from '../model/effective.js';
-import { frontendHealth, HEALTH_LABEL, vppWeights } from '../model/health.js';
+import { frontendHealth, HEALTH_LABEL, isSettled, vppWeights } from '../model/health.js';
 import type { MaglevdView } from '../model/state.js';
 import { Flash } from './Flash.js';
 import { Chevron, HealthIcon } from './icons.js';
@@ -19,8 +19,8 @@ export function FrontendCard(props: {
   onToggle: () => void;
 }): JSX.Element {
   const derived = createMemo(() => deriveFrontend(props.frontend, (name) => props.m.backends[name]?.state));
-  // Until VPP has been read after the last change, a difference is expected, not a problem.
-  const settled = () => props.m.lbStateAt > props.m.changedAt;
+  // Until VPP has been read after the last change was reconciled, a difference is expected.
+  const settled = () => isSettled(props.m, props.frontend);
   const health = () => frontendHealth(derived(), props.m.vpp, props.frontend.name, settled());
   const buckets = createMemo(() => vppWeights(props.m.vpp, props.frontend.name));
   const bodyId = () => `fe-${props.m.name}-${props.frontend.name}`.replace(/[^A-Za-z0-9_-]/g, '_');

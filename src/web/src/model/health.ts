@@ -6,8 +6,12 @@
 //   degraded  traffic flows, but some backend is not up
 //   ok        every backend up, VPP agrees (or is not there to ask)
 
-import type { VppJson } from '../../../frontend/wire.js';
+import type { FrontendJson, VppJson } from '../../../frontend/wire.js';
 import type { DerivedFrontend } from './effective.js';
+import type { MaglevdView } from './state.js';
+
+/** Without an lb-sync record after a change, VPP is taken to have settled after this long. */
+export const SETTLE_WITHOUT_SYNC_MS = 5000;
 
 export type Health = 'ok' | 'degraded' | 'down' | 'mismatch' | 'unknown';
 
@@ -55,4 +59,25 @@ export function frontendHealth(d: DerivedFrontend, vpp: VppJson, frontend: strin
   if (settled && dataplaneMismatch(d, vpp, frontend)) return 'mismatch';
   if (d.pools.some((p) => p.backends.some((b) => b.state !== 'up'))) return 'degraded';
   return 'ok';
+}
+
+/**
+ * Whether VPP is expected to agree with maglevd about this frontend: an lb-state read after the
+ * last change, after maglevd's reconcile of that change (its lb-sync record), and not older (on
+ * maglevd's clock) than the newest transition of the frontend's backends. A page loaded in the
+ * middle of a change therefore does not flag the change as a mismatch either.
+ */
+export function isSettled(m: MaglevdView, f: FrontendJson): boolean {
+  if (m.lbStateAt <= m.changedAt) return false;
+  const reconciled = m.syncedAt >= m.changedAt || m.lbStateAt - m.changedAt >= SETTLE_WITHOUT_SYNC_MS;
+  if (!reconciled) return false;
+  const readAt = m.vpp.lbState?.readAt ?? 0;
+  let newest = 0;
+  for (const p of f.pools) {
+    for (const b of p.backends) {
+      const at = m.backends[b.name]?.transitions[0]?.at ?? b.lastTransitionAt ?? 0;
+      if (at > newest) newest = at;
+    }
+  }
+  return readAt >= newest;
 }

@@ -31,6 +31,7 @@ export function viewFromState(
     vppApiSent: previous?.vppApiSent ?? 0,
     vppApiReceived: previous?.vppApiReceived ?? 0,
     changedAt: previous?.changedAt ?? 0,
+    syncedAt: previous?.syncedAt ?? 0,
     lbStateAt: s.vpp.lbState ? now : (previous?.lbStateAt ?? 0),
   };
 }
@@ -149,7 +150,7 @@ export function applyVpp(state: AppState, e: SsePayloads['vpp'], now: number): v
 }
 
 /** Log records that drive the page (heartbeats, the VPP API indicator). */
-export function applyLog(state: AppState, e: SsePayloads['log']): void {
+export function applyLog(state: AppState, e: SsePayloads['log'], now: number): void {
   const m = state.maglevds[e.maglevd];
   if (!m) return;
   const backend = typeof e.attrs.backend === 'string' ? e.attrs.backend : undefined;
@@ -172,6 +173,9 @@ export function applyLog(state: AppState, e: SsePayloads['log']): void {
       break;
     case 'vpp-disconnect':
       m.vpp.connected = false;
+      break;
+    case 'lb-sync':
+      m.syncedAt = now;
       break;
   }
 }

@@ -24,8 +24,13 @@ export interface MaglevdView {
   /** Counts vpp-api-send / vpp-api-recv records, so the API indicator can blink on each. */
   vppApiSent: number;
   vppApiReceived: number;
-  /** Browser time of the last transition or weight change, and of the last lb-state read. */
+  /**
+   * Browser times of the last transition or weight change, of the last `lb-sync` record
+   * (maglevd reconciled VPP) and of the last lb-state read: they decide when VPP is expected to
+   * agree with maglevd (model/health.ts isSettled).
+   */
   changedAt: number;
+  syncedAt: number;
   lbStateAt: number;
 }
 
