@@ -10,6 +10,8 @@
 //
 // One sync at a time. Requests that arrive meanwhile are queued and coalesced: one pending per-VIP
 // job per frontend, and a pending full sync absorbs every pending per-VIP job (it covers them).
+// All per-VIP jobs pending when a run starts go in that run, planned one frontend at a time over
+// one read of VPP: a switch failure that takes down backends of 50 frontends costs one dump, not 50.
 //
 // Flush bookkeeping. A transition into a state that asks for flush (down with flush-on-down,
 // disabled, removed) puts the backend's address in `forceFlush` for that frontend; an operator's
@@ -366,10 +368,8 @@ export class Syncer {
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      let scope: SyncScope;
-      let job: Job;
       if (this.fullJob) {
-        job = this.fullJob;
+        const job = this.fullJob;
         this.fullJob = undefined;
         // A full sync covers every pending per-VIP request.
         for (const absorbed of this.vipJobs.values()) {
@@ -377,23 +377,38 @@ export class Syncer {
           job.waiters.push(...absorbed.waiters);
         }
         this.vipJobs.clear();
-        scope = 'all';
         this.schedulePeriodic();
-      } else {
-        const next = this.vipJobs.entries().next();
-        if (next.done) return;
-        const [frontend, vipJob] = next.value;
-        this.vipJobs.delete(frontend);
-        job = vipJob;
-        scope = { frontend };
+        await this.runJobs([{ scope: 'all', job }]);
+        continue;
       }
-      try {
-        const summary = await this.run(scope, [...job.reasons]);
-        for (const w of job.waiters) w.resolve(summary);
-      } catch (err) {
-        const error = err instanceof Error ? err : new Error(String(err));
-        this.report(scope, [...job.reasons], error);
-        for (const w of job.waiters) w.reject(error);
+      if (this.vipJobs.size === 0) return;
+      // Every pending frontend in one run: one read of VPP serves them all.
+      const batch = [...this.vipJobs].map(([frontend, job]) => ({ scope: { frontend }, job }));
+      this.vipJobs.clear();
+      await this.runJobs(batch);
+    }
+  }
+
+  /** Runs the units and settles their waiters; every failure is logged here. */
+  private async runJobs(units: { scope: SyncScope; job: Job }[]): Promise<void> {
+    let outcomes: Map<SyncScope, LbSyncSummary | Error>;
+    try {
+      outcomes = await this.run(units.map((u) => ({ scope: u.scope, reasons: [...u.job.reasons] })));
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const u of units) {
+        this.report(u.scope, [...u.job.reasons], error);
+        for (const w of u.job.waiters) w.reject(error);
+      }
+      return;
+    }
+    for (const u of units) {
+      const outcome = outcomes.get(u.scope) ?? new Error('no outcome');
+      if (outcome instanceof Error) {
+        this.report(u.scope, [...u.job.reasons], outcome);
+        for (const w of u.job.waiters) w.reject(outcome);
+      } else {
+        for (const w of u.job.waiters) w.resolve(outcome);
       }
     }
   }
@@ -403,62 +418,106 @@ export class Syncer {
   private readonly stateOf = (backend: string): BackendState =>
     this.opts.source.stateOf(backend) ?? 'unknown';
 
-  private async run(scope: SyncScope, reasons: SyncReason[]): Promise<LbSyncSummary> {
+  /**
+   * One read of VPP, one plan per unit (the full scope, or one per frontend), all operations in
+   * order. Throws when nothing could be done (not connected, the read failed); otherwise each
+   * unit gets its summary, or the error that stopped it (unknown frontend, refused operations).
+   */
+  private async run(
+    units: readonly { scope: SyncScope; reasons: readonly SyncReason[] }[],
+  ): Promise<Map<SyncScope, LbSyncSummary | Error>> {
     const { connection, source, clock, logger, metrics } = this.opts;
     const client = connection.client;
     if (!client) throw new VppNotConnectedError();
     const generation = lbGenerationOf(client);
     const config = source.config();
-    if (scope !== 'all' && !config.frontends.has(scope.frontend))
-      throw new UnknownFrontendError(scope.frontend);
+    const outcomes = new Map<SyncScope, LbSyncSummary | Error>();
+    const live = units.filter(({ scope }) => {
+      if (scope === 'all' || config.frontends.has(scope.frontend)) return true;
+      outcomes.set(scope, new UnknownFrontendError(scope.frontend));
+      return false;
+    });
+    if (live.length === 0) return outcomes;
     const started = clock.monotonic();
 
     await this.ensureConf(client, config);
     const desired = desiredState(config, this.stateOf);
     const actual = await readActualState(client, desired);
-    const flush = this.takeFlush(scope);
-    const ops = planSync(desired, actual.state, {
-      scope,
-      generation,
-      forceFlush: flush.force,
-      operatorFlush: flush.operator,
-    });
-
-    const scopeAttrs: LogAttrs =
-      scope === 'all' ? { scope: 'all' } : { scope: 'vip', frontend: scope.frontend };
-    for (const op of ops) {
-      if (op.op === 'vip-del' && op.reason !== 'stale')
-        logger.info('lb-vip-recreate', {
-          frontend: op.frontend ?? null,
-          vip: vipKeyString(op.vip),
-          reason: op.reason,
+    const flush = this.takeFlush(live.map((u) => u.scope));
+    const planned: { scope: SyncScope; reasons: readonly SyncReason[]; ops: LbOp[] }[] = [];
+    for (const unit of live) {
+      try {
+        const ops = planSync(desired, actual.state, {
+          scope: unit.scope,
+          generation,
+          forceFlush: flush.force,
+          operatorFlush: flush.operator,
         });
+        planned.push({ ...unit, ops });
+      } catch (err) {
+        // A frontend without a VIP of its own (shadowed by another on the same key).
+        if (!(err instanceof UnknownFrontendError)) throw err;
+        outcomes.set(unit.scope, err);
+      }
     }
-    const result = await applyOps(client, ops, {
-      onApplied: (op) => logger.info('lb-sync-op', { ...scopeAttrs, ...opAttrs(op) }),
-      onFailed: (op, error) =>
-        logger.error('lb-sync-op-failed', { ...scopeAttrs, ...opAttrs(op), ...errorAttrs(error) }),
-    });
 
-    const summary = summarise(result.applied);
-    metrics?.lbSync(scope === 'all' ? 'all' : 'vip', summary);
+    for (const { ops } of planned) {
+      for (const op of ops) {
+        if (op.op === 'vip-del' && op.reason !== 'stale')
+          logger.info('lb-vip-recreate', {
+            frontend: op.frontend ?? null,
+            vip: vipKeyString(op.vip),
+            reason: op.reason,
+          });
+      }
+    }
+    const scopeAttrs = (scope: SyncScope): LogAttrs =>
+      scope === 'all' ? { scope: 'all' } : { scope: 'vip', frontend: scope.frontend };
+    const unitOf = new Map<LbOp, SyncScope>();
+    for (const p of planned) for (const op of p.ops) unitOf.set(op, p.scope);
+    const result = await applyOps(
+      client,
+      planned.flatMap((p) => p.ops),
+      {
+        onApplied: (op) =>
+          logger.info('lb-sync-op', { ...scopeAttrs(unitOf.get(op) ?? 'all'), ...opAttrs(op) }),
+        onFailed: (op, error) =>
+          logger.error('lb-sync-op-failed', {
+            ...scopeAttrs(unitOf.get(op) ?? 'all'),
+            ...opAttrs(op),
+            ...errorAttrs(error),
+          }),
+      },
+    );
+
+    const applied = new Set(result.applied);
+    const skipped = new Set(result.skipped);
+    const durationMs = Math.round((clock.monotonic() - started) * 10) / 10;
+    const total = summarise(result.applied);
+    metrics?.lbSync(live.some((u) => u.scope === 'all') ? 'all' : 'vip', total);
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
-    logger.info('lb-sync', {
-      ...scopeAttrs,
-      reason: reasons.join(','),
-      lbApi: generation,
-      vipsAdded: summary.vip_added,
-      vipsRemoved: summary.vip_removed,
-      asesAdded: summary.as_added,
-      asesRemoved: summary.as_removed,
-      weightsUpdated: summary.as_weight_updated,
-      failed: result.failed.length,
-      skipped: result.skipped.length,
-      durationMs: Math.round((clock.monotonic() - started) * 10) / 10,
-    });
-    if (result.failed.length > 0) throw new LbSyncError(result.failed, summary);
-    return summary;
+    for (const p of planned) {
+      const mine = new Set(p.ops);
+      const summary = summarise(p.ops.filter((op) => applied.has(op)));
+      const failures = result.failed.filter((f) => mine.has(f.op));
+      logger.info('lb-sync', {
+        ...scopeAttrs(p.scope),
+        reason: p.reasons.join(','),
+        lbApi: generation,
+        vipsAdded: summary.vip_added,
+        vipsRemoved: summary.vip_removed,
+        asesAdded: summary.as_added,
+        asesRemoved: summary.as_removed,
+        weightsUpdated: summary.as_weight_updated,
+        failed: failures.length,
+        skipped: p.ops.filter((op) => skipped.has(op)).length,
+        durationMs,
+        ...(planned.length > 1 && { batch: planned.length }),
+      });
+      outcomes.set(p.scope, failures.length > 0 ? new LbSyncError(failures, summary) : summary);
+    }
+    return outcomes;
   }
 
   /** lb_conf once per connection and whenever the config changes it (lb 1.2: only if different). */
@@ -482,14 +541,15 @@ export class Syncer {
     this.conf = { client, key };
   }
 
-  /** The pending flush requests this scope covers, and a record of what was taken. */
-  private takeFlush(scope: SyncScope): {
+  /** The pending flush requests these scopes cover, and a record of what was taken. */
+  private takeFlush(scopes: readonly SyncScope[]): {
     force: Set<string>;
     operator: Map<string, Set<string>>;
     taken: { book: FlushBook; frontend: string; addresses: string[] }[];
   } {
-    const frontends = (book: FlushBook): string[] =>
-      scope === 'all' ? [...book.keys()] : book.has(scope.frontend) ? [scope.frontend] : [];
+    const all = scopes.includes('all');
+    const named = new Set(scopes.flatMap((s) => (s === 'all' ? [] : [s.frontend])));
+    const frontends = (book: FlushBook): string[] => [...book.keys()].filter((f) => all || named.has(f));
     const force = new Set<string>();
     const operator = new Map<string, Set<string>>();
     const taken: { book: FlushBook; frontend: string; addresses: string[] }[] = [];

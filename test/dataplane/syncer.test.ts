@@ -157,6 +157,8 @@ void describe('syncer, lb 1.2', () => {
         { vip: '192.0.2.2/32', as: '10.0.0.1', weight: 0, flush: false },
       ]);
       assert.equal(flowsOf(sim.sim, WEB, '10.0.0.1'), 0, 'flushed: its sticky entries are gone');
+      // Both frontends' syncs ran together, over one read of VPP.
+      assert.equal(sim.recorder.since(mark, new Set(['lb_vip_dump'])).length, 1);
       assert.ok(flowsOf(sim.sim, DNS, '10.0.0.1') > 0, 'drained: existing flows stay');
     });
   });
