@@ -196,6 +196,41 @@ void describe('VPP RPCs against vppsim', () => {
   });
 });
 
+void describe('VPP RPCs against a lb 1.1 VPP', () => {
+  void test('GetVPPInfo and GetVPPLBState read the release generation right', async () => {
+    await withTempDir(async (dir) => {
+      const sim = await startSim({ socketPath: join(dir, 'api.sock'), lbGeneration: '1.1' });
+      const rig = await startDaemon({ dir, yaml: yaml(), vppSocket: sim.socketPath, grpc: true });
+      const client = clientOf(rig);
+      try {
+        await allUp(rig, ['a', 'b']);
+        const info = await rpc(client.getVppInfo.bind(client), {});
+        assert.equal(info.lbApiVersion, '1.1.0');
+        const state = await rpc(client.getVpplbState.bind(client), {});
+        assert.equal(state.conf?.ipv4SrcAddress, '192.0.2.254');
+        assert.equal(state.conf?.ipv6SrcAddress, '2001:db8::fe');
+        assert.equal(state.conf?.stickyBucketsPerCore, 1024);
+        const vip = state.vips[0];
+        assert.equal(vip?.frontend, 'web');
+        assert.equal(vip?.protocol, 'tcp', 'the release dump says 0; the CLI knows better');
+        assert.equal(vip?.flowTableLength, 1024);
+        // No weights on 1.1: equal shares, and the CLI's bucket counts match the prediction.
+        assert.deepEqual(
+          vip?.ases.map((as) => [as.address, as.weight, as.buckets, as.predictedBuckets]),
+          [
+            ['10.0.0.1', 100, 512, 512],
+            ['10.0.0.2', 100, 512, 512],
+          ],
+        );
+      } finally {
+        client.close();
+        await rig.stop();
+        await sim.sim.close();
+      }
+    });
+  });
+});
+
 void describe('VPP RPCs during warmup, and the source-address rule', () => {
   void test('SyncVPPLBState is FAILED_PRECONDITION while the warmup holds', async () => {
     await withTempDir(async (dir) => {
