@@ -392,6 +392,23 @@ describe('dashboard in a browser', () => {
     await shot(view, 'view-backend-down.png');
   });
 
+  test('after a sleep the page reopens its stream where it left off (clock watchdog)', async () => {
+    const page = await viewCtx.newPage();
+    watchConsole(page, 'watchdog');
+    await page.clock.install();
+    await page.goto(`${base}/view/`);
+    await page.locator('[data-connection="live"]').waitFor();
+    await page.locator('[data-frontend="site"]').waitFor();
+    const resumed = page.waitForRequest((req) => /\/view\/api\/events\?lastEventId=/.test(req.url()));
+    // 20 s pass at once, as when a laptop wakes: the 1 s ticker sees the gap.
+    await page.clock.fastForward(20_000);
+    const req = await resumed;
+    const id = new URL(req.url()).searchParams.get('lastEventId') ?? '';
+    assert.match(id, new RegExp(`^${frontend.broker.epoch}-\\d+$`));
+    await page.locator('[data-connection="live"]').waitFor();
+    await page.close();
+  });
+
   test('the page had no console errors', () => {
     assert.deepEqual(problems, []);
   });

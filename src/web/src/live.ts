@@ -5,8 +5,10 @@
 //   - A short drop is the browser's business: EventSource reconnects with Last-Event-ID and the
 //     server replays what was missed.
 //   - A clock-drift watchdog: after a laptop sleeps, the old connection may be a dead half-open
-//     socket. When the 1 s ticker finds a gap much longer than a second, the page opens a fresh
-//     EventSource (passing the last id in the URL, since a new EventSource cannot set the header).
+//     socket. Sleep shows as wall-clock time running ahead of the monotonic clock (which stops
+//     during suspend), or, in a visible tab, as the 1 s ticker missing many beats. The page then
+//     opens a fresh EventSource (passing the last id in the URL, since a new EventSource cannot
+//     set the header). Hidden tabs have their timers throttled to a minute: no drift, no alarm.
 
 import type { DashboardStateJson, SseEventType } from '../../frontend/wire.js';
 import { fetchState } from './api.js';
@@ -32,8 +34,10 @@ const EVENT_TYPES: readonly SseEventType[] = [
   'vpp',
 ];
 
-/** A ticker gap this much longer than its period means the machine slept. */
-const DRIFT_MS = 10_000;
+/** Wall time ahead of monotonic time by this much means the machine slept. */
+const DRIFT_MS = 5000;
+/** A visible tab's 1 s ticker silent this long means the page was frozen or the machine slept. */
+const GAP_MS = 15_000;
 const REOPEN_MS = 3000;
 
 export function startLive(h: LiveHandlers): { tick(now: number): void } {
@@ -41,7 +45,13 @@ export function startLive(h: LiveHandlers): { tick(now: number): void } {
   let lastId = '';
   let buffer: { type: SseEventType; id: string; data: unknown }[] | undefined = [];
   let generation = 0;
-  let lastTick = Date.now();
+  let lastWall = Date.now();
+  let lastMono = performance.now();
+  // Throttled timers of a hidden tab are no sign of sleep: measure gaps from when it shows again.
+  document.addEventListener('visibilitychange', () => {
+    lastWall = Date.now();
+    lastMono = performance.now();
+  });
   let reopenTimer: number | undefined;
 
   const deliver = (type: SseEventType, data: unknown) => {
@@ -108,9 +118,12 @@ export function startLive(h: LiveHandlers): { tick(now: number): void } {
   open('');
   return {
     tick(now: number) {
-      const gap = now - lastTick;
-      lastTick = now;
-      if (gap > DRIFT_MS) open(lastId);
+      const mono = performance.now();
+      const wallGap = now - lastWall;
+      const drift = wallGap - (mono - lastMono);
+      lastWall = now;
+      lastMono = mono;
+      if (drift > DRIFT_MS || (!document.hidden && wallGap > GAP_MS)) open(lastId);
     },
   };
 }
