@@ -363,6 +363,10 @@ describe('dashboard in a browser', () => {
       .waitFor();
     await row(view, 'site', 'primary', 'web-b').locator('[data-col="weight"]', { hasText: /^20$/ }).waitFor();
 
+    // Sync VPP for the whole maglevd: nothing to do, and the summary says so.
+    await admin.getByRole('button', { name: 'Sync VPP' }).click();
+    await admin.locator('.toast', { hasText: /sync VPP: 0 VIPs added, 0 removed, 0 ASes added/ }).waitFor();
+
     // Pause the log: new entries are held back and counted, and shown on resume.
     await admin.getByTestId('log-pause').click();
     await admin.locator('.event-log[data-paused="true"]').waitFor();

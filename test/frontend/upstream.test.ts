@@ -5,8 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SseEvent } from '../../src/frontend/index.js';
-import type { MaglevdUpstream } from '../../src/frontend/upstream.js';
+import type { MaglevdUpstream, SseEvent } from '../../src/frontend/index.js';
 import { T0 } from '../api/fake-backend.js';
 import {
   nextBrokerEvent,

@@ -4,12 +4,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BackendJson, FrontendJson, MaglevdStateJson, VppJson } from '../../src/frontend/index.js';
-import { formatAge } from '../../src/web/src/model/age.js';
-import { deriveFrontend } from '../../src/web/src/model/effective.js';
-import { isAfter } from '../../src/web/src/model/event-id.js';
-import { dataplaneMismatch, frontendHealth, isSettled } from '../../src/web/src/model/health.js';
-import * as r from '../../src/web/src/model/reducers.js';
-import { emptyState, LOG_KEEP } from '../../src/web/src/model/state.js';
+import {
+  dataplaneMismatch,
+  deriveFrontend,
+  emptyState,
+  formatAge,
+  frontendHealth,
+  isAfter,
+  isSettled,
+  LOG_KEEP,
+  reducers as r,
+} from '../../src/web/src/model/index.js';
 
 const S = 1000;
 const M = 60 * S;

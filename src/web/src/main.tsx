@@ -1,5 +1,8 @@
-// Entry point: mount the page, start the live connection and the 1 s ticker that drives every
-// live age and the clock-drift watchdog.
+// Web: the dashboard page (Solid, built by Vite into dist/web, served by src/frontend under
+// /view/ and /admin/). Owns the live connection to the dashboard server (live.ts), the one state
+// tree (store.ts, with the pure model in model/), and the components. This entry point mounts the
+// page and starts the live connection and the 1 s ticker behind every live age and the
+// clock-drift watchdog.
 
 import { render } from 'solid-js/web';
 import { App } from './App.js';

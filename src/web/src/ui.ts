@@ -35,12 +35,17 @@ export interface WeightTarget {
 const [weightTarget, setWeightTarget] = createSignal<WeightTarget | undefined>();
 export { weightTarget, setWeightTarget };
 
-/** Runs an admin action, then says how it went. */
-export async function run(maglevd: string, what: string, action: () => Promise<unknown>): Promise<boolean> {
+/** Runs an admin action, then says how it went (`outcome` turns the result into words). */
+export async function run<T>(
+  maglevd: string,
+  what: string,
+  action: () => Promise<T>,
+  outcome: (result: T) => string = () => 'done',
+): Promise<boolean> {
   try {
-    await action();
-    toast('ok', `${what}: done`);
-    logLocal(maglevd, 'info', 'admin-action', `${what}: done`);
+    const text = `${what}: ${outcome(await action())}`;
+    toast('ok', text);
+    logLocal(maglevd, 'info', 'admin-action', text);
     return true;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

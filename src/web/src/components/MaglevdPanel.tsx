@@ -53,10 +53,14 @@ export function MaglevdPanel(props: { m: MaglevdView }): JSX.Element {
             type="button"
             class="button"
             onClick={() =>
-              void run(props.m.name, 'sync VPP', async () => {
-                const r = await syncVpp(props.m.name, {});
-                return r;
-              })
+              void run(
+                props.m.name,
+                'sync VPP',
+                () => syncVpp(props.m.name, {}),
+                (r) =>
+                  `${r.vipsAdded ?? 0} VIPs added, ${r.vipsRemoved ?? 0} removed, ${r.asesAdded ?? 0} ASes added, ` +
+                  `${r.asesRemoved ?? 0} removed, ${r.weightsUpdated ?? 0} weights updated`,
+              )
             }
           >
             Sync VPP
