@@ -19,7 +19,7 @@ export interface CliIo {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
   env: NodeJS.ProcessEnv;
-  /** Registers a Ctrl-C handler for one-shot `watch events`; returns the unregister function. */
+  /** Takes over Ctrl-C while a one-shot `watch events` streams; returns the function that gives it back. */
   onInterrupt(handler: () => void): () => void;
   /** Builds the API client (tests may substitute one). */
   connect?: (server: string, deadlineMs: number) => MaglevApi;
@@ -65,13 +65,18 @@ export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<nu
         historyFile: historyPath(io.env),
       });
     }
+    // Ctrl-C is taken over only while events stream (to end the watch with exit 0); during a
+    // unary call it keeps its default meaning and ends maglevc at once.
     const abort = new AbortController();
-    const unhook = io.onInterrupt(() => abort.abort());
+    let unhook: (() => void) | undefined;
     try {
       const r = await runWords(options.command, MAGLEVC_TREE, names.lookup, {
         ...exec,
         write,
         signal: abort.signal,
+        onWatching: () => {
+          unhook ??= io.onInterrupt(() => abort.abort());
+        },
       });
       if (r.error) {
         io.stderr.write(`maglevc: ${r.error}\n`);
@@ -79,7 +84,7 @@ export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<nu
       }
       return r.exitCode;
     } finally {
-      unhook();
+      unhook?.();
     }
   } finally {
     api.close();

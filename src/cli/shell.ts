@@ -96,29 +96,34 @@ function runInteractive(opts: ShellOptions): Promise<number> {
   let busy = false;
   let watch: AbortController | undefined;
 
+  const replayHeld = () => {
+    const replay = held;
+    held = [];
+    for (const [s, key] of replay) onKey(s, key);
+  };
+
   const finishBusy = () => {
     busy = false;
     watch = undefined;
     rl.prompt();
-    const replay = held;
-    held = [];
-    for (const [s, key] of replay) onKey(s, key);
+    replayHeld();
   };
 
   const showHelp = async () => {
     busy = true;
     const line = rl.line;
     const before = line.slice(0, rl.cursor);
-    // The line as typed with the `?`, on its own row; the listing follows; the line comes back.
-    write(`\r\x1b[K${PROMPT}${line}?\n`);
-    const answer = await helpAt(opts.tree, before, opts.names);
-    if (answer.ok) write(`${renderChoices(answer.choices, exec.style).join('\n')}\n`);
-    else write(`${exec.style.error('error')}: ${answer.message}\n`);
-    busy = false;
-    rl.prompt(true);
-    const replay = held;
-    held = [];
-    for (const [s, key] of replay) onKey(s, key);
+    try {
+      // The line as typed with the `?`, on its own row; the listing follows; the line comes back.
+      write(`\r\x1b[K${PROMPT}${line}?\n`);
+      const answer = await helpAt(opts.tree, before, opts.names);
+      if (answer.ok) write(`${renderChoices(answer.choices, exec.style).join('\n')}\n`);
+      else write(`${exec.style.error('error')}: ${answer.message}\n`);
+    } finally {
+      busy = false;
+      rl.prompt(true);
+      replayHeld();
+    }
   };
 
   const onKey: TtyWrite = (s, key) => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closedPort } from '../helpers/index.js';
 import { repoRoot, runProgram, type LogLine, type RunningProgram } from '../helpers/daemon-process.js';
-import { MAGLEVC_BIN, maglevcProcess, type CliRun } from './fixture.js';
+import { MAGLEVC_BIN, maglevcProcess, WAIT_MS, type CliRun } from './fixture.js';
 import { shellQuote, TmuxSession } from './tmux.js';
 
 function configYaml(port: number, deadPort: number): string {
@@ -88,10 +88,10 @@ describe('maglevc against a real maglevd', () => {
       '--grpc-addr',
       '127.0.0.1:0',
     ]);
-    const listening = await daemon.waitFor((l) => l.msg === 'grpc-listening', 30_000, 'grpc-listening');
+    const listening = await daemon.waitFor((l) => l.msg === 'grpc-listening', WAIT_MS, 'grpc-listening');
     server = `127.0.0.1:${String(listening.port)}`;
-    await daemon.waitFor(transition('web1', 'up'), 30_000, 'web1 up');
-    await daemon.waitFor(transition('gone1', 'down'), 30_000, 'gone1 down');
+    await daemon.waitFor(transition('web1', 'up'), WAIT_MS, 'web1 up');
+    await daemon.waitFor(transition('gone1', 'down'), WAIT_MS, 'gone1 down');
   });
 
   after(async () => {
@@ -149,7 +149,11 @@ describe('maglevc against a real maglevd', () => {
     );
 
     assert.equal(ok(await run('set backend web1 resume')), 'backend web1 is unknown\n');
-    await daemon.waitFor((l) => transition('web1', 'up')(l) && l.from === 'unknown', 30_000, 'web1 up again');
+    await daemon.waitFor(
+      (l) => transition('web1', 'up')(l) && l.from === 'unknown',
+      WAIT_MS,
+      'web1 up again',
+    );
     assert.match(ok(await run('show frontends')), /^site\s+192\.0\.2\.1\s+tcp\/80\s+up\s/m);
   });
 
@@ -177,6 +181,19 @@ describe('maglevc against a real maglevd', () => {
     assert.equal(down.code, 1);
     assert.equal(down.stderr, `maglevc: cannot reach maglevd at 127.0.0.1:${port}: connection refused\n`);
     assert.equal(down.stdout, '');
+  });
+
+  test('SIGINT (Ctrl-C) ends a one-shot watch with exit 0', async () => {
+    let sent = false;
+    const r = await maglevcProcess(['--server', server, 'watch', 'events', 'frontend'], {}, (out, child) => {
+      if (!sent && out.includes('frontend site is')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.ok(sent);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
   });
 
   test('config check reads the file on disk', async () => {

@@ -15,7 +15,7 @@ import { startFixture, type Fixture } from '../api/harness.js';
 export { T0 };
 
 /** Generous: tests must pass on a loaded 2-core machine. */
-export const WAIT_MS = 30_000;
+export const WAIT_MS = 60_000;
 
 export interface CliFixture extends Fixture {
   /** host:port of the server. */

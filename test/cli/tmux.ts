@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const SCREEN_WAIT_MS = 30_000;
+export const SCREEN_WAIT_MS = 60_000;
 const POLL_MS = 50;
 
 export class TmuxSession {
@@ -16,7 +16,11 @@ export class TmuxSession {
     readonly name: string,
   ) {}
 
-  /** Starts `command` (a shell command line) in a new detached session of width x height. */
+  /**
+   * Starts `command` (a shell command line) in a new detached session of width x height. When the
+   * command ends, its exit status is printed as `[exit N]`: tmux's own pane_dead_status is
+   * sometimes left empty when the pty closes before the child is reaped.
+   */
   static async start(command: string, opts: { width?: number; height?: number } = {}): Promise<TmuxSession> {
     const socket = `maglevc-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const s = new TmuxSession(socket, 'cli');
@@ -29,7 +33,7 @@ export class TmuxSession {
       String(opts.width ?? 200),
       '-y',
       String(opts.height ?? 50),
-      command,
+      `${command}; printf '\\n[exit %d]\\n' $?`,
     );
     // Keep the pane after the program exits, to read its last words and exit status.
     await s.tmux('set-option', '-t', s.name, 'remain-on-exit', 'on');
@@ -70,22 +74,10 @@ export class TmuxSession {
     }
   }
 
-  /** The exit status of the program once it has exited, else undefined. */
-  async exitStatus(): Promise<number | undefined> {
-    const out = await this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}:#{pane_dead_status}');
-    const [dead, code] = out.trim().split(':');
-    // tmux marks the pane dead a moment before it records the status.
-    return dead === '1' && code ? Number(code) : undefined;
-  }
-
+  /** Resolves with the program's exit status once it has exited. */
   async waitForExit(): Promise<number> {
-    const deadline = Date.now() + SCREEN_WAIT_MS;
-    for (;;) {
-      const code = await this.exitStatus();
-      if (code !== undefined) return code;
-      if (Date.now() > deadline) throw new Error(`program did not exit; screen:\n${await this.screen()}`);
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+    const screen = await this.waitFor(/^\[exit \d+\]$/m, 'the program to exit');
+    return Number(/^\[exit (\d+)\]$/m.exec(screen)?.[1]);
   }
 
   /** Ends the session and its private tmux server (and with them the program). */
