@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // maglevt: the out-of-band VIP tester. Thin: hand the process's streams and signals to runMaglevt.
 
-import { LEAVE_ALT_SCREEN, runMaglevt } from '../tester/index.js';
+import { LEAVE_ALT_SCREEN, SHOW_CURSOR, runMaglevt } from '../tester/index.js';
 
 runMaglevt(process.argv.slice(2), {
   stdin: process.stdin,
@@ -24,7 +24,7 @@ runMaglevt(process.argv.slice(2), {
   },
   (err: unknown) => {
     // A crash inside the TUI must not strand the operator on the alternate screen.
-    if (process.stdout.isTTY) process.stdout.write(`${LEAVE_ALT_SCREEN}\u001b[?25h`);
+    if (process.stdout.isTTY) process.stdout.write(LEAVE_ALT_SCREEN + SHOW_CURSOR);
     process.stderr.write(`maglevt: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },

@@ -56,6 +56,7 @@ export {
 } from './report.js';
 export {
   screenLines,
+  ansiText,
   plainText,
   type Line,
   type Segment,
@@ -63,5 +64,5 @@ export {
   type ScreenSize,
 } from './tui/screen.js';
 export { COLOUR, ANOMALY_COLOUR } from './tui/palette.js';
-export { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, REFRESH_MS } from './tui/app.js';
+export { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR } from './tui/terminal.js';
 export * from './types.js';

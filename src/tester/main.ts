@@ -23,7 +23,7 @@ import {
 } from './report.js';
 import { ProbeScheduler } from './scheduler.js';
 import { planTargets, type TargetPlan } from './targets.js';
-import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, startTui } from './tui/app.js';
+import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN } from './tui/terminal.js';
 
 export interface TesterIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -57,7 +57,7 @@ async function loadConfigs(files: readonly string[], io: TesterIo): Promise<Magl
 }
 
 function paintFor(io: TesterIo): Paint {
-  const colour = io.stdout.isTTY === true && !('NO_COLOR' in io.env);
+  const colour = io.stdout.isTTY === true && !io.env.NO_COLOR;
   if (!colour) return noPaint;
   const c = picocolors.createColors(true);
   return { ok: (s) => c.bold(c.green(s)), bad: (s) => c.bold(c.red(s)), dim: c.gray, bold: c.bold };
@@ -160,6 +160,8 @@ async function runScreen(
     random,
   });
   const hostname = os.hostname();
+  // Loaded here so that --once and --json never pay for React.
+  const { startTui } = await import('./tui/app.js');
   stdout.write(ENTER_ALT_SCREEN);
   try {
     scheduler.start();

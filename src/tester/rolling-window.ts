@@ -20,11 +20,14 @@ export class RollingWindow<T extends { at: number }> {
     this.compact();
   }
 
-  /** Drops what is older than maxAgeMs at `now`. */
-  prune(now: number): void {
+  /** Drops what is older than maxAgeMs at `now`; returns how many samples went. */
+  prune(now: number): number {
     const oldest = now - this.maxAgeMs;
+    const before = this.head;
     while (this.head < this.items.length && this.items[this.head]!.at < oldest) this.head++;
+    const dropped = this.head - before;
     this.compact();
+    return dropped;
   }
 
   get size(): number {

@@ -56,7 +56,17 @@ export interface SpikeInfo {
   baselineP50: number;
 }
 
+/** The figures over the window: recomputed only when the window changed, not every frame. */
+interface WindowFigures {
+  okRatio: number | undefined;
+  windowSize: number;
+  latency: LatencySummary | undefined;
+  shares: ReadonlyMap<string, number>;
+  labelled: number;
+}
+
 export class VipStats {
+  private figures: WindowFigures | undefined;
   private total = 0;
   private failed = 0;
   private last: Sample | undefined;
@@ -74,6 +84,7 @@ export class VipStats {
     this.total++;
     if (!sample.ok) this.failed++;
     this.last = sample;
+    this.figures = undefined;
     this.window.prune(sample.at);
     const spike = sample.ok ? this.spikeCheck(sample.latencyMs) : undefined;
     const label = sample.httpStatus !== undefined ? this.tally.record(sample.header, sample.at) : undefined;
@@ -105,8 +116,8 @@ export class VipStats {
     return out;
   }
 
-  snapshot(now: number): VipSnapshot {
-    this.window.prune(now);
+  private windowFigures(): WindowFigures {
+    if (this.figures) return this.figures;
     const samples = this.window.values();
     const latencies: number[] = [];
     const shares = new Map<string, number>();
@@ -120,17 +131,30 @@ export class VipStats {
         shares.set(s.label, (shares.get(s.label) ?? 0) + 1);
       }
     }
-    return {
-      total: this.total,
-      failed: this.failed,
+    this.figures = {
       okRatio: samples.length === 0 ? undefined : ok / samples.length,
       windowSize: samples.length,
       latency: summariseLatencies(latencies),
+      shares,
+      labelled,
+    };
+    return this.figures;
+  }
+
+  snapshot(now: number): VipSnapshot {
+    if (this.window.prune(now) > 0) this.figures = undefined;
+    const f = this.windowFigures();
+    return {
+      total: this.total,
+      failed: this.failed,
+      okRatio: f.okRatio,
+      windowSize: f.windowSize,
+      latency: f.latency,
       last: this.last,
       tally: this.tally.list().map((e) => ({
         value: e.value,
         count: e.count,
-        share: labelled === 0 ? 0 : (shares.get(e.value) ?? 0) / labelled,
+        share: f.labelled === 0 ? 0 : (f.shares.get(e.value) ?? 0) / f.labelled,
         lastSeenAt: e.lastSeenAt,
         fresh: isFresh(e.lastSeenAt, now),
       })),

@@ -18,21 +18,32 @@ export interface TmuxStartOptions {
   env?: Readonly<Record<string, string>>;
   /** Variables removed from the program's environment, e.g. CI (ink stops drawing live under CI). */
   unset?: readonly string[];
+  /**
+   * Have the shell print `[exit N]` when the program ends, and read the status from there.
+   * tmux learns a pane's exit status from SIGCHLD, and in some sandboxes (gVisor) that signal
+   * is now and then lost: the program stays a zombie and tmux never records a status. The
+   * shell's own wait() does not depend on the signal.
+   */
+  exitMarker?: boolean;
 }
+
+const EXIT_MARKER = /^\[exit (\d+)\]$/m;
 
 export class TmuxSession {
   private constructor(
     private readonly socket: string,
     readonly name: string,
+    private readonly exitMarker: boolean,
   ) {}
 
   /** Starts `command` (a shell command line) in a new detached session of width x height. */
   static async start(command: string, opts: TmuxStartOptions = {}): Promise<TmuxSession> {
     const socket = `maglev-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const s = new TmuxSession(socket, 'term');
+    const s = new TmuxSession(socket, 'term', opts.exitMarker ?? false);
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
     const unset = (opts.unset ?? []).flatMap((k) => ['-u', k]);
-    const line = env.length > 0 || unset.length > 0 ? ['env', ...unset, ...env, command].join(' ') : command;
+    let line = env.length > 0 || unset.length > 0 ? ['env', ...unset, ...env, command].join(' ') : command;
+    if (s.exitMarker) line = `${line}; printf '\\n[exit %d]\\n' $?`;
     await s.tmux(
       'new-session',
       '-d',
@@ -114,6 +125,10 @@ export class TmuxSession {
 
   /** The exit status of the program once it has exited, else undefined. */
   async exitStatus(): Promise<number | undefined> {
+    if (this.exitMarker) {
+      const m = EXIT_MARKER.exec(await this.screen());
+      return m ? Number(m[1]) : undefined;
+    }
     const out = await this.tmux('display-message', '-p', '-t', this.name, '#{pane_dead}:#{pane_dead_status}');
     const [dead, code] = out.trim().split(':');
     // tmux marks the pane dead a moment before it records the status.

@@ -222,7 +222,11 @@ export interface TesterRun {
 }
 
 /** Runs maglevt to completion as a child process (killed after WAIT_MS). */
-export async function maglevtProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<TesterRun> {
+export async function maglevtProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onStdout?: (text: string, child: ChildProcess) => void,
+): Promise<TesterRun> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAGLEVT_BIN, ...args], {
     cwd: repoRoot,
     env: { ...process.env, MAGLEV_CONFIG: '', TZ: 'UTC', ...env },
@@ -230,7 +234,10 @@ export async function maglevtProcess(args: string[], env: NodeJS.ProcessEnv = {}
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    onStdout?.(stdout, child);
+  });
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
   try {

@@ -10,7 +10,7 @@ import {
   type Line,
   type ScreenSettings,
 } from '../../src/tester/index.js';
-import { answered, connected, refused, target } from './samples.js';
+import { answered, connected, refused, target, timedOut } from './samples.js';
 
 const settings: ScreenSettings = {
   fqdn: 'lb-tester.example.net',
@@ -132,5 +132,25 @@ describe('screenLines', () => {
     assert.ok(lines.some((t) => t.includes('(no answers yet)')));
     assert.ok(lines.some((t) => t.trim() === 'none'));
     assert.ok(lines.some((t) => /N 0 +FAIL 0 +OK - +LAST -/.test(t)));
+  });
+
+  test('error rows: time, VIP, kind, code, repeats, detail', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+    const web = target('web');
+    const m = new Monitor([web]);
+    m.record(web, timedOut(), clock.now());
+    m.record(web, answered(1, 'b1'), clock.now());
+    for (let i = 0; i < 3; i++) {
+      m.record(web, refused(), clock.now());
+      await clock.advance(1_500);
+    }
+    const text = screenLines(m.view(clock.now()), settings, { columns: 160, rows: 30 }).map(plainText);
+    const errors = text
+      .filter((t) => /^ {2}\d\d:\d\d:\d\d\.\d{3} /.test(t))
+      .map((t) => t.replace(/\d\d:(\d\d:\d\d\.\d{3})/g, 'hh:$1'));
+    assert.deepEqual(errors, [
+      '  hh:00:00.000  web   net-err   ECONNREFUSED ×3 until hh:00:03.000  connect ECONNREFUSED 192.0.2.1:80',
+      '  hh:00:00.000  web   timeout   no answer within 2s',
+    ]);
   });
 });

@@ -7,15 +7,11 @@ import { Box, Text, render, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect, useState } from 'react';
 import type { Clock } from '../../clock/index.js';
 import type { Monitor } from '../monitor.js';
-import { screenLines, type Line, type ScreenSettings, type ScreenSize } from './screen.js';
+import { ansiText, screenLines, type ScreenSettings, type ScreenSize } from './screen.js';
 
 const h = React.createElement;
 
 export const REFRESH_MS = 250;
-
-/** Alternate screen on/off: the TUI leaves the operator's scrollback as it found it. */
-export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
-export const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 
 export interface AppProps {
   monitor: Monitor;
@@ -55,21 +51,6 @@ function useNow(clock: Clock): number {
   return now;
 }
 
-function LineView({ line }: { line: Line }): React.ReactElement {
-  if (line.length === 0) return h(Text, null, ' ');
-  return h(
-    Text,
-    { wrap: 'truncate' },
-    ...line.map((s, i) =>
-      h(
-        Text,
-        { key: i, color: s.colour === undefined ? undefined : `ansi256(${s.colour})`, bold: s.bold },
-        s.text,
-      ),
-    ),
-  );
-}
-
 function App(props: AppProps): React.ReactElement {
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -91,7 +72,7 @@ function App(props: AppProps): React.ReactElement {
   return h(
     Box,
     { flexDirection: 'column', width: size.columns, height: lines.length },
-    ...lines.map((line, i) => h(LineView, { key: i, line })),
+    ...lines.map((line, i) => h(Text, { key: i, wrap: 'truncate' }, ansiText(line))),
   );
 }
 
@@ -101,7 +82,7 @@ export interface TuiHandle {
   stop(): void;
 }
 
-/** Starts the UI on a terminal. The caller owns the alternate screen (see ENTER_ALT_SCREEN). */
+/** Starts the UI on a terminal. The caller owns the alternate screen (see terminal.ts). */
 export function startTui(props: AppProps, stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): TuiHandle {
   const instance = render(h(App, props), {
     stdout,
@@ -110,6 +91,7 @@ export function startTui(props: AppProps, stdout: NodeJS.WriteStream, stdin: Nod
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: 10,
+    // Not incrementalRendering: in ink 6.8 it leaves stale lines behind on the alternate screen.
   });
   return {
     closed: instance.waitUntilExit().then(() => undefined),
