@@ -3,13 +3,10 @@
 // seen going down, and Ctrl-C stops everything cleanly.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
-import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { repoRoot } from '../helpers/daemon-process.js';
+import { startDemo } from '../helpers/demo-process.js';
 
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -39,47 +36,9 @@ async function getThroughVip(url: string, deadlineMs: number): Promise<http.Inco
 
 describe('the demo (npm start)', () => {
   test('starts the whole stack, answers on its URLs, follows a failure, stops on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/demo.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        MAGLEV_DEMO_GRPC_ADDR: '127.0.0.1:0',
-        MAGLEV_DEMO_METRICS_ADDR: '127.0.0.1:0',
-        MAGLEV_DEMO_LISTEN: '127.0.0.1:0',
-        MAGLEV_DEMO_CONTROL_PORT: '0',
-        MAGLEV_DEMO_PASSWORD: 'demo-secret',
-        MAGLEV_DEMO_FLAP: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      lines.push(line);
-      for (const w of [...waiters]) {
-        const m = line.match(w.re);
-        if (m) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
-      }
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const waitLine = (re: RegExp, ms = 60_000): Promise<RegExpMatchArray> => {
-      for (const l of lines) {
-        const m = l.match(re);
-        if (m) return Promise.resolve(m);
-      }
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(
-          () => reject(new Error(`no line ${re} in:\n${lines.join('\n')}\n${stderr}`)),
-          ms,
-        );
-        waiters.push({ re, resolve: (m) => (clearTimeout(t), resolve(m)) });
-      });
-    };
-
+    const demo = startDemo();
+    const { child } = demo;
+    const waitLine = (re: RegExp, ms?: number) => demo.waitLine(re, ms);
     try {
       await waitLine(/demo {5}ready/);
       const view = (await waitLine(/dashboard \(read-only\)\s+(\S+)/))[1]!;
@@ -113,9 +72,7 @@ describe('the demo (npm start)', () => {
       assert.equal(res, 200);
       await waitLine(/backend {2}nginx0-ams +up → down +\[L7STS\]/);
 
-      child.kill('SIGINT');
-      const [code] = (await once(child, 'exit')) as [number | null];
-      assert.equal(code, 0, stderr);
+      assert.equal(await demo.stop(), 0, demo.stderr());
       // Nothing is left listening: the VIP and the backends are gone.
       await assert.rejects(
         new Promise<void>((resolve, reject) => {

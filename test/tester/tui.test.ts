@@ -6,35 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { closedPort } from '../helpers/index.js';
+import { stripEscapes, tallyRow, type TallyRowOnScreen } from '../helpers/maglevt-screen.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 import { NamedBackend, TempDir, TinyBalancer, configYaml, maglevtCommand } from './fixture.js';
 
 const BACKENDS = ['nginx-1', 'nginx-2', 'nginx-3'];
 /** Startup compiles TypeScript on the fly; on a loaded CI machine that takes a while. */
 const STARTUP_MS = 90_000;
-
-// eslint-disable-next-line no-control-regex
-const stripEscapes = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
-
-interface TallyRowOnScreen {
-  count: number;
-  fresh: boolean;
-  drained: boolean;
-}
-
-/** The tally row of `name` on a screen captured with escapes; undefined when not shown. */
-function tallyRow(screen: string, name: string): TallyRowOnScreen | undefined {
-  for (const line of screen.split('\n')) {
-    const plain = stripEscapes(line);
-    const m = new RegExp(`^  ${name} +(\\d+) +[\\d.]+% +\\S+$`).exec(plain);
-    if (!m) continue;
-    const colourBeforeName = new RegExp(`\\u001b\\[38;5;(\\d+)m(?:\\u001b\\[[0-9;]*m)*${name}`).exec(
-      line,
-    )?.[1];
-    return { count: Number(m[1]), fresh: colourBeforeName === '15', drained: colourBeforeName === '8' };
-  }
-  return undefined;
-}
 
 function rows(screen: string): Record<string, TallyRowOnScreen | undefined> {
   return Object.fromEntries(BACKENDS.map((n) => [n, tallyRow(screen, n)]));

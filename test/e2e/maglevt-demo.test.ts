@@ -1,0 +1,85 @@
+// maglevt against the demo, in a real terminal: traffic to the demo's VIP goes through vppsim by
+// the Maglev table; disabling a backend through maglevd moves traffic off it (its tally row
+// drains) and enabling it brings traffic back.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { repoRoot } from '../helpers/daemon-process.js';
+import { startDemo } from '../helpers/demo-process.js';
+import { tallyRow } from '../helpers/maglevt-screen.js';
+import { TmuxSession, shellQuote } from '../helpers/tmux.js';
+
+const PRIMARY = ['nginx0-ams', 'nginx0-fra', 'nginx0-zrh'];
+
+function maglevc(server: string, ...words: string[]): string {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/bin/maglevc.ts', '--server', server, '--color=false', ...words],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, `maglevc ${words.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe('maglevt against the demo', () => {
+  test('the tally follows a backend disabled and enabled through maglevd', async () => {
+    const demo = startDemo();
+    let term: TmuxSession | undefined;
+    try {
+      await demo.waitLine(/demo {5}ready/);
+      const config = (await demo.waitLine(/npx maglevt --config (\S+)/))[1]!;
+      const grpc = (await demo.waitLine(/npx maglevc --server (\S+) show frontends/))[1]!;
+      for (const b of PRIMARY) await demo.waitLine(new RegExp(`backend {2}${b} +unknown → up`));
+
+      term = await TmuxSession.start(
+        [
+          process.execPath,
+          '--import',
+          'tsx',
+          `${repoRoot}src/bin/maglevt.ts`,
+          '--config',
+          shellQuote(config),
+          '--uri',
+          '/',
+          '--interval',
+          '50ms',
+          '--filter',
+          shellQuote('^web-v4$'),
+        ].join(' '),
+        { width: 120, height: 40, unset: ['CI', 'CONTINUOUS_INTEGRATION'], exitMarker: true },
+      );
+      const fresh = (s: string) => PRIMARY.every((b) => tallyRow(s, b)?.fresh);
+      await term.waitFor(fresh, 'every primary backend answering', {
+        escapes: true,
+        visibleOnly: true,
+        timeoutMs: 120_000,
+      });
+
+      maglevc(grpc, 'set', 'backend', 'nginx0-fra', 'disable');
+      const off = await term.waitFor(
+        (s) =>
+          tallyRow(s, 'nginx0-fra')?.drained === true &&
+          tallyRow(s, 'nginx0-ams')?.fresh === true &&
+          tallyRow(s, 'nginx0-zrh')?.fresh === true,
+        'nginx0-fra drained, the others still answering',
+        { escapes: true, visibleOnly: true, timeoutMs: 60_000 },
+      );
+      const countWhenOff = tallyRow(off, 'nginx0-fra')!.count;
+
+      maglevc(grpc, 'set', 'backend', 'nginx0-fra', 'enable');
+      await term.waitFor(
+        (s) => {
+          const r = tallyRow(s, 'nginx0-fra');
+          return r?.fresh === true && r.count > countWhenOff;
+        },
+        'nginx0-fra answering again',
+        { escapes: true, visibleOnly: true, timeoutMs: 60_000 },
+      );
+      await term.keys('q');
+    } finally {
+      await term?.kill();
+      assert.equal(await demo.stop(), 0, demo.stderr());
+    }
+  });
+});
