@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from '../helpers/daemon-process.js';
 import { MAGLEVC_BIN, startCliFixture, type CliFixture } from './fixture.js';
-import { shellQuote, TmuxSession } from './tmux.js';
+import { shellQuote, TmuxSession } from '../helpers/tmux.js';
 
 const PROMPT = 'maglev> ';
 
@@ -38,7 +38,7 @@ describe('maglevc shell in a terminal', () => {
     fx = await startCliFixture();
     tmp = mkdtempSync(join(tmpdir(), 'maglevc-shell-'));
     history = join(tmp, 'history');
-    term = await TmuxSession.start(shellCommand(fx.target, history));
+    term = await TmuxSession.start(shellCommand(fx.target, history), { exitMarker: true });
     await term.waitFor(promptWith(''), 'the first prompt');
   });
 
@@ -202,7 +202,7 @@ describe('maglevc shell: Ctrl-C and Ctrl-D', () => {
   before(async () => {
     fx = await startCliFixture();
     tmp = mkdtempSync(join(tmpdir(), 'maglevc-shell-'));
-    term = await TmuxSession.start(shellCommand(fx.target, join(tmp, 'history')));
+    term = await TmuxSession.start(shellCommand(fx.target, join(tmp, 'history')), { exitMarker: true });
     await term.waitFor(promptWith(''), 'the first prompt');
   });
 
