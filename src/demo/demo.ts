@@ -187,12 +187,12 @@ async function main(): Promise<void> {
   and recover            curl -X POST http://127.0.0.1:${String(control.port)}/recover/nginx0-ams
 
   try maglevc (in another terminal):
-    npx maglevc --server ${grpc} show frontends
-    npx maglevc --server ${grpc} show frontend web-v4
-    npx maglevc --server ${grpc} set backend nginx0-fra disable
-    npx maglevc --server ${grpc} show vpp lb state
-    npx maglevc --server ${grpc}                  (the interactive shell: try ? and Tab)
-  and maglevt:  npx maglevt --config ${config} --uri /
+    node dist/bin/maglevc.js --server ${grpc} show frontends
+    node dist/bin/maglevc.js --server ${grpc} show frontend web-v4
+    node dist/bin/maglevc.js --server ${grpc} set backend nginx0-fra disable
+    node dist/bin/maglevc.js --server ${grpc} show vpp lb state
+    node dist/bin/maglevc.js --server ${grpc}                  (the interactive shell: try ? and Tab)
+  and maglevt:  node dist/bin/maglevt.js --config ${config} --uri /
 
   JSON logs: ${dir}/*.log${settings.flap ? `\n  ${FLAKY} fails and recovers every ${FLAP_EVERY_MS / 1000}s on its own.` : ''}
   Keys: f = fail the next backend, r = recover all, q = quit (Ctrl-C works too).

@@ -28,8 +28,8 @@ describe('maglevt against the demo', () => {
     let term: TmuxSession | undefined;
     try {
       await demo.waitLine(/demo {5}ready/);
-      const config = (await demo.waitLine(/npx maglevt --config (\S+)/))[1]!;
-      const grpc = (await demo.waitLine(/npx maglevc --server (\S+) show frontends/))[1]!;
+      const config = (await demo.waitLine(/maglevt.js --config (\S+)/))[1]!;
+      const grpc = (await demo.waitLine(/maglevc.js --server (\S+) show frontends/))[1]!;
       for (const b of PRIMARY) await demo.waitLine(new RegExp(`backend {2}${b} +unknown → up`));
 
       term = await TmuxSession.start(
