@@ -4,6 +4,7 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import type { AddressFamily } from './types.js';
+import { formatIpv6Groups } from '../net/ipv6-text.js';
 
 export interface IpAddress {
   address: string;
@@ -63,22 +64,5 @@ function formatIpv6(groups: number[]): string {
     return `::ffff:${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
   }
   // Longest run of two or more zero groups; the first one wins a tie (RFC 5952 §4.2.3).
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return formatIpv6Groups(groups);
 }

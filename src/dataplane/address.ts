@@ -3,6 +3,8 @@
 // before IPv6, ascending by value), which is the order AS calls go out in. Pure string and
 // bigint work; no Node networking module.
 
+import { formatIpv6Groups } from '../net/ipv6-text.js';
+
 export type Family = 4 | 6;
 
 export interface ParsedAddress {
@@ -40,26 +42,7 @@ export function formatAddress(address: ParsedAddress): string {
   }
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((address.value >> BigInt(i * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLength < 2) return hex.join(':');
-  const head = hex.slice(0, bestStart).join(':');
-  const tail = hex.slice(bestStart + bestLength).join(':');
-  return `${head}::${tail}`;
+  return formatIpv6Groups(groups);
 }
 
 /** The one spelling used for map keys and op fields. */

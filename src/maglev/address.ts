@@ -2,6 +2,8 @@
 // twelve zero bytes followed by a.b.c.d. Parsing is done here (not with node:net) so the maglev
 // module stays free of Node I/O imports and runs unchanged in the browser bundle.
 
+import { formatIpv6Groups } from '../net/ipv6-text.js';
+
 export type AddressFamily = 4 | 6;
 
 /** An address in VPP's ip46 form, with the family it was written in. */
@@ -88,24 +90,7 @@ export function formatAddress(address: Ip46Address): string {
   if (address.family === 4) return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push(((b[2 * i] ?? 0) << 8) | (b[2 * i + 1] ?? 0));
-  let bestStart = -1;
-  let bestLength = 1; // RFC 5952: a single zero group is not shortened.
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (list: number[]) => list.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+  return formatIpv6Groups(groups);
 }
 
 /** memcmp over the 16 bytes: the order VPP sorts ASes in (IPv4 sorts before most IPv6). */

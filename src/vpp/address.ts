@@ -5,6 +5,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { VppDecodeError, VppEncodeError } from './errors.js';
 import { getBytes, getNumber, getStruct, type VppFields, type VppStruct } from './values.js';
+import { formatIpv6Groups } from '../net/ipv6-text.js';
 
 export const ADDRESS_IP4 = 0;
 export const ADDRESS_IP6 = 1;
@@ -60,24 +61,7 @@ export function formatIp(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new VppDecodeError(`an IP address has 4 or 16 bytes, not ${bytes.length}`);
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return formatIpv6Groups(groups);
 }
 
 /** '10.0.0.1' → the `ip4_address` alias (u8[4]). */
