@@ -1,16 +1,21 @@
 // http and https probes: one GET over a fresh connection from the SocketFactory. For https the
-// TLS session is set up once over that connection (ProbeRun.startTls) and plain HTTP runs over
-// it: node:http, never node:https, so TLS is never applied twice and SNI never follows Host.
+// TLS session is set up once over that connection (ProbeRun.startTls) and the request is
+// written over it, so TLS is never applied twice and SNI never follows Host.
+//
+// The request is written as plain bytes and the response read by HttpResponseReader, not
+// node:http: a probe needs the status line and at most 64 KiB of body, and node:http's
+// machinery cost more CPU than everything else a probe does (see bench/README.md).
 //
 // Pass: status in params.responseCode, and, when params.responseRegexp is set, the first 64 KiB
 // of the body match it. Without a regexp the body is never read: the socket goes at the headers.
 
-import http from 'node:http';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import type { ProbeResult } from '../health/types.js';
 import { bodyRegexp } from './body-regexp.js';
 import { hostHeader } from './host-header.js';
+import { httpRequestHead } from './http-request.js';
+import { HttpResponseReader, type ReadProgress } from './http-response.js';
 import type { ProbeContext } from './probe-context.js';
 import { ProbeRun, errorCode } from './probe-run.js';
 import type { ProbeRequest } from './types.js';
@@ -20,9 +25,8 @@ export const BODY_LIMIT = 64 * 1024;
 
 class HttpProbe extends ProbeRun {
   private regexp: RegExp | undefined;
-  private status = 0;
-  private body: Buffer[] | undefined;
-  private bodyLength = 0;
+  private reader: HttpResponseReader | undefined;
+  private statusChecked = false;
 
   constructor(
     req: ProbeRequest,
@@ -56,58 +60,40 @@ class HttpProbe extends ProbeRun {
 
   private send(socket: net.Socket): void {
     this.layer = 'L7';
+    this.reader = new HttpResponseReader(this.regexp === undefined ? 0 : BODY_LIMIT);
+    socket.on('data', this.onData);
+    socket.once('end', this.onEnd);
     const params = this.req.healthcheck.params;
-    const request = http.request({
-      // No agent: the request runs over exactly this socket, which is never reused.
-      createConnection: () => socket,
-      method: 'GET',
-      path: params.path,
-      headers: {
-        Host: hostHeader(params.host ?? this.req.address, this.port, this.https ? 443 : 80),
-        'User-Agent': this.ctx.userAgent,
-        Accept: '*/*',
-        Connection: 'close',
-      },
-    });
-    request.on('error', this.onError);
-    request.once('response', this.onResponse);
-    request.end();
+    const host = hostHeader(params.host ?? this.req.address, this.port, this.https ? 443 : 80);
+    socket.write(httpRequestHead(params.path, host, this.ctx.userAgent));
   }
 
-  private readonly onResponse = (res: http.IncomingMessage): void => {
-    if (this.finished) return;
-    res.on('error', this.onError);
-    const status = res.statusCode ?? 0;
-    const range = this.req.healthcheck.params.responseCode;
-    if (status < range.min || status > range.max) {
-      const expected = range.min === range.max ? `${range.min}` : `${range.min}-${range.max}`;
-      return this.fail('L7STS', `status ${status} not in ${expected}`);
+  private readonly onData = (chunk: Buffer): void => {
+    if (!this.finished && this.reader !== undefined) this.judge(this.reader.push(chunk));
+  };
+
+  private readonly onEnd = (): void => {
+    if (!this.finished && this.reader !== undefined) this.judge(this.reader.end());
+  };
+
+  /** Decides as early as the response allows: on the status alone unless the body is wanted. */
+  private judge(progress: ReadProgress): void {
+    const reader = this.reader as HttpResponseReader;
+    if (progress === 'malformed') return this.fail('L7RSP', `response ${reader.error ?? 'malformed'}`);
+    const status = reader.status;
+    if (status === undefined) return;
+    if (!this.statusChecked) {
+      this.statusChecked = true;
+      const range = this.req.healthcheck.params.responseCode;
+      if (status < range.min || status > range.max) {
+        const expected = range.min === range.max ? `${range.min}` : `${range.min}-${range.max}`;
+        return this.fail('L7STS', `status ${status} not in ${expected}`);
+      }
+      if (this.regexp === undefined) return this.pass('L7OK', `status ${status}`);
     }
-    this.status = status;
-    if (this.regexp === undefined) return this.pass('L7OK', `status ${status}`);
-    this.body = [];
-    res.on('data', this.onBodyChunk);
-    res.once('end', this.onBodyEnd);
-  };
-
-  private readonly onBodyChunk = (chunk: Buffer): void => {
-    if (this.finished || this.body === undefined) return;
-    this.body.push(chunk);
-    this.bodyLength += chunk.length;
-    if (this.bodyLength >= BODY_LIMIT) this.checkBody();
-  };
-
-  private readonly onBodyEnd = (): void => {
-    if (!this.finished) this.checkBody();
-  };
-
-  private checkBody(): void {
-    const regexp = this.regexp;
-    if (regexp === undefined || this.body === undefined) return;
-    const text = Buffer.concat(this.body, Math.min(this.bodyLength, BODY_LIMIT)).toString('utf8');
-    this.body = undefined;
-    if (regexp.test(text)) this.pass('L7OK', `status ${this.status}`);
-    else this.fail('L7RSP', `body does not match /${regexp.source}/`);
+    if (progress !== 'done' || this.regexp === undefined) return;
+    if (this.regexp.test(reader.body().toString('utf8'))) this.pass('L7OK', `status ${status}`);
+    else this.fail('L7RSP', `body does not match /${this.regexp.source}/`);
   }
 }
 

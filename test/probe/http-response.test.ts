@@ -1,0 +1,202 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { HttpResponseReader, MAX_HEAD_BYTES, type ReadProgress } from '../../src/probe/http-response.js';
+import { httpRequestHead } from '../../src/probe/http-request.js';
+
+interface Outcome {
+  progress: ReadProgress;
+  status: number | undefined;
+  body: string;
+  error: string | undefined;
+}
+
+/** Feeds `response` in pieces cut at `cuts`, stopping once the reader has decided; then closes. */
+function read(response: string | Buffer, bodyLimit: number, cuts: number[] = [], close = true): Outcome {
+  const bytes = typeof response === 'string' ? Buffer.from(response, 'latin1') : response;
+  const reader = new HttpResponseReader(bodyLimit);
+  let progress: ReadProgress = 'head';
+  let at = 0;
+  for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length]) {
+    if (cut <= at) continue;
+    progress = reader.push(bytes.subarray(at, cut));
+    at = cut;
+    if (progress === 'done' || progress === 'malformed') break;
+  }
+  if (close && (progress === 'head' || progress === 'body')) progress = reader.end();
+  const body = progress === 'done' ? reader.body().toString('latin1') : '';
+  return { progress, status: reader.status, body, error: reader.error };
+}
+
+const done = (status: number, body = ''): Outcome => ({ progress: 'done', status, body, error: undefined });
+
+void describe('HttpResponseReader', () => {
+  const cases: [string, string, number, Outcome][] = [
+    ['status only, body not wanted', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 0, done(200)],
+    ['Content-Length body', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', 100, done(200, 'hello')],
+    [
+      'bytes past Content-Length are not body',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA',
+      100,
+      done(200, 'ok'),
+    ],
+    ['Content-Length 0', 'HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n', 100, done(503)],
+    [
+      'chunked body with extensions',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: t\r\n\r\n',
+      100,
+      done(200, 'hello world'),
+    ],
+    [
+      'chunked wins over Content-Length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      100,
+      done(200, 'ok'),
+    ],
+    ['body until close', 'HTTP/1.0 200 OK\r\n\r\nuntil the end', 100, done(200, 'until the end')],
+    ['bare LF line ends', 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok', 100, done(200, 'ok')],
+    ['no reason phrase', 'HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n', 100, done(404)],
+    [
+      'interim 1xx responses are skipped',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+      100,
+      done(200, 'ok'),
+    ],
+    ['204 has no body', 'HTTP/1.1 204 No Content\r\n\r\n', 100, done(204)],
+    [
+      'the body is cut at bodyLimit',
+      'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789',
+      4,
+      done(200, '0123'),
+    ],
+    [
+      'the body limit applies across chunks',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n',
+      5,
+      done(200, 'abcde'),
+    ],
+    [
+      'obsolete folded header lines are ignored',
+      'HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 1\r\n\r\nz',
+      100,
+      done(200, 'z'),
+    ],
+  ];
+  for (const [name, response, limit, expected] of cases) {
+    void test(name, () => assert.deepEqual(read(response, limit), expected));
+  }
+
+  const malformed: [string, string, number, string][] = [
+    ['not HTTP', 'this is not http\r\n\r\n', 0, 'status line "this is not http" is not HTTP/1.x'],
+    ['HTTP/2 status line', 'HTTP/2 200\r\n\r\n', 0, 'status line "HTTP/2 200" is not HTTP/1.x'],
+    ['a two-digit status', 'HTTP/1.1 20 OK\r\n\r\n', 0, 'status line "HTTP/1.1 20 OK" is not HTTP/1.x'],
+    ['nothing at all', '', 0, 'empty (connection closed before the status line)'],
+    [
+      'closed inside the headers',
+      'HTTP/1.1 200 OK\r\nContent-Le',
+      0,
+      'truncated (connection closed inside the headers, after 27 bytes)',
+    ],
+    [
+      'closed inside a Content-Length body',
+      'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc',
+      100,
+      'truncated (connection closed inside the body)',
+    ],
+    [
+      'closed inside a chunked body',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab',
+      100,
+      'truncated (connection closed inside the body)',
+    ],
+    ['a header without a name', 'HTTP/1.1 200 OK\r\n: x\r\n\r\n', 0, 'header line ": x" has no name'],
+    ['a bad Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 0, 'bad Content-Length "-1"'],
+    [
+      'conflicting Content-Lengths',
+      'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+      0,
+      'bad Content-Length "2"',
+    ],
+    [
+      'a bad chunk size',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      100,
+      'bad chunk size "zz"',
+    ],
+    [
+      'chunk data without its CRLF',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokX',
+      100,
+      'chunk data not followed by CRLF',
+    ],
+    [
+      'control bytes are shown as ?',
+      'HTTP/1.1 200\x00OK\r\n\r\n',
+      0,
+      'status line "HTTP/1.1 200?OK" is not HTTP/1.x',
+    ],
+  ];
+  for (const [name, response, limit, error] of malformed) {
+    void test(`malformed: ${name}`, () => {
+      const out = read(response, limit);
+      assert.deepEqual([out.progress, out.error], ['malformed', error]);
+    });
+  }
+
+  void test('a head larger than MAX_HEAD_BYTES is malformed, also when it never ends', () => {
+    const big = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(MAX_HEAD_BYTES)}\r\n`;
+    for (const response of [big, `${big}\r\n`]) {
+      const out = read(response, 0, [100, 8000], false);
+      assert.deepEqual(
+        [out.progress, out.error],
+        ['malformed', `headers larger than ${MAX_HEAD_BYTES} bytes`],
+      );
+    }
+  });
+
+  void test('the status is known as soon as the head is, before the body arrives', () => {
+    const reader = new HttpResponseReader(100);
+    assert.equal(reader.push(Buffer.from('HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\n')), 'body');
+    assert.equal(reader.status, 503);
+    assert.equal(reader.push(Buffer.from('down')), 'done');
+    assert.equal(reader.body().toString(), 'down');
+  });
+
+  void test('however the bytes are split, the outcome is the same', () => {
+    const all = [
+      ...cases.map(([, r, limit]) => [r, limit] as const),
+      ...malformed.map(([, r, limit]) => [r, limit] as const),
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...all),
+        fc.array(fc.nat({ max: 200 }), { maxLength: 12 }),
+        ([response, limit], cuts) => {
+          assert.deepEqual(read(response, limit, cuts), read(response, limit));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  void test('split one byte at a time, every case still reads the same', () => {
+    for (const [response, limit] of [...cases.map(([, r, l]) => [r, l] as const)]) {
+      const everyByte = Array.from({ length: response.length }, (_, i) => i);
+      assert.deepEqual(read(response, limit, everyByte), read(response, limit), response);
+    }
+  });
+});
+
+void describe('httpRequestHead', () => {
+  void test('GET with Host, User-Agent, Accept and Connection: close', () => {
+    assert.equal(
+      httpRequestHead('/healthz?x=1', 'www.example.com:8080', 'vpp-maglev/1.0'),
+      'GET /healthz?x=1 HTTP/1.1\r\nHost: www.example.com:8080\r\nUser-Agent: vpp-maglev/1.0\r\n' +
+        'Accept: */*\r\nConnection: close\r\n\r\n',
+    );
+  });
+
+  void test('bytes outside printable ASCII in the path are percent-encoded as UTF-8', () => {
+    assert.match(httpRequestHead('/caf\u00e9/\u0001', 'h', 'ua'), /^GET \/caf%C3%A9\/%01 HTTP\/1\.1\r\n/);
+  });
+});
