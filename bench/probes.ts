@@ -1,18 +1,16 @@
-// bench/probes: N backends on loopback HTTP servers, probed by the real Checker and the real
-// HTTP probe at a fixed interval. Prints probes/s, CPU seconds per 1 000 probes, scheduling lag
-// (actual start minus planned start) p50/p99/max, and heap bytes per backend.
+// bench/probes: N backends on loopback HTTP targets, probed by the real Checker and the real
+// HTTP probe at a fixed interval. Prints probes/s, CPU per probe (user and system, and per 1 000
+// probes), scheduling lag (actual start minus planned start) p50/p99/max, heap bytes per
+// backend, and what the target cost. The targets are bench/native/http-target.c (C, one epoll
+// loop, 127.1.x.y:PORT answering "200 ok" and closing), so they take as little of the machine
+// as possible. bench/probe-floor.ts measures the same connections without maglevd.
 //
-//   node --expose-gc --import tsx bench/probes.ts [--backends 1000,10000] [--duration 30] [--interval 1s]
+//   npm run build && node --expose-gc --import tsx bench/probes.ts
+//       [--backends 1000,10000] [--duration 30] [--interval 1s] [--code dist|src]
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Checker } from '../src/checker/index.js';
-import { systemClock, systemRandom } from '../src/clock/index.js';
-import { parseConfig } from '../src/config/index.js';
-import { silentLogger } from '../src/log/index.js';
-import { createProber } from '../src/probe/index.js';
+import { loadCode, processCpuSeconds } from './code.js';
+import { startHttpTarget, targetAddress } from './native/tools.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,12 +18,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30' },
     interval: { type: 'string', default: '1s' },
     port: { type: 'string', default: '18080' },
+    code: { type: 'string', default: 'dist' },
   },
 });
 const sizes = values.backends.split(',').map(Number);
 const durationS = Number(values.duration);
-
-const address = (i: number): string => `127.1.${i >> 8}.${i & 255}`;
+const code = await loadCode(values.code);
 
 function configYaml(n: number, port: number, interval: string): string {
   const lines = [
@@ -40,7 +38,7 @@ function configYaml(n: number, port: number, interval: string): string {
     '      fall: 3',
     '  backends:',
   ];
-  for (let i = 0; i < n; i++) lines.push(`    b${i}: { address: ${address(i)}, healthcheck: web }`);
+  for (let i = 0; i < n; i++) lines.push(`    b${i}: { address: ${targetAddress(i)}, healthcheck: web }`);
   lines.push('  frontends:');
   // One frontend per 100 backends, so the event fan-out is realistic too.
   for (let f = 0; f * 100 < n; f++) {
@@ -66,21 +64,13 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function runOne(n: number): Promise<void> {
   const port = Number(values.port);
-  const server = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/probe-target-server.ts', String(n), String(port)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: server.stdout }).on('line', (l) => l.startsWith('ready') && resolve());
-    server.once('exit', (code) => reject(new Error(`target server exited ${code}`)));
-  });
+  const target = await startHttpTarget(n, port);
 
-  const parsed = parseConfig(configYaml(n, port, values.interval), 'bench.yaml');
+  const parsed = code.config.parseConfig(configYaml(n, port, values.interval), 'bench.yaml');
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('\n'));
 
   let measuring = false;
@@ -88,12 +78,12 @@ async function runOne(n: number): Promise<void> {
   let failed = 0;
   const lags: number[] = [];
   const heapBefore = heapUsed();
-  const checker = new Checker({
+  const checker = new code.checker.Checker({
     config: parsed.config,
-    probe: createProber(),
-    clock: systemClock,
-    random: systemRandom,
-    logger: silentLogger,
+    probe: code.probe.createProber(),
+    clock: code.clock.systemClock,
+    random: code.clock.systemRandom,
+    logger: code.log.silentLogger,
     onProbeDone: (_backend, result, lagMs) => {
       if (!measuring) return;
       probes++;
@@ -105,33 +95,37 @@ async function runOne(n: number): Promise<void> {
   const heapAfter = heapUsed();
 
   // Warm up for two intervals (first probes are spread over one), then measure.
-  await new Promise((r) => setTimeout(r, 2500));
+  await sleep(2500);
   measuring = true;
   const cpu0 = process.cpuUsage();
+  const target0 = processCpuSeconds(target.process.pid!);
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, durationS * 1000));
+  await sleep(durationS * 1000);
   measuring = false;
   const cpu = process.cpuUsage(cpu0);
+  const target1 = processCpuSeconds(target.process.pid!);
   const elapsed = (performance.now() - t0) / 1000;
   const heapRunning = heapUsed();
   await checker.stop();
-  server.kill('SIGTERM');
-  await once(server, 'exit');
+  await target.stop();
 
   const sorted = Float64Array.from(lags).sort();
   const cpuS = (cpu.user + cpu.system) / 1e6;
+  const targetS = target1.user + target1.system - target0.user - target0.system;
   const states = checker.backends().reduce<Record<string, number>>((acc, b) => {
     acc[b.state] = (acc[b.state] ?? 0) + 1;
     return acc;
   }, {});
+  const us = (micros: number) => (micros / probes).toFixed(0);
   console.log(
     [
-      `backends=${n} interval=${values.interval} measured=${elapsed.toFixed(1)}s`,
+      `backends=${n} interval=${values.interval} measured=${elapsed.toFixed(1)}s code=${values.code}`,
       `  probes/s            ${(probes / elapsed).toFixed(0)}  (failed ${failed})`,
-      `  CPU s / 1000 probes ${((cpuS / probes) * 1000).toFixed(3)}  (CPU ${((cpuS / elapsed) * 100).toFixed(0)}% of one core)`,
+      `  CPU s / 1000 probes ${((cpuS / probes) * 1000).toFixed(3)}  (user ${us(cpu.user)} µs + system ${us(cpu.system)} µs per probe; ${((cpuS / elapsed) * 100).toFixed(0)}% of one core)`,
       `  lag p50 / p99 / max ${percentile(sorted, 50).toFixed(2)} / ${percentile(sorted, 99).toFixed(2)} / ${(sorted.at(-1) ?? NaN).toFixed(2)} ms`,
       `  heap / backend      ${((heapAfter - heapBefore) / n).toFixed(0)} B at start, ${((heapRunning - heapBefore) / n).toFixed(0)} B running`,
       `  states              ${JSON.stringify(states)}`,
+      `  target (C)          ${((targetS / elapsed) * 100).toFixed(0)}% of one core`,
     ].join('\n'),
   );
 }

@@ -35,6 +35,31 @@ export function errorCode(err: unknown): string {
   return String(err);
 }
 
+/**
+ * The probes in flight per abort signal. The checker gives each worker one signal for its whole
+ * life, so one 'abort' listener per signal, added once, serves every probe the worker runs: an
+ * EventTarget listener added and removed per probe cost more than the rest of the bookkeeping.
+ */
+const inflightBySignal = new WeakMap<AbortSignal, Set<ProbeRun>>();
+
+function watchAbort(signal: AbortSignal, run: ProbeRun): void {
+  let runs = inflightBySignal.get(signal);
+  if (runs === undefined) {
+    const created = new Set<ProbeRun>();
+    runs = created;
+    inflightBySignal.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const r of created) r.abort();
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  runs.add(run);
+}
+
 export function failedBeforeStart(detail: string): ProbeResult {
   return { ok: false, layer: 'L4', code: 'L4CON', detail, durationMs: 0 };
 }
@@ -63,7 +88,7 @@ export abstract class ProbeRun {
     this.timer = ctx.clock.setTimeout(this.onTimeout, req.healthcheck.timeoutMs);
     this.signal = req.signal;
     if (this.signal?.aborted) this.fail('L4CON', ABORTED_DETAIL);
-    else this.signal?.addEventListener('abort', this.onAbort);
+    else if (this.signal !== undefined) watchAbort(this.signal, this);
   }
 
   protected get finished(): boolean {
@@ -151,20 +176,32 @@ export abstract class ProbeRun {
     }
   };
 
+  /**
+   * The deadline passed, but the answer may already be waiting in the socket: after the event
+   * loop stalls (a busy maglevd, a GC pause), Node runs expired timers *before* it polls the
+   * sockets, which would turn a backend's timely answer into our own timeout. So the verdict
+   * waits for the check phase (setImmediate), which comes after this turn's poll has delivered
+   * whatever had arrived; a probe still unfinished then has really run out of time.
+   */
   private readonly onTimeout = (): void => {
+    if (!this.done) setImmediate(this.onDeadlinePassed);
+  };
+
+  private readonly onDeadlinePassed = (): void => {
     const ms = this.req.healthcheck.timeoutMs;
     this.fail(TIMEOUT_CODE[this.layer], `${TIMEOUT_WHAT[this.layer]} timeout after ${ms}ms`);
   };
 
-  private readonly onAbort = (): void => {
+  /** The checker stopped this backend's worker: end now, whatever the probe was waiting for. */
+  abort(): void {
     this.fail('L4CON', ABORTED_DETAIL);
-  };
+  }
 
   private finish(ok: boolean, code: ProbeCode, detail: string): void {
     if (this.done) return;
     this.done = true;
     this.timer.cancel();
-    this.signal?.removeEventListener('abort', this.onAbort);
+    if (this.signal !== undefined) inflightBySignal.get(this.signal)?.delete(this);
     // The error listeners stay attached: a late error from a closed socket must find one.
     if (ok && this.tls !== undefined) {
       // Flush what TLS still has queued (the client Finished in TLS 1.3) before closing, so the

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../src/clock/index.js';
+import { FakeClock, type Clock } from '../../src/clock/index.js';
 import { createProber, DEFAULT_USER_AGENT } from '../../src/probe/index.js';
 import {
   closedPort,
@@ -14,6 +14,12 @@ import {
 } from '../helpers/index.js';
 
 const probe = createProber();
+
+/** Keeps the event loop busy (a stalled maglevd), not a wait for anything. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
 
 function http(port: number, overrides: HealthCheckOverrides = {}) {
   return healthcheck({ type: 'http', port, ...overrides });
@@ -171,6 +177,31 @@ void describe('http probe failures', () => {
     );
     for (const answer of release) answer();
     await server.allClosed();
+  });
+
+  void test('an answer already in the socket when a stalled loop fires the timeout still counts', async (t) => {
+    // The stall: the server answers, then the loop is kept busy past the timer's due time, so
+    // the next loop turn runs the expired timer before it polls the probe's socket.
+    let fireTimeout: (() => void) | undefined;
+    const clock: Clock = {
+      now: () => 0,
+      monotonic: () => 0,
+      setTimeout: (fn) => {
+        fireTimeout = fn;
+        return { cancel: () => undefined };
+      },
+    };
+    const server = await startTcpServer({
+      onConnection: (socket) =>
+        socket.once('data', () => {
+          socket.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+          setTimeout(() => fireTimeout?.(), 0);
+          busyFor(5);
+        }),
+    });
+    t.after(() => server.close());
+    const r = await createProber({ clock })(probeRequest(http(server.port)));
+    assert.deepEqual([r.ok, r.code], [true, 'L7OK']);
   });
 
   void test('a black hole (accepts, reads, never answers) is L7TOUT', async (t) => {

@@ -141,16 +141,21 @@ void describe('createProber with a fake SocketFactory', () => {
     assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
   });
 
-  void test('a signal outliving many probes keeps no listener from finished ones', async () => {
+  void test('a signal outliving many probes carries one listener, not one per probe', async () => {
     const clock = new FakeClock();
-    const signal = new AbortController().signal;
+    const abort = new AbortController();
+    const signal = abort.signal;
     const probe = createProber({ sockets: new StuckSockets(), clock });
     for (let i = 0; i < 20; i++) {
       const result = probe(probeRequest(healthcheck(), '127.0.0.1', { signal }));
       await clock.advance(2000);
       assert.equal((await result).code, 'L4TOUT');
     }
-    assert.equal(getEventListeners(signal, 'abort').length, 0);
+    assert.equal(getEventListeners(signal, 'abort').length, 1);
+    // ...and that one listener still ends the probe in flight when the worker stops.
+    const last = probe(probeRequest(healthcheck(), '127.0.0.1', { signal }));
+    abort.abort();
+    assert.deepEqual([(await last).code, (await last).detail], ['L4CON', 'aborted']);
   });
 
   void test('icmp goes to the icmp probe, not through the SocketFactory', async () => {
