@@ -9,6 +9,7 @@
 //       [--backends 1000,10000] [--duration 30] [--interval 1s] [--code dist|src]
 
 import { parseArgs } from 'node:util';
+import type { CheckerOptions } from '../src/checker/checker.js';
 import { loadCode, processCpuSeconds } from './code.js';
 import { startHttpTarget, targetAddress } from './native/tools.js';
 
@@ -54,14 +55,29 @@ function configYaml(n: number, port: number, interval: string): string {
   return lines.join('\n') + '\n';
 }
 
+function benchConfig(n: number, port: number) {
+  const parsed = code.config.parseConfig(configYaml(n, port, values.interval), 'bench.yaml');
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('\n'));
+  return parsed.config;
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Live heap after full collections (a single gc() can leave garbage from concurrent marking). */
 function heapUsed(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  for (let i = 0; i < 3; i++) gc();
   return process.memoryUsage().heapUsed;
+}
+
+function stateCounts(checker: { backends(): { state: string }[] }): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const b of checker.backends()) counts[b.state] = (counts[b.state] ?? 0) + 1;
+  return counts;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,16 +86,14 @@ async function runOne(n: number): Promise<void> {
   const port = Number(values.port);
   const target = await startHttpTarget(n, port);
 
-  const parsed = code.config.parseConfig(configYaml(n, port, values.interval), 'bench.yaml');
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('\n'));
+  const config = benchConfig(n, port);
 
   let measuring = false;
   let probes = 0;
   let failed = 0;
   const lags: number[] = [];
-  const heapBefore = heapUsed();
-  const checker = new code.checker.Checker({
-    config: parsed.config,
+  const checkerOptions: CheckerOptions = {
+    config,
     probe: code.probe.createProber(),
     clock: code.clock.systemClock,
     random: code.clock.systemRandom,
@@ -90,9 +104,11 @@ async function runOne(n: number): Promise<void> {
       if (!result.ok) failed++;
       lags.push(lagMs);
     },
-  });
+  };
+  let checker: InstanceType<typeof code.checker.Checker> | undefined = new code.checker.Checker(
+    checkerOptions,
+  );
   checker.start();
-  const heapAfter = heapUsed();
 
   // Warm up for two intervals (first probes are spread over one), then measure.
   await sleep(2500);
@@ -105,17 +121,23 @@ async function runOne(n: number): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const target1 = processCpuSeconds(target.process.pid!);
   const elapsed = (performance.now() - t0) / 1000;
+  const states = stateCounts(checker);
+  // Heap per backend is measured at the end, each figure against the heap with the checker gone
+  // (the config stays): a baseline taken at start would shift with what V8 frees meanwhile
+  // (the parser's garbage, flushed bytecode) and can even come out negative.
   const heapRunning = heapUsed();
   await checker.stop();
+  // eslint-disable-next-line no-useless-assignment -- dropping it is the point: the next heap figure is without it
+  checker = undefined;
+  const heapWithout = heapUsed();
+  const idle = new code.checker.Checker(checkerOptions);
+  const heapIdle = heapUsed();
+  void idle.stop();
   await target.stop();
 
   const sorted = Float64Array.from(lags).sort();
   const cpuS = (cpu.user + cpu.system) / 1e6;
   const targetS = target1.user + target1.system - target0.user - target0.system;
-  const states = checker.backends().reduce<Record<string, number>>((acc, b) => {
-    acc[b.state] = (acc[b.state] ?? 0) + 1;
-    return acc;
-  }, {});
   const us = (micros: number) => (micros / probes).toFixed(0);
   console.log(
     [
@@ -123,7 +145,7 @@ async function runOne(n: number): Promise<void> {
       `  probes/s            ${(probes / elapsed).toFixed(0)}  (failed ${failed})`,
       `  CPU s / 1000 probes ${((cpuS / probes) * 1000).toFixed(3)}  (user ${us(cpu.user)} µs + system ${us(cpu.system)} µs per probe; ${((cpuS / elapsed) * 100).toFixed(0)}% of one core)`,
       `  lag p50 / p99 / max ${percentile(sorted, 50).toFixed(2)} / ${percentile(sorted, 99).toFixed(2)} / ${(sorted.at(-1) ?? NaN).toFixed(2)} ms`,
-      `  heap / backend      ${((heapAfter - heapBefore) / n).toFixed(0)} B at start, ${((heapRunning - heapBefore) / n).toFixed(0)} B running`,
+      `  heap / backend      ${((heapIdle - heapWithout) / n).toFixed(0)} B built, ${((heapRunning - heapWithout) / n).toFixed(0)} B probing`,
       `  states              ${JSON.stringify(states)}`,
       `  target (C)          ${((targetS / elapsed) * 100).toFixed(0)}% of one core`,
     ].join('\n'),
