@@ -7,7 +7,8 @@
 // probes a second that is the difference between keeping up and falling behind.
 //
 // Lenient where real servers are sloppy (bare LF line ends, a missing reason phrase), strict
-// where a misread would turn garbage into a pass (the status line, the framing headers).
+// where a misread would turn garbage into a pass (the status line, the framing headers). When
+// the body is not wanted, the headers are only searched for their end, never parsed.
 
 /** Headers beyond this are refused, as node:http (llhttp) refuses them by default. */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -91,7 +92,7 @@ export class HttpResponseReader {
     }
     this.head = undefined;
     if (end.headEnd > MAX_HEAD_BYTES) return this.malformed(`headers larger than ${MAX_HEAD_BYTES} bytes`);
-    if (!this.parseHead(buf.toString('latin1', 0, end.headEnd))) return;
+    if (!this.parseHead(buf, end.headEnd)) return;
     const rest = buf.subarray(end.bodyStart);
     if (this.progress === 'head') {
       // A 1xx interim response: the final one follows on the same connection.
@@ -101,20 +102,28 @@ export class HttpResponseReader {
     if (this.progress === 'body' && rest.length > 0) this.readBody(rest, 0);
   }
 
-  /** Parses status line and headers; false when malformed. Sets progress to what comes next. */
-  private parseHead(text: string): boolean {
-    const lines = text.split('\n');
-    const statusLine = stripCr(lines[0] ?? '');
+  /** Parses buf[0, headEnd) (status line and headers); false when malformed. Sets progress. */
+  private parseHead(buf: Buffer, headEnd: number): boolean {
+    const statusEnd = buf.indexOf(LF);
+    const statusLine = stripCr(buf.toString('latin1', 0, statusEnd));
     const m = STATUS_LINE.exec(statusLine);
     if (m === null) {
       this.malformed(`status line ${quoteForDetail(statusLine)} is not HTTP/1.x`);
       return false;
     }
     const status = Number(m[1]);
+    if (status >= 100 && status < 200 && status !== 101) return true; // interim: progress stays 'head'
+    this.status = status;
+    if (this.bodyLimit === 0) {
+      // The verdict is the status alone: the headers only frame a body nobody will read.
+      this.progress = 'done';
+      return true;
+    }
+    const lines = buf.toString('latin1', statusEnd + 1, headEnd).split('\n');
     let contentLength: number | undefined;
     let chunked = false;
-    for (let i = 1; i < lines.length; i++) {
-      const line = stripCr(lines[i]!);
+    for (const raw of lines) {
+      const line = stripCr(raw);
       if (line === '') continue;
       const colon = line.indexOf(':');
       if (colon <= 0) {
@@ -140,10 +149,7 @@ export class HttpResponseReader {
         chunked = codings[codings.length - 1]!.trim() === 'chunked';
       }
     }
-    if (status >= 100 && status < 200 && status !== 101) return true; // interim: progress stays 'head'
-    this.status = status;
-    const bodiless = status === 204 || status === 304 || status === 101;
-    if (this.bodyLimit === 0 || bodiless) {
+    if (status === 204 || status === 304 || status === 101) {
       this.progress = 'done';
       return true;
     }

@@ -13,8 +13,6 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import type { ProbeResult } from '../health/types.js';
 import { bodyRegexp } from './body-regexp.js';
-import { hostHeader } from './host-header.js';
-import { httpRequestHead } from './http-request.js';
 import { HttpResponseReader, type ReadProgress } from './http-response.js';
 import type { ProbeContext } from './probe-context.js';
 import { ProbeRun, errorCode } from './probe-run.js';
@@ -63,9 +61,7 @@ class HttpProbe extends ProbeRun {
     this.reader = new HttpResponseReader(this.regexp === undefined ? 0 : BODY_LIMIT);
     socket.on('data', this.onData);
     socket.once('end', this.onEnd);
-    const params = this.req.healthcheck.params;
-    const host = hostHeader(params.host ?? this.req.address, this.port, this.https ? 443 : 80);
-    socket.write(httpRequestHead(params.path, host, this.ctx.userAgent));
+    socket.write(this.ctx.requestHeads.get(this.req.healthcheck, this.req.address, this.port, this.https));
   }
 
   private readonly onData = (chunk: Buffer): void => {

@@ -2,14 +2,15 @@
 
 import type { SecureContext } from 'node:tls';
 import type { Clock } from '../clock/index.js';
+import type { RequestHeadCache } from './http-request.js';
 import type { SocketFactory } from './socket-factory.js';
 
 export interface ProbeContext {
   sockets: SocketFactory;
   /** Drives the per-probe timeout timer only. */
   clock: Clock;
-  /** The full User-Agent header value of HTTP probes. */
-  userAgent: string;
+  /** HTTP request heads (with the User-Agent), built once per health check and backend. */
+  requestHeads: RequestHeadCache;
   /** One TLS context (trusted CAs) for every TLS probe; verification is still per probe. */
   secureContext: SecureContext;
 }

@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { ProbeResult } from '../health/types.js';
 import { probeHttp } from './http.js';
+import { RequestHeadCache } from './http-request.js';
 import { probeIcmp } from './icmp.js';
 import type { ProbeContext } from './probe-context.js';
 import { errorCode, failedBeforeStart } from './probe-run.js';
@@ -37,10 +38,11 @@ export interface ProberOptions {
 }
 
 export function createProber(opts: ProberOptions = {}): ProbeFn {
+  const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
   const ctx: ProbeContext = {
     sockets: opts.sockets ?? nativeSocketFactory,
     clock: opts.clock ?? systemClock,
-    userAgent: opts.userAgent ?? DEFAULT_USER_AGENT,
+    requestHeads: new RequestHeadCache(userAgent),
     secureContext: tls.createSecureContext(opts.tlsCa === undefined ? {} : { ca: opts.tlsCa }),
   };
   const icmp: ProbeFn = opts.icmp ?? ((req) => probeIcmp(req, ctx.clock));

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { HttpResponseReader, MAX_HEAD_BYTES, type ReadProgress } from '../../src/probe/http-response.js';
-import { httpRequestHead } from '../../src/probe/http-request.js';
+import { httpRequestHead, RequestHeadCache } from '../../src/probe/http-request.js';
+import { healthcheck } from '../helpers/index.js';
 
 interface Outcome {
   progress: ReadProgress;
@@ -62,6 +63,12 @@ void describe('HttpResponseReader', () => {
       100,
       done(200, 'ok'),
     ],
+    [
+      'without a body wanted, headers are not judged',
+      'HTTP/1.1 200 OK\r\n: x\r\nContent-Length: -1\r\n\r\n',
+      0,
+      done(200),
+    ],
     ['204 has no body', 'HTTP/1.1 204 No Content\r\n\r\n', 100, done(204)],
     [
       'the body is cut at bodyLimit',
@@ -109,12 +116,12 @@ void describe('HttpResponseReader', () => {
       100,
       'truncated (connection closed inside the body)',
     ],
-    ['a header without a name', 'HTTP/1.1 200 OK\r\n: x\r\n\r\n', 0, 'header line ": x" has no name'],
-    ['a bad Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 0, 'bad Content-Length "-1"'],
+    ['a header without a name', 'HTTP/1.1 200 OK\r\n: x\r\n\r\n', 100, 'header line ": x" has no name'],
+    ['a bad Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 100, 'bad Content-Length "-1"'],
     [
       'conflicting Content-Lengths',
       'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
-      0,
+      100,
       'bad Content-Length "2"',
     ],
     [
@@ -198,5 +205,23 @@ void describe('httpRequestHead', () => {
 
   void test('bytes outside printable ASCII in the path are percent-encoded as UTF-8', () => {
     assert.match(httpRequestHead('/caf\u00e9/\u0001', 'h', 'ua'), /^GET \/caf%C3%A9\/%01 HTTP\/1\.1\r\n/);
+  });
+
+  void test('RequestHeadCache builds a head once per health check and address; a reloaded check gets its own', () => {
+    const cache = new RequestHeadCache('ua');
+    const hc = healthcheck({ type: 'http', port: 8080, params: { path: '/a' } });
+    const first = cache.get(hc, '192.0.2.1', 8080, false);
+    assert.equal(cache.get(hc, '192.0.2.1', 8080, false), first);
+    assert.match(first.toString(), /^GET \/a HTTP\/1\.1\r\nHost: 192\.0\.2\.1:8080\r\nUser-Agent: ua\r\n/);
+    assert.match(cache.get(hc, '2001:db8::1', 8080, false).toString(), /\r\nHost: \[2001:db8::1\]:8080\r\n/);
+    const reloaded = healthcheck({
+      type: 'http',
+      port: 8080,
+      params: { path: '/b', host: 'www.example.com' },
+    });
+    assert.match(
+      cache.get(reloaded, '192.0.2.1', 8080, false).toString(),
+      /^GET \/b HTTP\/1\.1\r\nHost: www\.example\.com:8080\r\n/,
+    );
   });
 });
