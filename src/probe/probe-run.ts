@@ -40,24 +40,32 @@ export function errorCode(err: unknown): string {
  * life, so one 'abort' listener per signal, added once, serves every probe the worker runs: an
  * EventTarget listener added and removed per probe cost more than the rest of the bookkeeping.
  */
-const inflightBySignal = new WeakMap<AbortSignal, Set<ProbeRun>>();
+const inflightBySignal = new WeakMap<AbortSignal, ProbeRun[]>();
 
 function watchAbort(signal: AbortSignal, run: ProbeRun): void {
   let runs = inflightBySignal.get(signal);
   if (runs === undefined) {
-    const created = new Set<ProbeRun>();
+    const created: ProbeRun[] = [];
     runs = created;
     inflightBySignal.set(signal, created);
     signal.addEventListener(
       'abort',
       () => {
-        for (const r of created) r.abort();
-        created.clear();
+        for (const r of created.splice(0)) r.abort();
       },
       { once: true },
     );
   }
-  runs.add(run);
+  runs.push(run);
+}
+
+/** Forgets a finished probe. An array, not a Set: a Set reallocates its table as it empties. */
+function unwatchAbort(signal: AbortSignal, run: ProbeRun): void {
+  const runs = inflightBySignal.get(signal);
+  const at = runs === undefined ? -1 : runs.indexOf(run);
+  if (runs === undefined || at === -1) return;
+  const last = runs.pop() as ProbeRun;
+  if (last !== run) runs[at] = last;
 }
 
 export function failedBeforeStart(detail: string): ProbeResult {
@@ -201,7 +209,7 @@ export abstract class ProbeRun {
     if (this.done) return;
     this.done = true;
     this.timer.cancel();
-    if (this.signal !== undefined) inflightBySignal.get(this.signal)?.delete(this);
+    if (this.signal !== undefined) unwatchAbort(this.signal, this);
     // The error listeners stay attached: a late error from a closed socket must find one.
     if (ok && this.tls !== undefined) {
       // Flush what TLS still has queued (the client Finished in TLS 1.3) before closing, so the
