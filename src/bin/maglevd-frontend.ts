@@ -7,6 +7,7 @@ import { FrontendOptionsError, parseFrontendArgs, startFrontend } from '../front
 import { JsonLogger } from '../log/index.js';
 import { ListenAddressError } from '../metrics/index.js';
 import { versionLine } from '../version.js';
+import { leaveWith, serveUntilSignalled } from './lifecycle.js';
 
 async function main(): Promise<number> {
   const command = parseFrontendArgs(process.argv.slice(2), process.env);
@@ -48,34 +49,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const running = frontend;
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info('signal', { signal });
-      running.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          logger.error('stop-failed', { error: String(err) });
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-  }).finally(() => logger.flush());
+  return serveUntilSignalled(logger, () => running.close());
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    setImmediate(() => process.exit(code));
-  },
-  (err: unknown) => {
-    process.stderr.write(
-      `maglevd-frontend: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+leaveWith('maglevd-frontend', main());

@@ -7,6 +7,7 @@ import { ConfigRejectedError, Daemon } from '../daemon/daemon.js';
 import { parseDaemonArgs } from '../daemon/options.js';
 import { JsonLogger } from '../log/index.js';
 import { versionLine } from '../version.js';
+import { leaveWith, serveUntilSignalled } from './lifecycle.js';
 
 async function main(): Promise<number> {
   const command = parseDaemonArgs(process.argv.slice(2), process.env);
@@ -45,38 +46,13 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info('signal', { signal });
-      daemon.stop().then(
-        () => resolve(0),
-        (err: unknown) => {
-          logger.error('stop-failed', { error: String(err) });
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => {
-      logger.info('signal', { signal: 'SIGHUP' });
-      daemon.reload().catch((err: unknown) => logger.error('config-reload-failed', { error: String(err) }));
-    });
-  }).finally(() => logger.flush());
+  process.on('SIGHUP', () => {
+    logger.info('signal', { signal: 'SIGHUP' });
+    daemon.reload().catch((err: unknown) => logger.error('config-reload-failed', { error: String(err) }));
+  });
+  return serveUntilSignalled(logger, () => daemon.stop());
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Timers of a stopped daemon are all cancelled; exit explicitly anyway so a stray handle
-    // (a half-closed probe socket) cannot keep a stopped daemon alive.
-    setImmediate(() => process.exit(code));
-  },
-  (err: unknown) => {
-    process.stderr.write(`maglevd: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+// Timers of a stopped daemon are all cancelled; it exits explicitly anyway so a stray handle
+// (a half-closed probe socket) cannot keep it alive.
+leaveWith('maglevd', main());

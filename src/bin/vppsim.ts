@@ -7,6 +7,7 @@
 import { JsonLogger } from '../log/index.js';
 import { parseVppsimArgs, VppSim } from '../vppsim/index.js';
 import { versionLine } from '../version.js';
+import { leaveWith, serveUntilSignalled } from './lifecycle.js';
 
 async function main(): Promise<number> {
   const command = parseVppsimArgs(process.argv.slice(2));
@@ -43,36 +44,12 @@ async function main(): Promise<number> {
     version: versionLine('vppsim'),
   });
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info('signal', { signal });
-      sim.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          logger.error('stop-failed', { error: String(err) });
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    sim.onCrash.add(() => {
-      stopping = true;
-      resolve(1);
-    });
-  }).finally(() => logger.flush());
+  // A request that would kill a real VPP ends this process too, with exit 1.
+  return serveUntilSignalled(
+    logger,
+    () => sim.close(),
+    (exit) => sim.onCrash.add(() => exit(1)),
+  );
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    setImmediate(() => process.exit(code));
-  },
-  (err: unknown) => {
-    process.stderr.write(`vppsim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+leaveWith('vppsim', main());
