@@ -21,9 +21,15 @@ import {
   type VPPLBState,
   type WatchRequest,
 } from '../api/index.js';
+import {
+  backendActionCall,
+  callWithDeadline,
+  type BackendActionName,
+  type UnaryInvoke,
+} from '../api/client.js';
 import { cliErrorFrom } from './rpc-errors.js';
 
-export type BackendAction = 'pause' | 'resume' | 'enable' | 'disable';
+export type BackendAction = BackendActionName;
 
 /** A running WatchEvents call. */
 export interface EventStream {
@@ -58,13 +64,6 @@ export interface MaglevApi {
 
 export const DEFAULT_DEADLINE_MS = 5000;
 
-/** One unary call on the client, given its metadata, options and callback. */
-type Invoke<Res> = (
-  metadata: Metadata,
-  options: { deadline: number },
-  callback: (err: ServiceError | null, res: Res) => void,
-) => unknown;
-
 export class GrpcMaglevApi implements MaglevApi {
   private readonly client: MaglevClient;
 
@@ -75,12 +74,9 @@ export class GrpcMaglevApi implements MaglevApi {
     this.client = new MaglevClient(server, credentials.createInsecure());
   }
 
-  private call<Res>(invoke: Invoke<Res>): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      invoke(new Metadata(), { deadline: Date.now() + this.deadlineMs }, (err, res) => {
-        if (err) reject(cliErrorFrom(err, this.server, this.deadlineMs));
-        else resolve(res);
-      });
+  private call<Res>(invoke: UnaryInvoke<Res>): Promise<Res> {
+    return callWithDeadline(invoke, this.deadlineMs).catch((err: unknown) => {
+      throw cliErrorFrom(err, this.server, this.deadlineMs);
     });
   }
 
@@ -119,20 +115,7 @@ export class GrpcMaglevApi implements MaglevApi {
     return this.call((m, o, cb) => this.client.getBackend({ name }, m, o, cb));
   }
   backendAction(action: BackendAction, name: string): Promise<BackendInfo> {
-    const c = this.client;
-    return this.call((m, o, cb) => {
-      const req = { name };
-      switch (action) {
-        case 'pause':
-          return c.pauseBackend(req, m, o, cb);
-        case 'resume':
-          return c.resumeBackend(req, m, o, cb);
-        case 'enable':
-          return c.enableBackend(req, m, o, cb);
-        case 'disable':
-          return c.disableBackend(req, m, o, cb);
-      }
-    });
+    return this.call(backendActionCall(this.client, action, name));
   }
   async listHealthChecks(): Promise<HealthCheckInfo[]> {
     return (

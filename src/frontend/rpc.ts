@@ -2,7 +2,7 @@
 // so a hung maglevd shows up as unreachable instead of stalling the dashboard. Failures become
 // RpcError, which keeps the gRPC status code (the admin API maps it to an HTTP status).
 
-import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import {
   MaglevClient,
   type BackendInfo,
@@ -18,6 +18,7 @@ import {
   type VPPInfo,
   type VPPLBState,
 } from '../api/index.js';
+import { backendActionCall, callWithDeadline, type UnaryInvoke } from '../api/client.js';
 import type { BackendAction } from './wire.js';
 
 export const RPC_DEADLINE_MS = 10_000;
@@ -48,9 +49,6 @@ export class RpcError extends Error {
   }
 }
 
-type Callback<Res> = (err: ServiceError | null, res: Res) => void;
-type Invoke<Res> = (metadata: Metadata, options: { deadline: number }, callback: Callback<Res>) => unknown;
-
 export class MaglevRpc {
   private readonly client: MaglevClient;
 
@@ -66,13 +64,9 @@ export class MaglevRpc {
     });
   }
 
-  private call<Res>(invoke: Invoke<Res>, deadlineMs = this.deadlineMs): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      // grpc-js deadlines are wall-clock Dates: real time, whatever Clock the dashboard runs on.
-      invoke(new Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
-        if (err) reject(RpcError.from(err));
-        else resolve(res);
-      });
+  private call<Res>(invoke: UnaryInvoke<Res>, deadlineMs = this.deadlineMs): Promise<Res> {
+    return callWithDeadline(invoke, deadlineMs).catch((err: unknown) => {
+      throw RpcError.from(err);
     });
   }
 
@@ -110,18 +104,7 @@ export class MaglevRpc {
   }
 
   backendAction(action: BackendAction, name: string): Promise<BackendInfo> {
-    return this.call((m, o, cb) => {
-      switch (action) {
-        case 'pause':
-          return this.client.pauseBackend({ name }, m, o, cb);
-        case 'resume':
-          return this.client.resumeBackend({ name }, m, o, cb);
-        case 'enable':
-          return this.client.enableBackend({ name }, m, o, cb);
-        case 'disable':
-          return this.client.disableBackend({ name }, m, o, cb);
-      }
-    });
+    return this.call(backendActionCall(this.client, action, name));
   }
 
   setWeight(req: SetWeightRequest): Promise<FrontendInfo> {
