@@ -2,7 +2,8 @@
 // Pure (argv and env in, a decision out), so it is tested without running anything. Go-style
 // single-dash flags (`-server`, `-color=false`) from the original's documentation are accepted.
 
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseCommandLine } from '../command-line.js';
 
 export const DEFAULT_SERVER = 'localhost:9090';
 
@@ -80,17 +81,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const args = normalise(argv);
   if (!Array.isArray(args)) return { kind: 'usage-error', message: args.error };
   const cmd = buildCommand();
-  try {
-    cmd.parse(args, { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') {
-        return { kind: 'help', text: cmd.helpInformation() + EXAMPLES };
-      }
-      return { kind: 'usage-error', message: err.message.replace(/^error: /, '') };
-    }
-    throw err;
-  }
+  const parsed = parseCommandLine(cmd, args, EXAMPLES);
+  if (parsed.kind !== 'parsed') return parsed;
   const o = cmd.opts<{ server?: string; color?: boolean; json?: boolean; version?: boolean }>();
   if (o.version) return { kind: 'version' };
   const server = o.server ?? (env.MAGLEV_SERVER || DEFAULT_SERVER);

@@ -3,6 +3,7 @@
 // it is tested without starting anything.
 
 import { Command, CommanderError, Option } from 'commander';
+import { parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
 
 export interface DaemonOptions {
@@ -91,17 +92,8 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
 /** Parses maglevd's arguments (without the node and script paths). */
 export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv): DaemonCommand {
   const cmd = buildCommand(env);
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') {
-        return { kind: 'help', text: cmd.helpInformation() };
-      }
-      return { kind: 'usage-error', message: err.message.replace(/^error: /, '') };
-    }
-    throw err;
-  }
+  const parsed = parseCommandLine(cmd, argv);
+  if (parsed.kind !== 'parsed') return parsed;
   const o = cmd.opts<{
     config: string;
     grpcAddr: string;

@@ -2,7 +2,8 @@
 // variable and the flag wins. The admin credentials come only from the environment, never from
 // flags, so they do not show up in `ps`. Parsing is pure (argv and env in, a command out).
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
 
 export interface FrontendCliOptions {
@@ -67,17 +68,8 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
 
 export function parseFrontendArgs(argv: readonly string[], env: NodeJS.ProcessEnv): FrontendCommand {
   const cmd = buildCommand(env);
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') {
-        return { kind: 'help', text: cmd.helpInformation() + ENV_HELP };
-      }
-      return { kind: 'usage-error', message: err.message.replace(/^error: /, '') };
-    }
-    throw err;
-  }
+  const parsed = parseCommandLine(cmd, argv, ENV_HELP);
+  if (parsed.kind !== 'parsed') return parsed;
   const o = cmd.opts<{ server: string; listen: string; logLevel: string; version?: boolean }>();
   if (o.version) return { kind: 'version' };
   if (!isLogLevel(o.logLevel)) {

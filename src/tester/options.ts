@@ -1,7 +1,8 @@
 // maglevt's command line. Pure (argv and env in, a decision out). Go-style single-dash flags
 // (`-config a.yaml -insecure=false`) from the original's documentation are accepted too.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { parseCommandLine } from '../command-line.js';
 import { formatGoDuration, parseGoDuration } from '../config/index.js';
 
 export const DEFAULT_CONFIG = '/etc/vpp-maglev/maglev.yaml';
@@ -168,17 +169,8 @@ export function parseTesterArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   const args = normalise(argv);
   if (!Array.isArray(args)) return { kind: 'usage-error', message: args.error };
   const cmd = buildCommand();
-  try {
-    cmd.parse(args, { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') {
-        return { kind: 'help', text: cmd.helpInformation() + EXAMPLES };
-      }
-      return { kind: 'usage-error', message: err.message.replace(/^error: /, '') };
-    }
-    throw err;
-  }
+  const parsed = parseCommandLine(cmd, args, EXAMPLES);
+  if (parsed.kind !== 'parsed') return parsed;
   const o = cmd.opts<RawOptions>();
   if (o.version) return { kind: 'version' };
   const usage = (message: string): TesterInvocation => ({ kind: 'usage-error', message });

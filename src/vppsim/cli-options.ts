@@ -1,7 +1,8 @@
 // vppsim's command line, parsed purely (argv in, a command out) so it is tested without starting
 // anything. The binary (src/bin/vppsim.ts) acts on the result.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
 import type { LbGeneration } from '../vpp/index.js';
 
@@ -50,16 +51,8 @@ function buildCommand(): Command {
 /** Parses vppsim's arguments (without the node and script paths). */
 export function parseVppsimArgs(argv: readonly string[]): VppsimCommand {
   const cmd = buildCommand();
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')
-        return { kind: 'help', text: cmd.helpInformation() };
-      return { kind: 'usage-error', message: err.message.replace(/^error: /, '') };
-    }
-    throw err;
-  }
+  const parsed = parseCommandLine(cmd, argv);
+  if (parsed.kind !== 'parsed') return parsed;
   const o = cmd.opts<{
     apiSocket?: string;
     lbApi: LbGeneration;
