@@ -4,8 +4,8 @@
 // prompt. `quit` or `exit` closes the connection. Commands run through the same dispatcher as
 // cli_inband, so both show the same text.
 
-import { createServer, type Server, type Socket } from 'node:net';
-import { rm } from 'node:fs/promises';
+import type { Server, Socket } from 'node:net';
+import { closeUnixSocket, listenUnixSocket } from './unix-socket.js';
 import { createInterface } from 'node:readline';
 import { silentLogger, type Logger } from '../log/index.js';
 
@@ -33,24 +33,14 @@ export class CliSocketServer {
 
   /** Listens, replacing a stale socket file left by a killed process. */
   async start(): Promise<void> {
-    await rm(this.opts.socketPath, { force: true });
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.server = await listenUnixSocket(this.opts.socketPath, (socket) => this.accept(socket));
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(this.opts.socketPath, { force: true });
+    await closeUnixSocket(server, this.opts.socketPath);
   }
 
   private accept(socket: Socket): void {

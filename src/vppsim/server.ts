@@ -8,8 +8,8 @@
 // Handlers are synchronous on purpose: VPP handles one client's messages in order on its main
 // thread, which is what makes the dump + control_ping pattern work.
 
-import { createServer, type Server, type Socket } from 'node:net';
-import { rm } from 'node:fs/promises';
+import type { Server, Socket } from 'node:net';
+import { closeUnixSocket, listenUnixSocket } from './unix-socket.js';
 import { systemRandom, type Random } from '../clock/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import {
@@ -203,16 +203,7 @@ export class VppSimServer {
   }
 
   async start(): Promise<void> {
-    await rm(this.opts.socketPath, { force: true });
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    this.server = await listenUnixSocket(this.opts.socketPath, (socket) => this.accept(socket));
     this.logger.info('vppsim-listen', {
       socket: this.opts.socketPath,
       pid: this.pid,
@@ -231,9 +222,7 @@ export class VppSimServer {
     this.server = undefined;
     const closed = [...this.sessions].map((s) => s.framed.closedPromise());
     this.dropClients();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.all(closed);
-    await rm(this.opts.socketPath, { force: true });
+    await Promise.all([closeUnixSocket(server, this.opts.socketPath), ...closed]);
   }
 
   /** Encodes a message of this VPP's table, id included. */
