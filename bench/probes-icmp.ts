@@ -19,6 +19,7 @@ import { parseConfig } from '../src/config/index.js';
 import type { MaglevConfig } from '../src/config/types.js';
 import type { ProbeResult } from '../src/health/types.js';
 import { silentLogger } from '../src/log/index.js';
+import { fleetConfigYaml, percentile } from './fleet.js';
 import { createIcmpProbe, createProber, ensurePingGroupRange, PingSocketPool } from '../src/probe/index.js';
 
 const { values } = parseArgs({
@@ -35,40 +36,6 @@ const netns = `mgt-${process.pid}-bench`;
 
 /** 10.200.0.0/16 is all local inside the bench namespace. */
 const address = (i: number): string => `10.200.${(i + 1) >> 8}.${(i + 1) & 255}`;
-
-function configYaml(n: number, interval: string): string {
-  const lines = [
-    'maglev:',
-    '  healthchecker:',
-    `    netns: ${netns}`,
-    '  healthchecks:',
-    '    ping:',
-    '      type: icmp',
-    `      interval: ${interval}`,
-    '      timeout: 900ms',
-    '      rise: 2',
-    '      fall: 3',
-    '  backends:',
-  ];
-  for (let i = 0; i < n; i++) lines.push(`    b${i}: { address: ${address(i)}, healthcheck: ping }`);
-  lines.push('  frontends:');
-  for (let f = 0; f * 100 < n; f++) {
-    lines.push(
-      `    fe${f}:`,
-      `      address: 192.0.2.${(f % 250) + 1}`,
-      `      port: ${1000 + f}`,
-      '      pools:',
-    );
-    lines.push('        - name: primary', '          backends:');
-    for (let i = f * 100; i < Math.min(n, (f + 1) * 100); i++) lines.push(`            b${i}: {}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -141,7 +108,18 @@ function startDirect(config: MaglevConfig, pool: PingSocketPool, tally: Tally): 
 }
 
 async function runOne(n: number, mode: string): Promise<void> {
-  const parsed = parseConfig(configYaml(n, values.interval), 'bench.yaml');
+  const parsed = parseConfig(
+    fleetConfigYaml(
+      n,
+      address,
+      {
+        name: 'ping',
+        lines: ['type: icmp', `interval: ${values.interval}`, 'timeout: 900ms', 'rise: 2', 'fall: 3'],
+      },
+      [`netns: ${netns}`],
+    ),
+    'bench.yaml',
+  );
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('\n'));
 
   const pool = new PingSocketPool();

@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import type { CheckerOptions } from '../src/checker/checker.js';
 import { loadCode, processCpuSeconds } from './code.js';
+import { fleetConfigYaml, percentile } from './fleet.js';
 import { startHttpTarget, targetAddress } from './native/tools.js';
 
 const { values } = parseArgs({
@@ -26,44 +27,23 @@ const sizes = values.backends.split(',').map(Number);
 const durationS = Number(values.duration);
 const code = await loadCode(values.code);
 
-function configYaml(n: number, port: number, interval: string): string {
-  const lines = [
-    'maglev:',
-    '  healthchecks:',
-    '    web:',
-    '      type: http',
-    `      port: ${port}`,
-    `      interval: ${interval}`,
-    '      timeout: 900ms',
-    '      rise: 2',
-    '      fall: 3',
-    '  backends:',
-  ];
-  for (let i = 0; i < n; i++) lines.push(`    b${i}: { address: ${targetAddress(i)}, healthcheck: web }`);
-  lines.push('  frontends:');
-  // One frontend per 100 backends, so the event fan-out is realistic too.
-  for (let f = 0; f * 100 < n; f++) {
-    lines.push(
-      `    fe${f}:`,
-      `      address: 192.0.2.${(f % 250) + 1}`,
-      `      port: ${1000 + f}`,
-      '      pools:',
-    );
-    lines.push('        - name: primary', '          backends:');
-    for (let i = f * 100; i < Math.min(n, (f + 1) * 100); i++) lines.push(`            b${i}: {}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
 function benchConfig(n: number, port: number) {
-  const parsed = code.config.parseConfig(configYaml(n, port, values.interval), 'bench.yaml');
+  const parsed = code.config.parseConfig(
+    fleetConfigYaml(n, targetAddress, {
+      name: 'web',
+      lines: [
+        'type: http',
+        `port: ${port}`,
+        `interval: ${values.interval}`,
+        'timeout: 900ms',
+        'rise: 2',
+        'fall: 3',
+      ],
+    }),
+    'bench.yaml',
+  );
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('\n'));
   return parsed.config;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Live heap after full collections (a single gc() can leave garbage from concurrent marking). */
