@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // maglevd-frontend: the web dashboard. Thin: parse flags, start the server, stop on
 // SIGTERM/SIGINT with exit 0. SIGHUP is ignored (logged), so losing the controlling terminal
-// does not kill it (spec §8.1).
+// does not kill it (docs/dashboard.md §Running it).
 
 import { FrontendOptionsError, parseFrontendArgs, startFrontend } from '../frontend/index.js';
 import { JsonLogger } from '../log/index.js';

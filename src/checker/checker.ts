@@ -84,7 +84,7 @@ export class Checker {
   }
 
   /**
-   * Applies a new config (spec §2.9). New backends start; backends no frontend uses any more go
+   * Applies a new config (docs/health.md §Reload). New backends start; backends no frontend uses any more go
    * `removed` (the transition is emitted to the frontends that used them) and are forgotten.
    * A backend whose address, health check settings and netns are unchanged keeps its worker,
    * counter, history and runtime state (an operator disable or pause survives), with its config
@@ -166,7 +166,7 @@ export class Checker {
     if (this.phase === 'running') this.startWorkers(toStart);
   }
 
-  // ---- operator actions (spec §3.8) ----------------------------------------------------------
+  // ---- operator actions (docs/health.md §Operator actions) -------------------------------------
 
   /** Stops probing; results are ignored until resume. No-op unless unknown/up/down. */
   pause(name: string): BackendSnapshot {
@@ -206,7 +206,8 @@ export class Checker {
 
   /**
    * Changes a backend's weight in one pool of one frontend (SetFrontendPoolBackendWeight). No
-   * backend transition (spec §4.2), but the frontend's aggregate state may change and is emitted.
+   * backend transition (docs/health.md §Operator actions), but the frontend's aggregate state may change and
+   * is emitted.
    */
   setWeight(frontend: string, pool: string, backend: string, weight: number): FrontendConfig {
     if (!Number.isInteger(weight) || weight < 0 || weight > 100) {

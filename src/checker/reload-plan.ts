@@ -1,5 +1,5 @@
 // Which backends a config probes, and how a reload treats each of them: a pure diff, so the
-// rules of spec §2.9 can be read (and tested) apart from the timers they drive.
+// rules of docs/health.md §Reload can be read (and tested) apart from the timers they drive.
 
 import { isDeepStrictEqual } from 'node:util';
 import type { BackendConfig, HealthCheckConfig, MaglevConfig } from '../config/types.js';

@@ -1,7 +1,6 @@
-// The maglevc command tree (spec §7.2) as data: keyword nodes and slot nodes, each with one line
-// of help, some carrying the action they run. The walker, the completer, `?` help and `help`
-// all read this one declaration, so a command added here is parsed, completed and documented
-// at once.
+// The maglevc command tree (docs/maglevc.md §Commands) as data: keyword nodes and slot nodes, each with one
+// line of help, some carrying the action they run. The walker, the completer, `?` help and `help` all read
+// this one declaration, so a command added here is parsed, completed and documented at once.
 
 /** Names maglevd knows; slot values of these kinds are completed from live names. */
 export type NameKind = 'frontend' | 'backend' | 'pool' | 'healthcheck';

@@ -111,7 +111,7 @@ export class Daemon {
       logger.error('config-error', { kind: result.kind, errors: outcome.errors });
       throw new ConfigRejectedError(outcome);
     }
-    // GRE needs both source addresses (spec §2.1): without them, refuse to start at all.
+    // GRE needs both source addresses (docs/vpp.md §Turning it on): without them, refuse to start at all.
     const vppProblems = options.vppApiAddr === '' ? [] : vppConfigProblems(result.config);
     if (vppProblems.length > 0) {
       const refused: ConfigOutcome = { ok: false, kind: 'semantic', errors: vppProblems, warnings: [] };

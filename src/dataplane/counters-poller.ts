@@ -1,4 +1,4 @@
-// The per-VIP lb counters (spec §5.8): every 5 s while VPP is connected, one `show lb vips
+// The per-VIP lb counters (docs/vpp.md §Counters): every 5 s while VPP is connected, one `show lb vips
 // verbose` through cli_inband, parsed for the four counters of every VIP (summed over workers by
 // VPP itself). Node cannot map VPP's stats segment (SOCK_SEQPACKET + SCM_RIGHTS + mmap), and the
 // CLI text carries the same numbers together with the VIP identity, so no index bookkeeping is

@@ -1,6 +1,6 @@
 // Desired dataplane state: what VPP should hold, computed from config and backend health alone
-// (spec §5.3). Every frontend is one VIP; its ASes are the union of the backends of all its
-// pools, each at its effective weight, so a pool failover is only a weight change.
+// (docs/vpp.md §What VPP is asked to hold). Every frontend is one VIP; its ASes are the union of the backends
+// of all its pools, each at its effective weight, so a pool failover is only a weight change.
 
 import type { BackendConfig, FrontendConfig, MaglevConfig } from '../config/types.js';
 import { activePoolIndex, effectiveWeight } from '../health/index.js';

@@ -61,7 +61,7 @@ export interface LbState {
 
 /** One AS as it should be, with the reason it is there. */
 export interface DesiredAs {
-  /** Effective weight 0..100 (spec §3.10). */
+  /** Effective weight 0..100 (docs/health.md §Effective weight). */
   readonly weight: number;
   /** The backend's state asks for its flows to be torn down (only ever with weight 0). */
   readonly flush: boolean;

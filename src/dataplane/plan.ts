@@ -1,4 +1,4 @@
-// The reconcile diff (spec §5.4): desired vs actual → an ordered list of lb operations. The
+// The reconcile diff (docs/vpp.md §Reconcile): desired vs actual → an ordered list of lb operations. The
 // syncer only executes the list; every decision about what to send, in which order and with
 // which flush flag is made here.
 //
@@ -19,12 +19,12 @@
 // removed). A flush is sent:
 //   - on a weight change N → 0 when the desired state asks for flush;
 //   - when an AS that is already at 0 asks for flush AND its address is in `forceFlush`: the
-//     syncer passes the address of a backend that just transitioned (spec §5.4 flushAddress).
-//     This covers "drained to 0 by a pool failover, then disabled" (spec §11.7);
+//     syncer passes the address of a backend that just transitioned (docs/vpp.md §Flush).
+//     This covers "drained to 0 by a pool failover, then disabled" (docs/vpp.md §Flush);
 //   - on every AS delete (extra ASes, stale and re-created VIPs).
 //   - on the weight call of an address in `operatorFlush` for its frontend, whatever the state
 //     says, and even when the weight is unchanged: SetFrontendPoolBackendWeight with flush=true
-//     (spec §4.2). Keyed by frontend, so an operator's flush on one VIP never reaches another
+//     (docs/vpp.md §Flush). Keyed by frontend, so an operator's flush on one VIP never reaches another
 //     VIP that shares the backend.
 // A periodic sync never re-flushes an AS that is already at 0: a flush evicts live sticky
 // entries, so repeating it every sync-interval would keep cutting flows that VPP re-pinned in

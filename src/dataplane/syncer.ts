@@ -2,11 +2,10 @@
 // thin, I/O half of the dataplane: it decides WHEN to reconcile, and for every run reads VPP (one
 // dump of everything), asks the pure planner for the ordered operations and sends them.
 //
-// Triggers (spec §5.5): a full sync every vpp.lb.sync-interval (counted from the last full sync,
-// whatever started it), right after every (re)connect, on
-// reload and on SyncVPPLBState without a frontend; a per-VIP sync for every frontend that uses a
-// backend that transitioned (checker events arrive once per such frontend), on SyncVPPLBState for
-// one frontend, and at once on SetFrontendPoolBackendWeight.
+// Triggers (docs/vpp.md §When it syncs): a full sync every vpp.lb.sync-interval (counted from the last full
+// sync, whatever started it), right after every (re)connect, on reload and on SyncVPPLBState without a
+// frontend; a per-VIP sync for every frontend that uses a backend that transitioned (checker events arrive
+// once per such frontend), on SyncVPPLBState for one frontend, and at once on SetFrontendPoolBackendWeight.
 //
 // One sync at a time. Requests that arrive meanwhile are queued and coalesced: one pending per-VIP
 // job per frontend, and a pending full sync absorbs every pending per-VIP job (it covers them).
@@ -19,10 +18,10 @@
 // frontend finished without a failure there: a flush that VPP never received is retried at the
 // next trigger (plan.ts explains why a periodic sync must not re-flush by itself).
 //
-// Warmup (spec §5.7, warmup.ts): until startup-min-delay nothing is sent to VPP (not even lb_conf;
-// suppressed triggers are logged at debug); then each frontend is released, with one per-VIP sync,
-// once all its backends left unknown; at startup-max-delay one final full sync. The gate is made
-// once, at start(): a reload does not restart it.
+// Warmup (docs/vpp.md §Startup warmup; warmup.ts): until startup-min-delay nothing is sent to VPP (not even
+// lb_conf; suppressed triggers are logged at debug); then each frontend is released, with one per-VIP sync,
+// once all its backends left unknown; at startup-max-delay one final full sync. The gate is made once, at
+// start(): a reload does not restart it.
 //
 // lb_conf (source addresses, sticky buckets, flow timeout) is sent by the first sync on each
 // connection, and again when the config changes it; with lb 1.2 it is read back first and not
@@ -230,9 +229,9 @@ export class Syncer {
   }
 
   /**
-   * SetFrontendPoolBackendWeight: a per-VIP sync at once (weights take effect immediately, spec
-   * §11.10), with flush for the backend's AS when the operator asked for it. Resolves when the
-   * sync is done; a failure is logged, not thrown (the weight itself was accepted).
+   * SetFrontendPoolBackendWeight: a per-VIP sync at once (weights take effect immediately:
+   * docs/vpp.md §When it syncs), with flush for the backend's AS when the operator asked for it. Resolves
+   * when the sync is done; a failure is logged, not thrown (the weight itself was accepted).
    */
   async afterSetWeight(req: SetWeightRequest): Promise<void> {
     if (!this.accepting()) return;
@@ -603,7 +602,10 @@ export class Syncer {
   }
 }
 
-/** The state's own flush rule (spec §3.10): down with flush-on-down, disabled, removed. */
+/**
+ * The state's own flush rule (docs/health.md §Effective weight): down with flush-on-down, disabled,
+ * removed.
+ */
 function asksFlush(state: BackendState, flushOnDown: boolean): boolean {
   return effectiveWeight({ state, poolWeight: 0, inActivePool: false, flushOnDown }).flush;
 }

@@ -1,5 +1,5 @@
-// What the VPP integration needs from the config: the spec makes the GRE source addresses
-// mandatory once maglevd talks to VPP (§2.1), and lb_conf is built from the `vpp.lb` section.
+// What the VPP integration needs from the config: the GRE source addresses are mandatory once
+// maglevd talks to VPP (docs/vpp.md §Turning it on), and lb_conf is built from the `vpp.lb` section.
 // Pure; the daemon refuses to start (or to reload) when vppConfigProblems finds anything.
 
 import type { MaglevConfig } from '../config/types.js';

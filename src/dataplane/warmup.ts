@@ -1,4 +1,4 @@
-// Startup warmup gate, "restart neutrality" (spec §5.7, §11.1). Right after a restart every
+// Startup warmup gate, "restart neutrality" (docs/vpp.md §Startup warmup). Right after a restart every
 // backend is unknown, so every effective weight is 0; syncing then would empty VPP's new-flow
 // tables. The gate keeps the syncer away from VPP until health has caught up:
 //

@@ -1,4 +1,4 @@
-// The HTTP surface (spec §8.3), as a Hono app:
+// The HTTP surface (docs/dashboard.md §HTTP surface), as a Hono app:
 //   /healthz                      liveness of the dashboard itself
 //   /view/                        the page, read-only, no auth
 //   /view/api/{version,maglevds,state,state/:name}   JSON for hydration

@@ -1,5 +1,5 @@
-// maglevd-frontend's command line (spec §8.1): every flag has a MAGLEV_FRONTEND_* environment
-// variable and the flag wins. The admin credentials come only from the environment, never from
+// maglevd-frontend's command line (docs/dashboard.md §Running it): every flag has a MAGLEV_FRONTEND_*
+// environment variable and the flag wins. The admin credentials come only from the environment, never from
 // flags, so they do not show up in `ps`. Parsing is pure (argv and env in, a command out).
 
 import { Command, Option } from 'commander';

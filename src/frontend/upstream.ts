@@ -1,4 +1,5 @@
-// One maglevd as the dashboard sees it. Four loops keep the picture current (spec §8.2):
+// One maglevd as the dashboard sees it. Four loops keep the picture current
+// (docs/dashboard.md §What it keeps up to date):
 //   1. a WatchEvents stream at debug level (transitions, frontend states, every log record),
 //      reconnected with backoff whenever it ends;
 //   2. a full refresh every 30 s (frontends, backends, health checks, VPP info and lb state), a

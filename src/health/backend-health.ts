@@ -4,7 +4,7 @@
 
 import type { BackendState, ProbeResult, Transition, TransitionCode } from './types.js';
 
-/** States in which probe results are ignored and no probes should run (spec §3.1). */
+/** States in which probe results are ignored and no probes should run (docs/health.md §States). */
 const INACTIVE: ReadonlySet<BackendState> = new Set(['paused', 'disabled', 'removed']);
 
 export interface BackendHealthInit {
@@ -25,14 +25,13 @@ export interface BackendHealthInit {
  * Up iff counter >= rise. The jumps are what make `rise` and `fall` mean "consecutive":
  * a backend that has just come up needs `fall` straight failures to go down, one that has
  * just gone down needs `rise` straight passes to come back, and alternating pass/fail never
- * flaps (spec §3.2). A plain ±1 counter without them would let a backend that just came up
- * go down on a single failure, and flap on every probe when it alternates at the boundary.
+ * flaps (docs/health.md §The rise/fall counter). A plain ±1 counter without them would let a backend that
+ * just came up go down on a single failure, and flap on every probe when it alternates at the boundary.
  *
  * Entering `unknown` (new, resumed, enabled) sets the counter to rise - 1, so one pass
- * means up; any failure while unknown means down at once (spec §3.3), with the counter at 0
- * like every other down: the backend then needs `rise` passes and is probed at
- * down-interval, as if it had failed `fall` times. We would rather take a new backend's
- * first failure seriously than half-trust it.
+ * means up; any failure while unknown means down at once (docs/health.md §Leaving unknown), with the counter
+ * at 0 like every other down: the backend then needs `rise` passes and is probed at down-interval, as if it
+ * had failed `fall` times. We would rather take a new backend's first failure seriously than half-trust it.
  */
 export class BackendHealth {
   readonly name: string;

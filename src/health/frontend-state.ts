@@ -1,6 +1,7 @@
 // Desired dataplane view of a frontend, derived purely from backend states and pool weights
-// (spec §3.9, §3.10). The dataplane syncer, the API and the dashboard all use these, so the
-// answer to "which pool serves, with what weights, and is the VIP up" is computed in one place.
+// (docs/health.md §Active pool, §Effective weight, §Frontend state). The dataplane syncer, the API and the
+// dashboard all use these, so the answer to "which pool serves, with what weights, and is the VIP up" is
+// computed in one place.
 
 import type { FrontendConfig } from '../config/types.js';
 import type { BackendState } from './types.js';
@@ -10,7 +11,7 @@ export type FrontendState = 'unknown' | 'up' | 'down';
 /**
  * Index of the first pool with a backend that is up AND has pool weight > 0; -1 when none
  * qualifies. A pool whose weights were all set to 0 by hand must fail over to the next pool
- * (spec §11.9), so "up" alone is not enough. With -1 no pool is active: every backend gets
+ * (docs/health.md §Active pool), so "up" alone is not enough. With -1 no pool is active: every backend gets
  * effective weight 0 and the frontend is down (or unknown).
  */
 export function activePoolIndex(
@@ -31,7 +32,7 @@ export interface EffectiveWeight {
 }
 
 /**
- * The (weight, flush) pair VPP should carry for one backend in one pool (spec §3.10).
+ * The (weight, flush) pair VPP should carry for one backend in one pool (docs/health.md §Effective weight).
  * Flush tears down flows pinned to the backend: done when it is really gone (down with
  * flush-on-down, disabled, removed), never for states that say nothing about the backend's
  * health (unknown, paused) or for a healthy backend that is merely in a standby pool.
@@ -60,9 +61,9 @@ export function effectiveWeight(a: {
 
 /**
  * up: some backend has effective weight > 0; unknown: all backends unknown; else down.
- * "All unknown" is taken literally (spec §3.9): one backend with a real state (down, disabled,
- * paused...) while the others are still unknown makes the frontend down, not unknown. A
- * frontend with no backends at all is unknown (nothing has told us anything).
+ * "All unknown" is taken literally (docs/health.md §Frontend state): one backend with a real state (down,
+ * disabled, paused...) while the others are still unknown makes the frontend down, not unknown. A frontend
+ * with no backends at all is unknown (nothing has told us anything).
  */
 export function frontendState(
   frontend: FrontendConfig,

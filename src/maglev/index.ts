@@ -2,7 +2,7 @@
 // is built from, a predictor of bucket moves for a change of AS set, and the packet-path
 // pieces (flow hash, sticky table) a simulator needs. Pure: no Node I/O, no clock, no state
 // beyond what callers hold. Used by vppsim, the CLI, the dashboard and the syncer.
-// Reference: shared/docs/vpp-lb-api.md §4 (lb.c lb_vip_update_new_flow_table, node.c, lbhash.h).
+// Reference: docs/vpp-lb.md §Maglev table, §Packet path and sticky table (lb.c, node.c, lbhash.h).
 
 export { clibXxhash, clibXxhashParts, xxhashOut } from './xxhash.js';
 export {

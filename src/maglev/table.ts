@@ -1,5 +1,5 @@
 // The new-flow table, built exactly as lb.c's lb_vip_update_new_flow_table does, in both
-// generations of VPP's lb plugin (vpp-lb-api.md §4.3, §4.4):
+// generations of VPP's lb plugin (docs/vpp-lb.md §Release table, §Master table):
 //
 // - release (≤ v26.06): every AS that is in use takes part once. There are no weights; the
 //   control plane expresses "weight 0" by removing the AS, so an input weight of 0 means

@@ -4,7 +4,7 @@
 
 import type { HistogramReading } from './collected.js';
 
-/** maglev_probe_duration_seconds (spec §6). */
+/** maglev_probe_duration_seconds (docs/metrics.md §Probes and transitions). */
 export const PROBE_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ]);

@@ -28,7 +28,7 @@ export const LB_SYNC_KINDS = [
 export type LbSyncKind = (typeof LB_SYNC_KINDS)[number];
 export type LbSyncScope = 'all' | 'vip';
 
-/** One VIP's LB plugin counters (spec §5.8), summed over worker threads. */
+/** One VIP's LB plugin counters (docs/vpp-lb.md §The four per-VIP counters), summed over worker threads. */
 export interface VipCounters {
   frontend: string;
   /** The VIP as the dataplane spells it (vipKeyString), e.g. `192.0.2.1/32 tcp:80`. */
@@ -81,7 +81,7 @@ export class VppMetrics {
     return this.info !== undefined;
   }
 
-  /** Every binary API message through the logged wrapper (spec §5.1): maglev_vpp_api_total. */
+  /** Every binary API message through the logged wrapper (docs/metrics.md §VPP): maglev_vpp_api_total. */
   apiCall(msg: string, direction: VppApiDirection, ok: boolean): void {
     let counts = this.api.get(msg);
     if (!counts) {
@@ -92,7 +92,7 @@ export class VppMetrics {
     counts[slot]++;
   }
 
-  /** One sync run's counts; kinds with zero count are not incremented (spec §6). */
+  /** One sync run's counts; kinds with zero count are not incremented (docs/metrics.md §VPP). */
   lbSync(scope: LbSyncScope, counts: Partial<Record<LbSyncKind, number>>): void {
     let byKind = this.lbSyncCounts.get(scope);
     for (const kind of LB_SYNC_KINDS) {

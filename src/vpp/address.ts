@@ -1,6 +1,6 @@
 // Friendly conversions at the edge: our code speaks '192.0.2.1' and '2001:db8::/64'; VPP speaks
-// vl_api_address_t {af, un} and vl_api_prefix_t {address, len} (vpp-lb-api.md §2.2). Kept out of
-// the generic codec on purpose: the codec knows bytes, this file knows what the bytes mean.
+// vl_api_address_t {af, un} and vl_api_prefix_t {address, len} (docs/vpp-lb.md §Addresses and prefixes). Kept
+// out of the generic codec on purpose: the codec knows bytes, this file knows what the bytes mean.
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { VppDecodeError, VppEncodeError } from './errors.js';

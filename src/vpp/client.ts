@@ -1,6 +1,6 @@
 // One connection to VPP's binary API: handshake (sockclnt_create as `vpp-maglev`, message table,
 // client_index), definitions merged with what VPP serves itself, request/reply matched by context,
-// dumps terminated by a control_ping with the same context (vpp-lb-api.md §1.3-§1.7).
+// dumps terminated by a control_ping with the same context (docs/vpp-lb.md §The API socket).
 // Every call goes through one wrapper (`call`): it logs `vpp-api-send` / `vpp-api-recv` at debug
 // with decoded fields, reports each message to the metrics callback, applies the call's timeout
 // and turns a negative retval into a VppApiError. Messages we cannot use (unknown id, truncated,
@@ -228,7 +228,7 @@ export class VppClient {
           { timeoutMs: Math.min(this.timeoutMs, 1000) },
         );
       } catch {
-        // VPP cleans up on EOF anyway (vpp-lb-api.md §1.7).
+        // VPP cleans up on EOF anyway (docs/vpp-lb.md §Liveness, keepalive and disconnect).
       }
     }
     this.closing = true;
@@ -457,7 +457,7 @@ export class VppClient {
     this.onUnsolicited.emit({ name: entry.name, msg });
   }
 
-  /** VPP only pings shared-memory clients, but answer anyway (vpp-lb-api.md §1.6). */
+  /** VPP only pings shared-memory clients, but answer anyway (docs/vpp-lb.md §Liveness). */
   private answerKeepalive(msg: VppStruct): void {
     try {
       const { codec, id } = this.codecFor('memclnt_keepalive_reply');

@@ -1,5 +1,5 @@
 // The binary codec, driven entirely by `.api.json` definitions: no message is encoded by hand.
-// Wire rules (vpp-lb-api.md §2.1, vpp_papi's vpp_serializer.py): packed C structs, big-endian
+// Wire rules (docs/vpp-lb.md §Wire rules; vpp_papi's vpp_serializer.py): packed C structs, big-endian
 // integers, bool as one byte, enums as an integer of their declared width (u32 when undeclared),
 // fixed arrays, variable arrays whose length is an earlier count field, `string[N]` NUL-padded,
 // variable `string` as u32 length + bytes, unions as big as their largest member, aliases and nested

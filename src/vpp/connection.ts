@@ -1,9 +1,9 @@
-// Keeps one live client to VPP (spec §5.1): connect, ask show_version and control_ping (for the
-// vpe pid), log `vpp-connect`, then control_ping every 10 s. A closed socket or a failed ping is a
-// disconnect (`vpp-disconnect`), followed by a new attempt every 5 s until VPP answers again. Every
-// connect builds a fresh client — a new registration and a new message table — so plugin ids are
-// never carried across a VPP restart; a changed vpe pid is reported as `restarted` (and, seen on a
-// live connection, forces a reconnect at once). Time comes from the injected Clock.
+// Keeps one live client to VPP (docs/vpp.md §Failure handling): connect, ask show_version and control_ping
+// (for the vpe pid), log `vpp-connect`, then control_ping every 10 s. A closed socket or a failed ping is a
+// disconnect (`vpp-disconnect`), followed by a new attempt every 5 s until VPP answers again. Every connect
+// builds a fresh client — a new registration and a new message table — so plugin ids are never carried across
+// a VPP restart; a changed vpe pid is reported as `restarted` (and, seen on a live connection, forces a
+// reconnect at once). Time comes from the injected Clock.
 
 import { systemClock, type Clock, type TimerHandle } from '../clock/index.js';
 import { silentLogger, type Logger } from '../log/index.js';

@@ -1,7 +1,7 @@
 // Parses `show lb vips verbose` (run through cli_inband). No API message reports a VIP's pool
 // index (which keys the stats-segment counters) or its src_ip_sticky flag, and the release
 // generation's dumps garble protocol and table length, so this text is the stopgap source for them
-// (vpp-lb-api.md §5.2, §8). Both generations' AS line formats are understood:
+// (docs/vpp-lb.md §show lb vips verbose). Both generations' AS line formats are understood:
 //   master:  `10.1.0.1 weight:100 buckets:776 flows:0 dpo:9 used`
 //   release: `10.1.0.1 776 buckets 0 flows dpo:9 used`
 

@@ -1,4 +1,4 @@
-// Which lb API generation a VPP speaks, read from its message table (vpp-lb-api.md §3.1, §3.5):
+// Which lb API generation a VPP speaks, read from its message table (docs/vpp-lb.md §Versions and detection):
 // 1.2 (master after 2026-05, fixed handlers, weights) has lb_conf_get / lb_as_v2_dump /
 // lb_add_del_as_v2; 1.1 (every release up to v26.06, with the byte-order and prefix-length quirks)
 // has the lb messages without them. No lb messages at all: the plugin is not loaded.

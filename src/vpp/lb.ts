@@ -1,6 +1,7 @@
 // Typed calls for VPP's lb plugin, in our own terms ('192.0.2.1/32', 'gre4', weights), over any
 // client that can request and dump. The two wire generations differ in ways callers must never see
-// (vpp-lb-api.md §3.4-§3.6), so every difference lives here, behind `api.lbGeneration`:
+// (docs/vpp-lb.md §Release quirks, §Master specifics), so every difference lives here, behind
+// `api.lbGeneration`:
 //   1.1 (releases ≤ v26.06): IPv4 VIP prefixes go out as 96 + len and come back that way; the encap
 //       enum goes out byte-swapped; vip dumps report protocol 0, the internal VIP type as encap and
 //       table length 0 (we take those from `show lb vips verbose`); there are no weights.
@@ -332,7 +333,8 @@ export async function lbAsDump(api: LbApi): Promise<LbAsDumpEntry[]> {
   const gen = lbGenerationOf(api);
   const v2 = api.hasMessage('lb_as_v2_dump');
   const msg = v2 ? 'lb_as_v2_details' : 'lb_as_details';
-  // An all-zero prefix is the only filter that returns everything (vpp-lb-api.md §3.4).
+  // An all-zero prefix is the only filter that returns everything
+  // (docs/vpp-lb.md §Rules both generations share).
   const details = await api.dump(v2 ? 'lb_as_v2_dump' : 'lb_as_dump', {});
   return details.map((d) => {
     const flags = getNumber(d, 'flags', msg);

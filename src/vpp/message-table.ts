@@ -1,6 +1,6 @@
 // VPP's message table, as the sockclnt_create reply gives it: `"<name>_<crc8>" → u16 id`. Every id
 // except the bootstrap pair is dynamic (plugin ids depend on load order), so the table is rebuilt
-// on every connect and never cached across VPP restarts (vpp-lb-api.md §1.3, §1.4).
+// on every connect and never cached across VPP restarts (docs/vpp-lb.md §Handshake and the message table).
 
 import { getArray, getNumber, getString, isStruct, type VppStruct } from './values.js';
 

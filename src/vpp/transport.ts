@@ -1,4 +1,4 @@
-// The API socket's framing (vpp-lb-api.md §1.2), used by the client and by vppsim's server: each
+// The API socket's framing (docs/vpp-lb.md §Framing), used by the client and by vppsim's server: each
 // message is a 16-byte header — 8 ignored bytes, the payload length as a big-endian u32, 4 more
 // ignored bytes — followed by the payload. The stream may split a message across reads or pack
 // several into one, and replies can be megabytes (get_api_json, the message table), so the decoder

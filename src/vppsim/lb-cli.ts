@@ -1,6 +1,6 @@
 // The lb plugin's debug CLI output (src/plugins/lb/cli.c, lb.c format_lb_*): `show lb`,
 // `show lb vips` and `show lb vips verbose`, character for character, in both generations' AS-line
-// formats (vpp-lb-api.md §5.2, §8). Clients parse this text for the VIP pool index and
+// formats (docs/vpp-lb.md §show lb vips verbose). Clients parse this text for the VIP pool index and
 // src_ip_sticky, so spacing matters — including VPP's own oddities (the NAT line has no newline,
 // removed ASes get two spaces, each VIP block is followed by an empty line).
 

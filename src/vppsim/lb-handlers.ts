@@ -1,6 +1,6 @@
 // The lb plugin's API handlers (src/plugins/lb/api.c) on top of the LbPlugin model, for both wire
 // generations. Master (1.2) reads fields the way the fixed handlers do. The release (1.1) handlers
-// are reproduced with their bugs on an x86 host (vpp-lb-api.md §3.5), so a client's workarounds
+// are reproduced with their bugs on an x86 host (docs/vpp-lb.md §Release quirks), so a client's workarounds
 // are exercised for real:
 //   - pfx.len is taken as the internal length: an IPv4 VIP needs 96 + len;
 //   - encap is compared without ntohl: only byte-swapped values (wire `v 00 00 00`) are understood;

@@ -131,7 +131,7 @@ export interface LbPluginOptions {
   readonly clock?: Clock;
   /**
    * FIB load-balance objects a fresh VPP already has; the first lb FIB entry gets this index.
-   * 8 reproduces the dpo numbers of vpp-lb-api.md §8 (first VIP's ASes from dpo:9).
+   * 8 reproduces the dpo numbers of docs/vpp-lb.md §Observed on a running VPP (first VIP's ASes from dpo:9).
    */
   readonly loadBalancesInUse?: number;
   /** Largest table the simulator builds; above it (or 0, which VPP accepts) it "crashes". Default 2^22. */

@@ -1,9 +1,9 @@
 // The simulator's message table, laid out the way VPP lays out its own: memclnt messages at their
-// fixed ids (15/16 for the sockclnt_create bootstrap, 23/24 control_ping, 27/28 get_api_json ...,
-// vpp-lb-api.md §1.3, §8), every other module numbered from a base in `.api` order. The lb plugin's
-// base is dynamic — chosen per run unless pinned — so a client that hard-codes ids fails here the
-// way it would fail against a real VPP after a plugin-load-order change. The table is handed out in
-// a shuffled ("hash") order, as VPP's is.
+// fixed ids (15/16 for the sockclnt_create bootstrap, 23/24 control_ping, 27/28 get_api_json ...:
+// docs/vpp-lb.md §Handshake and the message table, §Observed on a running VPP), every other module numbered
+// from a base in `.api` order. The lb plugin's base is dynamic — chosen per run unless pinned — so a client
+// that hard-codes ids fails here the way it would fail against a real VPP after a plugin-load-order change.
+// The table is handed out in a shuffled ("hash") order, as VPP's is.
 
 import type { Random } from '../clock/index.js';
 import type { SourcedApiFile } from '../vpp/index.js';

@@ -125,7 +125,7 @@ describe('? help', () => {
 });
 
 describe('usage lines (the help command)', () => {
-  test('every command of spec §7.2, once, with help', () => {
+  test('every command of docs/maglevc.md §Commands, once, with help', () => {
     const usages = usageLines(MAGLEVC_TREE).map((u) => u.usage);
     assert.deepEqual(usages, [
       'show version',

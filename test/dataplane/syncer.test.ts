@@ -163,7 +163,7 @@ void describe('syncer, lb 1.2', () => {
     });
   });
 
-  void test('disable flushes even an AS that is already at 0 (spec §11.7); periodic syncs never re-flush', async () => {
+  void test('disable flushes even an AS that is already at 0 (docs/vpp.md §Flush); periodic syncs never re-flush', async () => {
     await withRig({}, async ({ sim, source, syncer, clock }) => {
       const mark = sim.recorder.requests.length;
       source.set('c', 'disabled'); // c is in the fallback pool: already weight 0

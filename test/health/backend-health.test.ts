@@ -85,7 +85,7 @@ void describe('BackendHealth counter (rise=2, fall=3, max=4)', () => {
   });
 });
 
-void describe('BackendHealth operator actions (spec §3.8)', () => {
+void describe('BackendHealth operator actions (docs/health.md §Operator actions)', () => {
   void test('pause, then results are ignored, resume gives unknown with counter rise-1', () => {
     const h = make(3, 2);
     run(h, 'p');

@@ -1,8 +1,8 @@
 // Restarts. The headline: maglevd restarted while every backend is healthy changes NO AS in VPP
-// (restart neutrality, spec §5.7/§11.1) — counted on vppsim's side, for both lb generations. Also:
-// nothing reaches VPP before startup-min-delay; vppsim restarted under a running maglevd gets
-// everything back; and lb 1.1 (no weights) carries the same forwarding intent as 1.2 through
-// failures and failover.
+// (restart neutrality, docs/vpp.md §Startup warmup) — counted on vppsim's side, for both lb generations.
+// Also: nothing reaches VPP before startup-min-delay; vppsim restarted under a running maglevd gets
+// everything back; and lb 1.1 (no weights) carries the same forwarding intent as 1.2 through failures and
+// failover.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

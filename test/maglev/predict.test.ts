@@ -93,11 +93,11 @@ void describe('predict', () => {
   });
 });
 
-// vpp-lb-api.md §4.7: remove one AS, averaged. "changed" = fraction of buckets whose AS changed;
-// "collateral" = changed buckets that did not belong to the removed AS. The doc gives averages
-// of random sets; this reproduces them over 10 deterministic random sets per row, within a
-// tolerance that is wider for the small table (where the spread between sets is larger).
-void describe('disruption when one AS is removed reproduces §4.7', () => {
+// docs/vpp-lb.md §Disruption and balance: remove one AS, averaged. "changed" = fraction of buckets whose AS
+// changed; "collateral" = changed buckets that did not belong to the removed AS. The doc gives averages of
+// random sets; this reproduces them over 10 deterministic random sets per row, within a tolerance that is
+// wider for the small table (where the spread between sets is larger).
+void describe('disruption when one AS is removed reproduces docs/vpp-lb.md §Disruption and balance', () => {
   const rows: [Generation, number, number, number, number][] = [
     // generation, N, M, changed, collateral
     ['release', 3, 1024, 0.335, 0.002],
@@ -145,7 +145,7 @@ void describe('disruption when one AS is removed reproduces §4.7', () => {
     });
   }
 
-  void test('balance on release (§4.7): max/avg ≤ 1.006 for N ≤ 10 and ≤ 1.025 for N = 50 at M = 1024', () => {
+  void test('balance on release (docs/vpp-lb.md §Disruption and balance): max/avg ≤ 1.006 for N ≤ 10 and ≤ 1.025 for N = 50 at M = 1024', () => {
     const random = lcg(4242);
     for (const [n, bound] of [
       [3, 1.006],

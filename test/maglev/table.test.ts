@@ -14,7 +14,7 @@ const ABC = (weight: number) =>
     ['10.0.0.3', weight],
   ]);
 
-void describe('buildTable: the documented test vectors (vpp-lb-api.md §4.6)', () => {
+void describe('buildTable: the documented test vectors (docs/vpp-lb.md §Test vectors)', () => {
   void test('release, A/B/C, M=16', () => {
     assert.equal(letters(buildTable('release', ABC(100), 16), 'ABC'), 'BAAAACAACCBCCBBB');
   });
@@ -74,7 +74,7 @@ void describe('buildTable: the documented test vectors (vpp-lb-api.md §4.6)', (
   });
 });
 
-void describe('buildTable: weights on master (§4.4, §8)', () => {
+void describe('buildTable: weights on master (docs/vpp-lb.md §Properties, §Observed on a running VPP)', () => {
   void test('100/50/10: water-filled 27/27/10 at M=64, 627/327/70 at M=1024', () => {
     const list = ases([
       ['10.0.0.1', 100],
@@ -94,8 +94,7 @@ void describe('buildTable: weights on master (§4.4, §8)', () => {
   });
 
   void test('20 ASes, one at weight 50 and 19 at 100, in M=1024: 50 buckets for the light one, 51–52 for the rest', () => {
-    // (The doc's wording "20 ASes at weight 100 with one at 50" only fits these figures when the
-    // light AS is one of the 20: with 21 entries per replica round it could get at most 49.)
+    // The light AS is one of the 20: with 21 entries per replica round it could get at most 49.
     const list: MaglevAs[] = [];
     for (let i = 1; i <= 19; i++) list.push({ address: `10.1.0.${i}`, weight: 100 });
     list.push({ address: '10.1.0.20', weight: 50 });

@@ -9,7 +9,7 @@ const parts = (key: bigint): bigint => {
 };
 
 void describe('clib_xxhash', () => {
-  // vpp-lb-api.md §4.6 (cross-checked there against VPP's own xxhash.h).
+  // docs/vpp-lb.md §Test vectors (cross-checked there against VPP's own xxhash.h).
   const vectors: [bigint, bigint][] = [
     [0n, 0x6f06f901bfa27892n],
     [1n, 0x4a67795370639ba2n],

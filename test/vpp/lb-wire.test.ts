@@ -1,6 +1,6 @@
-// Byte-for-byte checks against vpp-lb-api.md: the worked examples (§1.3 frame, §2.6 lb_add_del_vip),
-// every lb message's size, field offsets and CRC (§3.3), and the release quirks (§3.5) as lb.ts
-// puts them on the wire.
+// Byte-for-byte checks against docs/vpp-lb.md: the worked examples (docs/vpp-lb.md §Worked examples),
+// every lb message's size, field offsets and CRC (docs/vpp-lb.md §Messages and their layout), and the
+// release quirks (docs/vpp-lb.md §Release quirks) as lb.ts puts them on the wire.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,7 +51,10 @@ class RecordingApi implements LbApi {
   dump(): Promise<VppStruct[]> {
     return Promise.resolve([]);
   }
-  /** The last call encoded with msg id 0x1234, client 0x80000001, context 7 (the §2.6 header). */
+  /**
+   * The last call encoded with msg id 0x1234, client 0x80000001, context 7 (as in
+   * docs/vpp-lb.md §Worked examples).
+   */
   lastBytes(): { name: string; bytes: Buffer } {
     const call = this.calls.at(-1);
     assert.ok(call);
@@ -66,7 +69,7 @@ class RecordingApi implements LbApi {
 }
 
 describe('worked examples', () => {
-  test('§1.3: sockclnt_create frame for name "lbctl", context 1', () => {
+  test('sockclnt_create frame for name "lbctl", context 1', () => {
     const payload = codec('sockclnt_create').encode({ _vl_msg_id: 15, context: 1, name: 'lbctl' });
     assert.equal(payload.length, 70);
     const frame = encodeFrame(payload);
@@ -80,7 +83,7 @@ describe('worked examples', () => {
       '00 00 00 00 | 00 | 00 00 00 00 | 00 00 | 00 00 | 00 00 04 00 | 00',
   );
 
-  test('§2.6: lb_add_del_vip for 192.0.2.10/32 TCP:80 GRE4, table 1024 (codec)', () => {
+  test('lb_add_del_vip for 192.0.2.10/32 TCP:80 GRE4, table 1024 (codec)', () => {
     const bytes = codec('lb_add_del_vip').encode({
       _vl_msg_id: 0x1234,
       client_index: 0x80000001,
@@ -96,7 +99,7 @@ describe('worked examples', () => {
     assert.deepEqual(bytes, vip192);
   });
 
-  test('§2.6 through lb.ts on a master (1.2) VPP without v2: the same bytes', async () => {
+  test('the same lb_add_del_vip through lb.ts on a master (1.2) VPP without v2: the same bytes', async () => {
     const api = new RecordingApi('1.2', new Set(['lb_add_del_vip']));
     await lbAddVip(api, {
       prefix: '192.0.2.10/32',
@@ -111,7 +114,7 @@ describe('worked examples', () => {
   });
 });
 
-// Offsets from vpp-lb-api.md §3.3 (they include the 2-byte msg id).
+// Offsets from docs/vpp-lb.md §Messages and their layout (they include the 2-byte msg id).
 const u8 = (v: number) => Buffer.from([v]);
 const u16 = (v: number) => {
   const b = Buffer.alloc(2);
@@ -349,7 +352,7 @@ const LB_MESSAGES: readonly MessageSpec[] = [
   autoreply('lb_add_del_intf_nat6'),
 ];
 
-describe('§3.3: every lb message — size, field offsets, CRC', () => {
+describe('every lb message — size, field offsets, CRC', () => {
   for (const spec of LB_MESSAGES) {
     test(spec.name, () => {
       const c = codec(spec.name);
@@ -378,7 +381,7 @@ describe('§3.3: every lb message — size, field offsets, CRC', () => {
   });
 });
 
-describe('§3.5: release (1.1) quirks as lb.ts sends them', () => {
+describe('release (1.1) quirks as lb.ts sends them', () => {
   test('IPv4 VIP prefix length goes out as 96 + len; encap byte-swapped', async () => {
     const api = RecordingApi.for('1.1');
     await lbAddVip(api, {

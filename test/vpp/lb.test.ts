@@ -1,5 +1,6 @@
 // The lb call layer over a real socket, against vppsim's server with small inline handlers that
-// answer the way each generation's VPP does (vpp-lb-api.md §3.4-§3.6, §8). The full lb model lives
+// answer the way each generation's VPP does
+// (docs/vpp-lb.md §Release quirks, §Master specifics, §show lb vips verbose). The full lb model lives
 // elsewhere; here only the decoding and the generation switch are under test.
 
 import { describe, test } from 'node:test';
@@ -83,7 +84,7 @@ const RELEASE_VERBOSE = ` ip4-gre4 [1] 192.0.2.1/32
 `;
 
 describe('show lb vips verbose', () => {
-  test('master format (§8): index, flags, size, protocol/port, counters, AS lines', () => {
+  test('master format (docs/vpp-lb.md §show lb vips verbose): index, flags, size, protocol/port, counters, AS lines', () => {
     const vips = parseShowLbVipsVerbose(MASTER_VERBOSE);
     assert.equal(vips.length, 2);
     assert.deepEqual(vips[0], {

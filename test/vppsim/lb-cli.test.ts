@@ -1,6 +1,6 @@
-// `show lb vips verbose` and friends, character for character: the §8 sample of vpp-lb-api.md
-// (observed on a running VPP) must come out verbatim, and the release's AS-line format, the short
-// form, `show lb` and VPP's word abbreviations behave as VPP's CLI does.
+// `show lb vips verbose` and friends, character for character: the sample of
+// docs/vpp-lb.md §show lb vips verbose (observed on a running VPP) must come out verbatim, and the release's
+// AS-line format, the short form, `show lb` and VPP's word abbreviations behave as VPP's CLI does.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +29,10 @@ function vip(prefix: string, over: Partial<LbVipAddArgs> = {}): LbVipAddArgs {
   };
 }
 
-/** The state behind the sample of vpp-lb-api.md §8 (weights of .3/.5 chosen to give .1 its 776). */
+/**
+ * The state behind the sample of docs/vpp-lb.md §show lb vips verbose (weights of .3/.5 chosen to give .1
+ * its 776).
+ */
 function sampleState(generation: LbGeneration): LbPlugin {
   const lb = new LbPlugin({ generation, clock: new FakeClock() });
   const { index } = lb.addVip(vip('192.0.2.1/32'));
@@ -44,7 +47,7 @@ function sampleState(generation: LbGeneration): LbPlugin {
 }
 
 describe('show lb vips verbose', () => {
-  test('master: the sample of vpp-lb-api.md §8, verbatim', () => {
+  test('master: the sample of docs/vpp-lb.md §show lb vips verbose, verbatim', () => {
     const sample = [
       ' ip4-gre4 [1] 192.0.2.1/32',
       '  new_size:1024',

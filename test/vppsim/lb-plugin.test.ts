@@ -1,6 +1,6 @@
 // The lb plugin model on its own: VPP's VIP/AS rules and retvals, lazy removal and garbage
 // collection on a FakeClock, pool-index reuse, the Maglev table bit for bit against src/maglev and
-// the test vectors of vpp-lb-api.md §4.6/§8, flush, flows and counters.
+// the test vectors of docs/vpp-lb.md §Test vectors, §Observed on a running VPP, flush, flows and counters.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -419,7 +419,7 @@ for (const generation of GENERATIONS) {
   });
 }
 
-describe('Maglev table test vectors (vpp-lb-api.md §4.6, §8)', () => {
+describe('Maglev table test vectors (docs/vpp-lb.md §Test vectors, §Observed on a running VPP)', () => {
   const ABC = { '10.0.0.1': 'A', '10.0.0.2': 'B', '10.0.0.3': 'C' };
 
   test('release, A/B/C, M=16: BAAAACAACCBCCBBB', () => {

@@ -1,7 +1,8 @@
 // The lb handlers end to end through a real unix socket, driven by the vpp-wire client (src/vpp):
-// retvals per message (vpp-lb-api.md §3.4, §3.7, §8), dumps with their generation's quirks, bucket
-// counts against src/maglev, the release's bugs reproduced (§3.5) so the client's workarounds
-// are exercised, the CLI through cli_inband, and a request that kills VPP.
+// retvals per message (docs/vpp-lb.md §Rules both generations share, §Error codes), as observed
+// (docs/vpp-lb.md §Observed on a running VPP), dumps with their generation's quirks, bucket counts
+// against src/maglev, the release's bugs reproduced (docs/vpp-lb.md §Release quirks) so the client's
+// workarounds are exercised, the CLI through cli_inband, and a request that kills VPP.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,7 +106,7 @@ const asSel = (address: string, prefix = VIP): VppFields => ({
   as_address: toApiAddress(address),
 });
 
-describe('lb 1.2 (master): retvals as a running VPP gives them (vpp-lb-api.md §8)', () => {
+describe('lb 1.2 (master): retvals as a running VPP gives them (docs/vpp-lb.md §Observed on a running VPP)', () => {
   const cases: { name: string; setup: [string, VppFields][]; call: [string, VppFields]; rv: number }[] = [
     {
       name: 'AS add to a VIP that does not exist',
@@ -275,7 +276,8 @@ describe('lb 1.2 (master): a VIP from creation to dumps with buckets', () => {
     await client.request('lb_add_del_vip', {
       ...vipSel('192.0.2.9/32', 30080),
       encap: LbEncap.NAT4,
-      type: swap32(LbSrvType.NODEPORT), // the byte order VPP's handler needs (§3.4)
+      // The byte order VPP's handler needs (docs/vpp-lb.md §Rules both generations share).
+      type: swap32(LbSrvType.NODEPORT),
       target_port: 8080,
       new_flows_table_length: 1024,
     });
@@ -300,7 +302,8 @@ describe('lb 1.2 (master): a VIP from creation to dumps with buckets', () => {
     assert.deepEqual(rows, [
       [VIP, 6, 80, LbEncap.GRE4, 0, 0, 1024],
       ['2001:db8::1/128', 255, 0, LbEncap.GRE4, 0, 0, 16],
-      // srv_type comes out as v << 24 and target_port byte-swapped (§3.4).
+      // srv_type comes out as v << 24 and target_port byte-swapped
+      // (docs/vpp-lb.md §Rules both generations share).
       ['192.0.2.9/32', 6, 30080, LbEncap.NAT4, LbSrvType.NODEPORT << 24, swap16(8080), 1024],
     ]);
     // The deleted 443 VIP's pool index is not reused until GC, so a new VIP gets index 5.

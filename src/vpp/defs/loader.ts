@@ -1,4 +1,4 @@
-// Where definitions come from, in priority order (vpp-lb-api.md §2.5, §2.6):
+// Where definitions come from, in priority order (docs/vpp-lb.md §Definitions and where they come from):
 //   1. VPP itself: the `get_api_json` reply (VPP ≥ 24.06), when the message table has it;
 //   2. the installed files, /usr/share/vpp/api/**/*.api.json (path injectable for tests);
 //   3. our built-in set (bootstrap memclnt/vlib/vpe, ip_types, lb_types, lb 1.2.0 and 1.1.0).

@@ -1,5 +1,5 @@
-// Small preferences kept in cookies (spec §8.5): the chosen maglevd tab and which frontend cards
-// are open. Cookies rather than localStorage so /view/ and /admin/ on one host share them.
+// Small preferences kept in cookies (docs/dashboard.md §The page): the chosen maglevd tab and which frontend
+// cards are open. Cookies rather than localStorage so /view/ and /admin/ on one host share them.
 
 const YEAR_S = 365 * 24 * 3600;
 

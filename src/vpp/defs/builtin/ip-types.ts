@@ -1,4 +1,5 @@
-// ip_types.api.json (core): addresses and prefixes as VPP puts them on the wire (vpp-lb-api.md §2.2).
+// ip_types.api.json (core): addresses and prefixes as VPP puts them on the wire
+// (docs/vpp-lb.md §Addresses and prefixes).
 // Every .api.json that uses them carries its own copy; the lb files below spread these in.
 
 import type { ApiAlias, ApiEnum, ApiJsonFile, ApiStructType } from '../api-json.js';

@@ -1,5 +1,5 @@
 // lb_types.api.json (plugin lb, version 1.0.0 in both generations): the lb enums (all u32 on the
-// wire) and the `lb_vip` typedef (vpp-lb-api.md §3.2).
+// wire) and the `lb_vip` typedef (docs/vpp-lb.md §Types and enums).
 
 import type { ApiEnum, ApiJsonFile, ApiStructType } from '../api-json.js';
 import { ipTypesAliases, ipTypesEnums, ipTypesTypes, ipTypesUnions } from './ip-types.js';

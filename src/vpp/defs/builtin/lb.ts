@@ -1,4 +1,5 @@
-// lb.api.json (plugin lb) in its two wire generations (vpp-lb-api.md §3.1, §3.3):
+// lb.api.json (plugin lb) in its two wire generations
+// (docs/vpp-lb.md §Versions and detection, §Messages and their layout):
 //   1.1.0 — every release from 23.02 up to and including v26.06 (file CRC 0x49e3c1c1);
 //   1.2.0 — master after 2026-05 (file CRC 0xac602d7b): adds lb_conf_get, lb_add_del_as_v2 (weight),
 //           lb_as_set_weight and lb_as_v2_dump/details (weight + bucket count).

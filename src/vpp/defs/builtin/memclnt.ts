@@ -1,7 +1,8 @@
 // memclnt.api.json (core): the bootstrap messages every client needs before it
-// knows anything else. Their CRCs have been stable since at least VPP 20.05 (vpp-lb-api.md §1, §3.1).
-// Only the messages this project sends or answers are here; VPP has more (memclnt_create, rpc_call...).
-// get_api_json lives in memclnt (ids 27/28 in current trees), not in vpe.
+// knows anything else. Their CRCs have been stable since at least VPP 20.05
+// (docs/vpp-lb.md §Definitions and where they come from). Only the messages this project sends or answers are
+// here; VPP has more (memclnt_create, rpc_call...). get_api_json lives in memclnt (ids 27/28 in current
+// trees), not in vpe.
 
 import type { ApiJsonFile } from '../api-json.js';
 

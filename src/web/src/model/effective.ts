@@ -1,5 +1,6 @@
-// The page's own reading of a frontend, from live backend states and configured weights (spec
-// §3.9, §3.10), so a transition shows at once instead of after the next fetch:
+// The page's own reading of a frontend, from live backend states and configured weights
+// (docs/health.md §Active pool, §Effective weight, §Frontend state), so a transition shows at once instead of
+// after the next fetch:
 //   - the active pool is the first with a backend that is up and has weight > 0;
 //   - a backend's effective weight is its weight while up in the active pool, else 0;
 //   - the frontend is up when some effective weight is > 0, unknown while every backend is
