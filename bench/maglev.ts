@@ -9,10 +9,10 @@ import {
   clibXxhash,
   clibXxhashParts,
   flowHash,
-  parseAddress,
   predict,
 } from '../src/maglev/index.js';
 import type { Generation, MaglevAs } from '../src/maglev/index.js';
+import { mustParseIp } from '../src/net/ip-address.js';
 
 const LENGTH = 65536;
 const runsFlag = process.argv.indexOf('--runs');
@@ -98,7 +98,7 @@ for (const [generation, weight] of cases) {
   console.log(
     `flowHash (IPv4 text, crc32c), ${N} flows: ${ms(r.median)} (${((r.median * 1e6) / N).toFixed(0)} ns/flow)`,
   );
-  const parsed = { ...flow, src: parseAddress(flow.src), dst: parseAddress(flow.dst) };
+  const parsed = { ...flow, src: mustParseIp(flow.src), dst: mustParseIp(flow.dst) };
   const p = measure(() => {
     for (let i = 0; i < N; i++) {
       parsed.srcPort = i & 0xffff;

@@ -3,7 +3,8 @@
 // with a fake. The API layer only converts these views to protobuf and maps errors to statuses:
 // no health or dataplane logic lives here.
 
-import type { AddressFamily, FrontendProtocol, HealthCheckConfig } from '../config/types.js';
+import type { FrontendProtocol, HealthCheckConfig } from '../config/types.js';
+import type { IpFamily } from '../net/ip-address.js';
 import type { FrontendState } from '../health/index.js';
 import type { BackendState, Transition } from '../health/types.js';
 import type { LogLevel, LogRecord } from '../log/index.js';
@@ -11,7 +12,7 @@ import type { LogLevel, LogRecord } from '../log/index.js';
 export interface BackendView {
   name: string;
   address: string;
-  family: AddressFamily;
+  family: IpFamily;
   state: BackendState;
   /** The rise/fall health counter. */
   counter: number;
@@ -51,7 +52,7 @@ export interface PoolView {
 export interface FrontendView {
   name: string;
   address: string;
-  family: AddressFamily;
+  family: IpFamily;
   protocol: FrontendProtocol;
   port: number;
   description: string;

@@ -6,10 +6,11 @@
 
 import type { Checker, CheckerEvent, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
-import { canonicalAddress, desiredVip } from '../dataplane/index.js';
+import { desiredVip } from '../dataplane/index.js';
 import { activePoolIndex, effectiveWeight, type BackendState } from '../health/index.js';
 import type { LogBroadcaster } from '../log/index.js';
 import { bucketCounts, buildTable, type Generation } from '../maglev/index.js';
+import { canonicalIp } from '../net/ip-address.js';
 import type {
   ApiEvent,
   BackendView,
@@ -147,7 +148,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
             flushOnDown: fe.flushOnDown,
           });
           const address = snap?.address ?? cfg.backends.get(name)?.address ?? '';
-          const canonical = address === '' ? '' : canonicalAddress(address);
+          const canonical = address === '' ? '' : canonicalIp(address);
           return {
             name,
             address,

@@ -15,7 +15,6 @@ import {
   UnknownFrontendError,
   VppNotConnectedError,
   WarmupHoldError,
-  canonicalAddress,
   desiredVip,
   frontendsByVip,
   vipKey,
@@ -25,6 +24,7 @@ import {
   type VipProtocol,
 } from '../dataplane/index.js';
 import { bucketCounts, buildTable, isValidTableLength, type Generation } from '../maglev/index.js';
+import { canonicalIp } from '../net/ip-address.js';
 import {
   VppConnectionError,
   VppTimeoutError,
@@ -127,7 +127,7 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
       for (const [address, as] of desired.ases) if (as.backends[0]) names.set(address, as.backends[0]);
     }
     for (const b of config.backends.values()) {
-      const address = canonicalAddress(b.address);
+      const address = canonicalIp(b.address);
       if (!names.has(address)) names.set(address, b.name);
     }
     const length = vip.flowTableLength ?? fe?.flowTableLength;
@@ -142,7 +142,7 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
       frontend,
       index: vip.index,
       ases: vip.ases.map((as): VppAsView => {
-        const address = canonicalAddress(as.address);
+        const address = canonicalIp(as.address);
         return {
           address,
           // lb 1.1 has no weights: every AS in use counts as 100.
@@ -255,7 +255,7 @@ function predict(
   if (length === undefined || !isValidTableLength(length)) return undefined;
   const live = ases
     .filter((as) => as.inUse)
-    .map((as) => ({ address: canonicalAddress(as.address), weight: as.weight ?? 100 }));
+    .map((as) => ({ address: canonicalIp(as.address), weight: as.weight ?? 100 }));
   const gen: Generation = generation === '1.1' ? 'release' : 'master';
   const counts = bucketCounts(buildTable(gen, live, length), live.length);
   return new Map(live.map((as, i) => [as.address, counts[i] ?? 0]));

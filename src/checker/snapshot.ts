@@ -1,13 +1,13 @@
 // Immutable views of a backend handed to readers (API, metrics, dataplane): a reader can keep
 // one as long as it likes without seeing, or causing, later changes.
 
-import type { AddressFamily } from '../config/types.js';
+import type { IpFamily } from '../net/ip-address.js';
 import type { BackendState, Transition } from '../health/index.js';
 
 export interface BackendSnapshot {
   readonly name: string;
   readonly address: string;
-  readonly family: AddressFamily;
+  readonly family: IpFamily;
   readonly state: BackendState;
   readonly counter: number;
   readonly rise: number;

@@ -13,7 +13,6 @@ export {
 } from './problem.js';
 export { configJsonSchema } from './json-schema.js';
 export { parseGoDuration, formatGoDuration, type DurationParse } from './duration.js';
-export { parseIpAddress, type IpAddress } from './address.js';
 export { NAME_PATTERN, NAME_RULE, isValidName } from './names.js';
 export { DEFAULTS, LIMITS } from './defaults.js';
 export type * from './types.js';

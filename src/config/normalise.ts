@@ -1,12 +1,12 @@
 // Turns a validated document into the MaglevConfig the daemon reads: defaults filled in,
 // durations in milliseconds, addresses canonical, maps in file order.
 
-import { parseIpAddress, type IpAddress } from './address.js';
 import { DEFAULTS } from './defaults.js';
 import { parseGoDuration } from './duration.js';
 import type { ConfigPath } from './finding.js';
 import type { KeyOrder } from './rules.js';
 import { parseResponseCode, type ConfigInput } from './schema.js';
+import { canonicalIp, formatIp, mustParseIp, parseIp } from '../net/ip-address.js';
 import type {
   BackendConfig,
   FrontendConfig,
@@ -31,14 +31,8 @@ function ms(value: string | number): number {
   return parsed.ms;
 }
 
-function address(text: string): IpAddress {
-  const ip = parseIpAddress(text);
-  invariant(ip, `bad address ${text}`);
-  return ip;
-}
-
 function canonical(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : address(text).address;
+  return text === undefined ? undefined : canonicalIp(text);
 }
 
 function ordered<T>(section: Section<T>, path: ConfigPath, order: KeyOrder): [string, T][] {
@@ -52,7 +46,7 @@ function ordered<T>(section: Section<T>, path: ConfigPath, order: KeyOrder): [st
 function defaultServerName(host: string | undefined): string | undefined {
   if (host === undefined || host.startsWith('[')) return undefined;
   const name = host.split(':').length === 2 ? (host.split(':')[0] ?? host) : host;
-  return parseIpAddress(name) === undefined ? name : undefined;
+  return parseIp(name).ok ? undefined : name;
 }
 
 type HealthCheckInput = NonNullable<ConfigInput['maglev']['healthchecks']>[string];
@@ -90,7 +84,7 @@ function healthCheck(name: string, hc: HealthCheckInput): HealthCheckConfig {
 }
 
 function frontend(name: string, f: FrontendInput, path: ConfigPath, order: KeyOrder): FrontendConfig {
-  const vip = address(f.address);
+  const vip = mustParseIp(f.address);
   const protocol = f.protocol ?? DEFAULTS.protocol;
   const pools: PoolConfig[] = f.pools.map((pool, index) => {
     const backends = new Map<string, PoolBackendConfig>();
@@ -101,7 +95,7 @@ function frontend(name: string, f: FrontendInput, path: ConfigPath, order: KeyOr
   });
   return {
     name,
-    address: vip.address,
+    address: formatIp(vip),
     family: vip.family,
     protocol,
     port: protocol === 'any' ? 0 : (f.port ?? 0),
@@ -125,10 +119,10 @@ export function normalise(input: ConfigInput, order: KeyOrder): MaglevConfig {
   }
   const backends = new Map<string, BackendConfig>();
   for (const [name, b] of ordered(m.backends, ['maglev', 'backends'], order)) {
-    const ip = address(b.address);
+    const ip = mustParseIp(b.address);
     backends.set(name, {
       name,
-      address: ip.address,
+      address: formatIp(ip),
       family: ip.family,
       healthcheck: b.healthcheck,
       enabled: b.enabled ?? DEFAULTS.enabled,

@@ -5,7 +5,6 @@
 // mistake in the file is still reported in the same run.
 
 import type { z } from 'zod';
-import { familyName, parseIpAddress } from './address.js';
 import { DEFAULTS, LIMITS } from './defaults.js';
 import { describePath } from './describe.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
@@ -20,7 +19,8 @@ import {
   nameValue,
   startupDelay,
 } from './schema.js';
-import type { AddressFamily, FrontendProtocol, HealthCheckType } from './types.js';
+import type { FrontendProtocol, HealthCheckType } from './types.js';
+import { canonicalIp, ipFamilyName, mustParseIp, type IpFamily } from '../net/ip-address.js';
 
 type RawMap = Record<string, unknown>;
 
@@ -71,7 +71,7 @@ interface VipSummary {
   /** Resolved port (0 for any), undefined when invalid. */
   port: number | undefined;
   /** The single family of all its backends, undefined if unknown or mixed. */
-  family: AddressFamily | undefined;
+  family: IpFamily | undefined;
 }
 
 class RuleRun {
@@ -159,9 +159,9 @@ function checkBackend(run: RuleRun, name: string, backend: RawMap, healthChecks:
   );
 }
 
-function backendFamily(backends: RawMap, name: string): AddressFamily | undefined {
+function backendFamily(backends: RawMap, name: string): IpFamily | undefined {
   const address = valid(addressValue, asMap(backends[name])?.address);
-  return address === undefined ? undefined : parseIpAddress(address)?.family;
+  return address === undefined ? undefined : mustParseIp(address).family;
 }
 
 function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap): VipSummary {
@@ -257,7 +257,7 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
   });
 
   // One address family per frontend: VPP picks the GRE encap (GRE4/GRE6) per VIP.
-  let first: { name: string; family: AddressFamily } | undefined;
+  let first: { name: string; family: IpFamily } | undefined;
   let mixed = false;
   for (const member of members) {
     const family = backendFamily(backends, member.name);
@@ -270,7 +270,7 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
         member.path,
         'key',
         base,
-        `backend '${member.name}' is ${familyName(family)} but backend '${first.name}' is ${familyName(first.family)}; ` +
+        `backend '${member.name}' is ${ipFamilyName(family)} but backend '${first.name}' is ${ipFamilyName(first.family)}; ` +
           'all backends of a frontend must share one address family',
       );
     }
@@ -293,7 +293,7 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
   return {
     name,
     base,
-    address: address === undefined ? undefined : parseIpAddress(address)?.address,
+    address: address === undefined ? undefined : canonicalIp(address),
     protocol,
     port: vipPort,
     family: mixed ? undefined : first?.family,
@@ -327,8 +327,8 @@ function checkVipCollisions(run: RuleRun, vips: VipSummary[]): void {
         run.error(
           path,
           'value',
-          `frontend '${other.name}' on the same address ${vip.address} has ${familyName(other.family)} backends ` +
-            `and this one has ${familyName(vip.family)} backends; VPP needs one encap per VIP address`,
+          `frontend '${other.name}' on the same address ${vip.address} has ${ipFamilyName(other.family)} backends ` +
+            `and this one has ${ipFamilyName(vip.family)} backends; VPP needs one encap per VIP address`,
         );
       }
     }

@@ -4,12 +4,12 @@
 // objects also produce the JSON Schema for editors (json-schema.ts).
 
 import { z } from 'zod';
-import { parseIpAddress, familyName } from './address.js';
 import { DEFAULTS, LIMITS } from './defaults.js';
 import { describeValue } from './describe.js';
 import { GO_DURATION_PATTERN, parseGoDuration } from './duration.js';
 import { NAME_PATTERN, NAME_RULE, isValidName } from './names.js';
 import type { ResponseCodeRange } from './types.js';
+import { formatIp, ipFamilyName, parseIp, type IpFamily } from '../net/ip-address.js';
 
 interface IssueInput {
   input?: unknown;
@@ -77,15 +77,16 @@ function duration(allowZero: boolean, extra?: (ms: number) => string | undefined
   });
 }
 
-function ipAddress(family?: 4 | 6) {
-  const wanted = family === undefined ? 'an IPv4 or IPv6 address' : `an ${familyName(family)} address`;
+/** An address literal under the rules of src/net/ip-address.ts; a refusal quotes their reason. */
+function ipAddress(family?: IpFamily) {
+  const wanted = family === undefined ? 'an IPv4 or IPv6 address' : `an ${ipFamilyName(family)} address`;
   const error = (iss: IssueInput) => `must be ${wanted}, got ${describeValue(iss.input)}`;
   const schema = z.string({ error }).superRefine((v, ctx) => {
-    const ip = parseIpAddress(v);
+    const parsed = parseIp(v);
     let message: string | undefined;
-    if (ip === undefined) message = error({ input: v });
-    else if (family !== undefined && ip.family !== family) {
-      message = `must be ${wanted}, got ${familyName(ip.family)} address ${ip.address}`;
+    if (!parsed.ok) message = `${error({ input: v })}: ${parsed.reason}`;
+    else if (family !== undefined && parsed.ip.family !== family) {
+      message = `must be ${wanted}, got ${ipFamilyName(parsed.ip.family)} address ${formatIp(parsed.ip)}`;
     }
     if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
   });
@@ -170,7 +171,7 @@ const regexpSource = z.string({ error: stringError('a regular expression') }).su
 });
 
 const serverName = token('a DNS name').superRefine((v, ctx) => {
-  if (parseIpAddress(v) !== undefined) {
+  if (parseIp(v).ok) {
     ctx.addIssue({
       code: 'custom',
       input: v,

@@ -1,9 +1,10 @@
 // The validated, normalised configuration: what the rest of maglevd reads. Durations are
 // milliseconds, addresses are canonical strings, maps keep the file's order.
 
+import type { IpFamily } from '../net/ip-address.js';
+
 export type HealthCheckType = 'icmp' | 'tcp' | 'http' | 'https';
 export type FrontendProtocol = 'tcp' | 'udp' | 'any';
-export type AddressFamily = 4 | 6;
 
 export interface ResponseCodeRange {
   min: number;
@@ -45,7 +46,7 @@ export interface HealthCheckConfig {
 export interface BackendConfig {
   name: string;
   address: string;
-  family: AddressFamily;
+  family: IpFamily;
   /** Name of a health check; undefined means a synthetic pass with no traffic. */
   healthcheck: string | undefined;
   enabled: boolean;
@@ -65,7 +66,7 @@ export interface PoolConfig {
 export interface FrontendConfig {
   name: string;
   address: string;
-  family: AddressFamily;
+  family: IpFamily;
   protocol: FrontendProtocol;
   /** 0 when protocol is 'any' (an all-ports VIP). */
   port: number;

@@ -5,8 +5,7 @@
 import type { BackendConfig, FrontendConfig, MaglevConfig } from '../config/types.js';
 import { activePoolIndex, effectiveWeight } from '../health/index.js';
 import type { BackendState } from '../health/index.js';
-import { canonicalAddress, compareAddresses } from './address.js';
-import type { Family } from './address.js';
+import { canonicalIp, compareIpText, type IpFamily } from '../net/ip-address.js';
 import {
   compareVipKeys,
   encapForFamily,
@@ -59,7 +58,7 @@ export function desiredVip(
   stateOf: StateOf,
 ): DesiredVip {
   const active = activePoolIndex(frontend, stateOf);
-  let family: Family | undefined;
+  let family: IpFamily | undefined;
   const merged = new Map<string, { weight: number; flush: boolean; backends: string[] }>();
   frontend.pools.forEach((pool, index) => {
     for (const [name, settings] of pool.backends) {
@@ -73,7 +72,7 @@ export function desiredVip(
         inActivePool: index === active,
         flushOnDown: frontend.flushOnDown,
       });
-      const address = canonicalAddress(backend.address);
+      const address = canonicalIp(backend.address);
       const entry = merged.get(address) ?? { weight: 0, flush: false, backends: [] };
       entry.weight = Math.max(entry.weight, eff.weight);
       entry.flush ||= eff.flush;
@@ -83,7 +82,7 @@ export function desiredVip(
   });
   const ases = new Map<string, DesiredAs>(
     [...merged.entries()]
-      .sort(([a], [b]) => compareAddresses(a, b))
+      .sort(([a], [b]) => compareIpText(a, b))
       .map(([address, e]) => [
         address,
         { weight: e.weight, flush: e.weight === 0 && e.flush, backends: e.backends },

@@ -3,8 +3,6 @@
 // that decides when VPP may be touched at all. The thin I/O half beside it: the syncer (the loop
 // that dumps VPP, plans, and sends the ops; the only writer of VPP) and the counters poller.
 
-export { addressFamily, canonicalAddress, compareAddresses, formatAddress, parseAddress } from './address.js';
-export type { Family, ParsedAddress } from './address.js';
 export {
   compareVipKeys,
   DEFAULT_FLOW_TABLE_LENGTH,

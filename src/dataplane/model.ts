@@ -2,8 +2,15 @@
 // (desired). The VPP client translates dumps into LbState and ops into messages; everything
 // between is pure and speaks only these types.
 
-import { canonicalAddress, compareParsed, mustParseAddress } from './address.js';
-import type { Family } from './address.js';
+import {
+  compareIp,
+  formatIpPrefix,
+  ipBits,
+  mustParseIp,
+  parseIpPrefix,
+  type IpFamily,
+  type IpPrefix,
+} from '../net/ip-address.js';
 
 /** IP protocol numbers VPP takes: TCP, UDP, or 255 for "any" (the all-ports VIP). */
 export type VipProtocol = 6 | 17 | 255;
@@ -102,10 +109,17 @@ export function protocolName(protocol: VipProtocol): string {
   return PROTOCOL_NAMES[protocol];
 }
 
+/** A prefix or bare address (its host prefix) from config or a dump; invalid text is a bug. */
+function mustParsePrefix(text: string): IpPrefix {
+  const parsed = parseIpPrefix(text);
+  if (!parsed.ok) throw new RangeError(`not a prefix: ${JSON.stringify(text)} (${parsed.reason})`);
+  return parsed.prefix;
+}
+
 /** The host prefix of an address in canonical CIDR form. */
 export function hostPrefix(address: string): string {
-  const parsed = mustParseAddress(address);
-  return `${canonicalAddress(address)}/${parsed.family === 4 ? 32 : 128}`;
+  const ip = mustParseIp(address);
+  return formatIpPrefix({ address: ip, length: ipBits(ip.family) });
 }
 
 /**
@@ -113,11 +127,7 @@ export function hostPrefix(address: string): string {
  * as VPP does, protocol 255 whenever the port is 0. Use it on both sides (config and dumps).
  */
 export function vipKey(prefixOrAddress: string, protocol: VipProtocol, port: number): VipKey {
-  const slash = prefixOrAddress.indexOf('/');
-  const prefix =
-    slash < 0
-      ? hostPrefix(prefixOrAddress)
-      : `${canonicalAddress(prefixOrAddress.slice(0, slash))}/${Number(prefixOrAddress.slice(slash + 1))}`;
+  const prefix = formatIpPrefix(mustParsePrefix(prefixOrAddress));
   return { prefix, protocol: port === 0 ? 255 : protocol, port };
 }
 
@@ -131,15 +141,17 @@ export function vipAddress(key: VipKey): string {
   return key.prefix.slice(0, key.prefix.indexOf('/'));
 }
 
-export function vipFamily(key: VipKey): Family {
-  return mustParseAddress(vipAddress(key)).family;
+export function vipFamily(key: VipKey): IpFamily {
+  return mustParsePrefix(key.prefix).address.family;
 }
 
 /** Deterministic VIP order: by address (numeric, IPv4 first), prefix length, protocol, port. */
 export function compareVipKeys(a: VipKey, b: VipKey): number {
+  const x = mustParsePrefix(a.prefix);
+  const y = mustParsePrefix(b.prefix);
   return (
-    compareParsed(mustParseAddress(vipAddress(a)), mustParseAddress(vipAddress(b))) ||
-    prefixLength(a) - prefixLength(b) ||
+    compareIp(x.address, y.address) ||
+    x.length - y.length ||
     a.protocol - b.protocol ||
     a.port - b.port
   );
@@ -157,10 +169,6 @@ export function validFlowTableLength(length: number): number {
   return ok ? length : DEFAULT_FLOW_TABLE_LENGTH;
 }
 
-export function encapForFamily(family: Family): Encap {
+export function encapForFamily(family: IpFamily): Encap {
   return family === 4 ? 'gre4' : 'gre6';
-}
-
-function prefixLength(key: VipKey): number {
-  return Number(key.prefix.slice(key.prefix.indexOf('/') + 1));
 }

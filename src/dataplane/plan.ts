@@ -36,7 +36,7 @@
 // An AS that is already absent cannot be flushed on 1.1 (there is no per-AS flush call), so the
 // forced flush of a drained-then-disabled backend is not possible there.
 
-import { canonicalAddress, compareAddresses } from './address.js';
+import { canonicalIp, compareIpText } from '../net/ip-address.js';
 import { compareVipKeys, validFlowTableLength, vipKey, vipKeyString } from './model.js';
 import type {
   AsState,
@@ -91,7 +91,7 @@ export class UnknownFrontendError extends Error {
 
 export function planSync(desired: DesiredLbState, actual: LbState, opts: PlanOptions): LbOp[] {
   const current = rekey(actual);
-  const forceFlush = new Set([...(opts.forceFlush ?? [])].map(canonicalAddress));
+  const forceFlush = new Set([...(opts.forceFlush ?? [])].map(canonicalIp));
   const targets = selectTargets(desired, opts.scope);
 
   const teardowns: LbOp[] = [];
@@ -116,7 +116,7 @@ export function planSync(desired: DesiredLbState, actual: LbState, opts: PlanOpt
       builds.push(...build(want, opts.generation));
       continue;
     }
-    const asked = new Set([...(opts.operatorFlush?.get(want.frontend) ?? [])].map(canonicalAddress));
+    const asked = new Set([...(opts.operatorFlush?.get(want.frontend) ?? [])].map(canonicalIp));
     builds.push(...reconcileAses(want, have, opts.generation, forceFlush, asked));
   }
 
@@ -164,7 +164,7 @@ function rekey(actual: LbState): Map<string, VipState> {
   for (const vip of actual.vips.values()) {
     const key = vipKey(vip.key.prefix, vip.key.protocol, vip.key.port);
     const ases = new Map<string, AsState>();
-    for (const [address, as] of vip.ases) ases.set(canonicalAddress(address), as);
+    for (const [address, as] of vip.ases) ases.set(canonicalIp(address), as);
     out.set(vipKeyString(key), { ...vip, key, ases });
   }
   return out;
@@ -266,5 +266,5 @@ function inUseAddresses(vip: VipState): string[] {
 }
 
 function sortedAddresses(addresses: Iterable<string>): string[] {
-  return [...addresses].sort(compareAddresses);
+  return [...addresses].sort(compareIpText);
 }

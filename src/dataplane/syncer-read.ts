@@ -4,7 +4,7 @@
 // src_ip_sticky or encap must never make the planner tear down a live VIP.
 
 import { lbState as dumpLbState, type LbApi, type LbState as VppLbState } from '../vpp/index.js';
-import { canonicalAddress } from './address.js';
+import { canonicalIp } from '../net/ip-address.js';
 import { vipKey, vipKeyString } from './model.js';
 import type { AsState, DesiredLbState, Encap, LbState, VipProtocol, VipState } from './model.js';
 
@@ -42,7 +42,7 @@ export function toLbState(raw: VppLbState, desired: DesiredLbState): LbState {
     const want = desired.vips.get(id);
     const ases = new Map<string, AsState>();
     for (const as of vip.ases) {
-      ases.set(canonicalAddress(as.address), { weight: as.weight ?? 100, inUse: as.inUse });
+      ases.set(canonicalIp(as.address), { weight: as.weight ?? 100, inUse: as.inUse });
     }
     vips.set(id, {
       key,

@@ -34,6 +34,7 @@ import type { Clock, TimerHandle } from '../clock/index.js';
 import type { MaglevConfig } from '../config/types.js';
 import { effectiveWeight, type BackendState } from '../health/index.js';
 import type { Logger, LogAttrs } from '../log/index.js';
+import { canonicalIp } from '../net/ip-address.js';
 import {
   VppApiError,
   lbConf,
@@ -43,7 +44,6 @@ import {
   type VppDisconnect,
   type VppInfo,
 } from '../vpp/index.js';
-import { canonicalAddress } from './address.js';
 import { desiredState, frontendBackendsKnown } from './desired.js';
 import { vipKeyString } from './model.js';
 import { planSync, summarise, UnknownFrontendError } from './plan.js';
@@ -237,7 +237,7 @@ export class Syncer {
     if (!this.accepting()) return;
     const config = this.opts.source.config();
     const address = config.backends.get(req.backend)?.address;
-    if (req.flush && address !== undefined) add(this.operatorFlush, req.frontend, canonicalAddress(address));
+    if (req.flush && address !== undefined) add(this.operatorFlush, req.frontend, canonicalIp(address));
     if (!this.gate?.allows(req.frontend)) {
       this.suppressed('vip', req.frontend, 'set-weight');
       return;
@@ -275,7 +275,7 @@ export class Syncer {
     if (event.kind !== 'backend' || !event.transition || !this.accepting()) return;
     const fe = this.opts.source.config().frontends.get(event.frontend);
     if (event.address !== undefined && fe && asksFlush(event.transition.to, fe.flushOnDown))
-      add(this.forceFlush, event.frontend, canonicalAddress(event.address));
+      add(this.forceFlush, event.frontend, canonicalIp(event.address));
     this.requestFrontend(event.frontend, 'transition');
   }
 
@@ -621,8 +621,8 @@ function sameConf(
   want: WantedLbConf,
 ): boolean {
   return (
-    canonicalAddress(have.ip4SrcAddress) === canonicalAddress(want.ip4SrcAddress) &&
-    canonicalAddress(have.ip6SrcAddress) === canonicalAddress(want.ip6SrcAddress) &&
+    canonicalIp(have.ip4SrcAddress) === canonicalIp(want.ip4SrcAddress) &&
+    canonicalIp(have.ip6SrcAddress) === canonicalIp(want.ip6SrcAddress) &&
     (want.stickyBucketsPerCore === undefined || want.stickyBucketsPerCore === have.stickyBucketsPerCore) &&
     (want.flowTimeout === undefined || want.flowTimeout === have.flowTimeout)
   );

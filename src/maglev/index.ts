@@ -10,10 +10,10 @@ export {
   addressKey,
   addressKeyParts,
   compareAddressBytes,
-  formatAddress,
-  parseAddress,
+  ip46Bytes,
+  ip46FromText,
+  ipFromIp46,
 } from './address.js';
-export type { AddressFamily, Ip46Address } from './address.js';
 export {
   assertTableLength,
   buildTable,

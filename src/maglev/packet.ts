@@ -17,8 +17,8 @@
 // - the sticky table (sticky-table.ts) is looked up with this hash first; only a miss uses the
 //   new-flow table, at bucket `hash & (M − 1)`.
 
-import { loadLe32, parseAddress } from './address.js';
-import type { Ip46Address } from './address.js';
+import { mustParseIp, type IpAddress } from '../net/ip-address.js';
+import { loadLe32 } from './address.js';
 import { clibXxhashParts, xxhashOut } from './xxhash.js';
 
 export const IP_PROTOCOL_TCP = 6;
@@ -30,9 +30,9 @@ export type FlowHashFunction = 'crc32c' | 'xxhash';
 /** A packet's 5-tuple as the lb node reads it. */
 export interface FlowTuple {
   /** Client address. Both addresses must be of one family. */
-  src: string | Ip46Address;
+  src: string | IpAddress;
   /** The VIP address the packet was sent to. */
-  dst: string | Ip46Address;
+  dst: string | IpAddress;
   /** IP protocol number (6 TCP, 17 UDP; ports are ignored for anything else). */
   protocol: number;
   srcPort: number;
@@ -115,16 +115,16 @@ const scratchWords = new Uint32Array(10);
 
 /** The u32 flow hash VPP computes for a packet of this flow arriving at a VIP. */
 export function flowHash(flow: FlowTuple, options: FlowHashOptions = {}): number {
-  const src = typeof flow.src === 'string' ? parseAddress(flow.src) : flow.src;
-  const dst = typeof flow.dst === 'string' ? parseAddress(flow.dst) : flow.dst;
+  const src = typeof flow.src === 'string' ? mustParseIp(flow.src) : flow.src;
+  const dst = typeof flow.dst === 'string' ? mustParseIp(flow.dst) : flow.dst;
   if (src.family !== dst.family) {
     throw new RangeError('flow source and destination must be of the same address family');
   }
   const ports = options.srcIpSticky ? 0 : portsWord(flow.protocol, flow.srcPort, flow.dstPort);
   const words = scratchWords.fill(0);
   if (src.family === 4) {
-    words[0] = loadLe32(src.bytes, 12);
-    words[1] = loadLe32(dst.bytes, 12);
+    words[0] = loadLe32(src.bytes, 0);
+    words[1] = loadLe32(dst.bytes, 0);
     words[2] = ports;
   } else {
     words[0] = loadLe32(src.bytes, 0);

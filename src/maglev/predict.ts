@@ -3,7 +3,7 @@
 // (lb_as_v2_details.num_buckets on master, "buckets:" in `show lb vips verbose`), so these
 // numbers can be shown before a change and checked against VPP after it.
 
-import { addressIdentity, parseAddress } from './address.js';
+import { addressIdentity, ip46FromText } from './address.js';
 import { buildTable, NO_AS } from './table.js';
 import type { Generation, MaglevAs } from './table.js';
 
@@ -67,7 +67,7 @@ export function predict(
   const slotsFor = (list: readonly MaglevAs[], side: 'before' | 'after'): Int32Array => {
     const slots = new Int32Array(list.length);
     list.forEach((as, i) => {
-      const identity = addressIdentity(parseAddress(as.address).bytes);
+      const identity = addressIdentity(ip46FromText(as.address));
       let slot = slotOf.get(identity);
       if (slot === undefined) {
         slot = ases.length;

@@ -15,8 +15,8 @@
 // bucket of their own permutation until all M buckets are taken — after exactly M
 // placements, so with more entries than buckets only the first M entries get a bucket.
 
-import { addressIdentity, addressKeyParts, compareAddressBytes, parseAddress } from './address.js';
-import type { Ip46Address } from './address.js';
+import { mustParseIp, type IpAddress } from '../net/ip-address.js';
+import { addressIdentity, addressKeyParts, compareAddressBytes, ip46Bytes, ip46FromText } from './address.js';
 import { clibXxhash, clibXxhashParts, xxhashOut } from './xxhash.js';
 
 export type Generation = 'release' | 'master';
@@ -74,13 +74,13 @@ export interface Permutation {
  * The permutation VPP derives for an AS address (and, on master, a replica number) in a
  * table of the given length. For inspection and tests; buildTable computes the same inline.
  */
-export function permutationOf(address: string | Ip46Address, length: number, replica = 0): Permutation {
+export function permutationOf(address: string | IpAddress, length: number, replica = 0): Permutation {
   assertTableLength(length);
   if (!Number.isInteger(replica) || replica < 0 || replica > 0xffffffff) {
     throw new RangeError(`replica must be a u32, got ${replica}`);
   }
-  const parsed = typeof address === 'string' ? parseAddress(address) : address;
-  const { lo, hi } = addressKeyParts(parsed.bytes);
+  const parsed = typeof address === 'string' ? mustParseIp(address) : address;
+  const { lo, hi } = addressKeyParts(ip46Bytes(parsed));
   const key = (BigInt(hi) << 32n) | BigInt((lo ^ replica) >>> 0);
   const seed = clibXxhash(key);
   const mask = BigInt(length - 1);
@@ -108,7 +108,7 @@ function participantsOf(generation: Generation, ases: readonly MaglevAs[]): Part
     if (!Number.isInteger(weight) || weight < 0 || weight > 255) {
       throw new RangeError(`AS ${as.address}: weight must be an integer 0..255, got ${weight}`);
     }
-    const { bytes } = parseAddress(as.address);
+    const bytes = ip46FromText(as.address);
     // VPP keeps one AS per address per VIP (a second add is VALUE_EXIST), so the sort never
     // sees equal keys; a duplicate here is the caller's bug, not something to guess about.
     const identity = addressIdentity(bytes);

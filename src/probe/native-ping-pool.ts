@@ -6,7 +6,7 @@
 // namespace starts with ping sockets closed (ping_group_range "1 0"), so the first EACCES in a
 // namespace we have not seen before triggers one attempt to widen it.
 
-import type { AddressFamily } from '../config/types.js';
+import type { IpFamily } from '../net/ip-address.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
 import { describeNativeError } from './native-errors.js';
@@ -32,7 +32,7 @@ export class PingSocketPool {
   }
 
   /** The socket for probes of this family from `source` in `netns`. Throws SocketSetupError. */
-  acquire(family: AddressFamily, netns: string | undefined, source: string | undefined): PingSocket {
+  acquire(family: IpFamily, netns: string | undefined, source: string | undefined): PingSocket {
     let inode = 0;
     if (netns !== undefined) {
       if (!isValidNetnsName(netns)) throw new SocketSetupError(`invalid netns name "${netns}"`, 'EINVAL');
@@ -59,7 +59,7 @@ export class PingSocketPool {
     this.sockets.clear();
   }
 
-  private open(family: AddressFamily, netns: string | undefined, source: string | undefined, inode: number) {
+  private open(family: IpFamily, netns: string | undefined, source: string | undefined, inode: number) {
     const ctx = { netns, source, kind: 'icmp' as const };
     let addon: NativeAddon;
     try {

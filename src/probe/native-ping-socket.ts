@@ -15,7 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import type { AddressFamily } from '../config/types.js';
+import type { IpFamily } from '../net/ip-address.js';
 import type { NativeAddon, NativeErrorReport } from './native-addon.js';
 
 export type EchoOutcome =
@@ -36,8 +36,8 @@ interface PendingEcho {
   done: (outcome: EchoOutcome) => void;
 }
 
-const ECHO_REQUEST: Record<AddressFamily, number> = { 4: 8, 6: 128 };
-const ECHO_REPLY: Record<AddressFamily, number> = { 4: 0, 6: 129 };
+const ECHO_REQUEST: Record<IpFamily, number> = { 4: 8, 6: 128 };
+const ECHO_REPLY: Record<IpFamily, number> = { 4: 0, 6: 129 };
 const HEADER = 8;
 const TOKEN = 8;
 /** Sends that fail are retried this often after draining the error queue (see header). */
@@ -54,7 +54,7 @@ export class PingSocket {
 
   private constructor(
     private readonly addon: NativeAddon,
-    readonly family: AddressFamily,
+    readonly family: IpFamily,
     private readonly fd: number,
     /** Inode of the namespace the socket lives in (0: maglevd's own). */
     readonly netnsIno: number,
@@ -70,7 +70,7 @@ export class PingSocket {
   /** Opens a ping socket in `netns`, bound to `source`. Throws the addon's NativeError. */
   static open(
     addon: NativeAddon,
-    family: AddressFamily,
+    family: IpFamily,
     netns: string | undefined,
     source: string | undefined,
   ) {
@@ -270,7 +270,7 @@ const ICMP6_UNREACH: Record<number, string> = {
 };
 
 /** "icmp host unreachable from 10.0.0.1 (EHOSTUNREACH)", for the probe's detail. */
-export function describeIcmpError(r: NativeErrorReport, family: AddressFamily): string {
+export function describeIcmpError(r: NativeErrorReport, family: IpFamily): string {
   const from = r.offender !== null ? ` from ${r.offender}` : '';
   const ORIGIN_ICMP = 2;
   const ORIGIN_ICMP6 = 3;

@@ -3,12 +3,12 @@
 // addon (netns, ping sockets) plugs in a factory of its own without touching the probes.
 
 import net from 'node:net';
-import type { AddressFamily } from '../config/types.js';
+import type { IpFamily } from '../net/ip-address.js';
 
 export interface TcpConnectOptions {
   host: string;
   port: number;
-  family: AddressFamily;
+  family: IpFamily;
   /** Source address to bind before connecting. */
   localAddress?: string | undefined;
   /** Network namespace to open the socket in; undefined means maglevd's own. */

@@ -1,7 +1,8 @@
 // The vocabulary of maglevt: what is probed (a Target, one VIP), what one probe says (a
 // ProbeOutcome), and the anomalies the error panel groups.
 
-import type { AddressFamily, FrontendProtocol } from '../config/index.js';
+import type { FrontendProtocol } from '../config/index.js';
+import type { IpFamily } from '../net/ip-address.js';
 
 /** How a VIP is probed: an HTTP GET, an HTTPS GET, or a bare TCP connect. */
 export type VipKind = 'http' | 'https' | 'tcp';
@@ -14,7 +15,7 @@ export interface Target {
   /** Every frontend name this VIP carries across the config files, in reading order. */
   readonly names: readonly string[];
   readonly address: string;
-  readonly family: AddressFamily;
+  readonly family: IpFamily;
   readonly protocol: FrontendProtocol;
   /** The port probed: the frontend's port, or for an all-ports VIP its backends' health-check port. */
   readonly port: number;

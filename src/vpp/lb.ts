@@ -10,15 +10,14 @@
 // Safety rails on both: new_flows_table_length is always an explicit power of two (0 crashes VPP),
 // dumps are never filtered by prefix (IPv4 filters never match) — we dump all and filter here.
 
+import { formatIp, formatIpPrefix, ipBits, parseIp, parseIpPrefix } from '../net/ip-address.js';
 import {
-  canonicalPrefix,
-  formatIp,
   fromApiAddress,
   fromApiPrefixRaw,
   ip4Bytes,
   ip6Bytes,
-  parseIp,
-  parsePrefix,
+  ipFromWire,
+  outgoingPrefix,
   toApiAddress,
 } from './address.js';
 import type { CallOptions } from './client.js';
@@ -141,9 +140,9 @@ function checkWeight(weight: number, msg: string): number {
 
 /** The VIP prefix as the handlers of this generation want it (release: IPv4 length + 96). */
 function vipPrefixFields(prefix: string, gen: LbGeneration): VppFields {
-  const p = parsePrefix(prefix);
-  const len = gen === '1.1' && p.family === 4 ? 96 + p.len : p.len;
-  return { address: toApiAddress(formatIp(p.bytes)), len };
+  const p = outgoingPrefix(prefix);
+  const len = gen === '1.1' && p.address.family === 4 ? 96 + p.length : p.length;
+  return { address: toApiAddress(p.address), len };
 }
 
 /** The encap enum as this generation's handler reads it (release: compared without ntohl). */
@@ -181,8 +180,8 @@ export async function lbConfGet(api: LbApi): Promise<LbConf> {
     );
   const r = await api.request('lb_conf_get');
   return {
-    ip4SrcAddress: formatIp(getBytes(r, 'ip4_src_address', 'lb_conf_get_reply')),
-    ip6SrcAddress: formatIp(getBytes(r, 'ip6_src_address', 'lb_conf_get_reply')),
+    ip4SrcAddress: formatIp(ipFromWire(getBytes(r, 'ip4_src_address', 'lb_conf_get_reply'))),
+    ip6SrcAddress: formatIp(ipFromWire(getBytes(r, 'ip6_src_address', 'lb_conf_get_reply'))),
     stickyBucketsPerCore: getNumber(r, 'sticky_buckets_per_core', 'lb_conf_get_reply'),
     flowTimeout: getNumber(r, 'flow_timeout', 'lb_conf_get_reply'),
   };
@@ -287,10 +286,10 @@ export async function lbSetAsWeight(
 /** A VIP prefix as dumped, with the release's 96 + len undone. */
 function dumpedPrefix(pfx: VppStruct, gen: LbGeneration, msg: string): string {
   const raw = fromApiPrefixRaw(pfx);
-  const len = gen === '1.1' && raw.family === 4 && raw.len >= 96 ? raw.len - 96 : raw.len;
-  const max = raw.family === 4 ? 32 : 128;
-  if (len > max) throw new VppDecodeError(`${msg}: prefix length ${raw.len} is impossible`, msg);
-  return canonicalPrefix(`${formatIp(raw.bytes)}/${len}`);
+  const family = raw.address.family;
+  const len = gen === '1.1' && family === 4 && raw.length >= 96 ? raw.length - 96 : raw.length;
+  if (len > ipBits(family)) throw new VppDecodeError(`${msg}: prefix length ${raw.length} is impossible`, msg);
+  return formatIpPrefix({ address: raw.address, length: len });
 }
 
 function dumpedVipKey(vip: VppStruct, gen: LbGeneration, msg: string): LbVipKey {
@@ -375,12 +374,10 @@ export interface LbState {
 const keyString = (k: LbVipKey): string => `${k.prefix}|${k.protocol}|${k.port}`;
 const prefixPort = (k: { prefix: string; port: number }): string => `${k.prefix}|${k.port}`;
 
-function canonicalIp(text: string): string {
-  try {
-    return formatIp(parseIp(text).bytes);
-  } catch {
-    return text;
-  }
+/** A CLI address in our spelling (VPP never dots an IPv4-mapped tail); unreadable text stays as is. */
+function cliAddress(text: string): string {
+  const parsed = parseIp(text);
+  return parsed.ok ? formatIp(parsed.ip) : text;
 }
 
 function cliProtocol(c: CliLbVip): number {
@@ -388,11 +385,8 @@ function cliProtocol(c: CliLbVip): number {
 }
 
 function canonicalCliPrefix(c: CliLbVip): string | undefined {
-  try {
-    return canonicalPrefix(c.prefix);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseIpPrefix(c.prefix);
+  return parsed.ok ? formatIpPrefix(parsed.prefix) : undefined;
 }
 
 /**
@@ -459,14 +453,14 @@ export async function lbState(api: LbApi, opts: LbStateOptions = {}): Promise<Lb
     }
     out.forEach((o, i) => {
       const c = paired[i]?.cli;
-      const wanted = c ? c.ases.map((a) => canonicalIp(a.address)) : undefined;
+      const wanted = c ? c.ases.map((a) => cliAddress(a.address)) : undefined;
       for (const [k, list] of pending) {
         if (!k.startsWith(`${prefixPort(o.vip)}|`)) continue;
         const address = k.slice(prefixPort(o.vip).length + 1);
         if (wanted && !wanted.includes(address)) continue;
         const e = list.shift();
         if (!e) continue;
-        const buckets = c?.ases.find((a) => canonicalIp(a.address) === address)?.buckets;
+        const buckets = c?.ases.find((a) => cliAddress(a.address) === address)?.buckets;
         o.ases.push({ ...e.as, ...(buckets !== undefined && { buckets }) });
       }
     });

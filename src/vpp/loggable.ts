@@ -1,7 +1,8 @@
 // Decoded messages made fit for a JSON log line: bigints and bytes become strings, addresses and
 // prefixes read as text, and huge arrays or strings (the message table, get_api_json) are cut.
 
-import { formatIp } from './address.js';
+import { formatIp } from '../net/ip-address.js';
+import { ipFromWire } from './address.js';
 import type { VppInput } from './values.js';
 
 const MAX_ITEMS = 32;
@@ -23,7 +24,7 @@ function addressText(v: { readonly [k: string]: VppInput | undefined }): string 
     return undefined;
   const bytes = (un as { readonly [k: string]: VppInput | undefined })[af === 0 ? 'ip4' : 'ip6'];
   if (!(bytes instanceof Uint8Array) || bytes.length !== (af === 0 ? 4 : 16)) return undefined;
-  return formatIp(bytes);
+  return formatIp(ipFromWire(bytes));
 }
 
 export function toLoggable(v: VppInput | undefined, depth = 0): Loggable {

@@ -10,7 +10,8 @@
 // - addresses that are not local: binding them would need IP_FREEBIND or ip_nonlocal_bind, and a
 //   simulator must not take over a real address's traffic.
 
-import { formatAddress } from '../maglev/index.js';
+import { ipFromIp46 } from '../maglev/index.js';
+import { formatIp } from '../net/ip-address.js';
 import { formatIp46Prefix, ip46PrefixIsIp4 } from './lb-address.js';
 import type { LbVipView } from './lb-plugin.js';
 import { LbVipType } from './lb-types.js';
@@ -60,7 +61,7 @@ export function unforwardableReason(
 
 /** The VIP's host address as text; a ::a.b.c.d/128 VIP (the release's length bug makes them) is IPv6. */
 export function vipAddress(vip: LbVipView): string {
-  return formatAddress({ bytes: vip.prefix, family: ip46PrefixIsIp4(vip.prefix, vip.plen) ? 4 : 6 });
+  return formatIp(ipFromIp46(vip.prefix, ip46PrefixIsIp4(vip.prefix, vip.plen) ? 4 : 6));
 }
 
 /** The listeners the VIPs ask for (in-use VIPs only) and the VIPs that cannot have one. */

@@ -20,7 +20,8 @@
 
 import type net from 'node:net';
 import { silentLogger, type Logger } from '../log/index.js';
-import { parseAddress, type Ip46Address } from '../maglev/index.js';
+import { ip46Bytes } from '../maglev/index.js';
+import { mustParseIp, type IpAddress } from '../net/ip-address.js';
 import { ForwardConnection, type ForwardConnectionView } from './forward-connection.js';
 import { ForwardListener, type ForwardListenerState } from './forward-listener.js';
 import { isLocalAddress } from './forward-local.js';
@@ -166,12 +167,12 @@ export class Forwarder {
 
   /** The lb node's decision for one packet of this flow; undefined when no VIP takes it any more. */
   private decide(
-    dst: Ip46Address,
+    dst: IpAddress,
     port: number,
-    src: Ip46Address,
+    src: IpAddress,
     srcPort: number,
   ): { vipIndex: number; address: string | undefined; counter: string } | undefined {
-    const vipIndex = this.lb.lookupVip(dst.bytes, IP_PROTOCOL_TCP, port);
+    const vipIndex = this.lb.lookupVip(ip46Bytes(dst), IP_PROTOCOL_TCP, port);
     if (vipIndex === undefined) return undefined;
     const r = this.lb.forwardFlow(vipIndex, { src, dst, protocol: IP_PROTOCOL_TCP, srcPort, dstPort: port });
     return { vipIndex, address: r.address && formatIp46(r.address), counter: r.counter };
@@ -185,8 +186,8 @@ export class Forwarder {
       client.destroy();
       return;
     }
-    const src = parseAddress(clientAddress);
-    const dst = parseAddress(target.address);
+    const src = mustParseIp(clientAddress);
+    const dst = mustParseIp(target.address);
     const attrs = { vip: target.key, client: targetKey(clientAddress, clientPort) };
     let decision: ReturnType<Forwarder['decide']>;
     try {

@@ -2,9 +2,11 @@
 // as twelve zero bytes + a.b.c.d, with an internal prefix length of 96 + the IPv4 length. The
 // family is not stored: it is inferred from the bytes (ip46_address_is_ip4) and, for prefixes,
 // from the length (ip46_prefix_is_ip4), which is what makes the release API's prefix-length bug
-// produce IPv6-looking VIPs.
+// produce IPv6-looking VIPs. Text goes through src/net/ip-address.ts (parsing) and, for what the
+// CLI prints, VPP's own spelling: format_ip6_address never dots an IPv4-mapped tail.
 
-import { formatAddress, parseAddress } from '../maglev/index.js';
+import { ip46Bytes, ip46FromText } from '../maglev/index.js';
+import { formatIp, formatIpv6Hex, parseIpPrefix } from '../net/ip-address.js';
 
 /** 16 bytes, network order. */
 export type Ip46 = Uint8Array;
@@ -27,12 +29,6 @@ export function ip46Equal(a: Ip46, b: Ip46): boolean {
   return true;
 }
 
-/** A map key for the 16 bytes. */
-export function ip46Key(a: Ip46): string {
-  let s = '';
-  for (let i = 0; i < 16; i++) s += (a[i] ?? 0).toString(16).padStart(2, '0');
-  return s;
-}
 
 /** 4 IPv4 bytes → ::a.b.c.d */
 export function ip46FromIp4(b: Uint8Array): Ip46 {
@@ -42,9 +38,7 @@ export function ip46FromIp4(b: Uint8Array): Ip46 {
 }
 
 /** '192.0.2.1' or '2001:db8::1' → ip46. Throws a RangeError for anything else. */
-export function ip46FromText(text: string): Ip46 {
-  return parseAddress(text).bytes;
-}
+export { ip46FromText };
 
 function maskByte(bits: number): number {
   return bits >= 8 ? 0xff : bits <= 0 ? 0 : (0xff << (8 - bits)) & 0xff;
@@ -69,15 +63,20 @@ export function ip46Normalize(a: Ip46, plen: number): Ip46 {
   return out;
 }
 
+/** The dotted quad of the last four bytes (format_ip4_address). */
+function formatIp4Tail(a: Ip46): string {
+  return formatIp({ family: 4, bytes: a.subarray(12, 16) });
+}
+
 /** format_ip46_address with IP46_TYPE_ANY: dotted quad when the bytes are ::a.b.c.d. */
 export function formatIp46(a: Ip46): string {
-  return formatAddress({ bytes: a, family: ip46IsIp4(a) ? 4 : 6 });
+  return ip46IsIp4(a) ? formatIp4Tail(a) : formatIpv6Hex(a);
 }
 
 /** format_ip46_prefix with IP46_TYPE_ANY: `a.b.c.d/(plen-96)` or `x::/plen`. */
 export function formatIp46Prefix(a: Ip46, plen: number): string {
-  if (ip46PrefixIsIp4(a, plen)) return `${formatAddress({ bytes: a, family: 4 })}/${plen - 96}`;
-  return `${formatAddress({ bytes: a, family: 6 })}/${plen}`;
+  if (ip46PrefixIsIp4(a, plen)) return `${formatIp4Tail(a)}/${plen - 96}`;
+  return `${formatIpv6Hex(a)}/${plen}`;
 }
 
 /** Does `addr` fall inside prefix/plen (plen in the internal 0..128 scale)? */
@@ -90,11 +89,8 @@ export function ip46PrefixContains(prefix: Ip46, plen: number, addr: Ip46): bool
  * A bare address is a host prefix. Host bits are not cleared (VPP does that on add and lookup).
  */
 export function parseVipPrefix(text: string): { prefix: Ip46; plen: number } {
-  const slash = text.indexOf('/');
-  const address = parseAddress(slash < 0 ? text : text.slice(0, slash));
-  const max = address.family === 4 ? 32 : 128;
-  const lenText = slash < 0 ? String(max) : text.slice(slash + 1);
-  const len = Number(lenText);
-  if (!/^\d{1,3}$/.test(lenText) || len > max) throw new RangeError(`not a prefix: ${JSON.stringify(text)}`);
-  return { prefix: address.bytes, plen: address.family === 4 ? 96 + len : len };
+  const parsed = parseIpPrefix(text);
+  if (!parsed.ok) throw new RangeError(`not a prefix: ${JSON.stringify(text)} (${parsed.reason})`);
+  const { address, length } = parsed.prefix;
+  return { prefix: ip46Bytes(address), plen: address.family === 4 ? 96 + length : length };
 }

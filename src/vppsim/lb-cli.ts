@@ -4,7 +4,7 @@
 // src_ip_sticky, so spacing matters — including VPP's own oddities (the NAT line has no newline,
 // removed ASes get two spaces, each VIP block is followed by an empty line).
 
-import { formatAddress } from '../maglev/index.js';
+import { formatIp, formatIpv6Hex } from '../net/ip-address.js';
 import { formatIp46, formatIp46Prefix } from './lb-address.js';
 import type { LbAsView, LbPlugin, LbVipView } from './lb-plugin.js';
 import { LB_VIP_COUNTERS, LbSrvType, LbVipType, VIP_TYPE_NAMES } from './lb-types.js';
@@ -75,8 +75,8 @@ export function showLbVips(lb: LbPlugin, verbose: boolean): string {
 export function showLb(lb: LbPlugin): string {
   const conf = lb.config;
   let s =
-    `lb_main ip4-src-address: ${formatAddress({ bytes: Uint8Array.from([...new Uint8Array(12), ...conf.ip4SrcAddress]), family: 4 })} \n` +
-    ` ip6-src-address: ${formatAddress({ bytes: conf.ip6SrcAddress, family: 6 })} \n` +
+    `lb_main ip4-src-address: ${formatIp({ family: 4, bytes: conf.ip4SrcAddress })} \n` +
+    ` ip6-src-address: ${formatIpv6Hex(conf.ip6SrcAddress)} \n` +
     ` #vips: ${lb.vipPoolSize}\n` +
     ` #ass: ${lb.asCount}\n`;
   const sticky = lb.stickyTable;

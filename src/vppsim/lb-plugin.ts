@@ -11,6 +11,7 @@
 import type { Clock } from '../clock/index.js';
 import { systemClock } from '../clock/index.js';
 import {
+  addressIdentity,
   buildTable,
   decidePacket,
   flowHash,
@@ -26,7 +27,6 @@ import {
   formatIp46,
   ip46Equal,
   ip46IsIp4,
-  ip46Key,
   ip46Normalize,
   ip46PrefixContains,
   ip46PrefixIsIp4,
@@ -364,7 +364,7 @@ export class LbPlugin {
     };
     const index = this.vipPool.get(vip);
     // The VIP's FIB entry (per-port VIPs of one prefix share it).
-    vip.fibKey = `${ip46Key(prefix)}/${plen}`;
+    vip.fibKey = `${addressIdentity(prefix)}/${plen}`;
     this.fibRef(vip.fibKey);
     this.onChange.emit({ kind: 'vip-added', vipIndex: index });
 
@@ -424,7 +424,7 @@ export class LbPlugin {
       asIndex = existing;
     } else {
       if (ip46IsIp4(address) !== vipTypeHasIp4Ases(vip.type)) return LbRetval.INVALID_ADDRESS_FAMILY;
-      const fibKey = `${ip46Key(address)}/128`;
+      const fibKey = `${addressIdentity(address)}/128`;
       asIndex = this.asPool.get({
         address: Uint8Array.from(address),
         vipIndex,

@@ -372,14 +372,25 @@ const cases: BadCase[] = [
   {
     name: 'backend address not an IP',
     yaml: variant({ 6: '    b2: {address: 192.0.2.300}' }),
-    message: 'backends.b2.address: must be an IPv4 or IPv6 address, got "192.0.2.300"',
+    message: 'backends.b2.address: must be an IPv4 or IPv6 address, got "192.0.2.300": 300 is above 255',
     line: 6,
     col: 19,
   },
   {
     name: 'backend address with a zone index',
     yaml: variant({ 6: '    b2: {address: "fe80::1%eth0"}' }),
-    message: 'backends.b2.address: must be an IPv4 or IPv6 address, got "fe80::1%eth0"',
+    message:
+      'backends.b2.address: must be an IPv4 or IPv6 address, got "fe80::1%eth0": ' +
+      'zone index %eth0: a zone names a link, not an address',
+    line: 6,
+    col: 19,
+  },
+  {
+    name: 'backend address with a leading zero (octal to inet_aton)',
+    yaml: variant({ 6: '    b2: {address: 192.0.2.010}' }),
+    message:
+      'backends.b2.address: must be an IPv4 or IPv6 address, got "192.0.2.010": ' +
+      'leading zero in 010: inet_aton reads it as octal, others as decimal; write it without',
     line: 6,
     col: 19,
   },

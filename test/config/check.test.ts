@@ -86,7 +86,7 @@ describe('checkConfig', () => {
     const r = await checkConfig(path);
     assert.equal(r.exitCode, 2);
     assert.deepEqual(r.lines, [
-      `${path}:3:19: backends.b1.address: must be an IPv4 or IPv6 address, got "nope"`,
+      `${path}:3:19: backends.b1.address: must be an IPv4 or IPv6 address, got "nope": not an IP literal (names are not resolved)`,
       `${path}:4:43: backends.b2.healthcheck: health check 'missing' is not defined`,
       `${path}: invalid (2 errors)`,
     ]);

@@ -9,8 +9,8 @@ import type {
   MaglevConfig,
 } from '../../src/config/types.js';
 import type { BackendState } from '../../src/health/index.js';
+import { mustParseIp } from '../../src/net/ip-address.js';
 import {
-  addressFamily,
   vipAddress,
   vipKeyString,
   type AsState,
@@ -23,7 +23,7 @@ import {
 } from '../../src/dataplane/index.js';
 
 export function backend(name: string, address: string, enabled = true): BackendConfig {
-  return { name, address, family: addressFamily(address), healthcheck: undefined, enabled };
+  return { name, address, family: mustParseIp(address).family, healthcheck: undefined, enabled };
 }
 
 export interface FrontendSpec {
@@ -42,7 +42,7 @@ export function frontend(name: string, spec: FrontendSpec): FrontendConfig {
   return {
     name,
     address: spec.address,
-    family: addressFamily(spec.address),
+    family: mustParseIp(spec.address).family,
     protocol,
     port: protocol === 'any' ? 0 : (spec.port ?? 80),
     description: '',
@@ -170,7 +170,7 @@ export function applyOps(actual: LbState, ops: readonly LbOp[], generation: LbGe
         break;
       case 'as-add': {
         if (!vip) throw new Error(`NO_SUCH_ENTRY: ${key}`);
-        if ((addressFamily(op.address) === 4 ? 'gre4' : 'gre6') !== vip.state.encap) {
+        if ((mustParseIp(op.address).family === 4 ? 'gre4' : 'gre6') !== vip.state.encap) {
           throw new Error(`INVALID_ADDRESS_FAMILY: ${op.address} on ${key}`);
         }
         const existing = vip.ases.get(op.address);

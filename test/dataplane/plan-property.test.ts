@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BACKEND_STATES, type BackendState } from '../../src/health/index.js';
 import type { FrontendConfig, MaglevConfig } from '../../src/config/types.js';
+import { compareIpText } from '../../src/net/ip-address.js';
 import {
-  compareAddresses,
   desiredState,
   planSync,
   type AsState,
@@ -88,7 +88,7 @@ function perturb(state: LbState, changes: { pick: number; weight: number; inUse:
     [...state.vips].map(([k, v]) => [k, { ...v, ases: new Map(v.ases) }]),
   );
   const slots = [...vips.values()].flatMap((vip) =>
-    [...vip.ases.keys()].sort(compareAddresses).map((address) => ({ vip, address })),
+    [...vip.ases.keys()].sort(compareIpText).map((address) => ({ vip, address })),
   );
   if (slots.length === 0) return state;
   for (const change of changes) {

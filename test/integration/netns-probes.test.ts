@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AddressFamily, HealthCheckConfig } from '../../src/config/types.js';
+import type { HealthCheckConfig } from '../../src/config/types.js';
+import type { IpFamily } from '../../src/net/ip-address.js';
 import type { ProbeResult } from '../../src/health/types.js';
 import { silentLogger } from '../../src/log/index.js';
 import {
@@ -53,7 +54,7 @@ async function expectAll(cases: Case[]): Promise<void> {
   assert.deepEqual(wrong, []);
 }
 
-function src(hc: HealthCheckConfig, family: AddressFamily, source: string): HealthCheckConfig {
+function src(hc: HealthCheckConfig, family: IpFamily, source: string): HealthCheckConfig {
   return family === 4 ? { ...hc, probeIpv4Src: source } : { ...hc, probeIpv6Src: source };
 }
 

@@ -160,7 +160,7 @@ describe('lb calls on a master (1.2) VPP', () => {
         sim.registerHandler('lb_as_v2_dump', (msg) => {
           // Never filtered by us: the request's prefix is all zeros.
           assert.equal(
-            fromApiPrefixRaw(msg['pfx'] as VppStruct).bytes.every((b) => b === 0),
+            fromApiPrefixRaw(msg['pfx'] as VppStruct).address.bytes.every((b) => b === 0),
             true,
           );
           return [

@@ -438,7 +438,7 @@ describe('lb 1.1 (release): the handlers’ bugs, reproduced', () => {
     const rows = vips.map((d) => {
       const v = getStruct(d, 'vip');
       const p = fromApiPrefixRaw(getStruct(v, 'pfx'));
-      return [p.len, v['protocol'], v['port'], d['encap'], d['flow_table_length']];
+      return [p.length, v['protocol'], v['port'], d['encap'], d['flow_table_length']];
     });
     assert.deepEqual(rows, [
       [128, 0, 80, 3, 0], // 3 = LB_VIP_TYPE_IP4_GRE4, not an lb_encap_type
@@ -463,7 +463,7 @@ describe('lb 1.1 (release): the handlers’ bugs, reproduced', () => {
       all.map((d: VppStruct) => {
         const v = getStruct(d, 'vip');
         return [
-          fromApiPrefixRaw(getStruct(v, 'pfx')).len,
+          fromApiPrefixRaw(getStruct(v, 'pfx')).length,
           v['protocol'],
           fromApiAddress(getStruct(d, 'app_srv')),
         ];
