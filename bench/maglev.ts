@@ -4,13 +4,7 @@
 // Run: node --import tsx bench/maglev.ts [--runs N]
 
 import os from 'node:os';
-import {
-  buildTable,
-  clibXxhash,
-  clibXxhashParts,
-  flowHash,
-  predict,
-} from '../src/maglev/index.js';
+import { buildTable, clibXxhash, clibXxhashParts, flowHash, predict } from '../src/maglev/index.js';
 import type { Generation, MaglevAs } from '../src/maglev/index.js';
 import { mustParseIp } from '../src/net/ip-address.js';
 

@@ -149,12 +149,7 @@ export function vipFamily(key: VipKey): IpFamily {
 export function compareVipKeys(a: VipKey, b: VipKey): number {
   const x = mustParsePrefix(a.prefix);
   const y = mustParsePrefix(b.prefix);
-  return (
-    compareIp(x.address, y.address) ||
-    x.length - y.length ||
-    a.protocol - b.protocol ||
-    a.port - b.port
-  );
+  return compareIp(x.address, y.address) || x.length - y.length || a.protocol - b.protocol || a.port - b.port;
 }
 
 /** VPP's customary new-flows table length, used when config gives none that VPP would accept. */

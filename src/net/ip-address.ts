@@ -86,7 +86,7 @@ export function formatIpv6Hex(bytes: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 1; // a single zero group is never shortened
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -147,7 +147,10 @@ export function parseIpPrefix(text: string): IpPrefixParse {
   const lengthText = text.slice(slash + 1);
   const length = Number(lengthText);
   if (!DECIMAL.test(lengthText) || (lengthText.length > 1 && lengthText.startsWith('0')) || length > max) {
-    return { ok: false, reason: `prefix length ${JSON.stringify(lengthText)} is not a number from 0 to ${max}` };
+    return {
+      ok: false,
+      reason: `prefix length ${JSON.stringify(lengthText)} is not a number from 0 to ${max}`,
+    };
   }
   return { ok: true, prefix: { address: parsed.ip, length } };
 }
@@ -202,7 +205,8 @@ function ipv6Bytes(text: string): Uint8Array | string {
   if (typeof tail === 'string') return tail;
   const written = head.length + tail.length;
   if (!compressed && written !== 8) return `${written} groups; IPv6 has 8, or "::" for a run of zero groups`;
-  if (compressed && written > 7) return `"::" stands for no group here: ${written} groups are written`;
+  if (compressed && written > 7)
+    return `"::" must stand for one zero group at least, but ${written} are written`;
   const groups = [...head, ...new Array<number>(8 - written).fill(0), ...tail];
   const out = new Uint8Array(16);
   groups.forEach((g, i) => {

@@ -68,12 +68,7 @@ export class PingSocket {
   }
 
   /** Opens a ping socket in `netns`, bound to `source`. Throws the addon's NativeError. */
-  static open(
-    addon: NativeAddon,
-    family: IpFamily,
-    netns: string | undefined,
-    source: string | undefined,
-  ) {
+  static open(addon: NativeAddon, family: IpFamily, netns: string | undefined, source: string | undefined) {
     const { fd, netnsIno } = addon.openSocket(family, 'icmp', netns ?? null, source ?? null);
     const socket = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
     try {

@@ -288,7 +288,8 @@ function dumpedPrefix(pfx: VppStruct, gen: LbGeneration, msg: string): string {
   const raw = fromApiPrefixRaw(pfx);
   const family = raw.address.family;
   const len = gen === '1.1' && family === 4 && raw.length >= 96 ? raw.length - 96 : raw.length;
-  if (len > ipBits(family)) throw new VppDecodeError(`${msg}: prefix length ${raw.length} is impossible`, msg);
+  if (len > ipBits(family))
+    throw new VppDecodeError(`${msg}: prefix length ${raw.length} is impossible`, msg);
   return formatIpPrefix({ address: raw.address, length: len });
 }
 

@@ -29,7 +29,6 @@ export function ip46Equal(a: Ip46, b: Ip46): boolean {
   return true;
 }
 
-
 /** 4 IPv4 bytes → ::a.b.c.d */
 export function ip46FromIp4(b: Uint8Array): Ip46 {
   const out = new Uint8Array(16);
