@@ -1,8 +1,8 @@
 // IP addresses, once for the whole program: THE address value (a family and its bytes, as Seesaw
-// has one net.IP), the one parser of address text, the one canonical spelling, order, equality
-// and CIDR prefixes. Every other address module is a thin adapter from this value to its own wire
+// has one net.IP), the one parser of address text, the one canonical spelling, the order, and
+// CIDR prefixes. Every other address module is a thin adapter from this value to its own wire
 // format (VPP's address union, the lb plugin's 16-byte ip46 form, vppsim's CLI text, config's
-// positioned messages). Pure (no node:* import): the health, maglev and dataplane cores use it.
+// positioned messages). Pure (no node:* import): the config, dataplane and maglev cores use it.
 //
 // What the parser accepts (docs/config.md repeats this for operators):
 // - IPv4: exactly four decimal numbers 0-255 between dots. A number with a leading zero
@@ -20,9 +20,9 @@
 // a tie; a lone zero group stays `0`). IPv4-mapped addresses (::ffff:0:0/96) keep the dotted tail,
 // `::ffff:192.0.2.1`, as RFC 5952 §5 recommends for that well-known prefix: it is how glibc's
 // inet_ntop, Go's netip and Node (socket.remoteAddress on a dual-stack socket) write them, so what
-// maglevd prints matches what the host's own tools and the probe sockets print. No other prefix
-// gets the dotted tail (`64:ff9b::c000:201`, `::c000:201`), as inet_ntop does, except that glibc
-// also dots the deprecated IPv4-compatible ::/96, which RFC 5952 does not ask for. VPP's own
+// maglevd prints matches what the host's own tools and the probe sockets print. No other IPv6
+// address gets a dotted tail (`64:ff9b::c000:201`); inet_ntop agrees but for the deprecated
+// IPv4-compatible ::/96, which glibc dots and RFC 5952 does not ask to. VPP's own
 // format_ip6_address never dots; vppsim imitates that with formatIpv6Hex, and nothing else should.
 
 export type IpFamily = 4 | 6;
@@ -127,10 +127,6 @@ export function compareIp(a: IpAddress, b: IpAddress): number {
 /** compareIp for two literals (a RangeError, as mustParseIp, for one that is no address). */
 export function compareIpText(a: string, b: string): number {
   return compareIp(mustParseIp(a), mustParseIp(b));
-}
-
-export function ipEquals(a: IpAddress, b: IpAddress): boolean {
-  return compareIp(a, b) === 0;
 }
 
 /**

@@ -77,7 +77,6 @@ export {
   fromApiPrefixRaw,
   ip4Bytes,
   ip6Bytes,
-  ipFromApiAddress,
   ipFromWire,
   outgoingPrefix,
   toApiAddress,

@@ -184,7 +184,7 @@ void describe('buildTable: release ignores weights except 0', () => {
         const n = list.length;
         const sorted = addresses
           .map((address, i) => ({ address, i }))
-          .sort((a, b) => compareIp(a.address, b.address))
+          .sort((a, b) => compareIp46(a.address, b.address))
           .map(({ i }) => counts[i]);
         const expected = sorted.map((_, rank) =>
           length < n ? (rank < length ? 1 : 0) : Math.floor(length / n) + (rank < length % n ? 1 : 0),
@@ -333,7 +333,8 @@ function canonical(address: string): string {
     .join(':');
 }
 
-function compareIp(a: string, b: string): number {
+/** VPP's AS order (memcmp of ip46 bytes), written apart from src/maglev for the comparison. */
+function compareIp46(a: string, b: string): number {
   const bytes = (s: string) =>
     s.includes(':')
       ? s.split(':').flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff])
