@@ -3,7 +3,7 @@
 // single-dash flags (`-server`, `-color=false`) from the original's documentation are accepted.
 
 import { Command } from 'commander';
-import { parseCommandLine } from '../command-line.js';
+import { parseCommandLine, rewriteGoStyleFlags, type GoStyleFlags } from '../command-line.js';
 
 export const DEFAULT_SERVER = 'localhost:9090';
 
@@ -22,34 +22,11 @@ export type CliInvocation =
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
 
-const LONG_FLAGS = new Set(['server', 'color', 'no-color', 'json', 'version', 'help']);
-
-function parseBool(value: string): boolean | undefined {
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  return undefined;
-}
-
 /** Go-style `-server x`, and `--color=<bool>` folded into --color / --no-color. */
-function normalise(argv: readonly string[]): string[] | { error: string } {
-  const out: string[] = [];
-  for (const a of argv) {
-    const m = /^--?([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m?.[1] || !LONG_FLAGS.has(m[1])) {
-      out.push(a);
-      continue;
-    }
-    const [, name, value] = m;
-    if (name === 'color' && value !== undefined) {
-      const b = parseBool(value);
-      if (b === undefined) return { error: `--color expects true or false, got "${value}"` };
-      out.push(b ? '--color' : '--no-color');
-      continue;
-    }
-    out.push(value === undefined ? `--${name}` : `--${name}=${value}`);
-  }
-  return out;
-}
+const GO_STYLE: GoStyleFlags = {
+  names: new Set(['server', 'color', 'no-color', 'json', 'version', 'help']),
+  bools: new Set(['color']),
+};
 
 function buildCommand(): Command {
   return new Command('maglevc')
@@ -78,7 +55,7 @@ Examples:
 `;
 
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliInvocation {
-  const args = normalise(argv);
+  const args = rewriteGoStyleFlags(argv, GO_STYLE);
   if (!Array.isArray(args)) return { kind: 'usage-error', message: args.error };
   const cmd = buildCommand();
   const parsed = parseCommandLine(cmd, args, EXAMPLES);

@@ -2,8 +2,8 @@
 // wins when both are set. Parsing is pure (argv and env in, options or a usage error out), so
 // it is tested without starting anything.
 
-import { Command, CommanderError, Option } from 'commander';
-import { parseCommandLine } from '../command-line.js';
+import { Command, Option } from 'commander';
+import { boolArgument, parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
 
 export interface DaemonOptions {
@@ -34,12 +34,6 @@ export const DEFAULTS = {
   vppStatsAddr: '/run/vpp/stats.sock',
   logLevel: 'info',
 } as const;
-
-function parseBool(value: string): boolean {
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  throw new CommanderError(2, 'maglevd.invalidBool', `expected true or false, got "${value}"`);
-}
 
 function buildCommand(env: NodeJS.ProcessEnv): Command {
   const fromEnv = (name: string, fallback: string): string => env[name] ?? fallback;
@@ -78,7 +72,7 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
       ),
     )
     .addOption(
-      new Option('--reflection [bool]', 'serve gRPC server reflection').default(true).argParser(parseBool),
+      new Option('--reflection [bool]', 'serve gRPC server reflection').default(true).argParser(boolArgument),
     )
     .option('--check', 'validate the configuration and exit: 0 valid, 1 YAML parse error, 2 semantic error')
     .option('--print-schema', "print the configuration's JSON Schema and exit")

@@ -2,7 +2,7 @@
 // (`-config a.yaml -insecure=false`) from the original's documentation are accepted too.
 
 import { Command, Option } from 'commander';
-import { parseCommandLine } from '../command-line.js';
+import { parseCommandLine, rewriteGoStyleFlags, type GoStyleFlags } from '../command-line.js';
 import { formatGoDuration, parseGoDuration } from '../config/index.js';
 
 export const DEFAULT_CONFIG = '/etc/vpp-maglev/maglev.yaml';
@@ -37,51 +37,14 @@ export type TesterInvocation =
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
 
-const VALUE_FLAGS = new Set([
-  'config',
-  'interval',
-  'timeout',
-  'host',
-  'uri',
-  'path',
-  'header',
-  'filter',
-  'duration',
-]);
-const BOOL_FLAGS = new Set(['insecure', 'keepalive', 'once', 'json']);
-const OTHER_FLAGS = new Set(['version', 'help']);
-
-function parseBool(value: string): boolean | undefined {
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  return undefined;
-}
+const VALUE_FLAGS = ['config', 'interval', 'timeout', 'host', 'uri', 'path', 'header', 'filter', 'duration'];
+const BOOL_FLAGS = ['insecure', 'keepalive', 'once', 'json'];
 
 /** `-config x` → `--config x`; `--insecure=false` → `--no-insecure`. */
-function normalise(argv: readonly string[]): string[] | { error: string } {
-  const out: string[] = [];
-  for (const a of argv) {
-    const m = /^--?([a-z-]+)(?:=(.*))?$/s.exec(a);
-    const name = m?.[1];
-    if (
-      !m ||
-      name === undefined ||
-      !(VALUE_FLAGS.has(name) || BOOL_FLAGS.has(name) || OTHER_FLAGS.has(name))
-    ) {
-      out.push(a);
-      continue;
-    }
-    const value = m[2];
-    if (BOOL_FLAGS.has(name) && value !== undefined) {
-      const b = parseBool(value);
-      if (b === undefined) return { error: `--${name} expects true or false, got "${value}"` };
-      out.push(b ? `--${name}` : `--no-${name}`);
-      continue;
-    }
-    out.push(value === undefined ? `--${name}` : `--${name}=${value}`);
-  }
-  return out;
-}
+const GO_STYLE: GoStyleFlags = {
+  names: new Set([...VALUE_FLAGS, ...BOOL_FLAGS, 'version', 'help']),
+  bools: new Set(BOOL_FLAGS),
+};
 
 function collectFiles(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim())];
@@ -166,7 +129,7 @@ function duration(
 }
 
 export function parseTesterArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TesterInvocation {
-  const args = normalise(argv);
+  const args = rewriteGoStyleFlags(argv, GO_STYLE);
   if (!Array.isArray(args)) return { kind: 'usage-error', message: args.error };
   const cmd = buildCommand();
   const parsed = parseCommandLine(cmd, args, EXAMPLES);
