@@ -198,8 +198,8 @@ export interface VppCountersView {
 }
 
 /**
- * The VPP side. Each method throws ApiError.unavailable(...) while VPP is not connected, and
- * ApiError.failedPrecondition(...) for a sync held back by the startup warmup.
+ * The VPP side. Each method throws an UnavailableError while VPP is not connected, and a
+ * FailedPreconditionError for a sync held back by the startup warmup (src/errors.ts).
  */
 export interface VppApiBackend {
   info(): VppInfoView | Promise<VppInfoView>;
@@ -214,8 +214,9 @@ export interface VppApiBackend {
 type MaybePromise<T> = T | Promise<T>;
 
 /**
- * Lookups return undefined for unknown names (the API answers NOT_FOUND). Actions throw
- * ApiError (or an error named NotFoundError) for the API to map to a status.
+ * Lookups return undefined for unknown names (the API answers NOT_FOUND). Actions throw the
+ * coded errors of src/errors.ts (NotFoundError, FailedPreconditionError...), which the API maps
+ * to a status by their code; anything else is a bug and answers INTERNAL.
  */
 export interface MaglevApiBackend {
   frontends(): readonly FrontendView[];

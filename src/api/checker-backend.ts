@@ -7,6 +7,7 @@
 import type { Checker, CheckerEvent, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
 import { desiredVip } from '../dataplane/index.js';
+import { FailedPreconditionError, NotFoundError } from '../errors.js';
 import { activePoolIndex, effectiveWeight, type BackendState } from '../health/index.js';
 import type { LogBroadcaster } from '../log/index.js';
 import { bucketCounts, buildTable, type Generation } from '../maglev/index.js';
@@ -23,7 +24,6 @@ import type {
   SetWeightInput,
   VppApiBackend,
 } from './backend.js';
-import { ApiError } from './errors.js';
 
 /** The daemon's check/reload outcome (structurally; the API does not import the daemon). */
 export interface ConfigOutcomeLike {
@@ -168,14 +168,14 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
 
   function action(name: string, act: () => void): BackendView {
     const state = checker.stateOf(name);
-    if (state === undefined) throw ApiError.notFound('backend', name);
+    if (state === undefined) throw new NotFoundError('backend', name);
     act();
     return backendView(name, frontendsOf(checker.config())) as BackendView;
   }
 
   function refuseWhenDisabled(name: string, what: string): void {
     if (checker.stateOf(name) === 'disabled')
-      throw ApiError.failedPrecondition(`backend "${name}" is disabled: enable it before you ${what} it`);
+      throw new FailedPreconditionError(`backend "${name}" is disabled: enable it before you ${what} it`);
   }
 
   function toApiEvent(e: CheckerEvent): ApiEvent {

@@ -9,11 +9,12 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import type { Clock } from '../clock/index.js';
+import { InvalidArgumentError, NotFoundError, UnavailableError } from '../errors.js';
 import type { Logger } from '../log/index.js';
 import type { MaglevApiBackend, VppApiBackend } from './backend.js';
 import * as convert from './convert.js';
-import { ApiError, statusOf, toServiceError } from './errors.js';
 import type { Event, MaglevServer, WatchRequest } from './gen/maglev.js';
+import { statusOf, toServiceError } from './status.js';
 import { WatchSession, watchFilter } from './watch.js';
 
 export interface MaglevServiceOptions {
@@ -65,26 +66,26 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
   }
 
   function requireName(kind: string, name: string): void {
-    if (name === '') throw ApiError.invalidArgument(`${kind} name is required`);
+    if (name === '') throw new InvalidArgumentError(`${kind} name is required`);
   }
 
   function frontend(name: string) {
     requireName('frontend', name);
     const f = backend.frontend(name);
-    if (!f) throw ApiError.notFound('frontend', name);
+    if (!f) throw new NotFoundError('frontend', name);
     return f;
   }
 
   function knownBackend(name: string) {
     requireName('backend', name);
     const b = backend.backend(name);
-    if (!b) throw ApiError.notFound('backend', name);
+    if (!b) throw new NotFoundError('backend', name);
     return b;
   }
 
   function vpp(): VppApiBackend {
     const v = backend.vpp();
-    if (!v) throw ApiError.unavailable('VPP integration is not connected');
+    if (!v) throw new UnavailableError('VPP integration is not connected');
     return v;
   }
 
@@ -145,19 +146,19 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
     getHealthCheck: unary('GetHealthCheck', (req) => {
       requireName('health check', req.name);
       const hc = backend.healthCheck(req.name);
-      if (!hc) throw ApiError.notFound('health check', req.name);
+      if (!hc) throw new NotFoundError('health check', req.name);
       return convert.healthCheckInfo(hc);
     }),
     setFrontendPoolBackendWeight: unary('SetFrontendPoolBackendWeight', async (req) => {
       if (!Number.isInteger(req.weight) || req.weight < 0 || req.weight > MAX_WEIGHT)
-        throw ApiError.invalidArgument(`weight ${req.weight} is outside 0..${MAX_WEIGHT}`);
+        throw new InvalidArgumentError(`weight ${req.weight} is outside 0..${MAX_WEIGHT}`);
       const f = frontend(req.frontend);
       requireName('pool', req.pool);
       requireName('backend', req.backend);
       const pool = f.pools.find((p) => p.name === req.pool);
-      if (!pool) throw ApiError.notFound(`pool of frontend "${f.name}"`, req.pool);
+      if (!pool) throw new NotFoundError(`pool of frontend "${f.name}"`, req.pool);
       if (!pool.backends.some((b) => b.name === req.backend))
-        throw ApiError.notFound(`backend in pool "${pool.name}" of frontend "${f.name}"`, req.backend);
+        throw new NotFoundError(`backend in pool "${pool.name}" of frontend "${f.name}"`, req.backend);
       const updated = await backend.setPoolBackendWeight({
         frontend: req.frontend,
         pool: req.pool,

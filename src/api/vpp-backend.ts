@@ -6,7 +6,6 @@
 // It also remembers the buckets of the last live read per frontend (the dashboard's "lb buckets"
 // column) and tells the bucket predictor which lb generation to model.
 
-import { status } from '@grpc/grpc-js';
 import type { Clock } from '../clock/index.js';
 import type { FrontendProtocol, MaglevConfig } from '../config/types.js';
 import {
@@ -23,6 +22,13 @@ import {
   type LbSyncSummary,
   type VipProtocol,
 } from '../dataplane/index.js';
+import {
+  AbortedError,
+  FailedPreconditionError,
+  MaglevError,
+  NotFoundError,
+  UnavailableError,
+} from '../errors.js';
 import { bucketCounts, buildTable, isValidTableLength, type Generation } from '../maglev/index.js';
 import { canonicalIp } from '../net/ip-address.js';
 import {
@@ -46,7 +52,6 @@ import type {
   VppSyncSummary,
   VppVipView,
 } from './backend.js';
-import { ApiError } from './errors.js';
 
 export interface VppBackendOptions {
   /** The live connection (VppConnection). */
@@ -81,7 +86,7 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
 
   function client(): LbApi {
     const c = opts.connection.client;
-    if (!c) throw ApiError.unavailable(NOT_CONNECTED);
+    if (!c) throw new UnavailableError(NOT_CONNECTED);
     return c;
   }
 
@@ -161,7 +166,7 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
   return {
     async info(): Promise<VppInfoView> {
       const info = opts.connection.info;
-      if (!info) throw ApiError.unavailable(NOT_CONNECTED);
+      if (!info) throw new UnavailableError(NOT_CONNECTED);
       return {
         version: info.version,
         buildDate: info.buildDate,
@@ -198,12 +203,12 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
         const s = await opts.syncer.syncNow(frontend);
         return summaryView(s);
       } catch (err) {
-        throw toApiError(err);
+        throw coded(err);
       }
     },
 
     counters(): VppCountersView {
-      if (!opts.connection.client) throw ApiError.unavailable(NOT_CONNECTED);
+      if (!opts.connection.client) throw new UnavailableError(NOT_CONNECTED);
       const snap = opts.counters.snapshot();
       return {
         vips: (snap?.vips ?? []).map((v) => ({
@@ -265,18 +270,19 @@ async function withVppErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw toApiError(err);
+    throw coded(err);
   }
 }
 
-function toApiError(err: unknown): unknown {
-  if (err instanceof ApiError) return err;
+/** The syncer's and the VPP client's refusals as coded errors; anything else (a bug) as it is. */
+function coded(err: unknown): unknown {
+  if (err instanceof MaglevError) return err;
   if (err instanceof VppNotConnectedError || err instanceof SyncerStoppedError)
-    return ApiError.unavailable(NOT_CONNECTED);
+    return new UnavailableError(NOT_CONNECTED);
   if (err instanceof VppConnectionError || err instanceof VppTimeoutError)
-    return ApiError.unavailable(`VPP: ${err.message}`);
-  if (err instanceof WarmupHoldError) return ApiError.failedPrecondition(err.message);
-  if (err instanceof UnknownFrontendError) return ApiError.notFound('frontend', err.frontend);
-  if (err instanceof LbSyncError) return new ApiError(status.ABORTED, err.message);
+    return new UnavailableError(`VPP: ${err.message}`);
+  if (err instanceof WarmupHoldError) return new FailedPreconditionError(err.message);
+  if (err instanceof UnknownFrontendError) return new NotFoundError('frontend', err.frontend);
+  if (err instanceof LbSyncError) return new AbortedError(err.message);
   return err;
 }

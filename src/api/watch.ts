@@ -4,10 +4,10 @@
 // subscriber is cut off with RESOURCE_EXHAUSTED (its client can reconnect and resync).
 
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { InvalidArgumentError } from '../errors.js';
 import { isLogLevel, type LogLevel, type LogRecord } from '../log/index.js';
 import type { ApiEvent, MaglevApiBackend } from './backend.js';
 import { backendEvent, frontendEvent, logEvent } from './convert.js';
-import { ApiError } from './errors.js';
 import type { Event, WatchRequest } from './gen/maglev.js';
 
 export interface WatchFilter {
@@ -25,7 +25,7 @@ export interface WatchFilter {
 export function watchFilter(req: WatchRequest): WatchFilter {
   const level = req.logLevel === '' ? 'info' : req.logLevel.toLowerCase();
   if (!isLogLevel(level))
-    throw ApiError.invalidArgument(`log_level "${req.logLevel}" is not one of debug, info, warn, error`);
+    throw new InvalidArgumentError(`log_level "${req.logLevel}" is not one of debug, info, warn, error`);
   const all = !req.log && !req.backend && !req.frontend;
   return {
     log: all || req.log,

@@ -17,7 +17,7 @@ import {
 } from '../health/index.js';
 import type { Logger } from '../log/index.js';
 import type { ProbeFn } from '../probe/types.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
 import type { CheckerEvent } from './events.js';
 import { frontendsByBackend, healthCheckOf, probesUnchanged, referencedBackendNames } from './reload-plan.js';

@@ -2,8 +2,7 @@
 
 export { Checker } from './checker.js';
 export type { CheckerOptions, CheckerSubscribeOptions } from './checker.js';
-export { NotFoundError } from './errors.js';
-export type { NotFoundKind } from './errors.js';
+export { NotFoundError } from '../errors.js';
 export { DEFAULT_MAX_QUEUE } from './event-bus.js';
 export type { EventListener, SubscribeOptions, Subscription } from './event-bus.js';
 export type { BackendEvent, CheckerEvent, FrontendEvent } from './events.js';

@@ -13,6 +13,7 @@ import {
   VPPLBCounters,
   VPPLBState,
 } from '../api/index.js';
+import { NotFoundError } from '../errors.js';
 import type { BackendAction, MaglevApi } from './api.js';
 import { usageLines } from './complete.js';
 import { renderBackend, renderBackendList } from './render/backend.js';
@@ -22,7 +23,6 @@ import { renderEventJson, renderEventLine } from './render/event.js';
 import { renderFrontend, renderFrontendList } from './render/frontend.js';
 import { renderHealthCheck, renderHealthCheckList } from './render/healthcheck.js';
 import { renderSyncSummary, renderVppInfo, renderVppLbCounters, renderVppLbState } from './render/vpp.js';
-import { CliError } from './rpc-errors.js';
 import type { Style } from './style.js';
 import { MAGLEVC_TREE, type CommandTree } from './tree.js';
 import type { ParsedCommand } from './walk.js';
@@ -114,7 +114,8 @@ export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<Exe
           ctx,
           list.map((b) => BackendInfo.toJSON(b)),
         );
-      else if (list.length === 0 && prefix) throw new CliError(`no backend name starts with "${prefix}"`, 1);
+      else if (list.length === 0 && prefix)
+        throw new NotFoundError('backend', prefix, `no backend name starts with "${prefix}"`);
       else print(ctx, renderBackendList(list, r()));
       return OK;
     }
@@ -226,7 +227,7 @@ export function helpText(style: Style, tree: CommandTree): string[] {
 async function showVersion(ctx: ExecContext): Promise<ExecResult> {
   let reach: string;
   try {
-    await ctx.api.frontendNames();
+    await ctx.api.ping();
     reach = ctx.style.ok('reachable');
   } catch (err) {
     reach = ctx.style.error(err instanceof Error ? err.message : String(err));
@@ -250,7 +251,7 @@ async function watchEvents(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecRe
   const onAbort = () => stream.cancel();
   if (ctx.signal?.aborted) stream.cancel();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  stream.onEvent((e) => {
+  stream.on('data', (e) => {
     if (seen >= limit) return;
     seen++;
     ctx.write(`${ctx.json ? renderEventJson(e) : renderEventLine(e, ctx.style)}\n`);

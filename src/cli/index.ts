@@ -1,8 +1,8 @@
 // maglevc: the CLI and interactive shell for maglevd. Owns the command tree (tree.ts) and its
 // walker with prefix matching (walk.ts), completion and `?` help (complete.ts), the renderers
-// that turn API answers into aligned tables (render/), the gRPC client wrapper with short
-// deadlines and readable errors (api.ts, rpc-errors.ts), the shell (shell.ts) and the
-// argv-to-exit-code entry (main.ts). It talks to maglevd only through the gRPC API.
+// that turn API answers into aligned tables (render/), the shell (shell.ts) and the
+// argv-to-exit-code entry (main.ts). It talks to maglevd only through api's typed client
+// (api.ts names the part of it maglevc uses).
 
 export { runMaglevc, type CliIo } from './main.js';
 export { parseCliArgs, DEFAULT_SERVER, type CliInvocation, type CliOptions } from './options.js';
@@ -43,14 +43,7 @@ export { formatAge, formatDuration, formatTimestamp, formatClock, ageSince } fro
 export { makeStyle, plainStyle, colourWanted, visibleWidth, stripAnsi, type Style } from './style.js';
 export { table, fields } from './table.js';
 export { LiveNames, NAME_TTL_MS } from './names.js';
-export {
-  GrpcMaglevApi,
-  DEFAULT_DEADLINE_MS,
-  type MaglevApi,
-  type EventStream,
-  type BackendAction,
-} from './api.js';
-export { CliError, describeRpcError, cliErrorFrom } from './rpc-errors.js';
+export type { MaglevApi, EventStream, BackendAction } from './api.js';
 export { execute, helpText, type ExecContext, type ExecResult } from './execute.js';
 export { runWords, type LineOutcome } from './run-line.js';
 export { runShell, PROMPT, type ShellOptions } from './shell.js';

@@ -5,7 +5,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { systemClock } from '../clock/index.js';
 import { versionLine } from '../version.js';
-import { DEFAULT_DEADLINE_MS, GrpcMaglevApi, type MaglevApi } from './api.js';
+import { MaglevApiClient } from '../api/index.js';
+import type { MaglevApi } from './api.js';
 import { historyPath } from './history.js';
 import { LiveNames } from './names.js';
 import { parseCliArgs } from './options.js';
@@ -22,7 +23,7 @@ export interface CliIo {
   /** Takes over Ctrl-C while a one-shot `watch events` streams; returns the function that gives it back. */
   onInterrupt(handler: () => void): () => void;
   /** Builds the API client (tests may substitute one). */
-  connect?: (server: string, deadlineMs: number) => MaglevApi;
+  connect?: (server: string) => MaglevApi;
 }
 
 export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<number> {
@@ -42,7 +43,7 @@ export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<nu
   }
   const { options } = inv;
   const style = makeStyle(colourWanted(options.color, io.stdout.isTTY === true, io.env));
-  const api = (io.connect ?? ((s, d) => new GrpcMaglevApi(s, d)))(options.server, DEFAULT_DEADLINE_MS);
+  const api = (io.connect ?? ((s) => new MaglevApiClient(s)))(options.server);
   const names = new LiveNames(api, systemClock);
   const write = (text: string) => void io.stdout.write(text);
   const exec = {

@@ -3,7 +3,7 @@
 // mode, the shell and piped scripts all go through here.
 
 import { execute, type ExecContext } from './execute.js';
-import { CliError } from './rpc-errors.js';
+import { MaglevError } from '../errors.js';
 import type { CommandTree } from './tree.js';
 import { describeWalkError, walkCommand, type NameLookup } from './walk.js';
 
@@ -27,7 +27,9 @@ export async function runWords(
     const r = await execute(walked.value, { ...exec, tree });
     return { exitCode: r.exitCode, quit: r.quit ?? false };
   } catch (err) {
-    if (err instanceof CliError) return { exitCode: err.exitCode, quit: false, error: err.message };
+    // Every coded error (maglevd said no, could not be reached, or a name matched nothing) is a
+    // failure: exit 1. Exit 2 is for a command line the walk above rejected.
+    if (err instanceof MaglevError) return { exitCode: 1, quit: false, error: err.message };
     throw err;
   }
 }

@@ -9,14 +9,13 @@
 
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { status as grpcStatus } from '@grpc/grpc-js';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Clock } from '../clock/index.js';
+import { RpcError } from '../errors.js';
 import type { Logger } from '../log/index.js';
 import { credentialsChecker, parseBasicAuth, REALM, type Credentials } from './auth.js';
 import { crossSiteRefusal } from './cross-site.js';
-import { RpcError } from './rpc.js';
 import type { SseBroker } from './sse-broker.js';
 import { openSseStream, type SseStream } from './sse-stream.js';
 import { NOT_BUILT_HTML, PAGE_HEADERS, type WebAssets } from './static-files.js';
@@ -38,17 +37,19 @@ export interface AppDeps {
 
 const BACKEND_ACTIONS: readonly BackendAction[] = ['pause', 'resume', 'enable', 'disable'];
 
+/** A failed admin action's HTTP status, by the failure's code; 502 for whatever else maglevd said. */
 function httpStatusOf(err: RpcError): ContentfulStatusCode {
   switch (err.code) {
-    case grpcStatus.NOT_FOUND:
+    case 'not-found':
       return 404;
-    case grpcStatus.INVALID_ARGUMENT:
+    case 'invalid-argument':
       return 400;
-    case grpcStatus.FAILED_PRECONDITION:
+    case 'failed-precondition':
       return 409;
-    case grpcStatus.UNAVAILABLE:
+    case 'unavailable':
+    case 'unreachable':
       return 503;
-    case grpcStatus.DEADLINE_EXCEEDED:
+    case 'deadline':
       return 504;
     default:
       return 502;
@@ -187,7 +188,7 @@ export function createApp(deps: AppDeps): Hono<AdminEnv> {
         maglevd: name,
         ...what,
         ok: false,
-        code: e.codeName,
+        code: e.code,
         error: e.message,
       });
       return c.json<AdminResultJson>({ ok: false, error: e.message }, httpStatusOf(e));

@@ -11,9 +11,8 @@
 //      admin actions (a weight change emits no transition, so admin handlers wake it themselves).
 // Everything learnt is kept as page JSON and published to the SSE broker as it changes.
 
-import type { ClientReadableStream } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import type { Event } from '../api/index.js';
+import type { Event, EventStream } from '../api/index.js';
 import type { Clock, Random, TimerHandle } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import { Backoff } from './backoff.js';
@@ -98,7 +97,7 @@ export class MaglevdUpstream {
   private vpp: VppJson = { connected: false, info: null, error: null, lbState: null };
   private refreshedAt: number | null = null;
 
-  private watch: ClientReadableStream<Event> | undefined;
+  private watch: EventStream | undefined;
   private watchLive = false;
   private reconnectTimer: TimerHandle | undefined;
   private refreshTimer: TimerHandle | undefined;
@@ -282,7 +281,7 @@ export class MaglevdUpstream {
     } catch (err) {
       if (this.stopped) return;
       const e = RpcError.from(err);
-      this.logger.warn('maglevd-refresh-failed', { maglevd: this.name, code: e.codeName, error: e.message });
+      this.logger.warn('maglevd-refresh-failed', { maglevd: this.name, code: e.code, error: e.message });
       this.setReachable(false, e);
     }
   }
@@ -321,7 +320,7 @@ export class MaglevdUpstream {
       this.vpp = { ...this.vpp, connected: true, error: null, lbState };
     } else {
       const e = RpcError.from(lb.reason);
-      if (e.code === status.UNAVAILABLE)
+      if (e.status === status.UNAVAILABLE)
         this.vpp = { connected: false, info: null, error: e.message, lbState: null };
       else this.vpp = { ...this.vpp, error: e.message };
     }
@@ -353,11 +352,11 @@ export class MaglevdUpstream {
       const delay = this.backoff.next();
       this.logger.info('maglevd-watch-ended', {
         maglevd: this.name,
-        code: e?.codeName ?? 'OK',
+        code: e?.code ?? 'OK',
         error: e?.message ?? '',
         retryMs: delay,
       });
-      if (e?.code === status.UNAVAILABLE) this.setReachable(false, e);
+      if (e?.status === status.UNAVAILABLE) this.setReachable(false, e);
       this.reconnectTimer?.cancel();
       this.reconnectTimer = this.clock.setTimeout(() => this.openWatch(), delay);
     };
@@ -484,5 +483,5 @@ export class MaglevdUpstream {
 
 function vppError(err: unknown): string {
   const e = RpcError.from(err);
-  return e.code === status.UNAVAILABLE ? e.message : `${e.codeName}: ${e.message}`;
+  return e.status === status.UNAVAILABLE ? e.message : `${e.statusName}: ${e.message}`;
 }

@@ -13,8 +13,8 @@ import type {
   SetWeightInput,
   VppApiBackend,
 } from '../../src/api/index.js';
-import { ApiError } from '../../src/api/index.js';
 import type { HealthCheckConfig } from '../../src/config/types.js';
+import { FailedPreconditionError, NotFoundError } from '../../src/errors.js';
 import type { BackendState, Transition } from '../../src/health/types.js';
 import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
 
@@ -51,14 +51,6 @@ function transition(
   detail = '',
 ): Transition {
   return { from, to, at, code, detail };
-}
-
-/** The error a checker throws for an unknown name (mapped by name, not by class). */
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
 }
 
 export class FakeBackend implements MaglevApiBackend {
@@ -182,7 +174,7 @@ export class FakeBackend implements MaglevApiBackend {
 
   resumeBackend(name: string): BackendView {
     return this.act('resume', name, (b) => {
-      if (b.state !== 'paused') throw ApiError.failedPrecondition(`backend "${name}" is not paused`);
+      if (b.state !== 'paused') throw new FailedPreconditionError(`backend "${name}" is not paused`);
       return this.move(b, 'unknown', 'resumed');
     });
   }
@@ -240,7 +232,7 @@ export class FakeBackend implements MaglevApiBackend {
   private act(what: string, name: string, change: (b: BackendView) => BackendView): BackendView {
     this.calls.push(`${what} ${name}`);
     const b = this.backendMap.get(name);
-    if (!b) throw new NotFoundError(`backend "${name}" not found`);
+    if (!b) throw new NotFoundError('backend', name);
     const next = change(b);
     this.backendMap.set(name, next);
     return next;

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
-import { ApiError, msFromDuration, type VppApiBackend } from '../../src/api/index.js';
+import { msFromDuration, type VppApiBackend } from '../../src/api/index.js';
+import { FailedPreconditionError, NotFoundError, UnavailableError } from '../../src/errors.js';
 import { T0 } from './fake-backend.js';
 import { expectStatus, rpc, startFixture, type Fixture } from './harness.js';
 
@@ -131,14 +132,12 @@ void describe('maglev.Maglev unary RPCs', () => {
     assert.ok(!fx.fake.calls.includes('pause ghost'), 'unknown names are rejected before the backend acts');
   });
 
-  void test("a backend's NotFoundError (by name) maps to NOT_FOUND; other throws to INTERNAL", async () => {
+  void test("a backend's NotFoundError maps to NOT_FOUND; other throws to INTERNAL", async () => {
     const c = fx.client;
     const original = fx.fake.pauseBackend.bind(fx.fake);
     try {
       fx.fake.pauseBackend = () => {
-        const e = new Error('backend "nginx6" was removed by a reload');
-        e.name = 'NotFoundError';
-        throw e;
+        throw new NotFoundError('backend', 'nginx6', 'backend "nginx6" was removed by a reload');
       };
       await expectStatus(
         rpc(c.pauseBackend.bind(c), { name: 'nginx6' }),
@@ -362,14 +361,14 @@ void describe('maglev.Maglev unary RPCs', () => {
       assert.equal(counters.vips[0]?.noServerPackets, 3n);
       assert.equal(counters.updatedAt?.getTime(), T0);
 
-      vpp.sync = () => Promise.reject(ApiError.failedPrecondition('VPP sync is held by the startup warmup'));
+      vpp.sync = () => Promise.reject(new FailedPreconditionError('VPP sync is held by the startup warmup'));
       await expectStatus(
         rpc(c.syncVpplbState.bind(c), { frontend: '' }),
         status.FAILED_PRECONDITION,
         /warmup/,
       );
       vpp.info = () => {
-        throw ApiError.unavailable('VPP is not connected');
+        throw new UnavailableError('VPP is not connected');
       };
       await expectStatus(rpc(c.getVppInfo.bind(c), {}), status.UNAVAILABLE, /not connected/);
     } finally {

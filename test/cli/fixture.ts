@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { ApiEvent, VppApiBackend } from '../../src/api/index.js';
 import { runMaglevc } from '../../src/cli/index.js';
+import { NotFoundError } from '../../src/errors.js';
 import { repoRoot } from '../helpers/daemon-process.js';
 import { T0 } from '../api/fake-backend.js';
 import { startFixture, type Fixture } from '../api/harness.js';
@@ -88,9 +89,7 @@ export function scriptedVpp(synced: (string | undefined)[]): VppApiBackend {
     sync: (frontend) => {
       synced.push(frontend);
       if (frontend !== undefined && frontend !== 'web-v4' && frontend !== 'web-v6') {
-        return Promise.reject(
-          Object.assign(new Error(`frontend "${frontend}" not found`), { name: 'NotFoundError' }),
-        );
+        return Promise.reject(new NotFoundError('frontend', frontend));
       }
       return Promise.resolve({
         vipsAdded: 0,
