@@ -73,26 +73,20 @@ void describe('thrown error → gRPC status', () => {
 
 void describe('ServiceError → client error', () => {
   void test("maglevd's message without gRPC boilerplate, with the code of its status", () => {
-    const nf = rpcErrorOf(serviceError(status.NOT_FOUND, 'backend "foo" not found'), server, 5000);
-    assert.ok(nf instanceof RpcError);
-    assert.equal(nf.code, 'not-found');
-    assert.equal(nf.message, 'backend "foo" not found');
-    assert.equal(nf.status, status.NOT_FOUND);
-    assert.equal(nf.statusName, 'NOT_FOUND');
-    const vpp = rpcErrorOf(
-      serviceError(status.UNAVAILABLE, 'VPP integration is not connected'),
-      server,
-      5000,
-    );
-    assert.equal(vpp.code, 'unavailable');
-    assert.equal(vpp.message, 'VPP integration is not connected');
-    const bad = rpcErrorOf(
-      serviceError(status.INVALID_ARGUMENT, 'weight 500 is outside 0..100'),
-      server,
-      5000,
-    );
-    assert.equal(bad.code, 'invalid-argument');
-    assert.equal(bad.message, 'weight 500 is outside 0..100');
+    const cases: [status, string, ErrorCode][] = [
+      [status.NOT_FOUND, 'backend "foo" not found', 'not-found'],
+      [status.UNAVAILABLE, 'VPP integration is not connected', 'unavailable'],
+      [status.INVALID_ARGUMENT, 'weight 500 is outside 0..100', 'invalid-argument'],
+      [status.FAILED_PRECONDITION, 'backend "foo" is disabled', 'failed-precondition'],
+    ];
+    for (const [s, details, code] of cases) {
+      const e = rpcErrorOf(serviceError(s, details), server, 5000);
+      assert.ok(e instanceof RpcError);
+      assert.deepEqual(
+        { code: e.code, message: e.message, status: e.status, statusName: e.statusName },
+        { code, message: details, status: s, statusName: status[s] },
+      );
+    }
   });
 
   void test('transport failures are "unreachable" and name the server and the reason', () => {
