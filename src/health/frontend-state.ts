@@ -1,12 +1,21 @@
 // Desired dataplane view of a frontend, derived purely from backend states and pool weights
-// (docs/health.md §Active pool, §Effective weight, §Frontend state). The dataplane syncer, the API and the
-// dashboard all use these, so the answer to "which pool serves, with what weights, and is the VIP up" is
-// computed in one place.
+// (docs/health.md §Active pool, §Effective weight, §Frontend state). The dataplane syncer, the
+// API, the metrics and the dashboard's page all use these, so the answer to "which pool serves,
+// with what weights, and is the VIP up" is computed in one place. The page bundles this file for
+// the browser: it imports types only.
 
-import type { FrontendConfig } from '../config/types.js';
 import type { BackendState } from './types.js';
 
 export type FrontendState = 'unknown' | 'up' | 'down';
+
+/**
+ * What the rules read of a frontend: its pools in failover order, each backend with its
+ * configured pool weight. The config's FrontendConfig is one; the dashboard's page builds one
+ * from the JSON it is sent, so the page shows the same answer maglevd computes.
+ */
+export interface FrontendPools {
+  readonly pools: readonly { readonly backends: ReadonlyMap<string, { readonly weight: number }> }[];
+}
 
 /**
  * Index of the first pool with a backend that is up AND has pool weight > 0; -1 when none
@@ -14,10 +23,7 @@ export type FrontendState = 'unknown' | 'up' | 'down';
  * (docs/health.md §Active pool), so "up" alone is not enough. With -1 no pool is active: every backend gets
  * effective weight 0 and the frontend is down (or unknown).
  */
-export function activePoolIndex(
-  frontend: FrontendConfig,
-  stateOf: (backend: string) => BackendState,
-): number {
+export function activePoolIndex(frontend: FrontendPools, stateOf: (backend: string) => BackendState): number {
   return frontend.pools.findIndex((pool) => {
     for (const [name, settings] of pool.backends) {
       if (settings.weight > 0 && stateOf(name) === 'up') return true;
@@ -66,7 +72,7 @@ export function effectiveWeight(a: {
  * with no backends at all is unknown (nothing has told us anything).
  */
 export function frontendState(
-  frontend: FrontendConfig,
+  frontend: FrontendPools & { readonly flushOnDown: boolean },
   stateOf: (backend: string) => BackendState,
 ): FrontendState {
   const active = activePoolIndex(frontend, stateOf);

@@ -7,4 +7,4 @@ export { BackendHealth } from './backend-health.js';
 export type { BackendHealthInit } from './backend-health.js';
 export { nextIntervalMs, firstProbeDelayMs, JITTER_FRACTION } from './interval.js';
 export { activePoolIndex, effectiveWeight, frontendState } from './frontend-state.js';
-export type { EffectiveWeight, FrontendState } from './frontend-state.js';
+export type { EffectiveWeight, FrontendPools, FrontendState } from './frontend-state.js';

@@ -4,6 +4,13 @@
 export const BACKEND_STATES = ['unknown', 'up', 'down', 'paused', 'disabled', 'removed'] as const;
 export type BackendState = (typeof BACKEND_STATES)[number];
 
+const BACKEND_STATE_SET: ReadonlySet<string> = new Set(BACKEND_STATES);
+
+/** Narrows a state read off the wire (the dashboard's JSON carries states as plain strings). */
+export function isBackendState(s: string): s is BackendState {
+  return BACKEND_STATE_SET.has(s);
+}
+
 /** Probe result codes, HAProxy's check-status vocabulary. */
 export const PROBE_CODES = [
   'L4OK',

@@ -128,6 +128,28 @@ describe('deriveFrontend', () => {
     assert.equal(deriveFrontend(f, live({ a: 'unknown', b: 'unknown' })).state, 'unknown');
     assert.equal(deriveFrontend(frontend([['p', [['a', 0, 'up']]]]), () => undefined).state, 'down');
   });
+
+  test('a state this page does not know is shown as sent and carries no weight, like down', () => {
+    const f = frontend([
+      [
+        'primary',
+        [
+          ['a', 100, 'draining'],
+          ['b', 100, 'unknown'],
+        ],
+      ],
+    ]);
+    const d = deriveFrontend(f, () => undefined);
+    assert.equal(d.state, 'down');
+    assert.equal(d.activePool, null);
+    assert.deepEqual(
+      d.pools[0]!.backends.map((b) => [b.state, b.effectiveWeight]),
+      [
+        ['draining', 0],
+        ['unknown', 0],
+      ],
+    );
+  });
 });
 
 function vpp(ases: [string, number][], lbApiVersion = '1.2.0'): VppJson {

@@ -4,7 +4,7 @@
 
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
-import { deriveFrontend } from '../model/effective.js';
+import { deriveFrontend } from '../model/derived-frontend.js';
 import { frontendHealth, HEALTH_LABEL, isSettled, vppWeights } from '../model/health.js';
 import type { MaglevdView } from '../model/state.js';
 import { Flash } from './Flash.js';

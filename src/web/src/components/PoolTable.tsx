@@ -5,7 +5,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
 import { ageSince } from '../model/age.js';
-import type { DerivedPool } from '../model/effective.js';
+import type { DerivedPool } from '../model/derived-frontend.js';
 import type { MaglevdView } from '../model/state.js';
 import { mode } from '../paths.js';
 import { now } from '../store.js';

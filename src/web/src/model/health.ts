@@ -7,7 +7,7 @@
 //   ok        every backend up, VPP agrees (or is not there to ask)
 
 import type { FrontendJson, VppJson } from '../../../frontend/wire.js';
-import type { DerivedFrontend } from './effective.js';
+import type { DerivedFrontend } from './derived-frontend.js';
 import type { MaglevdView } from './state.js';
 
 /** Without an lb-sync record after a change, VPP is taken to have settled after this long. */

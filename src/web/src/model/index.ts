@@ -3,8 +3,8 @@
 // no Solid here, so it is tested with node's test runner.
 
 export { formatAge, ageSince, formatDuration } from './age.js';
-export { deriveFrontend } from './effective.js';
-export type { DerivedBackend, DerivedFrontend, DerivedPool } from './effective.js';
+export { deriveFrontend } from './derived-frontend.js';
+export type { DerivedBackend, DerivedFrontend, DerivedPool } from './derived-frontend.js';
 export { parseEventId, isAfter } from './event-id.js';
 export type { ParsedEventId } from './event-id.js';
 export {
