@@ -1,5 +1,6 @@
 // Frontend: maglevd-frontend, the web dashboard's server. Owns one upstream per maglevd (a
-// WatchEvents stream, a 30 s refresh, a 5 s reachability probe and a debounced lb-state fetch),
+// WatchEvents stream, a 30 s refresh, a 5 s reachability probe and a debounced lb-state fetch,
+// each a part of its own in upstream-*.ts),
 // the SSE broker with its replay ring, the read-only /view/ JSON API, the basic-auth /admin/
 // actions, and serving the built page (src/web → dist/web). It talks to maglevd only through the
 // gRPC client. The page's JSON shapes are in wire.ts, shared with src/web.
@@ -18,5 +19,16 @@ export { Debouncer } from './debouncer.js';
 export { Backoff } from './backoff.js';
 export { MaglevdUpstream, DEFAULT_TIMINGS, REFRESH_MS, HEALTH_MS, LB_DEBOUNCE_MS } from './upstream.js';
 export type { UpstreamTimings } from './upstream.js';
+export { UpstreamView, TRANSITIONS_KEPT } from './upstream-view.js';
+export { InFlight } from './upstream-context.js';
+export type { Publish, Track, UpstreamContext } from './upstream-context.js';
+export { Reachability } from './upstream-reachability.js';
+export type { ReachabilityOptions } from './upstream-reachability.js';
+export { RefreshLoop } from './upstream-refresh.js';
+export type { RefreshCalls, RefreshOptions } from './upstream-refresh.js';
+export { LbStateLoop } from './upstream-lb-state.js';
+export type { LbStateCalls, LbStateOptions } from './upstream-lb-state.js';
+export { WatchLoop } from './upstream-watch.js';
+export type { EventStream, WatchOptions } from './upstream-watch.js';
 export { DEFAULT_WEB_ROOT } from './static-files.js';
 export type * from './wire.js';
