@@ -42,6 +42,8 @@ export { LbReadError, readActualState, toLbState } from './syncer-read.js';
 export type { ActualLbState } from './syncer-read.js';
 export { applyOps } from './syncer-apply.js';
 export type { ApplyHooks, ApplyResult } from './syncer-apply.js';
+export { logSyncFailure, SyncRunReport, tallyUnit } from './syncer-report.js';
+export type { PlannedUnit, UnitTally } from './syncer-report.js';
 export { Syncer } from './syncer.js';
 export type {
   HealthEvent,

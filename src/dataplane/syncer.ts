@@ -29,14 +29,15 @@
 //
 // Errors never escape a trigger: each failed run is logged (`lb-sync-error`, with the VNET error
 // name) and the next trigger tries again. Only syncNow() (the RPC) hands the error to its caller.
+// What a run logs and counts (the lb-sync lines, the metric) is syncer-report.ts: run() below is
+// the sync algorithm only.
 
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { MaglevConfig } from '../config/types.js';
 import { effectiveWeight, type BackendState } from '../health/index.js';
-import type { Logger, LogAttrs } from '../log/index.js';
+import type { Logger } from '../log/index.js';
 import { canonicalIp } from '../net/ip-address.js';
 import {
-  VppApiError,
   lbConf,
   lbConfGet,
   lbGenerationOf,
@@ -45,20 +46,16 @@ import {
   type VppInfo,
 } from '../vpp/index.js';
 import { desiredState, frontendBackendsKnown } from './desired.js';
-import { vipKeyString } from './model.js';
-import { planSync, summarise, UnknownFrontendError } from './plan.js';
+import { planSync, UnknownFrontendError } from './plan.js';
 import type { LbOp, LbSyncSummary, SyncScope } from './plan.js';
 import { applyOps } from './syncer-apply.js';
-import {
-  LbSyncError,
-  SyncerStoppedError,
-  VppNotConnectedError,
-  WarmupHoldError,
-  type FailedOp,
-} from './syncer-errors.js';
+import { LbSyncError, SyncerStoppedError, VppNotConnectedError, WarmupHoldError } from './syncer-errors.js';
 import { readActualState } from './syncer-read.js';
+import { logSyncFailure, SyncRunReport, tallyUnit, type SyncerMetrics } from './syncer-report.js';
 import { wantedLbConf, type WantedLbConf } from './vpp-config.js';
 import { WarmupGate, type WarmupSnapshot } from './warmup.js';
+
+export type { SyncerMetrics } from './syncer-report.js';
 
 /** What the syncer needs of a health event (the checker's events fit this shape). */
 export interface HealthEvent {
@@ -87,10 +84,6 @@ export interface SyncerConnection {
   readonly client: LbApi | undefined;
   readonly onConnect: Listenable<VppInfo>;
   readonly onDisconnect: Listenable<VppDisconnect>;
-}
-
-export interface SyncerMetrics {
-  lbSync(scope: 'all' | 'vip', counts: Partial<LbSyncSummary>): void;
 }
 
 export interface SyncerOptions {
@@ -396,7 +389,7 @@ export class Syncer {
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       for (const u of units) {
-        this.report(u.scope, [...u.job.reasons], error);
+        logSyncFailure(this.opts.logger, u.scope, [...u.job.reasons], error);
         for (const w of u.job.waiters) w.reject(error);
       }
       return;
@@ -404,7 +397,7 @@ export class Syncer {
     for (const u of units) {
       const outcome = outcomes.get(u.scope) ?? new Error('no outcome');
       if (outcome instanceof Error) {
-        this.report(u.scope, [...u.job.reasons], outcome);
+        logSyncFailure(this.opts.logger, u.scope, [...u.job.reasons], outcome);
         for (const w of u.job.waiters) w.reject(outcome);
       } else {
         for (const w of u.job.waiters) w.resolve(outcome);
@@ -460,62 +453,28 @@ export class Syncer {
       }
     }
 
-    for (const { ops } of planned) {
-      for (const op of ops) {
-        if (op.op === 'vip-del' && op.reason !== 'stale')
-          logger.info('lb-vip-recreate', {
-            frontend: op.frontend ?? null,
-            vip: vipKeyString(op.vip),
-            reason: op.reason,
-          });
-      }
-    }
-    const scopeAttrs = (scope: SyncScope): LogAttrs =>
-      scope === 'all' ? { scope: 'all' } : { scope: 'vip', frontend: scope.frontend };
-    const unitOf = new Map<LbOp, SyncScope>();
-    for (const p of planned) for (const op of p.ops) unitOf.set(op, p.scope);
+    const report = new SyncRunReport(logger, planned);
+    report.recreates();
     const result = await applyOps(
       client,
       planned.flatMap((p) => p.ops),
-      {
-        onApplied: (op) =>
-          logger.info('lb-sync-op', { ...scopeAttrs(unitOf.get(op) ?? 'all'), ...opAttrs(op) }),
-        onFailed: (op, error) =>
-          logger.error('lb-sync-op-failed', {
-            ...scopeAttrs(unitOf.get(op) ?? 'all'),
-            ...opAttrs(op),
-            ...errorAttrs(error),
-          }),
-      },
+      report.hooks,
     );
-
-    const applied = new Set(result.applied);
-    const skipped = new Set(result.skipped);
     const durationMs = Math.round((clock.monotonic() - started) * 10) / 10;
-    const total = summarise(result.applied);
-    metrics?.lbSync(live.some((u) => u.scope === 'all') ? 'all' : 'vip', total);
+
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
-    for (const p of planned) {
-      const mine = new Set(p.ops);
-      const summary = summarise(p.ops.filter((op) => applied.has(op)));
-      const failures = result.failed.filter((f) => mine.has(f.op));
-      logger.info('lb-sync', {
-        ...scopeAttrs(p.scope),
-        reason: p.reasons.join(','),
-        lbApi: generation,
-        vipsAdded: summary.vip_added,
-        vipsRemoved: summary.vip_removed,
-        asesAdded: summary.as_added,
-        asesRemoved: summary.as_removed,
-        weightsUpdated: summary.as_weight_updated,
-        failed: failures.length,
-        skipped: p.ops.filter((op) => skipped.has(op)).length,
-        durationMs,
-        ...(planned.length > 1 && { batch: planned.length }),
-      });
-      outcomes.set(p.scope, failures.length > 0 ? new LbSyncError(failures, summary) : summary);
-    }
+    const tallies = planned.map((p) => tallyUnit(p, result));
+    report.finished({
+      metrics,
+      full: live.some((u) => u.scope === 'all'),
+      generation,
+      durationMs,
+      result,
+      tallies,
+    });
+    for (const t of tallies)
+      outcomes.set(t.unit.scope, t.failures.length > 0 ? new LbSyncError(t.failures, t.summary) : t.summary);
     return outcomes;
   }
 
@@ -578,28 +537,6 @@ export class Syncer {
       if (set.size === 0) book.delete(frontend);
     }
   }
-
-  private report(scope: SyncScope, reasons: SyncReason[], error: Error): void {
-    const attrs: LogAttrs = {
-      ...(scope === 'all' ? { scope: 'all' } : { scope: 'vip', frontend: scope.frontend }),
-      reason: reasons.join(','),
-    };
-    const { logger } = this.opts;
-    if (error instanceof VppNotConnectedError || error instanceof UnknownFrontendError) {
-      // Nothing to do: the next connect syncs everything; a frontend gone in a reload has no VIP.
-      logger.debug('lb-sync-skipped', { ...attrs, why: error.message });
-      return;
-    }
-    if (error instanceof LbSyncError) {
-      logger.error('lb-sync-error', {
-        ...attrs,
-        error: error.message,
-        failures: error.failures.map((f: FailedOp) => ({ ...opAttrs(f.op), ...errorAttrs(f.error) })),
-      });
-      return;
-    }
-    logger.error('lb-sync-error', { ...attrs, ...errorAttrs(error) });
-  }
 }
 
 /**
@@ -626,29 +563,4 @@ function sameConf(
     (want.stickyBucketsPerCore === undefined || want.stickyBucketsPerCore === have.stickyBucketsPerCore) &&
     (want.flowTimeout === undefined || want.flowTimeout === have.flowTimeout)
   );
-}
-
-function opAttrs(op: LbOp): LogAttrs {
-  const base: LogAttrs = { op: op.op, vip: vipKeyString(op.vip), frontend: op.frontend ?? null };
-  switch (op.op) {
-    case 'vip-add':
-      return { ...base, encap: op.encap, srcIpSticky: op.srcIpSticky, flowTableLength: op.flowTableLength };
-    case 'vip-del':
-      return { ...base, reason: op.reason };
-    case 'as-add':
-      return { ...base, address: op.address, weight: op.weight };
-    case 'as-del':
-      return { ...base, address: op.address, flush: op.flush };
-    case 'as-weight':
-      return { ...base, address: op.address, weight: op.weight, flush: op.flush };
-  }
-}
-
-/** The error's name is the VNET_API_ERROR_* name for VPP's refusals. */
-function errorAttrs(error: Error): LogAttrs {
-  return {
-    error: error.message,
-    errorName: error.name,
-    ...(error instanceof VppApiError && { msgName: error.msg, retval: error.retval }),
-  };
 }
