@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import {
   LbSyncError,
   logSyncFailure,
+  summarise,
   SyncRunReport,
   tallyUnit,
   UnknownFrontendError,
@@ -218,13 +219,7 @@ describe('logSyncFailure', () => {
     logSyncFailure(logger, 'all', ['periodic'], new VppNotConnectedError());
     logSyncFailure(logger, { frontend: 'gone' }, ['operator'], new UnknownFrontendError('gone'));
     const refused = new VppApiError('lb_add_del_as_v2', -2);
-    const summary: LbSyncSummary = {
-      vip_added: 0,
-      vip_removed: 0,
-      as_added: 0,
-      as_removed: 0,
-      as_weight_updated: 0,
-    };
+    const summary = summarise([]);
     logSyncFailure(
       logger,
       { frontend: 'web' },

@@ -11,7 +11,7 @@ import {
   type RunningFrontend,
   type SseEvent,
 } from '../../src/frontend/index.js';
-import { JsonLogger, LogBroadcaster, type LogRecord } from '../../src/log/index.js';
+import { JsonLogger, LogBroadcaster, type Logger, type LogRecord } from '../../src/log/index.js';
 import { FakeBackend } from '../api/fake-backend.js';
 
 /** Generous: a loaded 2-core machine. Only a failure guard, never a timed assertion. */
@@ -30,6 +30,19 @@ export async function startFakeMaglevd(address = '127.0.0.1:0'): Promise<FakeMag
   return { fake, server, target: server.target, close: () => server.shutdown(1000) };
 }
 
+/** The real logger, writing nowhere, with every record (debug up) kept in `logs`. */
+export function recordingLogger(): { logger: Logger; logs: LogRecord[] } {
+  const logs: LogRecord[] = [];
+  const broadcaster = new LogBroadcaster();
+  broadcaster.subscribe('debug', (r) => logs.push(r));
+  const logger = new JsonLogger({
+    level: 'error',
+    broadcaster,
+    destination: new Writable({ write: (_c, _e, cb) => cb() }),
+  });
+  return { logger, logs };
+}
+
 export interface Dashboard {
   fe: RunningFrontend;
   clock: FakeClock;
@@ -42,14 +55,7 @@ export async function startDashboard(
   opts: Partial<FrontendOptions> & { servers: string[] },
 ): Promise<Dashboard> {
   const clock = new FakeClock(Date.UTC(2026, 3, 15, 12, 0, 0));
-  const logs: LogRecord[] = [];
-  const broadcaster = new LogBroadcaster();
-  broadcaster.subscribe('debug', (r) => logs.push(r));
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const { logger, logs } = recordingLogger();
   const fe = await startFrontend({ listen: '127.0.0.1:0', logger, clock, random: () => 0.5, ...opts });
   return { fe, clock, base: `http://127.0.0.1:${fe.port}`, logs, close: () => fe.close() };
 }

@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type {
@@ -30,7 +29,8 @@ import {
   type SseEventType,
   type UpstreamContext,
 } from '../../src/frontend/index.js';
-import { JsonLogger, LogBroadcaster, type LogRecord } from '../../src/log/index.js';
+import type { LogRecord } from '../../src/log/index.js';
+import { recordingLogger } from './harness.js';
 
 interface Published {
   type: SseEventType;
@@ -48,14 +48,7 @@ interface Parts {
 function parts(): Parts {
   const clock = new FakeClock(Date.UTC(2026, 3, 15, 12, 0, 0));
   const published: Published[] = [];
-  const logs: LogRecord[] = [];
-  const broadcaster = new LogBroadcaster();
-  broadcaster.subscribe('debug', (r) => logs.push(r));
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const { logger, logs } = recordingLogger();
   const inFlight = new InFlight();
   const ctx: UpstreamContext = {
     name: 'maglevd-test:9090',
@@ -96,19 +89,25 @@ function grpcError(code: status, details: string): Error {
 const ofType = (p: Parts, type: SseEventType) => p.published.filter((e) => e.type === type);
 
 describe('Reachability', () => {
-  test('probes every interval, never two at once; a failure turns it red with the reason', async () => {
-    const p = parts();
+  function probe(p: Parts) {
     const ping = new Pending<void>();
+    const deadlines: number[] = [];
     let back = 0;
     const r = new Reachability(p.ctx, {
       intervalMs: 5000,
       deadlineMs: 4000,
       ping: (deadlineMs) => {
-        assert.equal(deadlineMs, 4000);
+        deadlines.push(deadlineMs);
         return ping.call();
       },
       onBack: () => back++,
     });
+    return { r, ping, deadlines, back: () => back };
+  }
+
+  test('probes every interval, never two at once; a failure turns it red with the reason', async () => {
+    const p = parts();
+    const { r, ping, deadlines, back } = probe(p);
     assert.deepEqual(r.status(), {
       name: 'maglevd-test:9090',
       reachable: false,
@@ -128,28 +127,22 @@ describe('Reachability', () => {
     assert.equal(r.status().error, 'connect ECONNREFUSED 127.0.0.1:9090');
     assert.equal(r.status().since, Date.UTC(2026, 3, 15, 12, 0, 0), 'still red: since does not move');
     assert.equal(ofType(p, 'maglevd-status').length, 1, 'a new reason is published');
-    assert.equal(back, 0);
+    assert.equal(back(), 0);
     await p.clock.advance(5000);
     assert.equal(ping.calls, 2);
+    assert.deepEqual(deadlines, [4000, 4000]);
     r.stop();
     assert.equal(p.clock.pendingTimers(), 0);
   });
 
   test('onBack fires when the probe finds maglevd answering again, not when another part did', async () => {
     const p = parts();
-    const ping = new Pending<void>();
-    let back = 0;
-    const r = new Reachability(p.ctx, {
-      intervalMs: 5000,
-      deadlineMs: 4000,
-      ping: ping.call,
-      onBack: () => back++,
-    });
+    const { r, ping, back } = probe(p);
     r.start();
     await p.clock.advance(5000);
     ping.resolve();
     await p.inFlight.idle();
-    assert.equal(back, 1);
+    assert.equal(back(), 1);
     assert.equal(r.status().reachable, true);
     assert.equal(r.status().since, p.clock.now());
     assert.deepEqual(
@@ -160,7 +153,7 @@ describe('Reachability', () => {
     await p.clock.advance(5000);
     ping.resolve();
     await p.inFlight.idle();
-    assert.equal(back, 1);
+    assert.equal(back(), 1);
     assert.equal(ofType(p, 'maglevd-status').length, 1);
     // Red by another part's report, then green by the probe: back again.
     r.report(false);
@@ -168,7 +161,7 @@ describe('Reachability', () => {
     await p.clock.advance(5000);
     ping.resolve();
     await p.inFlight.idle();
-    assert.equal(back, 2);
+    assert.equal(back(), 2);
     assert.deepEqual(
       p.logs.map((l) => l.event),
       ['maglevd-reachable', 'maglevd-unreachable', 'maglevd-reachable'],
@@ -178,20 +171,13 @@ describe('Reachability', () => {
 
   test('a probe that answers after stop() changes nothing', async () => {
     const p = parts();
-    const ping = new Pending<void>();
-    let back = 0;
-    const r = new Reachability(p.ctx, {
-      intervalMs: 5000,
-      deadlineMs: 4000,
-      ping: ping.call,
-      onBack: () => back++,
-    });
+    const { r, ping, back } = probe(p);
     r.start();
     await p.clock.advance(5000);
     r.stop();
     ping.resolve();
     await p.inFlight.idle();
-    assert.equal(back, 0);
+    assert.equal(back(), 0);
     assert.equal(r.status().reachable, false);
     assert.equal(p.published.length, 0);
   });
