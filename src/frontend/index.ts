@@ -29,6 +29,6 @@ export type { RefreshCalls, RefreshOptions } from './upstream-refresh.js';
 export { LbStateLoop } from './upstream-lb-state.js';
 export type { LbStateCalls, LbStateOptions } from './upstream-lb-state.js';
 export { WatchLoop } from './upstream-watch.js';
-export type { EventStream, WatchOptions } from './upstream-watch.js';
+export type { WatchOptions, WatchStream } from './upstream-watch.js';
 export { DEFAULT_WEB_ROOT } from './static-files.js';
 export type * from './wire.js';

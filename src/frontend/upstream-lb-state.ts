@@ -95,7 +95,7 @@ export class LbStateLoop {
       view.vpp = { ...view.vpp, connected: true, error: null, lbState };
     } else {
       const e = RpcError.from(lb.reason);
-      if (e.code === status.UNAVAILABLE)
+      if (e.status === status.UNAVAILABLE)
         view.vpp = { connected: false, info: null, error: e.message, lbState: null };
       else view.vpp = { ...view.vpp, error: e.message };
     }
@@ -109,5 +109,5 @@ export class LbStateLoop {
 
 function vppError(err: unknown): string {
   const e = RpcError.from(err);
-  return e.code === status.UNAVAILABLE ? e.message : `${e.codeName}: ${e.message}`;
+  return e.status === status.UNAVAILABLE ? e.message : `${e.statusName}: ${e.message}`;
 }

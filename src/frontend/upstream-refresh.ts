@@ -97,7 +97,7 @@ export class RefreshLoop {
       const e = RpcError.from(err);
       this.ctx.logger.warn('maglevd-refresh-failed', {
         maglevd: this.ctx.name,
-        code: e.codeName,
+        code: e.code,
         error: e.message,
       });
       this.opts.reachable(false, e);

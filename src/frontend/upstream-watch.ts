@@ -10,11 +10,11 @@ import { Backoff } from './backoff.js';
 import { RpcError } from './rpc.js';
 import type { UpstreamContext } from './upstream-context.js';
 
-/** The part of a server stream this loop uses (grpc-js's ClientReadableStream is one). */
-export interface EventStream {
+/** The part of the client's WatchEvents stream (api's EventStream) this loop uses; tests drive a fake. */
+export interface WatchStream {
   on(event: 'metadata', listener: () => void): unknown;
   on(event: 'data', listener: (event: Event) => void): unknown;
-  on(event: 'error', listener: (err: unknown) => void): unknown;
+  on(event: 'error', listener: (err: RpcError) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
   cancel(): void;
 }
@@ -23,7 +23,7 @@ export interface WatchOptions {
   random: Random;
   backoffInitialMs: number;
   backoffMaxMs: number;
-  open: () => EventStream;
+  open: () => WatchStream;
   /** What the stream found about maglevd answering (the reachability part's report). */
   reachable: (reachable: boolean, err?: RpcError) => void;
   /** A stream is live: whatever happened while none was is to be fetched in full. */
@@ -33,7 +33,7 @@ export interface WatchOptions {
 
 export class WatchLoop {
   private readonly backoff: Backoff;
-  private stream: EventStream | undefined;
+  private stream: WatchStream | undefined;
   private live = false;
   private reconnectTimer: TimerHandle | undefined;
   private stopped = false;
@@ -86,11 +86,11 @@ export class WatchLoop {
       const delay = this.backoff.next();
       this.ctx.logger.info('maglevd-watch-ended', {
         maglevd: this.ctx.name,
-        code: e?.codeName ?? 'OK',
+        code: e?.code ?? 'OK',
         error: e?.message ?? '',
         retryMs: delay,
       });
-      if (e?.code === status.UNAVAILABLE) this.opts.reachable(false, e);
+      if (e?.status === status.UNAVAILABLE) this.opts.reachable(false, e);
       this.reconnectTimer?.cancel();
       this.reconnectTimer = this.ctx.clock.setTimeout(() => this.open(), delay);
     };

@@ -15,6 +15,7 @@ import type {
   VPPInfo,
   VPPLBState,
 } from '../../src/api/index.js';
+import { RpcError } from '../../src/errors.js';
 import { FakeClock, settle } from '../../src/clock/index.js';
 import {
   InFlight,
@@ -24,7 +25,7 @@ import {
   TRANSITIONS_KEPT,
   UpstreamView,
   WatchLoop,
-  type EventStream,
+  type WatchStream,
   type SsePayloads,
   type SseEventType,
   type UpstreamContext,
@@ -81,9 +82,11 @@ class Pending<T> {
   }
 }
 
-/** What grpc-js rejects a call with. */
-function grpcError(code: status, details: string): Error {
-  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details });
+/** What the typed client rejects a call with: an RpcError carrying the gRPC status. */
+function grpcError(code: status, details: string): RpcError {
+  const stable =
+    code === status.UNAVAILABLE ? 'unavailable' : code === status.DEADLINE_EXCEEDED ? 'deadline' : 'unknown';
+  return new RpcError(stable, details, code, status[code]);
 }
 
 const ofType = (p: Parts, type: SseEventType) => p.published.filter((e) => e.type === type);
@@ -203,7 +206,7 @@ describe('RefreshLoop', () => {
         vppReads++;
         return Promise.resolve();
       },
-      reachable: (ok, err) => reports.push([ok, err?.codeName]),
+      reachable: (ok, err) => reports.push([ok, err?.statusName]),
       snapshot: () => p.ctx.view.snapshot({ name: p.ctx.name, reachable: true, error: null, since: 0 }),
     });
     const answer = async (): Promise<void> => {
@@ -269,14 +272,14 @@ describe('RefreshLoop', () => {
     const failed = p.logs.find((l) => l.event === 'maglevd-refresh-failed');
     assert.deepEqual(failed?.attrs, {
       maglevd: 'maglevd-test:9090',
-      code: 'DEADLINE_EXCEEDED',
+      code: 'deadline',
       error: 'Deadline exceeded',
     });
   });
 });
 
 /** A server stream the test drives: response headers, events, an error or the end. */
-class FakeStream extends EventEmitter implements EventStream {
+class FakeStream extends EventEmitter implements WatchStream {
   cancelled = false;
   cancel(): void {
     this.cancelled = true;
@@ -299,7 +302,7 @@ describe('WatchLoop', () => {
         streams.push(s);
         return s;
       },
-      reachable: (ok, err) => reports.push([ok, err?.codeName]),
+      reachable: (ok, err) => reports.push([ok, err?.statusName]),
       onLive: () => live++,
       onEvent: (e) => events.push(e),
     });
