@@ -23,7 +23,7 @@ import type { MaglevConfig } from '../../src/config/types.js';
 import type { ProbeResult } from '../../src/health/index.js';
 import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
-import { StreamReader, expectStatus, rpc } from './harness.js';
+import { StreamReader, expectStatus, rpc } from '../helpers/api-server.js';
 
 function yaml(withC: boolean): string {
   return `

@@ -14,7 +14,7 @@ import {
 } from '@grpc/grpc-js';
 import { DEFAULT_DEADLINE_MS, MaglevApiClient, MaglevService, type Event } from '../../src/api/index.js';
 import { RpcError, type ErrorCode } from '../../src/errors.js';
-import { startFixture, type Fixture } from './harness.js';
+import { startFixture, type Fixture } from '../helpers/api-server.js';
 
 /** Resolves with the RpcError p rejects with. */
 async function failure(p: Promise<unknown>): Promise<RpcError> {

@@ -21,8 +21,8 @@ import {
   type ServerReflectionResponse,
 } from '../../src/api/gen/grpc/reflection/v1/reflection.js';
 import { ServerReflectionClient as ServerReflectionClientV1Alpha } from '../../src/api/gen/grpc/reflection/v1alpha/reflection.js';
-import { T0 } from './fake-backend.js';
-import { StreamReader, WAIT_MS, rpc, startFixture, type Fixture } from './harness.js';
+import { T0 } from '../helpers/fake-backend.js';
+import { StreamReader, WAIT_MS, rpc, startFixture, type Fixture } from '../helpers/api-server.js';
 
 const PYTHON = '/usr/bin/python3'; // Debian's, where python3-grpcio is installed
 const SCRIPT = fileURLToPath(new URL('../interop/reflection_client.py', import.meta.url));

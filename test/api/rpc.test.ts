@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import { msFromDuration, type VppApiBackend } from '../../src/api/index.js';
 import { FailedPreconditionError, NotFoundError, UnavailableError } from '../../src/errors.js';
-import { T0 } from './fake-backend.js';
-import { expectStatus, rpc, startFixture, type Fixture } from './harness.js';
+import { T0 } from '../helpers/fake-backend.js';
+import { expectStatus, rpc, startFixture, type Fixture } from '../helpers/api-server.js';
 
 void describe('maglev.Maglev unary RPCs', () => {
   let fx: Fixture;

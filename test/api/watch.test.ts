@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type { Event, WatchRequest } from '../../src/api/index.js';
-import { T0 } from './fake-backend.js';
-import { StreamReader, startFixture, type Fixture } from './harness.js';
+import { T0 } from '../helpers/fake-backend.js';
+import { StreamReader, startFixture, type Fixture } from '../helpers/api-server.js';
 
 const none: WatchRequest = {
   log: false,

@@ -4,7 +4,15 @@ import { FakeClock, settle } from '../../src/clock/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import { Checker, NotFoundError, type CheckerEvent, type FrontendEvent } from '../../src/checker/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { backend, config, FAIL, frontend, healthcheck, MemoryLogger, ScriptedProbe } from './fixtures.js';
+import {
+  backend,
+  config,
+  FAIL,
+  frontend,
+  healthcheck,
+  MemoryLogger,
+  ScriptedProbe,
+} from '../helpers/checker-fixtures.js';
 
 function setup(cfg: MaglevConfig, debug = true) {
   const clock = new FakeClock();

@@ -19,7 +19,7 @@ import type { MaglevConfig } from '../../src/config/types.js';
 import type { ProbeResult } from '../../src/health/index.js';
 import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
-import { maglevc, startInProcess, type CliRun } from './fixture.js';
+import { maglevc, startInProcess, type CliRun } from './fixtures.js';
 
 process.env.TZ = 'UTC';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closedPort } from '../helpers/index.js';
 import { repoRoot, runProgram, type LogLine, type RunningProgram } from '../helpers/daemon-process.js';
-import { MAGLEVC_BIN, maglevcProcess, WAIT_MS, type CliRun } from './fixture.js';
+import { MAGLEVC_BIN, maglevcProcess, WAIT_MS, type CliRun } from './fixtures.js';
 import { shellQuote, TmuxSession } from '../helpers/tmux.js';
 
 function configYaml(port: number, deadPort: number): string {

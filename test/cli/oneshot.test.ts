@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { stripAnsi } from '../../src/cli/index.js';
 import { closedPort } from '../helpers/index.js';
-import { maglevc, startCliFixture, startInProcess, type CliFixture, type CliRun } from './fixture.js';
+import { maglevc, startCliFixture, startInProcess, type CliFixture, type CliRun } from './fixtures.js';
 
 process.env.TZ = 'UTC';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from '../helpers/daemon-process.js';
-import { MAGLEVC_BIN, startCliFixture, type CliFixture } from './fixture.js';
+import { MAGLEVC_BIN, startCliFixture, type CliFixture } from './fixtures.js';
 import { shellQuote, TmuxSession } from '../helpers/tmux.js';
 
 const PROMPT = 'maglev> ';

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertProblem, lines, mustFail, show, variant } from './helpers.js';
+import { assertProblem, lines, mustFail, show, variant } from './fixtures.js';
 
 interface BadCase {
   name: string;

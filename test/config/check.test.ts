@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { checkConfig, formatProblem, loadConfigFile } from '../../src/config/index.js';
-import { lines } from './helpers.js';
+import { lines } from './fixtures.js';
 
 let dir = '';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MaglevConfig } from '../../src/config/index.js';
-import { assertProblem, lines, mustFail, mustParse } from './helpers.js';
+import { assertProblem, lines, mustFail, mustParse } from './fixtures.js';
 
 describe('valid configs and defaults', () => {
   test('an empty maglev map gets every global default', () => {

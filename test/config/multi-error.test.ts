@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertProblem, lines, mustFail, show } from './helpers.js';
+import { assertProblem, lines, mustFail, show } from './fixtures.js';
 
 describe('all errors at once', () => {
   test('mistakes in every section are all reported, sorted by position', () => {

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertProblem, lines, mustParse, mustFail } from './helpers.js';
+import { assertProblem, lines, mustParse, mustFail } from './fixtures.js';
 
 function backendsYaml(n: number): string[] {
   const out = ['  backends:'];

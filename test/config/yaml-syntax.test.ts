@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertProblem, lines, mustFail, show } from './helpers.js';
+import { assertProblem, lines, mustFail, show } from './fixtures.js';
 
 describe('YAML syntax errors', () => {
   test('a duplicate key is reported at the second occurrence', () => {

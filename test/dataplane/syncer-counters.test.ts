@@ -9,7 +9,7 @@ import { FakeClock } from '../../src/clock/index.js';
 import { CountersPoller, Syncer, type CountersSnapshot } from '../../src/dataplane/index.js';
 import { VppConnection } from '../../src/vpp/index.js';
 import { pushFlows, startSim, withTempDir } from '../helpers/vppsim-harness.js';
-import { CaptureLogger } from '../vpp/helpers.js';
+import { CaptureLogger } from '../vpp/fixtures.js';
 import { FakeSource, FlakyConnection, twoFrontends } from './syncer-fixtures.js';
 
 function byFrontend(s: CountersSnapshot | undefined): Record<string, number[]> {

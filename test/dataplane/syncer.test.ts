@@ -30,7 +30,7 @@ import {
   withTempDir,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
-import { CaptureLogger } from '../vpp/helpers.js';
+import { CaptureLogger } from '../vpp/fixtures.js';
 import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './syncer-fixtures.js';
 
 interface Rig {

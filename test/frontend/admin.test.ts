@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, mock, test } from 'node:test';
 import { credentialsChecker, parseBasicAuth } from '../../src/frontend/index.js';
-import { basic, startDashboard, startFakeMaglevd, type Dashboard, type FakeMaglevd } from './harness.js';
+import { basic, startDashboard, startFakeMaglevd, type Dashboard, type FakeMaglevd } from './fixtures.js';
 
 const USER = 'operator';
 const PASSWORD = 'correct horse battery staple';

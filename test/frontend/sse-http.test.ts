@@ -11,7 +11,7 @@ import {
   startFakeMaglevd,
   type Dashboard,
   type FakeMaglevd,
-} from './harness.js';
+} from './fixtures.js';
 
 describe('SSE over HTTP', () => {
   let maglevd: FakeMaglevd;

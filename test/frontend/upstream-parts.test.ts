@@ -31,7 +31,7 @@ import {
   type UpstreamContext,
 } from '../../src/frontend/index.js';
 import type { LogRecord } from '../../src/log/index.js';
-import { recordingLogger } from './harness.js';
+import { recordingLogger } from './fixtures.js';
 
 interface Published {
   type: SseEventType;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MaglevdUpstream, SseEvent } from '../../src/frontend/index.js';
-import { T0 } from '../api/fake-backend.js';
+import { T0 } from '../helpers/fake-backend.js';
 import {
   nextBrokerEvent,
   startDashboard,
@@ -15,7 +15,7 @@ import {
   WAIT_MS,
   type Dashboard,
   type FakeMaglevd,
-} from './harness.js';
+} from './fixtures.js';
 
 const fakeVpp = {
   info: () => ({

@@ -16,7 +16,7 @@ import {
   startAsServers,
   type NamedServer,
   type VipClient,
-} from '../vppsim/forward-fixtures.js';
+} from '../helpers/vppsim-forward.js';
 
 interface Command {
   id: number;

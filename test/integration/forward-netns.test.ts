@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { VppClient, lbAddAs, lbAddVip, lbSetAsWeight, type LbVipKey } from '../../src/vpp/index.js';
 import { repoRoot } from '../helpers/daemon-process.js';
 import { NetnsJanitor, ip } from '../helpers/netns.js';
-import { asPredictor } from '../vppsim/forward-fixtures.js';
+import { asPredictor } from '../helpers/vppsim-forward.js';
 
 const PEER = fileURLToPath(new URL('./forward-netns-peer.ts', import.meta.url));
 const VIP = 'fd00:255:7::100';

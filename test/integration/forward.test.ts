@@ -23,7 +23,7 @@ import {
   type LbVipKey,
 } from '../../src/vpp/index.js';
 import { VppSim } from '../../src/vppsim/index.js';
-import { CaptureLogger } from '../vpp/helpers.js';
+import { CaptureLogger } from '../vpp/fixtures.js';
 import {
   VipClient,
   asPredictor,
@@ -31,7 +31,7 @@ import {
   openVia,
   startAsServers,
   type NamedServer,
-} from '../vppsim/forward-fixtures.js';
+} from '../helpers/vppsim-forward.js';
 
 const AS1 = '127.0.0.24';
 const AS2 = '127.0.0.25';

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { credentials, status } from '@grpc/grpc-js';
 import { MaglevClient } from '../../src/api/index.js';
 import { ConfigRejectedError } from '../../src/daemon/daemon.js';
-import { expectStatus, rpc } from '../api/harness.js';
+import { expectStatus, rpc } from '../helpers/api-server.js';
 import { runProgram } from '../helpers/daemon-process.js';
 import {
   LB_WRITES,

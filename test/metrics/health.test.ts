@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, config, frontend } from '../checker/fixtures.js';
-import { harness } from './helpers.js';
+import { backend, config, frontend } from '../helpers/checker-fixtures.js';
+import { harness } from './fixtures.js';
 
 /** web: pool0 {a, b} (tcp checks), pool1 {c} (no health check: synthetic pass). */
 function webConfig() {

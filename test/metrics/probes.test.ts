@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { ProbeResult } from '../../src/health/index.js';
 import { PROBE_DURATION_BUCKETS, SCHEDULE_LAG_BUCKETS } from '../../src/metrics/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
-import { backend, config, frontend, healthcheck } from '../checker/fixtures.js';
-import { harness, type Scrape } from './helpers.js';
+import { backend, config, frontend, healthcheck } from '../helpers/checker-fixtures.js';
+import { harness, type Scrape } from './fixtures.js';
 
 /** A ProbeFn that hands out the given results in order, then passes. */
 function queued(results: ProbeResult[]): ProbeFn {

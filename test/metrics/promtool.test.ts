@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startMetricsServer } from '../../src/metrics/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { backend, config, frontend, healthcheck, MemoryLogger } from '../checker/fixtures.js';
-import { harness } from './helpers.js';
+import { backend, config, frontend, healthcheck, MemoryLogger } from '../helpers/checker-fixtures.js';
+import { harness } from './fixtures.js';
 
 interface Checked {
   code: number | null;

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, config, frontend, healthcheck } from '../checker/fixtures.js';
-import { harness } from './helpers.js';
+import { backend, config, frontend, healthcheck } from '../helpers/checker-fixtures.js';
+import { harness } from './fixtures.js';
 
 const tcp = healthcheck('tcp-check', { type: 'tcp', port: 80 });
 const http = healthcheck('http-check', { type: 'http', port: 80 });

@@ -7,8 +7,8 @@ import {
   parseListenAddress,
   startMetricsServer,
 } from '../../src/metrics/index.js';
-import { MemoryLogger } from '../checker/fixtures.js';
-import { parseExposition } from './helpers.js';
+import { MemoryLogger } from '../helpers/checker-fixtures.js';
+import { parseExposition } from './fixtures.js';
 
 void describe('parseListenAddress', () => {
   void test('Go-style host:port spellings', () => {

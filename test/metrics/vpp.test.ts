@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock/index.js';
 import { createMetrics, type VipCounters } from '../../src/metrics/index.js';
-import { Scrape } from './helpers.js';
+import { Scrape } from './fixtures.js';
 
 const VPP_GAUGES = ['maglev_vpp_uptime_seconds', 'maglev_vpp_connected_seconds', 'maglev_vpp_info'];
 

@@ -13,7 +13,7 @@ import {
   startTcpServer,
   type HttpTestServer,
 } from '../helpers/index.js';
-import { HEALTH_URI } from './fixture.js';
+import { HEALTH_URI } from './fixtures.js';
 import { target } from './samples.js';
 
 const settings = (over: Partial<ProberSettings> = {}): ProberSettings => ({

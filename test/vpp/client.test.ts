@@ -24,7 +24,7 @@ import {
   type VppClientOptions,
 } from '../../src/vpp/index.js';
 import { VppSimServer, type VppSimServerOptions } from '../../src/vppsim/index.js';
-import { CaptureLogger, withTempDir } from './helpers.js';
+import { CaptureLogger, withTempDir } from './fixtures.js';
 
 interface Rig {
   readonly sim: VppSimServer;

@@ -14,7 +14,7 @@ import {
   type VppFields,
   type VppStruct,
 } from '../../src/vpp/index.js';
-import { hex } from './helpers.js';
+import { hex } from './fixtures.js';
 
 // A definition file exercising every kind of type the codec supports.
 const kitchenSink: ApiJsonFile = {

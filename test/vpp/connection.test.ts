@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { FakeClock } from '../../src/clock/index.js';
 import { VppConnection, lbConf, type VppConnectionOptions } from '../../src/vpp/index.js';
 import { VppSimServer } from '../../src/vppsim/index.js';
-import { CaptureLogger, withTempDir } from './helpers.js';
+import { CaptureLogger, withTempDir } from './fixtures.js';
 
 interface Rig {
   readonly socketPath: string;

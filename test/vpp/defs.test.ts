@@ -13,7 +13,7 @@ import {
   type ApiJsonFile,
   type ApiMessage,
 } from '../../src/vpp/index.js';
-import { CaptureLogger, withTempDir } from './helpers.js';
+import { CaptureLogger, withTempDir } from './fixtures.js';
 
 /** lb.api.json with one message's CRC replaced (as a different VPP build would have it). */
 function lbWithCrc(name: string, crc: string): ApiJsonFile {

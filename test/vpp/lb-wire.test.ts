@@ -21,7 +21,7 @@ import {
   type VppFields,
   type VppStruct,
 } from '../../src/vpp/index.js';
-import { hex } from './helpers.js';
+import { hex } from './fixtures.js';
 
 const defs = builtinDefinitions();
 const codec = (name: string) => {

@@ -19,7 +19,7 @@ import {
   type LbVipAddArgs,
   type LbVipCounter,
 } from '../../src/vppsim/index.js';
-import { CaptureLogger } from '../vpp/helpers.js';
+import { CaptureLogger } from '../vpp/fixtures.js';
 import {
   VipClient,
   asPredictor,
@@ -28,7 +28,7 @@ import {
   startAsServers,
   startNamedServer,
   type NamedServer,
-} from './forward-fixtures.js';
+} from '../helpers/vppsim-forward.js';
 
 const AS1 = '127.0.0.21';
 const AS2 = '127.0.0.22';

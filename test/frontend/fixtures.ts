@@ -12,7 +12,7 @@ import {
   type SseEvent,
 } from '../../src/frontend/index.js';
 import { JsonLogger, LogBroadcaster, type Logger, type LogRecord } from '../../src/log/index.js';
-import { FakeBackend } from '../api/fake-backend.js';
+import { FakeBackend } from '../helpers/fake-backend.js';
 
 /** Generous: a loaded 2-core machine. Only a failure guard, never a timed assertion. */
 export const WAIT_MS = 20_000;

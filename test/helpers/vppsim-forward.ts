@@ -11,7 +11,7 @@ import {
   type Generation,
   type MaglevAs,
 } from '../../src/maglev/index.js';
-import { Arrivals } from '../helpers/index.js';
+import { Arrivals } from './index.js';
 
 export interface SeenClient {
   readonly address: string;

@@ -10,8 +10,8 @@ import type { ApiEvent, VppApiBackend } from '../../src/api/index.js';
 import { runMaglevc } from '../../src/cli/index.js';
 import { NotFoundError } from '../../src/errors.js';
 import { repoRoot } from '../helpers/daemon-process.js';
-import { T0 } from '../api/fake-backend.js';
-import { startFixture, type Fixture } from '../api/harness.js';
+import { T0 } from '../helpers/fake-backend.js';
+import { startFixture, type Fixture } from '../helpers/api-server.js';
 
 export { T0 };
 
