@@ -3,7 +3,6 @@
 // through the checker, events stream out, reloads use the daemon-style check/reload functions.
 
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { credentials, status } from '@grpc/grpc-js';
 import {
@@ -21,9 +20,10 @@ import { FakeClock } from '../../src/clock/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
+import { LogBroadcaster } from '../../src/log/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
 import { StreamReader, expectStatus, rpc } from '../helpers/api-server.js';
+import { broadcastOnlyLogger } from '../helpers/logger.js';
 
 function yaml(withC: boolean): string {
   return `
@@ -95,11 +95,7 @@ void describe('API over a real Checker', () => {
     return Promise.resolve(result);
   };
   const logs = new LogBroadcaster();
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster: logs,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const logger = broadcastOnlyLogger(logs);
   const checker = new Checker({ config: load(true), probe, clock, random: () => 0.5, logger });
   const weightHook: SetWeightInput[] = [];
   let reloadOutcome: () => ConfigOutcomeLike = () => {

@@ -4,20 +4,13 @@ import { FakeClock, settle } from '../../src/clock/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import { Checker, NotFoundError, type CheckerEvent, type FrontendEvent } from '../../src/checker/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import {
-  backend,
-  config,
-  FAIL,
-  frontend,
-  healthcheck,
-  MemoryLogger,
-  ScriptedProbe,
-} from '../helpers/checker-fixtures.js';
+import { backend, config, FAIL, frontend, healthcheck, ScriptedProbe } from '../helpers/checker-fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 
 function setup(cfg: MaglevConfig, debug = true) {
   const clock = new FakeClock();
   const probe = new ScriptedProbe(clock);
-  const logger = new MemoryLogger(debug);
+  const logger = new RecordingLogger({ debug });
   const done: Array<{ backend: string; result: ProbeResult; lagMs: number }> = [];
   const checker = new Checker({
     config: cfg,
@@ -141,8 +134,8 @@ void describe('Checker scheduling', () => {
     await s.clock.advance(4000);
     assert.equal(s.done.length, 3);
     assert.ok(s.done.every((d) => d.backend === 'a' && d.lagMs === 0 && d.result.ok));
-    assert.equal(s.logger.events('probe-start').length, 3);
-    const doneLog = s.logger.events('probe-done')[0];
+    assert.equal(s.logger.attrsOf('probe-start').length, 3);
+    const doneLog = s.logger.attrsOf('probe-done')[0];
     assert.deepEqual(Object.keys(doneLog ?? {}).sort(), [
       'backend',
       'code',
@@ -156,7 +149,7 @@ void describe('Checker scheduling', () => {
     const quiet = setup(single(), false);
     quiet.checker.start();
     await quiet.clock.advance(4000);
-    assert.equal(quiet.logger.events('probe-start').length + quiet.logger.events('probe-done').length, 0);
+    assert.equal(quiet.logger.attrsOf('probe-start').length + quiet.logger.attrsOf('probe-done').length, 0);
     await quiet.finish();
   });
 
@@ -252,7 +245,7 @@ void describe('Checker lifecycle', () => {
       },
       clock,
       random: () => 0.5,
-      logger: new MemoryLogger(),
+      logger: new RecordingLogger(),
     });
     checker.start();
     await clock.advance(4000);
@@ -267,7 +260,7 @@ void describe('Checker lifecycle', () => {
 void describe('Checker hooks', () => {
   void test('a throwing onProbeDone is logged and probing goes on', async () => {
     const clock = new FakeClock();
-    const logger = new MemoryLogger();
+    const logger = new RecordingLogger();
     const probe = new ScriptedProbe(clock);
     const checker = new Checker({
       config: single(),
@@ -282,7 +275,7 @@ void describe('Checker hooks', () => {
     checker.start();
     await clock.advance(4000);
     assert.equal(probe.calls.length, 3);
-    assert.equal(logger.events('probe-worker-error').length, 3);
+    assert.equal(logger.attrsOf('probe-worker-error').length, 3);
     assert.equal(checker.stateOf('a'), 'up');
     await checker.stop();
     assert.equal(clock.pendingTimers(), 0);
@@ -427,7 +420,7 @@ void describe('Checker reload', () => {
     assert.deepEqual(after?.transitions, before?.transitions);
     await s.clock.advance(3000);
     assert.deepEqual(s.probe.callsTo('10.0.0.1'), [0, 2000, 4000, 6000], 'same cadence across the reload');
-    assert.ok(s.logger.events('backend-restart').length === 0);
+    assert.ok(s.logger.attrsOf('backend-restart').length === 0);
     await s.finish();
   });
 
@@ -459,7 +452,7 @@ void describe('Checker reload', () => {
     assert.equal(snap?.state, 'unknown');
     assert.equal(snap?.counter, 1);
     assert.equal(snap?.transitions.length, 0);
-    assert.equal(s.logger.events('backend-restart').length, 1);
+    assert.equal(s.logger.attrsOf('backend-restart').length, 1);
     await s.clock.advance(0);
     const calls = s.probe.calls;
     assert.equal(calls.length, 2, 'the restarted worker probes at once');
@@ -726,8 +719,8 @@ void describe('Checker events', () => {
     assert.equal(slow.closed, true);
     assert.equal(slowGot, 1);
     assert.equal(s.checker.droppedSubscribers(), 1);
-    assert.equal(s.logger.events('event-subscriber-dropped').length, 1);
-    assert.ok(s.logger.events('event-listener-error').length >= 20);
+    assert.equal(s.logger.attrsOf('event-subscriber-dropped').length, 1);
+    assert.ok(s.logger.attrsOf('event-listener-error').length >= 20);
     await s.finish();
   });
 

@@ -3,7 +3,6 @@
 // health, effective-weight and Maglev prediction code.
 
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import {
   createCheckerBackend,
@@ -17,9 +16,10 @@ import { FakeClock } from '../../src/clock/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
+import { LogBroadcaster } from '../../src/log/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
 import { maglevc, startInProcess, type CliRun } from './fixtures.js';
+import { broadcastOnlyLogger } from '../helpers/logger.js';
 
 process.env.TZ = 'UTC';
 
@@ -80,11 +80,7 @@ describe('maglevc over a real Checker', () => {
     return Promise.resolve(result);
   };
   const logs = new LogBroadcaster();
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster: logs,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const logger = broadcastOnlyLogger(logs);
   const checker = new Checker({ config: load(), probe, clock, random: () => 0.5, logger });
   let backend: CheckerBackend;
   let server: ApiServer;

@@ -9,7 +9,7 @@ import { FakeClock } from '../../src/clock/index.js';
 import { CountersPoller, Syncer, type CountersSnapshot } from '../../src/dataplane/index.js';
 import { VppConnection } from '../../src/vpp/index.js';
 import { pushFlows, startSim, withTempDir } from '../helpers/vppsim-harness.js';
-import { CaptureLogger } from '../vpp/fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 import { FakeSource, FlakyConnection, twoFrontends } from './syncer-fixtures.js';
 
 function byFrontend(s: CountersSnapshot | undefined): Record<string, number[]> {
@@ -24,7 +24,7 @@ void describe('counters poller', () => {
       const socketPath = join(dir, 'api.sock');
       const { sim, recorder } = await startSim({ socketPath });
       const clock = new FakeClock();
-      const logger = new CaptureLogger();
+      const logger = new RecordingLogger();
       const conn = new VppConnection({ socketPath, logger, apiDir: null, reconnectDelayMs: 20 });
       const flaky = new FlakyConnection(conn);
       const source = new FakeSource(twoFrontends(), 'up');

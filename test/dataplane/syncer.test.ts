@@ -30,7 +30,7 @@ import {
   withTempDir,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
-import { CaptureLogger } from '../vpp/fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './syncer-fixtures.js';
 
 interface Rig {
@@ -40,7 +40,7 @@ interface Rig {
   conn: VppConnection;
   flaky: FlakyConnection;
   syncer: Syncer;
-  logger: CaptureLogger;
+  logger: RecordingLogger;
   syncCounts: { scope: string; counts: Partial<LbSyncSummary> }[];
   dir: string;
 }
@@ -53,7 +53,7 @@ async function withRig(
     const clock = new FakeClock();
     const socketPath = join(dir, 'api.sock');
     const sim = await startSim({ socketPath, lbGeneration: opts.generation ?? '1.2' });
-    const logger = new CaptureLogger();
+    const logger = new RecordingLogger();
     // The connection runs on real time (a FakeClock racing ahead of real socket I/O would time out
     // its pings); a short reconnect delay keeps the reconnect tests quick.
     const conn = new VppConnection({ socketPath, logger, apiDir: null, reconnectDelayMs: 20 });
@@ -90,7 +90,7 @@ async function settled(syncer: Syncer): Promise<void> {
   await syncer.whenIdle();
 }
 
-function lbSyncLogs(logger: CaptureLogger): Record<string, unknown>[] {
+function lbSyncLogs(logger: RecordingLogger): Record<string, unknown>[] {
   return logger.named('lb-sync').map((e) => e.attrs);
 }
 
@@ -186,11 +186,11 @@ void describe('syncer, lb 1.2', () => {
       source.set('b', 'down');
       await settled(syncer);
       assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=0', '10.0.0.2=0', '10.0.0.3=100']);
-      const mark = logger.events.length;
+      const mark = logger.records.length;
       source.set('a', 'up');
       await settled(syncer);
       assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=0', '10.0.0.3=0']);
-      const webOps = logger.events
+      const webOps = logger.records
         .slice(mark)
         .filter((e) => e.event === 'lb-sync-op' && e.attrs['frontend'] === 'web')
         .map((e) => `${String(e.attrs['address'])}=${String(e.attrs['weight'])}`);

@@ -2,7 +2,6 @@
 // behind the real API server) on 127.0.0.1:0, the real dashboard on 127.0.0.1:0 with a FakeClock,
 // and readers for its SSE stream and broker that wait for events instead of sleeping.
 
-import { Writable } from 'node:stream';
 import { startApiServer, type ApiServer } from '../../src/api/index.js';
 import { FakeClock } from '../../src/clock/index.js';
 import {
@@ -11,8 +10,9 @@ import {
   type RunningFrontend,
   type SseEvent,
 } from '../../src/frontend/index.js';
-import { JsonLogger, LogBroadcaster, type Logger, type LogRecord } from '../../src/log/index.js';
+import { LogBroadcaster, type Logger, type LogRecord } from '../../src/log/index.js';
 import { FakeBackend } from '../helpers/fake-backend.js';
+import { broadcastOnlyLogger } from '../helpers/logger.js';
 
 /** Generous: a loaded 2-core machine. Only a failure guard, never a timed assertion. */
 export const WAIT_MS = 20_000;
@@ -35,11 +35,7 @@ export function recordingLogger(): { logger: Logger; logs: LogRecord[] } {
   const logs: LogRecord[] = [];
   const broadcaster = new LogBroadcaster();
   broadcaster.subscribe('debug', (r) => logs.push(r));
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const logger = broadcastOnlyLogger(broadcaster);
   return { logger, logs };
 }
 

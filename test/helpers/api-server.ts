@@ -2,7 +2,6 @@
 // helpers to await unary calls and stream events without sleeping.
 
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import {
   credentials,
   Metadata,
@@ -12,8 +11,9 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { MaglevClient, startApiServer, type ApiServer, type ApiServerOptions } from '../../src/api/index.js';
-import { JsonLogger, LogBroadcaster, type LogRecord } from '../../src/log/index.js';
+import { LogBroadcaster, type LogRecord } from '../../src/log/index.js';
 import { FakeBackend } from './fake-backend.js';
+import { broadcastOnlyLogger } from './logger.js';
 
 /** Generous: tests must pass on a loaded 2-core machine. */
 export const WAIT_MS = 20_000;
@@ -34,11 +34,7 @@ export async function startFixture(opts: Partial<ApiServerOptions> = {}): Promis
   const serverLogs: LogRecord[] = [];
   const broadcaster = new LogBroadcaster();
   broadcaster.subscribe('debug', (r) => serverLogs.push(r));
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const logger = broadcastOnlyLogger(broadcaster);
   const server = await startApiServer({ backend: fake, address: '127.0.0.1:0', logger, ...opts });
   const clients: MaglevClient[] = [];
   const newClient = () => {

@@ -1,5 +1,4 @@
-// Builders and fakes shared by the checker tests: configs from a few lines, a scripted ProbeFn
-// and a Logger that remembers what it was told.
+// Builders and fakes shared by the checker tests: configs from a few lines and a scripted ProbeFn.
 
 import type {
   BackendConfig,
@@ -9,7 +8,6 @@ import type {
 } from '../../src/config/types.js';
 import type { Clock } from '../../src/clock/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import type { LogAttrs, LogLevel, Logger } from '../../src/log/index.js';
 import type { ProbeFn, ProbeRequest } from '../../src/probe/types.js';
 
 export function healthcheck(name: string, over: Partial<HealthCheckConfig> = {}): HealthCheckConfig {
@@ -161,33 +159,4 @@ export class ScriptedProbe {
     }
     return Promise.resolve(this.scripts.get(req.address)?.shift() ?? PASS);
   };
-}
-
-export interface LoggedRecord {
-  level: LogLevel;
-  event: string;
-  attrs: LogAttrs;
-}
-
-export class MemoryLogger implements Logger {
-  readonly records: LoggedRecord[] = [];
-  constructor(private readonly debugEnabled = true) {}
-  debug(event: string, attrs: LogAttrs = {}): void {
-    this.records.push({ level: 'debug', event, attrs });
-  }
-  info(event: string, attrs: LogAttrs = {}): void {
-    this.records.push({ level: 'info', event, attrs });
-  }
-  warn(event: string, attrs: LogAttrs = {}): void {
-    this.records.push({ level: 'warn', event, attrs });
-  }
-  error(event: string, attrs: LogAttrs = {}): void {
-    this.records.push({ level: 'error', event, attrs });
-  }
-  enabled(level: LogLevel): boolean {
-    return level !== 'debug' || this.debugEnabled;
-  }
-  events(name: string): LogAttrs[] {
-    return this.records.filter((r) => r.event === name).map((r) => r.attrs);
-  }
 }

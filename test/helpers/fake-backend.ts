@@ -1,7 +1,6 @@
 // A scripted MaglevApiBackend for the API tests: fixed frontends, backends and health checks,
 // actions that change state the way the checker would, and hooks to emit events and logs.
 
-import { Writable } from 'node:stream';
 import type {
   ApiEvent,
   BackendView,
@@ -16,7 +15,8 @@ import type {
 import type { HealthCheckConfig } from '../../src/config/types.js';
 import { FailedPreconditionError, NotFoundError } from '../../src/errors.js';
 import type { BackendState, Transition } from '../../src/health/types.js';
-import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
+import { LogBroadcaster } from '../../src/log/index.js';
+import { broadcastOnlyLogger } from './logger.js';
 
 export const T0 = Date.UTC(2026, 3, 15, 12, 0, 0);
 
@@ -56,11 +56,7 @@ function transition(
 export class FakeBackend implements MaglevApiBackend {
   readonly logs = new LogBroadcaster();
   /** Daemon log level error: what subscribers get must not depend on it. */
-  readonly logger = new JsonLogger({
-    level: 'error',
-    broadcaster: this.logs,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  readonly logger = broadcastOnlyLogger(this.logs);
   readonly calls: string[] = [];
   private readonly listeners = new Set<(e: ApiEvent) => void>();
   vppBackend: VppApiBackend | undefined;

@@ -4,11 +4,11 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Daemon } from '../../src/daemon/daemon.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { JsonLogger, LogBroadcaster, type LogRecord } from '../../src/log/index.js';
+import { LogBroadcaster, type LogRecord } from '../../src/log/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
+import { broadcastOnlyLogger } from './logger.js';
 
 /** Generous: the suite must pass on a loaded 2-core machine. */
 export const WAIT_MS = 30_000;
@@ -111,11 +111,7 @@ export async function startDaemon(opts: {
   const logs = new LogTape();
   const broadcaster = new LogBroadcaster();
   broadcaster.subscribe('debug', logs.listener);
-  const logger = new JsonLogger({
-    level: 'error',
-    broadcaster,
-    destination: new Writable({ write: (_c, _e, cb) => cb() }),
-  });
+  const logger = broadcastOnlyLogger(broadcaster);
   const probes = opts.probes ?? new ScriptedProbes();
   const daemon = await Daemon.start(
     {

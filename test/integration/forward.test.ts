@@ -23,7 +23,7 @@ import {
   type LbVipKey,
 } from '../../src/vpp/index.js';
 import { VppSim } from '../../src/vppsim/index.js';
-import { CaptureLogger } from '../vpp/fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 import {
   VipClient,
   asPredictor,
@@ -54,7 +54,7 @@ afterEach(async () => {
 interface Rig {
   sim: VppSim;
   client: VppClient;
-  logger: CaptureLogger;
+  logger: RecordingLogger;
   port: number;
   servers: Map<string, NamedServer>;
   vip: LbVipKey;
@@ -65,7 +65,7 @@ interface Rig {
 }
 
 async function rig(lbGeneration: LbGeneration, vipHost: string): Promise<Rig> {
-  const logger = new CaptureLogger();
+  const logger = new RecordingLogger();
   const { port, servers } = await startAsServers([AS1, AS2, AS3], [vipHost]);
   cleanups.push(() => closeAll(servers));
   const sim = await VppSim.start({

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeResult } from '../../src/health/types.js';
-import type { LogAttrs, Logger, LogLevel } from '../../src/log/index.js';
 import {
   checkNetns,
   createIcmpProbe,
@@ -25,30 +24,7 @@ import {
   startServerInNetns,
   sweepStaleNamespaces,
 } from '../helpers/netns.js';
-
-interface Line {
-  level: LogLevel;
-  event: string;
-  attrs: LogAttrs;
-}
-
-/** A logger whose lines the test can read. */
-function recordingLogger(): { logger: Logger; records: Line[] } {
-  const records: Line[] = [];
-  const at =
-    (level: LogLevel) =>
-    (event: string, attrs: LogAttrs = {}): void => {
-      records.push({ level, event, attrs });
-    };
-  const logger: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    enabled: () => true,
-  };
-  return { logger, records };
-}
+import { RecordingLogger } from '../helpers/logger.js';
 
 void describe('a probe namespace deleted and re-created while running', () => {
   const janitor = new NetnsJanitor();
@@ -57,14 +33,14 @@ void describe('a probe namespace deleted and re-created while running', () => {
   let name: string;
   let probe: ProbeFn;
   let pool: PingSocketPool;
-  const log = recordingLogger();
+  const log = new RecordingLogger();
 
   before(async () => {
     sweepStaleNamespaces();
     pki = await TestPki.create();
     cert = await pki.issue(['127.0.0.1', '::1']);
     name = janitor.add('life');
-    pool = new PingSocketPool({ logger: log.logger });
+    pool = new PingSocketPool({ logger: log });
     probe = createProber({
       sockets: nativeSocketFactory,
       icmp: createIcmpProbe({ pool }),
@@ -90,7 +66,7 @@ void describe('a probe namespace deleted and re-created while running', () => {
   const runAll = (): Promise<ProbeResult[]> => Promise.all(checks().map((r) => probe(r)));
 
   void test('probes pass, fail with a clear detail once it is gone, and recover when it is back', async () => {
-    assert.equal(ensurePingGroupRange({ netns: name, logger: log.logger }).ok, true);
+    assert.equal(ensurePingGroupRange({ netns: name, logger: log }).ok, true);
     const first = await startServerInNetns(janitor, name, { cert: cert.certPath, key: cert.keyPath });
     assert.deepEqual(
       (await runAll()).map((r) => r.code),
@@ -105,7 +81,7 @@ void describe('a probe namespace deleted and re-created while running', () => {
       assert.equal(r.detail, `netns "${name}" not found (no /run/netns/${name})`);
     }
     const before = log.records.length;
-    const status = checkNetns(name, { logger: log.logger });
+    const status = checkNetns(name, { logger: log });
     assert.equal(status.ok, false);
     const errors = log.records.slice(before).filter((r) => r.level === 'error');
     assert.equal(errors.length, 1, 'one error line per check, not one per probe');
@@ -136,8 +112,8 @@ void describe("icmp from maglevd's own namespace", () => {
 
   void test('echo to 127.0.0.1 and ::1 once ping_group_range lets us in', async () => {
     fs.writeFileSync(PING_GROUP_RANGE_PATH, '1 0');
-    const log = recordingLogger();
-    const status = ensurePingGroupRange({ netns: undefined, logger: log.logger });
+    const log = new RecordingLogger();
+    const status = ensurePingGroupRange({ netns: undefined, logger: log });
     assert.equal(status.ok, true);
     assert.ok(log.records.some((r) => r.event === 'ping-group-range-widened'));
     const pool = new PingSocketPool();

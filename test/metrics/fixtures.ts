@@ -5,8 +5,9 @@ import { FakeClock } from '../../src/clock/index.js';
 import { Checker } from '../../src/checker/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import { createMetrics, type Metrics, type MetricsOptions } from '../../src/metrics/index.js';
-import { MemoryLogger, ScriptedProbe } from '../helpers/checker-fixtures.js';
+import { ScriptedProbe } from '../helpers/checker-fixtures.js';
 import type { ProbeFn } from '../../src/probe/types.js';
+import { RecordingLogger } from '../helpers/logger.js';
 
 export interface Sample {
   name: string;
@@ -68,7 +69,7 @@ export class Scrape {
 export function harness(cfg: MaglevConfig, opts: MetricsOptions & { probe?: ProbeFn } = {}) {
   const clock = new FakeClock();
   const probe = new ScriptedProbe(clock);
-  const logger = new MemoryLogger(false);
+  const logger = new RecordingLogger({ debug: false });
   const metrics = createMetrics({
     clock,
     processMetrics: false,

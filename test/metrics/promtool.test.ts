@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startMetricsServer } from '../../src/metrics/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { backend, config, frontend, healthcheck, MemoryLogger } from '../helpers/checker-fixtures.js';
+import { backend, config, frontend, healthcheck } from '../helpers/checker-fixtures.js';
 import { harness } from './fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 
 interface Checked {
   code: number | null;
@@ -35,7 +36,7 @@ function promtoolCheck(exposition: string): Promise<Checked> {
 async function scrapeOverHttp(
   registry: Parameters<typeof startMetricsServer>[0]['registry'],
 ): Promise<string> {
-  const server = await startMetricsServer({ addr: '127.0.0.1:0', registry, logger: new MemoryLogger() });
+  const server = await startMetricsServer({ addr: '127.0.0.1:0', registry, logger: new RecordingLogger() });
   try {
     const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
     assert.equal(res.status, 200);

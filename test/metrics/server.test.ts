@@ -7,8 +7,8 @@ import {
   parseListenAddress,
   startMetricsServer,
 } from '../../src/metrics/index.js';
-import { MemoryLogger } from '../helpers/checker-fixtures.js';
 import { parseExposition } from './fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 
 void describe('parseListenAddress', () => {
   void test('Go-style host:port spellings', () => {
@@ -72,7 +72,7 @@ void describe('metrics HTTP server', () => {
         processMetrics: false,
         build: { version: '1.2.3', commit: 'deadbeef' },
       });
-      const logger = new MemoryLogger();
+      const logger = new RecordingLogger();
       const server = await startMetricsServer({ addr, registry: metrics.registry, logger });
       try {
         assert.ok(server.port > 0);
@@ -100,7 +100,7 @@ void describe('metrics HTTP server', () => {
         const post = await get(host, server.port, '/metrics', 'POST');
         assert.equal(post.status, 405);
 
-        assert.equal(logger.events('metrics-listen')[0]?.port, server.port);
+        assert.equal(logger.attrsOf('metrics-listen')[0]?.port, server.port);
       } finally {
         await server.close();
       }
@@ -112,7 +112,7 @@ void describe('metrics HTTP server', () => {
     const server = await startMetricsServer({
       addr: '127.0.0.1:0',
       registry: metrics.registry,
-      logger: new MemoryLogger(),
+      logger: new RecordingLogger(),
     });
     const res = await fetch(`http://127.0.0.1:${server.port}/metrics`); // undici keeps the socket alive
     assert.equal(res.status, 200);
@@ -123,7 +123,7 @@ void describe('metrics HTTP server', () => {
 
   void test('a port in use is a rejected start, not a crash', async () => {
     const metrics = createMetrics({ processMetrics: false });
-    const logger = new MemoryLogger();
+    const logger = new RecordingLogger();
     const first = await startMetricsServer({ addr: '127.0.0.1:0', registry: metrics.registry, logger });
     try {
       await assert.rejects(
@@ -148,12 +148,12 @@ void describe('metrics HTTP server', () => {
       frontendState: () => undefined,
       droppedSubscribers: () => 0,
     });
-    const logger = new MemoryLogger();
+    const logger = new RecordingLogger();
     const server = await startMetricsServer({ addr: '127.0.0.1:0', registry: metrics.registry, logger });
     try {
       const r = await get('127.0.0.1', server.port, '/metrics');
       assert.equal(r.status, 500);
-      assert.match(String(logger.events('metrics-scrape-error')[0]?.error), /checker exploded/);
+      assert.match(String(logger.attrsOf('metrics-scrape-error')[0]?.error), /checker exploded/);
     } finally {
       await server.close();
     }

@@ -24,7 +24,8 @@ import {
   type VppClientOptions,
 } from '../../src/vpp/index.js';
 import { VppSimServer, type VppSimServerOptions } from '../../src/vppsim/index.js';
-import { CaptureLogger, withTempDir } from './fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
+import { withTempDir } from './fixtures.js';
 
 interface Rig {
   readonly sim: VppSimServer;
@@ -129,7 +130,7 @@ describe('VppClient against vppsim', () => {
   test('every call passes the wrapper: debug logs with decoded fields and a metrics event per message', async () => {
     await withSim({}, async ({ sim, connect }) => {
       sim.registerHandler('lb_conf', () => ({ retval: -70 }));
-      const logger = new CaptureLogger();
+      const logger = new RecordingLogger();
       const metrics: VppApiCallEvent[] = [];
       const client = await connect({ logger, metrics: (e) => metrics.push(e) });
       metrics.length = 0;

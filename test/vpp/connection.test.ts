@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { FakeClock } from '../../src/clock/index.js';
 import { VppConnection, lbConf, type VppConnectionOptions } from '../../src/vpp/index.js';
 import { VppSimServer } from '../../src/vppsim/index.js';
-import { CaptureLogger, withTempDir } from './fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
+import { withTempDir } from './fixtures.js';
 
 interface Rig {
   readonly socketPath: string;
   readonly clock: FakeClock;
-  readonly logger: CaptureLogger;
+  readonly logger: RecordingLogger;
   readonly startSim: (pid: number, lbMsgIdBase?: number) => Promise<VppSimServer>;
   readonly connection: (opts?: Partial<VppConnectionOptions>) => VppConnection;
 }
@@ -20,7 +21,7 @@ async function withRig(fn: (rig: Rig) => Promise<void>): Promise<void> {
   await withTempDir(async (dir) => {
     const socketPath = join(dir, 'api.sock');
     const clock = new FakeClock();
-    const logger = new CaptureLogger();
+    const logger = new RecordingLogger();
     const sims: VppSimServer[] = [];
     const connections: VppConnection[] = [];
     try {

@@ -13,7 +13,8 @@ import {
   type ApiJsonFile,
   type ApiMessage,
 } from '../../src/vpp/index.js';
-import { CaptureLogger, withTempDir } from './fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
+import { withTempDir } from './fixtures.js';
 
 /** lb.api.json with one message's CRC replaced (as a different VPP build would have it). */
 function lbWithCrc(name: string, crc: string): ApiJsonFile {
@@ -95,7 +96,7 @@ describe('definitions', () => {
         JSON.stringify({ messages: [['m', ['u16', '_vl_msg_id']]] }),
       );
       await writeFile(join(apiDir, 'core', 'ignored.json'), '{}');
-      const logger = new CaptureLogger();
+      const logger = new RecordingLogger();
       const files = await loadApiDir(apiDir, logger);
       assert.deepEqual(
         files.map((f) => f.source),

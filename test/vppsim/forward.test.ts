@@ -19,7 +19,7 @@ import {
   type LbVipAddArgs,
   type LbVipCounter,
 } from '../../src/vppsim/index.js';
-import { CaptureLogger } from '../vpp/fixtures.js';
+import { RecordingLogger } from '../helpers/logger.js';
 import {
   VipClient,
   asPredictor,
@@ -37,7 +37,7 @@ const AS3 = '127.0.0.23';
 interface Rig {
   lb: LbPlugin;
   fwd: Forwarder;
-  logger: CaptureLogger;
+  logger: RecordingLogger;
   clock: FakeClock | undefined;
   port: number;
   servers: Map<string, NamedServer>;
@@ -52,7 +52,7 @@ async function rig(
   opts: { generation?: LbGeneration; clock?: FakeClock; ases?: string[]; vipHosts?: string[] } = {},
 ): Promise<Rig> {
   const lb = new LbPlugin({ generation: opts.generation ?? '1.2', ...(opts.clock && { clock: opts.clock }) });
-  const logger = new CaptureLogger();
+  const logger = new RecordingLogger();
   const fwd = new Forwarder({ lb, logger });
   fwd.start();
   cleanups.push(() => fwd.close());
