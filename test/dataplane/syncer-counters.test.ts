@@ -8,7 +8,8 @@ import { describe, test } from 'node:test';
 import { FakeClock } from '../../src/clock/index.js';
 import { CountersPoller, Syncer, type CountersSnapshot } from '../../src/dataplane/index.js';
 import { VppConnection } from '../../src/vpp/index.js';
-import { pushFlows, startSim, withTempDir } from '../helpers/vppsim-harness.js';
+import { pushFlows, startSim } from '../helpers/vppsim-harness.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { FakeSource, FlakyConnection, twoFrontends } from './syncer-fixtures.js';
 

@@ -27,11 +27,11 @@ import {
   simVips,
   startSim,
   usedAses,
-  withTempDir,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './syncer-fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
   clock: FakeClock;

@@ -2,9 +2,6 @@
 // `vppsim-recv` debug records), a compact view of what its lb plugin holds, and flows pushed
 // through its data path to make sticky entries a flush can be observed on.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Clock } from '../../src/clock/index.js';
 import type { LogAttrs, Logger, LogLevel } from '../../src/log/index.js';
 import type { LbGeneration } from '../../src/vpp/index.js';
@@ -101,15 +98,6 @@ export async function startSim(opts: {
     gcIntervalMs: 0,
   });
   return { sim, recorder, socketPath: opts.socketPath };
-}
-
-export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'maglev-vpp-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 export interface SimAs {

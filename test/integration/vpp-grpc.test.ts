@@ -19,10 +19,10 @@ import {
   simVips,
   startSim,
   usedAses,
-  withTempDir,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { FAST_CHECK, allUp, startDaemon, vppSection, type DaemonRig } from '../helpers/vppsim-daemon.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 function yaml(vpp: Parameters<typeof vppSection>[0] = {}): string {
   return `maglev:

@@ -13,7 +13,6 @@ import {
   simVips,
   startSim,
   usedAses,
-  withTempDir,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import {
@@ -24,6 +23,7 @@ import {
   vppSection,
   type DaemonRig,
 } from '../helpers/vppsim-daemon.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const WEB = '192.0.2.10/32 6:80';
 const TLS = '192.0.2.10/32 6:443';

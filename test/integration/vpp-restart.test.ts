@@ -14,7 +14,6 @@ import {
   simVips,
   startSim,
   usedAses,
-  withTempDir,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import {
@@ -25,6 +24,7 @@ import {
   turn,
   vppSection,
 } from '../helpers/vppsim-daemon.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const BACKENDS = { a: '10.0.0.1', b: '10.0.0.2', c: '10.0.0.3', d: '10.0.0.4', e: '10.0.0.5' };
 const NAMES = Object.keys(BACKENDS);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeRecord } from '../../src/tester/index.js';
 import { closedPort, startTcpServer, type TcpTestServer } from '../helpers/index.js';
-import { NamedBackend, TempDir, configYaml, maglevtProcess } from './fixtures.js';
+import { NamedBackend, configYaml, maglevtProcess } from './fixtures.js';
+import { TempDir } from '../helpers/temp-dir.js';
 
 interface Summary {
   ok: boolean;

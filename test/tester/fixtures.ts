@@ -1,16 +1,14 @@
 // Loopback stand-ins for a load-balanced service, for maglevt's tests: named HTTP backends
 // that answer the health URI with a header naming themselves (and can be stopped and started
 // again on the same port), a tiny L4 balancer on a VIP address that hands each new connection
-// to the next backend that accepts it (a crude stand-in for VPP until vppsim forwards), temp
-// maglev.yaml files, and maglevt run as a child process of its real entry point.
+// to the next backend that accepts it (a crude stand-in for VPP until vppsim forwards),
+// maglev.yaml text, and maglevt run as a child process of its real entry point.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/daemon-process.js';
 
@@ -194,25 +192,6 @@ export function configYaml(frontends: readonly FrontendSpec[]): string {
     for (const b of Object.keys(f.backends)) lines.push(`            ${b}: {}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** A temp directory for config files; dispose() removes it. */
-export class TempDir {
-  private constructor(readonly path: string) {}
-
-  static async create(): Promise<TempDir> {
-    return new TempDir(await mkdtemp(join(tmpdir(), 'maglevt-test-')));
-  }
-
-  async write(name: string, text: string): Promise<string> {
-    const file = join(this.path, name);
-    await writeFile(file, text);
-    return file;
-  }
-
-  async dispose(): Promise<void> {
-    await rm(this.path, { recursive: true, force: true });
-  }
 }
 
 export interface TesterRun {

@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { closedPort } from '../helpers/index.js';
 import { stripEscapes, tallyRow, type TallyRowOnScreen } from '../helpers/maglevt-screen.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
-import { NamedBackend, TempDir, TinyBalancer, configYaml, maglevtCommand } from './fixtures.js';
+import { NamedBackend, TinyBalancer, configYaml, maglevtCommand } from './fixtures.js';
+import { TempDir } from '../helpers/temp-dir.js';
 
 const BACKENDS = ['nginx-1', 'nginx-2', 'nginx-3'];
 /** Startup compiles TypeScript on the fly; on a loaded CI machine that takes a while. */

@@ -25,7 +25,7 @@ import {
 } from '../../src/vpp/index.js';
 import { VppSimServer, type VppSimServerOptions } from '../../src/vppsim/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { withTempDir } from './fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
   readonly sim: VppSimServer;

@@ -7,7 +7,7 @@ import { FakeClock } from '../../src/clock/index.js';
 import { VppConnection, lbConf, type VppConnectionOptions } from '../../src/vpp/index.js';
 import { VppSimServer } from '../../src/vppsim/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { withTempDir } from './fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
   readonly socketPath: string;

@@ -14,7 +14,7 @@ import {
   type ApiMessage,
 } from '../../src/vpp/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { withTempDir } from './fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 /** lb.api.json with one message's CRC replaced (as a different VPP build would have it). */
 function lbWithCrc(name: string, crc: string): ApiJsonFile {

@@ -26,7 +26,7 @@ import {
   type VppStruct,
 } from '../../src/vpp/index.js';
 import { VppSimServer } from '../../src/vppsim/index.js';
-import { withTempDir } from './fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const MASTER_VERBOSE = ` ip4-gre4 [1] 192.0.2.1/32
   new_size:1024

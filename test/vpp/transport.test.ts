@@ -11,7 +11,7 @@ import {
   connectUnix,
   encodeFrame,
 } from '../../src/vpp/index.js';
-import { withTempDir } from './fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const payload = (n: number, seed = 1): Buffer => {
   const b = Buffer.alloc(n);

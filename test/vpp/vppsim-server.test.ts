@@ -12,7 +12,7 @@ import {
   parseApiJsonList,
 } from '../../src/vpp/index.js';
 import { MEMCLNT_FIXED_IDS, VppSimServer } from '../../src/vppsim/index.js';
-import { withTempDir } from './fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 describe('vppsim API server', () => {
   test('memclnt ids are fixed as in VPP; plugin ids start at a base that varies per server', () => {
