@@ -4,7 +4,8 @@ import { FakeClock, settle } from '../../src/clock/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import { Checker, NotFoundError, type CheckerEvent, type FrontendEvent } from '../../src/checker/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { backend, config, FAIL, frontend, healthcheck, ScriptedProbe } from '../helpers/checker-fixtures.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
+import { FAIL, ScriptedProbe } from '../helpers/scripted-probe.js';
 import { RecordingLogger } from '../helpers/logger.js';
 
 function setup(cfg: MaglevConfig, debug = true) {
@@ -44,16 +45,16 @@ function fourBackends(): MaglevConfig {
       backend('c', '10.0.0.3'),
       backend('d', '10.0.0.4'),
     ],
-    frontends: [frontend('web', [{ a: 100, b: 100, c: 100, d: 100 }])],
+    frontends: [frontend('web', { pools: [{ a: 100, b: 100, c: 100, d: 100 }] })],
   });
 }
 
 /** One backend 'a' in frontend 'web', with health check settings as given. */
-function single(hc: Parameters<typeof healthcheck>[1] = {}, over: Parameters<typeof backend>[2] = {}) {
+function single(hc: Parameters<typeof healthcheck>[0] = {}, over: Parameters<typeof backend>[2] = {}) {
   return config({
-    healthchecks: [healthcheck('hc', hc)],
+    healthchecks: [healthcheck(hc)],
     backends: [backend('a', '10.0.0.1', over)],
-    frontends: [frontend('web', [{ a: 100 }])],
+    frontends: [frontend('web', { pools: [{ a: 100 }] })],
   });
 }
 
@@ -113,7 +114,7 @@ void describe('Checker scheduling', () => {
   void test('probe requests carry the health check, address, family, netns and a signal', async () => {
     const cfg = config({
       backends: [backend('v6', '2001:db8::1')],
-      frontends: [frontend('web', [{ v6: 100 }])],
+      frontends: [frontend('web', { pools: [{ v6: 100 }] })],
       netns: 'probe-ns',
     });
     const s = setup(cfg);
@@ -195,7 +196,7 @@ void describe('Checker scheduling', () => {
   void test('backends used by no frontend are neither probed nor listed', async () => {
     const cfg = config({
       backends: [backend('a', '10.0.0.1'), backend('spare', '10.0.0.9')],
-      frontends: [frontend('web', [{ a: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] })],
     });
     const s = setup(cfg);
     s.checker.start();
@@ -210,7 +211,7 @@ void describe('Checker scheduling', () => {
   void test('a backend used by several frontends is probed once', async () => {
     const cfg = config({
       backends: [backend('a', '10.0.0.1')],
-      frontends: [frontend('web', [{ a: 100 }]), frontend('api', [{ a: 50 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] }), frontend('api', { pools: [{ a: 50 }] })],
     });
     const s = setup(cfg);
     s.checker.start();
@@ -429,9 +430,9 @@ void describe('Checker reload', () => {
     s.checker.start();
     await s.clock.advance(1000);
     const renamed = config({
-      healthchecks: [healthcheck('tcp80')],
+      healthchecks: [healthcheck({ name: 'tcp80' })],
       backends: [backend('a', '10.0.0.1', { healthcheck: 'tcp80' })],
-      frontends: [frontend('web', [{ a: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] })],
     });
     s.checker.reload(renamed);
     assert.equal(s.checker.backend('a')?.healthcheck, 'tcp80');
@@ -473,9 +474,9 @@ void describe('Checker reload', () => {
     await s.clock.advance(0);
     assert.deepEqual(s.probe.callsTo('10.0.0.99'), [0]);
     const withNs = config({
-      healthchecks: [healthcheck('hc')],
+      healthchecks: [healthcheck()],
       backends: [backend('a', '10.0.0.99')],
-      frontends: [frontend('web', [{ a: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] })],
       netns: 'other',
     });
     s.checker.reload(withNs);
@@ -488,7 +489,7 @@ void describe('Checker reload', () => {
   void test('a backend gone from the config goes removed, once per frontend, and is forgotten', async () => {
     const cfg = config({
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-      frontends: [frontend('web', [{ a: 100, b: 100 }]), frontend('api', [{ b: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100, b: 100 }] }), frontend('api', { pools: [{ b: 100 }] })],
     });
     const s = setup(cfg);
     s.checker.start();
@@ -496,7 +497,7 @@ void describe('Checker reload', () => {
     s.events.length = 0;
     const next = config({
       backends: [backend('a', '10.0.0.1')],
-      frontends: [frontend('web', [{ a: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] })],
     });
     s.checker.reload(next);
     await settle();
@@ -518,7 +519,7 @@ void describe('Checker reload', () => {
     await s.clock.advance(1000);
     const next = config({
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')],
-      frontends: [frontend('web', [{ a: 100, b: 100, c: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100, b: 100, c: 100 }] })],
     });
     s.checker.reload(next);
     await s.clock.advance(1999);
@@ -583,7 +584,7 @@ void describe('Checker reload', () => {
     s.events.length = 0;
     const next = config({
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-      frontends: [frontend('web', [{ a: 0, b: 100 }]), frontend('api', [{ a: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 0, b: 100 }] }), frontend('api', { pools: [{ a: 100 }] })],
     });
     s.checker.reload(next);
     await settle();
@@ -595,7 +596,7 @@ void describe('Checker reload', () => {
 
   void test('transition-history changes apply on reload', async () => {
     const s = setup(
-      config({ backends: [backend('a', '10.0.0.1')], frontends: [frontend('web', [{ a: 100 }])] }),
+      config({ backends: [backend('a', '10.0.0.1')], frontends: [frontend('web', { pools: [{ a: 100 }] })] }),
     );
     s.checker.start();
     await s.clock.advance(0);
@@ -605,7 +606,7 @@ void describe('Checker reload', () => {
     s.checker.reload(
       config({
         backends: [backend('a', '10.0.0.1')],
-        frontends: [frontend('web', [{ a: 100 }])],
+        frontends: [frontend('web', { pools: [{ a: 100 }] })],
         history: 1,
       }),
     );
@@ -618,7 +619,10 @@ void describe('Checker events', () => {
   void test('one backend event per referencing frontend, even if a frontend lists it twice', async () => {
     const cfg = config({
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-      frontends: [frontend('web', [{ a: 100 }, { a: 50, b: 100 }]), frontend('api', [{ a: 100 }])],
+      frontends: [
+        frontend('web', { pools: [{ a: 100 }, { a: 50, b: 100 }] }),
+        frontend('api', { pools: [{ a: 100 }] }),
+      ],
     });
     const s = setup(cfg);
     s.checker.start();
@@ -633,9 +637,9 @@ void describe('Checker events', () => {
 
   void test('frontend state events follow the aggregate state', async () => {
     const cfg = config({
-      healthchecks: [healthcheck('hc', { rise: 1, fall: 1 })],
+      healthchecks: [healthcheck({ rise: 1, fall: 1 })],
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-      frontends: [frontend('web', [{ a: 100 }, { b: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }, { b: 100 }] })],
     });
     const s = setup(cfg);
     s.probe.script('10.0.0.1', 'pf');
@@ -658,7 +662,7 @@ void describe('Checker events', () => {
   void test('replayFrontends gives current frontend states with from == to', async () => {
     const cfg = config({
       backends: [backend('a', '10.0.0.1')],
-      frontends: [frontend('web', [{ a: 100 }]), frontend('api', [{ a: 0 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] }), frontend('api', { pools: [{ a: 0 }] })],
     });
     const s = setup(cfg);
     s.checker.start();
@@ -691,9 +695,9 @@ void describe('Checker events', () => {
 
   void test('a slow subscriber is dropped while the others get everything', async () => {
     const cfg = config({
-      healthchecks: [healthcheck('hc', { rise: 1, fall: 1 })],
+      healthchecks: [healthcheck({ rise: 1, fall: 1 })],
       backends: [backend('a', '10.0.0.1')],
-      frontends: [frontend('web', [{ a: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100 }] })],
     });
     const s = setup(cfg);
     s.probe.script('10.0.0.1', 'pfpfpfpfpf');

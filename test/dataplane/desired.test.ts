@@ -9,7 +9,8 @@ import {
   vipKeyString,
   type DesiredVip,
 } from '../../src/dataplane/index.js';
-import { backend, config, frontend, states } from './fixtures.js';
+import { backend, config, frontend } from '../helpers/config.js';
+import { states } from './fixtures.js';
 
 const BACKENDS = [
   backend('a', '10.0.0.1'),
@@ -30,7 +31,10 @@ function single(
   known: Record<string, BackendState>,
   flushOnDown = true,
 ) {
-  const cfg = config(BACKENDS, [frontend('web', { address: '192.0.2.1', pools, flushOnDown })]);
+  const cfg = config({
+    backends: BACKENDS,
+    frontends: [frontend('web', { address: '192.0.2.1', pools, flushOnDown })],
+  });
   const state = desiredState(cfg, states(known));
   const vip = state.vips.get('192.0.2.1/32 tcp:80');
   assert.ok(vip);
@@ -131,10 +135,12 @@ void describe('pools', () => {
   });
 
   void test('two backend names on one address merge: max weight, flush only at 0', () => {
-    const cfg = config(
-      [backend('a', '10.0.0.1'), backend('a-icmp', '10.0.0.1'), backend('b', '10.0.0.2')],
-      [frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100, 'a-icmp': 50, b: 100 }]] })],
-    );
+    const cfg = config({
+      backends: [backend('a', '10.0.0.1'), backend('a-icmp', '10.0.0.1'), backend('b', '10.0.0.2')],
+      frontends: [
+        frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100, 'a-icmp': 50, b: 100 }]] }),
+      ],
+    });
     const up = desiredState(cfg, states({ a: 'down', 'a-icmp': 'up', b: 'up' })).vips.get(
       '192.0.2.1/32 tcp:80',
     );
@@ -151,11 +157,14 @@ void describe('pools', () => {
 
 void describe('VIP mapping', () => {
   void test('two frontends on one address are two VIPs, in VIP order', () => {
-    const cfg = config(BACKENDS, [
-      frontend('https', { address: '192.0.2.1', port: 443, pools: [['p', { a: 100 }]] }),
-      frontend('dns', { address: '192.0.2.1', protocol: 'udp', port: 53, pools: [['p', { b: 100 }]] }),
-      frontend('http', { address: '192.0.2.1', port: 80, pools: [['p', { a: 100, b: 100 }]] }),
-    ]);
+    const cfg = config({
+      backends: BACKENDS,
+      frontends: [
+        frontend('https', { address: '192.0.2.1', port: 443, pools: [['p', { a: 100 }]] }),
+        frontend('dns', { address: '192.0.2.1', protocol: 'udp', port: 53, pools: [['p', { b: 100 }]] }),
+        frontend('http', { address: '192.0.2.1', port: 80, pools: [['p', { a: 100, b: 100 }]] }),
+      ],
+    });
     const state = desiredState(cfg, states({}, 'up'));
     assert.deepEqual(
       [...state.vips.keys()],
@@ -169,13 +178,13 @@ void describe('VIP mapping', () => {
   });
 
   void test('an IPv6 VIP with IPv4 backends is gre4; IPv4 VIP with IPv6 backends is gre6', () => {
-    const cfg = config(
-      [...BACKENDS, backend('v6', '2001:DB8:0::10')],
-      [
+    const cfg = config({
+      backends: [...BACKENDS, backend('v6', '2001:DB8:0::10')],
+      frontends: [
         frontend('v6vip', { address: '2001:db8::1', pools: [['p', { a: 100 }]] }),
         frontend('v4vip', { address: '192.0.2.1', pools: [['p', { v6: 100 }]] }),
       ],
-    );
+    });
     const state = desiredState(cfg, states({}, 'up'));
     const v6 = state.vips.get('2001:db8::1/128 tcp:80');
     const v4 = state.vips.get('192.0.2.1/32 tcp:80');
@@ -187,7 +196,7 @@ void describe('VIP mapping', () => {
   void test('protocol any is an all-ports VIP with protocol 255', () => {
     const vip = desiredVip(
       frontend('all', { address: '192.0.2.9', protocol: 'any', pools: [['p', { a: 100 }]] }),
-      config(BACKENDS, []).backends,
+      config({ backends: BACKENDS, frontends: [] }).backends,
       states({}, 'up'),
     );
     assert.deepEqual(vip.key, { prefix: '192.0.2.9/32', protocol: 255, port: 0 });
@@ -195,16 +204,19 @@ void describe('VIP mapping', () => {
   });
 
   void test('srcIpSticky and flowTableLength carried; an invalid table length becomes 1024', () => {
-    const cfg = config(BACKENDS, [
-      frontend('s', {
-        address: '192.0.2.1',
-        srcIpSticky: true,
-        flowTableLength: 4096,
-        pools: [['p', { a: 1 }]],
-      }),
-      frontend('z', { address: '192.0.2.2', flowTableLength: 0, pools: [['p', { a: 1 }]] }),
-      frontend('n', { address: '192.0.2.3', flowTableLength: 1000, pools: [['p', { a: 1 }]] }),
-    ]);
+    const cfg = config({
+      backends: BACKENDS,
+      frontends: [
+        frontend('s', {
+          address: '192.0.2.1',
+          srcIpSticky: true,
+          flowTableLength: 4096,
+          pools: [['p', { a: 1 }]],
+        }),
+        frontend('z', { address: '192.0.2.2', flowTableLength: 0, pools: [['p', { a: 1 }]] }),
+        frontend('n', { address: '192.0.2.3', flowTableLength: 1000, pools: [['p', { a: 1 }]] }),
+      ],
+    });
     const vips = [...desiredState(cfg, states({})).vips.values()];
     assert.deepEqual(
       vips.map((v) => [v.frontend, v.srcIpSticky, v.flowTableLength]),
@@ -217,9 +229,9 @@ void describe('VIP mapping', () => {
   });
 
   void test('ASes are keyed by canonical address in numeric order', () => {
-    const cfg = config(
-      [backend('x', '10.0.0.10'), backend('y', '10.0.0.2'), backend('z', '9.255.255.255')],
-      [
+    const cfg = config({
+      backends: [backend('x', '10.0.0.10'), backend('y', '10.0.0.2'), backend('z', '9.255.255.255')],
+      frontends: [
         frontend('web', {
           address: '192.0.2.1',
           pools: [
@@ -228,16 +240,19 @@ void describe('VIP mapping', () => {
           ],
         }),
       ],
-    );
+    });
     const vip = [...desiredState(cfg, states({})).vips.values()][0];
     assert.deepEqual([...(vip?.ases.keys() ?? [])], ['9.255.255.255', '10.0.0.2', '10.0.0.10']);
   });
 
   void test('a second frontend with the same VIP key is shadowed, not thrown', () => {
-    const cfg = config(BACKENDS, [
-      frontend('first', { address: '192.0.2.1', pools: [['p', { a: 100 }]] }),
-      frontend('second', { address: '192.0.2.1', pools: [['p', { b: 100 }]] }),
-    ]);
+    const cfg = config({
+      backends: BACKENDS,
+      frontends: [
+        frontend('first', { address: '192.0.2.1', pools: [['p', { a: 100 }]] }),
+        frontend('second', { address: '192.0.2.1', pools: [['p', { b: 100 }]] }),
+      ],
+    });
     const state = desiredState(cfg, states({}, 'up'));
     assert.equal(state.vips.size, 1);
     assert.equal(state.vips.get('192.0.2.1/32 tcp:80')?.frontend, 'first');
@@ -259,17 +274,20 @@ void test('frontendBackendsKnown: every referenced backend out of unknown', () =
 });
 
 void test('frontendsReferencing: every frontend with the backend in any pool, in config order', () => {
-  const cfg = config(BACKENDS, [
-    frontend('one', {
-      address: '192.0.2.1',
-      pools: [
-        ['p', { a: 100 }],
-        ['q', { c: 100 }],
-      ],
-    }),
-    frontend('two', { address: '192.0.2.2', pools: [['p', { b: 100 }]] }),
-    frontend('three', { address: '192.0.2.3', pools: [['p', { c: 0 }]] }),
-  ]);
+  const cfg = config({
+    backends: BACKENDS,
+    frontends: [
+      frontend('one', {
+        address: '192.0.2.1',
+        pools: [
+          ['p', { a: 100 }],
+          ['q', { c: 100 }],
+        ],
+      }),
+      frontend('two', { address: '192.0.2.2', pools: [['p', { b: 100 }]] }),
+      frontend('three', { address: '192.0.2.3', pools: [['p', { c: 0 }]] }),
+    ],
+  });
   assert.deepEqual(frontendsReferencing(cfg, 'c'), ['one', 'three']);
   assert.deepEqual(frontendsReferencing(cfg, 'b'), ['two']);
   assert.deepEqual(frontendsReferencing(cfg, 'zzz'), []);

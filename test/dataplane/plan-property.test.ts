@@ -16,7 +16,8 @@ import {
   type LbState,
   type VipState,
 } from '../../src/dataplane/index.js';
-import { applyOps, backend, config, EMPTY, frontend, states } from './fixtures.js';
+import { backend, config, frontend } from '../helpers/config.js';
+import { applyOps, EMPTY, states } from './fixtures.js';
 
 const V4 = ['10.0.0.1', '10.0.0.2', '10.0.0.10', '10.1.0.1', '9.9.9.9'];
 const V6 = ['2001:db8::a', '2001:db8::b', '2001:db8::1:0', '2001:db8::10'];
@@ -65,7 +66,7 @@ function buildConfig(spec: ConfigSpec): MaglevConfig {
       flowTableLength: f.flowTableLength,
     });
   });
-  return config(BACKENDS, frontends);
+  return config({ backends: BACKENDS, frontends: frontends });
 }
 
 const arbStates = fc.array(fc.constantFrom(...BACKEND_STATES), {

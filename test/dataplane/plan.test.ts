@@ -13,14 +13,15 @@ import {
   type LbState,
   type VipState,
 } from '../../src/dataplane/index.js';
-import { actualFrom, applyOps, backend, config, describeOps, EMPTY, frontend, states } from './fixtures.js';
+import { backend, config, frontend } from '../helpers/config.js';
+import { actualFrom, applyOps, describeOps, EMPTY, states } from './fixtures.js';
 
 const V = '192.0.2.1/32 tcp:80';
 
 function webConfig(opts: { flushOnDown?: boolean; srcIpSticky?: boolean; flowTableLength?: number } = {}) {
-  return config(
-    [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')],
-    [
+  return config({
+    backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')],
+    frontends: [
       frontend('web', {
         address: '192.0.2.1',
         pools: [
@@ -30,7 +31,7 @@ function webConfig(opts: { flushOnDown?: boolean; srcIpSticky?: boolean; flowTab
         ...opts,
       }),
     ],
-  );
+  });
 }
 
 /** Plans, checks the plan is executable, and returns the rendered plan and the state after. */
@@ -119,8 +120,8 @@ void describe('planSync on lb 1.2', () => {
   });
 
   void test('AS order is numeric, IPv4 before IPv6; VIPs in address order', () => {
-    const cfg = config(
-      [
+    const cfg = config({
+      backends: [
         backend('x10', '10.0.0.10'),
         backend('x2', '10.0.0.2'),
         backend('x9', '9.0.0.1'),
@@ -128,12 +129,12 @@ void describe('planSync on lb 1.2', () => {
         backend('y9', '2001:db8::9'),
         backend('y1', '2001:db8:0:0:1::'),
       ],
-      [
+      frontends: [
         frontend('v6', { address: '2001:db8::1', pools: [['p', { y1: 1, y10: 1, y9: 1 }]] }),
         frontend('v4b', { address: '192.0.2.10', pools: [['p', { x10: 1, x2: 1, x9: 1 }]] }),
         frontend('v4a', { address: '192.0.2.9', pools: [['p', { x10: 1, x2: 1, x9: 1 }]] }),
       ],
-    );
+    });
     const up = { x10: 'up', x2: 'up', x9: 'up', y10: 'up', y9: 'up', y1: 'up' } as const;
     assert.deepEqual(step(cfg, up, EMPTY).ops, [
       'vip-add 192.0.2.9/32 tcp:80 gre4 len=1024',
@@ -244,8 +245,8 @@ void describe('planSync on lb 1.2', () => {
       frontend('https', { address: '192.0.2.1', port: 443, pools: [['p', { b: 100 }]] }),
     ];
     const up = { a: 'up', b: 'up' } as const;
-    const actual = actualFrom(desiredState(config(v4, frontends), states(up)));
-    const { ops, after } = step(config(v6, frontends), up, actual);
+    const actual = actualFrom(desiredState(config({ backends: v4, frontends: frontends }), states(up)));
+    const { ops, after } = step(config({ backends: v6, frontends: frontends }), up, actual);
     assert.deepEqual(ops, [
       'as-del 192.0.2.1/32 tcp:80 10.0.0.1 flush',
       'vip-del 192.0.2.1/32 tcp:80 (encap-changed)',
@@ -256,16 +257,20 @@ void describe('planSync on lb 1.2', () => {
       'vip-add 192.0.2.1/32 tcp:443 gre6 len=1024',
       'as-add 192.0.2.1/32 tcp:443 2001:db8::b w=100',
     ]);
-    assert.deepEqual(step(config(v6, frontends), up, after).ops, []);
+    assert.deepEqual(step(config({ backends: v6, frontends: frontends }), up, after).ops, []);
   });
 
   void test('a per-port VIP becoming all-port: the stale VIP goes before the new one comes', () => {
     const backends = [backend('a', '10.0.0.1')];
     const up = { a: 'up' } as const;
-    const before = config(backends, [frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100 }]] })]);
-    const now = config(backends, [
-      frontend('web', { address: '192.0.2.1', protocol: 'any', pools: [['p', { a: 100 }]] }),
-    ]);
+    const before = config({
+      backends: backends,
+      frontends: [frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100 }]] })],
+    });
+    const now = config({
+      backends: backends,
+      frontends: [frontend('web', { address: '192.0.2.1', protocol: 'any', pools: [['p', { a: 100 }]] })],
+    });
     const { ops } = step(now, up, actualFrom(desiredState(before, states(up))));
     assert.deepEqual(ops, [
       `as-del ${V} 10.0.0.1 flush`,
@@ -285,13 +290,13 @@ void describe('planSync on lb 1.2', () => {
   });
 
   void test('a per-frontend scope touches only that VIP and rejects unknown frontends', () => {
-    const cfg = config(
-      [backend('a', '10.0.0.1')],
-      [
+    const cfg = config({
+      backends: [backend('a', '10.0.0.1')],
+      frontends: [
         frontend('one', { address: '192.0.2.1', pools: [['p', { a: 100 }]] }),
         frontend('two', { address: '192.0.2.2', pools: [['p', { a: 100 }]] }),
       ],
-    );
+    });
     assert.deepEqual(step(cfg, { a: 'up' }, EMPTY, { scope: { frontend: 'two' } }).ops, [
       'vip-add 192.0.2.2/32 tcp:80 gre4 len=1024',
       'as-add 192.0.2.2/32 tcp:80 10.0.0.1 w=100',
@@ -304,10 +309,10 @@ void describe('planSync on lb 1.2', () => {
   });
 
   void test('actual state spelled differently still matches (keys re-canonicalised)', () => {
-    const cfg = config(
-      [backend('a', '2001:db8::a')],
-      [frontend('web', { address: '2001:db8::1', pools: [['p', { a: 100 }]] })],
-    );
+    const cfg = config({
+      backends: [backend('a', '2001:db8::a')],
+      frontends: [frontend('web', { address: '2001:db8::1', pools: [['p', { a: 100 }]] })],
+    });
     const vip: VipState = {
       key: { prefix: '2001:DB8:0:0::1/128', protocol: 6, port: 80 },
       encap: 'gre6',

@@ -11,7 +11,7 @@ import { VppConnection } from '../../src/vpp/index.js';
 import { pushFlows, startSim } from '../helpers/vppsim-harness.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { FakeSource, FlakyConnection, twoFrontends } from './syncer-fixtures.js';
+import { FakeSource, FlakyConnection, twoFrontends } from './fixtures.js';
 
 function byFrontend(s: CountersSnapshot | undefined): Record<string, number[]> {
   const out: Record<string, number[]> = {};

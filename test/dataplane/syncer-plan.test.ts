@@ -5,15 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { desiredState, planSync, type LbGeneration } from '../../src/dataplane/index.js';
-import { actualFrom, backend, config, describeOps, frontend, states } from './fixtures.js';
+import { backend, config, frontend } from '../helpers/config.js';
+import { actualFrom, describeOps, states } from './fixtures.js';
 
-const cfg = config(
-  [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-  [
+const cfg = config({
+  backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
+  frontends: [
     frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100, b: 100 }]] }),
     frontend('api', { address: '192.0.2.2', pools: [['p', { a: 100, b: 100 }]] }),
   ],
-);
+});
 const up = states({}, 'up');
 
 function plan(

@@ -30,7 +30,7 @@ import {
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './syncer-fixtures.js';
+import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './fixtures.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {

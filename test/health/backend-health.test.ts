@@ -1,16 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BackendHealth, type BackendState, type ProbeResult } from '../../src/health/index.js';
-
-const PASS: ProbeResult = { ok: true, layer: 'L4', code: 'L4OK', detail: 'connected', durationMs: 1 };
-const FAIL: ProbeResult = {
-  ok: false,
-  layer: 'L4',
-  code: 'L4CON',
-  detail: 'connect ECONNREFUSED',
-  durationMs: 1,
-};
+import { BackendHealth, type BackendState } from '../../src/health/index.js';
+import { FAIL, PASS } from '../helpers/scripted-probe.js';
 
 function make(rise = 2, fall = 3, historyLimit = 5): BackendHealth {
   return new BackendHealth({ name: 'b', address: '10.0.0.1', rise, fall, historyLimit });

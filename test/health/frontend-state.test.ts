@@ -1,30 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FrontendConfig } from '../../src/config/types.js';
 import {
   activePoolIndex,
   effectiveWeight,
   frontendState,
   type BackendState,
 } from '../../src/health/index.js';
-
-function frontend(pools: Array<Record<string, number>>, flushOnDown = true): FrontendConfig {
-  return {
-    name: 'fe',
-    address: '192.0.2.1',
-    family: 4,
-    protocol: 'tcp',
-    port: 80,
-    description: '',
-    pools: pools.map((p, i) => ({
-      name: `pool${i}`,
-      backends: new Map(Object.entries(p).map(([n, w]) => [n, { weight: w }])),
-    })),
-    srcIpSticky: false,
-    flushOnDown,
-    flowTableLength: 1024,
-  };
-}
+import { frontend } from '../helpers/config.js';
 
 const states =
   (m: Record<string, BackendState>) =>
@@ -33,16 +15,16 @@ const states =
 
 void describe('activePoolIndex', () => {
   void test('first pool with an up backend of weight > 0', () => {
-    const fe = frontend([{ a: 100, b: 100 }, { c: 100 }]);
+    const fe = frontend('fe', { pools: [{ a: 100, b: 100 }, { c: 100 }] });
     assert.equal(activePoolIndex(fe, states({ a: 'up', c: 'up' })), 0);
     assert.equal(activePoolIndex(fe, states({ a: 'down', b: 'paused', c: 'up' })), 1);
   });
   void test('a primary pool whose weights were all set to 0 fails over', () => {
-    const fe = frontend([{ a: 0, b: 0 }, { c: 50 }]);
+    const fe = frontend('fe', { pools: [{ a: 0, b: 0 }, { c: 50 }] });
     assert.equal(activePoolIndex(fe, states({ a: 'up', b: 'up', c: 'up' })), 1);
   });
   void test('-1 when no pool qualifies', () => {
-    const fe = frontend([{ a: 100 }, { c: 0 }]);
+    const fe = frontend('fe', { pools: [{ a: 100 }, { c: 0 }] });
     assert.equal(activePoolIndex(fe, states({ a: 'down', c: 'up' })), -1);
   });
 });
@@ -70,7 +52,7 @@ void describe('effectiveWeight', () => {
 });
 
 void describe('frontendState', () => {
-  const fe = frontend([{ a: 100, b: 100 }, { c: 100 }]);
+  const fe = frontend('fe', { pools: [{ a: 100, b: 100 }, { c: 100 }] });
   void test('unknown while every backend is unknown', () => {
     assert.equal(frontendState(fe, states({})), 'unknown');
   });
@@ -82,7 +64,7 @@ void describe('frontendState', () => {
     assert.equal(frontendState(fe, states({ a: 'disabled', b: 'paused', c: 'down' })), 'down');
   });
   void test('up backends whose pool weights are all 0 leave the frontend down', () => {
-    const zero = frontend([{ a: 0 }]);
+    const zero = frontend('fe', { pools: [{ a: 0 }] });
     assert.equal(frontendState(zero, states({ a: 'up' })), 'down');
   });
 });

@@ -19,4 +19,15 @@ export {
   type TlsListenOptions,
   type TlsTestServer,
 } from './servers.js';
-export { defaultParams, healthcheck, probeRequest, type HealthCheckOverrides } from './healthcheck.js';
+export {
+  backend,
+  config,
+  defaultParams,
+  frontend,
+  healthcheck,
+  probeRequest,
+  type FrontendSpec,
+  type HealthCheckOverrides,
+  type PoolMembers,
+} from './config.js';
+export { FAIL, PASS, ScriptedProbe, type ProbeCall } from './scripted-probe.js';

@@ -3,7 +3,7 @@
 // Usage: node --import tsx netns-unprivileged.ts NETNS
 
 import { checkNetns, createProber } from '../../src/probe/index.js';
-import { healthcheck, probeRequest } from './healthcheck.js';
+import { healthcheck, probeRequest } from './config.js';
 
 const netns = process.argv[2];
 if (netns === undefined) throw new Error('usage: netns-unprivileged.ts NETNS');

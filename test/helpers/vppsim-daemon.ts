@@ -5,34 +5,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Daemon } from '../../src/daemon/daemon.js';
-import type { ProbeResult } from '../../src/health/index.js';
 import { LogBroadcaster, type LogRecord } from '../../src/log/index.js';
-import type { ProbeFn } from '../../src/probe/types.js';
 import { broadcastOnlyLogger } from './logger.js';
+import { ScriptedProbe } from './scripted-probe.js';
 
 /** Generous: the suite must pass on a loaded 2-core machine. */
 export const WAIT_MS = 30_000;
-
-/** Probe results by backend address; anything not listed passes. */
-export class ScriptedProbes {
-  private readonly failing = new Set<string>();
-
-  readonly probe: ProbeFn = (req) => {
-    const ok = !this.failing.has(req.address);
-    const result: ProbeResult = ok
-      ? { ok, layer: 'L4', code: 'L4OK', detail: 'scripted pass', durationMs: 1 }
-      : { ok, layer: 'L4', code: 'L4CON', detail: 'scripted failure', durationMs: 1 };
-    return Promise.resolve(result);
-  };
-
-  fail(address: string): void {
-    this.failing.add(address);
-  }
-
-  pass(address: string): void {
-    this.failing.delete(address);
-  }
-}
 
 /** Every record the daemon logged, at every level, with waits on future (or past) ones. */
 export class LogTape {
@@ -87,7 +65,7 @@ export class LogTape {
 
 export interface DaemonRig {
   readonly daemon: Daemon;
-  readonly probes: ScriptedProbes;
+  readonly probes: ScriptedProbe;
   readonly logs: LogTape;
   readonly configPath: string;
   /** Rewrites the config file and reloads; resolves with the outcome. */
@@ -102,7 +80,7 @@ export async function startDaemon(opts: {
   yaml: string;
   vppSocket: string;
   grpc?: boolean;
-  probes?: ScriptedProbes;
+  probes?: ScriptedProbe;
   /** Name of the config file, so two daemons can share a directory. */
   file?: string;
 }): Promise<DaemonRig> {
@@ -112,7 +90,7 @@ export async function startDaemon(opts: {
   const broadcaster = new LogBroadcaster();
   broadcaster.subscribe('debug', logs.listener);
   const logger = broadcastOnlyLogger(broadcaster);
-  const probes = opts.probes ?? new ScriptedProbes();
+  const probes = opts.probes ?? new ScriptedProbe();
   const daemon = await Daemon.start(
     {
       config: configPath,
@@ -123,7 +101,7 @@ export async function startDaemon(opts: {
       logLevel: 'error',
       reflection: false,
     },
-    { logger, probe: probes.probe },
+    { logger, probe: probes.fn },
   );
   let stopped = false;
   return {

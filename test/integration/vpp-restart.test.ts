@@ -16,15 +16,9 @@ import {
   usedAses,
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
-import {
-  FAST_CHECK,
-  ScriptedProbes,
-  allUp,
-  startDaemon,
-  turn,
-  vppSection,
-} from '../helpers/vppsim-daemon.js';
+import { FAST_CHECK, allUp, startDaemon, turn, vppSection } from '../helpers/vppsim-daemon.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { ScriptedProbe } from '../helpers/scripted-probe.js';
 
 const BACKENDS = { a: '10.0.0.1', b: '10.0.0.2', c: '10.0.0.3', d: '10.0.0.4', e: '10.0.0.5' };
 const NAMES = Object.keys(BACKENDS);
@@ -172,7 +166,7 @@ void describe('restarts', () => {
         ),
       );
       const [old, cur] = sims as [SimHandle, SimHandle];
-      const probes = new ScriptedProbes();
+      const probes = new ScriptedProbe();
       const rigs = await Promise.all(
         sims.map((s, i) =>
           startDaemon({ dir, yaml: yaml(), vppSocket: s.socketPath, probes, file: `maglev-${i}.yaml` }),

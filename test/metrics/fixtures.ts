@@ -5,7 +5,7 @@ import { FakeClock } from '../../src/clock/index.js';
 import { Checker } from '../../src/checker/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
 import { createMetrics, type Metrics, type MetricsOptions } from '../../src/metrics/index.js';
-import { ScriptedProbe } from '../helpers/checker-fixtures.js';
+import { ScriptedProbe } from '../helpers/scripted-probe.js';
 import type { ProbeFn } from '../../src/probe/types.js';
 import { RecordingLogger } from '../helpers/logger.js';
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, config, frontend } from '../helpers/checker-fixtures.js';
+import { backend, config, frontend } from '../helpers/config.js';
 import { harness } from './fixtures.js';
 
 /** web: pool0 {a, b} (tcp checks), pool1 {c} (no health check: synthetic pass). */
@@ -11,7 +11,7 @@ function webConfig() {
       backend('b', '10.0.0.2'),
       backend('c', '10.0.0.3', { healthcheck: undefined }),
     ],
-    frontends: [frontend('web', [{ a: 100, b: 100 }, { c: 50 }])],
+    frontends: [frontend('web', { pools: [{ a: 100, b: 100 }, { c: 50 }] })],
   });
 }
 
@@ -93,7 +93,10 @@ void describe('scrape-time health gauges', () => {
   void test('the same backend in two frontends is weighted per frontend', async () => {
     const cfg = config({
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-      frontends: [frontend('one', [{ a: 10 }]), frontend('two', [{ b: 100 }, { a: 20 }])],
+      frontends: [
+        frontend('one', { pools: [{ a: 10 }] }),
+        frontend('two', { pools: [{ b: 100 }, { a: 20 }] }),
+      ],
     });
     const h = harness(cfg);
     h.checker.start();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ProbeResult } from '../../src/health/index.js';
 import { PROBE_DURATION_BUCKETS, SCHEDULE_LAG_BUCKETS } from '../../src/metrics/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
-import { backend, config, frontend, healthcheck } from '../helpers/checker-fixtures.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
 import { harness, type Scrape } from './fixtures.js';
 
 /** A ProbeFn that hands out the given results in order, then passes. */
@@ -28,9 +28,9 @@ function buckets(s: Scrape, name: string, labels: Record<string, string> = {}): 
 void describe('event-driven probe series', () => {
   void test('probes are counted by backend, check type, result and code', async () => {
     const cfg = config({
-      healthchecks: [healthcheck('web', { type: 'http', port: 80 })],
+      healthchecks: [healthcheck({ name: 'web', type: 'http', port: 80 })],
       backends: [backend('a', '10.0.0.1', { healthcheck: 'web' })],
-      frontends: [frontend('f', [{ a: 100 }])],
+      frontends: [frontend('f', { pools: [{ a: 100 }] })],
     });
     const h = harness(cfg, {
       probe: queued([
@@ -67,7 +67,10 @@ void describe('event-driven probe series', () => {
   });
 
   void test('transitions are counted by from and to', async () => {
-    const cfg = config({ backends: [backend('a', '10.0.0.1')], frontends: [frontend('f', [{ a: 100 }])] });
+    const cfg = config({
+      backends: [backend('a', '10.0.0.1')],
+      frontends: [frontend('f', { pools: [{ a: 100 }] })],
+    });
     const h = harness(cfg);
     // unknown→up, then three failures: up→down; then two passes: down→up.
     h.probe.script('10.0.0.1', 'pfffpp');
@@ -88,7 +91,7 @@ void describe('event-driven probe series', () => {
   void test('a backend without a health check has transitions but no probe series', async () => {
     const cfg = config({
       backends: [backend('s', '10.0.0.9', { healthcheck: undefined })],
-      frontends: [frontend('f', [{ s: 100 }])],
+      frontends: [frontend('f', { pools: [{ s: 100 }] })],
     });
     const h = harness(cfg);
     h.checker.start();
@@ -101,7 +104,10 @@ void describe('event-driven probe series', () => {
   });
 
   void test('schedule lag is one histogram over all probes, in seconds', async () => {
-    const cfg = config({ backends: [backend('a', '10.0.0.1')], frontends: [frontend('f', [{ a: 100 }])] });
+    const cfg = config({
+      backends: [backend('a', '10.0.0.1')],
+      frontends: [frontend('f', { pools: [{ a: 100 }] })],
+    });
     const h = harness(cfg);
     h.checker.start();
     await h.clock.advance(2 * 2000); // FakeClock fires on time: three probes with no lag

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startMetricsServer } from '../../src/metrics/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
-import { backend, config, frontend, healthcheck } from '../helpers/checker-fixtures.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
 import { harness } from './fixtures.js';
 import { RecordingLogger } from '../helpers/logger.js';
 
@@ -49,7 +49,7 @@ async function scrapeOverHttp(
 /** Every family populated: probes of several codes, transitions, weights, VPP connected. */
 async function busyDaemon(connected: boolean) {
   const cfg = config({
-    healthchecks: [healthcheck('tcp', { type: 'tcp' }), healthcheck('http', { type: 'http' })],
+    healthchecks: [healthcheck({ name: 'tcp', type: 'tcp' }), healthcheck({ name: 'http', type: 'http' })],
     backends: [
       backend('web-1', '10.0.0.1', { healthcheck: 'http' }),
       backend('web-2', '10.0.0.2', { healthcheck: 'http' }),
@@ -57,8 +57,8 @@ async function busyDaemon(connected: boolean) {
       backend('static', '10.0.0.9', { healthcheck: undefined }),
     ],
     frontends: [
-      frontend('web', [{ 'web-1': 100, 'web-2': 50 }, { static: 10 }]),
-      frontend('db', [{ 'db-1': 100 }]),
+      frontend('web', { pools: [{ 'web-1': 100, 'web-2': 50 }, { static: 10 }] }),
+      frontend('db', { pools: [{ 'db-1': 100 }] }),
     ],
   });
   const h = harness(cfg, { processMetrics: true });

@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { backend, config, frontend, healthcheck } from '../helpers/checker-fixtures.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
 import { harness } from './fixtures.js';
 
-const tcp = healthcheck('tcp-check', { type: 'tcp', port: 80 });
-const http = healthcheck('http-check', { type: 'http', port: 80 });
+const tcp = healthcheck({ name: 'tcp-check', type: 'tcp', port: 80 });
+const http = healthcheck({ name: 'http-check', type: 'http', port: 80 });
 
 function before() {
   return config({
@@ -14,7 +14,10 @@ function before() {
       backend('b', '10.0.0.2', { healthcheck: 'tcp-check' }),
       backend('c', '10.0.0.3', { healthcheck: 'tcp-check' }),
     ],
-    frontends: [frontend('web', [{ a: 100, b: 100 }]), frontend('api', [{ b: 100, c: 100 }])],
+    frontends: [
+      frontend('web', { pools: [{ a: 100, b: 100 }] }),
+      frontend('api', { pools: [{ b: 100, c: 100 }] }),
+    ],
   });
 }
 
@@ -26,7 +29,7 @@ function after() {
       backend('a', '10.0.0.1', { healthcheck: 'tcp-check' }),
       backend('c', '10.0.0.3', { healthcheck: 'http-check' }),
     ],
-    frontends: [frontend('web', [{ a: 100, c: 100 }])],
+    frontends: [frontend('web', { pools: [{ a: 100, c: 100 }] })],
   });
 }
 

@@ -21,8 +21,9 @@ function busyFor(ms: number): void {
   while (performance.now() < until);
 }
 
+/** The timeout cases below advance the clock by this check's 2 s timeout. */
 function http(port: number, overrides: HealthCheckOverrides = {}) {
-  return healthcheck({ type: 'http', port, ...overrides });
+  return healthcheck({ type: 'http', port, timeoutMs: 2000, ...overrides });
 }
 
 /** Answers with the status and body named in the query: /?status=503&body=down */

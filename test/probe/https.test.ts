@@ -16,8 +16,9 @@ import {
   type TestCert,
 } from '../helpers/index.js';
 
+/** The timeout cases below advance the clock by this check's 2 s timeout. */
 function https(port: number, params: HealthCheckOverrides['params'] = {}) {
-  return healthcheck({ type: 'https', port, params });
+  return healthcheck({ type: 'https', port, timeoutMs: 2000, params });
 }
 
 void describe('https probe', () => {

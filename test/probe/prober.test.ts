@@ -176,7 +176,7 @@ void describe('createProber with a fake SocketFactory', () => {
     const r = await createProber({ sockets: new StuckSockets() })(
       probeRequest(healthcheck({ type: 'tcp', port: undefined })),
     );
-    assert.deepEqual([r.code, r.detail], ['L4CON', 'healthcheck test has no port']);
+    assert.deepEqual([r.code, r.detail], ['L4CON', 'healthcheck hc has no port']);
   });
 });
 

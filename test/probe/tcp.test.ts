@@ -15,8 +15,9 @@ import {
   type TlsTestServer,
 } from '../helpers/index.js';
 
+/** The timeout cases below advance the clock by this check's 2 s timeout. */
 function tcp(port: number, overrides: HealthCheckOverrides = {}) {
-  return healthcheck({ type: 'tcp', port, ...overrides });
+  return healthcheck({ type: 'tcp', port, timeoutMs: 2000, ...overrides });
 }
 
 function tcpSsl(port: number, params: HealthCheckOverrides['params'] = {}) {
