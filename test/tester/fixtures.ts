@@ -2,7 +2,8 @@
 // that answer the health URI with a header naming themselves (and can be stopped and started
 // again on the same port), a tiny L4 balancer on a VIP address that hands each new connection
 // to the next backend that accepts it (a crude stand-in for VPP until vppsim forwards),
-// maglev.yaml text, and maglevt run as a child process of its real entry point.
+// maglev.yaml text, and maglevt run as a child process of its real entry point. Also probe
+// outcomes for the pure-core tests, written the way the prober would report them.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/daemon-process.js';
+import type { ProbeOutcome, Target } from '../../src/tester/index.js';
 
 export const MAGLEVT_BIN = join(repoRoot, 'src/bin/maglevt.ts');
 export const HEALTH_URI = '/.well-known/ipng/healthz';
@@ -230,4 +232,72 @@ export async function maglevtProcess(
 /** `node --import tsx src/bin/maglevt.ts`, for a shell command line (tmux). */
 export function maglevtCommand(): string {
   return `${process.execPath} --import tsx ${MAGLEVT_BIN}`;
+}
+
+export function answered(latencyMs: number, header: string | undefined, status = 204): ProbeOutcome {
+  const ok = status >= 200 && status < 400;
+  return {
+    ok,
+    latencyMs,
+    status: String(status),
+    answered: true,
+    httpStatus: status,
+    header,
+    failure: ok ? undefined : { kind: 'http-err', code: String(status), detail: `HTTP ${status}` },
+  };
+}
+
+export function refused(latencyMs = 0.2): ProbeOutcome {
+  return {
+    ok: false,
+    latencyMs,
+    status: 'refused',
+    answered: false,
+    httpStatus: undefined,
+    header: undefined,
+    failure: { kind: 'net-err', code: 'ECONNREFUSED', detail: 'connect ECONNREFUSED 192.0.2.1:80' },
+  };
+}
+
+export function timedOut(latencyMs = 2_000): ProbeOutcome {
+  return {
+    ok: false,
+    latencyMs,
+    status: 'timeout',
+    answered: false,
+    httpStatus: undefined,
+    header: undefined,
+    failure: { kind: 'timeout', code: 'timeout', detail: 'no answer within 2s' },
+  };
+}
+
+export function connected(latencyMs: number): ProbeOutcome {
+  return {
+    ok: true,
+    latencyMs,
+    status: 'open',
+    answered: true,
+    httpStatus: undefined,
+    header: undefined,
+    failure: undefined,
+  };
+}
+
+export function target(
+  name: string,
+  kind: Target['kind'] = 'http',
+  address = '192.0.2.1',
+  port = 80,
+): Target {
+  return {
+    key: `${address} tcp ${port}`,
+    name,
+    names: [name],
+    address,
+    family: 4,
+    protocol: 'tcp',
+    port,
+    kind,
+    reason: 'test',
+  };
 }

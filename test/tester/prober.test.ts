@@ -13,8 +13,7 @@ import {
   startTcpServer,
   type HttpTestServer,
 } from '../helpers/index.js';
-import { HEALTH_URI } from './fixtures.js';
-import { target } from './samples.js';
+import { HEALTH_URI, target } from './fixtures.js';
 
 const settings = (over: Partial<ProberSettings> = {}): ProberSettings => ({
   timeoutMs: 5_000,

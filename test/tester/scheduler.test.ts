@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FakeClock, settle } from '../../src/clock/index.js';
 import { ProbeScheduler, jittered, type ProbeOutcome, type Target } from '../../src/tester/index.js';
-import { connected, target } from './samples.js';
+import { connected, target } from './fixtures.js';
 
 /** A probe that takes `latency(target)` ms of fake time and logs its start and end. */
 function fakeProbe(clock: FakeClock, latency: (t: Target) => number) {

@@ -10,7 +10,7 @@ import {
   type Line,
   type ScreenSettings,
 } from '../../src/tester/index.js';
-import { answered, connected, refused, target, timedOut } from './samples.js';
+import { answered, connected, refused, target, timedOut } from './fixtures.js';
 
 const settings: ScreenSettings = {
   fqdn: 'lb-tester.example.net',

@@ -15,7 +15,7 @@ import {
   summariseLatencies,
   type Anomaly,
 } from '../../src/tester/index.js';
-import { answered, connected, refused, target, timedOut } from './samples.js';
+import { answered, connected, refused, target, timedOut } from './fixtures.js';
 
 describe('RollingWindow', () => {
   test('keeps the newest maxSamples', () => {
