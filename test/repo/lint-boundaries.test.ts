@@ -129,6 +129,7 @@ void describe('test folders share code only through test/helpers', () => {
       "import { x } from './fixtures.js';",
       "import { x } from '../helpers/config.js';",
       "import { x } from '../../src/health/index.js';",
+      "import { filesOf } from '../classes.js';",
     ]) {
       assert.deepEqual(violations('test/metrics/x.test.ts', code), [], code);
     }
