@@ -7,7 +7,6 @@ import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import type { LogAttrs, Logger } from '../../src/log/index.js';
 import {
   checkNetns,
   createNativeSocketFactory,
@@ -18,26 +17,9 @@ import {
   SocketSetupError,
 } from '../../src/probe/index.js';
 import { addNetns, deleteNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
+import { RecordingLogger } from '../helpers/logger.js';
 
 const run = promisify(execFile);
-
-function recorder(): { logger: Logger; lines: [string, string, LogAttrs][] } {
-  const lines: [string, string, LogAttrs][] = [];
-  const at =
-    (level: string) =>
-    (event: string, attrs: LogAttrs = {}) =>
-      void lines.push([level, event, attrs]);
-  return {
-    logger: {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      enabled: () => true,
-    },
-    lines,
-  };
-}
 
 function nativeError(fn: () => unknown): { code: string; syscall: string } {
   try {
@@ -65,23 +47,23 @@ void describe('netns', () => {
   });
 
   void test('checkNetns: usable namespace, missing one, bad name; one log line each', () => {
-    const log = recorder();
-    const ok = checkNetns(ns, { logger: log.logger });
+    const log = new RecordingLogger();
+    const ok = checkNetns(ns, { logger: log });
     assert.deepEqual(ok, { ok: true, inode: netnsInodeOnDisk(ns) });
 
-    const missing = checkNetns(`${ns}-nope`, { logger: log.logger });
+    const missing = checkNetns(`${ns}-nope`, { logger: log });
     assert.deepEqual(missing, {
       ok: false,
       code: 'ENOENT',
       detail: `netns "${ns}-nope" not found (no /run/netns/${ns}-nope)`,
     });
-    assert.deepEqual(checkNetns('../x', { logger: log.logger }), {
+    assert.deepEqual(checkNetns('../x', { logger: log }), {
       ok: false,
       code: 'EINVAL',
       detail: 'invalid netns name "../x"',
     });
     assert.deepEqual(
-      log.lines.map(([level, event]) => `${level} ${event}`),
+      log.records.map(({ level, event }) => `${level} ${event}`),
       ['debug netns-ok', 'error netns-error', 'error netns-error'],
     );
   });

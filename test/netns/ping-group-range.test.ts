@@ -3,7 +3,6 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { LogAttrs, Logger } from '../../src/log/index.js';
 import {
   ensurePingGroupRange,
   loadNativeAddon,
@@ -14,24 +13,7 @@ import {
   type NativeAddon,
 } from '../../src/probe/index.js';
 import { inNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
-
-function recorder(): { logger: Logger; lines: [string, string, LogAttrs][] } {
-  const lines: [string, string, LogAttrs][] = [];
-  const at =
-    (level: string) =>
-    (event: string, attrs: LogAttrs = {}) =>
-      void lines.push([level, event, attrs]);
-  return {
-    logger: {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      enabled: () => true,
-    },
-    lines,
-  };
-}
+import { RecordingLogger } from '../helpers/logger.js';
 
 void describe('ping_group_range rules', () => {
   void test('parses the kernel format (tab separated)', () => {
@@ -69,9 +51,9 @@ void describe('ensurePingGroupRange in a namespace', () => {
   void test('a new namespace starts closed; it is widened there (only there) and logged once', () => {
     assert.equal(readInside(), '1 0');
     const rootBefore = loadNativeAddon().procFile(null, PING_GROUP_RANGE_PATH, null);
-    const log = recorder();
+    const log = new RecordingLogger();
 
-    const first = ensurePingGroupRange({ netns: ns, logger: log.logger, gids: [4242] });
+    const first = ensurePingGroupRange({ netns: ns, logger: log, gids: [4242] });
     assert.deepEqual(first, { ok: true, range: { lo: 4242, hi: 4242 }, widenedFrom: { lo: 1, hi: 0 } });
     assert.equal(readInside(), '4242 4242');
     assert.equal(
@@ -79,25 +61,28 @@ void describe('ensurePingGroupRange in a namespace', () => {
       rootBefore,
       'root namespace untouched',
     );
-    assert.deepEqual(log.lines, [
+    assert.deepEqual(
+      log.records.map((r) => [r.level, r.event, r.attrs]),
       [
-        'info',
-        'ping-group-range-widened',
-        { netns: ns, sysctl: 'net.ipv4.ping_group_range', from: '1 0', to: '4242 4242' },
+        [
+          'info',
+          'ping-group-range-widened',
+          { netns: ns, sysctl: 'net.ipv4.ping_group_range', from: '1 0', to: '4242 4242' },
+        ],
       ],
-    ]);
+    );
 
-    const again = ensurePingGroupRange({ netns: ns, logger: log.logger, gids: [4242] });
+    const again = ensurePingGroupRange({ netns: ns, logger: log, gids: [4242] });
     assert.deepEqual(again, { ok: true, range: { lo: 4242, hi: 4242 } });
-    assert.equal(log.lines.length, 1, 'nothing to do, nothing logged');
+    assert.equal(log.records.length, 1, 'nothing to do, nothing logged');
   });
 
   void test('a missing namespace is one clear error', () => {
-    const log = recorder();
-    const status = ensurePingGroupRange({ netns: `${ns}-missing`, logger: log.logger });
+    const log = new RecordingLogger();
+    const status = ensurePingGroupRange({ netns: `${ns}-missing`, logger: log });
     assert.equal(status.ok, false);
-    assert.equal(log.lines.length, 1);
-    const [level, event, attrs] = log.lines[0]!;
+    assert.equal(log.records.length, 1);
+    const { level, event, attrs } = log.records[0]!;
     assert.equal(level, 'error');
     assert.equal(event, 'ping-group-range-error');
     assert.match(String(attrs.detail), /netns ".*-missing" not found/);
@@ -115,8 +100,8 @@ void describe('ensurePingGroupRange in a namespace', () => {
         });
       },
     };
-    const log = recorder();
-    const status = ensurePingGroupRange({ netns: 'dp', logger: log.logger, addon: denied, gids: [998] });
+    const log = new RecordingLogger();
+    const status = ensurePingGroupRange({ netns: 'dp', logger: log, addon: denied, gids: [998] });
     assert.equal(status.ok, false);
     assert.equal(
       status.ok ? '' : status.detail,
@@ -125,7 +110,7 @@ void describe('ensurePingGroupRange in a namespace', () => {
         `run "ip netns exec dp sysctl -w net.ipv4.ping_group_range='998 998'"`,
     );
     assert.deepEqual(
-      log.lines.map(([level, event, attrs]) => [level, event, attrs.sysctl]),
+      log.records.map(({ level, event, attrs }) => [level, event, attrs.sysctl]),
       [['error', 'ping-group-range-error', 'net.ipv4.ping_group_range']],
     );
   });
