@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot, runProgram, type LogLine } from '../helpers/daemon-process.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const MAGLEVD = 'src/bin/maglevd.ts';
 const daemonFlags = ['--vpp-api-addr', '', '--metrics-addr', '127.0.0.1:0', '--grpc-addr', '127.0.0.1:0'];
@@ -173,13 +174,17 @@ describe('maglevd binary', () => {
     }
   });
 
-  test('icmp backends: maglevd opens ping sockets (widening ping_group_range as root) and sees 127.0.0.1 and ::1 up', async () => {
-    const sysctl = '/proc/sys/net/ipv4/ping_group_range';
-    const saved = readFileSync(sysctl, 'utf8');
-    const file = join(dir, 'icmp.yaml');
-    writeFileSync(
-      file,
-      `maglev:
+  const asRoot = { skip: needsRoot('the test closes net.ipv4.ping_group_range for maglevd to widen') };
+  test(
+    'icmp backends: maglevd opens ping sockets (widening ping_group_range as root) and sees 127.0.0.1 and ::1 up',
+    asRoot,
+    async () => {
+      const sysctl = '/proc/sys/net/ipv4/ping_group_range';
+      const saved = readFileSync(sysctl, 'utf8');
+      const file = join(dir, 'icmp.yaml');
+      writeFileSync(
+        file,
+        `maglev:
   healthchecks:
     ping: { type: icmp, interval: 200ms, timeout: 1s, rise: 1, fall: 1 }
   backends:
@@ -189,20 +194,21 @@ describe('maglevd binary', () => {
     v4: { address: 192.0.2.1, port: 80, pools: [{ name: p, backends: { lo4: {} } }] }
     v6: { address: 2001:db8::1, port: 80, pools: [{ name: p, backends: { lo6: {} } }] }
 `,
-    );
-    writeFileSync(sysctl, '1\t0\n');
-    const d = runProgram(MAGLEVD, ['--config', file, ...daemonFlags]);
-    try {
-      await d.waitFor((l) => l.msg === 'ping-group-range-widened', 20_000, 'ping-group-range-widened');
-      for (const backend of ['lo4', 'lo6']) {
-        const up = await d.waitFor(isTransition(backend, 'up'), 20_000, `${backend} up`);
-        assert.equal(up.code, 'L4OK');
+      );
+      writeFileSync(sysctl, '1\t0\n');
+      const d = runProgram(MAGLEVD, ['--config', file, ...daemonFlags]);
+      try {
+        await d.waitFor((l) => l.msg === 'ping-group-range-widened', 20_000, 'ping-group-range-widened');
+        for (const backend of ['lo4', 'lo6']) {
+          const up = await d.waitFor(isTransition(backend, 'up'), 20_000, `${backend} up`);
+          assert.equal(up.code, 'L4OK');
+        }
+        d.kill('SIGTERM');
+        assert.equal(await d.exited, 0);
+      } finally {
+        d.kill('SIGKILL');
+        writeFileSync(sysctl, saved);
       }
-      d.kill('SIGTERM');
-      assert.equal(await d.exited, 0);
-    } finally {
-      d.kill('SIGKILL');
-      writeFileSync(sysctl, saved);
-    }
-  });
+    },
+  );
 });

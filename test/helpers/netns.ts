@@ -9,10 +9,6 @@ import { fileURLToPath } from 'node:url';
 
 export const NETNS_PREFIX = 'mgt-';
 
-export function isRoot(): boolean {
-  return process.getuid?.() === 0;
-}
-
 /** Runs `ip ...` and returns stdout; throws with ip's stderr. */
 export function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

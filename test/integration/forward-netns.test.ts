@@ -18,6 +18,7 @@ import { VppClient, lbAddAs, lbAddVip, lbSetAsWeight, type LbVipKey } from '../.
 import { repoRoot } from '../helpers/daemon-process.js';
 import { NetnsJanitor, ip } from '../helpers/netns.js';
 import { asPredictor } from '../helpers/vppsim-forward.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const PEER = fileURLToPath(new URL('./forward-netns-peer.ts', import.meta.url));
 const VIP = 'fd00:255:7::100';
@@ -75,7 +76,7 @@ function inNamespace(janitor: NetnsJanitor, ns: string, args: string[]): JsonChi
   return new JsonChild(child);
 }
 
-describe('vppsim --forward in a namespace, IPv6', () => {
+describe('vppsim --forward in a namespace, IPv6', { skip: needsRoot('a network namespace') }, () => {
   const janitor = new NetnsJanitor();
   let dir = '';
   let ns = '';

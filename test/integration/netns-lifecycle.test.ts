@@ -25,8 +25,14 @@ import {
   sweepStaleNamespaces,
 } from '../helpers/netns.js';
 import { RecordingLogger } from '../helpers/logger.js';
+import { needsRoot } from '../helpers/requirements.js';
 
-void describe('a probe namespace deleted and re-created while running', () => {
+const needs = {
+  namespaces: { skip: needsRoot('network namespaces') },
+  pingGroupRange: { skip: needsRoot('widening ping_group_range') },
+};
+
+void describe('a probe namespace deleted and re-created while running', needs.namespaces, () => {
   const janitor = new NetnsJanitor();
   let pki: TestPki;
   let cert: TestCert;
@@ -99,7 +105,7 @@ void describe('a probe namespace deleted and re-created while running', () => {
   });
 });
 
-void describe("icmp from maglevd's own namespace", () => {
+void describe("icmp from maglevd's own namespace", needs.pingGroupRange, () => {
   let saved: string;
 
   before(() => {

@@ -14,8 +14,9 @@ import {
 } from '../../src/probe/index.js';
 import { healthcheck, probeRequest } from '../helpers/index.js';
 import { ip, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
+import { needsRoot } from '../helpers/requirements.js';
 
-void describe('icmp probe', () => {
+void describe('icmp probe', { skip: needsRoot('a network namespace') }, () => {
   const janitor = new NetnsJanitor();
   const pool = new PingSocketPool();
   let ns: string;
@@ -104,7 +105,9 @@ void describe('icmp probe', () => {
     assert.equal(r.code, 'L4TOUT');
     assert.match(r.detail, /^no echo reply within 200ms \(reply after \d+ms\)$/);
   });
+});
 
+void describe('icmp errors', () => {
   void test('ICMP errors read as what happened and who said so', () => {
     const report = (origin: number, type: number, code: number, errno: string) => ({
       errno,

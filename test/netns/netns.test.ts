@@ -18,6 +18,7 @@ import {
 } from '../../src/probe/index.js';
 import { addNetns, deleteNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
 import { RecordingLogger } from '../helpers/logger.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 const run = promisify(execFile);
 
@@ -31,7 +32,14 @@ function nativeError(fn: () => unknown): { code: string; syscall: string } {
   assert.fail('did not throw');
 }
 
-void describe('netns', () => {
+void describe('netns names', () => {
+  void test('names are plain file names', () => {
+    assert.equal(isValidNetnsName('dataplane'), true);
+    for (const bad of ['', '.', '..', 'a/b', '../etc']) assert.equal(isValidNetnsName(bad), false, bad);
+  });
+});
+
+void describe('netns', { skip: needsRoot('network namespaces') }, () => {
   const janitor = new NetnsJanitor();
   let ns: string;
 
@@ -40,11 +48,6 @@ void describe('netns', () => {
     ns = janitor.add('chk');
   });
   after(() => janitor.cleanup());
-
-  void test('names are plain file names', () => {
-    assert.equal(isValidNetnsName('dataplane'), true);
-    for (const bad of ['', '.', '..', 'a/b', '../etc']) assert.equal(isValidNetnsName(bad), false, bad);
-  });
 
   void test('checkNetns: usable namespace, missing one, bad name; one log line each', () => {
     const log = new RecordingLogger();

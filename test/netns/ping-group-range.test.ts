@@ -14,6 +14,7 @@ import {
 } from '../../src/probe/index.js';
 import { inNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
 import { RecordingLogger } from '../helpers/logger.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 void describe('ping_group_range rules', () => {
   void test('parses the kernel format (tab separated)', () => {
@@ -36,7 +37,7 @@ void describe('ping_group_range rules', () => {
   });
 });
 
-void describe('ensurePingGroupRange in a namespace', () => {
+void describe('ensurePingGroupRange in a namespace', { skip: needsRoot('a network namespace') }, () => {
   const janitor = new NetnsJanitor();
   let ns: string;
 
@@ -87,7 +88,9 @@ void describe('ensurePingGroupRange in a namespace', () => {
     assert.equal(event, 'ping-group-range-error');
     assert.match(String(attrs.detail), /netns ".*-missing" not found/);
   });
+});
 
+void describe('ensurePingGroupRange against an addon that may not write', () => {
   void test('when it may not write, the error names the sysctl and the command to run', () => {
     const denied: NativeAddon = {
       ...loadNativeAddon(),
