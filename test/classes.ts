@@ -20,7 +20,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './helpers/daemon-process.js';
 
 export const TEST_CLASSES = ['unit', 'integration', 'e2e'] as const;
 export type TestClass = (typeof TEST_CLASSES)[number];
@@ -52,8 +52,6 @@ export const E2E: Readonly<Record<string, string>> = {
  */
 const BEYOND_THE_PROCESS =
   /\b(runProgram|startDemo|TmuxSession|maglevcProcess|maglevtProcess|NetnsJanitor|addNetns|startServerInNetns|needsRoot|spawn|execFile|execFileSync|fork|chromium)\s*[(<]|\bfrom '(node:child_process)'/;
-
-export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /** Every *.test.ts under test/, as repository-relative paths, sorted. */
 export function testFiles(root = repoRoot): string[] {

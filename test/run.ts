@@ -3,7 +3,8 @@
 // runs `all`. Further arguments go to `node --test` (e.g. --test-reporter=dot).
 
 import { spawn } from 'node:child_process';
-import { TEST_CLASSES, filesOf, repoRoot, type TestClass } from './classes.js';
+import { TEST_CLASSES, filesOf, type TestClass } from './classes.js';
+import { repoRoot } from './helpers/daemon-process.js';
 
 /**
  * A test that hangs fails after 3 minutes instead of eating CI's 90; a stray handle left by a

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { E2E, INTEGRATION, classOf, classProblems, filesOf, repoRoot, testFiles } from '../classes.js';
+import { E2E, INTEGRATION, classOf, classProblems, filesOf, testFiles } from '../classes.js';
+import { repoRoot } from '../helpers/daemon-process.js';
 
 const read = (file: string): string => readFileSync(join(repoRoot, file), 'utf8');
 
