@@ -135,6 +135,15 @@ void describe('test folders share code only through test/helpers', () => {
     }
   });
 
+  void test('a test at the top of test/ imports src/ and test/helpers as ../src and ./helpers', () => {
+    for (const code of [
+      "import { x } from '../src/command-line.js';",
+      "import { x } from './helpers/config.js';",
+    ]) {
+      assert.deepEqual(violations('test/command-line.test.ts', code), [], code);
+    }
+  });
+
   void test('test/helpers imports no test folder', () => {
     assert.deepEqual(violations('test/helpers/x.ts', "import { x } from '../api/fixtures.js';"), [
       'no-restricted-imports',
