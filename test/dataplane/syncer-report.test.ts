@@ -17,7 +17,7 @@ import {
   type PlannedUnit,
 } from '../../src/dataplane/index.js';
 import { VppApiError } from '../../src/vpp/index.js';
-import { CaptureLogger } from '../vpp/helpers.js';
+import { RecordingLogger } from '../helpers/logger.js';
 
 const web = { prefix: '192.0.2.1/32', protocol: 6, port: 80 } as const;
 const dns = { prefix: '192.0.2.53/32', protocol: 17, port: 53 } as const;
@@ -55,7 +55,7 @@ const dnsUnit: PlannedUnit = {
 
 describe('SyncRunReport', () => {
   test('a batch of two units: recreates first, one line per op, then the metric and one lb-sync per unit', () => {
-    const logger = new CaptureLogger();
+    const logger = new RecordingLogger();
     const report = new SyncRunReport(logger, [webUnit, dnsUnit]);
     report.recreates();
     const refused = new VppApiError('lb_as_set_weight', -1);
@@ -86,7 +86,7 @@ describe('SyncRunReport', () => {
       },
     ]);
     assert.deepEqual(
-      logger.events.map((e) => [e.level, e.event, e.attrs]),
+      logger.records.map((e) => [e.level, e.event, e.attrs]),
       [
         ['info', 'lb-vip-recreate', { frontend: 'web', vip: '192.0.2.1/32 tcp:80', reason: 'encap-changed' }],
         [
@@ -192,7 +192,7 @@ describe('SyncRunReport', () => {
   });
 
   test('a single full-scope unit: no batch attribute, and the metric says all', () => {
-    const logger = new CaptureLogger();
+    const logger = new RecordingLogger();
     const unit: PlannedUnit = { scope: 'all', reasons: ['periodic'], ops: [] };
     const report = new SyncRunReport(logger, [unit]);
     const result: ApplyResult = { applied: [], failed: [], skipped: [] };
@@ -215,7 +215,7 @@ describe('SyncRunReport', () => {
 
 describe('logSyncFailure', () => {
   test('nothing to do is skipped at debug; refused operations and other errors are errors', () => {
-    const logger = new CaptureLogger();
+    const logger = new RecordingLogger();
     logSyncFailure(logger, 'all', ['periodic'], new VppNotConnectedError());
     logSyncFailure(logger, { frontend: 'gone' }, ['operator'], new UnknownFrontendError('gone'));
     const refused = new VppApiError('lb_add_del_as_v2', -2);
@@ -228,7 +228,7 @@ describe('logSyncFailure', () => {
     );
     logSyncFailure(logger, 'all', ['connect', 'reload'], new Error('dump failed'));
     assert.deepEqual(
-      logger.events.map((e) => [e.level, e.event, e.attrs]),
+      logger.records.map((e) => [e.level, e.event, e.attrs]),
       [
         ['debug', 'lb-sync-skipped', { scope: 'all', reason: 'periodic', why: 'VPP is not connected' }],
         [

@@ -10,9 +10,9 @@ import {
   type RunningFrontend,
   type SseEvent,
 } from '../../src/frontend/index.js';
-import { LogBroadcaster, type Logger, type LogRecord } from '../../src/log/index.js';
+import type { LogRecord } from '../../src/log/index.js';
 import { FakeBackend } from '../helpers/fake-backend.js';
-import { broadcastOnlyLogger } from '../helpers/logger.js';
+import { broadcastOnlyLoggerKeepingLogs } from '../helpers/logger.js';
 
 /** Generous: a loaded 2-core machine. Only a failure guard, never a timed assertion. */
 export const WAIT_MS = 20_000;
@@ -30,15 +30,6 @@ export async function startFakeMaglevd(address = '127.0.0.1:0'): Promise<FakeMag
   return { fake, server, target: server.target, close: () => server.shutdown(1000) };
 }
 
-/** The real logger, writing nowhere, with every record (debug up) kept in `logs`. */
-export function recordingLogger(): { logger: Logger; logs: LogRecord[] } {
-  const logs: LogRecord[] = [];
-  const broadcaster = new LogBroadcaster();
-  broadcaster.subscribe('debug', (r) => logs.push(r));
-  const logger = broadcastOnlyLogger(broadcaster);
-  return { logger, logs };
-}
-
 export interface Dashboard {
   fe: RunningFrontend;
   clock: FakeClock;
@@ -51,7 +42,7 @@ export async function startDashboard(
   opts: Partial<FrontendOptions> & { servers: string[] },
 ): Promise<Dashboard> {
   const clock = new FakeClock(Date.UTC(2026, 3, 15, 12, 0, 0));
-  const { logger, logs } = recordingLogger();
+  const { logger, logs } = broadcastOnlyLoggerKeepingLogs();
   const fe = await startFrontend({ listen: '127.0.0.1:0', logger, clock, random: () => 0.5, ...opts });
   return { fe, clock, base: `http://127.0.0.1:${fe.port}`, logs, close: () => fe.close() };
 }

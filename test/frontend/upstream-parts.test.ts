@@ -31,7 +31,7 @@ import {
   type UpstreamContext,
 } from '../../src/frontend/index.js';
 import type { LogRecord } from '../../src/log/index.js';
-import { recordingLogger } from './fixtures.js';
+import { broadcastOnlyLoggerKeepingLogs } from '../helpers/logger.js';
 
 interface Published {
   type: SseEventType;
@@ -49,7 +49,7 @@ interface Parts {
 function parts(): Parts {
   const clock = new FakeClock(Date.UTC(2026, 3, 15, 12, 0, 0));
   const published: Published[] = [];
-  const { logger, logs } = recordingLogger();
+  const { logger, logs } = broadcastOnlyLoggerKeepingLogs();
   const inFlight = new InFlight();
   const ctx: UpstreamContext = {
     name: 'maglevd-test:9090',

@@ -11,9 +11,9 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { MaglevClient, startApiServer, type ApiServer, type ApiServerOptions } from '../../src/api/index.js';
-import { LogBroadcaster, type LogRecord } from '../../src/log/index.js';
+import type { LogRecord } from '../../src/log/index.js';
 import { FakeBackend } from './fake-backend.js';
-import { broadcastOnlyLogger } from './logger.js';
+import { broadcastOnlyLoggerKeepingLogs } from './logger.js';
 
 /** Generous: tests must pass on a loaded 2-core machine. */
 export const WAIT_MS = 20_000;
@@ -31,10 +31,7 @@ export interface Fixture {
 
 export async function startFixture(opts: Partial<ApiServerOptions> = {}): Promise<Fixture> {
   const fake = new FakeBackend();
-  const serverLogs: LogRecord[] = [];
-  const broadcaster = new LogBroadcaster();
-  broadcaster.subscribe('debug', (r) => serverLogs.push(r));
-  const logger = broadcastOnlyLogger(broadcaster);
+  const { logger, logs: serverLogs } = broadcastOnlyLoggerKeepingLogs();
   const server = await startApiServer({ backend: fake, address: '127.0.0.1:0', logger, ...opts });
   const clients: MaglevClient[] = [];
   const newClient = () => {

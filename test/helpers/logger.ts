@@ -1,7 +1,8 @@
 // Loggers for tests, written once. RecordingLogger is the one fake: it keeps every record so a
 // test can read what was logged or await a record instead of sleeping. broadcastOnlyLogger is
 // the real JsonLogger with its output thrown away, for code whose log records must reach a
-// LogBroadcaster (the gRPC WatchEvents log stream) exactly as in the daemon.
+// LogBroadcaster (the gRPC WatchEvents log stream) exactly as in the daemon;
+// broadcastOnlyLoggerKeepingLogs also keeps what it broadcasts.
 
 import { Writable } from 'node:stream';
 import {
@@ -10,6 +11,7 @@ import {
   type LogAttrs,
   type Logger,
   type LogLevel,
+  type LogRecord,
 } from '../../src/log/index.js';
 
 export interface LoggedRecord {
@@ -81,4 +83,12 @@ export function broadcastOnlyLogger(broadcaster: LogBroadcaster = new LogBroadca
     broadcaster,
     destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
   });
+}
+
+/** broadcastOnlyLogger, with every record it publishes (debug and up) kept in `logs`, in order. */
+export function broadcastOnlyLoggerKeepingLogs(): { logger: JsonLogger; logs: LogRecord[] } {
+  const logs: LogRecord[] = [];
+  const broadcaster = new LogBroadcaster();
+  broadcaster.subscribe('debug', (r) => logs.push(r));
+  return { logger: broadcastOnlyLogger(broadcaster), logs };
 }
