@@ -8,10 +8,19 @@ import tseslint from 'typescript-eslint';
  * The pure core: health rules, the Maglev table, IP addresses, and the planning half of the
  * dataplane. No I/O, no timers, no ambient time or randomness: the shell hands in a Clock and a
  * Random, the pure code computes. These folders are pure as a whole, except the dataplane files
- * listed in DATAPLANE_SHELL (the syncer that talks to VPP, its counters poller, /proc reads).
+ * listed in DATAPLANE_SHELL (the syncer that talks to VPP and logs what it did, its counters
+ * poller, /proc reads). A new dataplane file is pure until it is listed here.
  */
 const PURE_DIRS = ['health', 'maglev', 'net', 'dataplane'];
-const DATAPLANE_SHELL = ['index', 'syncer', 'syncer-apply', 'syncer-read', 'counters-poller', 'vpp-process'];
+const DATAPLANE_SHELL = [
+  'index',
+  'syncer',
+  'syncer-apply',
+  'syncer-read',
+  'syncer-report',
+  'counters-poller',
+  'vpp-process',
+];
 
 const alternatives = (names) => `(?:${names.join('|')})`;
 
@@ -45,7 +54,7 @@ function pureImportPatterns(dir) {
     patterns.push({
       regex: `^\\./${alternatives(DATAPLANE_SHELL)}\\.js$`,
       message:
-        'That dataplane file is shell (it talks to VPP or reads /proc); a pure dataplane file may not import it.',
+        'That dataplane file is shell (it talks to VPP, logs or reads /proc); a pure dataplane file may not import it.',
     });
   }
   return patterns;
