@@ -130,6 +130,7 @@ export class Daemon {
       ...metrics.hooks,
     });
     metrics.setChecker(checker);
+    metrics.config.loaded(true);
     checker.start();
     logger.info('config-loaded', summary(result.config));
     const daemon = new Daemon(options, checker, metrics, logger, result.config, clock);
@@ -254,8 +255,21 @@ export class Daemon {
     return this.current;
   }
 
-  /** Re-reads the configuration file; a bad file changes nothing and is logged with every error. */
+  /**
+   * Re-reads the configuration file; a bad file changes nothing and is logged with every error.
+   * Either way the outcome is what maglev_config_last_reload_successful reports.
+   */
   async reload(): Promise<ConfigOutcome> {
+    let outcome: ConfigOutcome | undefined;
+    try {
+      outcome = await this.reloadFile();
+      return outcome;
+    } finally {
+      this.metrics.config.loaded(outcome?.ok === true);
+    }
+  }
+
+  private async reloadFile(): Promise<ConfigOutcome> {
     const result = await loadConfigFile(this.options.config);
     const outcome = outcomeOf(result);
     for (const w of outcome.warnings) this.logger.warn('config-warning', { warning: w });

@@ -6,6 +6,7 @@ export { createMetrics, FRONTEND_STATE_VALUES } from './metrics.js';
 export type { CheckerHooks, Metrics, MetricsOptions } from './metrics.js';
 export type { MetricsSource } from './source.js';
 export { PROBE_DURATION_BUCKETS, SCHEDULE_LAG_BUCKETS } from './histogram.js';
+export { ConfigLoadMetrics } from './config-load.js';
 export { LB_SYNC_KINDS, VppMetrics } from './vpp-metrics.js';
 export type { LbSyncKind, LbSyncScope, VipCounters, VppApiDirection, VppInfo } from './vpp-metrics.js';
 export { parseListenAddress, ListenAddressError } from './listen-address.js';

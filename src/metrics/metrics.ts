@@ -17,6 +17,7 @@ import {
 } from '../health/index.js';
 import { versionInfo } from '../version.js';
 import { BackendSeries } from './backend-series.js';
+import { ConfigLoadMetrics } from './config-load.js';
 import { registerCollected, type MetricType, type SampleSink } from './collected.js';
 import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
 import type { MetricsSource } from './source.js';
@@ -50,6 +51,8 @@ export interface Metrics {
   forgetBackend(name: string): void;
   /** Setters for the VPP connection, API wrapper, syncer and stats poller. */
   readonly vpp: VppMetrics;
+  /** The daemon reports every configuration load (start and reloads) here. */
+  readonly config: ConfigLoadMetrics;
   /** The exposition text, as /metrics serves it. */
   scrape(): Promise<string>;
 }
@@ -74,6 +77,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const clock = opts.clock ?? systemClock;
   const build = opts.build ?? versionInfo();
   const vpp = new VppMetrics(clock, opts.vpp ?? true);
+  const configLoad = new ConfigLoadMetrics(clock);
   let checker = opts.checker;
   const series = new Map<string, BackendSeries>();
   const lag = new HistogramCounts(SCHEDULE_LAG_BUCKETS);
@@ -204,6 +208,19 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     },
   );
 
+  family(
+    'maglev_config_last_reload_successful',
+    'Whether the latest configuration load (start or reload) was accepted: 1 yes, 0 rejected.',
+    'gauge',
+    (sink) => configLoad.collectSuccessful(sink),
+  );
+  family(
+    'maglev_config_last_reload_success_timestamp_seconds',
+    'Unix time of the latest accepted configuration load.',
+    'gauge',
+    (sink) => configLoad.collectSuccessTimestamp(sink),
+  );
+
   // ---- probes and transitions, counted as they happen ----------------------------------------
 
   family(
@@ -284,6 +301,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     registry,
     hooks,
     vpp,
+    config: configLoad,
     setChecker(next) {
       checker = next;
     },
