@@ -28,6 +28,7 @@ export {
   rangeAllows,
   widenedRange,
   PING_GROUP_RANGE_PATH,
+  PACKAGED_SYSCTL_SNIPPET,
   type PingGroupRange,
   type PingGroupRangeStatus,
 } from './ping-group-range.js';

@@ -4,11 +4,19 @@
 // it may. The read and the write happen inside the namespace (via the addon), because
 // /proc/sys/net shows the namespace of whoever opens it.
 
+import { existsSync } from 'node:fs';
 import type { Logger } from '../log/index.js';
 import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
 import { describeNativeError, PING_GROUP_RANGE_SYSCTL, whereLabel } from './native-errors.js';
 
 export const PING_GROUP_RANGE_PATH = '/proc/sys/net/ipv4/ping_group_range';
+
+/**
+ * The sysctl.d snippet the Debian package installs: maglevd runs there as an unprivileged user
+ * that may not widen the range itself, so the package opens it at boot (docs/operations.md).
+ * It only covers the root namespace; a namespace starts closed whatever the host says.
+ */
+export const PACKAGED_SYSCTL_SNIPPET = '/usr/lib/sysctl.d/60-vpp-maglev.conf';
 
 /** An inclusive gid range; lo > hi means closed to everyone. */
 export interface PingGroupRange {
@@ -51,6 +59,8 @@ export interface EnsurePingGroupRangeOptions {
   addon?: NativeAddon;
   /** Our gids; default the process's effective and supplementary groups. */
   gids?: readonly number[];
+  /** Whether PACKAGED_SYSCTL_SNIPPET is installed; default: look at the file. */
+  snippetInstalled?: () => boolean;
 }
 
 /**
@@ -81,11 +91,11 @@ export function ensurePingGroupRange(opts: EnsurePingGroupRangeOptions): PingGro
   try {
     addon.procFile(netns ?? null, PING_GROUP_RANGE_PATH, formatPingGroupRange(wanted));
   } catch (err) {
-    const exec = netns === undefined ? '' : `ip netns exec ${netns} `;
+    const installed = opts.snippetInstalled ?? (() => existsSync(PACKAGED_SYSCTL_SNIPPET));
     return fail(
       `${PING_GROUP_RANGE_SYSCTL} is "${formatPingGroupRange(range)}" in ${where}, which excludes gid ${gid}, ` +
         `so icmp probes cannot open ping sockets; could not widen it (${explain(err, netns)}): ` +
-        `run "${exec}sysctl -w ${PING_GROUP_RANGE_SYSCTL}='${formatPingGroupRange(wanted)}'"`,
+        remedy(netns, wanted, installed),
     );
   }
   logger.info('ping-group-range-widened', {
@@ -95,6 +105,16 @@ export function ensurePingGroupRange(opts: EnsurePingGroupRangeOptions): PingGro
     to: formatPingGroupRange(wanted),
   });
   return { ok: true, range: wanted, widenedFrom: range };
+}
+
+/** What the operator should run, for a maglevd that may not write the sysctl itself. */
+function remedy(netns: string | undefined, wanted: PingGroupRange, snippetInstalled: () => boolean): string {
+  const set = `sysctl -w ${PING_GROUP_RANGE_SYSCTL}='${formatPingGroupRange(wanted)}'`;
+  // Another namespace: only where it is created can it be opened; no host file reaches it.
+  if (netns !== undefined) return `run "ip netns exec ${netns} ${set}"`;
+  if (snippetInstalled())
+    return `${PACKAGED_SYSCTL_SNIPPET} is installed but not in effect: run "sysctl --system"`;
+  return `run "${set}" and keep the setting in a file under /etc/sysctl.d/`;
 }
 
 function explain(err: unknown, netns: string | undefined): string {

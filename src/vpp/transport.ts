@@ -7,6 +7,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { VppConnectionError } from './errors.js';
 import { Signal } from './signal.js';
+import { explainSocketError } from './socket-access.js';
 
 export const FRAME_HEADER_SIZE = 16;
 /** Anything bigger is a corrupt stream, not a message: VPP's largest replies are a few MB. */
@@ -168,7 +169,8 @@ export function connectUnix(path: string): Promise<FramedSocket> {
     const socket = createConnection({ path });
     const onError = (err: Error): void => {
       socket.destroy();
-      reject(new VppConnectionError(`cannot connect to ${path}: ${err.message}`));
+      const why = explainSocketError(path, err);
+      reject(new VppConnectionError(`cannot connect to ${path}: ${err.message}${why ? ` (${why})` : ''}`));
     };
     socket.once('error', onError);
     socket.once('connect', () => {

@@ -7,6 +7,7 @@ import {
   ensurePingGroupRange,
   loadNativeAddon,
   parsePingGroupRange,
+  PACKAGED_SYSCTL_SNIPPET,
   PING_GROUP_RANGE_PATH,
   rangeAllows,
   widenedRange,
@@ -91,18 +92,19 @@ void describe('ensurePingGroupRange in a namespace', { skip: needsRoot('a networ
 });
 
 void describe('ensurePingGroupRange against an addon that may not write', () => {
+  const denied: NativeAddon = {
+    ...loadNativeAddon(),
+    procFile(_netns, path, value) {
+      if (value === null) return '1\t0\n';
+      throw Object.assign(new Error(`open ${path}: Permission denied`), {
+        code: 'EACCES',
+        errno: 13,
+        syscall: 'open',
+      });
+    },
+  };
+
   void test('when it may not write, the error names the sysctl and the command to run', () => {
-    const denied: NativeAddon = {
-      ...loadNativeAddon(),
-      procFile(_netns, path, value) {
-        if (value === null) return '1\t0\n';
-        throw Object.assign(new Error(`open ${path}: Permission denied`), {
-          code: 'EACCES',
-          errno: 13,
-          syscall: 'open',
-        });
-      },
-    };
     const log = new RecordingLogger();
     const status = ensurePingGroupRange({ netns: 'dp', logger: log, addon: denied, gids: [998] });
     assert.equal(status.ok, false);
@@ -115,6 +117,34 @@ void describe('ensurePingGroupRange against an addon that may not write', () => 
     assert.deepEqual(
       log.records.map(({ level, event, attrs }) => [level, event, attrs.sysctl]),
       [['error', 'ping-group-range-error', 'net.ipv4.ping_group_range']],
+    );
+  });
+
+  // maglevd as the package's unprivileged user, in its own namespace: the fix is the snippet.
+  const rootNamespaceDetail = (snippetInstalled: boolean) => {
+    const status = ensurePingGroupRange({
+      netns: undefined,
+      logger: new RecordingLogger(),
+      addon: denied,
+      gids: [998],
+      snippetInstalled: () => snippetInstalled,
+    });
+    return status.ok ? '' : status.detail;
+  };
+
+  void test('in its own namespace with the packaged sysctl.d snippet installed, it says to apply it', () => {
+    assert.equal(
+      rootNamespaceDetail(true),
+      `net.ipv4.ping_group_range is "1 0" in maglevd's own namespace, which excludes gid 998, so icmp probes ` +
+        `cannot open ping sockets; could not widen it (open EACCES): ` +
+        `${PACKAGED_SYSCTL_SNIPPET} is installed but not in effect: run "sysctl --system"`,
+    );
+  });
+
+  void test('in its own namespace without the snippet, it says what to set and where to keep it', () => {
+    assert.match(
+      rootNamespaceDetail(false),
+      /could not widen it \(open EACCES\): run "sysctl -w net\.ipv4\.ping_group_range='998 998'" and keep the setting in a file under \/etc\/sysctl\.d\/$/,
     );
   });
 });
