@@ -1,5 +1,5 @@
 // What a sync run tells the operator, kept apart from the sync itself (syncer.ts): its log lines
-// and the lb-sync metric. The lines and their attributes are an interface (operators grep them;
+// and the lb-sync metrics. The lines and their attributes are an interface (operators grep them;
 // the dashboard reads VPP again on every `lb-sync`), so they are written in this one place:
 //   lb-vip-recreate            before sending: a VIP that must be deleted and added again, and why;
 //   lb-sync-op, -op-failed     each operation VPP accepted or refused, with its unit's scope;
@@ -16,6 +16,8 @@ import { LbSyncError, VppNotConnectedError, type FailedOp } from './syncer-error
 
 export interface SyncerMetrics {
   lbSync(scope: 'all' | 'vip', counts: Partial<LbSyncSummary>): void;
+  /** A sync that did not bring VPP to the desired state (an operation refused, VPP gone mid-run). */
+  lbSyncFailed(scope: 'all' | 'vip'): void;
 }
 
 /** One unit of a run (the full scope, or one frontend) with the operations planned for it. */
@@ -112,12 +114,16 @@ export class SyncRunReport {
   }
 }
 
-/** A unit that did not run or did not finish: skipped at debug when there was nothing to do. */
+/**
+ * A unit that did not run or did not finish: skipped at debug when there was nothing to do,
+ * otherwise logged and counted (maglev_vpp_lbsync_errors_total).
+ */
 export function logSyncFailure(
   logger: Logger,
   scope: SyncScope,
   reasons: readonly string[],
   error: Error,
+  metrics?: SyncerMetrics,
 ): void {
   const attrs: LogAttrs = { ...scopeAttrs(scope), reason: reasons.join(',') };
   if (error instanceof VppNotConnectedError || error instanceof UnknownFrontendError) {
@@ -125,6 +131,7 @@ export function logSyncFailure(
     logger.debug('lb-sync-skipped', { ...attrs, why: error.message });
     return;
   }
+  metrics?.lbSyncFailed(scope === 'all' ? 'all' : 'vip');
   if (error instanceof LbSyncError) {
     logger.error('lb-sync-error', {
       ...attrs,

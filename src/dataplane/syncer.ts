@@ -389,7 +389,7 @@ export class Syncer {
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       for (const u of units) {
-        logSyncFailure(this.opts.logger, u.scope, [...u.job.reasons], error);
+        logSyncFailure(this.opts.logger, u.scope, [...u.job.reasons], error, this.opts.metrics);
         for (const w of u.job.waiters) w.reject(error);
       }
       return;
@@ -397,7 +397,7 @@ export class Syncer {
     for (const u of units) {
       const outcome = outcomes.get(u.scope) ?? new Error('no outcome');
       if (outcome instanceof Error) {
-        logSyncFailure(this.opts.logger, u.scope, [...u.job.reasons], outcome);
+        logSyncFailure(this.opts.logger, u.scope, [...u.job.reasons], outcome, this.opts.metrics);
         for (const w of u.job.waiters) w.reject(outcome);
       } else {
         for (const w of u.job.waiters) w.resolve(outcome);

@@ -277,6 +277,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     vpp.collectLbSync(s),
   );
   family(
+    'maglev_vpp_lbsync_errors_total',
+    'lb sync runs that failed (an operation refused by VPP, or VPP lost mid-run), by scope.',
+    'counter',
+    (s) => vpp.collectLbSyncErrors(s),
+  );
+  family(
     'maglev_vip_packets_total',
     'LB plugin packets per VIP: next (existing session), first, untracked, no-server.',
     'counter',

@@ -57,6 +57,7 @@ export class VppMetrics {
   private connectedAt = 0;
   private readonly api = new Map<string, ApiCounts>();
   private readonly lbSyncCounts = new Map<LbSyncScope, Map<LbSyncKind, number>>();
+  private readonly lbSyncErrors = new Map<LbSyncScope, number>();
   private vips: readonly VipCounters[] = [];
 
   constructor(
@@ -106,6 +107,11 @@ export class VppMetrics {
     }
   }
 
+  /** A sync run that failed (maglev_vpp_lbsync_errors_total): VPP refused an operation, or went away mid-run. */
+  lbSyncFailed(scope: LbSyncScope): void {
+    this.lbSyncErrors.set(scope, (this.lbSyncErrors.get(scope) ?? 0) + 1);
+  }
+
   /** The latest stats poll, replacing the previous one whole (VIPs that went away go with it). */
   vipCounters(snapshot: readonly VipCounters[]): void {
     this.vips = snapshot.map((v) => ({ ...v }));
@@ -144,6 +150,12 @@ export class VppMetrics {
     for (const [scope, byKind] of this.lbSyncCounts) {
       for (const [kind, n] of byKind) sink.sample({ scope, kind }, n);
     }
+  }
+
+  /** Both scopes from 0 while VPP is on, so that rate() and increase() see the first failure. */
+  collectLbSyncErrors(sink: SampleSink): void {
+    if (!this.enabled) return;
+    for (const scope of ['all', 'vip'] as const) sink.sample({ scope }, this.lbSyncErrors.get(scope) ?? 0);
   }
 
   collectVipPackets(sink: SampleSink): void {

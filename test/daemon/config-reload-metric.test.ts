@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { FakeClock } from '../../src/clock/index.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { JsonLogger } from '../../src/log/index.js';
-import { Scrape } from '../metrics/helpers.js';
+import { Scrape } from '../metrics/fixtures.js';
 
 const GOOD = `maglev:
   backends:

@@ -71,7 +71,7 @@ describe('SyncRunReport', () => {
     const tallies = [webUnit, dnsUnit].map((u) => tallyUnit(u, result));
     const metric: { scope: string; counts: Partial<LbSyncSummary> }[] = [];
     report.finished({
-      metrics: { lbSync: (scope, counts) => metric.push({ scope, counts }) },
+      metrics: { lbSync: (scope, counts) => metric.push({ scope, counts }), lbSyncFailed: () => undefined },
       full: false,
       generation: '1.2',
       durationMs: 12.5,
@@ -198,7 +198,7 @@ describe('SyncRunReport', () => {
     const result: ApplyResult = { applied: [], failed: [], skipped: [] };
     const scopes: string[] = [];
     report.finished({
-      metrics: { lbSync: (scope) => scopes.push(scope) },
+      metrics: { lbSync: (scope) => scopes.push(scope), lbSyncFailed: () => undefined },
       full: true,
       generation: '1.1',
       durationMs: 0,
@@ -216,8 +216,11 @@ describe('SyncRunReport', () => {
 describe('logSyncFailure', () => {
   test('nothing to do is skipped at debug; refused operations and other errors are errors', () => {
     const logger = new RecordingLogger();
-    logSyncFailure(logger, 'all', ['periodic'], new VppNotConnectedError());
-    logSyncFailure(logger, { frontend: 'gone' }, ['operator'], new UnknownFrontendError('gone'));
+    const failed: string[] = [];
+    const metrics = { lbSync: () => undefined, lbSyncFailed: (scope: string) => void failed.push(scope) };
+    logSyncFailure(logger, 'all', ['periodic'], new VppNotConnectedError(), metrics);
+    logSyncFailure(logger, { frontend: 'gone' }, ['operator'], new UnknownFrontendError('gone'), metrics);
+    assert.deepEqual(failed, [], 'nothing to do is not a failed sync');
     const refused = new VppApiError('lb_add_del_as_v2', -2);
     const summary = summarise([]);
     logSyncFailure(
@@ -225,8 +228,10 @@ describe('logSyncFailure', () => {
       { frontend: 'web' },
       ['transition'],
       new LbSyncError([{ op: webAs, error: refused }], summary),
+      metrics,
     );
-    logSyncFailure(logger, 'all', ['connect', 'reload'], new Error('dump failed'));
+    logSyncFailure(logger, 'all', ['connect', 'reload'], new Error('dump failed'), metrics);
+    assert.deepEqual(failed, ['vip', 'all'], 'counted for maglev_vpp_lbsync_errors_total');
     assert.deepEqual(
       logger.records.map((e) => [e.level, e.event, e.attrs]),
       [

@@ -42,6 +42,7 @@ interface Rig {
   syncer: Syncer;
   logger: RecordingLogger;
   syncCounts: { scope: string; counts: Partial<LbSyncSummary> }[];
+  syncFailures: string[];
   dir: string;
 }
 
@@ -60,12 +61,16 @@ async function withRig(
     const flaky = new FlakyConnection(conn);
     const source = new FakeSource(opts.cfg ?? twoFrontends(), opts.initial ?? 'up');
     const syncCounts: Rig['syncCounts'] = [];
+    const syncFailures: string[] = [];
     const syncer = new Syncer({
       source,
       connection: flaky,
       clock,
       logger,
-      metrics: { lbSync: (scope, counts) => syncCounts.push({ scope, counts }) },
+      metrics: {
+        lbSync: (scope, counts) => syncCounts.push({ scope, counts }),
+        lbSyncFailed: (scope) => syncFailures.push(scope),
+      },
     });
     const connected = conn.onConnect.next();
     conn.start();
@@ -75,7 +80,7 @@ async function withRig(
       await syncer.whenIdle();
     }
     try {
-      await fn({ clock, sim, source, conn, flaky, syncer, logger, syncCounts, dir });
+      await fn({ clock, sim, source, conn, flaky, syncer, logger, syncCounts, syncFailures, dir });
     } finally {
       await syncer.stop();
       await conn.stop();
@@ -214,12 +219,14 @@ void describe('syncer, lb 1.2', () => {
   });
 
   void test('a refused operation is logged with its VNET name; its flush is retried at the next trigger', async () => {
-    await withRig({}, async ({ sim, source, syncer, flaky, logger, clock }) => {
+    await withRig({}, async ({ sim, source, syncer, flaky, logger, clock, syncFailures }) => {
+      assert.deepEqual(syncFailures, []);
       flaky.failing.set('lb_as_set_weight', -6);
       source.set('c', 'disabled');
       await settled(syncer);
       const error = logger.named('lb-sync-error').at(-1)?.attrs;
       assert.ok(error);
+      assert.deepEqual(syncFailures, ['vip'], 'counted for maglev_vpp_lbsync_errors_total');
       const failures = error['failures'] as Record<string, unknown>[];
       assert.equal(failures[0]?.['errorName'], 'VNET_API_ERROR_NO_SUCH_ENTRY');
       assert.equal(failures[0]?.['address'], '10.0.0.3');

@@ -109,6 +109,26 @@ void describe('VPP families', () => {
     );
   });
 
+  void test('failed lb syncs are counted per scope, from 0 so that the first one shows in increase()', async () => {
+    const { metrics, scrape } = setup();
+    let s = await scrape();
+    assert.deepEqual(
+      s.find('maglev_vpp_lbsync_errors_total').map((x) => [x.labels.scope, x.value]),
+      [
+        ['all', 0],
+        ['vip', 0],
+      ],
+    );
+    metrics.vpp.lbSyncFailed('vip');
+    metrics.vpp.lbSyncFailed('vip');
+    metrics.vpp.lbSyncFailed('all');
+    s = await scrape();
+    assert.equal(s.value('maglev_vpp_lbsync_errors_total', { scope: 'vip' }), 2);
+    assert.equal(s.value('maglev_vpp_lbsync_errors_total', { scope: 'all' }), 1);
+    const off = createMetrics({ processMetrics: false, vpp: false });
+    assert.doesNotMatch(await off.scrape(), /maglev_vpp_lbsync_errors_total\{/);
+  });
+
   void test('VIP counters: one series per kind, replaced whole by each poll', async () => {
     const { metrics, scrape } = setup();
     metrics.vpp.connected({ version: 'x', buildDate: 'y', pid: 1, bootTimeS: 0 });
