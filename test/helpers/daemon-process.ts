@@ -22,9 +22,18 @@ export interface RunningProgram {
 }
 
 export function runProgram(script: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningProgram {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
+  return runCommand(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env } });
+}
+
+/** Any command whose stdout is JSON log lines (an installed binary, one under setpriv...). */
+export function runCommand(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): RunningProgram {
+  const child = spawn(command, args, {
+    cwd: opts.cwd ?? repoRoot,
+    env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
