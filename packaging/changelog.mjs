@@ -2,6 +2,8 @@
 // built from, dated by the commit (SOURCE_DATE_EPOCH then follows it: reproducible builds).
 //   node packaging/changelog.mjs --version V --commit C --epoch SECONDS
 import { parseArgs } from 'node:util';
+import process from 'node:process';
+import console from 'node:console';
 
 const { values } = parseArgs({
   options: { version: { type: 'string' }, commit: { type: 'string' }, epoch: { type: 'string' } },

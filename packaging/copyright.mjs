@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import process from 'node:process';
+import console from 'node:console';
 
 const { values } = parseArgs({ options: { 'node-modules': { type: 'string' } } });
 const root = values['node-modules'];

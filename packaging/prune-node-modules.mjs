@@ -7,6 +7,8 @@
 //   node packaging/prune-node-modules.mjs --bins-only DIR   (only the chmod, after dh_fixperms)
 import { chmodSync, existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import process from 'node:process';
+import console from 'node:console';
 
 const binsOnly = process.argv[2] === '--bins-only';
 const dir = process.argv[binsOnly ? 3 : 2];

@@ -3,6 +3,7 @@
 // SOURCE_DATE_EPOCH, which also makes the date reproducible.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import process from 'node:process';
 
 let commit = process.env.VPP_MAGLEV_COMMIT || 'unknown';
 if (!process.env.VPP_MAGLEV_COMMIT) {

@@ -6,6 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import process from 'node:process';
+import console from 'node:console';
+import { URL } from 'node:url';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, version: { type: 'string' } } });
 if (!values.out || !values.version) {

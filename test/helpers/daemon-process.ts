@@ -22,7 +22,9 @@ export interface RunningProgram {
 }
 
 export function runProgram(script: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningProgram {
-  return runCommand(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env } });
+  return runCommand(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+  });
 }
 
 /** Any command whose stdout is JSON log lines (an installed binary, one under setpriv...). */
