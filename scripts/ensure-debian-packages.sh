@@ -9,6 +9,13 @@ declare -A needed=(
   [promtool]=prometheus
   [tmux]=tmux
   [chromium]=chromium
+  # the Debian package test (test/packaging): build, check, install, read the units
+  [dpkg-buildpackage]=dpkg-dev
+  [dh]=debhelper
+  [pandoc]=pandoc
+  [lintian]=lintian
+  [man]=man-db
+  [systemd-analyze]=systemd
 )
 
 missing=()

@@ -1,4 +1,4 @@
-// Which class each test file belongs to: unit, integration or e2e. This file is the one place
+// Which class each test file belongs to: unit, integration, e2e or package. This file is the one place
 // the split is defined; `npm run test:unit|test:integration|test:e2e` and `npm test` all run
 // through test/run.ts, which reads it. The rule (also in docs/testing.md):
 //
@@ -12,6 +12,8 @@
 //                an independent checker (promtool, python3-grpcio).
 //   e2e          what a user runs, as they run it: maglevd's binary with its config and signals,
 //                several binaries together, a real terminal (tmux), a browser, the demo.
+//   package      the Debian packages built, installed on this machine and purged again: root,
+//                dpkg and lintian, several minutes; run after the others, with a longer timeout.
 //
 // Unit is the default: a file is integration or e2e only when listed below (a folder entry
 // ends in /), with the reason. classProblems() keeps the list honest: no file in two classes, no
@@ -22,7 +24,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from './helpers/daemon-process.js';
 
-export const TEST_CLASSES = ['unit', 'integration', 'e2e'] as const;
+export const TEST_CLASSES = ['unit', 'integration', 'e2e', 'package'] as const;
 export type TestClass = (typeof TEST_CLASSES)[number];
 
 export const INTEGRATION: Readonly<Record<string, string>> = {
@@ -36,6 +38,9 @@ export const INTEGRATION: Readonly<Record<string, string>> = {
   'test/metrics/promtool.test.ts': 'promtool lints the exposition',
   'test/tester/cli.test.ts': 'maglevt as a child process',
   'test/vppsim/binary.test.ts': 'vppsim as a child process',
+  'test/contrib/prometheus-rules.test.ts': 'promtool checks and unit-tests the alerting rules',
+  'test/daemon/config-reload-metric.test.ts': "the real Daemon's start and reload paths",
+  'test/packaging/sources.test.ts': 'pandoc, lexgrog and man render the manual pages',
 };
 
 export const E2E: Readonly<Record<string, string>> = {
@@ -43,6 +48,15 @@ export const E2E: Readonly<Record<string, string>> = {
   'test/cli/e2e.test.ts': 'maglevd and maglevc as child processes, one-shot and in tmux',
   'test/cli/shell.test.ts': "maglevc's shell in a real terminal (tmux)",
   'test/tester/tui.test.ts': "maglevt's screen in a real terminal (tmux)",
+};
+
+export const PACKAGE: Readonly<Record<string, string>> = {
+  'test/packaging/debian-packages.test.ts': 'builds, installs, upgrades and purges the Debian packages',
+};
+
+/** node --test flags a class needs beyond test/run.ts's defaults (it then runs on its own). */
+export const CLASS_FLAGS: Readonly<Partial<Record<TestClass, readonly string[]>>> = {
+  package: ['--test-timeout=2400000'],
 };
 
 /**
@@ -67,17 +81,20 @@ const matches = (entry: string, file: string): boolean =>
 export function classOf(file: string): TestClass {
   const inIntegration = Object.keys(INTEGRATION).some((e) => matches(e, file));
   const inE2e = Object.keys(E2E).some((e) => matches(e, file));
-  return inE2e ? 'e2e' : inIntegration ? 'integration' : 'unit';
+  const inPackage = Object.keys(PACKAGE).some((e) => matches(e, file));
+  return inPackage ? 'package' : inE2e ? 'e2e' : inIntegration ? 'integration' : 'unit';
 }
 
 /** Why the classification is wrong, one line each; empty when every file has exactly one class. */
 export function classProblems(files: readonly string[], readText: (file: string) => string): string[] {
   const problems: string[] = [];
   for (const file of files) {
-    const lists = [INTEGRATION, E2E].filter((list) => Object.keys(list).some((e) => matches(e, file)));
-    if (lists.length > 1) problems.push(`${file} is listed as both integration and e2e`);
+    const lists = [INTEGRATION, E2E, PACKAGE].filter((list) =>
+      Object.keys(list).some((e) => matches(e, file)),
+    );
+    if (lists.length > 1) problems.push(`${file} is listed in more than one class`);
   }
-  for (const entry of [...Object.keys(INTEGRATION), ...Object.keys(E2E)]) {
+  for (const entry of [...Object.keys(INTEGRATION), ...Object.keys(E2E), ...Object.keys(PACKAGE)]) {
     if (!files.some((f) => matches(entry, f))) problems.push(`${entry} is listed but matches no test file`);
   }
   for (const file of files) {

@@ -1,9 +1,10 @@
 // Runs one class of tests, or all of them, with the flags CI uses; the classes are defined in
 // test/classes.ts. `npm run test:unit` is `node --import tsx test/run.ts unit`; scripts/test.sh
-// runs `all`. Further arguments go to `node --test` (e.g. --test-reporter=dot).
+// runs `all`: unit, integration and e2e in one node --test run, then the package class in its
+// own (it takes minutes). Further arguments go to `node --test` (e.g. --test-reporter=dot).
 
 import { spawn } from 'node:child_process';
-import { TEST_CLASSES, filesOf, type TestClass } from './classes.js';
+import { CLASS_FLAGS, TEST_CLASSES, filesOf, type TestClass } from './classes.js';
 import { repoRoot } from './helpers/daemon-process.js';
 
 /**
@@ -24,21 +25,52 @@ if (which === undefined || (which !== 'all' && !isTestClass(which))) {
   process.exit(2);
 }
 
-let files: string[];
-try {
-  files = filesOf(which === 'all' ? TEST_CLASSES : [which]);
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(2);
+const classes: readonly TestClass[] = which === 'all' ? TEST_CLASSES : [which];
+// The classes with no flags of their own go in one node --test run; each other class (the
+// package test's long timeout) runs after them, on its own.
+const runs = [
+  classes.filter((c) => CLASS_FLAGS[c] === undefined),
+  ...classes.filter((c) => CLASS_FLAGS[c] !== undefined).map((c) => [c]),
+].filter((run) => run.length > 0);
+
+/** A later flag replaces an earlier one of the same name. */
+const flagName = (flag: string): string => flag.split('=')[0] ?? flag;
+const merged = (...lists: (readonly string[])[]): string[] =>
+  lists.reduce<string[]>(
+    (acc, list) => [...acc.filter((f) => !list.some((l) => flagName(l) === flagName(f))), ...list],
+    [],
+  );
+
+function runOnce(run: readonly TestClass[]): Promise<number> {
+  let files: string[];
+  try {
+    files = filesOf(run);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return Promise.resolve(2);
+  }
+  const flags = merged(NODE_TEST_FLAGS, ...run.map((c) => CLASS_FLAGS[c] ?? []), extra);
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...flags, ...files], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      for (const [s, h] of handlers) process.off(s, h);
+      resolve(code ?? 1);
+    }),
+  );
 }
 
-/** A flag given on the command line replaces the default of the same name. */
-const flagName = (flag: string): string => flag.split('=')[0] ?? flag;
-const flags = [...NODE_TEST_FLAGS.filter((f) => !extra.some((e) => flagName(e) === flagName(f))), ...extra];
-
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', ...flags, ...files], {
-  cwd: repoRoot,
-  stdio: 'inherit',
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 1));
+let status = 0;
+for (const run of runs) {
+  const code = await runOnce(run);
+  if (code !== 0) {
+    status = code;
+    break;
+  }
+}
+process.exit(status);

@@ -32,6 +32,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot, runCommand, type LogLine, type RunningProgram } from '../helpers/daemon-process.js';
 import { addNetns, deleteNetns, netnsName, sysctl } from '../helpers/netns.js';
+import { needsRoot } from '../helpers/requirements.js';
 import {
   APT_ENV,
   APT_LOCK_WAIT,
@@ -54,6 +55,8 @@ const DEFAULTS = '/etc/default/maglevd';
 const FRONTEND_DEFAULTS = '/etc/default/maglevd-frontend';
 const FRONTEND_ADMIN = '/etc/vpp-maglev/frontend-admin';
 const VPP_GROUP = 'vpp';
+/** Stands in for the transient user of a DynamicUser= unit. */
+const NOBODY = { user: 'nobody', group: 'nogroup' };
 /** Log waits: generous, the suite runs on a loaded 2-core machine. */
 const WAIT_MS = 60_000;
 const AS_WRITES = new Set(['lb_add_del_as', 'lb_add_del_as_v2', 'lb_as_set_weight']);
@@ -191,378 +194,394 @@ function lineIs(msg: string, match: Record<string, unknown> = {}) {
   return (l: LogLine) => l.msg === msg && Object.entries(match).every(([k, v]) => l[k] === v);
 }
 
-void describe('Debian packages', { timeout: 40 * 60_000 }, () => {
-  const work = mkdtempSync(join(tmpdir(), 'vpp-maglev-pkgtest-'));
-  const running = new Set<RunningProgram>();
-  let lock: { release(): Promise<void> } | undefined;
-  let found: MachineState | undefined;
-  let debs: string[] = [];
-  let version = '';
-  let httpServer: http.Server | undefined;
-  let httpPort = 0;
-  let sim: RunningProgram | undefined;
-  let maglevd: RunningProgram | undefined;
-  let grpcPort = 0;
-  let metricsPort = 0;
-  const run_ = join(work, 'run');
-  const apiSocket = join(run_, 'api.sock');
-  const cliSocket = join(run_, 'cli.sock');
-  const netns = netnsName('pkg');
-  let privateSocket: Server | undefined;
+void describe(
+  'Debian packages',
+  { timeout: 40 * 60_000, skip: needsRoot('installs Debian packages') },
+  () => {
+    const work = mkdtempSync(join(tmpdir(), 'vpp-maglev-pkgtest-'));
+    const running = new Set<RunningProgram>();
+    let lock: { release(): Promise<void> } | undefined;
+    let found: MachineState | undefined;
+    let debs: string[] = [];
+    let version = '';
+    let httpServer: http.Server | undefined;
+    let httpPort = 0;
+    let sim: RunningProgram | undefined;
+    let maglevd: RunningProgram | undefined;
+    let grpcPort = 0;
+    let metricsPort = 0;
+    const run_ = join(work, 'run');
+    const apiSocket = join(run_, 'api.sock');
+    const cliSocket = join(run_, 'cli.sock');
+    const netns = netnsName('pkg');
+    let privateSocket: Server | undefined;
 
-  function start(command: string[], env: Record<string, string>): RunningProgram {
-    const program = runCommand(command[0] as string, command.slice(1), { env, cwd: '/' });
-    running.add(program);
-    void program.exited.then(() => running.delete(program));
-    return program;
-  }
-
-  /** maglevd as maglevd.service runs it, with the drop-ins given. */
-  function startMaglevd(dropIns: string[] = [], overrides: Record<string, string> = {}): RunningProgram {
-    const unit = readUnit([MAGLEVD_UNIT, ...dropIns]);
-    const env = { ...serviceEnvironment(unit, 'maglevd'), ...overrides };
-    return start(['setpriv', ...setprivArgs(unit), '--', ...execStart(unit)], env);
-  }
-
-  async function stop(program: RunningProgram | undefined): Promise<number | null> {
-    if (!program) return null;
-    program.kill('SIGTERM');
-    return program.exited;
-  }
-
-  async function scrape(): Promise<string> {
-    return (await getText(`http://127.0.0.1:${metricsPort}/metrics`)).body;
-  }
-
-  before(async () => {
-    assert.equal(process.getuid?.(), 0, 'the package test installs packages: run it as root');
-    lock = await machineLock('/run/lock/vpp-maglev-package-test.lock');
-    for (const pkg of PACKAGES) {
-      assert.equal(
-        await packageStatus(pkg),
-        undefined,
-        `${pkg} is already installed on this machine; this test installs and purges it (apt-get purge ${PACKAGES.join(' ')})`,
-      );
+    function start(command: string[], env: Record<string, string>): RunningProgram {
+      const program = runCommand(command[0] as string, command.slice(1), { env, cwd: '/' });
+      running.add(program);
+      void program.exited.then(() => running.delete(program));
+      return program;
     }
-    found = {
-      pingGroupRange: pingGroupRange(),
-      hadUser: await exists('passwd', 'maglevd'),
-      hadGroup: await exists('group', VPP_GROUP),
-    };
-    httpServer = http.createServer((_req, res) => res.writeHead(200).end('ok'));
-    httpServer.listen(0, '127.0.0.1');
-    await new Promise((resolve) => httpServer?.once('listening', resolve));
-    httpPort = (httpServer.address() as AddressInfo).port;
-  });
 
-  after(async () => {
-    await Promise.all([...running].map((p) => stop(p)));
-    httpServer?.close();
-    privateSocket?.close();
-    deleteNetns(netns);
-    const installed = [];
-    for (const pkg of PACKAGES) if ((await packageStatus(pkg)) !== undefined) installed.push(pkg);
-    if (installed.length > 0)
-      await run('apt-get', ['purge', '-y', '-q', ...APT_LOCK_WAIT, ...installed], { env: APT_ENV });
-    rmSync(FRONTEND_ADMIN, { force: true });
-    rmSync('/etc/systemd/system/maglevd.service.d/netns.conf', { force: true });
-    if (existsSync('/etc/vpp-maglev') && readdirSync('/etc/vpp-maglev').length === 0)
-      rmSync('/etc/vpp-maglev', { recursive: true });
-    if (found) {
-      if (!found.hadUser && (await exists('passwd', 'maglevd'))) await run('userdel', ['maglevd']);
-      if (!found.hadUser && (await exists('group', 'maglevd'))) await run('groupdel', ['maglevd']);
-      if (!found.hadGroup && (await exists('group', VPP_GROUP))) await run('groupdel', [VPP_GROUP]);
-      if (pingGroupRange() !== found.pingGroupRange) setPingGroupRange(found.pingGroupRange);
+    /** maglevd as maglevd.service runs it, with the drop-ins given. */
+    function startMaglevd(dropIns: string[] = [], overrides: Record<string, string> = {}): RunningProgram {
+      const unit = readUnit([MAGLEVD_UNIT, ...dropIns]);
+      const env = { ...serviceEnvironment(unit, 'maglevd'), ...overrides };
+      return start(['setpriv', ...setprivArgs(unit), '--', ...execStart(unit)], env);
     }
-    rmSync(work, { recursive: true, force: true });
-    await lock?.release();
-  });
 
-  void test('npm run package builds the packages and prints the path of each .deb last', async () => {
-    const out = join(work, 'debs');
-    const built = await mustRun('npm', ['run', '--silent', 'package', '--', '--out', out], { cwd: repoRoot });
-    const made = readdirSync(out).filter((f) => f.endsWith('.deb'));
-    const last = built.stdout.trimEnd().split('\n').slice(-made.length);
-    assert.deepEqual([...last].sort(), made.map((f) => join(out, f)).sort());
-    debs = last;
-    version = /_([^_]+)_[^_]+\.deb$/.exec(debs[0] as string)?.[1] ?? '';
-    const arch = (await mustRun('dpkg', ['--print-architecture'])).stdout.trim();
-    assert.deepEqual(made.sort(), PACKAGES.map((p) => `${p}_${version}_${arch}.deb`).sort());
-  });
-
-  void test('lintian reports no errors; the warnings it keeps are explained in docs/operations.md', async () => {
-    const result = await run('lintian', ['--no-tag-display-limit', ...debs]);
-    const lines = result.stdout.split('\n').filter((l) => /^[EWIPNX]: /.test(l));
-    assert.deepEqual(
-      lines.filter((l) => l.startsWith('E: ')),
-      [],
-      'lintian errors',
-    );
-    const doc = readFileSync(join(repoRoot, 'docs/operations.md'), 'utf8');
-    const warnings = new Set(lines.filter((l) => l.startsWith('W: ')).map((l) => l.split(' ')[2] as string));
-    for (const tag of warnings)
-      assert.ok(doc.includes(`\`${tag}\``), `lintian warning ${tag} is not explained in docs/operations.md`);
-  });
-
-  void test('apt-get install ./*.deb installs them: the maglevd user, in group vpp, and ping sockets open', async () => {
-    if (!found?.hadGroup) await mustRun('groupadd', ['--system', VPP_GROUP]);
-    const result = await mustRun(
-      'apt-get',
-      ['install', '-y', '-q', '--no-install-recommends', ...APT_LOCK_WAIT, ...debs],
-      {
-        env: APT_ENV,
-      },
-    );
-    for (const pkg of PACKAGES) assert.equal(await packageStatus(pkg), 'install ok installed', pkg);
-    // Not enabled, so not started: an unconfigured maglevd would empty VPP's lb plugin.
-    assert.doesNotMatch(result.stdout + result.stderr, /Created symlink.*maglevd\.service/);
-    const groups = (await mustRun('id', ['-nG', 'maglevd'])).stdout.trim().split(' ');
-    assert.ok(groups.includes(VPP_GROUP), `maglevd's groups: ${groups.join(' ')}`);
-    assert.match(
-      (await mustRun('getent', ['passwd', 'maglevd'])).stdout,
-      /:\/nonexistent:\/usr\/sbin\/nologin$/m,
-    );
-    assert.equal(pingGroupRange(), '0 2147483647');
-  });
-
-  void test('systemd-analyze verify is clean for every unit, with and without the netns drop-in', async () => {
-    const units = ['maglevd.service', 'maglevd-frontend.service'];
-    const plain = await run('systemd-analyze', ['verify', ...units]);
-    assert.equal(plain.code, 0, plain.stderr);
-    assert.equal(plain.stderr.trim(), '');
-    mkdirSync('/etc/systemd/system/maglevd.service.d', { recursive: true });
-    writeFileSync('/etc/systemd/system/maglevd.service.d/netns.conf', readFileSync(NETNS_DROP_IN));
-    try {
-      const withDropIn = await run('systemd-analyze', ['verify', 'maglevd.service']);
-      assert.equal(withDropIn.code, 0, withDropIn.stderr);
-      assert.equal(withDropIn.stderr.trim(), '');
-    } finally {
-      rmSync('/etc/systemd/system/maglevd.service.d', { recursive: true, force: true });
+    async function stop(program: RunningProgram | undefined): Promise<number | null> {
+      if (!program) return null;
+      program.kill('SIGTERM');
+      return program.exited;
     }
-  });
 
-  void test('man -w finds every page', async () => {
-    const pages = JSON.parse(readFileSync(join(repoRoot, 'packaging/man/pages.json'), 'utf8')) as {
-      name: string;
-      section: number;
-    }[];
-    for (const { name, section } of pages) {
-      const found = await run('man', ['-w', String(section), name]);
-      assert.equal(found.code, 0, `man -w ${section} ${name}: ${found.stderr}`);
-      assert.match(
-        found.stdout.trim(),
-        new RegExp(`^/usr/share/man/man${section}/${name.replace('.', '\\.')}\\.${section}\\.gz$`),
-      );
+    async function scrape(): Promise<string> {
+      return (await getText(`http://127.0.0.1:${metricsPort}/metrics`)).body;
     }
-  });
 
-  void test('/usr/bin/maglevd --check accepts the shipped configuration', async () => {
-    const checked = await run('/usr/bin/maglevd', ['--check']);
-    assert.equal(checked.code, 0, checked.stderr);
-    assert.match(checked.stdout, /maglev\.yaml: ok \(0 healthchecks, 0 backends, 0 frontends\)/);
-  });
-
-  void test("the unit's ExecStart, as user maglevd without capabilities, programs a vppsim whose socket belongs to group vpp", async () => {
-    // VPP's side, as root: its run directory and a socket for root and group vpp only.
-    mkdirSync(run_, { recursive: true });
-    chmodSync(work, 0o755);
-    chmodSync(run_, 0o755);
-    sim = start(
-      ['/usr/bin/vppsim', '--api-socket', apiSocket, '--cli-socket', cliSocket, '--log-level', 'debug'],
-      { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    );
-    await sim.waitFor(lineIs('vppsim-ready'), WAIT_MS, 'vppsim-ready');
-    await mustRun('chown', [`root:${VPP_GROUP}`, apiSocket]);
-    chmodSync(apiSocket, 0o770);
-
-    // The operator's edits: the configuration and the daemon's settings.
-    writeFileSync(CONFIG, maglevYaml(httpPort));
-    writeFileSync(
-      DEFAULTS,
-      `${readFileSync(DEFAULTS, 'utf8')}\n# the package test\nMAGLEV_GRPC_ADDR=127.0.0.1:0\nMAGLEV_METRICS_ADDR=127.0.0.1:0\nMAGLEV_VPP_API_ADDR=${apiSocket}\nMAGLEV_VPP_STATS_ADDR=${join(run_, 'stats.sock')}\n`,
-    );
-    const checked = await run('/usr/bin/maglevd', ['--check']);
-    assert.equal(checked.code, 0, checked.stderr);
-
-    maglevd = startMaglevd();
-    const daemon = maglevd;
-    grpcPort = Number((await daemon.waitFor(lineIs('grpc-listening'), WAIT_MS, 'grpc-listening'))['port']);
-    metricsPort = Number(
-      (await daemon.waitFor(lineIs('metrics-listening'), WAIT_MS, 'metrics-listening'))['port'],
-    );
-    await daemon.waitFor(lineIs('vpp-connect'), WAIT_MS, 'vpp-connect');
-    await daemon.waitFor(lineIs('backend-transition', { backend: 'web1', to: 'up' }), WAIT_MS, 'web1 up');
-    await daemon.waitFor(
-      lineIs('backend-transition', { backend: 'ping1', to: 'up' }),
-      WAIT_MS,
-      'ping1 up (icmp)',
-    );
-    await daemon.waitFor(warmupFinal, WAIT_MS, 'the warm-up final sync');
-
-    const status = statusOf(daemon.child.pid as number);
-    const uid = (await mustRun('id', ['-u', 'maglevd'])).stdout.trim();
-    assert.equal(status['Uid']?.split(/\s+/)[0], uid, 'runs as maglevd');
-    assert.ok(status['Groups']?.split(/\s+/).includes(await gidOf(VPP_GROUP)), 'holds group vpp');
-    for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) {
-      assert.equal(status[set], '0000000000000000', `${set} is empty`);
-    }
-    assert.equal(status['NoNewPrivs'], '1');
-
-    const vips = await vppctl(cliSocket, 'show lb vips verbose');
-    assert.match(vips, /192\.0\.2\.10\/32/);
-    assert.equal(asLines(vips).length, 2);
-    for (const line of asLines(vips)) assert.match(line, /weight:100 /);
-    assert.match(await scrape(), /^maglev_vpp_connected 1$/m);
-  });
-
-  void test('maglevc from /usr/bin talks to it', async () => {
-    const shown = await mustRun('/usr/bin/maglevc', [
-      '--server',
-      `127.0.0.1:${grpcPort}`,
-      '--no-color',
-      'show',
-      'frontends',
-    ]);
-    assert.match(shown.stdout, /web/);
-    assert.match(shown.stdout, /up/);
-    const state = await mustRun('/usr/bin/maglevc', [
-      '--server',
-      `127.0.0.1:${grpcPort}`,
-      '--json',
-      'show',
-      'vpp',
-      'lb',
-      'state',
-    ]);
-    assert.match(state.stdout, /192\.0\.2\.10/);
-    assert.match(state.stdout, /127\.0\.0\.3/);
-  });
-
-  void test('ExecReload checks the file first: a broken one never reaches maglevd, a good one is reloaded', async () => {
-    const daemon = maglevd as RunningProgram;
-    const unit = readUnit([MAGLEVD_UNIT]);
-    const env = serviceEnvironment(unit, 'maglevd');
-    const reload = async (): Promise<boolean> => {
-      for (const command of execReload(unit, daemon.child.pid as number)) {
-        const r = await run('setpriv', [...setprivArgs(unit), '--', ...command], { env });
-        if (r.code !== 0) return false; // systemd stops at the first failing ExecReload=
+    before(async () => {
+      lock = await machineLock('/run/lock/vpp-maglev-package-test.lock');
+      for (const pkg of PACKAGES) {
+        assert.equal(
+          await packageStatus(pkg),
+          undefined,
+          `${pkg} is already installed on this machine; this test installs and purges it (apt-get purge ${PACKAGES.join(' ')})`,
+        );
       }
-      return true;
-    };
-    const hups = () => daemon.lines.filter(lineIs('signal', { signal: 'SIGHUP' })).length;
-
-    writeFileSync(CONFIG, `${maglevYaml(httpPort)}  oops: [\n`);
-    assert.equal(await reload(), false, 'the check fails, so the reload fails');
-    assert.equal(hups(), 0, 'and maglevd was never signalled');
-
-    // An operator's own SIGHUP with the broken file: rejected, and the gauge says so.
-    daemon.kill('SIGHUP');
-    await daemon.waitFor(lineIs('config-reload-parse-error'), WAIT_MS, 'the rejected reload');
-    assert.match(await scrape(), /^maglev_config_last_reload_successful 0$/m);
-
-    writeFileSync(CONFIG, maglevYaml(httpPort, 60));
-    assert.equal(await reload(), true);
-    await daemon.waitFor(lineIs('config-reload'), WAIT_MS, 'config-reload');
-    assert.match(await scrape(), /^maglev_config_last_reload_successful 1$/m);
-    await daemon.waitFor(
-      lineIs('lb-sync-op', { address: '127.0.0.1', weight: 60 }),
-      WAIT_MS,
-      'the new weight in VPP',
-    );
-  });
-
-  void test('apt-get install of a rebuilt package, and the restart systemd does after it, move no AS weight', async () => {
-    const before = asLines(await vppctl(cliSocket, 'show lb vips verbose'));
-    const next = `${version}+rebuild1`;
-    const rebuilt = await rebuiltWithVersion(debs, join(work, 'debs'), version, next);
-    const mark = sim?.lines.length ?? 0;
-
-    const t0 = performance.now();
-    await mustRun(
-      'apt-get',
-      ['install', '-y', '-q', '--no-install-recommends', ...APT_LOCK_WAIT, ...rebuilt],
-      { env: APT_ENV },
-    );
-    const tInstalled = performance.now();
-    for (const pkg of PACKAGES) assert.equal(await packageStatus(pkg), 'install ok installed', pkg);
-    assert.equal((await mustRun('dpkg-query', ['-W', '-f=${Version}', 'vpp-maglev'])).stdout, next);
-
-    // What dh_installsystemd's postinst does on upgrade (restart after upgrade): stop, start.
-    assert.equal(await stop(maglevd), 0, 'the old maglevd stops cleanly');
-    const tStopped = performance.now();
-    maglevd = startMaglevd();
-    const daemon = maglevd;
-    grpcPort = Number((await daemon.waitFor(lineIs('grpc-listening'), WAIT_MS))['port']);
-    metricsPort = Number((await daemon.waitFor(lineIs('metrics-listening'), WAIT_MS))['port']);
-    await daemon.waitFor(lineIs('vpp-connect'), WAIT_MS, 'vpp-connect');
-    const tConnected = performance.now();
-    await daemon.waitFor(warmupFinal, WAIT_MS, 'the warm-up final sync');
-    const tFinal = performance.now();
-
-    const requests = (sim?.lines ?? []).slice(mark).filter(lineIs('vppsim-recv'));
-    const names = requests.map((l) => String(l['message']));
-    assert.deepEqual(
-      names.filter((n) => AS_WRITES.has(n)),
-      [],
-      'no AS was added, removed or re-weighted',
-    );
-    assert.deepEqual(
-      names.filter((n) => VIP_WRITES.has(n)),
-      [],
-      'no VIP was touched',
-    );
-    assert.ok(names.includes('lb_vip_dump'), 'the new maglevd did read VPP');
-    assert.deepEqual(asLines(await vppctl(cliSocket, 'show lb vips verbose')), before);
-    const ms = (a: number, b: number) => Math.round(b - a);
-    console.log(
-      `upgrade: apt-get install ${ms(t0, tInstalled)} ms; maglevd stop ${ms(tInstalled, tStopped)} ms; ` +
-        `start to vpp-connect ${ms(tStopped, tConnected)} ms; to warm-up final sync ${ms(tStopped, tFinal)} ms; ` +
-        `VPP requests in between: ${names.length} (${[...new Set(names)].sort().join(', ')})`,
-    );
-  });
-
-  void test('the frontend unit serves the dashboard as an unprivileged user, with admin credentials from a root-only file', async () => {
-    const password = randomBytes(12).toString('hex');
-    writeFileSync(FRONTEND_ADMIN, `MAGLEV_FRONTEND_USER=admin\nMAGLEV_FRONTEND_PASSWORD=${password}\n`, {
-      mode: 0o600,
+      found = {
+        pingGroupRange: pingGroupRange(),
+        hadUser: await exists('passwd', 'maglevd'),
+        hadGroup: await exists('group', VPP_GROUP),
+      };
+      httpServer = http.createServer((_req, res) => res.writeHead(200).end('ok'));
+      httpServer.listen(0, '127.0.0.1');
+      await new Promise((resolve) => httpServer?.once('listening', resolve));
+      httpPort = (httpServer.address() as AddressInfo).port;
     });
-    writeFileSync(
-      FRONTEND_DEFAULTS,
-      `${readFileSync(FRONTEND_DEFAULTS, 'utf8')}\nMAGLEV_FRONTEND_LISTEN=127.0.0.1:0\nMAGLEV_FRONTEND_SERVER=127.0.0.1:${grpcPort}\n`,
-    );
-    const unit = readUnit([FRONTEND_UNIT]);
-    assert.equal(unit.get('Service.DynamicUser')?.at(-1), 'yes');
-    // DynamicUser= gives it a transient uid; nobody stands in for it here.
-    const frontend = start(
-      ['setpriv', ...setprivArgs(unit, 'nobody'), '--', ...execStart(unit)],
-      serviceEnvironment(unit),
-    );
-    const port = Number(
-      (await frontend.waitFor(lineIs('frontend-listening'), WAIT_MS, 'frontend-listening'))['port'],
-    );
-    const base = `http://127.0.0.1:${port}`;
-    assert.equal((await getText(`${base}/view/`)).status, 200);
-    assert.equal((await getText(`${base}/admin/`)).status, 401);
-    const auth = { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
-    assert.equal((await getText(`${base}/admin/`, auth)).status, 200);
-    // The dashboard's own user cannot read the file its credentials came from.
-    const peek = await run('setpriv', [...setprivArgs(unit, 'nobody'), '--', 'cat', FRONTEND_ADMIN]);
-    assert.notEqual(peek.code, 0);
-    assert.equal(await stop(frontend), 0);
-  });
 
-  void test('CAP_SYS_ADMIN only with the netns drop-in; a socket maglevd may not use is explained', async () => {
-    addNetns(netns);
-    sysctl(netns, 'net.ipv4.ping_group_range', '0 2147483647');
-    // A VPP socket for root only, as with "unix { gid ... }" left out.
-    const closed = join(run_, 'root-only.sock');
-    privateSocket = createServer(() => undefined);
-    await new Promise<void>((resolve) => privateSocket?.listen(closed, resolve));
-    chmodSync(closed, 0o700);
-    const config = join(run_, 'netns.yaml');
-    writeFileSync(
-      config,
-      `maglev:
+    after(async () => {
+      await Promise.all([...running].map((p) => stop(p)));
+      httpServer?.close();
+      privateSocket?.close();
+      deleteNetns(netns);
+      const installed = [];
+      for (const pkg of PACKAGES) if ((await packageStatus(pkg)) !== undefined) installed.push(pkg);
+      if (installed.length > 0)
+        await run('apt-get', ['purge', '-y', '-q', ...APT_LOCK_WAIT, ...installed], { env: APT_ENV });
+      rmSync(FRONTEND_ADMIN, { force: true });
+      rmSync('/etc/systemd/system/maglevd.service.d/netns.conf', { force: true });
+      if (existsSync('/etc/vpp-maglev') && readdirSync('/etc/vpp-maglev').length === 0)
+        rmSync('/etc/vpp-maglev', { recursive: true });
+      if (found) {
+        if (!found.hadUser && (await exists('passwd', 'maglevd'))) await run('userdel', ['maglevd']);
+        if (!found.hadUser && (await exists('group', 'maglevd'))) await run('groupdel', ['maglevd']);
+        if (!found.hadGroup && (await exists('group', VPP_GROUP))) await run('groupdel', [VPP_GROUP]);
+        if (pingGroupRange() !== found.pingGroupRange) setPingGroupRange(found.pingGroupRange);
+      }
+      rmSync(work, { recursive: true, force: true });
+      await lock?.release();
+    });
+
+    void test('npm run package builds the packages and prints the path of each .deb last', async () => {
+      const out = join(work, 'debs');
+      const built = await mustRun('npm', ['run', '--silent', 'package', '--', '--out', out], {
+        cwd: repoRoot,
+      });
+      const made = readdirSync(out).filter((f) => f.endsWith('.deb'));
+      const last = built.stdout.trimEnd().split('\n').slice(-made.length);
+      assert.deepEqual([...last].sort(), made.map((f) => join(out, f)).sort());
+      debs = last;
+      version = /_([^_]+)_[^_]+\.deb$/.exec(debs[0] as string)?.[1] ?? '';
+      const arch = (await mustRun('dpkg', ['--print-architecture'])).stdout.trim();
+      assert.deepEqual(made.sort(), PACKAGES.map((p) => `${p}_${version}_${arch}.deb`).sort());
+    });
+
+    void test('lintian reports no errors; the warnings it keeps are explained in docs/operations.md', async () => {
+      const result = await run('lintian', ['--no-tag-display-limit', ...debs]);
+      const lines = result.stdout.split('\n').filter((l) => /^[EWIPNX]: /.test(l));
+      assert.deepEqual(
+        lines.filter((l) => l.startsWith('E: ')),
+        [],
+        'lintian errors',
+      );
+      const doc = readFileSync(join(repoRoot, 'docs/operations.md'), 'utf8');
+      const warnings = new Set(
+        lines.filter((l) => l.startsWith('W: ')).map((l) => l.split(' ')[2] as string),
+      );
+      for (const tag of warnings)
+        assert.ok(
+          doc.includes(`\`${tag}\``),
+          `lintian warning ${tag} is not explained in docs/operations.md`,
+        );
+    });
+
+    void test('apt-get install ./*.deb installs them: the maglevd user, in group vpp, and ping sockets open', async () => {
+      if (!found?.hadGroup) await mustRun('groupadd', ['--system', VPP_GROUP]);
+      const result = await mustRun(
+        'apt-get',
+        ['install', '-y', '-q', '--no-install-recommends', ...APT_LOCK_WAIT, ...debs],
+        {
+          env: APT_ENV,
+        },
+      );
+      for (const pkg of PACKAGES) assert.equal(await packageStatus(pkg), 'install ok installed', pkg);
+      // Not enabled, so not started: an unconfigured maglevd would empty VPP's lb plugin.
+      assert.doesNotMatch(result.stdout + result.stderr, /Created symlink.*maglevd\.service/);
+      const groups = (await mustRun('id', ['-nG', 'maglevd'])).stdout.trim().split(' ');
+      assert.ok(groups.includes(VPP_GROUP), `maglevd's groups: ${groups.join(' ')}`);
+      assert.match(
+        (await mustRun('getent', ['passwd', 'maglevd'])).stdout,
+        /:\/nonexistent:\/usr\/sbin\/nologin$/m,
+      );
+      assert.equal(pingGroupRange(), '0 2147483647');
+    });
+
+    void test('systemd-analyze verify is clean for every unit, with and without the netns drop-in; security rates them OK', async () => {
+      const units = ['maglevd.service', 'maglevd-frontend.service'];
+      const plain = await run('systemd-analyze', ['verify', ...units]);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.equal(plain.stderr.trim(), '');
+      for (const unit of units) {
+        const security = await run('systemd-analyze', ['security', '--offline=yes', unit]);
+        const level = /Overall exposure level for \S+: ([\d.]+) (\w+)/.exec(security.stdout);
+        assert.ok(level, security.stdout.slice(-500) + security.stderr);
+        console.log(`${unit}: systemd-analyze security exposure ${level[1]} ${level[2]}`);
+        assert.ok(Number(level[1]) <= 2, `${unit} exposure ${level[1]} ${level[2]}`);
+      }
+      mkdirSync('/etc/systemd/system/maglevd.service.d', { recursive: true });
+      writeFileSync('/etc/systemd/system/maglevd.service.d/netns.conf', readFileSync(NETNS_DROP_IN));
+      try {
+        const withDropIn = await run('systemd-analyze', ['verify', 'maglevd.service']);
+        assert.equal(withDropIn.code, 0, withDropIn.stderr);
+        assert.equal(withDropIn.stderr.trim(), '');
+      } finally {
+        rmSync('/etc/systemd/system/maglevd.service.d', { recursive: true, force: true });
+      }
+    });
+
+    void test('man -w finds every page', async () => {
+      const pages = JSON.parse(readFileSync(join(repoRoot, 'packaging/man/pages.json'), 'utf8')) as {
+        name: string;
+        section: number;
+      }[];
+      for (const { name, section } of pages) {
+        const found = await run('man', ['-w', String(section), name]);
+        assert.equal(found.code, 0, `man -w ${section} ${name}: ${found.stderr}`);
+        assert.match(
+          found.stdout.trim(),
+          new RegExp(`^/usr/share/man/man${section}/${name.replace('.', '\\.')}\\.${section}\\.gz$`),
+        );
+      }
+    });
+
+    void test('/usr/bin/maglevd --check accepts the shipped configuration', async () => {
+      const checked = await run('/usr/bin/maglevd', ['--check']);
+      assert.equal(checked.code, 0, checked.stderr);
+      assert.match(checked.stdout, /maglev\.yaml: ok \(0 healthchecks, 0 backends, 0 frontends\)/);
+    });
+
+    void test("the unit's ExecStart, as user maglevd without capabilities, programs a vppsim whose socket belongs to group vpp", async () => {
+      // VPP's side, as root: its run directory and a socket for root and group vpp only.
+      mkdirSync(run_, { recursive: true });
+      chmodSync(work, 0o755);
+      chmodSync(run_, 0o755);
+      sim = start(
+        ['/usr/bin/vppsim', '--api-socket', apiSocket, '--cli-socket', cliSocket, '--log-level', 'debug'],
+        { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      );
+      await sim.waitFor(lineIs('vppsim-ready'), WAIT_MS, 'vppsim-ready');
+      await mustRun('chown', [`root:${VPP_GROUP}`, apiSocket]);
+      chmodSync(apiSocket, 0o770);
+
+      // The operator's edits: the configuration and the daemon's settings.
+      writeFileSync(CONFIG, maglevYaml(httpPort));
+      writeFileSync(
+        DEFAULTS,
+        `${readFileSync(DEFAULTS, 'utf8')}\n# the package test\nMAGLEV_GRPC_ADDR=127.0.0.1:0\nMAGLEV_METRICS_ADDR=127.0.0.1:0\nMAGLEV_VPP_API_ADDR=${apiSocket}\nMAGLEV_VPP_STATS_ADDR=${join(run_, 'stats.sock')}\n`,
+      );
+      const checked = await run('/usr/bin/maglevd', ['--check']);
+      assert.equal(checked.code, 0, checked.stderr);
+
+      maglevd = startMaglevd();
+      const daemon = maglevd;
+      grpcPort = Number((await daemon.waitFor(lineIs('grpc-listening'), WAIT_MS, 'grpc-listening'))['port']);
+      metricsPort = Number(
+        (await daemon.waitFor(lineIs('metrics-listening'), WAIT_MS, 'metrics-listening'))['port'],
+      );
+      await daemon.waitFor(lineIs('vpp-connect'), WAIT_MS, 'vpp-connect');
+      await daemon.waitFor(lineIs('backend-transition', { backend: 'web1', to: 'up' }), WAIT_MS, 'web1 up');
+      await daemon.waitFor(
+        lineIs('backend-transition', { backend: 'ping1', to: 'up' }),
+        WAIT_MS,
+        'ping1 up (icmp)',
+      );
+      await daemon.waitFor(warmupFinal, WAIT_MS, 'the warm-up final sync');
+
+      const status = statusOf(daemon.child.pid as number);
+      const uid = (await mustRun('id', ['-u', 'maglevd'])).stdout.trim();
+      assert.equal(status['Uid']?.split(/\s+/)[0], uid, 'runs as maglevd');
+      assert.ok(status['Groups']?.split(/\s+/).includes(await gidOf(VPP_GROUP)), 'holds group vpp');
+      for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) {
+        assert.equal(status[set], '0000000000000000', `${set} is empty`);
+      }
+      assert.equal(status['NoNewPrivs'], '1');
+
+      const vips = await vppctl(cliSocket, 'show lb vips verbose');
+      assert.match(vips, /192\.0\.2\.10\/32/);
+      assert.equal(asLines(vips).length, 2);
+      for (const line of asLines(vips)) assert.match(line, /weight:100 /);
+      assert.match(await scrape(), /^maglev_vpp_connected 1$/m);
+    });
+
+    void test('maglevc from /usr/bin talks to it', async () => {
+      const shown = await mustRun('/usr/bin/maglevc', [
+        '--server',
+        `127.0.0.1:${grpcPort}`,
+        '--no-color',
+        'show',
+        'frontends',
+      ]);
+      assert.match(shown.stdout, /web/);
+      assert.match(shown.stdout, /up/);
+      const state = await mustRun('/usr/bin/maglevc', [
+        '--server',
+        `127.0.0.1:${grpcPort}`,
+        '--json',
+        'show',
+        'vpp',
+        'lb',
+        'state',
+      ]);
+      assert.match(state.stdout, /192\.0\.2\.10/);
+      assert.match(state.stdout, /127\.0\.0\.3/);
+    });
+
+    void test('ExecReload checks the file first: a broken one never reaches maglevd, a good one is reloaded', async () => {
+      const daemon = maglevd as RunningProgram;
+      const unit = readUnit([MAGLEVD_UNIT]);
+      const env = serviceEnvironment(unit, 'maglevd');
+      const reload = async (): Promise<boolean> => {
+        for (const command of execReload(unit, daemon.child.pid as number)) {
+          const r = await run('setpriv', [...setprivArgs(unit), '--', ...command], { env });
+          if (r.code !== 0) return false; // systemd stops at the first failing ExecReload=
+        }
+        return true;
+      };
+      const hups = () => daemon.lines.filter(lineIs('signal', { signal: 'SIGHUP' })).length;
+
+      writeFileSync(CONFIG, `${maglevYaml(httpPort)}  oops: [\n`);
+      assert.equal(await reload(), false, 'the check fails, so the reload fails');
+      assert.equal(hups(), 0, 'and maglevd was never signalled');
+
+      // An operator's own SIGHUP with the broken file: rejected, and the gauge says so.
+      daemon.kill('SIGHUP');
+      await daemon.waitFor(lineIs('config-reload-parse-error'), WAIT_MS, 'the rejected reload');
+      assert.match(await scrape(), /^maglev_config_last_reload_successful 0$/m);
+
+      writeFileSync(CONFIG, maglevYaml(httpPort, 60));
+      assert.equal(await reload(), true);
+      await daemon.waitFor(lineIs('config-reload'), WAIT_MS, 'config-reload');
+      assert.match(await scrape(), /^maglev_config_last_reload_successful 1$/m);
+      await daemon.waitFor(
+        lineIs('lb-sync-op', { address: '127.0.0.1', weight: 60 }),
+        WAIT_MS,
+        'the new weight in VPP',
+      );
+    });
+
+    void test('apt-get install of a rebuilt package, and the restart systemd does after it, move no AS weight', async () => {
+      const before = asLines(await vppctl(cliSocket, 'show lb vips verbose'));
+      const next = `${version}+rebuild1`;
+      const rebuilt = await rebuiltWithVersion(debs, join(work, 'debs'), version, next);
+      const mark = sim?.lines.length ?? 0;
+
+      const t0 = performance.now();
+      await mustRun(
+        'apt-get',
+        ['install', '-y', '-q', '--no-install-recommends', ...APT_LOCK_WAIT, ...rebuilt],
+        { env: APT_ENV },
+      );
+      const tInstalled = performance.now();
+      for (const pkg of PACKAGES) assert.equal(await packageStatus(pkg), 'install ok installed', pkg);
+      assert.equal((await mustRun('dpkg-query', ['-W', '-f=${Version}', 'vpp-maglev'])).stdout, next);
+
+      // What dh_installsystemd's postinst does on upgrade (restart after upgrade): stop, start.
+      assert.equal(await stop(maglevd), 0, 'the old maglevd stops cleanly');
+      const tStopped = performance.now();
+      maglevd = startMaglevd();
+      const daemon = maglevd;
+      grpcPort = Number((await daemon.waitFor(lineIs('grpc-listening'), WAIT_MS))['port']);
+      metricsPort = Number((await daemon.waitFor(lineIs('metrics-listening'), WAIT_MS))['port']);
+      await daemon.waitFor(lineIs('vpp-connect'), WAIT_MS, 'vpp-connect');
+      const tConnected = performance.now();
+      await daemon.waitFor(warmupFinal, WAIT_MS, 'the warm-up final sync');
+      const tFinal = performance.now();
+
+      const requests = (sim?.lines ?? []).slice(mark).filter(lineIs('vppsim-recv'));
+      const names = requests.map((l) => String(l['message']));
+      assert.deepEqual(
+        names.filter((n) => AS_WRITES.has(n)),
+        [],
+        'no AS was added, removed or re-weighted',
+      );
+      assert.deepEqual(
+        names.filter((n) => VIP_WRITES.has(n)),
+        [],
+        'no VIP was touched',
+      );
+      assert.ok(names.includes('lb_vip_dump'), 'the new maglevd did read VPP');
+      assert.deepEqual(asLines(await vppctl(cliSocket, 'show lb vips verbose')), before);
+      const ms = (a: number, b: number) => Math.round(b - a);
+      console.log(
+        `upgrade: apt-get install ${ms(t0, tInstalled)} ms; maglevd stop ${ms(tInstalled, tStopped)} ms; ` +
+          `start to vpp-connect ${ms(tStopped, tConnected)} ms; to warm-up final sync ${ms(tStopped, tFinal)} ms; ` +
+          `VPP requests in between: ${names.length} (${[...new Set(names)].sort().join(', ')})`,
+      );
+    });
+
+    void test('the frontend unit serves the dashboard as an unprivileged user, with admin credentials from a root-only file', async () => {
+      const password = randomBytes(12).toString('hex');
+      writeFileSync(FRONTEND_ADMIN, `MAGLEV_FRONTEND_USER=admin\nMAGLEV_FRONTEND_PASSWORD=${password}\n`, {
+        mode: 0o600,
+      });
+      writeFileSync(
+        FRONTEND_DEFAULTS,
+        `${readFileSync(FRONTEND_DEFAULTS, 'utf8')}\nMAGLEV_FRONTEND_LISTEN=127.0.0.1:0\nMAGLEV_FRONTEND_SERVER=127.0.0.1:${grpcPort}\n`,
+      );
+      const unit = readUnit([FRONTEND_UNIT]);
+      assert.equal(unit.get('Service.DynamicUser')?.at(-1), 'yes');
+      // DynamicUser= gives it a transient uid; nobody stands in for it here.
+      const frontend = start(
+        ['setpriv', ...setprivArgs(unit, NOBODY), '--', ...execStart(unit)],
+        serviceEnvironment(unit),
+      );
+      const port = Number(
+        (await frontend.waitFor(lineIs('frontend-listening'), WAIT_MS, 'frontend-listening'))['port'],
+      );
+      const base = `http://127.0.0.1:${port}`;
+      assert.equal((await getText(`${base}/view/`)).status, 200);
+      assert.equal((await getText(`${base}/admin/`)).status, 401);
+      const auth = { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
+      assert.equal((await getText(`${base}/admin/`, auth)).status, 200);
+      // The dashboard's own user cannot read the file its credentials came from.
+      const peek = await run('setpriv', [...setprivArgs(unit, NOBODY), '--', 'cat', FRONTEND_ADMIN]);
+      assert.notEqual(peek.code, 0);
+      assert.equal(await stop(frontend), 0);
+    });
+
+    void test('CAP_SYS_ADMIN only with the netns drop-in; a socket maglevd may not use is explained', async () => {
+      addNetns(netns);
+      sysctl(netns, 'net.ipv4.ping_group_range', '0 2147483647');
+      // A VPP socket for root only, as with "unix { gid ... }" left out.
+      const closed = join(run_, 'root-only.sock');
+      privateSocket = createServer(() => undefined);
+      await new Promise<void>((resolve) => privateSocket?.listen(closed, resolve));
+      chmodSync(closed, 0o700);
+      const config = join(run_, 'netns.yaml');
+      writeFileSync(
+        config,
+        `maglev:
   healthchecker:
     netns: ${netns}
   vpp:
@@ -574,62 +593,67 @@ void describe('Debian packages', { timeout: 40 * 60_000 }, () => {
   frontends:
     f: { address: 192.0.2.20, port: 80, pools: [{ name: p, backends: { inside: {} } }] }
 `,
-    );
-    chmodSync(config, 0o644);
-    const overrides = {
-      MAGLEV_CONFIG: config,
-      MAGLEV_GRPC_ADDR: '',
-      MAGLEV_METRICS_ADDR: '',
-      MAGLEV_VPP_API_ADDR: closed,
-    };
+      );
+      chmodSync(config, 0o644);
+      const overrides = {
+        MAGLEV_CONFIG: config,
+        MAGLEV_GRPC_ADDR: '',
+        MAGLEV_METRICS_ADDR: '',
+        MAGLEV_VPP_API_ADDR: closed,
+      };
 
-    const plain = startMaglevd([], overrides);
-    const netnsError = await plain.waitFor(lineIs('netns-error'), WAIT_MS, 'netns-error');
-    assert.match(String(netnsError['detail']), /operation not permitted \(needs CAP_SYS_ADMIN\)/);
-    const refused = await plain.waitFor(lineIs('vpp-connect-failed'), WAIT_MS, 'vpp-connect-failed');
-    assert.match(
-      String(refused['error']),
-      /permission denied on .*root-only\.sock \(owner root:root, mode 0700\); maglevd runs as user maglevd/,
-    );
-    assert.equal(await stop(plain), 0);
+      const plain = startMaglevd([], overrides);
+      const netnsError = await plain.waitFor(lineIs('netns-error'), WAIT_MS, 'netns-error');
+      assert.match(String(netnsError['detail']), /operation not permitted \(needs CAP_SYS_ADMIN\)/);
+      const refused = await plain.waitFor(lineIs('vpp-connect-failed'), WAIT_MS, 'vpp-connect-failed');
+      assert.match(
+        String(refused['error']),
+        /permission denied on .*root-only\.sock \(owner root:root, mode 0700\); maglevd runs as user maglevd/,
+      );
+      assert.equal(await stop(plain), 0);
 
-    const granted = startMaglevd([NETNS_DROP_IN], overrides);
-    await granted.waitFor(
-      lineIs('backend-transition', { backend: 'inside', to: 'up' }),
-      WAIT_MS,
-      'the icmp probe inside the namespace',
-    );
-    assert.equal(
-      statusOf(granted.child.pid as number)['CapEff'],
-      '0000000000200000',
-      'CAP_SYS_ADMIN and nothing else',
-    );
-    assert.equal(await stop(granted), 0);
-  });
+      const granted = startMaglevd([NETNS_DROP_IN], overrides);
+      await granted.waitFor(
+        lineIs('backend-transition', { backend: 'inside', to: 'up' }),
+        WAIT_MS,
+        'the icmp probe inside the namespace',
+      );
+      assert.equal(
+        statusOf(granted.child.pid as number)['CapEff'],
+        '0000000000200000',
+        'CAP_SYS_ADMIN and nothing else',
+      );
+      assert.equal(await stop(granted), 0);
+    });
 
-  void test('remove stops nothing it leaves running and keeps the edited conffiles; purge removes them', async () => {
-    // systemd's prerm would stop the units; here the test stops what it started.
-    assert.equal(await stop(maglevd), 0);
-    assert.equal(await stop(sim), 0);
-    const edited = readFileSync(CONFIG, 'utf8');
-    const editedDefaults = readFileSync(DEFAULTS, 'utf8');
+    void test('remove stops nothing it leaves running and keeps the edited conffiles; purge removes them', async () => {
+      // systemd's prerm would stop the units; here the test stops what it started.
+      assert.equal(await stop(maglevd), 0);
+      assert.equal(await stop(sim), 0);
+      const edited = readFileSync(CONFIG, 'utf8');
+      const editedDefaults = readFileSync(DEFAULTS, 'utf8');
 
-    await mustRun('apt-get', ['remove', '-y', '-q', ...APT_LOCK_WAIT, ...PACKAGES], { env: APT_ENV });
-    assert.equal(await packageStatus('vpp-maglev'), 'deinstall ok config-files');
-    assert.equal(readFileSync(CONFIG, 'utf8'), edited, 'the edited maglev.yaml is kept');
-    assert.equal(readFileSync(DEFAULTS, 'utf8'), editedDefaults, 'the edited /etc/default/maglevd is kept');
-    assert.ok(!existsSync('/usr/bin/maglevd'));
-    assert.ok(!existsSync('/usr/lib/vpp-maglev'));
-    const left = await run('pgrep', ['-f', '/usr/lib/vpp-maglev/']);
-    assert.equal(left.stdout.trim(), '', 'no process of the package is left');
+      await mustRun('apt-get', ['remove', '-y', '-q', ...APT_LOCK_WAIT, ...PACKAGES], { env: APT_ENV });
+      assert.equal(await packageStatus('vpp-maglev'), 'deinstall ok config-files');
+      assert.equal(readFileSync(CONFIG, 'utf8'), edited, 'the edited maglev.yaml is kept');
+      assert.equal(readFileSync(DEFAULTS, 'utf8'), editedDefaults, 'the edited /etc/default/maglevd is kept');
+      assert.ok(!existsSync('/usr/bin/maglevd'));
+      assert.ok(!existsSync('/usr/lib/vpp-maglev'));
+      const left = await run('pgrep', ['-f', '/usr/lib/vpp-maglev/']);
+      assert.equal(left.stdout.trim(), '', 'no process of the package is left');
 
-    await mustRun('apt-get', ['purge', '-y', '-q', ...APT_LOCK_WAIT, ...PACKAGES], { env: APT_ENV });
-    for (const pkg of PACKAGES) assert.equal(await packageStatus(pkg), undefined, pkg);
-    assert.ok(!existsSync(CONFIG), 'purge removes maglev.yaml');
-    assert.ok(!existsSync(DEFAULTS), 'purge removes /etc/default/maglevd');
-    assert.ok(!existsSync(FRONTEND_DEFAULTS));
-    assert.ok(existsSync(FRONTEND_ADMIN), "the operator's own file is not the package's to remove");
-    // Debian keeps system users after a purge (files may still belong to them); so does this one.
-    assert.ok(await exists('passwd', 'maglevd'));
-  });
-});
+      await mustRun('apt-get', ['purge', '-y', '-q', ...APT_LOCK_WAIT, ...PACKAGES], { env: APT_ENV });
+      for (const pkg of PACKAGES) assert.equal(await packageStatus(pkg), undefined, pkg);
+      assert.ok(!existsSync(CONFIG), 'purge removes maglev.yaml');
+      assert.ok(!existsSync(DEFAULTS), 'purge removes /etc/default/maglevd');
+      assert.ok(!existsSync(FRONTEND_DEFAULTS));
+      assert.ok(existsSync(FRONTEND_ADMIN), "the operator's own file is not the package's to remove");
+      assert.ok(
+        !existsSync('/etc/systemd/system/multi-user.target.wants/maglevd-frontend.service'),
+        'the enablement went too',
+      );
+      // Debian keeps system users after a purge (files may still belong to them); so does this one.
+      assert.ok(await exists('passwd', 'maglevd'));
+    });
+  },
+);

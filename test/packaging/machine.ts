@@ -22,13 +22,17 @@ export async function run(
   const child = spawn(command, args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  child.stdin.end(opts.input ?? '');
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  if (opts.input !== undefined) {
+    // A command that exits without reading its input is not an error of ours.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(opts.input);
+  }
   const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
 }

@@ -83,12 +83,12 @@ function capList(values: readonly string[] | undefined): string[] {
 /**
  * setpriv arguments that give a process what the unit gives it: its user, its group and the
  * user's supplementary groups (systemd's initgroups), exactly the unit's capability bounding and
- * ambient sets, and no_new_privs. `user` overrides User= (for DynamicUser= units).
+ * ambient sets, and no_new_privs. `as` stands in for User=/Group= (for DynamicUser= units).
  */
-export function setprivArgs(settings: UnitSettings, user?: string): string[] {
-  const who = user ?? one(settings, 'Service.User');
+export function setprivArgs(settings: UnitSettings, as?: { user: string; group: string }): string[] {
+  const who = as?.user ?? one(settings, 'Service.User');
   if (who === undefined) throw new Error('the unit names no User=');
-  const group = user === undefined ? (one(settings, 'Service.Group') ?? who) : who;
+  const group = as?.group ?? one(settings, 'Service.Group') ?? who;
   const bounding = capList(settings.get('Service.CapabilityBoundingSet'));
   const ambient = capList(settings.get('Service.AmbientCapabilities'));
   const args = [

@@ -1,4 +1,4 @@
-// The unit / integration / e2e split of test/classes.ts holds: every test file is in exactly one
+// The unit / integration / e2e / package split of test/classes.ts holds: every test file is in exactly one
 // class, the lists name no file that is gone, and the tripwire for unlisted files that reach
 // beyond the test process fires.
 
@@ -16,16 +16,21 @@ void describe('test classes', () => {
     assert.deepEqual(classProblems(testFiles(), read), []);
   });
 
-  void test('unit, integration and e2e partition the test files', () => {
+  void test('unit, integration, e2e and package partition the test files', () => {
     const all = testFiles();
     const unit = filesOf(['unit']);
     const integration = filesOf(['integration']);
     const e2e = filesOf(['e2e']);
-    assert.deepEqual([...unit, ...integration, ...e2e].sort(), all);
-    assert.equal(new Set([...unit, ...integration, ...e2e]).size, all.length, 'no file in two classes');
-    assert.deepEqual(filesOf(['unit', 'integration', 'e2e']), all);
+    const pkg = filesOf(['package']);
+    assert.deepEqual([...unit, ...integration, ...e2e, ...pkg].sort(), all);
+    assert.equal(
+      new Set([...unit, ...integration, ...e2e, ...pkg]).size,
+      all.length,
+      'no file in two classes',
+    );
+    assert.deepEqual(filesOf(['unit', 'integration', 'e2e', 'package']), all);
     // Each class holds something, and this very file is a unit test.
-    for (const files of [unit, integration, e2e]) assert.ok(files.length > 0);
+    for (const files of [unit, integration, e2e, pkg]) assert.ok(files.length > 0);
     assert.ok(unit.includes('test/repo/test-classes.test.ts'));
   });
 
@@ -35,6 +40,7 @@ void describe('test classes', () => {
     assert.equal(classOf('test/e2e/demo.test.ts'), 'e2e');
     assert.equal(classOf('test/cli/shell.test.ts'), 'e2e');
     assert.equal(classOf('test/cli/render.test.ts'), 'unit');
+    assert.equal(classOf('test/packaging/debian-packages.test.ts'), 'package');
     for (const entry of Object.keys(INTEGRATION)) assert.ok(!(entry in E2E), entry);
   });
 
