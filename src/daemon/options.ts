@@ -1,4 +1,4 @@
-// maglevd's command line (README.md §Running maglevd): every flag has an environment variable, and the flag
+// maglevd's command line (docs/maglevd.md §Options): every flag has an environment variable, and the flag
 // wins when both are set. Parsing is pure (argv and env in, options or a usage error out), so
 // it is tested without starting anything.
 
