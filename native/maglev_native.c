@@ -18,6 +18,8 @@
  */
 #include <node_api.h>
 
+#include "stats_fd.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -395,5 +397,6 @@ NAPI_MODULE_INIT() {
       {"netnsInode", NULL, netns_inode, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  if (stats_fd_register(env, exports) != napi_ok) return NULL;
   return exports;
 }

@@ -37,6 +37,7 @@ export {
 export {
   builtinApiFiles,
   builtinApiFilesFor,
+  ipApi,
   ipTypesApi,
   lbApi110,
   lbApi120,
@@ -162,3 +163,5 @@ export {
   type LbVipSpec,
 } from './lb.js';
 export { parseShowLbVipsVerbose, type CliLbAs, type CliLbVip, type CliLbVipCounters } from './lb-cli.js';
+export { ipRouteStatsIndex, type RouteApi } from './ip-route.js';
+export * from './stats/index.js';

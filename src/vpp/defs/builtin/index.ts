@@ -3,6 +3,7 @@
 
 import type { LbGeneration } from '../../lb-generation.js';
 import type { ApiJsonFile } from '../api-json.js';
+import { ipApi } from './ip.js';
 import { ipTypesApi } from './ip-types.js';
 import { lbApi110, lbApi120 } from './lb.js';
 import { lbTypesApi } from './lb-types.js';
@@ -10,7 +11,7 @@ import { memclntApi } from './memclnt.js';
 import { vlibApi } from './vlib.js';
 import { vpeApi } from './vpe.js';
 
-export { ipTypesApi, lbApi110, lbApi120, lbTypesApi, memclntApi, vlibApi, vpeApi };
+export { ipApi, ipTypesApi, lbApi110, lbApi120, lbTypesApi, memclntApi, vlibApi, vpeApi };
 
 /** A named built-in file, as VPP would install it (`core/memclnt.api.json`, `plugins/lb.api.json`). */
 export interface BuiltinApiFile {
@@ -18,13 +19,14 @@ export interface BuiltinApiFile {
   readonly file: ApiJsonFile;
 }
 
-/** The core modules plus lb_types and the lb file of one generation: what such a VPP would serve. */
+/** The core modules (ip for ip_route_lookup) plus lb_types and the lb file of one generation: what such a VPP would serve. */
 export function builtinApiFilesFor(generation: LbGeneration): readonly BuiltinApiFile[] {
   return [
     { path: 'core/memclnt.api.json', file: memclntApi },
     { path: 'core/vlib.api.json', file: vlibApi },
     { path: 'core/vpe.api.json', file: vpeApi },
     { path: 'core/ip_types.api.json', file: ipTypesApi },
+    { path: 'core/ip.api.json', file: ipApi },
     { path: 'plugins/lb_types.api.json', file: lbTypesApi },
     { path: 'plugins/lb.api.json', file: generation === '1.2' ? lbApi120 : lbApi110 },
   ];
