@@ -30,6 +30,7 @@ async function main(): Promise<number> {
     socketPath: options.apiSocket,
     lbGeneration: options.lbApi,
     ...(options.cliSocket !== undefined && { cliSocketPath: options.cliSocket }),
+    ...(options.statsSocket !== undefined && { statsSocketPath: options.statsSocket }),
     // vpe_pid is the real pid, so a restarted vppsim looks like a restarted VPP to clients.
     pid: process.pid,
     logger,
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
   logger.info('vppsim-ready', {
     socket: sim.socketPath,
     cliSocket: sim.cli?.socketPath ?? null,
+    statsSocket: sim.stats?.socketPath ?? null,
     pid: process.pid,
     lbApi: options.lbApi,
     forward: options.forward === true,

@@ -11,6 +11,8 @@ export interface VppsimOptions {
   lbApi: LbGeneration;
   /** Undefined: no text CLI socket. */
   cliSocket: string | undefined;
+  /** Undefined: no stats socket. */
+  statsSocket?: string;
   logLevel: LogLevel;
   /** --forward: forward TCP connections to VIPs (local addresses only) by the Maglev table. */
   forward?: true;
@@ -36,6 +38,12 @@ function buildCommand(): Command {
     .addOption(new Option('--cli-socket <path>', 'also serve the debug CLI as text (like /run/vpp/cli.sock)'))
     .addOption(
       new Option(
+        '--stats-socket <path>',
+        'also serve a stats segment with the lb and route counters (like /run/vpp/stats.sock)',
+      ),
+    )
+    .addOption(
+      new Option(
         '--forward',
         'forward TCP connections to local per-port TCP VIPs to their ASes by the Maglev table',
       ),
@@ -57,6 +65,7 @@ export function parseVppsimArgs(argv: readonly string[]): VppsimCommand {
     apiSocket?: string;
     lbApi: LbGeneration;
     cliSocket?: string;
+    statsSocket?: string;
     logLevel: string;
     forward?: boolean;
     version?: boolean;
@@ -70,12 +79,14 @@ export function parseVppsimArgs(argv: readonly string[]): VppsimCommand {
       message: `invalid --log-level "${o.logLevel}": use one of ${LOG_LEVELS.join(', ')}`,
     };
   if (o.cliSocket === '') return { kind: 'usage-error', message: '--cli-socket needs a path' };
+  if (o.statsSocket === '') return { kind: 'usage-error', message: '--stats-socket needs a path' };
   return {
     kind: 'run',
     options: {
       apiSocket: o.apiSocket,
       lbApi: o.lbApi,
       cliSocket: o.cliSocket,
+      ...(o.statsSocket !== undefined && { statsSocket: o.statsSocket }),
       logLevel: o.logLevel,
       ...(o.forward === true && { forward: true }),
     },

@@ -9,8 +9,8 @@
 
 import net from 'node:net';
 
-/** What the lb node made of one more client packet: undefined = same AS, else why it is not. */
-export type ForwardRoute = () => string | undefined;
+/** What the lb node made of one more client packet of `payloadBytes`: undefined = same AS, else why it is not. */
+export type ForwardRoute = (payloadBytes: number) => string | undefined;
 
 export interface ForwardConnectionOptions {
   readonly client: net.Socket;
@@ -99,7 +99,7 @@ export class ForwardConnection {
     upstream.once('connect', () => client.resume());
     client.on('data', (chunk: Buffer) => {
       if (this.resetDone) return;
-      const refused = this.opts.route();
+      const refused = this.opts.route(chunk.length);
       if (refused !== undefined) {
         this.reset(refused);
         return;

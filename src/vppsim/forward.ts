@@ -12,6 +12,9 @@
 //   is reset: VPP would drop the SYN);
 // - one `packet from existing sessions` per further chunk of client data (ACKs and FINs carry no
 //   data, so a proxy never sees them; a chunk may hold several segments).
+// Each of those packets also counts in the VIP route's `/net/route/to` (ip4-lookup counts before
+// the lb node decides, so refused SYNs count too), with its size as IP would carry it: the SYN as
+// IP + TCP headers with the usual options, a chunk as its payload plus IP + TCP headers.
 // Flushes (is_flush on AS delete/add/set-weight, lb_flush_vip) evict sticky entries in the model and
 // reset the open connections to the flushed AS(es) here: "existing flows are torn down". Weight 0 or
 // a delete without flush leaves both alone: the connection keeps its sticky entry (refreshed by each
@@ -30,6 +33,11 @@ import { formatIp46 } from './lb-address.js';
 import { LbSimulatedCrash, type LbChange, type LbPlugin } from './lb-plugin.js';
 
 const IP_PROTOCOL_TCP = 6;
+/** Header bytes on the wire: IPv4 or IPv6, then TCP with options (MSS, SACK, timestamps, window scale on a SYN; timestamps after). */
+const IP4_HEADER = 20;
+const IP6_HEADER = 40;
+const TCP_SYN_HEADER = 40;
+const TCP_DATA_HEADER = 32;
 
 export interface ForwarderOptions {
   readonly lb: LbPlugin;
@@ -165,15 +173,20 @@ export class Forwarder {
     this.listenerByKey.set(target.key, listener);
   }
 
-  /** The lb node's decision for one packet of this flow; undefined when no VIP takes it any more. */
+  /**
+   * The lb node's decision for one packet of this flow (`tcpBytes` of TCP header and payload);
+   * undefined when no VIP takes it any more.
+   */
   private decide(
     dst: IpAddress,
     port: number,
     src: IpAddress,
     srcPort: number,
+    tcpBytes: number,
   ): { vipIndex: number; address: string | undefined; counter: string } | undefined {
     const vipIndex = this.lb.lookupVip(ip46Bytes(dst), IP_PROTOCOL_TCP, port);
     if (vipIndex === undefined) return undefined;
+    this.lb.countRoute(vipIndex, (dst.family === 4 ? IP4_HEADER : IP6_HEADER) + tcpBytes);
     const r = this.lb.forwardFlow(vipIndex, { src, dst, protocol: IP_PROTOCOL_TCP, srcPort, dstPort: port });
     return { vipIndex, address: r.address && formatIp46(r.address), counter: r.counter };
   }
@@ -191,7 +204,7 @@ export class Forwarder {
     const attrs = { vip: target.key, client: targetKey(clientAddress, clientPort) };
     let decision: ReturnType<Forwarder['decide']>;
     try {
-      decision = this.decide(dst, target.port, src, clientPort);
+      decision = this.decide(dst, target.port, src, clientPort, TCP_SYN_HEADER);
     } catch (err) {
       this.failed(err);
       client.resetAndDestroy();
@@ -214,9 +227,9 @@ export class Forwarder {
       clientPort,
       as,
       asPort,
-      route: () => {
+      route: (payloadBytes) => {
         try {
-          const next = this.decide(dst, target.port, src, clientPort);
+          const next = this.decide(dst, target.port, src, clientPort, TCP_DATA_HEADER + payloadBytes);
           if (next === undefined) return 'vip-gone';
           if (next.address === undefined) return 'no-server';
           return next.address === as ? undefined : `moved-to-${next.address}`;

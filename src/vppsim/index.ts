@@ -22,6 +22,9 @@ export {
   type LbAsView,
   type LbChange,
   type LbConf,
+  type LbCount,
+  type LbRoute,
+  type LbRouteCounters,
   type LbPacketResult,
   type LbPluginOptions,
   type LbVipAddArgs,
@@ -29,6 +32,19 @@ export {
   type LbVipView,
 } from './lb-plugin.js';
 export { registerLbHandlers, type LbHandlerOptions } from './lb-handlers.js';
+export { registerIpHandlers } from './ip-handlers.js';
+export {
+  SIM_STATS_SEGMENT_SIZE,
+  SIM_STATS_THREADS,
+  SimStatsSegment,
+  type SimStatsSegmentOptions,
+} from './stats-segment.js';
+export {
+  DEFAULT_STATS_BASE,
+  StatsImage,
+  type StatsImageOptions,
+  type StatsImageSink,
+} from './stats-image.js';
 export { formatVipDetailed, formatVipShort, runLbCli, showLb, showLbVips } from './lb-cli.js';
 export {
   LB_AS_FLAGS_USED,

@@ -1,8 +1,8 @@
 // The lb plugin's state and rules (src/plugins/lb/lb.c), with VPP's quirks kept: VIPs identified by
 // (normalised prefix, internal length, protocol, port), the all-port/per-port and one-encap-per-
 // prefix rules, lazy AS removal (flags 0 until garbage collection), pool-index reuse, the Maglev
-// new-flow table rebuilt on every change (src/maglev, generation-specific), the sticky table and the
-// four per-VIP counters. Methods take VPP's internal forms (ip46 addresses, 96 + len for IPv4) and
+// new-flow table rebuilt on every change (src/maglev, generation-specific), the sticky table, the
+// four per-VIP counters and the FIB's `/net/route/to` counters of the VIP routes. Methods take VPP's internal forms (ip46 addresses, 96 + len for IPv4) and
 // return VPP's retvals; the API handlers (lb-handlers.ts) do the wire generation's translations.
 //
 // Pure apart from reading the injected clock: the 60 s GC process is scheduled by the composition
@@ -141,6 +141,34 @@ export interface LbPluginOptions {
 export const SIM_MAX_TABLE_LENGTH = 2 ** 22;
 
 /**
+ * A counter moved (with its new total), for the stats segment: one of a VIP's four counters (by
+ * VIP pool index), or a route's packets and bytes (by its FIB stats index, the load-balance index).
+ */
+export type LbCount =
+  | {
+      readonly kind: 'vip';
+      readonly vipIndex: number;
+      readonly counter: LbVipCounter;
+      readonly total: number;
+    }
+  | { readonly kind: 'route'; readonly statsIndex: number; readonly packets: number; readonly bytes: number };
+
+/** A FIB entry found by lookupRoute. */
+export interface LbRoute {
+  readonly prefix: Ip46;
+  readonly plen: number;
+  /** The index of its `/net/route/to` counters (its load-balance index). */
+  readonly statsIndex: number;
+}
+
+/** A FIB entry's counters, as the stats segment shows them. */
+export interface LbRouteCounters {
+  readonly statsIndex: number;
+  readonly packets: number;
+  readonly bytes: number;
+}
+
+/**
  * What a data path outside the model (the TCP forwarder) must follow: VIPs appearing and going, and
  * flushes, which in VPP evict sticky entries and so tear down the flows they carried.
  */
@@ -184,8 +212,14 @@ interface AsRecord {
 }
 
 interface FibEntry {
+  /** Its load-balance index: the `dpo:` of the CLI and the stats index of its route counters. */
   readonly loadBalance: number;
+  readonly prefix: Ip46;
+  readonly plen: number;
   refs: number;
+  /** `/net/route/to`: packets and bytes looked up to this entry (zero for a new load balance, as in VPP). */
+  packets: number;
+  bytes: number;
 }
 
 function isPow2(x: number): boolean {
@@ -207,6 +241,8 @@ export class LbPlugin {
   readonly generation: LbGeneration;
   /** Emitted synchronously, after the model has changed. */
   readonly onChange = new Signal<LbChange>();
+  /** Emitted synchronously whenever a packet moved a counter. */
+  readonly onCount = new Signal<LbCount>();
   private readonly clock: Clock;
   private readonly startedAt: number;
   private readonly maxTableLength: number;
@@ -365,7 +401,7 @@ export class LbPlugin {
     const index = this.vipPool.get(vip);
     // The VIP's FIB entry (per-port VIPs of one prefix share it).
     vip.fibKey = `${addressIdentity(prefix)}/${plen}`;
-    this.fibRef(vip.fibKey);
+    this.fibRef(vip.fibKey, prefix, plen);
     this.onChange.emit({ kind: 'vip-added', vipIndex: index });
 
     // NodePort: the clash is found after the VIP exists, and the VIP stays (as in VPP).
@@ -434,7 +470,7 @@ export class LbPlugin {
         fibKey,
       });
       vip.asSlots.get(asIndex);
-      this.fibRef(fibKey);
+      this.fibRef(fibKey, address, 128);
     }
     this.rebuild(vip);
     if (master && opts.flush) this.flushAs(vipIndex, asIndex);
@@ -567,10 +603,18 @@ export class LbPlugin {
   // ---------------------------------------------------------------------------------------------
   // FIB entries: only their load-balance index is modelled (the CLI's dpo numbers)
 
-  private fibRef(key: string): void {
+  private fibRef(key: string, prefix: Ip46, plen: number): void {
     const entry = this.fib.get(key);
     if (entry) entry.refs++;
-    else this.fib.set(key, { loadBalance: this.loadBalances.get(true), refs: 1 });
+    else
+      this.fib.set(key, {
+        loadBalance: this.loadBalances.get(true),
+        prefix: Uint8Array.from(prefix),
+        plen,
+        refs: 1,
+        packets: 0,
+        bytes: 0,
+      });
   }
 
   private fibUnref(key: string): void {
@@ -579,6 +623,34 @@ export class LbPlugin {
     if (--entry.refs > 0) return;
     this.fib.delete(key);
     this.loadBalances.put(entry.loadBalance);
+  }
+
+  /**
+   * The FIB entry for a prefix (internal form) as ip_route_lookup finds it: the exact prefix, or
+   * (not exact) the longest prefix containing its address. Only the lb plugin's own entries (VIP
+   * prefixes, AS host routes) exist in the simulator's FIB.
+   */
+  lookupRoute(prefix: Ip46, plen: number, exact: boolean): LbRoute | undefined {
+    const normalised = ip46Normalize(prefix, plen);
+    let found = this.fib.get(`${addressIdentity(normalised)}/${plen}`);
+    if (!found && !exact) {
+      for (const entry of this.fib.values()) {
+        if (entry.plen > plen || !ip46PrefixContains(entry.prefix, entry.plen, normalised)) continue;
+        if (!found || entry.plen > found.plen) found = entry;
+      }
+    }
+    return (
+      found && { prefix: Uint8Array.from(found.prefix), plen: found.plen, statsIndex: found.loadBalance }
+    );
+  }
+
+  /** Every FIB entry's route counters, by stats index. */
+  routeCounters(): LbRouteCounters[] {
+    return [...this.fib.values()].map((e) => ({
+      statsIndex: e.loadBalance,
+      packets: e.packets,
+      bytes: e.bytes,
+    }));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -673,6 +745,25 @@ export class LbPlugin {
     const vip = vipIndex === 0 ? undefined : this.vipPool.at(vipIndex);
     if (!vip) throw new RangeError(`no VIP with index ${vipIndex}`);
     vip.counters[counter] += packets;
+    this.onCount.emit({ kind: 'vip', vipIndex, counter, total: vip.counters[counter] });
+  }
+
+  /**
+   * A packet of `bytes` (IP header included) looked up to the VIP's route: ip4-lookup counts it in
+   * `/net/route/to` before the lb node sees it, so it counts whatever the lb node then decides.
+   */
+  countRoute(vipIndex: number, bytes: number): void {
+    const vip = vipIndex === 0 ? undefined : this.vipPool.at(vipIndex);
+    const entry = vip?.fibKey === undefined ? undefined : this.fib.get(vip.fibKey);
+    if (!entry) throw new RangeError(`no VIP route for VIP index ${vipIndex}`);
+    entry.packets++;
+    entry.bytes += bytes;
+    this.onCount.emit({
+      kind: 'route',
+      statsIndex: entry.loadBalance,
+      packets: entry.packets,
+      bytes: entry.bytes,
+    });
   }
 
   /**
@@ -720,6 +811,12 @@ export class LbPlugin {
       lbTimeNow(this.uptime()),
     );
     vip.counters[decision.counter]++;
+    this.onCount.emit({
+      kind: 'vip',
+      vipIndex,
+      counter: decision.counter,
+      total: vip.counters[decision.counter],
+    });
     return {
       asIndex: decision.as,
       address: decision.as === 0 ? undefined : this.asPool.at(decision.as)?.address,

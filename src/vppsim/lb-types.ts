@@ -1,6 +1,8 @@
 // The lb plugin's own vocabulary (src/plugins/lb/lb.h, lb_types.api): internal VIP types, the API's
 // encap and service-type enums, flags, timers and the four per-VIP counters. Values are VPP's.
 
+import { LB_VIP_COUNTER_NAMES, type LbVipCounterName } from '../vpp/index.js';
+
 /** lb_vip_type_t: what a VIP is internally (family of the VIP × encap). Shown by the CLI. */
 export const LbVipType = {
   IP6_GRE6: 0,
@@ -109,15 +111,10 @@ export const LB_CONCURRENCY_TIMEOUT_S = 10;
 export const LB_DEFAULT_PER_CPU_STICKY_BUCKETS = 1024;
 export const LB_DEFAULT_FLOW_TIMEOUT_S = 40;
 
-/** The per-VIP simple counters, in VPP's order (lb_foreach_vip_counter). */
-export const LB_VIP_COUNTERS = [
-  'packet from existing sessions',
-  'first session packet',
-  'untracked packet',
-  'no server configured',
-] as const;
+/** The per-VIP simple counters, in VPP's order (lb_foreach_vip_counter), named as in the stats segment. */
+export const LB_VIP_COUNTERS = LB_VIP_COUNTER_NAMES;
 
-export type LbVipCounter = (typeof LB_VIP_COUNTERS)[number];
+export type LbVipCounter = LbVipCounterName;
 
 /** The retvals the lb plugin returns (src/vnet/error.h). */
 export const LbRetval = {

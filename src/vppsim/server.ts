@@ -72,6 +72,7 @@ export interface VppSimStats {
 
 const VLIB_BASE = 30;
 const VPE_BASE = 845;
+const IP_BASE = 900;
 const LB_BASE_RANGE = [89, 89 + 640] as const;
 const UNIMPLEMENTED = vnetErrorCode('UNIMPLEMENTED');
 const UNSPECIFIED = vnetErrorCode('UNSPECIFIED');
@@ -155,6 +156,7 @@ export class VppSimServer {
       { module: 'vlib', file: byModule('/vlib.api.json'), base: VLIB_BASE },
       { module: 'lb', file: byModule('/lb.api.json'), base: this.lbMsgIdBase },
       { module: 'vpe', file: byModule('/vpe.api.json'), base: VPE_BASE },
+      { module: 'ip', file: byModule('/ip.api.json'), base: IP_BASE },
     ];
     this.table = new SimMessageTable(modules);
     this.installBuiltins();

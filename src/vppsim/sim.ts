@@ -1,5 +1,6 @@
 // The simulator put together: the API socket server (server.ts) with the lb plugin model, its
-// handlers and CLI commands, the lb garbage-collection process, and optionally the text CLI socket
+// handlers and CLI commands, ip_route_lookup over the model's FIB, the lb garbage-collection
+// process, and optionally the text CLI socket, the stats socket with its segment (stats-segment.ts)
 // and the TCP forwarder (forward.ts: real connections to VIPs, forwarded by the model's tables).
 // This is what the vppsim binary runs and what integration tests start in-process.
 
@@ -8,9 +9,11 @@ import { silentLogger, type Logger } from '../log/index.js';
 import { Signal } from '../vpp/index.js';
 import { CliSocketServer } from './cli-socket.js';
 import { Forwarder } from './forward.js';
+import { registerIpHandlers } from './ip-handlers.js';
 import { registerLbHandlers } from './lb-handlers.js';
 import { LbPlugin, type LbSimulatedCrash } from './lb-plugin.js';
 import { VppSimServer, type VppSimServerOptions } from './server.js';
+import { SimStatsSegment } from './stats-segment.js';
 
 /** lb_garbage_collection's period in master's GC process. */
 export const LB_GC_PROCESS_INTERVAL_MS = 60_000;
@@ -18,6 +21,8 @@ export const LB_GC_PROCESS_INTERVAL_MS = 60_000;
 export interface VppSimOptions extends VppSimServerOptions {
   /** Also serve the debug CLI as text on this unix socket. */
   readonly cliSocketPath?: string;
+  /** Also serve a stats segment on this stats socket (like /run/vpp/stats.sock). */
+  readonly statsSocketPath?: string;
   /** Time for the lb plugin (uptime, GC, flow expiry) and the GC process. Default: the system clock. */
   readonly clock?: Clock;
   /**
@@ -47,6 +52,8 @@ export class VppSim {
   readonly cli: CliSocketServer | undefined;
   /** Present with `forward`: the data path's listeners and proxied connections. */
   readonly forwarder: Forwarder | undefined;
+  /** Present with `statsSocketPath` once started. */
+  stats: SimStatsSegment | undefined;
 
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -66,6 +73,7 @@ export class VppSim {
     this.gcIntervalMs =
       opts.gcIntervalMs ?? (this.server.lbGeneration === '1.2' ? LB_GC_PROCESS_INTERVAL_MS : 0);
     registerLbHandlers(this.server, this.lb, { onCrash: (error, request) => this.crash(error, request) });
+    registerIpHandlers(this.server, this.lb);
     this.cli =
       opts.cliSocketPath === undefined
         ? undefined
@@ -90,8 +98,15 @@ export class VppSim {
     await sim.server.start();
     try {
       await sim.cli?.start();
+      if (opts.statsSocketPath !== undefined)
+        sim.stats = await SimStatsSegment.start({
+          socketPath: opts.statsSocketPath,
+          lb: sim.lb,
+          clock: sim.clock,
+          logger: sim.logger,
+        });
     } catch (err) {
-      await sim.server.close();
+      await Promise.all([sim.server.close(), sim.cli?.close()]);
       throw err;
     }
     sim.forwarder?.start();
@@ -108,7 +123,12 @@ export class VppSim {
     this.closing ??= (async () => {
       this.gcTimer?.cancel();
       this.gcTimer = undefined;
-      await Promise.all([this.server.close(), this.cli?.close(), this.forwarder?.close()]);
+      await Promise.all([
+        this.server.close(),
+        this.cli?.close(),
+        this.stats?.close(),
+        this.forwarder?.close(),
+      ]);
     })();
     return this.closing;
   }
