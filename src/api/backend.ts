@@ -189,12 +189,25 @@ export interface VppVipCountersView {
   firstPackets: bigint;
   untrackedPackets: bigint;
   noServerPackets: bigint;
+  /** VPP's pool index of the VIP. */
+  index: number;
+  /** `/net/route/to` of the VIP's route (stats segment only). */
+  routePackets?: bigint;
+  routeBytes?: bigint;
+  /** Since the previous poll. */
+  packetsPerSecond?: number;
+  routePacketsPerSecond?: number;
+  routeBytesPerSecond?: number;
 }
 
 export interface VppCountersView {
   vips: readonly VppVipCountersView[];
   /** Wall time (ms) of the snapshot. */
   updatedAt: number;
+  /** `stats-segment` or `cli`; empty before the first poll. */
+  source: string;
+  /** Seconds between the snapshot and the previous poll (the rates' interval). */
+  rateIntervalSeconds?: number;
 }
 
 /**

@@ -300,7 +300,15 @@ export function vppLbCounters(c: VppCountersView): VPPLBCounters {
       firstPackets: v.firstPackets,
       untrackedPackets: v.untrackedPackets,
       noServerPackets: v.noServerPackets,
+      index: v.index,
+      routePackets: v.routePackets,
+      routeBytes: v.routeBytes,
+      packetsPerSecond: v.packetsPerSecond,
+      routePacketsPerSecond: v.routePacketsPerSecond,
+      routeBytesPerSecond: v.routeBytesPerSecond,
     })),
     updatedAt: new Date(c.updatedAt),
+    source: c.source,
+    rateIntervalSeconds: c.rateIntervalSeconds,
   };
 }

@@ -57,7 +57,11 @@ export interface VppBackendOptions {
   /** The live connection (VppConnection). */
   readonly connection: { readonly client: LbApi | undefined; readonly info: VppInfo | undefined };
   readonly syncer: { syncNow(frontend: string | undefined): Promise<LbSyncSummary> };
-  readonly counters: { snapshot(): CountersSnapshot | undefined };
+  readonly counters: {
+    snapshot(): CountersSnapshot | undefined;
+    /** VPP's start (ms since the epoch) from the stats segment, when it was read. */
+    bootTimeMs?(): number | undefined;
+  };
   /** The runtime config (names VIPs and ASes). */
   readonly config: () => MaglevConfig;
   readonly clock: Clock;
@@ -172,7 +176,8 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
         buildDate: info.buildDate,
         buildDirectory: info.buildDirectory,
         pid: info.pid,
-        bootTime: await startTime(info.pid),
+        // /sys/boottime from the stats segment (the original's source), else /proc.
+        bootTime: opts.counters.bootTimeMs?.() ?? (await startTime(info.pid)),
         connectTime: info.connectedAt,
         lbApiVersion: info.lbGeneration === undefined ? '' : `${info.lbGeneration}.0`,
         apiSocket: info.socketPath,
@@ -216,12 +221,26 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
           prefix: v.key.prefix,
           protocol: protocolOf(v.key.protocol),
           port: v.key.port,
-          nextPackets: BigInt(v.next),
-          firstPackets: BigInt(v.first),
-          untrackedPackets: BigInt(v.untracked),
-          noServerPackets: BigInt(v.noServer),
+          nextPackets: v.next,
+          firstPackets: v.first,
+          untrackedPackets: v.untracked,
+          noServerPackets: v.noServer,
+          index: v.index,
+          ...(v.routePackets !== undefined && { routePackets: v.routePackets }),
+          ...(v.routeBytes !== undefined && { routeBytes: v.routeBytes }),
+          ...(v.rates && {
+            packetsPerSecond: v.rates.packetsPerSecond,
+            ...(v.rates.routePacketsPerSecond !== undefined && {
+              routePacketsPerSecond: v.rates.routePacketsPerSecond,
+            }),
+            ...(v.rates.routeBytesPerSecond !== undefined && {
+              routeBytesPerSecond: v.rates.routeBytesPerSecond,
+            }),
+          }),
         })),
         updatedAt: snap?.at ?? opts.connection.info?.connectedAt ?? opts.clock.now(),
+        source: snap?.source ?? '',
+        ...(snap?.intervalS !== undefined && { rateIntervalSeconds: snap.intervalS }),
       };
     },
 

@@ -200,8 +200,11 @@ export class Daemon {
       metrics: (e) => metrics.vpp.apiCall(e.msg, e.direction, e.result === 'success'),
     });
     connection.onConnect.add((info) => {
-      void vppStartTimeMs(info.pid).then((startMs) => {
+      void vppStartTimeMs(info.pid).then((procStartMs) => {
         if (connection.info?.pid !== info.pid) return;
+        // The stats segment's /sys/boottime when the poller has read it already (it also tells
+        // the metrics itself when it reads it later), else VPP's process start from /proc.
+        const startMs = poller.bootTimeMs() ?? procStartMs;
         metrics.vpp.connected({
           version: info.version,
           buildDate: info.buildDate,
@@ -233,7 +236,9 @@ export class Daemon {
       clock,
       logger,
       metrics: metrics.vpp,
+      statsSocket: options.vppStatsAddr,
     });
+    syncer.onVipsChanged.add(() => poller.vipsChanged());
     const backend = createVppBackend({
       connection,
       syncer,

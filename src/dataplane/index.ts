@@ -54,11 +54,22 @@ export type {
   SyncerOptions,
   SyncerSource,
 } from './syncer.js';
-export { COUNTERS_POLL_INTERVAL_MS, CountersPoller, frontendsByVip } from './counters-poller.js';
+export {
+  COUNTERS_POLL_INTERVAL_MS,
+  CountersPoller,
+  VIP_DIRECTORY_MAX_AGE_MS,
+  frontendsByVip,
+} from './counters-poller.js';
 export type {
   CountersMetrics,
   CountersPollerOptions,
   CountersSnapshot,
+  CountersSource,
+  StatsConnect,
   VipCounterSample,
 } from './counters-poller.js';
+export { readCountersFromCli, readCountersFromStats, readVipDirectory } from './counters-read.js';
+export type { StatsCountersReading, VipCounterReading, VipDirectoryEntry } from './counters-read.js';
+export { vipRates } from './counter-rates.js';
+export type { VipCounterValues, VipRates } from './counter-rates.js';
 export { processStartMs, vppStartTimeMs } from './vpp-process.js';

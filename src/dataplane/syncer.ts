@@ -38,6 +38,7 @@ import { effectiveWeight, type BackendState } from '../health/index.js';
 import type { Logger } from '../log/index.js';
 import { canonicalIp } from '../net/ip-address.js';
 import {
+  Signal,
   lbConf,
   lbConfGet,
   lbGenerationOf,
@@ -125,6 +126,8 @@ interface Job {
 type FlushBook = Map<string, Set<string>>;
 
 export class Syncer {
+  /** A sync added or removed VIPs (their pool indexes, which key the stats counters, changed). */
+  readonly onVipsChanged = new Signal<void>();
   private gate: WarmupGate | undefined;
   private started = false;
   private stopped = false;
@@ -475,6 +478,7 @@ export class Syncer {
     });
     for (const t of tallies)
       outcomes.set(t.unit.scope, t.failures.length > 0 ? new LbSyncError(t.failures, t.summary) : t.summary);
+    if (tallies.some((t) => t.summary.vip_added + t.summary.vip_removed > 0)) this.onVipsChanged.emit();
     return outcomes;
   }
 

@@ -72,6 +72,11 @@ export class VppMetrics {
     this.connectedAt = this.clock.now();
   }
 
+  /** VPP's start as the stats segment's /sys/boottime has it (better than what /proc could say). */
+  bootTime(bootTimeS: number): void {
+    if (this.info) this.info = { ...this.info, bootTimeS };
+  }
+
   /** After the API or stats socket dropped: gauges and VIP counters disappear until the next connect. */
   disconnected(): void {
     this.info = undefined;

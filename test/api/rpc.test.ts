@@ -309,6 +309,8 @@ void describe('maglev.Maglev unary RPCs', () => {
       },
       counters: () => ({
         updatedAt: T0,
+        source: 'stats-segment',
+        rateIntervalSeconds: 5,
         vips: [
           {
             frontend: 'web-v4',
@@ -319,6 +321,12 @@ void describe('maglev.Maglev unary RPCs', () => {
             firstPackets: 7n,
             untrackedPackets: 0n,
             noServerPackets: 3n,
+            index: 4,
+            routePackets: 2n ** 62n,
+            routeBytes: 2n ** 63n + 1n,
+            packetsPerSecond: 12.5,
+            routePacketsPerSecond: 13,
+            routeBytesPerSecond: 1_000_000.25,
           },
         ],
       }),
@@ -359,6 +367,13 @@ void describe('maglev.Maglev unary RPCs', () => {
       const counters = await rpc(c.getVpplbCounters.bind(c), {});
       assert.equal(counters.vips[0]?.nextPackets, 2n ** 60n, 'uint64 survives beyond 2^53');
       assert.equal(counters.vips[0]?.noServerPackets, 3n);
+      assert.equal(counters.vips[0]?.index, 4);
+      assert.equal(counters.vips[0]?.routeBytes, 2n ** 63n + 1n, 'route bytes beyond 2^63');
+      assert.equal(counters.vips[0]?.routePackets, 2n ** 62n);
+      assert.equal(counters.vips[0]?.packetsPerSecond, 12.5);
+      assert.equal(counters.vips[0]?.routeBytesPerSecond, 1_000_000.25);
+      assert.equal(counters.source, 'stats-segment');
+      assert.equal(counters.rateIntervalSeconds, 5);
       assert.equal(counters.updatedAt?.getTime(), T0);
 
       vpp.sync = () => Promise.reject(new FailedPreconditionError('VPP sync is held by the startup warmup'));

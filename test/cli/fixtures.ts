@@ -110,9 +110,17 @@ export function scriptedVpp(synced: (string | undefined)[]): VppApiBackend {
           firstPackets: 1234n,
           untrackedPackets: 0n,
           noServerPackets: 7n,
+          index: 1,
+          routePackets: 987_654_322_241n,
+          routeBytes: 123_456_789_012_345n,
+          packetsPerSecond: 1520.4,
+          routePacketsPerSecond: 1520.4,
+          routeBytesPerSecond: 1_250_000,
         },
       ],
       updatedAt: T0 + 55_000,
+      source: 'stats-segment',
+      rateIntervalSeconds: 5,
     }),
   };
 }

@@ -15,7 +15,8 @@ import { FakeSource, FlakyConnection, twoFrontends } from './fixtures.js';
 
 function byFrontend(s: CountersSnapshot | undefined): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  for (const v of s?.vips ?? []) out[v.frontend ?? '?'] = [v.next, v.first, v.untracked, v.noServer];
+  for (const v of s?.vips ?? [])
+    out[v.frontend ?? '?'] = [v.next, v.first, v.untracked, v.noServer].map(Number);
   return out;
 }
 

@@ -60,7 +60,7 @@ const fakeVpp = {
     }),
   sync: () =>
     Promise.resolve({ vipsAdded: 0, vipsRemoved: 0, asesAdded: 0, asesRemoved: 0, weightsUpdated: 0 }),
-  counters: () => ({ vips: [], updatedAt: T0 }),
+  counters: () => ({ vips: [], updatedAt: T0, source: 'stats-segment' }),
 };
 
 describe('upstream: one maglevd', () => {

@@ -86,6 +86,8 @@ export async function startSim(opts: {
   lbGeneration?: LbGeneration;
   clock?: Clock;
   pid?: number;
+  /** Also serve a stats segment here. */
+  statsSocketPath?: string;
 }): Promise<SimHandle> {
   const recorder = new SimRecorder();
   const sim = await VppSim.start({
@@ -94,6 +96,7 @@ export async function startSim(opts: {
     logger: recorder,
     ...(opts.clock && { clock: opts.clock }),
     ...(opts.pid !== undefined && { pid: opts.pid }),
+    ...(opts.statsSocketPath !== undefined && { statsSocketPath: opts.statsSocketPath }),
     // GC only when a test asks for it: removed ASes stay visible as removed.
     gcIntervalMs: 0,
   });
@@ -153,18 +156,21 @@ export function usedAses(sim: VppSim, key: string, withWeights = true): string[]
 
 /**
  * Sends `count` new TCP flows (distinct client ports) through the VIP's data path, so the
- * sticky table holds entries for the ASes they land on. Returns how many went to each AS.
+ * sticky table holds entries for the ASes they land on; each packet of `packetBytes` also counts
+ * in the VIP route's counters, as ip4-lookup counts it. Returns how many went to each AS.
  */
 export function pushFlows(
   sim: VppSim,
   vip: { address: string; protocol: number; port: number },
   count: number,
   client = vip.address.includes(':') ? '2001:db8:ffff::1' : '203.0.113.7',
+  packetBytes = 60,
 ): Map<string, number> {
   const index = sim.lb.lookupVip(ip46FromText(vip.address), vip.protocol, vip.port);
   if (index === undefined) throw new Error(`no VIP for ${vip.address}`);
   const landed = new Map<string, number>();
   for (let i = 0; i < count; i++) {
+    sim.lb.countRoute(index, packetBytes);
     const r = sim.lb.forwardFlow(index, {
       src: client,
       dst: vip.address,

@@ -400,7 +400,19 @@ export interface GetVPPLBCountersRequest {
 export interface VPPLBCounters {
   vips: VIPCounters[];
   /** When the snapshot was taken. */
-  updatedAt: Date | undefined;
+  updatedAt:
+    | Date
+    | undefined;
+  /**
+   * Where the numbers come from: "stats-segment" (VPP's stats segment) or "cli" (`show lb vips
+   * verbose`, the fallback when the stats socket is unavailable; it has no route counters).
+   */
+  source: string;
+  /**
+   * Seconds between this snapshot and the previous poll: the interval the rates are taken over.
+   * Absent on the first poll after VPP (re)connected.
+   */
+  rateIntervalSeconds?: number | undefined;
 }
 
 export interface VIPCounters {
@@ -416,6 +428,23 @@ export interface VIPCounters {
   untrackedPackets: bigint;
   /** "no server configured" */
   noServerPackets: bigint;
+  /** VPP's pool index of the VIP (the index of its lb counters). */
+  index: number;
+  /**
+   * FIB `/net/route/to` of the VIP's route: packets and bytes routed to the VIP address (VIPs on
+   * one address share the route). Only from the stats segment.
+   */
+  routePackets?: bigint | undefined;
+  routeBytes?:
+    | bigint
+    | undefined;
+  /**
+   * Per second since the previous poll: packets the lb node handled for the VIP (all four
+   * counters), and the route's packets and bytes. Absent without a previous poll of this VIP.
+   */
+  packetsPerSecond?: number | undefined;
+  routePacketsPerSecond?: number | undefined;
+  routeBytesPerSecond?: number | undefined;
 }
 
 function createBaseListFrontendsRequest(): ListFrontendsRequest {
@@ -5136,7 +5165,7 @@ export const GetVPPLBCountersRequest: MessageFns<GetVPPLBCountersRequest> = {
 };
 
 function createBaseVPPLBCounters(): VPPLBCounters {
-  return { vips: [], updatedAt: undefined };
+  return { vips: [], updatedAt: undefined, source: "", rateIntervalSeconds: undefined };
 }
 
 export const VPPLBCounters: MessageFns<VPPLBCounters> = {
@@ -5146,6 +5175,12 @@ export const VPPLBCounters: MessageFns<VPPLBCounters> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.source !== "") {
+      writer.uint32(26).string(message.source);
+    }
+    if (message.rateIntervalSeconds !== undefined) {
+      writer.uint32(33).double(message.rateIntervalSeconds);
     }
     return writer;
   },
@@ -5179,6 +5214,22 @@ export const VPPLBCounters: MessageFns<VPPLBCounters> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.rateIntervalSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5199,6 +5250,12 @@ export const VPPLBCounters: MessageFns<VPPLBCounters> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      rateIntervalSeconds: isSet(object.rateIntervalSeconds)
+        ? globalThis.Number(object.rateIntervalSeconds)
+        : isSet(object.rate_interval_seconds)
+        ? globalThis.Number(object.rate_interval_seconds)
+        : undefined,
     };
   },
 
@@ -5210,6 +5267,12 @@ export const VPPLBCounters: MessageFns<VPPLBCounters> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.rateIntervalSeconds !== undefined) {
+      obj.rateIntervalSeconds = floatToJson(message.rateIntervalSeconds);
+    }
     return obj;
   },
 
@@ -5220,6 +5283,8 @@ export const VPPLBCounters: MessageFns<VPPLBCounters> = {
     const message = createBaseVPPLBCounters();
     message.vips = object.vips?.map((e) => VIPCounters.fromPartial(e)) || [];
     message.updatedAt = object.updatedAt ?? undefined;
+    message.source = object.source ?? "";
+    message.rateIntervalSeconds = object.rateIntervalSeconds ?? undefined;
     return message;
   },
 };
@@ -5234,6 +5299,12 @@ function createBaseVIPCounters(): VIPCounters {
     firstPackets: 0n,
     untrackedPackets: 0n,
     noServerPackets: 0n,
+    index: 0,
+    routePackets: undefined,
+    routeBytes: undefined,
+    packetsPerSecond: undefined,
+    routePacketsPerSecond: undefined,
+    routeBytesPerSecond: undefined,
   };
 }
 
@@ -5274,6 +5345,30 @@ export const VIPCounters: MessageFns<VIPCounters> = {
         throw new globalThis.Error("value provided for field message.noServerPackets of type uint64 too large");
       }
       writer.uint32(64).uint64(message.noServerPackets);
+    }
+    if (message.index !== 0) {
+      writer.uint32(72).uint32(message.index);
+    }
+    if (message.routePackets !== undefined) {
+      if (BigInt.asUintN(64, message.routePackets) !== message.routePackets) {
+        throw new globalThis.Error("value provided for field message.routePackets of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.routePackets);
+    }
+    if (message.routeBytes !== undefined) {
+      if (BigInt.asUintN(64, message.routeBytes) !== message.routeBytes) {
+        throw new globalThis.Error("value provided for field message.routeBytes of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.routeBytes);
+    }
+    if (message.packetsPerSecond !== undefined) {
+      writer.uint32(97).double(message.packetsPerSecond);
+    }
+    if (message.routePacketsPerSecond !== undefined) {
+      writer.uint32(105).double(message.routePacketsPerSecond);
+    }
+    if (message.routeBytesPerSecond !== undefined) {
+      writer.uint32(113).double(message.routeBytesPerSecond);
     }
     return writer;
   },
@@ -5355,6 +5450,54 @@ export const VIPCounters: MessageFns<VIPCounters> = {
             message.noServerPackets = reader.uint64() as bigint;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.routePackets = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.routeBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.packetsPerSecond = reader.double();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.routePacketsPerSecond = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.routeBytesPerSecond = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5393,6 +5536,32 @@ export const VIPCounters: MessageFns<VIPCounters> = {
         : isSet(object.no_server_packets)
         ? BigInt(object.no_server_packets)
         : 0n,
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      routePackets: isSet(object.routePackets)
+        ? BigInt(object.routePackets)
+        : isSet(object.route_packets)
+        ? BigInt(object.route_packets)
+        : undefined,
+      routeBytes: isSet(object.routeBytes)
+        ? BigInt(object.routeBytes)
+        : isSet(object.route_bytes)
+        ? BigInt(object.route_bytes)
+        : undefined,
+      packetsPerSecond: isSet(object.packetsPerSecond)
+        ? globalThis.Number(object.packetsPerSecond)
+        : isSet(object.packets_per_second)
+        ? globalThis.Number(object.packets_per_second)
+        : undefined,
+      routePacketsPerSecond: isSet(object.routePacketsPerSecond)
+        ? globalThis.Number(object.routePacketsPerSecond)
+        : isSet(object.route_packets_per_second)
+        ? globalThis.Number(object.route_packets_per_second)
+        : undefined,
+      routeBytesPerSecond: isSet(object.routeBytesPerSecond)
+        ? globalThis.Number(object.routeBytesPerSecond)
+        : isSet(object.route_bytes_per_second)
+        ? globalThis.Number(object.route_bytes_per_second)
+        : undefined,
     };
   },
 
@@ -5422,6 +5591,24 @@ export const VIPCounters: MessageFns<VIPCounters> = {
     if (message.noServerPackets !== 0n) {
       obj.noServerPackets = message.noServerPackets.toString();
     }
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.routePackets !== undefined) {
+      obj.routePackets = message.routePackets.toString();
+    }
+    if (message.routeBytes !== undefined) {
+      obj.routeBytes = message.routeBytes.toString();
+    }
+    if (message.packetsPerSecond !== undefined) {
+      obj.packetsPerSecond = floatToJson(message.packetsPerSecond);
+    }
+    if (message.routePacketsPerSecond !== undefined) {
+      obj.routePacketsPerSecond = floatToJson(message.routePacketsPerSecond);
+    }
+    if (message.routeBytesPerSecond !== undefined) {
+      obj.routeBytesPerSecond = floatToJson(message.routeBytesPerSecond);
+    }
     return obj;
   },
 
@@ -5446,6 +5633,16 @@ export const VIPCounters: MessageFns<VIPCounters> = {
     message.noServerPackets = (object.noServerPackets !== undefined && object.noServerPackets !== null)
       ? BigInt(object.noServerPackets)
       : 0n;
+    message.index = object.index ?? 0;
+    message.routePackets = (object.routePackets !== undefined && object.routePackets !== null)
+      ? BigInt(object.routePackets)
+      : undefined;
+    message.routeBytes = (object.routeBytes !== undefined && object.routeBytes !== null)
+      ? BigInt(object.routeBytes)
+      : undefined;
+    message.packetsPerSecond = object.packetsPerSecond ?? undefined;
+    message.routePacketsPerSecond = object.routePacketsPerSecond ?? undefined;
+    message.routeBytesPerSecond = object.routeBytesPerSecond ?? undefined;
     return message;
   },
 };
@@ -5986,6 +6183,10 @@ export const MaglevClient = makeGenericClientConstructor(MaglevService, "maglev.
   service: typeof MaglevService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
