@@ -73,3 +73,4 @@ export type { StatsCountersReading, VipCounterReading, VipDirectoryEntry } from 
 export { vipRates } from './counter-rates.js';
 export type { VipCounterValues, VipRates } from './counter-rates.js';
 export { processStartMs, vppStartTimeMs } from './vpp-process.js';
+export { byteRate, packetRate, siNumber } from './rate-text.js';

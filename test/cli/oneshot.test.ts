@@ -122,7 +122,12 @@ describe('maglevc one-shot: show', () => {
     );
     assert.match(state, /^ {2}192\.0\.2\.10\s+nginx0-ams\s+100\s+1024\s+1024\s+yes$/m);
     const counters = ok(await run('show vpp lb counters'));
-    assert.match(counters, /^web-v4\s+198\.51\.100\.1\/32\s+tcp\/80\s+1234\s+987654321000\s+0\s+7$/m);
+    assert.match(
+      counters,
+      /^web-v4\s+198\.51\.100\.1\/32\s+tcp\/80\s+1234\s+987654321000\s+0\s+7\s+1\.5k\s+1\.3 MB\/s$/m,
+    );
+    assert.match(counters, /^total 1\.5k packets\/s, 1\.3 MB\/s$/m);
+    assert.match(counters, /from the stats segment, rates over 5\.0s$/m);
   });
 
   test('help lists every command', async () => {

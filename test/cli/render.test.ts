@@ -400,9 +400,49 @@ describe('vpp', () => {
         ctx,
       ),
       [
-        'FRONTEND  PREFIX           SERVICE  FIRST          NEXT  UNTRACKED  NO-SERVER',
-        'web       198.51.100.1/32  tcp/443     12  123456789012          0          0',
+        'FRONTEND  PREFIX           SERVICE  FIRST          NEXT  UNTRACKED  NO-SERVER  PKTS/S  BYTES/S',
+        'web       198.51.100.1/32  tcp/443     12  123456789012          0          0       -        -',
         'snapshot 4s old',
+      ],
+    );
+    assert.deepEqual(
+      renderVppLbCounters(
+        VPPLBCounters.fromPartial({
+          updatedAt: at(4000),
+          source: 'stats-segment',
+          rateIntervalSeconds: 5,
+          vips: [
+            {
+              frontend: 'web',
+              prefix: '198.51.100.1/32',
+              protocol: 'tcp',
+              port: 443,
+              firstPackets: 12n,
+              nextPackets: 1200n,
+              packetsPerSecond: 1520.4,
+              routeBytesPerSecond: 1_250_000,
+            },
+            {
+              frontend: 'web-http',
+              prefix: '198.51.100.1/32',
+              protocol: 'tcp',
+              port: 80,
+              firstPackets: 1n,
+              packetsPerSecond: 0.2,
+              routeBytesPerSecond: 1_250_000,
+            },
+            { frontend: 'new', prefix: '198.51.100.9/32', protocol: 'udp', port: 53 },
+          ],
+        }),
+        ctx,
+      ),
+      [
+        'FRONTEND  PREFIX           SERVICE  FIRST  NEXT  UNTRACKED  NO-SERVER  PKTS/S   BYTES/S',
+        'web       198.51.100.1/32  tcp/443     12  1200          0          0    1.5k  1.3 MB/s',
+        'web-http  198.51.100.1/32  tcp/80       1     0          0          0     0.2  1.3 MB/s',
+        'new       198.51.100.9/32  udp/53       0     0          0          0       -         -',
+        'total 1.5k packets/s, 1.3 MB/s',
+        'snapshot 4s old, from the stats segment, rates over 5.0s',
       ],
     );
     assert.deepEqual(

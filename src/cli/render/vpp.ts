@@ -2,6 +2,7 @@
 // `sync vpp lb state`.
 
 import type { SyncVPPLBStateResponse, VPPInfo, VPPLBCounters, VPPLBState } from '../../api/index.js';
+import { byteRate, packetRate } from '../../dataplane/rate-text.js';
 import { fields, table } from '../table.js';
 import { ageSince, formatTimestamp } from '../time-format.js';
 import { orDash, service, yesNo, type RenderContext } from './context.js';
@@ -67,6 +68,16 @@ export function renderVppLbState(s: VPPLBState, ctx: RenderContext): string[] {
   return lines;
 }
 
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  'stats-segment': 'from the stats segment',
+  cli: 'from the CLI (no stats socket: no route counters)',
+};
+
+/**
+ * The four lb counters per VIP, then the rates since maglevd's previous poll: packets the lb node
+ * handled (PKTS/S) and bytes routed to the VIP's address (BYTES/S, stats segment only; VIPs on
+ * one address share it). A total line sums the rates of the VIPs that have them.
+ */
 export function renderVppLbCounters(c: VPPLBCounters, ctx: RenderContext): string[] {
   if (c.vips.length === 0) return ['no VIP counters'];
   const rows = c.vips.map((v) => [
@@ -77,13 +88,33 @@ export function renderVppLbCounters(c: VPPLBCounters, ctx: RenderContext): strin
     v.nextPackets.toString(),
     v.untrackedPackets.toString(),
     v.noServerPackets.toString(),
+    v.packetsPerSecond === undefined ? '-' : packetRate(v.packetsPerSecond),
+    v.routeBytesPerSecond === undefined ? '-' : byteRate(v.routeBytesPerSecond),
   ]);
-  return [
-    ...table(ctx.style, ['FRONTEND', 'PREFIX', 'SERVICE', 'FIRST', 'NEXT', 'UNTRACKED', 'NO-SERVER'], rows, {
-      right: [3, 4, 5, 6],
-    }),
-    `${ctx.style.dim(`snapshot ${c.updatedAt ? `${ageSince(c.updatedAt, ctx.now)} old` : 'time unknown'}`)}`,
+  const footer = [
+    `snapshot ${c.updatedAt ? `${ageSince(c.updatedAt, ctx.now)} old` : 'time unknown'}`,
+    ...(c.source ? [SOURCE_NAMES[c.source] ?? `from ${c.source}`] : []),
+    ...(c.rateIntervalSeconds !== undefined ? [`rates over ${c.rateIntervalSeconds.toFixed(1)}s`] : []),
   ];
+  const lines = table(
+    ctx.style,
+    ['FRONTEND', 'PREFIX', 'SERVICE', 'FIRST', 'NEXT', 'UNTRACKED', 'NO-SERVER', 'PKTS/S', 'BYTES/S'],
+    rows,
+    { right: [3, 4, 5, 6, 7, 8] },
+  );
+  const rated = c.vips.filter((v) => v.packetsPerSecond !== undefined);
+  if (rated.length > 0) {
+    const pps = rated.reduce((sum, v) => sum + (v.packetsPerSecond ?? 0), 0);
+    // Bytes are per address: count each route once.
+    const byAddress = new Map(c.vips.map((v) => [v.prefix, v.routeBytesPerSecond]));
+    const bps = [...byAddress.values()].filter((b) => b !== undefined);
+    const total =
+      `total ${packetRate(pps)} packets/s` +
+      (bps.length > 0 ? `, ${byteRate(bps.reduce((a, b) => a + b, 0))}` : '');
+    lines.push(total);
+  }
+  lines.push(ctx.style.dim(footer.join(', ')));
+  return lines;
 }
 
 function plural(n: number, word: string): string {
