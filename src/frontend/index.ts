@@ -1,6 +1,6 @@
 // Frontend: maglevd-frontend, the web dashboard's server. Owns one upstream per maglevd (a
-// WatchEvents stream, a 30 s refresh, a 5 s reachability probe and a debounced lb-state fetch,
-// each a part of its own in upstream-*.ts),
+// WatchEvents stream, a 30 s refresh, a 5 s reachability probe, a debounced lb-state fetch and
+// the VIP counters' traffic with its recent history, each a part of its own in upstream-*.ts),
 // the SSE broker with its replay ring, the read-only /view/ JSON API, the basic-auth /admin/
 // actions, and serving the built page (src/web → dist/web). It talks to maglevd only through the
 // gRPC client. The page's JSON shapes are in wire.ts, shared with src/web.
@@ -29,6 +29,10 @@ export type { RefreshCalls, RefreshOptions } from './upstream-refresh.js';
 export { LbStateLoop } from './upstream-lb-state.js';
 export type { LbStateCalls, LbStateOptions } from './upstream-lb-state.js';
 export { WatchLoop } from './upstream-watch.js';
+export { TrafficLoop, TRAFFIC_POLL_MS } from './upstream-traffic.js';
+export type { TrafficOptions } from './upstream-traffic.js';
+export { trafficSample } from './traffic.js';
+export { appendTraffic, TRAFFIC_WINDOW_MS } from './traffic-history.js';
 export type { WatchOptions, WatchStream } from './upstream-watch.js';
 export { DEFAULT_WEB_ROOT } from './static-files.js';
 export type * from './wire.js';

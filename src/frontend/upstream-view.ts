@@ -11,6 +11,7 @@ import type {
   MaglevdStatusJson,
   TransitionJson,
   VppJson,
+  VppTrafficJson,
 } from './wire.js';
 
 /** Transitions kept per backend between refreshes (maglevd's own history is the real record). */
@@ -22,6 +23,8 @@ export class UpstreamView {
   backends = new Map<string, BackendJson>();
   healthchecks: HealthCheckJson[] = [];
   vpp: VppJson = { connected: false, info: null, error: null, lbState: null };
+  /** The VIP counters' rates and recent history (the traffic part); null while unavailable. */
+  traffic: VppTrafficJson | null = null;
   /** When the last full refresh completed (dashboard clock). */
   refreshedAt: number | null = null;
 
@@ -32,6 +35,7 @@ export class UpstreamView {
       backends: [...this.backends.values()],
       healthchecks: this.healthchecks,
       vpp: this.vpp,
+      traffic: this.traffic,
       refreshedAt: this.refreshedAt,
     };
   }

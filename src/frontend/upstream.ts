@@ -1,4 +1,4 @@
-// One maglevd as the dashboard sees it. Four loops keep the picture current
+// One maglevd as the dashboard sees it. Five loops keep the picture current
 // (docs/dashboard.md §What it keeps up to date), each a part in its own file with its own timer
 // (as Seesaw splits its server into updater, manager and notifier); this file only wires them
 // together, routes the stream's events to them, and runs the admin actions:
@@ -13,7 +13,9 @@
 //      follow the transitions, debounced to 1 s on both edges and woken by transitions,
 //      `vpp-connect`, maglevd's `lb-sync` records (so the state read after a reconcile is never a
 //      stale one) and admin actions (a weight change emits no transition, so admin handlers wake
-//      it themselves).
+//      it themselves);
+//   5. traffic (upstream-traffic.ts): GetVPPLBCounters every 5 s, each new poll appended to the
+//      rates and sparkline history and published as a `traffic` event; dropped with VPP.
 // Everything learnt is kept as page JSON (upstream-view.ts) and published to the SSE broker as it
 // changes.
 
@@ -27,6 +29,7 @@ import { InFlight, type UpstreamContext } from './upstream-context.js';
 import { LbStateLoop } from './upstream-lb-state.js';
 import { Reachability } from './upstream-reachability.js';
 import { RefreshLoop } from './upstream-refresh.js';
+import { TRAFFIC_POLL_MS, TrafficLoop } from './upstream-traffic.js';
 import { UpstreamView } from './upstream-view.js';
 import { WatchLoop } from './upstream-watch.js';
 import type {
@@ -47,6 +50,7 @@ export interface UpstreamTimings {
   healthMs: number;
   healthDeadlineMs: number;
   lbDebounceMs: number;
+  trafficMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
 }
@@ -56,6 +60,7 @@ export const DEFAULT_TIMINGS: UpstreamTimings = {
   healthMs: HEALTH_MS,
   healthDeadlineMs: HEALTH_DEADLINE_MS,
   lbDebounceMs: LB_DEBOUNCE_MS,
+  trafficMs: TRAFFIC_POLL_MS,
   backoffInitialMs: 500,
   backoffMaxMs: 15_000,
 };
@@ -71,7 +76,8 @@ export interface UpstreamOptions {
 }
 
 /** Log records from maglevd that change what the dashboard must fetch. */
-const VPP_UP = new Set(['vpp-connect']);
+/** VPP (re)connected, or maglevd opened its stats segment (VPP's boot time is known from then). */
+const VPP_UP = new Set(['vpp-connect', 'vpp-stats-connected']);
 const VPP_DOWN = new Set(['vpp-disconnect']);
 const CONFIG_CHANGED = new Set(['config-reload', 'config-loaded']);
 /** maglevd reconciled VPP: what VPP holds now is worth reading (the "next lb-state reconcile"). */
@@ -87,6 +93,7 @@ export class MaglevdUpstream {
   private readonly refresher: RefreshLoop;
   private readonly lbState: LbStateLoop;
   private readonly watch: WatchLoop;
+  private readonly traffic: TrafficLoop;
   private stopped = false;
 
   constructor(opts: UpstreamOptions) {
@@ -123,6 +130,10 @@ export class MaglevdUpstream {
       reachable,
       snapshot: () => this.state(),
     });
+    this.traffic = new TrafficLoop(ctx, {
+      intervalMs: timings.trafficMs,
+      counters: () => rpc.vppLbCounters(),
+    });
     this.watch = new WatchLoop(ctx, {
       random: opts.random,
       backoffInitialMs: timings.backoffInitialMs,
@@ -140,6 +151,7 @@ export class MaglevdUpstream {
     this.watch.start();
     this.refresher.start();
     this.reachability.start();
+    this.traffic.start();
   }
 
   stop(): void {
@@ -149,6 +161,7 @@ export class MaglevdUpstream {
     this.refresher.stop();
     this.reachability.stop();
     this.lbState.stop();
+    this.traffic.stop();
     this.rpc.close();
   }
 
@@ -243,8 +256,10 @@ export class MaglevdUpstream {
         const attrs: Record<string, unknown> = e.value.attrs ?? {};
         this.ctx.publish('log', { maglevd: this.name, at: msOrNull(e.value.time), level, msg, attrs });
         if (VPP_UP.has(msg)) this.lbState.vppConnected();
-        else if (VPP_DOWN.has(msg)) this.lbState.vppDisconnected();
-        else if (CONFIG_CHANGED.has(msg)) void this.requestRefresh();
+        else if (VPP_DOWN.has(msg)) {
+          this.lbState.vppDisconnected();
+          this.traffic.clear();
+        } else if (CONFIG_CHANGED.has(msg)) void this.requestRefresh();
         else if (LB_SYNCED.has(msg)) this.wakeLbState();
         return;
       }

@@ -137,6 +137,59 @@ export interface VppJson {
   lbState: VppLbStateJson | null;
 }
 
+/** One poll's rates; null when unknown (no previous poll, or no stats segment for bytes). */
+export interface TrafficRateJson {
+  /** When maglevd polled the counters (its clock). */
+  at: number;
+  /** Packets the lb node handled per second. */
+  pps: number | null;
+  /** Bytes per second routed to the VIP's address. */
+  bps: number | null;
+}
+
+/** A frontend's traffic now and over the last minutes. */
+export interface FrontendTrafficJson {
+  frontend: string;
+  pps: number | null;
+  bps: number | null;
+  /** Other frontends share the VIP's address, so the bytes are the address's, not this frontend's alone. */
+  sharedAddress: boolean;
+  /** Oldest first, the points of the last TRAFFIC_WINDOW_MS. */
+  history: TrafficRateJson[];
+}
+
+/** Counter totals over every VIP VPP holds (decimal counts as numbers: display only). */
+export interface TrafficTotalsJson {
+  pps: number | null;
+  bps: number | null;
+  first: number;
+  next: number;
+  untracked: number;
+  noServer: number;
+  /** null without the stats segment. */
+  routePackets: number | null;
+  routeBytes: number | null;
+}
+
+/** What one poll of GetVPPLBCounters adds (the `traffic` SSE event). */
+export interface TrafficSampleJson {
+  at: number;
+  /** `stats-segment` or `cli`. */
+  source: string;
+  intervalS: number | null;
+  frontends: Omit<FrontendTrafficJson, 'history'>[];
+  totals: TrafficTotalsJson;
+}
+
+/** The traffic picture of one maglevd's VPP. */
+export interface VppTrafficJson {
+  at: number;
+  source: string;
+  intervalS: number | null;
+  frontends: FrontendTrafficJson[];
+  totals: TrafficTotalsJson & { history: TrafficRateJson[] };
+}
+
 /** Everything the dashboard knows about one maglevd. */
 export interface MaglevdStateJson {
   status: MaglevdStatusJson;
@@ -146,6 +199,8 @@ export interface MaglevdStateJson {
   backends: BackendJson[];
   healthchecks: HealthCheckJson[];
   vpp: VppJson;
+  /** Live counters and their recent history; null while VPP's counters are unavailable. */
+  traffic: VppTrafficJson | null;
   /** When the last full refresh completed (dashboard clock); null before the first. */
   refreshedAt: number | null;
 }
@@ -183,6 +238,8 @@ export interface SsePayloads {
   frontends: { maglevd: string; frontends: FrontendJson[] };
   'backend-info': { maglevd: string; backend: BackendJson };
   vpp: { maglevd: string; vpp: VppJson };
+  /** A new poll of the VIP counters to append; null: the counters are gone (VPP disconnected). */
+  traffic: { maglevd: string; sample: TrafficSampleJson | null };
 }
 
 export type SseEventType = keyof SsePayloads;

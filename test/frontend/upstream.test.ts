@@ -217,6 +217,78 @@ describe('upstream: one maglevd', () => {
     await gone;
     assert.equal(up.state().vpp.lbState, null);
   });
+
+  test('traffic: every new counters poll is a traffic event, kept for the sparklines; gone with VPP', async () => {
+    await up.idle();
+    let polls = 0;
+    let frozen = false;
+    maglevd.fake.vppBackend = {
+      ...fakeVpp,
+      counters: () => {
+        if (!frozen) polls++;
+        return {
+          vips: [
+            {
+              frontend: 'web-v4',
+              prefix: '198.51.100.1/32',
+              protocol: 'tcp' as const,
+              port: 80,
+              nextPackets: BigInt(polls * 100),
+              firstPackets: 5n,
+              untrackedPackets: 0n,
+              noServerPackets: 0n,
+              index: 1,
+              routePackets: BigInt(polls * 105),
+              routeBytes: BigInt(polls * 10_000),
+              packetsPerSecond: polls * 10,
+              routePacketsPerSecond: polls * 10,
+              routeBytesPerSecond: polls * 1000,
+            },
+          ],
+          updatedAt: T0 + polls * 5000,
+          source: 'stats-segment',
+          rateIntervalSeconds: 5,
+        };
+      },
+    };
+    const traffic = () => events.filter((e) => e.type === 'traffic').length;
+    const before = traffic();
+    const first = nextBrokerEvent(dash.fe, (e) => e.type === 'traffic', 'first traffic');
+    await dash.clock.advance(5000);
+    const { data } = await first;
+    assert.deepEqual((data['sample'] as { frontends: unknown[] }).frontends, [
+      { frontend: 'web-v4', pps: 10, bps: 1000, sharedAddress: false },
+    ]);
+    const second = nextBrokerEvent(dash.fe, (e) => e.type === 'traffic', 'second traffic');
+    await dash.clock.advance(5000);
+    await second;
+    await up.idle();
+    const t = up.state().traffic;
+    assert.deepEqual(
+      t?.frontends[0]?.history.map((p) => [p.pps, p.bps]),
+      [
+        [10, 1000],
+        [20, 2000],
+      ],
+    );
+    assert.equal(t?.totals.routeBytes, 20_000);
+    assert.equal(traffic(), before + 2);
+
+    frozen = true; // maglevd has not polled VPP again: the same snapshot adds nothing
+    await dash.clock.advance(5000);
+    await up.idle();
+    assert.equal(traffic(), before + 2);
+
+    const cleared = nextBrokerEvent(
+      dash.fe,
+      (e, d) => e.type === 'traffic' && d['sample'] === null,
+      'cleared',
+    );
+    maglevd.fake.vppBackend = undefined; // GetVPPLBCounters now answers UNAVAILABLE
+    await dash.clock.advance(5000);
+    await cleared;
+    assert.equal(up.state().traffic, null);
+  });
 });
 
 describe('upstream: reachability', () => {

@@ -302,6 +302,7 @@ function maglevdState(): MaglevdStateJson {
     backends: [backend('a', 'up')],
     healthchecks: [],
     vpp: { connected: false, info: null, error: 'off', lbState: null },
+    traffic: null,
     refreshedAt: 1,
   };
 }

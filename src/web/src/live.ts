@@ -32,6 +32,7 @@ const EVENT_TYPES: readonly SseEventType[] = [
   'frontends',
   'backend-info',
   'vpp',
+  'traffic',
 ];
 
 /** Wall time ahead of monotonic time by this much means the machine slept. */

@@ -3,7 +3,7 @@
 // values do not flash; events go through the reducers in model/reducers.ts.
 
 import { createSignal } from 'solid-js';
-import { createStore, produce, reconcile } from 'solid-js/store';
+import { createStore, produce, reconcile, unwrap } from 'solid-js/store';
 import type { DashboardStateJson, SseEventType, SsePayloads } from '../../frontend/wire.js';
 import * as r from './model/reducers.js';
 import { emptyState, type Connection } from './model/state.js';
@@ -78,6 +78,19 @@ export function applyEvent<T extends SseEventType>(type: T, data: SsePayloads[T]
         setState('maglevds', name, 'vpp', reconcile(e.vpp, { key: 'prefix', merge: true }));
         if (e.vpp.lbState) setState('maglevds', name, 'lbStateAt', t);
       }
+      break;
+    }
+    case 'traffic': {
+      const e = data as SsePayloads['traffic'];
+      const m = state.maglevds[e.maglevd];
+      // Computed from plain data, then merged: unchanged points keep their identity.
+      if (m)
+        setState(
+          'maglevds',
+          e.maglevd,
+          'traffic',
+          reconcile(r.nextTraffic(unwrap(m.traffic), e.sample), { key: 'frontend', merge: true }),
+        );
       break;
     }
     case 'log':

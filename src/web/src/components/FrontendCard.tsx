@@ -1,6 +1,6 @@
-// A collapsible card per frontend (VIP): the header shows name, address, protocol and port,
-// the frontend's state and a health icon, in fixed-width columns so headers line up; the body
-// holds one table per pool.
+// A collapsible card per frontend (VIP): the header shows name, address, protocol and port, the
+// VIP's traffic (packets/s with a sparkline of the last minutes, bytes/s), the frontend's state
+// and a health icon, in fixed-width columns so headers line up; the body holds one table per pool.
 
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
@@ -11,6 +11,7 @@ import { Flash } from './Flash.js';
 import { Chevron, HealthIcon } from './icons.js';
 import { PoolTable } from './PoolTable.js';
 import { StatusBadge } from './StatusBadge.js';
+import { TrafficRates } from './Traffic.js';
 
 export function FrontendCard(props: {
   m: MaglevdView;
@@ -24,6 +25,7 @@ export function FrontendCard(props: {
   const health = () => frontendHealth(derived(), props.m.vpp, props.frontend.name, settled());
   const buckets = createMemo(() => vppWeights(props.m.vpp, props.frontend.name));
   const bodyId = () => `fe-${props.m.name}-${props.frontend.name}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const traffic = () => props.m.traffic?.frontends.find((t) => t.frontend === props.frontend.name);
   const where = () => {
     const f = props.frontend;
     const addr = f.family === 6 ? `[${f.address}]` : f.address;
@@ -44,6 +46,23 @@ export function FrontendCard(props: {
           <span class="fe-name">{props.frontend.name}</span>
           <span class="fe-addr mono">{where()}</span>
           <span class="fe-proto">{props.frontend.protocol}</span>
+          <span class="fe-traffic" data-testid="fe-traffic">
+            <Show when={traffic()} fallback={<span class="muted">no counters</span>}>
+              {(t) => (
+                <TrafficRates
+                  points={t().history}
+                  pps={t().pps}
+                  bps={t().bps}
+                  bpsNote={
+                    t().sharedAddress
+                      ? `bytes to ${props.frontend.address}, shared with the other frontends on this address`
+                      : undefined
+                  }
+                  label={props.frontend.name}
+                />
+              )}
+            </Show>
+          </span>
           <span class="fe-state">
             <Flash value={derived().state}>
               <StatusBadge state={derived().state} />

@@ -1,10 +1,18 @@
 // VPP as this maglevd sees it: connected or not (with why), version, lb API generation, pid,
-// uptime, and an "API ↑↓" indicator whose arrows blink on each vpp-api-send / -recv record.
+// uptime, and an "API ↑↓" indicator whose arrows blink on each vpp-api-send / -recv record; below,
+// the traffic over every VIP: rates with a sparkline, and the counter totals.
 
 import { createEffect, on, Show, type JSX } from 'solid-js';
+import { siNumber } from '../../../dataplane/rate-text.js';
 import { ageSince } from '../model/age.js';
 import type { MaglevdView } from '../model/state.js';
 import { now } from '../store.js';
+import { TrafficRates } from './Traffic.js';
+
+const SOURCE_LABEL: Readonly<Record<string, string>> = {
+  'stats-segment': 'stats segment',
+  cli: 'CLI (no stats socket)',
+};
 
 function Blink(props: { count: number; children: JSX.Element; label: string }): JSX.Element {
   let el: HTMLSpanElement | undefined;
@@ -89,6 +97,49 @@ export function VppPanel(props: { m: MaglevdView }): JSX.Element {
           </Blink>
         </span>
       </div>
+      <Show when={vpp().connected && props.m.traffic}>
+        {(traffic) => (
+          <div class="vpp-row vpp-traffic" data-testid="vpp-traffic">
+            <span class="vpp-title">traffic</span>
+            <TrafficRates
+              points={traffic().totals.history}
+              pps={traffic().totals.pps}
+              bps={traffic().totals.bps}
+              label="all VIPs"
+            />
+            <dl class="facts">
+              <div>
+                <dt>first</dt>
+                <dd>{siNumber(traffic().totals.first)}</dd>
+              </div>
+              <div>
+                <dt>next</dt>
+                <dd>{siNumber(traffic().totals.next)}</dd>
+              </div>
+              <div>
+                <dt>untracked</dt>
+                <dd>{siNumber(traffic().totals.untracked)}</dd>
+              </div>
+              <div>
+                <dt>no server</dt>
+                <dd>{siNumber(traffic().totals.noServer)}</dd>
+              </div>
+              <div>
+                <dt>routed</dt>
+                <dd data-testid="routed">
+                  {traffic().totals.routePackets === null
+                    ? '—'
+                    : `${siNumber(traffic().totals.routePackets ?? 0)} pkts, ${siNumber(traffic().totals.routeBytes ?? 0)}B`}
+                </dd>
+              </div>
+              <div>
+                <dt>from</dt>
+                <dd>{SOURCE_LABEL[traffic().source] ?? traffic().source}</dd>
+              </div>
+            </dl>
+          </div>
+        )}
+      </Show>
     </section>
   );
 }

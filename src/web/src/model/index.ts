@@ -17,5 +17,7 @@ export {
 } from './health.js';
 export type { Health } from './health.js';
 export * as reducers from './reducers.js';
+export { sparklinePath } from './sparkline.js';
+export type { SparklineBox } from './sparkline.js';
 export { emptyState, LOG_KEEP } from './state.js';
 export type { AppState, Connection, LogEntry, LogKind, MaglevdView } from './state.js';

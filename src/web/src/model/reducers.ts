@@ -8,8 +8,11 @@ import type {
   FrontendJson,
   MaglevdStateJson,
   SsePayloads,
+  TrafficSampleJson,
   TransitionJson,
+  VppTrafficJson,
 } from '../../../frontend/wire.js';
+import { appendTraffic } from '../../../frontend/traffic-history.js';
 import { LOG_KEEP, type AppState, type LogEntry, type MaglevdView } from './state.js';
 
 const TRANSITIONS_KEPT = 10;
@@ -26,6 +29,7 @@ export function viewFromState(
     backends: Object.fromEntries(s.backends.map((b) => [b.name, b])),
     healthchecks: s.healthchecks,
     vpp: s.vpp,
+    traffic: s.traffic,
     refreshedAt: s.refreshedAt,
     probing: previous?.probing ?? {},
     vppApiSent: previous?.vppApiSent ?? 0,
@@ -50,6 +54,19 @@ export function applySnapshot(state: AppState, s: MaglevdStateJson, now: number)
   const name = s.status.name;
   if (!state.order.includes(name)) state.order.push(name);
   state.maglevds[name] = viewFromState(s, state.maglevds[name], now);
+}
+
+/** The traffic picture after a `traffic` event: one more poll, or none at all (counters gone). */
+export function nextTraffic(
+  previous: VppTrafficJson | null,
+  sample: TrafficSampleJson | null,
+): VppTrafficJson | null {
+  return sample ? appendTraffic(previous, sample) : null;
+}
+
+export function applyTraffic(state: AppState, e: SsePayloads['traffic']): void {
+  const m = state.maglevds[e.maglevd];
+  if (m) m.traffic = nextTraffic(m.traffic, e.sample);
 }
 
 export function applyStatus(state: AppState, s: SsePayloads['maglevd-status']): void {

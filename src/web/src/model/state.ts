@@ -9,6 +9,7 @@ import type {
   MaglevdStatusJson,
   VersionJson,
   VppJson,
+  VppTrafficJson,
 } from '../../../frontend/wire.js';
 
 export interface MaglevdView {
@@ -18,6 +19,8 @@ export interface MaglevdView {
   backends: Record<string, BackendJson>;
   healthchecks: HealthCheckJson[];
   vpp: VppJson;
+  /** Rates and their recent history; null while VPP's counters are unavailable. */
+  traffic: VppTrafficJson | null;
   refreshedAt: number | null;
   /** Backends with a probe running now (probe-start seen, probe-done not yet). */
   probing: Record<string, boolean>;
