@@ -1,8 +1,10 @@
 // What `npm start` runs: a whole load balancer on one machine, on loopback only.
 //   - five demo HTTP backends (127.0.0.11-15:18081), each naming itself in X-IPng-Frontend;
-//   - vppsim, the VPP stand-in, forwarding real TCP on the VIPs by the Maglev table;
-//   - maglevd on examples/demo.yaml, probing the backends and programming vppsim;
-//   - the dashboard, with demo admin credentials;
+//   - vppsim, the VPP stand-in, forwarding real TCP on the VIPs by the Maglev table and counting
+//     it in its stats segment;
+//   - maglevd on examples/demo.yaml, probing the backends, programming vppsim and reading its
+//     counters from the stats segment;
+//   - the dashboard, with demo admin credentials (traffic through the VIPs shows on it);
 //   - a control endpoint (and keys f/r) to make a backend fail and recover.
 // Everything it prints is for a newcomer; the JSON logs go to files in a temp directory.
 
@@ -44,6 +46,8 @@ const settings = {
   user: 'admin',
   password: process.env.MAGLEV_DEMO_PASSWORD ?? randomBytes(6).toString('base64url'),
   flap: process.env.MAGLEV_DEMO_FLAP !== '0',
+  /** The built page; default dist/web (a test passes a page built from source). */
+  webRoot: process.env.MAGLEV_DEMO_WEB_ROOT,
 };
 
 function stamp(): string {
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
       }
       for (const l of Object.values(loggers)) l.flush();
       rmSync(join(dir, 'api.sock'), { force: true });
+      rmSync(join(dir, 'stats.sock'), { force: true });
     }
     process.exit(code);
   };
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
 
     const sim = await VppSim.start({
       socketPath: join(dir, 'api.sock'),
+      statsSocketPath: join(dir, 'stats.sock'),
       forward: true,
       logger: loggers.vppsim,
     });
@@ -148,7 +154,7 @@ async function main(): Promise<void> {
         grpcAddr: settings.grpcAddr,
         metricsAddr: settings.metricsAddr,
         vppApiAddr: join(dir, 'api.sock'),
-        vppStatsAddr: '',
+        vppStatsAddr: join(dir, 'stats.sock'),
         logLevel: 'debug',
         reflection: true,
       },
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
       user: settings.user,
       password: settings.password,
       logger: loggers.frontend,
+      ...(settings.webRoot !== undefined && { webRoot: settings.webRoot }),
     });
     cleanups.push(() => frontend.close());
 
@@ -191,8 +198,10 @@ async function main(): Promise<void> {
     node dist/bin/maglevc.js --server ${grpc} show frontend web-v4
     node dist/bin/maglevc.js --server ${grpc} set backend nginx0-fra disable
     node dist/bin/maglevc.js --server ${grpc} show vpp lb state
+    node dist/bin/maglevc.js --server ${grpc} show vpp lb counters    (packets/s while traffic runs)
     node dist/bin/maglevc.js --server ${grpc}                  (the interactive shell: try ? and Tab)
   and maglevt:  node dist/bin/maglevt.js --config ${config} --uri /
+  (its traffic, or curl's, shows on the dashboard's frontend cards and in the VPP panel)
 
   JSON logs: ${dir}/*.log${settings.flap ? `\n  ${FLAKY} fails and recovers every ${FLAP_EVERY_MS / 1000}s on its own.` : ''}
   Keys: f = fail the next backend, r = recover all, q = quit (Ctrl-C works too).

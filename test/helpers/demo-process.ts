@@ -16,7 +16,8 @@ export interface RunningDemo {
   stop(): Promise<number | null>;
 }
 
-export function startDemo(): RunningDemo {
+/** `env` adds to (or overrides) the demo's test environment. */
+export function startDemo(env: Record<string, string> = {}): RunningDemo {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/demo.ts'], {
     cwd: repoRoot,
     env: {
@@ -27,6 +28,7 @@ export function startDemo(): RunningDemo {
       MAGLEV_DEMO_CONTROL_PORT: '0',
       MAGLEV_DEMO_PASSWORD: 'demo-secret',
       MAGLEV_DEMO_FLAP: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -154,6 +154,28 @@ export function readRuns(indexes: readonly number[], maxGap: number): { first: n
 /** Elements skipped rather than split into two reads: a page's worth of u64s. */
 const MAX_GAP_BYTES = 4096;
 
+interface ReadPlan {
+  readonly runs: readonly { first: number; count: number }[];
+  readonly wanted: ReadonlySet<number>;
+}
+
+/** Plans per index list and element size; a poll asks for the same list for several counters. */
+const plans = new WeakMap<readonly number[], Map<number, ReadPlan>>();
+
+function readPlan(indexes: readonly number[], elementSize: number): ReadPlan {
+  let bySize = plans.get(indexes);
+  if (!bySize) {
+    bySize = new Map();
+    plans.set(indexes, bySize);
+  }
+  let plan = bySize.get(elementSize);
+  if (!plan) {
+    plan = { runs: readRuns(indexes, Math.floor(MAX_GAP_BYTES / elementSize)), wanted: new Set(indexes) };
+    bySize.set(elementSize, plan);
+  }
+  return plan;
+}
+
 /**
  * Calls `each(thread, index, element)` for every wanted index present in every thread's vector of
  * a counter entry (pointer → vector of per-thread pointers → vector of elements). An index beyond
@@ -170,8 +192,7 @@ function forEachCounter(
   if (entry.value === 0n) return; // registered, never validated: nothing counted yet
   const threads = vectorBytes(bytes, header, entry.value, 8);
   const pointers = bytes.read(threads.offset, threads.length * 8);
-  const runs = readRuns(indexes, Math.floor(MAX_GAP_BYTES / elementSize));
-  const wanted = new Set(indexes);
+  const { runs, wanted } = readPlan(indexes, elementSize);
   for (let t = 0; t < threads.length; t++) {
     const pointer = pointers.readBigUInt64LE(t * 8);
     if (pointer === 0n) continue; // a thread without a vector yet
