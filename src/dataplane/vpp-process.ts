@@ -1,8 +1,8 @@
-// When did VPP start? The original reads /sys/boottime from VPP's stats segment, which Node cannot
-// map (docs/vpp-lb.md §The stats segment). VPP's API socket is a local unix socket, so VPP runs on this host
-// and control_ping tells us its pid: its start time is in /proc. Only trusted when the process is really VPP
-// (`vpp_main`/`vpp` in /proc/<pid>/comm) — a simulator's pid may be made up, and the pid of a VPP in another
-// pid namespace names some other process here.
+// When did VPP start, when the stats segment cannot tell (its /sys/boottime is what maglevd uses
+// first: see counters-poller.ts)? VPP's API socket is a local unix socket, so VPP runs on this
+// host and control_ping tells us its pid: its start time is in /proc. Only trusted when the
+// process is really VPP (`vpp_main`/`vpp` in /proc/<pid>/comm) — a simulator's pid may be made up,
+// and the pid of a VPP in another pid namespace names some other process here.
 
 import { readFile } from 'node:fs/promises';
 
