@@ -1,12 +1,15 @@
 // maglevt against the demo, in a real terminal: traffic to the demo's VIP goes through vppsim by
-// the Maglev table; disabling a backend through maglevd moves traffic off it (its tally row
-// drains) and enabling it brings traffic back.
+// the Maglev table and shows as packets/s on the dashboard's traffic feed and in maglevc;
+// disabling a backend through maglevd moves traffic off it (its tally row drains) and enabling it
+// brings traffic back.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { repoRoot } from '../helpers/daemon-process.js';
 import { startDemo } from '../helpers/demo-process.js';
+import { SseReader } from '../frontend/harness.js';
+import type { SsePayloads } from '../../src/frontend/index.js';
 import { tallyRow } from '../helpers/maglevt-screen.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';
 
@@ -28,6 +31,7 @@ describe('maglevt against the demo', () => {
     let term: TmuxSession | undefined;
     try {
       await demo.waitLine(/demo {5}ready/);
+      const view = (await demo.waitLine(/dashboard \(read-only\)\s+(\S+)/))[1]!;
       const config = (await demo.waitLine(/maglevt.js --config (\S+)/))[1]!;
       const grpc = (await demo.waitLine(/maglevc.js --server (\S+) show frontends/))[1]!;
       for (const b of PRIMARY) await demo.waitLine(new RegExp(`backend {2}${b} +unknown → up`));
@@ -55,6 +59,21 @@ describe('maglevt against the demo', () => {
         visibleOnly: true,
         timeoutMs: 120_000,
       });
+
+      // maglevt's traffic shows as a packet rate on the dashboard's feed, and in maglevc.
+      const events = await SseReader.open(new URL('api/events', view).href);
+      try {
+        await events.find((b) => {
+          if (b.event !== 'traffic' || !b.data) return false;
+          const sample = (JSON.parse(b.data) as SsePayloads['traffic']).sample;
+          return (sample?.frontends.find((f) => f.frontend === 'web-v4')?.pps ?? 0) > 0;
+        }, 'a traffic event with packets/s on web-v4');
+      } finally {
+        events.close();
+      }
+      const counters = maglevc(grpc, 'show', 'vpp', 'lb', 'counters');
+      const row = counters.split('\n').find((l) => l.startsWith('web-v4 '));
+      assert.match(row ?? '', /\s(?!0\s)\d[\d.]*[kMG]?\s+\d[\d.]* [kMG]?B\/s$/, counters);
 
       maglevc(grpc, 'set', 'backend', 'nginx0-fra', 'disable');
       const off = await term.waitFor(
