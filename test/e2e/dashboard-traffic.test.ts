@@ -113,9 +113,12 @@ describe('traffic on the dashboard (the demo, in chromium)', () => {
       // A rate that is not zero and not unknown: "12 pkt/s", "1.5k pkt/s"...
       await card.locator('[data-testid="pps"]', { hasText: /^(?!0 )\d[\d.]*[kMG]? pkt\/s$/ }).waitFor();
       await card.locator('[data-testid="bps"]', { hasText: /^(?!0 )\d[\d.]* [kMG]?B\/s$/ }).waitFor();
-      // The sparkline has points from successive polls, and a line through them.
-      await card.locator('svg.sparkline:not([data-points="0"]):not([data-points="1"])').waitFor();
-      assert.notEqual(await card.locator('svg.sparkline path').getAttribute('d'), '');
+      // The sparkline has points from successive polls (the first has no rate yet), and a line
+      // through them.
+      await card
+        .locator('svg.sparkline:not([data-points="0"]):not([data-points="1"]):not([data-points="2"])')
+        .waitFor();
+      assert.match((await card.locator('svg.sparkline path').getAttribute('d')) ?? '', /^M[\d. ]+L/);
       // The other cards know their VIPs carry nothing.
       await page
         .locator('[data-frontend="web-v4-sticky"] [data-testid="pps"]', { hasText: /^0 pkt\/s$/ })

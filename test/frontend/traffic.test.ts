@@ -152,15 +152,26 @@ describe('traffic history', () => {
 });
 
 describe('sparkline', () => {
-  const box = { width: 60, height: 11, windowMs: 60_000 };
+  const box = { width: 60, height: 11, windowMs: 60_000, minSpanMs: 20_000 };
   const at = (s: number, pps: number | null) => ({ at: T0 + s * 1000, pps, bps: null });
 
   test('time left to right ending at the newest point; height against the largest value', () => {
     assert.equal(sparklinePath([at(0, 5), at(30, 10), at(60, 0)], 'pps', box), 'M0 6L30 1L60 11');
   });
 
+  test('a short history spans the width (down to the least span); a long one the window', () => {
+    assert.equal(sparklinePath([at(100, 1), at(130, 1)], 'pps', box), 'M0 1L60 1', 'history of 30 s');
+    assert.equal(sparklinePath([at(100, 1), at(110, 1)], 'pps', box), 'M30 1L60 1', 'at least 20 s');
+    assert.equal(
+      sparklinePath([at(0, 1), at(100, 1), at(130, 1)], 'pps', box),
+      'M0 1L60 1',
+      'older than the window: out, the rest spans the width',
+    );
+  });
+
   test('a point without a value breaks the line; nothing to draw is empty', () => {
-    assert.equal(sparklinePath([at(0, 1), at(30, null), at(60, 1)], 'pps', box), 'M0 1M60 1');
+    assert.equal(sparklinePath([at(0, 1), at(30, null), at(60, 1)], 'pps', box), 'M0 1h0M60 1h0');
+    assert.equal(sparklinePath([at(50, null), at(60, 4)], 'pps', box), 'M60 1h0', 'a lone point is a dot');
     assert.equal(sparklinePath([], 'pps', box), '');
     assert.equal(
       sparklinePath([at(0, 0), at(60, 0)], 'pps', box),

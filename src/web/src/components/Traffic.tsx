@@ -9,6 +9,8 @@ import { sparklinePath } from '../model/sparkline.js';
 
 const WIDTH = 72;
 const HEIGHT = 18;
+/** The least time a sparkline spans while its history is shorter than the window. */
+const MIN_SPAN_MS = 15_000;
 
 export function Sparkline(props: {
   points: readonly TrafficRateJson[];
@@ -16,7 +18,12 @@ export function Sparkline(props: {
   label: string;
 }): JSX.Element {
   const d = () =>
-    sparklinePath(props.points, props.rate, { width: WIDTH, height: HEIGHT, windowMs: TRAFFIC_WINDOW_MS });
+    sparklinePath(props.points, props.rate, {
+      width: WIDTH,
+      height: HEIGHT,
+      windowMs: TRAFFIC_WINDOW_MS,
+      minSpanMs: MIN_SPAN_MS,
+    });
   return (
     <svg
       class="sparkline"
