@@ -279,10 +279,7 @@ export class CountersPoller {
     }
     try {
       const r = readCountersFromStats(segment, this.directory?.entries ?? []);
-      if (r.bootTimeS !== undefined && this.boot?.s !== r.bootTimeS) {
-        this.boot = { client, s: r.bootTimeS };
-        this.opts.metrics?.bootTime?.(r.bootTimeS);
-      }
+      this.learnBootTime(client, r.bootTimeS);
       return r.vips;
     } catch (err) {
       if (!isStatsError(err)) throw err;
@@ -314,9 +311,22 @@ export class CountersPoller {
       return undefined;
     }
     this.stats = { client, segment };
+    // VPP's start is known from here on, before the record that says so (the dashboard asks
+    // for VPP's info again on it).
+    try {
+      this.learnBootTime(client, readCountersFromStats(segment, []).bootTimeS);
+    } catch (err) {
+      if (!isStatsError(err)) throw err;
+    }
     logger.info('vpp-stats-connected', { socket: statsSocket, bytes: segment.size });
     this.statsOut = false;
     return segment;
+  }
+
+  private learnBootTime(client: LbApi, bootTimeS: number | undefined): void {
+    if (bootTimeS === undefined || (this.boot?.client === client && this.boot.s === bootTimeS)) return;
+    this.boot = { client, s: bootTimeS };
+    this.opts.metrics?.bootTime?.(bootTimeS);
   }
 
   private statsUnavailable(err: unknown): void {

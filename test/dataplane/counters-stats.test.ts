@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FakeClock } from '../../src/clock/index.js';
-import { CountersPoller, Syncer, type CountersSnapshot, vipRates } from '../../src/dataplane/index.js';
+import {
+  CountersPoller,
+  Syncer,
+  VIP_DIRECTORY_MAX_AGE_MS,
+  type CountersSnapshot,
+  vipRates,
+} from '../../src/dataplane/index.js';
 import { BufferSegmentBytes, StatsSegment, VppConnection } from '../../src/vpp/index.js';
 import { pushFlows, startSim, withTempDir, type SimHandle } from '../helpers/vppsim-harness.js';
 import { CaptureLogger } from '../vpp/helpers.js';
@@ -126,7 +132,7 @@ void describe('counters poller: the stats segment', () => {
   });
 
   void test('VIPs the syncer adds are found at the next poll (the directory is re-read then)', async () => {
-    await withRig({}, async ({ poller, source, syncer, sim }) => {
+    await withRig({}, async ({ poller, source, syncer, sim, clock }) => {
       poller.start();
       await poller.pollNow();
       const cliReads = sim.recorder.named('cli_inband').length;
@@ -154,6 +160,13 @@ void describe('counters poller: the stats segment', () => {
       assert.equal(vip(after, 'web').first, 0n);
       assert.equal(vip(after, 'api').routePackets, 3n);
       assert.equal(vip(after, 'web').routePackets, 3n);
+
+      // Without a change the directory is still read again once a minute (its route lookups show
+      // it: the syncer's periodic sync reads the CLI too, but never looks up a route).
+      const lookups = sim.recorder.named('ip_route_lookup').length;
+      await clock.advance(VIP_DIRECTORY_MAX_AGE_MS);
+      await poller.pollNow();
+      assert.equal(sim.recorder.named('ip_route_lookup').length, lookups + 2, 'two VIP addresses');
     });
   });
 
