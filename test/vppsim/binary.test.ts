@@ -10,7 +10,17 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram, type RunningProgram } from '../helpers/daemon-process.js';
-import { VppClient, getNumber, toApiAddress, toApiPrefix } from '../../src/vpp/index.js';
+import {
+  ROUTE_TO,
+  SYS_BOOTTIME,
+  StatsSegment,
+  VppClient,
+  getNumber,
+  ipRouteStatsIndex,
+  lbAddVip,
+  toApiAddress,
+  toApiPrefix,
+} from '../../src/vpp/index.js';
 import { CLI_PROMPT, parseVppsimArgs } from '../../src/vppsim/index.js';
 import { versionLine } from '../../src/version.js';
 
@@ -87,6 +97,11 @@ describe('flags', () => {
       parseVppsimArgs(['--api-socket', 'a', '--lb-api', '1.1', '--cli-socket', 'c', '--log-level', 'debug']),
       { kind: 'run', options: { apiSocket: 'a', lbApi: '1.1', cliSocket: 'c', logLevel: 'debug' } },
     );
+    assert.deepEqual(parseVppsimArgs(['--api-socket', 'a', '--stats-socket', 's']), {
+      kind: 'run',
+      options: { apiSocket: 'a', lbApi: '1.2', cliSocket: undefined, statsSocket: 's', logLevel: 'info' },
+    });
+    assert.equal(parseVppsimArgs(['--api-socket', 'a', '--stats-socket', '']).kind, 'usage-error');
     assert.equal(parseVppsimArgs([]).kind, 'usage-error');
     assert.equal(parseVppsimArgs(['--api-socket', 'a', '--lb-api', '1.3']).kind, 'usage-error');
     assert.equal(parseVppsimArgs(['--api-socket', 'a', '--log-level', 'loud']).kind, 'usage-error');
@@ -202,6 +217,44 @@ describe('running', () => {
       const crash = p.lines.find((l) => l.msg === 'vppsim-crash');
       assert.equal(crash?.['request'], 'lb_add_del_vip');
       client.destroy();
+    },
+  );
+
+  test(
+    'the stats socket: a segment per process; a restarted vppsim hands out a new one',
+    { timeout: 180_000 },
+    async () => {
+      const api = join(dir, 'stats-api.sock');
+      const stats = join(dir, 'stats.sock');
+      const args = ['--api-socket', api, '--stats-socket', stats];
+      const first = start(args);
+      const ready = await first.waitFor((l) => l.msg === 'vppsim-ready', 30_000, 'vppsim-ready');
+      assert.equal(ready['statsSocket'], stats);
+      const client = await VppClient.connect({ socketPath: api, apiDir: null });
+      await lbAddVip(client, { prefix: '192.0.2.1/32', protocol: 6, port: 80, encap: 'gre4' });
+      const route = await ipRouteStatsIndex(client, '192.0.2.1/32');
+      assert.equal(route, 8);
+      const old = await StatsSegment.connect(stats);
+      const query = { combined: new Map([[ROUTE_TO, [8]]]), scalars: [SYS_BOOTTIME] };
+      assert.deepEqual(old.read(query).combined.get(ROUTE_TO)?.get(8), { packets: 0n, bytes: 0n });
+      assert.ok(old.names().includes('first session packet'), 'the lb counters exist once a VIP does');
+
+      const closed = client.onClose.next();
+      first.kill('SIGKILL');
+      await first.exited;
+      await closed;
+      // The dead VPP's segment stays readable through the descriptor we hold, frozen.
+      assert.ok(old.read(query).scalars.get(SYS_BOOTTIME));
+
+      const second = start(args);
+      await second.waitFor((l) => l.msg === 'vppsim-ready', 30_000, 'vppsim-ready after restart');
+      const fresh = await StatsSegment.connect(stats);
+      assert.equal(fresh.names().includes('first session packet'), false, 'a new, empty segment');
+      old.close();
+      fresh.close();
+      second.kill('SIGTERM');
+      assert.equal(await second.exited, 0);
+      assert.equal(await exists(stats), false);
     },
   );
 
