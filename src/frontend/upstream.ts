@@ -75,7 +75,7 @@ export interface UpstreamOptions {
   timings?: Partial<UpstreamTimings>;
 }
 
-/** Log records from maglevd that change what the dashboard must fetch. */
+// Log records from maglevd that change what the dashboard must fetch.
 /** VPP (re)connected, or maglevd opened its stats segment (VPP's boot time is known from then). */
 const VPP_UP = new Set(['vpp-connect', 'vpp-stats-connected']);
 const VPP_DOWN = new Set(['vpp-disconnect']);
