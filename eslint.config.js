@@ -19,6 +19,7 @@ const DATAPLANE_SHELL = [
   'syncer-read',
   'syncer-report',
   'counters-poller',
+  'counters-read',
   'vpp-process',
 ];
 

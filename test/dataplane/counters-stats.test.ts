@@ -16,10 +16,11 @@ import {
   vipRates,
 } from '../../src/dataplane/index.js';
 import { BufferSegmentBytes, StatsSegment, VppConnection } from '../../src/vpp/index.js';
-import { pushFlows, startSim, withTempDir, type SimHandle } from '../helpers/vppsim-harness.js';
-import { CaptureLogger } from '../vpp/helpers.js';
-import { frontend } from './fixtures.js';
-import { FakeSource, FlakyConnection, twoFrontends } from './syncer-fixtures.js';
+import { pushFlows, startSim, type SimHandle } from '../helpers/vppsim-harness.js';
+import { withTempDir } from '../helpers/temp-dir.js';
+import { RecordingLogger } from '../helpers/logger.js';
+import { frontend } from '../helpers/config.js';
+import { FakeSource, FlakyConnection, twoFrontends } from './fixtures.js';
 
 const WEB = { address: '192.0.2.1', protocol: 6, port: 80 };
 
@@ -32,7 +33,7 @@ function vip(s: CountersSnapshot | undefined, name: string) {
 interface Rig {
   readonly dir: string;
   readonly clock: FakeClock;
-  readonly logger: CaptureLogger;
+  readonly logger: RecordingLogger;
   readonly conn: VppConnection;
   readonly source: FakeSource;
   readonly syncer: Syncer;
@@ -52,7 +53,7 @@ async function withRig(
     const socketPath = join(dir, 'api.sock');
     const statsSocketPath = join(dir, 'stats.sock');
     const sim = await startSim({ socketPath, statsSocketPath, clock });
-    const logger = new CaptureLogger();
+    const logger = new RecordingLogger();
     const conn = new VppConnection({ socketPath, logger, apiDir: null, reconnectDelayMs: 20 });
     const flaky = new FlakyConnection(conn);
     const source = new FakeSource(twoFrontends(), 'up');

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { repoRoot } from '../helpers/daemon-process.js';
 import { startDemo } from '../helpers/demo-process.js';
-import { SseReader } from '../frontend/harness.js';
+import { SseReader } from '../helpers/sse-reader.js';
 import type { SsePayloads } from '../../src/frontend/index.js';
 import { tallyRow } from '../helpers/maglevt-screen.js';
 import { TmuxSession, shellQuote } from '../helpers/tmux.js';

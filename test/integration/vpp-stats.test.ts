@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FAST_CHECK, startDaemon, vppSection } from '../helpers/vppsim-daemon.js';
-import { withTempDir } from '../helpers/vppsim-harness.js';
-import { closeAll, openVia, startAsServers, type VipClient } from '../vppsim/forward-fixtures.js';
+import { withTempDir } from '../helpers/temp-dir.js';
+import { closeAll, openVia, startAsServers, type VipClient } from '../helpers/vppsim-forward.js';
 import { VppSim } from '../../src/vppsim/index.js';
 
 const AS1 = '127.0.0.31';

@@ -30,7 +30,7 @@ import {
   VppSim,
   ip46FromText,
 } from '../../src/vppsim/index.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 /** A sink that keeps the bytes and the order of the writes. */
 class RecordingSink {
