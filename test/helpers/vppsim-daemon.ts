@@ -81,6 +81,8 @@ export async function startDaemon(opts: {
   vppSocket: string;
   grpc?: boolean;
   probes?: ScriptedProbe;
+  /** Probe for real (maglevd's own prober) instead of through `probes`. */
+  realProbes?: boolean;
   /** Name of the config file, so two daemons can share a directory. */
   file?: string;
 }): Promise<DaemonRig> {
@@ -101,7 +103,7 @@ export async function startDaemon(opts: {
       logLevel: 'error',
       reflection: false,
     },
-    { logger, probe: probes.fn },
+    { logger, probe: opts.realProbes === true ? undefined : probes.fn },
   );
   let stopped = false;
   return {
