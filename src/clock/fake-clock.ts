@@ -51,17 +51,26 @@ export class FakeClock implements Clock {
 
   /** Moves time forward by ms, firing every timer that falls due on the way, in order. */
   async advance(ms: number): Promise<void> {
-    const target = this.current + ms;
+    const target = this.current + Math.max(0, ms);
     await settle();
     for (;;) {
       const next = this.popNextDue(target);
       if (!next) break;
-      this.current = next.due;
+      // A timer overdue after a stall() fires late: the clock does not go back for it.
+      this.current = Math.max(this.current, next.due);
       next.fn();
       await settle();
     }
     this.current = target;
     await settle();
+  }
+
+  /**
+   * Time passes while the event loop is blocked: the clock moves `ms` on and no timer fires.
+   * Timers that fell due meanwhile fire, late, on the next advance() or tick().
+   */
+  stall(ms: number): void {
+    this.current += Math.max(0, ms);
   }
 
   /** Advances to the next pending timer (if any) and fires it. Returns false when none is pending. */

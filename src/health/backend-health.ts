@@ -2,7 +2,13 @@
 // actions, and a bounded history of transitions (newest first). Pure: the caller passes the
 // time in, so the checker decides when things happen and tests replay sequences exactly.
 
-import type { BackendState, ProbeResult, Transition, TransitionCode } from './types.js';
+import {
+  isCheckerFault,
+  type BackendState,
+  type ProbeResult,
+  type Transition,
+  type TransitionCode,
+} from './types.js';
 
 /** States in which probe results are ignored and no probes should run (docs/health.md §States). */
 const INACTIVE: ReadonlySet<BackendState> = new Set(['paused', 'disabled', 'removed']);
@@ -91,9 +97,13 @@ export class BackendHealth {
     if (this.history.length > this.limit) this.history.length = this.limit;
   }
 
-  /** Applies one probe result. Returns the transition it caused, if any. */
+  /**
+   * Applies one probe result. Returns the transition it caused, if any. A checker fault says
+   * nothing about the backend (docs/safety.md §What happens to the backend): state, counter and
+   * history stay exactly as they were, as if the probe had not run.
+   */
   record(result: ProbeResult, now: number): Transition | undefined {
-    if (!this.active) return undefined;
+    if (!this.active || isCheckerFault(result)) return undefined;
     if (result.ok) {
       if (this.currentCounter < this.max) {
         this.currentCounter++;

@@ -5,7 +5,7 @@
 // string building, no allocation once a backend's codes have been seen.
 
 import type { MaglevConfig } from '../config/types.js';
-import type { BackendState, ProbeCode, ProbeResult, Transition } from '../health/index.js';
+import type { BackendState, ProbeResult, Transition } from '../health/index.js';
 import { HistogramCounts, PROBE_DURATION_BUCKETS } from './histogram.js';
 
 export class BackendSeries {
@@ -13,8 +13,9 @@ export class BackendSeries {
   type = '';
   /** The config `type` was resolved against: a different object means a reload or weight change. */
   typeResolvedFor: MaglevConfig | undefined;
-  readonly passed = new Map<ProbeCode, number>();
-  readonly failed = new Map<ProbeCode, number>();
+  readonly passed = new Map<ProbeResult['code'], number>();
+  /** Checker faults are counted here too, under code `checker-fault`. */
+  readonly failed = new Map<ProbeResult['code'], number>();
   duration = new HistogramCounts(PROBE_DURATION_BUCKETS);
   /** from → to → count. */
   readonly transitions = new Map<BackendState, Map<BackendState, number>>();

@@ -2,7 +2,9 @@
 // and icmp (ping sockets via the native addon), each in its own file. A probe opens its sockets
 // only through a SocketFactory (the seam for the netns/ping-socket addon), runs under one
 // timeout covering the whole probe, and always resolves to a ProbeResult with an HAProxy-style
-// code and a detail (an abort through req.signal resolves at once as L4CON "aborted").
+// code and a detail (an abort through req.signal resolves at once as L4CON "aborted"). A failure
+// on the checker's own side (no namespace, no source address, no route from here, no file
+// descriptors, a stalled event loop) is a checker fault instead, decided in checker-fault.ts.
 // Scheduling, rise/fall and what results mean for a backend belong to the checker.
 
 export { createProber, type ProberOptions } from './prober.js';
@@ -10,6 +12,19 @@ export { probeTcp } from './tcp.js';
 export { probeHttp, BODY_LIMIT } from './http.js';
 export { probeIcmp } from './icmp.js';
 export { ABORTED_DETAIL, errorCode } from './probe-run.js';
+export {
+  checkerFault,
+  checkerFaultReason,
+  setupFault,
+  setupFailureOf,
+  stallDetail,
+  stalledPastTimeout,
+  STALL_FRACTION,
+  STALL_MIN_MS,
+  type LocalError,
+  type LocalErrorSite,
+  type SetupFailure,
+} from './checker-fault.js';
 export type { ProbeContext } from './probe-context.js';
 export { hostHeader } from './host-header.js';
 export { bodyRegexp } from './body-regexp.js';

@@ -35,10 +35,11 @@ export class PingSocketPool {
   acquire(family: IpFamily, netns: string | undefined, source: string | undefined): PingSocket {
     let inode = 0;
     if (netns !== undefined) {
-      if (!isValidNetnsName(netns)) throw new SocketSetupError(`invalid netns name "${netns}"`, 'EINVAL');
+      if (!isValidNetnsName(netns))
+        throw new SocketSetupError(`invalid netns name "${netns}"`, 'EINVAL', 'open');
       const onDisk = netnsInodeOnDisk(netns);
       if (onDisk === undefined)
-        throw new SocketSetupError(`netns "${netns}" not found (no /run/netns/${netns})`, 'ENOENT');
+        throw new SocketSetupError(`netns "${netns}" not found (no /run/netns/${netns})`, 'ENOENT', 'open');
       inode = onDisk;
     }
     const key = `${family}|${netns ?? ''}|${source ?? ''}`;
@@ -51,6 +52,19 @@ export class PingSocketPool {
     const fresh = this.open(family, netns, source, inode);
     this.sockets.set(key, fresh);
     return fresh;
+  }
+
+  /**
+   * Stops handing out `socket`: the next acquire for its (family, netns, source) opens and binds
+   * a fresh one. After a local send failure that is how we learn whether the source address is
+   * still there (a fresh bind fails with EADDRNOTAVAIL where a send only says ENETUNREACH).
+   */
+  discard(socket: PingSocket): void {
+    for (const [key, s] of this.sockets) {
+      if (s !== socket) continue;
+      this.sockets.delete(key);
+      s.retire();
+    }
   }
 
   /** Closes every socket; in-flight echoes end with "ping socket closed". */
@@ -71,7 +85,11 @@ export class PingSocketPool {
       try {
         return PingSocket.open(addon, family, netns, source);
       } catch (err) {
-        if (!isNativeError(err)) throw new SocketSetupError(err instanceof Error ? err.message : String(err));
+        if (!isNativeError(err)) {
+          // dgram's bind of the fd: a local failure like the addon's own.
+          const code = (err as NodeJS.ErrnoException).code;
+          throw new SocketSetupError(err instanceof Error ? err.message : String(err), code, 'socket');
+        }
         const nsKey = `${netns ?? ''}|${inode}`;
         if (
           attempt === 0 &&
@@ -82,7 +100,7 @@ export class PingSocketPool {
           this.widenTried.add(nsKey);
           if (ensurePingGroupRange({ netns, logger: this.logger, addon }).ok) continue;
         }
-        throw new SocketSetupError(describeNativeError(err, ctx), err.code);
+        throw new SocketSetupError(describeNativeError(err, ctx), err.code, err.syscall);
       }
     }
   }

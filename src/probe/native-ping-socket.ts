@@ -20,7 +20,13 @@ import type { NativeAddon, NativeErrorReport } from './native-addon.js';
 
 export type EchoOutcome =
   /** `at`: the kernel's arrival time (epoch ms), known when the reply was read by drainReplies. */
-  { ok: true; from: string; at?: number } | { ok: false; errno: string; detail: string };
+  | { ok: true; from: string; at?: number }
+  /**
+   * `local`: raised on our side (a failed send, our own limits, an error the kernel queued with
+   * a local origin) rather than an ICMP error that came back from the network. Only local
+   * failures can be checker faults (checker-fault.ts).
+   */
+  | { ok: false; errno: string; detail: string; local: boolean };
 
 export interface EchoHandle {
   /** Forget the echo (timeout, abort); a late reply is then ignored. */
@@ -93,7 +99,7 @@ export class PingSocket {
     const seq = this.allocateSeq();
     if (seq === undefined || this.closedFlag) {
       const detail = this.closedFlag ? 'ping socket closed' : 'too many echo requests in flight';
-      queueMicrotask(() => done({ ok: false, errno: 'EBUSY', detail }));
+      queueMicrotask(() => done({ ok: false, errno: 'EBUSY', detail, local: true }));
       return { cancel: () => {} };
     }
     const counter = this.counter;
@@ -151,7 +157,9 @@ export class PingSocket {
     if (this.closedFlag) return;
     this.closedFlag = true;
     for (const echo of this.pending.values()) {
-      queueMicrotask(() => echo.done({ ok: false, errno: 'ECANCELED', detail: 'ping socket closed' }));
+      queueMicrotask(() =>
+        echo.done({ ok: false, errno: 'ECANCELED', detail: 'ping socket closed', local: true }),
+      );
     }
     this.pending.clear();
     this.socket.close();
@@ -170,7 +178,12 @@ export class PingSocket {
 
   private send(echo: PendingEcho, retries: number): void {
     const failed = (code: string): void =>
-      this.settle(echo, { ok: false, errno: code, detail: `send ${code}${SEND_HINT[code] ?? ''}` });
+      this.settle(echo, {
+        ok: false,
+        errno: code,
+        detail: `send ${code}${SEND_HINT[code] ?? ''}`,
+        local: true,
+      });
     try {
       // Ping sockets ignore the port; dgram insists on a valid one.
       this.socket.send(echo.packet, 1, echo.dest, (err) => {
@@ -230,7 +243,13 @@ export class PingSocket {
     } else if (report.dest !== null && report.dest !== echo.dest) {
       return;
     }
-    this.settle(echo, { ok: false, errno: report.errno, detail: describeIcmpError(report, this.family) });
+    const local = report.origin !== ORIGIN_ICMP && report.origin !== ORIGIN_ICMP6;
+    this.settle(echo, {
+      ok: false,
+      errno: report.errno,
+      detail: describeIcmpError(report, this.family),
+      local,
+    });
   }
 }
 
@@ -264,11 +283,13 @@ const ICMP6_UNREACH: Record<number, string> = {
   6: 'reject route',
 };
 
+/** sock_extended_err.ee_origin of an error carried by an ICMP (ICMPv6) message from the network. */
+const ORIGIN_ICMP = 2;
+const ORIGIN_ICMP6 = 3;
+
 /** "icmp host unreachable from 10.0.0.1 (EHOSTUNREACH)", for the probe's detail. */
 export function describeIcmpError(r: NativeErrorReport, family: IpFamily): string {
   const from = r.offender !== null ? ` from ${r.offender}` : '';
-  const ORIGIN_ICMP = 2;
-  const ORIGIN_ICMP6 = 3;
   let what: string;
   if (r.origin === ORIGIN_ICMP && family === 4) {
     if (r.type === 3) what = ICMP4_UNREACH[r.code] ?? `destination unreachable code ${r.code}`;

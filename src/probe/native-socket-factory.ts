@@ -20,14 +20,15 @@ export function createNativeSocketFactory(opts: NativeSocketFactoryOptions = {})
       if (req.netns === undefined) return defaultSocketFactory.connectTcp(req);
       const ctx = { netns: req.netns, source: req.localAddress, kind: 'tcp' as const };
       if (!isValidNetnsName(req.netns))
-        throw new SocketSetupError(`invalid netns name "${req.netns}"`, 'EINVAL');
+        throw new SocketSetupError(`invalid netns name "${req.netns}"`, 'EINVAL', 'open');
       let fd: number;
       try {
         const addon = opts.addon ?? loadNativeAddon();
         fd = addon.openSocket(req.family, 'tcp', req.netns, req.localAddress ?? null).fd;
       } catch (err) {
-        if (isNativeError(err)) throw new SocketSetupError(describeNativeError(err, ctx), err.code);
-        throw new SocketSetupError(err instanceof Error ? err.message : String(err));
+        if (isNativeError(err))
+          throw new SocketSetupError(describeNativeError(err, ctx), err.code, err.syscall);
+        throw new SocketSetupError(err instanceof Error ? err.message : String(err), 'ENOADDON');
       }
       // net.Socket owns the fd from here: destroy() closes it.
       const socket = new net.Socket({ fd, readable: true, writable: true });

@@ -7,9 +7,17 @@ import tls from 'node:tls';
 import { isIP } from 'node:net';
 import type net from 'node:net';
 import type { TimerHandle } from '../clock/index.js';
-import type { ProbeCode, ProbeLayer, ProbeResult } from '../health/types.js';
+import type { CheckerFaultReason, ProbeCode, ProbeLayer, ProbeResult } from '../health/types.js';
+import {
+  checkerFault,
+  checkerFaultReason,
+  setupFailureOf,
+  setupFault,
+  stallDetail,
+  stalledPastTimeout,
+} from './checker-fault.js';
+import { whereLabel } from './native-errors.js';
 import type { ProbeContext } from './probe-context.js';
-import { SocketSetupError } from './socket-factory.js';
 import type { ProbeRequest } from './types.js';
 
 /** What a timeout means depends on how far the probe got. */
@@ -72,6 +80,13 @@ export function failedBeforeStart(detail: string): ProbeResult {
   return { ok: false, layer: 'L4', code: 'L4CON', detail, durationMs: 0 };
 }
 
+/** The errno and system call of a socket error, when Node gave them. */
+function errnoOf(err: unknown): { code: string; syscall: string | undefined } | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, syscall } = err as NodeJS.ErrnoException;
+  return typeof code === 'string' ? { code, syscall } : undefined;
+}
+
 export abstract class ProbeRun {
   /** The layer the probe is working on; decides what a timeout or an error is called. */
   protected layer: ProbeLayer = 'L4';
@@ -81,6 +96,16 @@ export abstract class ProbeRun {
   private done = false;
   /** Probes are I/O: their duration is real elapsed time, whatever clock drives the timeout. */
   private readonly startedAt = performance.now();
+  /** When the timeout is due, on the clock that drives it (a late timer means a stalled loop). */
+  private readonly deadline: number;
+  /** How late the timeout timer ran, once it has. */
+  private timerLateMs = 0;
+  /**
+   * Set when node:net reports that the connect attempt failed after it was made (the kernel
+   * answered the SYN's fate later: a remote ICMP error, a reset). Without it, a connect error
+   * came from the connect() system call itself: the local route lookup, which is ours.
+   */
+  private connectAttemptFailed = false;
   private readonly timer: TimerHandle;
   private readonly signal: AbortSignal | undefined;
   private tcp: net.Socket | undefined;
@@ -93,6 +118,7 @@ export abstract class ProbeRun {
     this.result = new Promise((resolve) => {
       this.resolve = resolve;
     });
+    this.deadline = ctx.clock.monotonic() + req.healthcheck.timeoutMs;
     this.timer = ctx.clock.setTimeout(this.onTimeout, req.healthcheck.timeoutMs);
     this.signal = req.signal;
     if (this.signal?.aborted) this.fail('L4CON', ABORTED_DETAIL);
@@ -118,10 +144,12 @@ export abstract class ProbeRun {
         netns: this.req.netns,
       });
     } catch (err) {
-      return this.fail('L4CON', err instanceof SocketSetupError ? err.message : `connect ${errorCode(err)}`);
+      // The factory could not make the socket: nothing reached the wire.
+      return this.settle(setupFault(setupFailureOf(err), this.elapsed()));
     }
     this.tcp = socket;
     socket.on('error', this.onError);
+    socket.once('connectionAttemptFailed', this.onAttemptFailed);
     socket.once('connect', this.onTcpConnect);
   }
 
@@ -161,9 +189,43 @@ export abstract class ProbeRun {
     this.finish(false, code, detail);
   }
 
-  /** Any error on any of the probe's sockets or streams, named for the layer reached. */
+  /** The probe could not judge the backend: the failure was the checker's own. */
+  protected faultOfChecker(reason: CheckerFaultReason, detail: string): void {
+    this.settle(checkerFault(reason, detail, this.elapsed(), this.layer));
+  }
+
+  /**
+   * Any error on any of the probe's sockets or streams, named for the layer reached. A connect
+   * error raised by the system call itself (never by the network) goes through the checker-fault
+   * classifier first.
+   */
   protected readonly onError = (err: unknown): void => {
-    this.fail(ERROR_CODE[this.layer], `${ERROR_PREFIX[this.layer]} ${errorCode(err)}`);
+    const errno = this.layer === 'L4' && !this.connectAttemptFailed ? errnoOf(err) : undefined;
+    const reason = errno === undefined ? undefined : checkerFaultReason({ site: 'connect', ...errno });
+    if (errno !== undefined && reason !== undefined)
+      this.faultOfChecker(reason, this.localDetail(reason, errno));
+    else this.fail(ERROR_CODE[this.layer], `${ERROR_PREFIX[this.layer]} ${errorCode(err)}`);
+  };
+
+  /** The detail of a local connect failure: what is missing, and where. */
+  private localDetail(
+    reason: CheckerFaultReason,
+    errno: { code: string; syscall: string | undefined },
+  ): string {
+    const where = whereLabel(this.req.netns);
+    const call = `${errno.syscall ?? 'connect'} ${errno.code}`;
+    const hc = this.req.healthcheck;
+    const source = (this.req.family === 4 ? hc.probeIpv4Src : hc.probeIpv6Src) ?? '?';
+    if (reason === 'source-address') {
+      const what = errno.code === 'EADDRNOTAVAIL' ? 'is not configured' : 'cannot be used';
+      return `source address ${source} ${what} in ${where} (${call})`;
+    }
+    if (reason === 'no-route') return `${call}: no route to ${this.req.address} in ${where}`;
+    return `${call} in ${where}`;
+  }
+
+  private readonly onAttemptFailed = (): void => {
+    this.connectAttemptFailed = true;
   };
 
   private readonly onTcpConnect = (): void => {
@@ -192,12 +254,17 @@ export abstract class ProbeRun {
    * whatever had arrived; a probe still unfinished then has really run out of time.
    */
   private readonly onTimeout = (): void => {
-    if (!this.done) setImmediate(this.onDeadlinePassed);
+    if (this.done) return;
+    this.timerLateMs = Math.max(0, this.ctx.clock.monotonic() - this.deadline);
+    setImmediate(this.onDeadlinePassed);
   };
 
+  /** A timeout that ran far too late was our event loop's stall, not the backend's slowness. */
   private readonly onDeadlinePassed = (): void => {
     const ms = this.req.healthcheck.timeoutMs;
-    this.fail(TIMEOUT_CODE[this.layer], `${TIMEOUT_WHAT[this.layer]} timeout after ${ms}ms`);
+    if (stalledPastTimeout(this.timerLateMs, ms))
+      this.faultOfChecker('event-loop-stall', stallDetail(this.timerLateMs, ms));
+    else this.fail(TIMEOUT_CODE[this.layer], `${TIMEOUT_WHAT[this.layer]} timeout after ${ms}ms`);
   };
 
   /** The checker stopped this backend's worker: end now, whatever the probe was waiting for. */
@@ -206,12 +273,20 @@ export abstract class ProbeRun {
   }
 
   private finish(ok: boolean, code: ProbeCode, detail: string): void {
+    this.settle({ ok, layer: code.slice(0, 2) as ProbeLayer, code, detail, durationMs: this.elapsed() });
+  }
+
+  private elapsed(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  private settle(result: ProbeResult): void {
     if (this.done) return;
     this.done = true;
     this.timer.cancel();
     if (this.signal !== undefined) unwatchAbort(this.signal, this);
     // The error listeners stay attached: a late error from a closed socket must find one.
-    if (ok && this.tls !== undefined) {
+    if (result.ok && this.tls !== undefined) {
       // Flush what TLS still has queued (the client Finished in TLS 1.3) before closing, so the
       // server sees a completed handshake rather than a reset mid-handshake. The TLS socket
       // owns the TCP connection's handle and closes it.
@@ -220,12 +295,6 @@ export abstract class ProbeRun {
       this.tls?.destroy();
       this.tcp?.destroy();
     }
-    this.resolve({
-      ok,
-      layer: code.slice(0, 2) as ProbeLayer,
-      code,
-      detail,
-      durationMs: performance.now() - this.startedAt,
-    });
+    this.resolve(result);
   }
 }

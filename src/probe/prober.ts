@@ -8,6 +8,7 @@ import { probeHttp } from './http.js';
 import { RequestHeadCache } from './http-request.js';
 import { probeIcmp } from './icmp.js';
 import type { ProbeContext } from './probe-context.js';
+import { checkerFault } from './checker-fault.js';
 import { errorCode, failedBeforeStart } from './probe-run.js';
 import { nativeSocketFactory } from './native-socket-factory.js';
 import type { SocketFactory } from './socket-factory.js';
@@ -63,7 +64,8 @@ function runProbe(req: ProbeRequest, ctx: ProbeContext, icmp: ProbeFn): Promise<
         return Promise.resolve(failedBeforeStart(`unknown healthcheck type ${String(req.healthcheck.type)}`));
     }
   } catch (err) {
-    // The probes catch their own failures; this keeps the never-rejects promise for the unforeseen.
-    return Promise.resolve(failedBeforeStart(`probe setup failed: ${errorCode(err)}`));
+    // The probes catch their own failures; this keeps the never-rejects promise for the
+    // unforeseen. A probe that broke before it started says nothing about the backend.
+    return Promise.resolve(checkerFault('socket-setup', `probe setup failed: ${errorCode(err)}`, 0));
   }
 }

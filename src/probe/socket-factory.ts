@@ -15,11 +15,17 @@ export interface TcpConnectOptions {
   netns?: string | undefined;
 }
 
-/** Raised synchronously by a factory that cannot open the socket at all (missing netns, EPERM...). */
+/**
+ * Raised synchronously by a factory that cannot open the socket at all (missing netns, EPERM...).
+ * Nothing reached the wire, so the probe reports it as a checker fault (checker-fault.ts); errno
+ * and syscall say which one.
+ */
 export class SocketSetupError extends Error {
   constructor(
     message: string,
     readonly errno?: string,
+    /** The failing step: `open`/`setns` (the namespace), `socket`, `bind`. */
+    readonly syscall?: string,
   ) {
     super(message);
     this.name = 'SocketSetupError';
@@ -34,7 +40,7 @@ export interface SocketFactory {
 export const defaultSocketFactory: SocketFactory = {
   connectTcp(opts) {
     if (opts.netns !== undefined) {
-      throw new SocketSetupError(`netns "${opts.netns}" needs the native socket addon`);
+      throw new SocketSetupError(`netns "${opts.netns}" needs the native socket addon`, 'ENOADDON');
     }
     return net.connect({
       host: opts.host,

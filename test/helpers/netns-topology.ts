@@ -7,6 +7,8 @@
 //   blackhole      on-link, but its neighbour entry is a MAC nobody has: silently dropped
 //   remoteUnreach  routed to backends, which answers with ICMP destination unreachable
 //   localUnreach   an `unreachable` route in the dataplane namespace: sendto fails at once
+//   noRoute        no route at all in the dataplane namespace (it has no default route): the
+//                  probe fails on our side (ENETUNREACH), a checker fault
 //   many(i)        1..100: more backends on the backends namespace's lo (ping only; this
 //                  kernel has no dummy interfaces)
 //   manyBlackhole(i) 1..100: more black holes (bogus neighbour entries)
@@ -26,6 +28,7 @@ export interface FamilyAddresses {
   blackhole: string;
   remoteUnreach: string;
   localUnreach: string;
+  noRoute: string;
   many(i: number): string;
   manyBlackhole(i: number): string;
 }
@@ -47,6 +50,7 @@ const V4: FamilyAddresses = {
   blackhole: '10.255.1.99',
   remoteUnreach: '10.255.2.1',
   localUnreach: '10.255.3.1',
+  noRoute: '10.254.0.1',
   many: (i) => `10.255.8.${i}`,
   manyBlackhole: (i) => `10.255.1.${100 + i}`,
 };
@@ -59,6 +63,7 @@ const V6: FamilyAddresses = {
   blackhole: 'fd00:255:1::99',
   remoteUnreach: 'fd00:255:2::1',
   localUnreach: 'fd00:255:3::1',
+  noRoute: 'fd00:254::1',
   many: (i) => `fd00:255:8::${i.toString(16)}`,
   manyBlackhole: (i) => `fd00:255:1::1:${i.toString(16)}`,
 };

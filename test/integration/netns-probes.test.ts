@@ -82,6 +82,14 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
             /^icmp/,
           ],
           ['local unreachable route', hc, a().localUnreach, 'L4CON', /^send E/],
+          ['no route from our side', hc, a().noRoute, 'checker-fault', /^send ENETUNREACH/],
+          [
+            'source not configured',
+            src(hc, family, a().remoteUnreach),
+            a().backend,
+            'checker-fault',
+            /^source address .* is not configured in netns/,
+          ],
         ]);
       });
 
@@ -100,9 +108,10 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
             'source not configured',
             src(hc, family, a().remoteUnreach),
             a().backend,
-            'L4CON',
-            /not configured in netns/,
+            'checker-fault',
+            /^source address .* is not configured in netns/,
           ],
+          ['no route from our side', hc, a().noRoute, 'checker-fault', /^connect ENETUNREACH: no route to /],
         ]);
       });
 
@@ -141,6 +150,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
           ['source-only, no source', hc, a().sourceOnly, 'L4TOUT'],
           ['bad status', { ...hc, params: { ...hc.params, path: '/status/503' } }, a().backend, 'L7STS'],
           ['black hole', hc, a().blackhole, 'L4TOUT'],
+          ['no route from our side', hc, a().noRoute, 'checker-fault', /ENETUNREACH: no route/],
         ]);
       });
 

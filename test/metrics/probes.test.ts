@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProbeResult } from '../../src/health/index.js';
+import type { ProbeCode, ProbeResult } from '../../src/health/index.js';
 import { PROBE_DURATION_BUCKETS, SCHEDULE_LAG_BUCKETS } from '../../src/metrics/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
 import { backend, config, frontend, healthcheck } from '../helpers/config.js';
@@ -12,7 +12,7 @@ function queued(results: ProbeResult[]): ProbeFn {
     Promise.resolve(results.shift() ?? { ok: true, layer: 'L7', code: 'L7OK', detail: '', durationMs: 1 });
 }
 
-const result = (ok: boolean, code: ProbeResult['code'], durationMs: number): ProbeResult => ({
+const result = (ok: boolean, code: ProbeCode, durationMs: number): ProbeResult => ({
   ok,
   layer: code.startsWith('L7') ? 'L7' : 'L4',
   code,

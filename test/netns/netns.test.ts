@@ -154,7 +154,7 @@ void describe('netns', { skip: needsRoot('network namespaces') }, () => {
     assert.deepEqual(attempt(ns), ['connected']);
   });
 
-  void test('without CAP_SYS_ADMIN: checkNetns says so, and every probe fails L4CON with that cause', async () => {
+  void test('without CAP_SYS_ADMIN: checkNetns says so, and every probe is a checker fault with that cause', async () => {
     const child = fileURLToPath(new URL('../helpers/netns-unprivileged.ts', import.meta.url));
     const { stdout } = await run(
       'setpriv',
@@ -163,12 +163,15 @@ void describe('netns', { skip: needsRoot('network namespaces') }, () => {
     );
     const got = JSON.parse(stdout) as {
       check: unknown;
-      tcp: { code: string; detail: string };
-      icmp: { code: string; detail: string };
+      tcp: { code: string; reason?: string; detail: string };
+      icmp: { code: string; reason?: string; detail: string };
     };
     const detail = `enter netns "${ns}": operation not permitted (needs CAP_SYS_ADMIN)`;
     assert.deepEqual(got.check, { ok: false, code: 'EPERM', detail });
-    assert.deepEqual([got.tcp.code, got.tcp.detail], ['L4CON', detail]);
-    assert.deepEqual([got.icmp.code, got.icmp.detail], ['L4CON', detail]);
+    assert.deepEqual([got.tcp.code, got.tcp.reason, got.tcp.detail], ['checker-fault', 'permission', detail]);
+    assert.deepEqual(
+      [got.icmp.code, got.icmp.reason, got.icmp.detail],
+      ['checker-fault', 'permission', detail],
+    );
   });
 });

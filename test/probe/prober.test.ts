@@ -93,26 +93,36 @@ void describe('createProber with a fake SocketFactory', () => {
     assert.equal(sockets.opened[0]?.opts.localAddress, undefined);
   });
 
-  void test('a SocketSetupError is L4CON with its message', async () => {
-    const err = new SocketSetupError('enter netns "dataplane": operation not permitted', 'EPERM');
+  void test('a SocketSetupError is a checker fault with its message, the reason from its call', async () => {
+    const err = new SocketSetupError('enter netns "dataplane": operation not permitted', 'EPERM', 'setns');
+    const r = await createProber({ sockets: throwing(err) })(probeRequest(healthcheck()));
+    assert.deepEqual(r, {
+      ok: false,
+      layer: 'L4',
+      code: 'checker-fault',
+      reason: 'permission',
+      detail: 'enter netns "dataplane": operation not permitted',
+      durationMs: r.durationMs,
+    });
+  });
+
+  void test('any other synchronous factory error is a checker fault with its message', async () => {
+    const err = Object.assign(new TypeError('Invalid IP address: nope'), { code: 'ERR_INVALID_IP_ADDRESS' });
     const r = await createProber({ sockets: throwing(err) })(probeRequest(healthcheck()));
     assert.deepEqual(
-      [r.ok, r.layer, r.code, r.detail],
-      [false, 'L4', 'L4CON', 'enter netns "dataplane": operation not permitted'],
+      [r.code, 'reason' in r && r.reason, r.detail],
+      ['checker-fault', 'socket-setup', 'Invalid IP address: nope'],
     );
   });
 
-  void test('any other synchronous factory error is L4CON with its code', async () => {
-    const err = Object.assign(new TypeError('Invalid IP address: nope'), { code: 'ERR_INVALID_IP_ADDRESS' });
-    const r = await createProber({ sockets: throwing(err) })(probeRequest(healthcheck()));
-    assert.deepEqual([r.code, r.detail], ['L4CON', 'connect ERR_INVALID_IP_ADDRESS']);
-  });
-
-  void test('the default factory refuses a netns: L4CON', async () => {
+  void test('the default factory refuses a netns: a checker fault', async () => {
     const r = await createProber({ sockets: defaultSocketFactory })(
       probeRequest(healthcheck(), '127.0.0.1', { netns: 'dataplane' }),
     );
-    assert.deepEqual([r.code, r.detail], ['L4CON', 'netns "dataplane" needs the native socket addon']);
+    assert.deepEqual(
+      [r.code, 'reason' in r && r.reason, r.detail],
+      ['checker-fault', 'socket-setup', 'netns "dataplane" needs the native socket addon'],
+    );
   });
 
   void test('an already aborted signal is L4CON aborted without opening a socket', async () => {

@@ -56,9 +56,16 @@ void describe('tcp probe', () => {
     assert.deepEqual([r.ok, r.layer, r.code, r.detail], [false, 'L4', 'L4CON', 'connect ECONNREFUSED']);
   });
 
-  void test('a source address that is not local is L4CON with the errno', async () => {
+  void test("a source address that is not local is a checker fault, not the backend's", async () => {
     const r = await probe(probeRequest(tcp(server.port, { probeIpv4Src: '192.0.2.1' })));
-    assert.deepEqual([r.code, r.detail], ['L4CON', 'connect EADDRNOTAVAIL']);
+    assert.deepEqual(
+      [r.code, 'reason' in r && r.reason, r.detail],
+      [
+        'checker-fault',
+        'source-address',
+        "source address 192.0.2.1 is not configured in maglevd's own namespace (bind EADDRNOTAVAIL)",
+      ],
+    );
   });
 });
 
