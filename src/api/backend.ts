@@ -5,8 +5,8 @@
 
 import type { FrontendProtocol, HealthCheckConfig } from '../config/types.js';
 import type { IpFamily } from '../net/ip-address.js';
-import type { FrontendState } from '../health/index.js';
-import type { BackendState, Transition } from '../health/types.js';
+import type { FrontendState, PanicState } from '../health/index.js';
+import type { BackendState, CheckerFaultReason, Transition } from '../health/types.js';
 import type { LogLevel, LogRecord } from '../log/index.js';
 
 export interface BackendView {
@@ -25,6 +25,15 @@ export interface BackendView {
   transitions: readonly Transition[];
   /** Frontends with this backend in a pool, in config order. */
   frontends: readonly string[];
+  /** Set while the backend's latest probe was a checker fault (docs/safety.md). */
+  checkerFault?: CheckerFaultView | undefined;
+}
+
+export interface CheckerFaultView {
+  reason: CheckerFaultReason;
+  detail: string;
+  /** Wall time (ms) the fault started. */
+  since: number;
 }
 
 export interface PoolBackendView {
@@ -42,6 +51,8 @@ export interface PoolBackendView {
   vppBuckets?: number | undefined;
   /** Buckets the Maglev table computed from effective weights gives this AS. */
   predictedBuckets?: number | undefined;
+  /** The checker-fault reason while the backend's probes are checker faults. */
+  checkerFault?: CheckerFaultReason | undefined;
 }
 
 export interface PoolView {
@@ -67,6 +78,10 @@ export interface FrontendView {
   stateSince?: number | undefined;
   /** True when the pool backends' vppBuckets come from a live VPP read. */
   vppBucketsKnown?: boolean | undefined;
+  /** panic-threshold, percent; undefined when the frontend has none. */
+  panicThreshold?: number | undefined;
+  /** Set while the frontend serves in panic; `pool` indexes `pools`. */
+  panic?: PanicState | undefined;
 }
 
 export interface HealthCheckView {
@@ -93,7 +108,34 @@ export interface FrontendStateEvent {
   at: number;
 }
 
-export type ApiEvent = BackendTransitionEvent | FrontendStateEvent;
+/** A backend's checker fault started or ended, as seen by one frontend. */
+export interface CheckerFaultApiEvent {
+  type: 'checker-fault';
+  frontend: string;
+  backend: string;
+  address: string;
+  healthcheck: string;
+  active: boolean;
+  reason: CheckerFaultReason;
+  detail: string;
+  /** Wall time, ms. */
+  at: number;
+}
+
+/** A frontend started or stopped serving in panic. */
+export interface PanicApiEvent {
+  type: 'panic';
+  frontend: string;
+  active: boolean;
+  pool: string;
+  up: number;
+  eligible: number;
+  threshold: number;
+  /** Wall time, ms. */
+  at: number;
+}
+
+export type ApiEvent = BackendTransitionEvent | FrontendStateEvent | CheckerFaultApiEvent | PanicApiEvent;
 
 export interface SetWeightInput {
   frontend: string;
@@ -245,7 +287,7 @@ export interface MaglevApiBackend {
   disableBackend(name: string): MaybePromise<BackendView>;
   setPoolBackendWeight(input: SetWeightInput): MaybePromise<FrontendView>;
 
-  /** Backend transitions and frontend state changes; returns the unsubscribe function. */
+  /** Backend transitions, frontend state changes, checker faults and panics; returns the unsubscribe function. */
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** Log records at or above `level` (the LogBroadcaster's contract). */
   subscribeLogs(level: LogLevel, listener: (record: LogRecord) => void): () => void;

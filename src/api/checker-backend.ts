@@ -8,7 +8,7 @@ import type { Checker, CheckerEvent, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
 import { desiredVip } from '../dataplane/index.js';
 import { FailedPreconditionError, NotFoundError } from '../errors.js';
-import { activePoolIndex, effectiveWeight, type BackendState } from '../health/index.js';
+import { frontendWeights, type BackendState } from '../health/index.js';
 import type { LogBroadcaster } from '../log/index.js';
 import { bucketCounts, buildTable, type Generation } from '../maglev/index.js';
 import { canonicalIp } from '../net/ip-address.js';
@@ -119,7 +119,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
   }
 
   function frontendView(fe: FrontendConfig, cfg: MaglevConfig): FrontendView {
-    const active = activePoolIndex(fe, stateOf);
+    const { plan, pools: weights } = frontendWeights(fe, stateOf);
     const predicted = predictedBuckets(fe, cfg);
     const live = opts.vppBucketsOf?.(fe.name);
     return {
@@ -133,20 +133,17 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
       flushOnDown: fe.flushOnDown,
       flowTableLength: fe.flowTableLength,
       state: checker.frontendState(fe.name) ?? 'unknown',
-      activePool: active,
+      activePool: plan.active,
       stateSince: stateSince.get(fe.name),
       vppBucketsKnown: live !== undefined,
+      panicThreshold: fe.panicThreshold,
+      panic: plan.panic,
       pools: fe.pools.map((pool, index) => ({
         name: pool.name,
         backends: [...pool.backends].map(([name, settings]): PoolBackendView => {
           const snap = checker.backend(name);
           const state = snap?.state ?? 'unknown';
-          const eff = effectiveWeight({
-            state,
-            poolWeight: settings.weight,
-            inActivePool: index === active,
-            flushOnDown: fe.flushOnDown,
-          });
+          const eff = weights[index]?.get(name) ?? { weight: 0, flush: false };
           const address = snap?.address ?? cfg.backends.get(name)?.address ?? '';
           const canonical = address === '' ? '' : canonicalIp(address);
           return {
@@ -160,6 +157,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
             lastTransitionAt: snap?.transitions[0]?.at,
             vppBuckets: live?.get(canonical),
             predictedBuckets: predicted.get(canonical),
+            checkerFault: snap?.checkerFault?.reason,
           };
         }),
       })),
@@ -179,15 +177,35 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
   }
 
   function toApiEvent(e: CheckerEvent): ApiEvent {
-    return e.kind === 'frontend'
-      ? { type: 'frontend-state', frontend: e.frontend, from: e.from, to: e.to, at: e.at }
-      : {
+    switch (e.kind) {
+      case 'frontend':
+        return { type: 'frontend-state', frontend: e.frontend, from: e.from, to: e.to, at: e.at };
+      case 'backend':
+        return {
           type: 'backend-transition',
           frontend: e.frontend,
           backend: e.backend,
           address: e.address,
           transition: e.transition,
         };
+      case 'checker-fault': {
+        const { kind: _kind, ...rest } = e;
+        return { type: 'checker-fault', ...rest };
+      }
+      case 'panic': {
+        const { up, eligible, threshold } = e.panic;
+        return {
+          type: 'panic',
+          frontend: e.frontend,
+          active: e.active,
+          pool: e.pool,
+          up,
+          eligible,
+          threshold,
+          at: e.at,
+        };
+      }
+    }
   }
 
   return {

@@ -6,13 +6,16 @@ import type { HealthCheckConfig } from '../config/types.js';
 import type { Transition } from '../health/types.js';
 import type { LogAttrs, LogRecord } from '../log/index.js';
 import type {
+  ApiEvent,
   BackendView,
   BackendTransitionEvent,
+  CheckerFaultApiEvent,
   ConfigCheckResult,
   ConfigReloadResult,
   FrontendStateEvent,
   FrontendView,
   HealthCheckView,
+  PanicApiEvent,
   VppCountersView,
   VppInfoView,
   VppLbStateView,
@@ -72,6 +75,7 @@ export function frontendInfo(f: FrontendView): FrontendInfo {
         lastTransition: dateOrUndefined(b.lastTransitionAt),
         vppBuckets: b.vppBuckets,
         predictedBuckets: b.predictedBuckets,
+        checkerFault: b.checkerFault ?? '',
       })),
     })),
     description: f.description,
@@ -83,6 +87,11 @@ export function frontendInfo(f: FrontendView): FrontendInfo {
     addressFamily: f.family,
     stateSince: dateOrUndefined(f.stateSince),
     vppBucketsKnown: f.vppBucketsKnown ?? false,
+    panicThreshold: f.panicThreshold,
+    panic:
+      f.panic === undefined
+        ? undefined
+        : { pool: f.pools[f.panic.pool]?.name ?? '', up: f.panic.up, eligible: f.panic.eligible },
   };
 }
 
@@ -99,6 +108,14 @@ export function backendInfo(b: BackendView): BackendInfo {
     fall: b.fall,
     addressFamily: b.family,
     frontends: [...b.frontends],
+    checkerFault:
+      b.checkerFault === undefined
+        ? undefined
+        : {
+            reason: b.checkerFault.reason,
+            detail: b.checkerFault.detail,
+            since: new Date(b.checkerFault.since),
+          },
   };
 }
 
@@ -166,6 +183,30 @@ export function frontendEvent(e: FrontendStateEvent): Event {
       value: { frontend: e.frontend, from: e.from, to: e.to, time: new Date(e.at) },
     },
   };
+}
+
+export function checkerFaultEvent(e: CheckerFaultApiEvent): Event {
+  const { type: _type, at, ...rest } = e;
+  return { event: { $case: 'checkerFault', value: { ...rest, time: new Date(at) } } };
+}
+
+export function panicEvent(e: PanicApiEvent): Event {
+  const { type: _type, at, ...rest } = e;
+  return { event: { $case: 'panic', value: { ...rest, time: new Date(at) } } };
+}
+
+/** Any event of the checker's stream as its protobuf message. */
+export function apiEvent(e: ApiEvent): Event {
+  switch (e.type) {
+    case 'frontend-state':
+      return frontendEvent(e);
+    case 'backend-transition':
+      return backendEvent(e);
+    case 'checker-fault':
+      return checkerFaultEvent(e);
+    case 'panic':
+      return panicEvent(e);
+  }
 }
 
 export function logEvent(r: LogRecord): Event {

@@ -7,7 +7,7 @@ import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import { InvalidArgumentError } from '../errors.js';
 import { isLogLevel, type LogLevel, type LogRecord } from '../log/index.js';
 import type { ApiEvent, MaglevApiBackend } from './backend.js';
-import { backendEvent, frontendEvent, logEvent } from './convert.js';
+import { apiEvent, frontendEvent, logEvent } from './convert.js';
 import type { Event, WatchRequest } from './gen/maglev.js';
 
 export interface WatchFilter {
@@ -37,8 +37,9 @@ export function watchFilter(req: WatchRequest): WatchFilter {
   };
 }
 
+/** Frontend states and panics follow the frontend filter; transitions and checker faults the backend one. */
 export function eventPasses(f: WatchFilter, e: ApiEvent): boolean {
-  if (e.type === 'frontend-state')
+  if (e.type === 'frontend-state' || e.type === 'panic')
     return f.frontend && (f.frontendNames.size === 0 || f.frontendNames.has(e.frontend));
   if (!f.backend) return false;
   if (f.backendNames.size > 0 && !f.backendNames.has(e.backend)) return false;
@@ -88,7 +89,7 @@ export class WatchSession {
       this.unsubscribers.push(
         backend.subscribe((e) => {
           if (!eventPasses(this.filter, e)) return;
-          this.send(e.type === 'frontend-state' ? frontendEvent(e) : backendEvent(e));
+          this.send(apiEvent(e));
         }),
       );
     }

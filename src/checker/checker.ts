@@ -8,10 +8,13 @@ import type { BackendConfig, FrontendConfig, HealthCheckConfig, MaglevConfig } f
 import {
   BackendHealth,
   firstProbeDelayMs,
-  frontendState,
+  frontendStatus,
+  isCheckerFault,
   nextIntervalMs,
   type BackendState,
+  type CheckerFault,
   type FrontendState,
+  type PanicState,
   type ProbeResult,
   type Transition,
 } from '../health/index.js';
@@ -20,8 +23,9 @@ import type { ProbeFn } from '../probe/types.js';
 import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
 import type { CheckerEvent } from './events.js';
+import { MassFailureDetector, type SuspectEpisode } from './mass-failure.js';
 import { frontendsByBackend, healthCheckOf, probesUnchanged, referencedBackendNames } from './reload-plan.js';
-import type { BackendSnapshot } from './snapshot.js';
+import type { ActiveCheckerFault, BackendSnapshot } from './snapshot.js';
 import { ProbeWorker, type ProbeTarget } from './worker.js';
 
 export interface CheckerOptions {
@@ -34,6 +38,8 @@ export interface CheckerOptions {
   onProbeDone?: (backend: string, result: ProbeResult, lagMs: number) => void;
   /** After every backend transition, synchronously (metrics). */
   onTransition?: (backend: string, transition: Transition) => void;
+  /** When a suspect mass failure of one health check starts (metrics). */
+  onSuspect?: (episode: SuspectEpisode) => void;
 }
 
 export interface CheckerSubscribeOptions extends SubscribeOptions {
@@ -45,6 +51,8 @@ interface Entry extends ProbeTarget {
   /** The runtime Enabled flag. */
   enabled: boolean;
   worker: ProbeWorker | undefined;
+  /** The checker fault the backend's latest probe ended in, while it lasts. */
+  fault: ActiveCheckerFault | undefined;
 }
 
 export class Checker {
@@ -52,7 +60,10 @@ export class Checker {
   private readonly entries = new Map<string, Entry>();
   private usedBy = new Map<string, string[]>();
   private readonly feStates = new Map<string, FrontendState>();
+  /** Frontends serving in panic, with the count that put them there. */
+  private readonly fePanic = new Map<string, PanicState>();
   private readonly bus: EventBus;
+  private readonly suspects = new MassFailureDetector();
   /** Probes of stopped workers that have not unwound yet; stop() waits for them. */
   private readonly unwinding = new Set<Promise<void>>();
   private phase: 'new' | 'running' | 'stopped' = 'new';
@@ -64,7 +75,11 @@ export class Checker {
     this.bus = new EventBus(opts.logger);
     this.usedBy = frontendsByBackend(this.cfg);
     for (const name of referencedBackendNames(this.cfg)) this.entries.set(name, this.freshEntry(name));
-    for (const fe of this.cfg.frontends.values()) this.feStates.set(fe.name, this.computeFrontendState(fe));
+    for (const fe of this.cfg.frontends.values()) {
+      const { state, plan } = this.computeFrontendStatus(fe);
+      this.feStates.set(fe.name, state);
+      if (plan.panic) this.fePanic.set(fe.name, plan.panic);
+    }
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -79,7 +94,7 @@ export class Checker {
   /** Cancels every timer, aborts probes in flight and waits for them to unwind. */
   async stop(): Promise<void> {
     this.phase = 'stopped';
-    for (const e of this.entries.values()) this.stopWorker(e);
+    for (const e of this.entries.values()) this.stopWorker(e, { quiet: true });
     while (this.unwinding.size > 0) await Promise.all([...this.unwinding]);
   }
 
@@ -106,7 +121,11 @@ export class Checker {
     } finally {
       this.reloading = false;
     }
-    for (const fe of prev.frontends.keys()) if (!next.frontends.has(fe)) this.feStates.delete(fe);
+    for (const fe of prev.frontends.keys()) {
+      if (next.frontends.has(fe)) continue;
+      this.feStates.delete(fe);
+      this.fePanic.delete(fe);
+    }
     this.refreshFrontendStates([...next.frontends.keys()]);
   }
 
@@ -121,7 +140,8 @@ export class Checker {
 
     for (const [name, e] of this.entries) {
       if (wantedSet.has(name)) continue;
-      this.stopWorker(e);
+      this.stopWorker(e, { frontends: prevUsedBy.get(name) ?? [] });
+      this.suspects.forget(name);
       this.opts.logger.info('backend-stop', { backend: name });
       const t = e.health.remove(now);
       if (t) this.emitTransition(e, t, prevUsedBy.get(name) ?? []);
@@ -154,7 +174,7 @@ export class Checker {
         continue;
       }
       if (e) {
-        this.stopWorker(e);
+        this.stopWorker(e, { frontends: prevUsedBy.get(name) ?? [] });
         this.opts.logger.info('backend-restart', { backend: name });
       } else {
         this.opts.logger.info('backend-start', { backend: name });
@@ -272,6 +292,11 @@ export class Checker {
     return new Map(this.feStates);
   }
 
+  /** The frontend's panic while it serves in panic (docs/safety.md §The panic threshold). */
+  frontendPanic(name: string): PanicState | undefined {
+    return this.fePanic.get(name);
+  }
+
   healthcheckNames(): string[] {
     return [...this.cfg.healthchecks.keys()];
   }
@@ -326,7 +351,7 @@ export class Checker {
       historyLimit: this.cfg.healthchecker.transitionHistory,
       initialState: config.enabled ? 'unknown' : 'disabled',
     });
-    return { health, config, hc, enabled: config.enabled, worker: undefined };
+    return { health, config, hc, enabled: config.enabled, worker: undefined, fault: undefined };
   }
 
   private snapshot(e: Entry): BackendSnapshot {
@@ -342,6 +367,7 @@ export class Checker {
       enabled: e.enabled,
       healthcheck: e.config.healthcheck,
       transitions: Object.freeze([...h.transitions]),
+      checkerFault: e.fault,
     });
   }
 
@@ -392,10 +418,15 @@ export class Checker {
     worker.start(delayMs);
   }
 
-  private stopWorker(e: Entry): void {
+  /**
+   * Stops the backend's probing. A checker fault in progress ends with it (nothing probes any
+   * more), told to `frontends` unless `quiet` (shutdown).
+   */
+  private stopWorker(e: Entry, opts: { quiet?: boolean; frontends?: readonly string[] } = {}): void {
     const w = e.worker;
     if (!w) return;
     e.worker = undefined;
+    if (e.fault && !opts.quiet) this.endFault(e, 'probing stopped', opts.frontends);
     w.stop();
     const pending = w.inflight;
     if (pending) {
@@ -407,8 +438,98 @@ export class Checker {
   private recordResult(e: Entry, worker: ProbeWorker, result: ProbeResult): void {
     // A worker that has been replaced must not write into the entry any more.
     if (e.worker !== worker || this.entries.get(e.health.name) !== e) return;
-    const t = e.health.record(result, this.opts.clock.now());
+    const now = this.opts.clock.now();
+    if (isCheckerFault(result)) this.noteFault(e, result, now);
+    else if (e.fault) this.endFault(e, result.detail);
+    this.watchForMassFailure(e, result);
+    // A checker fault leaves the backend as it was (docs/safety.md §What happens to the backend).
+    const t = e.health.record(result, now);
     if (t) this.emitTransition(e, t);
+  }
+
+  // ---- checker faults (docs/safety.md) ---------------------------------------------------------
+
+  /** A fault starts, or changes reason: one log line and one event per frontend. */
+  private noteFault(e: Entry, result: CheckerFault, now: number): void {
+    if (e.fault?.reason === result.reason) return;
+    e.fault = Object.freeze({ reason: result.reason, detail: result.detail, since: now });
+    this.opts.logger.warn('checker-fault', {
+      backend: e.health.name,
+      healthcheck: e.config.healthcheck ?? '',
+      reason: result.reason,
+      detail: result.detail,
+      state: e.health.state,
+    });
+    this.publishFault(e, true, result.reason, result.detail, now);
+  }
+
+  /** Probing is sound again (or stopped): the fault ends, nothing else moves. */
+  private endFault(e: Entry, detail: string, frontends?: readonly string[]): void {
+    const fault = e.fault;
+    if (!fault) return;
+    e.fault = undefined;
+    const now = this.opts.clock.now();
+    this.opts.logger.info('checker-fault-cleared', {
+      backend: e.health.name,
+      healthcheck: e.config.healthcheck ?? '',
+      reason: fault.reason,
+      detail,
+      lastedMs: Math.max(0, now - fault.since),
+    });
+    this.publishFault(e, false, fault.reason, detail, now, frontends);
+  }
+
+  private publishFault(
+    e: Entry,
+    active: boolean,
+    reason: CheckerFault['reason'],
+    detail: string,
+    at: number,
+    frontends: readonly string[] = this.usedBy.get(e.health.name) ?? [],
+  ): void {
+    const backend = e.health.name;
+    const healthcheck = e.config.healthcheck ?? '';
+    const address = e.health.address;
+    for (const frontend of frontends) {
+      this.bus.publish({
+        kind: 'checker-fault',
+        frontend,
+        backend,
+        address,
+        healthcheck,
+        active,
+        reason,
+        detail,
+        at,
+      });
+    }
+  }
+
+  /** Feeds the suspect detector (docs/safety.md §Suspect mass failures); logs episodes. */
+  private watchForMassFailure(e: Entry, result: ProbeResult): void {
+    const hc = e.hc;
+    if (!hc) return;
+    const windowMs = Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs;
+    const change = this.suspects.observe(
+      { name: hc.name, windowMs },
+      e.health.name,
+      result,
+      this.opts.clock.monotonic(),
+    );
+    if (!change) return;
+    const { healthcheck, signature, failing, probed } = change.episode;
+    if (change.kind === 'suspect') {
+      this.opts.logger.warn('checker-suspect', { healthcheck, error: signature, failing, probed });
+      try {
+        this.opts.onSuspect?.(change.episode);
+      } catch (err) {
+        this.opts.logger.error('suspect-hook-error', {
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    } else {
+      this.opts.logger.info('checker-suspect-cleared', { healthcheck, error: signature });
+    }
   }
 
   private emitTransition(e: Entry, t: Transition, frontends = this.usedBy.get(e.health.name) ?? []): void {
@@ -437,8 +558,8 @@ export class Checker {
     this.refreshFrontendStates(frontends);
   }
 
-  private computeFrontendState(fe: FrontendConfig): FrontendState {
-    return frontendState(fe, (name) => this.entries.get(name)?.health.state ?? 'unknown');
+  private computeFrontendStatus(fe: FrontendConfig): ReturnType<typeof frontendStatus> {
+    return frontendStatus(fe, (name) => this.entries.get(name)?.health.state ?? 'unknown');
   }
 
   /** Recomputes the named frontends' aggregate states and emits the ones that changed. */
@@ -448,13 +569,44 @@ export class Checker {
     for (const name of names) {
       const fe = this.cfg.frontends.get(name);
       if (!fe) continue;
-      const to = this.computeFrontendState(fe);
+      const { state: to, plan } = this.computeFrontendStatus(fe);
       const from = this.feStates.get(name) ?? 'unknown';
       this.feStates.set(name, to);
       if (from !== to) {
         this.opts.logger.info('frontend-transition', { frontend: name, from, to });
         this.bus.publish({ kind: 'frontend', frontend: name, from, to, at });
       }
+      this.refreshPanic(fe, plan.panic, at);
+    }
+  }
+
+  /** Emits the start or end of a frontend's panic (a change of pool counts as a new start). */
+  private refreshPanic(fe: FrontendConfig, panic: PanicState | undefined, at: number): void {
+    const before = this.fePanic.get(fe.name);
+    if (panic) this.fePanic.set(fe.name, panic);
+    else this.fePanic.delete(fe.name);
+    const poolName = (p: PanicState) => fe.pools[p.pool]?.name ?? '';
+    if (before && (!panic || panic.pool !== before.pool)) {
+      this.opts.logger.info('frontend-panic-ended', { frontend: fe.name, pool: poolName(before) });
+      this.bus.publish({
+        kind: 'panic',
+        frontend: fe.name,
+        active: false,
+        pool: poolName(before),
+        panic: before,
+        at,
+      });
+    }
+    if (panic && (!before || panic.pool !== before.pool)) {
+      const { up, eligible, threshold } = panic;
+      this.opts.logger.warn('frontend-panic', {
+        frontend: fe.name,
+        pool: poolName(panic),
+        up,
+        eligible,
+        threshold,
+      });
+      this.bus.publish({ kind: 'panic', frontend: fe.name, active: true, pool: poolName(panic), panic, at });
     }
   }
 }

@@ -2,7 +2,15 @@
 // one as long as it likes without seeing, or causing, later changes.
 
 import type { IpFamily } from '../net/ip-address.js';
-import type { BackendState, Transition } from '../health/index.js';
+import type { BackendState, CheckerFaultReason, Transition } from '../health/index.js';
+
+/** A checker fault in progress on one backend (docs/safety.md). */
+export interface ActiveCheckerFault {
+  readonly reason: CheckerFaultReason;
+  readonly detail: string;
+  /** Wall time (ms) the fault started (or last changed reason). */
+  readonly since: number;
+}
 
 export interface BackendSnapshot {
   readonly name: string;
@@ -18,4 +26,6 @@ export interface BackendSnapshot {
   readonly healthcheck: string | undefined;
   /** Newest first. */
   readonly transitions: readonly Transition[];
+  /** Set while the backend's latest probe was a checker fault: its state is then held as it was. */
+  readonly checkerFault: ActiveCheckerFault | undefined;
 }

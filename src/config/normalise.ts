@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults.js';
 import { parseGoDuration } from './duration.js';
 import type { ConfigPath } from './finding.js';
 import type { KeyOrder } from './rules.js';
-import { parseResponseCode, type ConfigInput } from './schema.js';
+import { parsePercent, parseResponseCode, type ConfigInput } from './schema.js';
 import { canonicalIp, formatIp, mustParseIp, parseIp } from '../net/ip-address.js';
 import type {
   BackendConfig,
@@ -104,6 +104,7 @@ function frontend(name: string, f: FrontendInput, path: ConfigPath, order: KeyOr
     srcIpSticky: f['src-ip-sticky'] ?? DEFAULTS.srcIpSticky,
     flushOnDown: f['flush-on-down'] ?? DEFAULTS.flushOnDown,
     flowTableLength: f['flow-table-length'] ?? DEFAULTS.flowTableLength,
+    panicThreshold: f['panic-threshold'] === undefined ? undefined : parsePercent(f['panic-threshold']),
   };
 }
 

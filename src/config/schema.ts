@@ -130,6 +130,29 @@ export const nameValue = z
 /** Map keys that are names; checked (with a position on the key) by rules.ts, here for editors. */
 const nameKey = z.string().meta({ pattern: NAME_PATTERN.source });
 
+/** `50%`, `12.5%`: a percentage from 0 to 100. */
+export const PERCENT_PATTERN = /^(\d{1,3}(?:\.\d{1,3})?)%$/;
+
+/** The percent a `NN%` text names, or undefined when it is not one from 0 to 100. */
+export function parsePercent(value: string): number | undefined {
+  const m = PERCENT_PATTERN.exec(value);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n <= 100 ? n : undefined;
+}
+
+function percent() {
+  const error = (iss: IssueInput) =>
+    `must be a percentage from 0% to 100% like "50%", got ${describeValue(iss.input)}`;
+  return z
+    .string({ error })
+    .superRefine((v, ctx) => {
+      if (parsePercent(v) === undefined)
+        ctx.addIssue({ code: 'custom', input: v, message: error({ input: v }) });
+    })
+    .meta({ pattern: PERCENT_PATTERN.source });
+}
+
 /** `200`, `"200-399"`: the accepted HTTP status codes, 100 <= N <= M <= 599. */
 export function parseResponseCode(value: string | number): ResponseCodeRange | undefined {
   const m = /^(\d{3})(?:-(\d{3}))?$/.exec(String(value).trim());
@@ -319,6 +342,10 @@ export const frontendSchema = z
     'flow-table-length': flowTableLength
       .optional()
       .meta({ description: 'Maglev new-flow table size (power of two)', default: DEFAULTS.flowTableLength }),
+    'panic-threshold': percent().optional().meta({
+      description:
+        'Below this share of up backends in the serving pool, with no fallback pool up, serve on all enabled backends (fail-open); unset: never',
+    }),
   })
   .meta({ description: 'A VIP with ordered pools of backends' });
 

@@ -76,6 +76,11 @@ export interface FrontendConfig {
   flushOnDown: boolean;
   /** Power of two, default 1024. */
   flowTableLength: number;
+  /**
+   * Percent 0..100 (`panic-threshold: 50%`): below it the serving pool serves on all its enabled
+   * backends (docs/safety.md §The panic threshold). Undefined (the default): never.
+   */
+  panicThreshold: number | undefined;
 }
 
 export interface HealthCheckerConfig {

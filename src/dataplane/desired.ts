@@ -3,7 +3,7 @@
 // of all its pools, each at its effective weight, so a pool failover is only a weight change.
 
 import type { BackendConfig, FrontendConfig, MaglevConfig } from '../config/types.js';
-import { activePoolIndex, effectiveWeight } from '../health/index.js';
+import { frontendWeights } from '../health/index.js';
 import type { BackendState } from '../health/index.js';
 import { canonicalIp, compareIpText, type IpFamily } from '../net/ip-address.js';
 import {
@@ -41,9 +41,10 @@ export function desiredState(config: MaglevConfig, stateOf: StateOf): DesiredLbS
 /**
  * The desired VIP of one frontend.
  *
- * - Weight: the backend's effective weight in each pool it appears in; the maximum wins. Only
- *   the active pool can give a non-zero weight, so a backend listed in two pools of one frontend
- *   carries its weight in the active pool, and 0 when neither is active.
+ * - Weight: the backend's effective weight in each pool it appears in (frontendWeights, which
+ *   applies the panic threshold too); the maximum wins. Only the active pool can give a non-zero
+ *   weight, so a backend listed in two pools of one frontend carries its weight in the active
+ *   pool, and 0 when neither is active.
  * - Flush: only with weight 0, when the backend's state asks for it (down with flush-on-down,
  *   disabled, removed). Several backend names on one address merge the same way (max weight;
  *   flush only if the merged weight is 0 and one of them asks for it).
@@ -57,21 +58,16 @@ export function desiredVip(
   backends: ReadonlyMap<string, BackendConfig>,
   stateOf: StateOf,
 ): DesiredVip {
-  const active = activePoolIndex(frontend, stateOf);
+  const weights = frontendWeights(frontend, stateOf).pools;
   let family: IpFamily | undefined;
   const merged = new Map<string, { weight: number; flush: boolean; backends: string[] }>();
   frontend.pools.forEach((pool, index) => {
-    for (const [name, settings] of pool.backends) {
+    for (const name of pool.backends.keys()) {
       const backend = backends.get(name);
       if (!backend) continue;
       family ??= backend.family;
       if (backend.family !== family) continue;
-      const eff = effectiveWeight({
-        state: stateOf(name),
-        poolWeight: settings.weight,
-        inActivePool: index === active,
-        flushOnDown: frontend.flushOnDown,
-      });
+      const eff = weights[index]?.get(name) ?? { weight: 0, flush: false };
       const address = canonicalIp(backend.address);
       const entry = merged.get(address) ?? { weight: 0, flush: false, backends: [] };
       entry.weight = Math.max(entry.weight, eff.weight);

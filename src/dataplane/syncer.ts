@@ -60,7 +60,8 @@ export type { SyncerMetrics } from './syncer-report.js';
 
 /** What the syncer needs of a health event (the checker's events fit this shape). */
 export interface HealthEvent {
-  readonly kind: 'backend' | 'frontend';
+  /** 'backend' transitions drive syncs; every other kind ('frontend', 'checker-fault'...) is ignored. */
+  readonly kind: string;
   readonly frontend: string;
   readonly backend?: string;
   /** The backend's runtime address. */

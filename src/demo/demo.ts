@@ -211,6 +211,16 @@ async function main(): Promise<void> {
       (e) => {
         if (e.kind === 'frontend') {
           console.log(`${stamp()}  frontend ${e.frontend.padEnd(13)} ${e.from} → ${e.to}`);
+        } else if (e.kind === 'panic') {
+          const what = e.active
+            ? `PANIC: pool ${e.pool} serves on all enabled backends (${e.panic.up}/${e.panic.eligible} up)`
+            : `panic over (pool ${e.pool})`;
+          console.log(`${stamp()}  frontend ${e.frontend.padEnd(13)} ${what}`);
+        } else if (e.kind === 'checker-fault') {
+          const what = e.active
+            ? `checker fault [${e.reason}] ${e.detail}`
+            : `checker fault [${e.reason}] cleared`;
+          console.log(`${stamp()}  backend  ${e.backend.padEnd(13)} ${what}  (${e.frontend})`);
         } else {
           const t = e.transition;
           console.log(

@@ -1,8 +1,9 @@
 // Desired dataplane view of a frontend, derived purely from backend states and pool weights
-// (docs/health.md §Active pool, §Effective weight, §Frontend state). The dataplane syncer, the
-// API, the metrics and the dashboard's page all use these, so the answer to "which pool serves,
-// with what weights, and is the VIP up" is computed in one place. The page bundles this file for
-// the browser: it imports types only.
+// (docs/health.md §Active pool, §Effective weight, §Frontend state) and the panic threshold
+// (docs/safety.md §The panic threshold). The dataplane syncer, the API, the metrics and the
+// dashboard's page all use these, so the answer to "which pool serves, with what weights, in
+// panic or not, and is the VIP up" is computed in one place. The page bundles this file for the
+// browser: it imports types only.
 
 import type { BackendState } from './types.js';
 
@@ -15,6 +16,38 @@ export type FrontendState = 'unknown' | 'up' | 'down';
  */
 export interface FrontendPools {
   readonly pools: readonly { readonly backends: ReadonlyMap<string, { readonly weight: number }> }[];
+  /**
+   * Percent (0..100) of the serving pool's backends that must be up; below it, with no
+   * fallback pool up either, the pool serves on all its enabled backends (panic). Undefined:
+   * no panic mode (the default).
+   */
+  readonly panicThreshold?: number | undefined;
+}
+
+/**
+ * States that take part in the panic count: the ones whose only word on the backend is its
+ * health. Paused, disabled and removed backends were taken out by the operator (or the config):
+ * panic never brings them back, and they do not count in the share either.
+ */
+const PANIC_ELIGIBLE: ReadonlySet<BackendState> = new Set(['up', 'down', 'unknown']);
+
+/** A frontend serving in panic: which pool, and the count that put it there. */
+export interface PanicState {
+  /** Index of the pool that serves on all its eligible backends. */
+  readonly pool: number;
+  /** Eligible backends of that pool that are up. */
+  readonly up: number;
+  /** Backends of that pool with pool weight > 0 that are up, down or unknown. */
+  readonly eligible: number;
+  /** The frontend's panic-threshold, percent. */
+  readonly threshold: number;
+}
+
+/** Which pool serves, and whether it serves in panic. */
+export interface ServingPlan {
+  /** The serving pool; -1 when none. In panic it is the panic pool. */
+  readonly active: number;
+  readonly panic: PanicState | undefined;
 }
 
 /**
@@ -30,6 +63,53 @@ export function activePoolIndex(frontend: FrontendPools, stateOf: (backend: stri
     }
     return false;
   });
+}
+
+/**
+ * The pool that serves and whether it does so in panic (docs/safety.md §The panic threshold):
+ * - Without panic-threshold: the active pool (activePoolIndex), never panic.
+ * - The candidate is the active pool, or when no pool is active the first pool with an eligible
+ *   backend (pool weight > 0, and up, down or unknown).
+ * - Panic when fewer than panic-threshold percent of the candidate's eligible backends are up
+ *   and no later (fallback) pool has a backend that is up with pool weight > 0.
+ */
+export function servingPlan(
+  frontend: FrontendPools,
+  stateOf: (backend: string) => BackendState,
+): ServingPlan {
+  const active = activePoolIndex(frontend, stateOf);
+  const threshold = frontend.panicThreshold;
+  if (threshold === undefined) return { active, panic: undefined };
+  const pools = frontend.pools;
+  let candidate = active;
+  if (candidate < 0) candidate = pools.findIndex((pool) => countPool(pool.backends, stateOf).eligible > 0);
+  const pool = pools[candidate];
+  if (pool === undefined) return { active, panic: undefined };
+  // activePoolIndex picked the first pool with an up backend, so a later one only has one when
+  // the candidate is the active pool itself.
+  for (let i = candidate + 1; i < pools.length; i++) {
+    if (countPool((pools[i] as (typeof pools)[number]).backends, stateOf).up > 0)
+      return { active, panic: undefined };
+  }
+  const { up, eligible } = countPool(pool.backends, stateOf);
+  if (eligible === 0 || up * 100 >= threshold * eligible) return { active, panic: undefined };
+  return { active: candidate, panic: { pool: candidate, up, eligible, threshold } };
+}
+
+function countPool(
+  backends: ReadonlyMap<string, { readonly weight: number }>,
+  stateOf: (backend: string) => BackendState,
+): { up: number; eligible: number } {
+  let up = 0;
+  let eligible = 0;
+  for (const [name, settings] of backends) {
+    if (settings.weight <= 0) continue;
+    const state = stateOf(name);
+    if (!PANIC_ELIGIBLE.has(state)) continue;
+    eligible++;
+    if (state === 'up') up++;
+  }
+  return { up, eligible };
 }
 
 export interface EffectiveWeight {
@@ -48,7 +128,14 @@ export function effectiveWeight(a: {
   poolWeight: number;
   inActivePool: boolean;
   flushOnDown: boolean;
+  /**
+   * The active pool serves in panic: its up, down and unknown backends with pool weight > 0
+   * (the ones counted as eligible) all carry their weight, and nothing is flushed.
+   */
+  panic?: boolean;
 }): EffectiveWeight {
+  if (a.panic === true && a.inActivePool && a.poolWeight > 0 && PANIC_ELIGIBLE.has(a.state))
+    return { weight: a.poolWeight, flush: false };
   switch (a.state) {
     case 'up':
       return { weight: a.inActivePool ? a.poolWeight : 0, flush: false };
@@ -65,32 +152,68 @@ export function effectiveWeight(a: {
   }
 }
 
+/** Every backend's effective weight in every pool, with the plan they follow. */
+export interface FrontendWeights {
+  readonly plan: ServingPlan;
+  /** Per pool (config order): backend name → its effective weight there. */
+  readonly pools: readonly ReadonlyMap<string, EffectiveWeight>[];
+}
+
 /**
- * up: some backend has effective weight > 0; unknown: all backends unknown; else down.
- * "All unknown" is taken literally (docs/health.md §Frontend state): one backend with a real state (down,
- * disabled, paused...) while the others are still unknown makes the frontend down, not unknown. A frontend
- * with no backends at all is unknown (nothing has told us anything).
+ * The effective weights of a whole frontend under its serving plan: what the dataplane, the API,
+ * the metrics and the page all show. Use this rather than calling activePoolIndex and
+ * effectiveWeight separately, so the panic threshold can never be left out.
+ */
+export function frontendWeights(
+  frontend: FrontendPools & { readonly flushOnDown: boolean },
+  stateOf: (backend: string) => BackendState,
+): FrontendWeights {
+  const plan = servingPlan(frontend, stateOf);
+  const pools = frontend.pools.map((pool, i) => {
+    const weights = new Map<string, EffectiveWeight>();
+    for (const [name, settings] of pool.backends) {
+      weights.set(
+        name,
+        effectiveWeight({
+          state: stateOf(name),
+          poolWeight: settings.weight,
+          inActivePool: i === plan.active,
+          flushOnDown: frontend.flushOnDown,
+          panic: plan.panic !== undefined,
+        }),
+      );
+    }
+    return weights;
+  });
+  return { plan, pools };
+}
+
+/**
+ * up: some backend has effective weight > 0 (in panic too: the VIP serves); unknown: all
+ * backends unknown; else down. "All unknown" is taken literally (docs/health.md §Frontend state):
+ * one backend with a real state (down, disabled, paused...) while the others are still unknown
+ * makes the frontend down, not unknown. A frontend with no backends at all is unknown (nothing
+ * has told us anything).
  */
 export function frontendState(
   frontend: FrontendPools & { readonly flushOnDown: boolean },
   stateOf: (backend: string) => BackendState,
 ): FrontendState {
-  const active = activePoolIndex(frontend, stateOf);
+  return frontendStatus(frontend, stateOf).state;
+}
+
+/** The frontend's aggregate state together with the plan it follows (whether it is in panic). */
+export function frontendStatus(
+  frontend: FrontendPools & { readonly flushOnDown: boolean },
+  stateOf: (backend: string) => BackendState,
+): { state: FrontendState; plan: ServingPlan } {
+  const { plan, pools } = frontendWeights(frontend, stateOf);
   let allUnknown = true;
-  for (let i = 0; i < frontend.pools.length; i++) {
-    const pool = frontend.pools[i];
-    if (!pool) continue;
-    for (const [name, settings] of pool.backends) {
-      const state = stateOf(name);
-      if (state !== 'unknown') allUnknown = false;
-      const eff = effectiveWeight({
-        state,
-        poolWeight: settings.weight,
-        inActivePool: i === active,
-        flushOnDown: frontend.flushOnDown,
-      });
-      if (eff.weight > 0) return 'up';
+  for (const weights of pools) {
+    for (const [name, eff] of weights) {
+      if (eff.weight > 0) return { state: 'up', plan };
+      if (stateOf(name) !== 'unknown') allUnknown = false;
     }
   }
-  return allUnknown ? 'unknown' : 'down';
+  return { state: allUnknown ? 'unknown' : 'down', plan };
 }

@@ -7,10 +7,12 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { BackendSnapshot, CheckerOptions } from '../checker/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import {
-  activePoolIndex,
   BACKEND_STATES,
-  effectiveWeight,
+  CHECKER_FAULT_REASONS,
+  frontendWeights,
+  isCheckerFault,
   type BackendState,
+  type CheckerFaultReason,
   type FrontendState,
   type ProbeResult,
   type Transition,
@@ -36,7 +38,7 @@ export interface MetricsOptions {
   processMetrics?: boolean;
 }
 
-export type CheckerHooks = Required<Pick<CheckerOptions, 'onProbeDone' | 'onTransition'>>;
+export type CheckerHooks = Required<Pick<CheckerOptions, 'onProbeDone' | 'onTransition' | 'onSuspect'>>;
 
 export interface Metrics {
   readonly registry: Registry;
@@ -81,6 +83,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   let checker = opts.checker;
   const series = new Map<string, BackendSeries>();
   const lag = new HistogramCounts(SCHEDULE_LAG_BUCKETS);
+  /** Checker faults by reason, and suspect episodes by health check, since start. */
+  const faults = new Map<CheckerFaultReason, number>(CHECKER_FAULT_REASONS.map((r) => [r, 0]));
+  const suspects = new Map<string, number>();
 
   const seriesOf = (backend: string): BackendSeries => {
     let s = series.get(backend);
@@ -98,6 +103,10 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       const cfg = checker?.config();
       if (cfg !== undefined && s.typeResolvedFor !== cfg) s.retype(cfg, backend);
       s.recordProbe(result);
+      if (isCheckerFault(result)) faults.set(result.reason, (faults.get(result.reason) ?? 0) + 1);
+    },
+    onSuspect(episode): void {
+      suspects.set(episode.healthcheck, (suspects.get(episode.healthcheck) ?? 0) + 1);
     },
     onTransition(backend: string, transition: Transition): void {
       seriesOf(backend).recordTransition(transition);
@@ -174,16 +183,13 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       if (!c) return;
       const stateOf = (name: string): BackendState => c.stateOf(name) ?? 'unknown';
       for (const fe of c.config().frontends.values()) {
-        const active = activePoolIndex(fe, stateOf);
+        const weights = frontendWeights(fe, stateOf).pools;
         fe.pools.forEach((pool, i) => {
-          for (const [backend, s] of pool.backends) {
-            const eff = effectiveWeight({
-              state: stateOf(backend),
-              poolWeight: s.weight,
-              inActivePool: i === active,
-              flushOnDown: fe.flushOnDown,
-            });
-            sink.sample({ frontend: fe.name, pool: pool.name, backend }, eff.weight);
+          for (const backend of pool.backends.keys()) {
+            sink.sample(
+              { frontend: fe.name, pool: pool.name, backend },
+              weights[i]?.get(backend)?.weight ?? 0,
+            );
           }
         });
       }
@@ -196,6 +202,29 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       sink.sample({ frontend: name }, FRONTEND_STATE_VALUES[c.frontendState(name) ?? 'unknown']);
     }
   });
+  family(
+    'maglev_frontend_panic',
+    '1 while the frontend serves in panic (below its panic-threshold, on all enabled backends), else 0.',
+    'gauge',
+    (sink) => {
+      const c = checker;
+      if (!c) return;
+      for (const name of c.config().frontends.keys())
+        sink.sample({ frontend: name }, c.frontendPanic(name) ? 1 : 0);
+    },
+  );
+  family(
+    'maglev_checker_faults_active',
+    "Backends whose latest probe was a checker fault (the checker's own failure; their state is held), by reason.",
+    'gauge',
+    (sink) => {
+      const now = new Map<CheckerFaultReason, number>(CHECKER_FAULT_REASONS.map((r) => [r, 0]));
+      for (const b of backends()) {
+        if (b.checkerFault) now.set(b.checkerFault.reason, (now.get(b.checkerFault.reason) ?? 0) + 1);
+      }
+      for (const [reason, n] of now) sink.sample({ reason }, n);
+    },
+  );
   family('maglev_build_info', 'Always 1; the labels name this build.', 'gauge', (sink) => {
     sink.sample({ version: build.version, commit: build.commit }, 1);
   });
@@ -249,6 +278,22 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       }
     }
   });
+  family(
+    'maglev_checker_faults_total',
+    "Probes that ended in a checker fault (a failure on the checker's own side, not the backend's), by reason.",
+    'counter',
+    (sink) => {
+      for (const [reason, n] of faults) sink.sample({ reason }, n);
+    },
+  );
+  family(
+    'maglev_checker_suspect_total',
+    'Suspect mass failures: most backends of one health check failing alike at once.',
+    'counter',
+    (sink) => {
+      for (const [healthcheck, n] of suspects) sink.sample({ healthcheck }, n);
+    },
+  );
   family(
     'maglev_probe_schedule_lag_seconds',
     'How late probes started against their schedule (event loop or probe saturation).',

@@ -5,5 +5,5 @@ import type { Checker } from '../checker/index.js';
 
 export type MetricsSource = Pick<
   Checker,
-  'backends' | 'config' | 'stateOf' | 'frontendState' | 'droppedSubscribers'
+  'backends' | 'config' | 'stateOf' | 'frontendState' | 'frontendPanic' | 'droppedSubscribers'
 >;

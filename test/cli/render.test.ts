@@ -157,6 +157,56 @@ describe('frontends', () => {
     assert.equal(out.at(-1), '  a        192.0.2.1  unknown       7          0  no     -');
   });
 
+  test('in panic: marked in the list, with its pool and count in the view (docs/safety.md)', () => {
+    const panicking = FrontendInfo.fromPartial({
+      name: 'api',
+      address: '198.51.100.2',
+      protocol: 'tcp',
+      port: 80,
+      state: 'up',
+      flushOnDown: true,
+      flowTableLength: 1024,
+      panicThreshold: 50,
+      panic: { pool: 'only', up: 1, eligible: 3 },
+      activePool: 0,
+      pools: [
+        {
+          name: 'only',
+          active: true,
+          backends: [
+            {
+              name: 'a',
+              address: '192.0.2.1',
+              weight: 100,
+              effectiveWeight: 100,
+              state: 'up',
+              enabled: true,
+            },
+            {
+              name: 'b',
+              address: '192.0.2.2',
+              weight: 100,
+              effectiveWeight: 100,
+              state: 'down',
+              enabled: true,
+              checkerFault: 'netns',
+            },
+          ],
+        },
+      ],
+    });
+    assert.equal(
+      renderFrontendList([panicking], ctx)[1],
+      'api       198.51.100.2  tcp/80   up [PANIC]  -      only    2/2',
+    );
+    const view = renderFrontend(panicking, ctx);
+    assert.deepEqual(view.slice(3, 5), [
+      'panic            yes: pool only serves on all enabled backends (1/3 up, below 50%)',
+      'panic-threshold  50%',
+    ]);
+    assert.equal(view.at(-1), '  b [checker fault: netns]  192.0.2.2  down      100        100  no     -');
+  });
+
   test('colour does not move columns', () => {
     const coloured = renderFrontend(web, { ...ctx, style: makeStyle(true) });
     assert.deepEqual(coloured.map(stripAnsi), renderFrontend(web, ctx));
@@ -224,6 +274,28 @@ describe('backends', () => {
       '  2026-04-15 12:08:55  1m35s  up -> down     L4CON  connect ECONNREFUSED',
       '  2026-04-13 12:10:30  2d0h   unknown -> up  L7OK   status 200',
     ]);
+  });
+
+  test('a checker fault is marked: the state shown is held, not judged', () => {
+    const held = BackendInfo.fromPartial({
+      ...backendB,
+      state: 'up',
+      counter: 4,
+      checkerFault: {
+        reason: 'source-address',
+        detail: 'source address 10.0.0.9 is not configured',
+        since: at(20_000),
+      },
+    });
+    assert.equal(
+      renderBackendList([held], ctx)[1],
+      'b        192.0.2.2  up [checker fault: source-address]  4/4     1m35s  L4CON  http         web,web-v6',
+    );
+    assert.ok(
+      renderBackend(held, ctx).includes(
+        'checker fault  source-address for 20s: source address 10.0.0.9 is not configured (state held)',
+      ),
+    );
   });
 
   test('a backend without history or health check', () => {
@@ -536,6 +608,55 @@ describe('event lines', () => {
     assert.equal(
       renderEventLine(log, plainStyle),
       '12:00:05.123 log info  lb-sync vip=198.51.100.1/32 added=2 note="two words"',
+    );
+  });
+
+  test('checker faults and panics, readable', () => {
+    const fault = Event.fromPartial({
+      event: {
+        $case: 'checkerFault',
+        value: {
+          frontend: 'web',
+          backend: 'b',
+          address: '192.0.2.2',
+          healthcheck: 'http',
+          active: true,
+          reason: 'netns',
+          detail: 'netns "dp" not found',
+          time: t,
+        },
+      },
+    });
+    const cleared = Event.fromPartial({
+      event: {
+        $case: 'checkerFault',
+        value: {
+          frontend: 'web',
+          backend: 'b',
+          address: '192.0.2.2',
+          reason: 'netns',
+          detail: 'status 200',
+          time: t,
+        },
+      },
+    });
+    const panic = Event.fromPartial({
+      event: {
+        $case: 'panic',
+        value: { frontend: 'web', active: true, pool: 'primary', up: 1, eligible: 4, threshold: 50, time: t },
+      },
+    });
+    assert.equal(
+      renderEventLine(fault, plainStyle),
+      '12:00:05.123 backend b 192.0.2.2 (frontend web) checker fault [netns] netns "dp" not found; state held',
+    );
+    assert.equal(
+      renderEventLine(cleared, plainStyle),
+      '12:00:05.123 backend b 192.0.2.2 (frontend web) checker fault [netns] cleared: status 200',
+    );
+    assert.equal(
+      renderEventLine(panic, plainStyle),
+      '12:00:05.123 frontend web PANIC: pool primary serves on all enabled backends (1/4 up, threshold 50%)',
     );
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MaglevConfig } from '../../src/config/index.js';
-import { assertProblem, lines, mustFail, mustParse } from './fixtures.js';
+import { assertProblem, lines, mustFail, mustParse, variant } from './fixtures.js';
 
 describe('valid configs and defaults', () => {
   test('an empty maglev map gets every global default', () => {
@@ -114,6 +114,7 @@ describe('valid configs and defaults', () => {
         srcIpSticky: false,
         flushOnDown: true,
         flowTableLength: 1024,
+        panicThreshold: undefined,
       },
     );
     assert.equal(f1.pools.length, 1);
@@ -126,6 +127,18 @@ describe('valid configs and defaults', () => {
         ['b2', { weight: 100 }],
       ],
     );
+  });
+
+  test('panic-threshold is a percent, 0% to 100%, decimals allowed', () => {
+    for (const [text, want] of [
+      ['50%', 50],
+      ['0%', 0],
+      ['100%', 100],
+      ['12.5%', 12.5],
+    ] as const) {
+      const { config } = mustParse(variant({}, [`      panic-threshold: ${text}`]));
+      assert.equal(config.frontends.get('f1')?.panicThreshold, want, text);
+    }
   });
 
   test('fast-interval and down-interval follow interval unless set', () => {

@@ -1,7 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BackendHealth, type BackendState } from '../../src/health/index.js';
+import {
+  BackendHealth,
+  CHECKER_FAULT_REASONS,
+  type BackendState,
+  type ProbeResult,
+} from '../../src/health/index.js';
 import { FAIL, PASS } from '../helpers/scripted-probe.js';
 
 function make(rise = 2, fall = 3, historyLimit = 5): BackendHealth {
@@ -245,5 +250,74 @@ void describe('BackendHealth properties', () => {
         },
       ),
     );
+  });
+});
+
+/** A probe the checker could not run properly (docs/safety.md): never a verdict on the backend. */
+const arbFault: fc.Arbitrary<ProbeResult> = fc
+  .record({
+    reason: fc.constantFrom(...CHECKER_FAULT_REASONS),
+    layer: fc.constantFrom('L4' as const, 'L6' as const, 'L7' as const),
+  })
+  .map(({ reason, layer }) => ({
+    ok: false,
+    layer,
+    code: 'checker-fault',
+    reason,
+    detail: `fault ${reason}`,
+    durationMs: 1,
+  }));
+
+void describe('BackendHealth and checker faults (docs/safety.md §What happens to the backend)', () => {
+  void test('a checker fault changes nothing: no transition, same state, counter and history', () => {
+    fc.assert(
+      fc.property(arbRiseFall, arbScript, arbFault, ({ rise, fall }, prefix, fault) => {
+        const h = make(rise, fall);
+        prefix.forEach((ok, i) => h.record(ok ? PASS : FAIL, i));
+        const before = { state: h.state, counter: h.counter, history: [...h.transitions] };
+        assert.equal(h.record(fault, 10_000), undefined);
+        assert.deepEqual({ state: h.state, counter: h.counter, history: [...h.transitions] }, before);
+      }),
+    );
+  });
+
+  void test('faults interleaved anywhere leave the outcome of the real verdicts unchanged', () => {
+    fc.assert(
+      fc.property(
+        arbRiseFall,
+        fc.array(fc.oneof(fc.boolean(), arbFault), { maxLength: 80 }),
+        ({ rise, fall }, mixed) => {
+          const withFaults = make(rise, fall);
+          const without = make(rise, fall);
+          const seen: string[] = [];
+          const clean: string[] = [];
+          mixed.forEach((step, i) => {
+            if (typeof step === 'boolean') {
+              const t = without.record(step ? PASS : FAIL, i);
+              if (t) clean.push(`${t.from}>${t.to}@${t.at}`);
+            }
+            const t = withFaults.record(typeof step === 'boolean' ? (step ? PASS : FAIL) : step, i);
+            if (t) seen.push(`${t.from}>${t.to}@${t.at}`);
+          });
+          assert.deepEqual(seen, clean);
+          assert.deepEqual([withFaults.state, withFaults.counter], [without.state, without.counter]);
+        },
+      ),
+    );
+  });
+
+  void test('a run of faults as long as you like never takes an up backend down', () => {
+    const h = make(2, 3);
+    h.record(PASS, 0);
+    const fault: ProbeResult = {
+      ok: false,
+      layer: 'L4',
+      code: 'checker-fault',
+      reason: 'netns',
+      detail: 'netns "dp" not found',
+      durationMs: 0,
+    };
+    for (let i = 1; i <= 1000; i++) assert.equal(h.record(fault, i), undefined);
+    assert.deepEqual([h.state, h.counter], ['up', h.max]);
   });
 });

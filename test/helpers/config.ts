@@ -89,6 +89,8 @@ export interface FrontendSpec {
   srcIpSticky?: boolean;
   flushOnDown?: boolean;
   flowTableLength?: number;
+  /** Percent; default none (never panics). */
+  panicThreshold?: number;
 }
 
 function isNamedPool(pool: FrontendSpec['pools'][number]): pool is readonly [string, PoolMembers] {
@@ -117,6 +119,7 @@ export function frontend(name: string, spec: FrontendSpec): FrontendConfig {
     srcIpSticky: spec.srcIpSticky ?? false,
     flushOnDown: spec.flushOnDown ?? true,
     flowTableLength: spec.flowTableLength ?? 1024,
+    panicThreshold: spec.panicThreshold,
   };
 }
 

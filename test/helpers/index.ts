@@ -30,4 +30,4 @@ export {
   type HealthCheckOverrides,
   type PoolMembers,
 } from './config.js';
-export { FAIL, PASS, ScriptedProbe, type ProbeCall } from './scripted-probe.js';
+export { FAIL, FAULT, PASS, SOURCE_FAULT, ScriptedProbe, type ProbeCall } from './scripted-probe.js';

@@ -15,6 +15,29 @@ export const FAIL: ProbeResult = {
   durationMs: 1,
 };
 
+/** A probe the checker could not run: its namespace is gone (docs/safety.md). */
+export const FAULT: ProbeResult = {
+  ok: false,
+  layer: 'L4',
+  code: 'checker-fault',
+  reason: 'netns',
+  detail: 'netns "dp" not found (no /run/netns/dp)',
+  durationMs: 0,
+};
+
+/** The probe source address is not assigned where the probe runs. */
+export const SOURCE_FAULT: ProbeResult = {
+  ok: false,
+  layer: 'L4',
+  code: 'checker-fault',
+  reason: 'source-address',
+  detail: 'source address 10.9.9.1 is not configured in netns "dp"',
+  durationMs: 0,
+};
+
+/** Script letters: 'p' pass, 'f' fail, 'x' a checker fault (netns), 's' one (source address). */
+const SCRIPT_STEPS: Readonly<Record<string, ProbeResult>> = { p: PASS, f: FAIL, x: FAULT, s: SOURCE_FAULT };
+
 export interface ProbeCall {
   address: string;
   /** clock.monotonic() when the probe was called. */
@@ -32,10 +55,10 @@ export class ScriptedProbe {
   /** The clock only timestamps calls; a daemon on the real clock can leave it out. */
   constructor(private readonly clock: Clock = systemClock) {}
 
-  /** Results for the next probes of address: 'p' pass, 'f' fail, in order. */
+  /** Results for the next probes of address, in order (see SCRIPT_STEPS: p, f, x, s). */
   script(address: string, steps: string): void {
     const list = this.scripts.get(address) ?? [];
-    for (const c of steps) list.push(c === 'p' ? PASS : FAIL);
+    for (const c of steps) list.push(SCRIPT_STEPS[c] ?? FAIL);
     this.scripts.set(address, list);
   }
 

@@ -146,6 +146,7 @@ void describe('metrics HTTP server', () => {
       },
       stateOf: () => undefined,
       frontendState: () => undefined,
+      frontendPanic: () => undefined,
       droppedSubscribers: () => 0,
     });
     const logger = new RecordingLogger();

@@ -72,6 +72,24 @@ export interface FrontendInfo {
     | undefined;
   /** True when `vpp_buckets` below comes from a live VPP read. */
   vppBucketsKnown: boolean;
+  /** panic-threshold in percent; absent when the frontend has none (it never panics). */
+  panicThreshold?:
+    | number
+    | undefined;
+  /**
+   * Set while the frontend serves in panic: fewer than panic_threshold percent of the serving
+   * pool's backends are up and no fallback pool has one up, so that pool serves on all its
+   * enabled backends at their configured weights (fail-open).
+   */
+  panic: PanicInfo | undefined;
+}
+
+export interface PanicInfo {
+  /** Name of the pool serving in panic. */
+  pool: string;
+  /** Its backends that are up, and its eligible backends (weight > 0; up, down or unknown). */
+  up: number;
+  eligible: number;
 }
 
 export interface PoolInfo {
@@ -102,7 +120,14 @@ export interface PoolBackendInfo {
     | number
     | undefined;
   /** New-flow buckets the Maglev table computed from the effective weights gives this AS. */
-  predictedBuckets?: number | undefined;
+  predictedBuckets?:
+    | number
+    | undefined;
+  /**
+   * The checker-fault reason while the backend's probes fail on the checker's own side (its
+   * state is then held); empty otherwise.
+   */
+  checkerFault: string;
 }
 
 export interface ListBackendsRequest {
@@ -141,6 +166,18 @@ export interface BackendInfo {
   addressFamily: number;
   /** Frontends with this backend in one of their pools, in configuration order. */
   frontends: string[];
+  /**
+   * Set while the backend's latest probe was a checker fault: the checker could not judge it,
+   * and its state, counter and weight are held as they were.
+   */
+  checkerFault: CheckerFaultInfo | undefined;
+}
+
+export interface CheckerFaultInfo {
+  /** netns | source-address | no-route | resources | permission | socket-setup | event-loop-stall */
+  reason: string;
+  detail: string;
+  since: Date | undefined;
 }
 
 export interface TransitionRecord {
@@ -227,7 +264,10 @@ export interface SetWeightRequest {
 }
 
 export interface WatchRequest {
-  /** Which kinds of events to send. When none of log, backend, frontend is set, all three are. */
+  /**
+   * Which kinds of events to send. When none of log, backend, frontend is set, all three are.
+   * Checker-fault events come with backend events, panic events with frontend events.
+   */
   log: boolean;
   /**
    * Lowest level of log records to send (debug, info, warn, error); default info. Independent of
@@ -243,10 +283,13 @@ export interface WatchRequest {
 }
 
 export interface Event {
-  event: { $case: "log"; value: LogEvent } | { $case: "backend"; value: BackendEvent } | {
-    $case: "frontend";
-    value: FrontendEvent;
-  } | undefined;
+  event:
+    | { $case: "log"; value: LogEvent }
+    | { $case: "backend"; value: BackendEvent }
+    | { $case: "frontend"; value: FrontendEvent }
+    | { $case: "checkerFault"; value: CheckerFaultEvent }
+    | { $case: "panic"; value: PanicEvent }
+    | undefined;
 }
 
 export interface LogEvent {
@@ -275,6 +318,33 @@ export interface FrontendEvent {
   frontend: string;
   from: string;
   to: string;
+  time: Date | undefined;
+}
+
+/**
+ * A backend's probes started (active) or stopped failing on the checker's own side. Sent once
+ * per frontend that uses the backend, like BackendEvent. The backend's state does not change.
+ */
+export interface CheckerFaultEvent {
+  frontend: string;
+  backend: string;
+  address: string;
+  healthcheck: string;
+  active: boolean;
+  /** netns | source-address | no-route | resources | permission | socket-setup | event-loop-stall */
+  reason: string;
+  detail: string;
+  time: Date | undefined;
+}
+
+/** A frontend started (active) or stopped serving in panic (see FrontendInfo.panic). */
+export interface PanicEvent {
+  frontend: string;
+  active: boolean;
+  pool: string;
+  up: number;
+  eligible: number;
+  threshold: number;
   time: Date | undefined;
 }
 
@@ -690,6 +760,8 @@ function createBaseFrontendInfo(): FrontendInfo {
     addressFamily: 0,
     stateSince: undefined,
     vppBucketsKnown: false,
+    panicThreshold: undefined,
+    panic: undefined,
   };
 }
 
@@ -736,6 +808,12 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     }
     if (message.vppBucketsKnown !== false) {
       writer.uint32(112).bool(message.vppBucketsKnown);
+    }
+    if (message.panicThreshold !== undefined) {
+      writer.uint32(121).double(message.panicThreshold);
+    }
+    if (message.panic !== undefined) {
+      PanicInfo.encode(message.panic, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -865,6 +943,22 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
             message.vppBucketsKnown = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.panicThreshold = reader.double();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.panic = PanicInfo.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -921,6 +1015,12 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
         : isSet(object.vpp_buckets_known)
         ? globalThis.Boolean(object.vpp_buckets_known)
         : false,
+      panicThreshold: isSet(object.panicThreshold)
+        ? globalThis.Number(object.panicThreshold)
+        : isSet(object.panic_threshold)
+        ? globalThis.Number(object.panic_threshold)
+        : undefined,
+      panic: isSet(object.panic) ? PanicInfo.fromJSON(object.panic) : undefined,
     };
   },
 
@@ -968,6 +1068,12 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     if (message.vppBucketsKnown !== false) {
       obj.vppBucketsKnown = message.vppBucketsKnown;
     }
+    if (message.panicThreshold !== undefined) {
+      obj.panicThreshold = floatToJson(message.panicThreshold);
+    }
+    if (message.panic !== undefined) {
+      obj.panic = PanicInfo.toJSON(message.panic);
+    }
     return obj;
   },
 
@@ -990,6 +1096,111 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     message.addressFamily = object.addressFamily ?? 0;
     message.stateSince = object.stateSince ?? undefined;
     message.vppBucketsKnown = object.vppBucketsKnown ?? false;
+    message.panicThreshold = object.panicThreshold ?? undefined;
+    message.panic = (object.panic !== undefined && object.panic !== null)
+      ? PanicInfo.fromPartial(object.panic)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePanicInfo(): PanicInfo {
+  return { pool: "", up: 0, eligible: 0 };
+}
+
+export const PanicInfo: MessageFns<PanicInfo> = {
+  encode(message: PanicInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pool !== "") {
+      writer.uint32(10).string(message.pool);
+    }
+    if (message.up !== 0) {
+      writer.uint32(16).uint32(message.up);
+    }
+    if (message.eligible !== 0) {
+      writer.uint32(24).uint32(message.eligible);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PanicInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePanicInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pool = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.up = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.eligible = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PanicInfo {
+    return {
+      pool: isSet(object.pool) ? globalThis.String(object.pool) : "",
+      up: isSet(object.up) ? globalThis.Number(object.up) : 0,
+      eligible: isSet(object.eligible) ? globalThis.Number(object.eligible) : 0,
+    };
+  },
+
+  toJSON(message: PanicInfo): unknown {
+    const obj: any = {};
+    if (message.pool !== "") {
+      obj.pool = message.pool;
+    }
+    if (message.up !== 0) {
+      obj.up = Math.round(message.up);
+    }
+    if (message.eligible !== 0) {
+      obj.eligible = Math.round(message.eligible);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PanicInfo>, I>>(base?: I): PanicInfo {
+    return PanicInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PanicInfo>, I>>(object: I): PanicInfo {
+    const message = createBasePanicInfo();
+    message.pool = object.pool ?? "";
+    message.up = object.up ?? 0;
+    message.eligible = object.eligible ?? 0;
     return message;
   },
 };
@@ -1109,6 +1320,7 @@ function createBasePoolBackendInfo(): PoolBackendInfo {
     lastTransition: undefined,
     vppBuckets: undefined,
     predictedBuckets: undefined,
+    checkerFault: "",
   };
 }
 
@@ -1143,6 +1355,9 @@ export const PoolBackendInfo: MessageFns<PoolBackendInfo> = {
     }
     if (message.predictedBuckets !== undefined) {
       writer.uint32(80).uint32(message.predictedBuckets);
+    }
+    if (message.checkerFault !== "") {
+      writer.uint32(90).string(message.checkerFault);
     }
     return writer;
   },
@@ -1240,6 +1455,14 @@ export const PoolBackendInfo: MessageFns<PoolBackendInfo> = {
             message.predictedBuckets = reader.uint32();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.checkerFault = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1280,6 +1503,11 @@ export const PoolBackendInfo: MessageFns<PoolBackendInfo> = {
         : isSet(object.predicted_buckets)
         ? globalThis.Number(object.predicted_buckets)
         : undefined,
+      checkerFault: isSet(object.checkerFault)
+        ? globalThis.String(object.checkerFault)
+        : isSet(object.checker_fault)
+        ? globalThis.String(object.checker_fault)
+        : "",
     };
   },
 
@@ -1315,6 +1543,9 @@ export const PoolBackendInfo: MessageFns<PoolBackendInfo> = {
     if (message.predictedBuckets !== undefined) {
       obj.predictedBuckets = Math.round(message.predictedBuckets);
     }
+    if (message.checkerFault !== "") {
+      obj.checkerFault = message.checkerFault;
+    }
     return obj;
   },
 
@@ -1333,6 +1564,7 @@ export const PoolBackendInfo: MessageFns<PoolBackendInfo> = {
     message.lastTransition = object.lastTransition ?? undefined;
     message.vppBuckets = object.vppBuckets ?? undefined;
     message.predictedBuckets = object.predictedBuckets ?? undefined;
+    message.checkerFault = object.checkerFault ?? "";
     return message;
   },
 };
@@ -1644,6 +1876,7 @@ function createBaseBackendInfo(): BackendInfo {
     fall: 0,
     addressFamily: 0,
     frontends: [],
+    checkerFault: undefined,
   };
 }
 
@@ -1681,6 +1914,9 @@ export const BackendInfo: MessageFns<BackendInfo> = {
     }
     for (const v of message.frontends) {
       writer.uint32(90).string(v!);
+    }
+    if (message.checkerFault !== undefined) {
+      CheckerFaultInfo.encode(message.checkerFault, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -1786,6 +2022,14 @@ export const BackendInfo: MessageFns<BackendInfo> = {
             message.frontends.push(reader.string());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.checkerFault = CheckerFaultInfo.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1819,6 +2063,11 @@ export const BackendInfo: MessageFns<BackendInfo> = {
       frontends: globalThis.Array.isArray(object?.frontends)
         ? object.frontends.map((e: any) => globalThis.String(e))
         : [],
+      checkerFault: isSet(object.checkerFault)
+        ? CheckerFaultInfo.fromJSON(object.checkerFault)
+        : isSet(object.checker_fault)
+        ? CheckerFaultInfo.fromJSON(object.checker_fault)
+        : undefined,
     };
   },
 
@@ -1857,6 +2106,9 @@ export const BackendInfo: MessageFns<BackendInfo> = {
     if (message.frontends?.length) {
       obj.frontends = message.frontends;
     }
+    if (message.checkerFault !== undefined) {
+      obj.checkerFault = CheckerFaultInfo.toJSON(message.checkerFault);
+    }
     return obj;
   },
 
@@ -1876,6 +2128,110 @@ export const BackendInfo: MessageFns<BackendInfo> = {
     message.fall = object.fall ?? 0;
     message.addressFamily = object.addressFamily ?? 0;
     message.frontends = object.frontends?.map((e) => e) || [];
+    message.checkerFault = (object.checkerFault !== undefined && object.checkerFault !== null)
+      ? CheckerFaultInfo.fromPartial(object.checkerFault)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckerFaultInfo(): CheckerFaultInfo {
+  return { reason: "", detail: "", since: undefined };
+}
+
+export const CheckerFaultInfo: MessageFns<CheckerFaultInfo> = {
+  encode(message: CheckerFaultInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.detail !== "") {
+      writer.uint32(18).string(message.detail);
+    }
+    if (message.since !== undefined) {
+      Timestamp.encode(toTimestamp(message.since), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckerFaultInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckerFaultInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.since = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckerFaultInfo {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      since: isSet(object.since) ? fromJsonTimestamp(object.since) : undefined,
+    };
+  },
+
+  toJSON(message: CheckerFaultInfo): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    if (message.since !== undefined) {
+      obj.since = message.since.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckerFaultInfo>, I>>(base?: I): CheckerFaultInfo {
+    return CheckerFaultInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckerFaultInfo>, I>>(object: I): CheckerFaultInfo {
+    const message = createBaseCheckerFaultInfo();
+    message.reason = object.reason ?? "";
+    message.detail = object.detail ?? "";
+    message.since = object.since ?? undefined;
     return message;
   },
 };
@@ -3063,6 +3419,12 @@ export const Event: MessageFns<Event> = {
       case "frontend":
         FrontendEvent.encode(message.event.value, writer.uint32(26).fork()).join();
         break;
+      case "checkerFault":
+        CheckerFaultEvent.encode(message.event.value, writer.uint32(34).fork()).join();
+        break;
+      case "panic":
+        PanicEvent.encode(message.event.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -3104,6 +3466,22 @@ export const Event: MessageFns<Event> = {
             message.event = { $case: "frontend", value: FrontendEvent.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.event = { $case: "checkerFault", value: CheckerFaultEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.event = { $case: "panic", value: PanicEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3124,6 +3502,12 @@ export const Event: MessageFns<Event> = {
         ? { $case: "backend", value: BackendEvent.fromJSON(object.backend) }
         : isSet(object.frontend)
         ? { $case: "frontend", value: FrontendEvent.fromJSON(object.frontend) }
+        : isSet(object.checkerFault)
+        ? { $case: "checkerFault", value: CheckerFaultEvent.fromJSON(object.checkerFault) }
+        : isSet(object.checker_fault)
+        ? { $case: "checkerFault", value: CheckerFaultEvent.fromJSON(object.checker_fault) }
+        : isSet(object.panic)
+        ? { $case: "panic", value: PanicEvent.fromJSON(object.panic) }
         : undefined,
     };
   },
@@ -3136,6 +3520,10 @@ export const Event: MessageFns<Event> = {
       obj.backend = BackendEvent.toJSON(message.event.value);
     } else if (message.event?.$case === "frontend") {
       obj.frontend = FrontendEvent.toJSON(message.event.value);
+    } else if (message.event?.$case === "checkerFault") {
+      obj.checkerFault = CheckerFaultEvent.toJSON(message.event.value);
+    } else if (message.event?.$case === "panic") {
+      obj.panic = PanicEvent.toJSON(message.event.value);
     }
     return obj;
   },
@@ -3161,6 +3549,18 @@ export const Event: MessageFns<Event> = {
       case "frontend": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "frontend", value: FrontendEvent.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "checkerFault": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "checkerFault", value: CheckerFaultEvent.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "panic": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "panic", value: PanicEvent.fromPartial(object.event.value) };
         }
         break;
       }
@@ -3517,6 +3917,361 @@ export const FrontendEvent: MessageFns<FrontendEvent> = {
     message.frontend = object.frontend ?? "";
     message.from = object.from ?? "";
     message.to = object.to ?? "";
+    message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCheckerFaultEvent(): CheckerFaultEvent {
+  return {
+    frontend: "",
+    backend: "",
+    address: "",
+    healthcheck: "",
+    active: false,
+    reason: "",
+    detail: "",
+    time: undefined,
+  };
+}
+
+export const CheckerFaultEvent: MessageFns<CheckerFaultEvent> = {
+  encode(message: CheckerFaultEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.backend !== "") {
+      writer.uint32(18).string(message.backend);
+    }
+    if (message.address !== "") {
+      writer.uint32(26).string(message.address);
+    }
+    if (message.healthcheck !== "") {
+      writer.uint32(34).string(message.healthcheck);
+    }
+    if (message.active !== false) {
+      writer.uint32(40).bool(message.active);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    if (message.detail !== "") {
+      writer.uint32(58).string(message.detail);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckerFaultEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckerFaultEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.healthcheck = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckerFaultEvent {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      healthcheck: isSet(object.healthcheck) ? globalThis.String(object.healthcheck) : "",
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: CheckerFaultEvent): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.healthcheck !== "") {
+      obj.healthcheck = message.healthcheck;
+    }
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckerFaultEvent>, I>>(base?: I): CheckerFaultEvent {
+    return CheckerFaultEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckerFaultEvent>, I>>(object: I): CheckerFaultEvent {
+    const message = createBaseCheckerFaultEvent();
+    message.frontend = object.frontend ?? "";
+    message.backend = object.backend ?? "";
+    message.address = object.address ?? "";
+    message.healthcheck = object.healthcheck ?? "";
+    message.active = object.active ?? false;
+    message.reason = object.reason ?? "";
+    message.detail = object.detail ?? "";
+    message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+function createBasePanicEvent(): PanicEvent {
+  return { frontend: "", active: false, pool: "", up: 0, eligible: 0, threshold: 0, time: undefined };
+}
+
+export const PanicEvent: MessageFns<PanicEvent> = {
+  encode(message: PanicEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.active !== false) {
+      writer.uint32(16).bool(message.active);
+    }
+    if (message.pool !== "") {
+      writer.uint32(26).string(message.pool);
+    }
+    if (message.up !== 0) {
+      writer.uint32(32).uint32(message.up);
+    }
+    if (message.eligible !== 0) {
+      writer.uint32(40).uint32(message.eligible);
+    }
+    if (message.threshold !== 0) {
+      writer.uint32(49).double(message.threshold);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PanicEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePanicEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pool = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.up = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.eligible = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.threshold = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PanicEvent {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      pool: isSet(object.pool) ? globalThis.String(object.pool) : "",
+      up: isSet(object.up) ? globalThis.Number(object.up) : 0,
+      eligible: isSet(object.eligible) ? globalThis.Number(object.eligible) : 0,
+      threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: PanicEvent): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.pool !== "") {
+      obj.pool = message.pool;
+    }
+    if (message.up !== 0) {
+      obj.up = Math.round(message.up);
+    }
+    if (message.eligible !== 0) {
+      obj.eligible = Math.round(message.eligible);
+    }
+    if (message.threshold !== 0) {
+      obj.threshold = floatToJson(message.threshold);
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PanicEvent>, I>>(base?: I): PanicEvent {
+    return PanicEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PanicEvent>, I>>(object: I): PanicEvent {
+    const message = createBasePanicEvent();
+    message.frontend = object.frontend ?? "";
+    message.active = object.active ?? false;
+    message.pool = object.pool ?? "";
+    message.up = object.up ?? 0;
+    message.eligible = object.eligible ?? 0;
+    message.threshold = object.threshold ?? 0;
     message.time = object.time ?? undefined;
     return message;
   },

@@ -14,12 +14,18 @@ function nameWithFlag(b: BackendInfo): string {
   return b.enabled ? b.name : `${b.name} [disabled]`;
 }
 
+/** The state, marked while the checker cannot judge the backend (docs/safety.md). */
+function stateCell(b: BackendInfo, ctx: RenderContext): string {
+  const state = ctx.style.state(b.state);
+  return b.checkerFault ? `${state} ${ctx.style.warn(`[checker fault: ${b.checkerFault.reason}]`)}` : state;
+}
+
 export function renderBackendList(list: readonly BackendInfo[], ctx: RenderContext): string[] {
   if (list.length === 0) return ['no backends'];
   const rows = list.map((b) => [
     nameWithFlag(b),
     b.address,
-    ctx.style.state(b.state),
+    stateCell(b, ctx),
     counter(b),
     ageSince(b.transitions[0]?.time, ctx.now),
     orDash(b.transitions[0]?.code),
@@ -43,6 +49,15 @@ export function renderBackend(b: BackendInfo, ctx: RenderContext): string[] {
     ['healthcheck', b.healthcheck || 'none (always passes)'],
     ['health', `${counter(b)} (up at ${b.rise}, rise ${b.rise}, fall ${b.fall})`],
     ['frontends', b.frontends.join(', ') || '-'],
+    ...(b.checkerFault
+      ? ([
+          [
+            'checker fault',
+            `${ctx.style.warn(b.checkerFault.reason)} for ${ageSince(b.checkerFault.since, ctx.now)}: ` +
+              `${b.checkerFault.detail} (state held)`,
+          ],
+        ] as const)
+      : []),
   ]);
   lines.push('');
   if (b.transitions.length === 0) {

@@ -41,6 +41,21 @@ export function renderEventLine(e: Event, style: Style): string {
         : '';
       return `${clock(t?.time)} ${style.label('backend')} ${b.backend} ${b.address}${where} ${change}`.trimEnd();
     }
+    case 'checkerFault': {
+      const c = ev.value;
+      const where = c.frontend ? ` (frontend ${c.frontend})` : '';
+      const what = c.active
+        ? `${style.warn('checker fault')} [${c.reason}] ${c.detail}; state held`
+        : `checker fault [${c.reason}] cleared${c.detail ? `: ${c.detail}` : ''}`;
+      return `${clock(c.time)} ${style.label('backend')} ${c.backend} ${c.address}${where} ${what}`;
+    }
+    case 'panic': {
+      const p = ev.value;
+      const what = p.active
+        ? `${style.warn('PANIC')}: pool ${p.pool} serves on all enabled backends (${p.up}/${p.eligible} up, threshold ${p.threshold}%)`
+        : `panic over (pool ${p.pool})`;
+      return `${clock(p.time)} ${style.label('frontend')} ${p.frontend} ${what}`;
+    }
     case 'log': {
       const l = ev.value;
       const attrs = Object.entries(l.attrs ?? {})

@@ -22,13 +22,19 @@ function activePoolName(f: FrontendInfo): string {
   return f.activePool === undefined ? '-' : (f.pools[f.activePool]?.name ?? '-');
 }
 
+/** The state, marked while the frontend serves in panic (docs/safety.md). */
+function stateCell(f: FrontendInfo, ctx: RenderContext): string {
+  const state = ctx.style.state(f.state);
+  return f.panic ? `${state} ${ctx.style.warn('[PANIC]')}` : state;
+}
+
 export function renderFrontendList(list: readonly FrontendInfo[], ctx: RenderContext): string[] {
   if (list.length === 0) return ['no frontends configured'];
   const rows = list.map((f) => [
     f.name,
     f.address,
     service(f.protocol, f.port),
-    ctx.style.state(f.state),
+    stateCell(f, ctx),
     ageSince(f.stateSince, ctx.now),
     activePoolName(f),
     backendCounts(f),
@@ -42,7 +48,8 @@ export function renderFrontendList(list: readonly FrontendInfo[], ctx: RenderCon
 }
 
 function backendName(b: PoolBackendInfo): string {
-  return b.enabled ? b.name : `${b.name} [disabled]`;
+  const name = b.enabled ? b.name : `${b.name} [disabled]`;
+  return b.checkerFault ? `${name} [checker fault: ${b.checkerFault}]` : name;
 }
 
 /** One table per pool, all with the same column widths so the pools line up under each other. */
@@ -93,6 +100,16 @@ export function renderFrontend(f: FrontendInfo, ctx: RenderContext): string[] {
     ['address', `${f.address} ${service(f.protocol, f.port)}`],
     ...(f.description ? ([['description', f.description]] as const) : []),
     ['state', stateWithAge(ctx, f.state, f.stateSince)],
+    ...(f.panic
+      ? ([
+          [
+            'panic',
+            `${ctx.style.warn('yes')}: pool ${f.panic.pool} serves on all enabled backends ` +
+              `(${f.panic.up}/${f.panic.eligible} up, below ${f.panicThreshold ?? '?'}%)`,
+          ],
+        ] as const)
+      : []),
+    ...(f.panicThreshold === undefined ? [] : ([['panic-threshold', `${f.panicThreshold}%`]] as const)),
     ['src-ip-sticky', yesNo(f.srcIpSticky)],
     ['flush-on-down', yesNo(f.flushOnDown)],
     ['flow-table', String(f.flowTableLength)],
