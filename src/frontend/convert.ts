@@ -47,6 +47,7 @@ export function frontendJson(f: FrontendInfo): FrontendJson {
     state: f.state,
     stateSince: msOrNull(f.stateSince),
     activePool: f.activePool ?? null,
+    panicThreshold: f.panicThreshold ?? null,
     pools: f.pools.map((p) => ({
       name: p.name,
       active: p.active,
@@ -60,6 +61,7 @@ export function frontendJson(f: FrontendInfo): FrontendJson {
         lastTransitionAt: msOrNull(b.lastTransition),
         vppBuckets: f.vppBucketsKnown ? (b.vppBuckets ?? null) : null,
         predictedBuckets: b.predictedBuckets ?? null,
+        checkerFault: b.checkerFault === '' ? null : b.checkerFault,
       })),
     })),
   };
@@ -78,6 +80,14 @@ export function backendJson(b: BackendInfo): BackendJson {
     fall: b.fall,
     frontends: [...b.frontends],
     transitions: b.transitions.map(transitionJson),
+    checkerFault:
+      b.checkerFault === undefined
+        ? null
+        : {
+            reason: b.checkerFault.reason,
+            detail: b.checkerFault.detail,
+            since: msOrNull(b.checkerFault.since),
+          },
   };
 }
 

@@ -5,6 +5,7 @@
 
 import type {
   BackendJson,
+  CheckerFaultJson,
   FrontendJson,
   HealthCheckJson,
   MaglevdStateJson,
@@ -65,6 +66,17 @@ export class UpstreamView {
           pb.lastTransitionAt = t.at;
         }
       }
+    }
+  }
+
+  /** A backend's checker fault started or ended (docs/safety.md): only the marker changes, never the state. */
+  applyCheckerFault(frontend: string, backend: string, fault: CheckerFaultJson | null): void {
+    const b = this.backends.get(backend);
+    if (b) b.checkerFault = fault;
+    for (const f of this.frontends) {
+      if (frontend !== '' && f.name !== frontend) continue;
+      for (const pool of f.pools)
+        for (const pb of pool.backends) if (pb.name === backend) pb.checkerFault = fault?.reason ?? null;
     }
   }
 

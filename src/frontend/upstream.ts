@@ -251,6 +251,24 @@ export class MaglevdUpstream {
         this.ctx.publish('frontend', { maglevd: this.name, frontend, from, to, at });
         return;
       }
+      case 'checkerFault': {
+        const { frontend, backend, active, reason, detail } = e.value;
+        const at = msOrNull(e.value.time);
+        this.view.applyCheckerFault(frontend, backend, active ? { reason, detail, since: at } : null);
+        this.ctx.publish('checker-fault', {
+          maglevd: this.name,
+          frontend,
+          backend,
+          active,
+          reason,
+          detail,
+          at,
+        });
+        return;
+      }
+      case 'panic':
+        // The page derives panics itself from live states and the threshold; the log says why.
+        return;
       case 'log': {
         const { level, msg } = e.value;
         const attrs: Record<string, unknown> = e.value.attrs ?? {};

@@ -41,6 +41,8 @@ export interface PoolBackendJson {
   lastTransitionAt: number | null;
   vppBuckets: number | null;
   predictedBuckets: number | null;
+  /** The checker-fault reason while maglevd cannot judge the backend (its state is held). */
+  checkerFault: string | null;
 }
 
 export interface PoolJson {
@@ -62,7 +64,16 @@ export interface FrontendJson {
   state: string;
   stateSince: number | null;
   activePool: number | null;
+  /** panic-threshold in percent; null when the frontend has none. The page derives the panic itself. */
+  panicThreshold: number | null;
   pools: PoolJson[];
+}
+
+/** A checker fault in progress on a backend (docs/safety.md). */
+export interface CheckerFaultJson {
+  reason: string;
+  detail: string;
+  since: number | null;
 }
 
 export interface BackendJson {
@@ -78,6 +89,7 @@ export interface BackendJson {
   frontends: string[];
   /** Newest first. */
   transitions: TransitionJson[];
+  checkerFault: CheckerFaultJson | null;
 }
 
 export interface HealthCheckJson {
@@ -233,6 +245,16 @@ export interface SsePayloads {
     transition: TransitionJson;
   };
   frontend: { maglevd: string; frontend: string; from: string; to: string; at: number | null };
+  /** A backend's checker fault started (active) or ended; sent once per frontend using it. */
+  'checker-fault': {
+    maglevd: string;
+    frontend: string;
+    backend: string;
+    active: boolean;
+    reason: string;
+    detail: string;
+    at: number | null;
+  };
   log: { maglevd: string; at: number | null; level: string; msg: string; attrs: Record<string, unknown> };
   /** Fresh frontend infos (configured weights), after admin actions and lb-state fetches. */
   frontends: { maglevd: string; frontends: FrontendJson[] };

@@ -202,18 +202,18 @@ export function frontendState(
   return frontendStatus(frontend, stateOf).state;
 }
 
-/** The frontend's aggregate state together with the plan it follows (whether it is in panic). */
+/** The frontend's aggregate state together with the weights and plan it follows (in panic or not). */
 export function frontendStatus(
   frontend: FrontendPools & { readonly flushOnDown: boolean },
   stateOf: (backend: string) => BackendState,
-): { state: FrontendState; plan: ServingPlan } {
-  const { plan, pools } = frontendWeights(frontend, stateOf);
+): FrontendWeights & { state: FrontendState } {
+  const weights = frontendWeights(frontend, stateOf);
   let allUnknown = true;
-  for (const weights of pools) {
-    for (const [name, eff] of weights) {
-      if (eff.weight > 0) return { state: 'up', plan };
+  for (const pool of weights.pools) {
+    for (const [name, eff] of pool) {
+      if (eff.weight > 0) return { ...weights, state: 'up' };
       if (stateOf(name) !== 'unknown') allUnknown = false;
     }
   }
-  return { state: allUnknown ? 'unknown' : 'down', plan };
+  return { ...weights, state: allUnknown ? 'unknown' : 'down' };
 }

@@ -71,6 +71,7 @@ ${BACKENDS.map(([name, address]) => `    ${name}: { address: ${address}, healthc
       address: 2001:db8::1
       protocol: tcp
       port: 443
+      panic-threshold: 60%
       pools:
         - name: only
           backends:
@@ -394,6 +395,20 @@ describe('dashboard in a browser', () => {
       .waitFor();
     assert.equal(await view.evaluate('window.marker'), 'no reload');
     await shot(view, 'view-backend-down.png');
+  });
+
+  test('a frontend below its panic threshold shows a PANIC badge and serves on every backend', async () => {
+    await closeServer(backends.get('web-c')!);
+    backends.delete('web-c');
+    // site-v6 (panic-threshold 60%): web-a up, web-c down is 50 %, so both keep serving.
+    await row(view, 'site-v6', 'only', 'web-c').and(view.locator('[data-state="down"]')).waitFor();
+    await view.locator('[data-frontend="site-v6"] .panic-badge[data-panic="only"]').waitFor();
+    await row(view, 'site-v6', 'only', 'web-c')
+      .locator('[data-col="effective"]', { hasText: /^100$/ })
+      .waitFor();
+    // site has no threshold: its fallback web-c simply stays at 0.
+    assert.equal(await view.locator('[data-frontend="site"] .panic-badge').count(), 0);
+    await shot(view, 'view-panic.png');
   });
 
   test('after a sleep the page reopens its stream where it left off (clock watchdog)', async () => {

@@ -531,6 +531,7 @@ describe('UpstreamView', () => {
       fall: 2,
       frontends: ['web', 'api'],
       transitions: [],
+      checkerFault: null,
     });
     const t = (at: number, to: string) => ({ from: '', to, at, code: 'L7STS', detail: '' });
     view.applyTransition('web', 'a', t(1, 'down'));

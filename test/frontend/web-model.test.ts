@@ -40,7 +40,10 @@ describe('formatAge', () => {
   });
 });
 
-function frontend(pools: [string, [string, number, string][]][]): FrontendJson {
+function frontend(
+  pools: [string, [string, number, string][]][],
+  panicThreshold: number | null = null,
+): FrontendJson {
   return {
     name: 'web',
     address: '192.0.2.1',
@@ -54,6 +57,7 @@ function frontend(pools: [string, [string, number, string][]][]): FrontendJson {
     state: 'unknown',
     stateSince: null,
     activePool: null,
+    panicThreshold,
     pools: pools.map(([name, backends]) => ({
       name,
       active: false,
@@ -67,6 +71,7 @@ function frontend(pools: [string, [string, number, string][]][]): FrontendJson {
         lastTransitionAt: null,
         vppBuckets: null,
         predictedBuckets: null,
+        checkerFault: null,
       })),
     })),
   };
@@ -148,6 +153,59 @@ describe('deriveFrontend', () => {
         ['draining', 0],
         ['unknown', 0],
       ],
+    );
+  });
+});
+
+describe("deriveFrontend and the panic threshold (maglevd's own rule, docs/safety.md)", () => {
+  const f = frontend(
+    [
+      [
+        'primary',
+        [
+          ['a', 100, 'up'],
+          ['b', 40, 'up'],
+          ['c', 100, 'up'],
+        ],
+      ],
+      ['fallback', [['d', 100, 'down']]],
+    ],
+    50,
+  );
+
+  test('no panic while enough are up', () => {
+    const d = deriveFrontend(f, live({ c: 'down' }));
+    assert.equal(d.panic, null);
+    assert.deepEqual(
+      d.pools[0]!.backends.map((b) => b.effectiveWeight),
+      [100, 40, 0],
+    );
+  });
+
+  test('below the threshold with no fallback up: panic, every enabled backend at its weight', () => {
+    const d = deriveFrontend(f, live({ b: 'down', c: 'down' }));
+    assert.deepEqual(d.panic, { pool: 'primary', up: 1, eligible: 3, threshold: 50 });
+    assert.equal(d.state, 'up');
+    assert.deepEqual(
+      d.pools[0]!.backends.map((b) => b.effectiveWeight),
+      [100, 40, 100],
+    );
+    // A disabled backend stays out and leaves the count.
+    const off = deriveFrontend(f, live({ a: 'down', b: 'down', c: 'disabled' }));
+    assert.deepEqual(off.panic, { pool: 'primary', up: 0, eligible: 2, threshold: 50 });
+    assert.deepEqual(
+      off.pools[0]!.backends.map((b) => b.effectiveWeight),
+      [100, 40, 0],
+    );
+  });
+
+  test('without a threshold, the same states simply drain', () => {
+    const plain = { ...f, panicThreshold: null };
+    const d = deriveFrontend(plain, live({ b: 'down', c: 'down' }));
+    assert.equal(d.panic, null);
+    assert.deepEqual(
+      d.pools[0]!.backends.map((b) => b.effectiveWeight),
+      [100, 0, 0],
     );
   });
 });
@@ -292,6 +350,7 @@ function backend(name: string, state: string): BackendJson {
     fall: 3,
     frontends: ['web'],
     transitions: [],
+    checkerFault: null,
   };
 }
 
@@ -332,6 +391,43 @@ describe('reducers', () => {
     assert.equal(m.frontends[0]!.pools[0]!.backends[0]!.state, 'down');
     assert.equal(m.frontends[0]!.pools[0]!.backends[0]!.lastTransitionAt, 500);
     assert.equal(m.changedAt, 21);
+  });
+
+  test('a checker fault marks the backend and its pool rows, and never changes the state', () => {
+    const st = emptyState();
+    r.applySnapshot(st, maglevdState(), 5);
+    const ev = {
+      maglevd: 'lb1:9090',
+      frontend: 'web',
+      backend: 'a',
+      active: true,
+      reason: 'netns',
+      detail: 'netns "dp" not found',
+      at: 700,
+    };
+    r.applyCheckerFault(st, ev);
+    const m = st.maglevds['lb1:9090']!;
+    assert.deepEqual(m.backends.a!.checkerFault, {
+      reason: 'netns',
+      detail: 'netns "dp" not found',
+      since: 700,
+    });
+    assert.equal(m.frontends[0]!.pools[0]!.backends[0]!.checkerFault, 'netns');
+    assert.equal(m.backends.a!.state, 'up');
+    assert.deepEqual(r.describe('checker-fault', ev), {
+      at: 700,
+      maglevd: 'lb1:9090',
+      kind: 'backend',
+      level: 'warn',
+      msg: 'checker-fault',
+      text: 'a checker fault [netns] netns "dp" not found; state held (web)',
+    });
+    r.applyCheckerFault(st, { ...ev, active: false });
+    assert.equal(m.backends.a!.checkerFault, null);
+    assert.equal(m.frontends[0]!.pools[0]!.backends[0]!.checkerFault, null);
+    // The log record of the same fault is not shown twice.
+    const log = { maglevd: 'lb1:9090', at: 700, level: 'warn', msg: 'checker-fault', attrs: {} };
+    assert.equal(r.describe('log', log), undefined);
   });
 
   test('probe heartbeats and the VPP API counters follow log records', () => {

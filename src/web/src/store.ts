@@ -65,6 +65,9 @@ export function applyEvent<T extends SseEventType>(type: T, data: SsePayloads[T]
     case 'frontend':
       setState(produce((st) => r.applyFrontendState(st, data as SsePayloads['frontend'])));
       break;
+    case 'checker-fault':
+      setState(produce((st) => r.applyCheckerFault(st, data as SsePayloads['checker-fault'])));
+      break;
     case 'frontends':
       setState(produce((st) => r.applyFrontends(st, data as SsePayloads['frontends'], t)));
       break;

@@ -1,6 +1,6 @@
 // A collapsible card per frontend (VIP): the header shows name, address, protocol and port, the
-// VIP's traffic (packets/s with a sparkline of the last minutes, bytes/s), the frontend's state
-// and a health icon, in fixed-width columns so headers line up; the body holds one table per pool.
+// VIP's traffic (packets/s with a sparkline of the last minutes, bytes/s), a PANIC badge while it
+// serves in panic (docs/safety.md), the frontend's state and a health icon, in fixed-width columns so headers line up; the body holds one table per pool.
 
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
@@ -63,6 +63,19 @@ export function FrontendCard(props: {
               )}
             </Show>
           </span>
+          <span class="fe-panic">
+            <Show when={derived().panic}>
+              {(p) => (
+                <span
+                  class="badge panic-badge"
+                  data-panic={p().pool}
+                  title={`panic: pool ${p().pool} serves on all enabled backends (${p().up}/${p().eligible} up, below ${p().threshold}%)`}
+                >
+                  PANIC
+                </span>
+              )}
+            </Show>
+          </span>
           <span class="fe-state">
             <Flash value={derived().state}>
               <StatusBadge state={derived().state} />
@@ -80,6 +93,7 @@ export function FrontendCard(props: {
             flow table {props.frontend.flowTableLength}
             {props.frontend.srcIpSticky ? ' · source-IP sticky' : ''}
             {props.frontend.flushOnDown ? ' · flush on down' : ''}
+            {props.frontend.panicThreshold === null ? '' : ` · panic below ${props.frontend.panicThreshold}%`}
           </p>
           <For each={props.frontend.pools}>
             {(_pool, i) => (

@@ -79,7 +79,25 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
                     <td class="col-beat">
                       <Heartbeat probing={props.m.probing[pb.name] === true} />
                     </td>
-                    <td class="col-name">{pb.name}</td>
+                    <td class="col-name">
+                      {pb.name}
+                      <Show
+                        when={
+                          backend()?.checkerFault ??
+                          (pb.checkerFault === null ? undefined : { reason: pb.checkerFault, detail: '' })
+                        }
+                      >
+                        {(f) => (
+                          <span
+                            class="tag fault-tag"
+                            data-checker-fault={f().reason}
+                            title={`checker fault (${f().reason}): maglevd cannot judge this backend, its state is held. ${f().detail}`.trim()}
+                          >
+                            checker fault
+                          </span>
+                        )}
+                      </Show>
+                    </td>
                     <td class="col-addr mono">{pb.address}</td>
                     <td class="col-state" data-col="state">
                       <Flash value={state()}>

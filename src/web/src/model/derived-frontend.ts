@@ -1,14 +1,12 @@
 // The page's reading of a frontend from live backend states and configured weights, so a
 // transition shows at once instead of after the next fetch. The rules themselves (active pool,
-// effective weight, frontend state) are maglevd's own, imported from src/health: the page only
-// adapts its JSON to them. (An older dashboard showed "up" for a frontend whose backends all had
+// panic threshold, effective weight, frontend state) are maglevd's own, imported from
+// src/health: the page only adapts its JSON to them. (An older dashboard showed "up" for a frontend whose backends all had
 // weight 0: this is why the state is derived from the effective weights, not copied.)
 
 import type { FrontendJson } from '../../../frontend/wire.js';
 import {
-  activePoolIndex,
-  effectiveWeight,
-  frontendState,
+  frontendStatus,
   isBackendState,
   type BackendState,
   type FrontendPools,
@@ -31,6 +29,8 @@ export interface DerivedPool {
 export interface DerivedFrontend {
   state: FrontendState;
   activePool: number | null;
+  /** Set while the frontend serves in panic (docs/safety.md): the pool and its count. */
+  panic: { pool: string; up: number; eligible: number; threshold: number } | null;
   pools: DerivedPool[];
 }
 
@@ -44,13 +44,26 @@ export function deriveFrontend(
     for (const b of p.backends) if (!shown.has(b.name)) shown.set(b.name, stateOf(b.name) ?? b.state);
   const stateOfShown = (name: string): string => shown.get(name) ?? 'unknown';
   const ruleState = (name: string): BackendState => asRuleState(stateOfShown(name));
-  const pools: FrontendPools = {
+  const pools: FrontendPools & { flushOnDown: boolean } = {
     pools: f.pools.map((p) => ({ backends: new Map(p.backends.map((b) => [b.name, b])) })),
+    panicThreshold: f.panicThreshold ?? undefined,
+    flushOnDown: f.flushOnDown,
   };
-  const active = activePoolIndex(pools, ruleState);
+  const { state, plan, pools: weights } = frontendStatus(pools, ruleState);
+  const active = plan.active;
+  const panic = plan.panic;
   return {
-    state: frontendState({ ...pools, flushOnDown: f.flushOnDown }, ruleState),
+    state,
     activePool: active < 0 ? null : active,
+    panic:
+      panic === undefined
+        ? null
+        : {
+            pool: f.pools[panic.pool]?.name ?? '',
+            up: panic.up,
+            eligible: panic.eligible,
+            threshold: panic.threshold,
+          },
     pools: f.pools.map((p, i) => ({
       name: p.name,
       active: i === active,
@@ -58,12 +71,7 @@ export function deriveFrontend(
         name: b.name,
         state: stateOfShown(b.name),
         weight: b.weight,
-        effectiveWeight: effectiveWeight({
-          state: ruleState(b.name),
-          poolWeight: b.weight,
-          inActivePool: i === active,
-          flushOnDown: f.flushOnDown,
-        }).weight,
+        effectiveWeight: weights[i]?.get(b.name)?.weight ?? 0,
       })),
     })),
   };

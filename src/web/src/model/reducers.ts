@@ -17,6 +17,14 @@ import { LOG_KEEP, type AppState, type LogEntry, type MaglevdView } from './stat
 
 const TRANSITIONS_KEPT = 10;
 
+/** Log records the event log already shows as their own events. */
+const LOGGED_AS_EVENTS: ReadonlySet<string> = new Set([
+  'backend-transition',
+  'frontend-transition',
+  'checker-fault',
+  'checker-fault-cleared',
+]);
+
 export function viewFromState(
   s: MaglevdStateJson,
   previous: MaglevdView | undefined,
@@ -98,6 +106,19 @@ export function applyBackendTransition(state: AppState, e: SsePayloads['backend'
   }
   if (t.to !== 'up' && t.to !== 'unknown') m.probing[e.backend] = false;
   m.changedAt = now;
+}
+
+/** A checker fault started or ended: the marker on the backend changes, its state never does. */
+export function applyCheckerFault(state: AppState, e: SsePayloads['checker-fault']): void {
+  const m = state.maglevds[e.maglevd];
+  if (!m) return;
+  const b = m.backends[e.backend];
+  if (b) b.checkerFault = e.active ? { reason: e.reason, detail: e.detail, since: e.at } : null;
+  for (const f of m.frontends) {
+    if (e.frontend !== '' && f.name !== e.frontend) continue;
+    for (const p of f.pools)
+      for (const pb of p.backends) if (pb.name === e.backend) pb.checkerFault = e.active ? e.reason : null;
+  }
 }
 
 export function applyFrontendState(state: AppState, e: SsePayloads['frontend']): void {
@@ -229,10 +250,23 @@ export function describe(type: keyof SsePayloads, data: unknown): Omit<LogEntry,
         text: `frontend ${e.frontend} ${e.from} → ${e.to}`,
       };
     }
+    case 'checker-fault': {
+      const e = data as SsePayloads['checker-fault'];
+      return {
+        at: e.at ?? Date.now(),
+        maglevd: e.maglevd,
+        kind: 'backend',
+        level: e.active ? 'warn' : 'info',
+        msg: e.active ? 'checker-fault' : 'checker-fault-cleared',
+        text: e.active
+          ? `${e.backend} checker fault [${e.reason}] ${e.detail}; state held (${e.frontend})`
+          : `${e.backend} checker fault [${e.reason}] cleared (${e.frontend})`,
+      };
+    }
     case 'log': {
       const e = data as SsePayloads['log'];
-      // Transitions already have their own, richer entries.
-      if (e.msg === 'backend-transition' || e.msg === 'frontend-transition') return undefined;
+      // Transitions and checker faults already have their own, richer entries.
+      if (LOGGED_AS_EVENTS.has(e.msg)) return undefined;
       const attrs = Object.entries(e.attrs)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
