@@ -21,7 +21,7 @@ import { parseConfig } from '../../src/config/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
 import { JsonLogger, LogBroadcaster } from '../../src/log/index.js';
 import type { ProbeFn } from '../../src/probe/types.js';
-import { StreamReader, rpc } from './harness.js';
+import { StreamReader, rpc } from '../helpers/api-server.js';
 
 const YAML = `
 maglev:

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AS_WRITES, startSim, usedAses, withTempDir, type SimHandle } from '../helpers/vppsim-harness.js';
+import { AS_WRITES, startSim, usedAses, type SimHandle } from '../helpers/vppsim-harness.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 import {
   FAST_CHECK,
   allUp,

@@ -5,15 +5,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHECKER_FAULT_REASONS } from '../../src/health/index.js';
-import { backend, config, frontend, healthcheck } from '../checker/fixtures.js';
-import { harness } from './helpers.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
+import { harness } from './fixtures.js';
 
 void describe('checker-fault and panic metrics', () => {
   void test('faults by reason: a counter of probes and a gauge of backends held', async () => {
     const h = harness(
       config({
         backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2')],
-        frontends: [frontend('web', [{ a: 100, b: 100 }])],
+        frontends: [frontend('web', { pools: [{ a: 100, b: 100 }] })],
       }),
     );
     h.probe.script('10.0.0.1', 'pxxxp');
@@ -46,9 +46,9 @@ void describe('checker-fault and panic metrics', () => {
   void test('suspect episodes per health check', async () => {
     const h = harness(
       config({
-        healthchecks: [healthcheck('hc', { rise: 1, fall: 1 })],
+        healthchecks: [healthcheck({ rise: 1, fall: 1 })],
         backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')],
-        frontends: [frontend('web', [{ a: 100, b: 100, c: 100 }])],
+        frontends: [frontend('web', { pools: [{ a: 100, b: 100, c: 100 }] })],
       }),
     );
     for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) h.probe.script(ip, 'pf');
@@ -62,9 +62,12 @@ void describe('checker-fault and panic metrics', () => {
   void test('panic: the gauge is 1 and the effective weights are the configured ones', async () => {
     const h = harness(
       config({
-        healthchecks: [healthcheck('hc', { rise: 1, fall: 1 })],
+        healthchecks: [healthcheck({ rise: 1, fall: 1 })],
         backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')],
-        frontends: [frontend('web', [{ a: 100, b: 40, c: 100 }], true, 50), frontend('plain', [{ c: 100 }])],
+        frontends: [
+          frontend('web', { pools: [{ a: 100, b: 40, c: 100 }], panicThreshold: 50 }),
+          frontend('plain', { pools: [{ c: 100 }] }),
+        ],
       }),
     );
     h.probe.script('10.0.0.2', 'f');
