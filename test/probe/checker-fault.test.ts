@@ -112,10 +112,11 @@ void describe('a stalled event loop is the checker fault event-loop-stall, not a
 
   void test('a real stall: the loop blocked past the timeout', async () => {
     const n = silent.connections.count;
-    const result = createProber()(probeRequest(http(150)));
+    // A timeout long enough that a loaded machine still accepts the connection well within it.
+    const result = createProber()(probeRequest(http(500)));
     await silent.connections.at(n);
-    // The fault injected: this process's event loop does nothing else for 600 ms.
-    const until = performance.now() + 600;
+    // The fault injected: this process's event loop does nothing else for 1200 ms.
+    const until = performance.now() + 1200;
     while (performance.now() < until);
     const r = await result;
     assert.deepEqual([r.code, reasonOf(r)], ['checker-fault', 'event-loop-stall']);
