@@ -6,7 +6,13 @@
 
 import { Metadata, type ChannelOptions, type ServiceError } from '@grpc/grpc-js';
 import type { RpcError } from '../errors.js';
-import { PLAINTEXT, securedChannel, type ChannelSecurity } from './channel.js';
+import {
+  describeSecurity,
+  PLAINTEXT,
+  securedChannel,
+  type ChannelSecurity,
+  type ChannelSecurityKind,
+} from './channel.js';
 import { GrpcEventStream, type EventStream } from './event-stream.js';
 import {
   MaglevClient,
@@ -64,6 +70,8 @@ type UnaryInvoke<Res> = (
 
 export class MaglevApiClient {
   readonly deadlineMs: number;
+  /** plaintext, tls or mtls: for `show version` and for what a connection failure suggests. */
+  readonly security: ChannelSecurityKind;
   private readonly client: MaglevClient;
 
   constructor(
@@ -72,7 +80,9 @@ export class MaglevApiClient {
     options: MaglevApiClientOptions = {},
   ) {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-    const channel = securedChannel(options.security ?? PLAINTEXT);
+    const security = options.security ?? PLAINTEXT;
+    this.security = describeSecurity(security);
+    const channel = securedChannel(security);
     const backoff: ChannelOptions = options.reconnectBackoffMs
       ? {
           'grpc.initial_reconnect_backoff_ms': options.reconnectBackoffMs.initial,
@@ -83,7 +93,7 @@ export class MaglevApiClient {
   }
 
   private error(err: unknown, deadlineMs = this.deadlineMs): RpcError {
-    return rpcErrorOf(err, this.server, deadlineMs);
+    return rpcErrorOf(err, this.server, deadlineMs, this.security);
   }
 
   private call<Res>(invoke: UnaryInvoke<Res>, deadlineMs = this.deadlineMs): Promise<Res> {

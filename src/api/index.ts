@@ -3,7 +3,9 @@
 // WatchEvents fan-out with per-subscriber backpressure, and the conversions from maglevd's
 // views to messages. It reads and acts on maglevd only through MaglevApiBackend. It also owns
 // the one typed client of maglevd (client.ts, used by maglevc and the dashboard) and the mapping
-// between the error codes of src/errors.ts and gRPC statuses, both ways (status.ts).
+// between the error codes of src/errors.ts and gRPC statuses, both ways (status.ts). TLS: the
+// server's certificates (server-tls.ts), the client's (channel.ts), reading and checking the PEM
+// files for both (tls-files.ts), and where plaintext is allowed (listen-policy.ts).
 
 export { startApiServer, normaliseListenAddress, DEFAULT_GRPC_ADDR, MAGLEV_SERVICE_NAME } from './server.js';
 export type { ApiServer, ApiServerOptions } from './server.js';
@@ -12,8 +14,20 @@ export { statusOf, toServiceError, rpcErrorOf } from './status.js';
 export { MaglevApiClient, DEFAULT_DEADLINE_MS, WATCH_EVERYTHING } from './client.js';
 export type { MaglevApiClientOptions, BackendActionName } from './client.js';
 export type { EventStream } from './event-stream.js';
-export { securedChannel, PLAINTEXT } from './channel.js';
-export type { ChannelSecurity, SecuredChannel } from './channel.js';
+export {
+  securedChannel,
+  clientTlsChoice,
+  loadChannelSecurity,
+  describeSecurity,
+  PLAINTEXT,
+  CLIENT_TLS_FLAG,
+} from './channel.js';
+export type { ChannelSecurity, ClientTlsChoice, ClientTlsFlags, SecuredChannel } from './channel.js';
+export { ServerTls } from './server-tls.js';
+export type { ServerTlsFiles, ServerTlsSummary } from './server-tls.js';
+export { TlsFileError, certSummary } from './tls-files.js';
+export type { CertSummary } from './tls-files.js';
+export { isLocalListenAddress, plaintextRefusal } from './listen-policy.js';
 export { DescriptorIndex, answerReflection, REFLECTION_SERVICES } from './reflection.js';
 export { watchFilter, eventPasses } from './watch.js';
 export type { WatchFilter } from './watch.js';

@@ -1,6 +1,7 @@
-// The gRPC server's lifecycle: bind, register maglev.Maglev + grpc.health.v1 + reflection, and
-// shut down gracefully (end event streams, stop accepting, wait for calls in flight up to a
-// deadline, then cut what is left).
+// The gRPC server's lifecycle: bind (in plaintext, or over TLS with the credentials of
+// server-tls.ts), register maglev.Maglev + grpc.health.v1 + reflection, and shut down
+// gracefully (end event streams, stop accepting, wait for calls in flight up to a deadline, then
+// cut what is left).
 
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
@@ -8,7 +9,9 @@ import { systemClock, type Clock } from '../clock/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import type { MaglevApiBackend } from './backend.js';
 import { MaglevService } from './gen/maglev.js';
+import { isLocalListenAddress } from './listen-policy.js';
 import { REFLECTION_SERVICES, DescriptorIndex, addReflection } from './reflection.js';
+import type { ServerTls } from './server-tls.js';
 import { createMaglevService, type MaglevServiceStats } from './service.js';
 
 export const DEFAULT_GRPC_ADDR = 'localhost:9090';
@@ -19,6 +22,11 @@ export interface ApiServerOptions {
   backend: MaglevApiBackend;
   /** --grpc-addr: host:port, [v6]:port, :port (every address) or unix:/path. Default localhost:9090. */
   address?: string;
+  /**
+   * Serve over TLS (mTLS when it has a client CA); undefined serves plaintext, which the daemon
+   * allows off loopback only with --grpc-insecure (listen-policy.ts). This server warns then.
+   */
+  tls?: ServerTls | undefined;
   logger?: Logger;
   clock?: Clock;
   /** --reflection; default true. */
@@ -84,14 +92,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     ]);
   }
 
+  const credentials = opts.tls?.credentials ?? ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => {
+    server.bindAsync(address, credentials, (err, boundPort) => {
       if (err) reject(new Error(`gRPC: cannot listen on ${address}: ${err.message}`, { cause: err }));
       else resolve(boundPort);
     });
   });
   const target = dialTarget(address, port);
-  logger.info('grpc-listen', { address, port, reflection: opts.reflection ?? true });
+  const security = opts.tls === undefined ? 'plaintext' : opts.tls.mutual ? 'mtls' : 'tls';
+  logger.info('grpc-listen', { address, port, reflection: opts.reflection ?? true, security });
+  if (opts.tls === undefined && !isLocalListenAddress(address)) {
+    logger.warn('grpc-insecure', {
+      address,
+      detail: 'plaintext gRPC on a non-loopback address: anyone who reaches it can drive the load balancer',
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   function shutdown(graceMs = graceDefault): Promise<void> {

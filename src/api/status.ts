@@ -5,6 +5,8 @@
 
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { MaglevError, RpcError, type ErrorCode } from '../errors.js';
+import type { ChannelSecurityKind } from './channel.js';
+import { connectFailure } from './connect-failure.js';
 
 const STATUS_OF_CODE: Record<ErrorCode, status> = {
   // First of each status: the code a client reads it back as (UNAVAILABLE is refined below).
@@ -53,20 +55,6 @@ function isServiceError(err: unknown): err is ServiceError {
   return err instanceof Error && typeof (err as Partial<ServiceError>).code === 'number' && 'details' in err;
 }
 
-/** Why the connection failed, from grpc-js's transport message; undefined: maglevd answered. */
-function connectFailure(details: string): string | undefined {
-  if (/Name resolution failed/i.test(details)) return 'name does not resolve';
-  if (/ECONNREFUSED/.test(details)) return 'connection refused';
-  if (/EHOSTUNREACH|ENETUNREACH/.test(details)) return 'no route to host';
-  if (/ETIMEDOUT/.test(details)) return 'connection timed out';
-  if (/ECONNRESET|Connection dropped|socket hang up/i.test(details)) return 'connection reset';
-  if (/No connection established/i.test(details)) {
-    const last = /Last error: (?:Error: )?([^.]+)/.exec(details)?.[1];
-    return last ?? 'no connection';
-  }
-  return undefined;
-}
-
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 1000)}s`;
 }
@@ -74,9 +62,15 @@ function seconds(ms: number): string {
 /**
  * The RpcError for a failed call to maglevd at `server` made with a deadline of deadlineMs:
  * maglevd's own message without gRPC's boilerplate, or "cannot reach maglevd at ..." when there
- * was no maglevd to answer. An RpcError passes through; anything else is a bug (`unknown`).
+ * was no maglevd to answer (with what the channel's security suggests, connect-failure.ts). An
+ * RpcError passes through; anything else is a bug (`unknown`).
  */
-export function rpcErrorOf(err: unknown, server: string, deadlineMs: number): RpcError {
+export function rpcErrorOf(
+  err: unknown,
+  server: string,
+  deadlineMs: number,
+  security: ChannelSecurityKind = 'plaintext',
+): RpcError {
   if (!isServiceError(err)) return RpcError.from(err);
   const s = err.code;
   const name = status[s] ?? String(s);
@@ -84,7 +78,7 @@ export function rpcErrorOf(err: unknown, server: string, deadlineMs: number): Rp
   // grpc-js appends an empty "Resolution note:" to connection errors; it only adds noise.
   const details = err.details.replace(/\s*Resolution note:\s*$/, '');
   if (s === status.UNAVAILABLE) {
-    const reason = connectFailure(details);
+    const reason = connectFailure(details, security);
     if (reason) return make('unreachable', `cannot reach maglevd at ${server}: ${reason}`);
   }
   if (s === status.DEADLINE_EXCEEDED) {

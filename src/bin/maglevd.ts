@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // maglevd: the daemon. Thin: parse flags, handle the one-shot modes, start the Daemon, and map
-// signals: SIGHUP = checked reload, SIGTERM/SIGINT = graceful stop with exit 0.
+// signals: SIGHUP = checked reload of the config and of the gRPC TLS files, SIGTERM/SIGINT =
+// graceful stop with exit 0.
 
+import { TlsFileError } from '../api/index.js';
 import { checkConfig, configJsonSchema } from '../config/index.js';
 import { ConfigRejectedError, Daemon } from '../daemon/daemon.js';
 import { parseDaemonArgs } from '../daemon/options.js';
@@ -43,12 +45,18 @@ async function main(): Promise<number> {
       logger.flush();
       return err.outcome.kind === 'parse' ? 1 : 2;
     }
+    if (err instanceof TlsFileError) {
+      process.stderr.write(`maglevd: ${err.message}\n`);
+      logger.flush();
+      return 2;
+    }
     throw err;
   }
 
   process.on('SIGHUP', () => {
     logger.info('signal', { signal: 'SIGHUP' });
     daemon.reload().catch((err: unknown) => logger.error('config-reload-failed', { error: String(err) }));
+    void daemon.reloadGrpcTls();
   });
   return serveUntilSignalled(logger, () => daemon.stop());
 }

@@ -5,7 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { systemClock } from '../clock/index.js';
 import { versionLine } from '../version.js';
-import { MaglevApiClient } from '../api/index.js';
+import { loadChannelSecurity, MaglevApiClient, TlsFileError, type ChannelSecurity } from '../api/index.js';
 import type { MaglevApi } from './api.js';
 import { historyPath } from './history.js';
 import { LiveNames } from './names.js';
@@ -23,7 +23,7 @@ export interface CliIo {
   /** Takes over Ctrl-C while a one-shot `watch events` streams; returns the function that gives it back. */
   onInterrupt(handler: () => void): () => void;
   /** Builds the API client (tests may substitute one). */
-  connect?: (server: string) => MaglevApi;
+  connect?: (server: string, security: ChannelSecurity) => MaglevApi;
 }
 
 export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<number> {
@@ -43,7 +43,17 @@ export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<nu
   }
   const { options } = inv;
   const style = makeStyle(colourWanted(options.color, io.stdout.isTTY === true, io.env));
-  const api = (io.connect ?? ((s) => new MaglevApiClient(s)))(options.server);
+  let security: ChannelSecurity;
+  try {
+    security = await loadChannelSecurity(options.tls);
+  } catch (err) {
+    // A missing or wrong file is the same kind of mistake as a bad flag: fix the command line.
+    if (!(err instanceof TlsFileError)) throw err;
+    io.stderr.write(`maglevc: ${err.message}\n`);
+    return 2;
+  }
+  const connect = io.connect ?? ((server, sec) => new MaglevApiClient(server, { security: sec }));
+  const api = connect(options.server, security);
   const names = new LiveNames(api, systemClock);
   const write = (text: string) => void io.stdout.write(text);
   const exec = {

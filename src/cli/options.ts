@@ -1,14 +1,19 @@
-// maglevc's command line: `maglevc [--server host:port] [--color[=bool]] [--json] [command...]`.
-// Pure (argv and env in, a decision out), so it is tested without running anything. Go-style
-// single-dash flags (`-server`, `-color=false`) from the original's documentation are accepted.
+// maglevc's command line: `maglevc [--server host:port] [--tls-* ...] [--color[=bool]] [--json]
+// [command...]`. Pure (argv and env in, a decision out), so it is tested without running
+// anything. Go-style single-dash flags (`-server`, `-color=false`) from the original's
+// documentation are accepted. Every flag but --color and --json has a MAGLEV_* variable; the
+// flag wins.
 
 import { Command } from 'commander';
-import { parseCommandLine, rewriteGoStyleFlags, type GoStyleFlags } from '../command-line.js';
+import { clientTlsChoice, type ClientTlsChoice } from '../api/index.js';
+import { parseBool, parseCommandLine, rewriteGoStyleFlags, type GoStyleFlags } from '../command-line.js';
 
 export const DEFAULT_SERVER = 'localhost:9090';
 
 export interface CliOptions {
   server: string;
+  /** Plaintext, or TLS with the files to read (docs/maglevc.md §TLS). */
+  tls: ClientTlsChoice;
   /** undefined: decide from the terminal and NO_COLOR. */
   color: boolean | undefined;
   json: boolean;
@@ -22,17 +27,29 @@ export type CliInvocation =
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
 
-/** Go-style `-server x`, and `--color=<bool>` folded into --color / --no-color. */
+/** Go-style `-server x`, and `--color=<bool>` / `--tls=<bool>` folded into --x / --no-x. */
 const GO_STYLE: GoStyleFlags = {
-  names: new Set(['server', 'color', 'no-color', 'json', 'version', 'help']),
-  bools: new Set(['color']),
+  names: new Set(['server', 'color', 'no-color', 'json', 'version', 'help', 'tls', 'no-tls']),
+  bools: new Set(['color', 'tls']),
 };
 
 function buildCommand(): Command {
   return new Command('maglevc')
     .description('CLI for maglevd: one command, or an interactive shell when none is given')
-    .usage('[--server host:port] [--color[=bool]] [--json] [command...]')
+    .usage('[--server host:port] [--tls-* ...] [--color[=bool]] [--json] [command...]')
     .option('--server <host:port>', `maglevd's gRPC address (env MAGLEV_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--tls', 'use TLS; implied by any --tls-* flag (env MAGLEV_TLS)')
+    .option('--no-tls', 'plaintext, whatever --tls-* flags or variables say')
+    .option('--tls-ca <file>', "PEM CA bundle maglevd's certificate must chain to (env MAGLEV_TLS_CA)")
+    .option(
+      '--tls-cert <file>',
+      'PEM client certificate, for a maglevd that asks for one (env MAGLEV_TLS_CERT)',
+    )
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (env MAGLEV_TLS_KEY)')
+    .option(
+      '--tls-server-name <name>',
+      "the name maglevd's certificate must carry, when not the --server host (env MAGLEV_TLS_SERVER_NAME)",
+    )
     .option('--color', 'colour the output even when it is not a terminal')
     .option('--no-color', 'never colour the output (as does NO_COLOR=1)')
     .option('--json', 'print API answers as JSON, and events as one compact JSON object per line')
@@ -60,12 +77,35 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const cmd = buildCommand();
   const parsed = parseCommandLine(cmd, args, EXAMPLES);
   if (parsed.kind !== 'parsed') return parsed;
-  const o = cmd.opts<{ server?: string; color?: boolean; json?: boolean; version?: boolean }>();
+  const o = cmd.opts<{
+    server?: string;
+    color?: boolean;
+    json?: boolean;
+    version?: boolean;
+    tls?: boolean;
+    tlsCa?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    tlsServerName?: string;
+  }>();
   if (o.version) return { kind: 'version' };
   const server = o.server ?? (env.MAGLEV_SERVER || DEFAULT_SERVER);
   if (server.trim() === '') return { kind: 'usage-error', message: '--server must not be empty' };
+  const tlsEnv =
+    env.MAGLEV_TLS === undefined || env.MAGLEV_TLS === '' ? undefined : parseBool(env.MAGLEV_TLS);
+  if (env.MAGLEV_TLS && tlsEnv === undefined) {
+    return { kind: 'usage-error', message: `MAGLEV_TLS expects true or false, got "${env.MAGLEV_TLS}"` };
+  }
+  const tls = clientTlsChoice({
+    tls: o.tls ?? tlsEnv,
+    tlsCa: o.tlsCa ?? env.MAGLEV_TLS_CA,
+    tlsCert: o.tlsCert ?? env.MAGLEV_TLS_CERT,
+    tlsKey: o.tlsKey ?? env.MAGLEV_TLS_KEY,
+    tlsServerName: o.tlsServerName ?? env.MAGLEV_TLS_SERVER_NAME,
+  });
+  if ('error' in tls) return { kind: 'usage-error', message: tls.error };
   return {
     kind: 'run',
-    options: { server, color: o.color, json: o.json ?? false, command: cmd.args },
+    options: { server, tls, color: o.color, json: o.json ?? false, command: cmd.args },
   };
 }

@@ -2,17 +2,20 @@
 // the VPP integration (connection, syncer, counters poller) when --vpp-api-addr is set, the
 // metrics endpoint and the gRPC API, and owns the reload and shutdown paths. SIGHUP and the
 // ReloadConfig RPC both go through reload(); --check and the CheckConfig RPC both go through
-// check().
+// check(). SIGHUP also re-reads the gRPC TLS files (reloadGrpcTls), which are read and checked
+// at start before anything probes or listens.
 
 import { checkConfig, formatProblem, loadConfigFile, type ConfigParseResult } from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
 import {
   createCheckerBackend,
   createVppBackend,
+  ServerTls,
   startApiServer,
   type ApiServer,
   type CheckerBackend,
   type DaemonVppBackend,
+  type ServerTlsSummary,
 } from '../api/index.js';
 import { Checker } from '../checker/index.js';
 import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
@@ -86,6 +89,8 @@ export class Daemon {
     private readonly logger: JsonLogger,
     private current: MaglevConfig,
     clock: Clock,
+    /** The gRPC server's certificates; undefined when it serves plaintext or not at all. */
+    private readonly grpcTls: ServerTls | undefined,
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
   }
@@ -119,6 +124,8 @@ export class Daemon {
       throw new ConfigRejectedError(refused);
     }
     const clock = deps.clock ?? systemClock;
+    // A bad certificate or key is the operator's to fix before anything starts (TlsFileError).
+    const grpcTls = await loadGrpcTls(options, logger, clock);
     prepareProbeEnvironment(result.config, logger);
     const metrics = createMetrics({ vpp: options.vppApiAddr !== '', clock });
     const checker = new Checker({
@@ -133,7 +140,7 @@ export class Daemon {
     metrics.config.loaded(true);
     checker.start();
     logger.info('config-loaded', summary(result.config));
-    const daemon = new Daemon(options, checker, metrics, logger, result.config, clock);
+    const daemon = new Daemon(options, checker, metrics, logger, result.config, clock, grpcTls);
     try {
       await daemon.listen(clock);
     } catch (err) {
@@ -170,6 +177,7 @@ export class Daemon {
           backend,
           address: options.grpcAddr,
           reflection: options.reflection,
+          tls: this.grpcTls,
           logger,
           clock,
         });
@@ -182,6 +190,7 @@ export class Daemon {
         addr: options.grpcAddr,
         port: this.servers.api.server.port,
         reflection: options.reflection,
+        security: this.grpcTls === undefined ? 'plaintext' : this.grpcTls.mutual ? 'mtls' : 'tls',
       });
     }
   }
@@ -301,6 +310,25 @@ export class Daemon {
     return outcome;
   }
 
+  /**
+   * Re-reads the gRPC certificate, key and client CA (SIGHUP), for the next TLS handshakes;
+   * connections already open keep what they agreed on. Any bad file is logged and changes
+   * nothing. Resolves false when there was nothing to reload or the files were bad.
+   */
+  async reloadGrpcTls(): Promise<boolean> {
+    if (this.grpcTls === undefined) return false;
+    try {
+      const summary = await this.grpcTls.reload();
+      this.logger.info('grpc-tls-reload', tlsLogAttrs(summary));
+      return true;
+    } catch (err) {
+      this.logger.error('grpc-tls-reload-failed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+  }
+
   /** Validates the configuration file without applying it. */
   async check(): Promise<ConfigOutcome> {
     return outcomeOf(await loadConfigFile(this.options.config));
@@ -323,6 +351,40 @@ export class Daemon {
     await metrics?.close();
     this.logger.info('stopped', {});
   }
+}
+
+/** Reads the gRPC TLS files when gRPC is on and TLS asked for; logs what they hold. */
+async function loadGrpcTls(
+  options: DaemonOptions,
+  logger: Logger,
+  clock: Clock,
+): Promise<ServerTls | undefined> {
+  if (options.grpcAddr === '' || options.grpcTls === undefined) return undefined;
+  let tls: ServerTls;
+  try {
+    tls = await ServerTls.load(options.grpcTls);
+  } catch (err) {
+    logger.error('grpc-tls-error', { error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  const summary = tls.summary();
+  logger.info('grpc-tls', tlsLogAttrs(summary));
+  const now = clock.now();
+  if (Date.parse(summary.cert.notAfter) < now || Date.parse(summary.cert.notBefore) > now) {
+    // Served anyway (clients decide), but a handshake will fail: say so where the operator looks.
+    logger.warn('grpc-tls-cert-not-valid-now', { cert: options.grpcTls.cert, ...summary.cert });
+  }
+  return tls;
+}
+
+function tlsLogAttrs(summary: ServerTlsSummary): Record<string, unknown> {
+  return {
+    subject: summary.cert.subject,
+    issuer: summary.cert.issuer,
+    serial: summary.cert.serial,
+    notAfter: summary.cert.notAfter,
+    clientCas: summary.clientCas.map((ca) => ca.subject),
+  };
 }
 
 /**

@@ -1,9 +1,11 @@
 // maglevd's command line (docs/maglevd.md §Options): every flag has an environment variable, and the flag
 // wins when both are set. Parsing is pure (argv and env in, options or a usage error out), so
-// it is tested without starting anything.
+// it is tested without starting anything. It also refuses plaintext gRPC off loopback unless
+// --grpc-insecure says so (api/listen-policy.ts): a usage error, before anything starts.
 
 import { Command, Option } from 'commander';
-import { boolArgument, parseCommandLine } from '../command-line.js';
+import { plaintextRefusal, type ServerTlsFiles } from '../api/index.js';
+import { boolArgument, parseBool, parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
 
 export interface DaemonOptions {
@@ -16,6 +18,10 @@ export interface DaemonOptions {
   vppStatsAddr: string;
   logLevel: LogLevel;
   reflection: boolean;
+  /** Serve gRPC over TLS with these files; absent serves plaintext. */
+  grpcTls?: ServerTlsFiles;
+  /** --grpc-insecure: plaintext gRPC off loopback was asked for (maglevd warns at start). */
+  grpcInsecure?: boolean;
 }
 
 export type DaemonCommand =
@@ -37,6 +43,8 @@ export const DEFAULTS = {
 
 function buildCommand(env: NodeJS.ProcessEnv): Command {
   const fromEnv = (name: string, fallback: string): string => env[name] ?? fallback;
+  /** A file flag's default from its variable; an empty variable counts as unset. */
+  const fileFromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   return new Command('maglevd')
     .description('Health-checking control plane for the Maglev load balancer in VPP')
     .addOption(
@@ -74,6 +82,30 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
     .addOption(
       new Option('--reflection [bool]', 'serve gRPC server reflection').default(true).argParser(boolArgument),
     )
+    .addOption(
+      new Option(
+        '--grpc-tls-cert <file>',
+        'serve gRPC over TLS with this PEM certificate (or chain, leaf first) (env MAGLEV_GRPC_TLS_CERT)',
+      ).default(fileFromEnv('MAGLEV_GRPC_TLS_CERT')),
+    )
+    .addOption(
+      new Option(
+        '--grpc-tls-key <file>',
+        'the PEM private key of --grpc-tls-cert (env MAGLEV_GRPC_TLS_KEY)',
+      ).default(fileFromEnv('MAGLEV_GRPC_TLS_KEY')),
+    )
+    .addOption(
+      new Option(
+        '--grpc-tls-client-ca <file>',
+        'require client certificates issued by this PEM CA bundle (mTLS) (env MAGLEV_GRPC_TLS_CLIENT_CA)',
+      ).default(fileFromEnv('MAGLEV_GRPC_TLS_CLIENT_CA')),
+    )
+    .addOption(
+      new Option(
+        '--grpc-insecure [bool]',
+        'allow plaintext gRPC on a non-loopback --grpc-addr (env MAGLEV_GRPC_INSECURE)',
+      ).argParser(boolArgument),
+    )
     .option('--check', 'validate the configuration and exit: 0 valid, 1 YAML parse error, 2 semantic error')
     .option('--print-schema', "print the configuration's JSON Schema and exit")
     .option('--version', 'print version, git commit and build date, then exit')
@@ -96,6 +128,10 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     vppStatsAddr: string;
     logLevel: string;
     reflection: boolean;
+    grpcTlsCert?: string;
+    grpcTlsKey?: string;
+    grpcTlsClientCa?: string;
+    grpcInsecure?: boolean;
     check?: boolean;
     printSchema?: boolean;
     version?: boolean;
@@ -108,6 +144,16 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
       message: `invalid --log-level "${o.logLevel}": use one of ${LOG_LEVELS.join(', ')}`,
     };
   }
+  const insecureEnv = env.MAGLEV_GRPC_INSECURE;
+  const insecureFromEnv = insecureEnv === undefined || insecureEnv === '' ? false : parseBool(insecureEnv);
+  if (insecureFromEnv === undefined) {
+    return {
+      kind: 'usage-error',
+      message: `invalid MAGLEV_GRPC_INSECURE "${insecureEnv}": expected true or false`,
+    };
+  }
+  const grpcTls = grpcTlsFiles(o.grpcTlsCert, o.grpcTlsKey, o.grpcTlsClientCa);
+  if ('error' in grpcTls) return { kind: 'usage-error', message: grpcTls.error };
   const options: DaemonOptions = {
     config: o.config,
     grpcAddr: o.grpcAddr,
@@ -116,6 +162,33 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     vppStatsAddr: o.vppStatsAddr,
     logLevel: o.logLevel,
     reflection: o.reflection,
+    ...(grpcTls.files !== undefined && { grpcTls: grpcTls.files }),
+    grpcInsecure: o.grpcInsecure ?? insecureFromEnv,
   };
-  return o.check ? { kind: 'check', options } : { kind: 'run', options };
+  if (o.check) return { kind: 'check', options };
+  // --check only reads the file; the refusal is about serving, so it applies to a run.
+  const refusal = plaintextRefusal(
+    options.grpcAddr,
+    grpcTls.files !== undefined,
+    options.grpcInsecure === true,
+  );
+  if (refusal !== undefined) return { kind: 'usage-error', message: refusal };
+  return { kind: 'run', options };
+}
+
+/** The TLS flags together: a certificate needs its key, and a client CA needs both. */
+function grpcTlsFiles(
+  cert: string | undefined,
+  key: string | undefined,
+  clientCa: string | undefined,
+): { files: ServerTlsFiles | undefined } | { error: string } {
+  const given = (s: string | undefined): s is string => s !== undefined && s !== '';
+  if (given(cert) !== given(key)) {
+    return { error: '--grpc-tls-cert and --grpc-tls-key go together: give both or neither' };
+  }
+  if (!given(cert) || !given(key)) {
+    if (given(clientCa)) return { error: '--grpc-tls-client-ca needs --grpc-tls-cert and --grpc-tls-key' };
+    return { files: undefined };
+  }
+  return { files: { cert, key, ...(given(clientCa) && { clientCa }) } };
 }

@@ -3,20 +3,22 @@
 
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { describeSecurity, loadChannelSecurity, TlsFileError, type ChannelSecurity } from '../api/index.js';
 import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import { parseListenAddress } from '../metrics/index.js';
 import { versionInfo } from '../version.js';
 import { createApp } from './app.js';
 import type { Credentials } from './auth.js';
+import type { MaglevdServer } from './server-list.js';
 import { SseBroker } from './sse-broker.js';
 import type { SseStream } from './sse-stream.js';
 import { DEFAULT_WEB_ROOT, loadWebAssets } from './static-files.js';
 import { MaglevdUpstream, type UpstreamTimings } from './upstream.js';
 
 export interface FrontendOptions {
-  /** maglevd gRPC addresses (host:port). */
-  servers: readonly string[];
+  /** The maglevds: a host:port is plaintext; a MaglevdServer says how its channel is secured. */
+  servers: readonly (string | MaglevdServer)[];
   /** host:port or :port; port 0 picks a free one. */
   listen: string;
   /** Both set: /admin/ is enabled with these basic-auth credentials. */
@@ -47,13 +49,36 @@ export class FrontendOptionsError extends Error {
   }
 }
 
+/**
+ * Each server's address and channel security, its TLS files read and checked (a bad one is a
+ * FrontendOptionsError naming it). The first entry of an address wins, as the flags' parser
+ * already refused one listed twice with different settings.
+ */
+async function securedServers(
+  entries: readonly (string | MaglevdServer)[],
+): Promise<Map<string, ChannelSecurity>> {
+  const servers = new Map<string, ChannelSecurity>();
+  for (const entry of entries) {
+    const server: MaglevdServer =
+      typeof entry === 'string' ? { address: entry.trim(), tls: { kind: 'plaintext' } } : entry;
+    if (server.address === '' || servers.has(server.address)) continue;
+    try {
+      servers.set(server.address, await loadChannelSecurity(server.tls));
+    } catch (err) {
+      if (err instanceof TlsFileError) throw new FrontendOptionsError(`${server.address}: ${err.message}`);
+      throw err;
+    }
+  }
+  return servers;
+}
+
 export async function startFrontend(opts: FrontendOptions): Promise<RunningFrontend> {
   const clock = opts.clock ?? systemClock;
   const random = opts.random ?? systemRandom;
   const { logger } = opts;
   const listen = parseListenAddress(opts.listen);
-  const servers = [...new Set(opts.servers.map((s) => s.trim()).filter((s) => s !== ''))];
-  if (servers.length === 0) throw new FrontendOptionsError('no maglevd server given (--server)');
+  const servers = await securedServers(opts.servers);
+  if (servers.size === 0) throw new FrontendOptionsError('no maglevd server given (--server)');
   const userSet = opts.user !== undefined && opts.user !== '';
   const passwordSet = opts.password !== undefined && opts.password !== '';
   if (userSet !== passwordSet) {
@@ -68,11 +93,12 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
 
   const broker = new SseBroker({ clock });
   const upstreams = new Map<string, MaglevdUpstream>();
-  for (const target of servers) {
+  for (const [target, security] of servers) {
     upstreams.set(
       target,
       new MaglevdUpstream({
         target,
+        security,
         clock,
         random,
         logger,
@@ -111,7 +137,7 @@ export async function startFrontend(opts: FrontendOptions): Promise<RunningFront
   logger.info('frontend-listening', {
     host: address.address,
     port: address.port,
-    servers,
+    servers: [...servers].map(([target, security]) => `${target} (${describeSecurity(security)})`),
     admin: admin !== undefined,
   });
   for (const u of upstreams.values()) u.start();

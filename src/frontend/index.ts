@@ -1,6 +1,7 @@
 // Frontend: maglevd-frontend, the web dashboard's server. Owns one upstream per maglevd (a
 // WatchEvents stream, a 30 s refresh, a 5 s reachability probe, a debounced lb-state fetch and
 // the VIP counters' traffic with its recent history, each a part of its own in upstream-*.ts),
+// the --server list with each server's TLS settings,
 // the SSE broker with its replay ring, the read-only /view/ JSON API, the basic-auth /admin/
 // actions, and serving the built page (src/web → dist/web). It talks to maglevd only through the
 // gRPC client. The page's JSON shapes are in wire.ts, shared with src/web.
@@ -8,6 +9,8 @@
 export { startFrontend, FrontendOptionsError } from './frontend.js';
 export type { FrontendOptions, RunningFrontend } from './frontend.js';
 export { parseFrontendArgs, FRONTEND_DEFAULTS } from './options.js';
+export { parseServerList } from './server-list.js';
+export type { MaglevdServer } from './server-list.js';
 export type { FrontendCliOptions, FrontendCommand } from './options.js';
 export { SseBroker, RING_MS, RING_MAX } from './sse-broker.js';
 export type { SseEvent, SubscribeStart, ResyncReason } from './sse-broker.js';

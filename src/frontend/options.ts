@@ -1,13 +1,15 @@
 // maglevd-frontend's command line (docs/dashboard.md §Running it): every flag has a MAGLEV_FRONTEND_*
 // environment variable and the flag wins. The admin credentials come only from the environment, never from
-// flags, so they do not show up in `ps`. Parsing is pure (argv and env in, a command out).
+// flags, so they do not show up in `ps`. The --tls-* flags apply to every server unless its --server entry
+// says otherwise (server-list.ts). Parsing is pure (argv and env in, a command out).
 
 import { Command, Option } from 'commander';
-import { parseCommandLine } from '../command-line.js';
+import { boolArgument, parseBool, parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
+import { parseServerList, type MaglevdServer } from './server-list.js';
 
 export interface FrontendCliOptions {
-  servers: string[];
+  servers: MaglevdServer[];
   listen: string;
   logLevel: LogLevel;
   user: string | undefined;
@@ -27,11 +29,19 @@ export const FRONTEND_DEFAULTS = {
 } as const;
 
 const ENV_HELP = `
+Per-server TLS: an entry of --server may replace the --tls-* flags for that server with
+  keys after its address: 'lb1:9090;tls-ca=/etc/a.crt;tls-server-name=lb1,127.0.0.1:9090;tls=false'
+
 Environment:
-  MAGLEV_FRONTEND_SERVER     same as --server
-  MAGLEV_FRONTEND_LISTEN     same as --listen
-  MAGLEV_FRONTEND_LOG_LEVEL  same as --log-level
-  MAGLEV_FRONTEND_USER       with MAGLEV_FRONTEND_PASSWORD: enables /admin/ with basic auth
+  MAGLEV_FRONTEND_SERVER           same as --server
+  MAGLEV_FRONTEND_LISTEN           same as --listen
+  MAGLEV_FRONTEND_LOG_LEVEL        same as --log-level
+  MAGLEV_FRONTEND_TLS              same as --tls
+  MAGLEV_FRONTEND_TLS_CA           same as --tls-ca
+  MAGLEV_FRONTEND_TLS_CERT         same as --tls-cert
+  MAGLEV_FRONTEND_TLS_KEY          same as --tls-key
+  MAGLEV_FRONTEND_TLS_SERVER_NAME  same as --tls-server-name
+  MAGLEV_FRONTEND_USER             with MAGLEV_FRONTEND_PASSWORD: enables /admin/ with basic auth
   MAGLEV_FRONTEND_PASSWORD
 `;
 
@@ -42,9 +52,10 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
       'Web dashboard for one or more maglevds: read-only /view/, basic-auth /admin/, live over SSE',
     )
     .addOption(
-      new Option('--server <addr[,addr...]>', 'maglevd gRPC addresses (env MAGLEV_FRONTEND_SERVER)').default(
-        fromEnv('MAGLEV_FRONTEND_SERVER', FRONTEND_DEFAULTS.server),
-      ),
+      new Option(
+        '--server <addr[,addr...]>',
+        'maglevd gRPC addresses, each optionally with ;key=value TLS settings (env MAGLEV_FRONTEND_SERVER)',
+      ).default(fromEnv('MAGLEV_FRONTEND_SERVER', FRONTEND_DEFAULTS.server)),
     )
     .addOption(
       new Option(
@@ -58,6 +69,18 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
         `log level: ${LOG_LEVELS.join(', ')} (env MAGLEV_FRONTEND_LOG_LEVEL)`,
       ).default(fromEnv('MAGLEV_FRONTEND_LOG_LEVEL', FRONTEND_DEFAULTS.logLevel)),
     )
+    .addOption(
+      new Option('--tls [bool]', 'use TLS for every server; implied by any --tls-* flag').argParser(
+        boolArgument,
+      ),
+    )
+    .option('--tls-ca <file>', "PEM CA bundle the maglevds' certificates must chain to")
+    .option('--tls-cert <file>', 'PEM client certificate, for maglevds that ask for one')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option(
+      '--tls-server-name <name>',
+      "the name a maglevd's certificate must carry, when not its --server host",
+    )
     .option('--version', 'print version, git commit and build date, then exit')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', ENV_HELP)
@@ -70,7 +93,17 @@ export function parseFrontendArgs(argv: readonly string[], env: NodeJS.ProcessEn
   const cmd = buildCommand(env);
   const parsed = parseCommandLine(cmd, argv, ENV_HELP);
   if (parsed.kind !== 'parsed') return parsed;
-  const o = cmd.opts<{ server: string; listen: string; logLevel: string; version?: boolean }>();
+  const o = cmd.opts<{
+    server: string;
+    listen: string;
+    logLevel: string;
+    version?: boolean;
+    tls?: boolean;
+    tlsCa?: string;
+    tlsCert?: string;
+    tlsKey?: string;
+    tlsServerName?: string;
+  }>();
   if (o.version) return { kind: 'version' };
   if (!isLogLevel(o.logLevel)) {
     return {
@@ -78,11 +111,20 @@ export function parseFrontendArgs(argv: readonly string[], env: NodeJS.ProcessEn
       message: `invalid --log-level "${o.logLevel}": use one of ${LOG_LEVELS.join(', ')}`,
     };
   }
-  const servers = o.server
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (servers.length === 0) return { kind: 'usage-error', message: '--server needs at least one address' };
+  const tlsEnv = env.MAGLEV_FRONTEND_TLS;
+  const tlsFromEnv = tlsEnv === undefined || tlsEnv === '' ? undefined : parseBool(tlsEnv);
+  if (tlsEnv !== undefined && tlsEnv !== '' && tlsFromEnv === undefined) {
+    return { kind: 'usage-error', message: `MAGLEV_FRONTEND_TLS expects true or false, got "${tlsEnv}"` };
+  }
+  const list = parseServerList(o.server, {
+    tls: o.tls ?? tlsFromEnv,
+    tlsCa: o.tlsCa ?? env.MAGLEV_FRONTEND_TLS_CA,
+    tlsCert: o.tlsCert ?? env.MAGLEV_FRONTEND_TLS_CERT,
+    tlsKey: o.tlsKey ?? env.MAGLEV_FRONTEND_TLS_KEY,
+    tlsServerName: o.tlsServerName ?? env.MAGLEV_FRONTEND_TLS_SERVER_NAME,
+  });
+  if ('error' in list) return { kind: 'usage-error', message: list.error };
+  const { servers } = list;
   const nonEmpty = (s: string | undefined) => (s === undefined || s === '' ? undefined : s);
   const user = nonEmpty(env.MAGLEV_FRONTEND_USER);
   const password = nonEmpty(env.MAGLEV_FRONTEND_PASSWORD);

@@ -19,7 +19,7 @@
 // Everything learnt is kept as page JSON (upstream-view.ts) and published to the SSE broker as it
 // changes.
 
-import type { Event } from '../api/index.js';
+import type { ChannelSecurity, Event } from '../api/index.js';
 import type { Clock, Random } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import { backendJson, frontendJson, msOrNull, transitionJson } from './convert.js';
@@ -68,6 +68,8 @@ export const DEFAULT_TIMINGS: UpstreamTimings = {
 export interface UpstreamOptions {
   /** The maglevd gRPC address (host:port); also its name on the page. */
   target: string;
+  /** How the channel to it is secured (default plaintext). */
+  security?: ChannelSecurity;
   clock: Clock;
   random: Random;
   logger: Logger;
@@ -99,7 +101,7 @@ export class MaglevdUpstream {
   constructor(opts: UpstreamOptions) {
     this.name = opts.target;
     const timings = { ...DEFAULT_TIMINGS, ...opts.timings };
-    const rpc = new MaglevRpc(opts.target);
+    const rpc = new MaglevRpc(opts.target, opts.security);
     this.rpc = rpc;
     const broker = opts.broker;
     const ctx: UpstreamContext = {

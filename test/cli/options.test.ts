@@ -13,7 +13,13 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}): CliOptions {
 
 describe('maglevc options', () => {
   test('defaults: localhost:9090, colour undecided, shell', () => {
-    assert.deepEqual(run([]), { server: 'localhost:9090', color: undefined, json: false, command: [] });
+    assert.deepEqual(run([]), {
+      server: 'localhost:9090',
+      tls: { kind: 'plaintext' },
+      color: undefined,
+      json: false,
+      command: [],
+    });
   });
 
   test('--server beats MAGLEV_SERVER, which beats the default', () => {
@@ -64,5 +70,66 @@ describe('maglevc options', () => {
       help.kind === 'help' ? help.text : '',
       /Usage: maglevc \[--server host:port\][\s\S]*MAGLEV_SERVER[\s\S]*Examples:/,
     );
+  });
+
+  test('TLS: any --tls-* flag turns it on, --tls alone uses the system roots, --tls=false wins', () => {
+    const tls = (caFile?: string, certFile?: string, keyFile?: string, serverName?: string) => ({
+      kind: 'tls',
+      caFile,
+      certFile,
+      keyFile,
+      serverName,
+    });
+    assert.deepEqual(run(['--tls-ca', '/ca.crt', 'show', 'frontends']).tls, tls('/ca.crt'));
+    assert.deepEqual(run(['--tls', 'show', 'frontends']).command, ['show', 'frontends']);
+    assert.deepEqual(run(['--tls']).tls, tls());
+    assert.deepEqual(
+      run(['--tls-server-name', 'lb1.example']).tls,
+      tls(undefined, undefined, undefined, 'lb1.example'),
+    );
+    assert.deepEqual(
+      run(['--tls-ca', '/ca', '--tls-cert', '/c.crt', '--tls-key', '/c.key']).tls,
+      tls('/ca', '/c.crt', '/c.key'),
+    );
+    assert.deepEqual(run(['--tls-ca', '/ca', '--tls=false']).tls, { kind: 'plaintext' });
+    assert.deepEqual(run(['--no-tls'], { MAGLEV_TLS_CA: '/ca' }).tls, { kind: 'plaintext' });
+  });
+
+  test('TLS from MAGLEV_TLS_*, flags winning', () => {
+    const env = {
+      MAGLEV_TLS_CA: '/env-ca',
+      MAGLEV_TLS_CERT: '/env.crt',
+      MAGLEV_TLS_KEY: '/env.key',
+      MAGLEV_TLS_SERVER_NAME: 'env.example',
+    };
+    assert.deepEqual(run([], env).tls, {
+      kind: 'tls',
+      caFile: '/env-ca',
+      certFile: '/env.crt',
+      keyFile: '/env.key',
+      serverName: 'env.example',
+    });
+    assert.deepEqual(run(['--tls-ca', '/flag-ca', '--tls-server-name', 'flag.example'], env).tls, {
+      kind: 'tls',
+      caFile: '/flag-ca',
+      certFile: '/env.crt',
+      keyFile: '/env.key',
+      serverName: 'flag.example',
+    });
+    assert.deepEqual(run([], { MAGLEV_TLS: 'true' }).tls.kind, 'tls');
+    assert.deepEqual(run(['--tls-ca', '/ca'], { MAGLEV_TLS: 'false' }).tls.kind, 'plaintext');
+  });
+
+  test('TLS usage errors', () => {
+    assert.deepEqual(parseCliArgs(['--tls-cert', '/c.crt'], {}), {
+      kind: 'usage-error',
+      message: '--tls-cert and --tls-key go together: give both or neither',
+    });
+    assert.equal(parseCliArgs(['--tls-key', '/c.key'], {}).kind, 'usage-error');
+    assert.deepEqual(parseCliArgs([], { MAGLEV_TLS: 'sure' }), {
+      kind: 'usage-error',
+      message: 'MAGLEV_TLS expects true or false, got "sure"',
+    });
+    assert.equal(parseCliArgs(['--tls=perhaps'], {}).kind, 'usage-error');
   });
 });

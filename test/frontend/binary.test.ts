@@ -14,7 +14,7 @@ describe('parseFrontendArgs', () => {
     assert.deepEqual(parseFrontendArgs([], {}), {
       kind: 'run',
       options: {
-        servers: ['localhost:9090'],
+        servers: [{ address: 'localhost:9090', tls: { kind: 'plaintext' } }],
         listen: ':8080',
         logLevel: 'info',
         user: undefined,
@@ -32,7 +32,7 @@ describe('parseFrontendArgs', () => {
     const fromEnv = parseFrontendArgs([], env);
     assert.equal(fromEnv.kind, 'run');
     assert.deepEqual(fromEnv.kind === 'run' && fromEnv.options, {
-      servers: ['a:9090'],
+      servers: [{ address: 'a:9090', tls: { kind: 'plaintext' } }],
       listen: '127.0.0.1:8000',
       logLevel: 'debug',
       user: undefined,
@@ -43,7 +43,11 @@ describe('parseFrontendArgs', () => {
       env,
     );
     assert.deepEqual(
-      flags.kind === 'run' && [flags.options.servers, flags.options.listen, flags.options.logLevel],
+      flags.kind === 'run' && [
+        flags.options.servers.map((s) => s.address),
+        flags.options.listen,
+        flags.options.logLevel,
+      ],
       [['lb1:9090', 'lb2:9090'], ':9999', 'warn'],
     );
   });

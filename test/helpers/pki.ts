@@ -63,7 +63,16 @@ export class TestPki {
   }
 
   /** A server certificate for names (DNS names and IP literals), signed by this CA. */
-  async issue(names: readonly string[]): Promise<TestCert> {
+  issue(names: readonly string[]): Promise<TestCert> {
+    return this.sign(names, 'serverAuth');
+  }
+
+  /** A client certificate (for mTLS) with common name `name`, signed by this CA. */
+  issueClient(name: string): Promise<TestCert> {
+    return this.sign([name], 'clientAuth');
+  }
+
+  private async sign(names: readonly string[], usage: 'serverAuth' | 'clientAuth'): Promise<TestCert> {
     const base = join(this.dir, `issued-${++this.serial}`);
     const keyPath = `${base}.key`;
     const certPath = `${base}.crt`;
@@ -71,7 +80,7 @@ export class TestPki {
     await writeFile(
       extPath,
       `subjectAltName=${sanList(names)}\nbasicConstraints=CA:FALSE\n` +
-        'keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n',
+        `keyUsage=critical,digitalSignature\nextendedKeyUsage=${usage}\n`,
     );
     await run('openssl', [
       'req',
