@@ -23,6 +23,8 @@ export interface CertSummary {
   subject: string;
   issuer: string;
   serial: string;
+  /** SHA-256 of the certificate, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprint: string;
   /** ISO 8601. */
   notBefore: string;
   notAfter: string;
@@ -79,8 +81,11 @@ export async function readPrivateKey(flag: string, file: string): Promise<Buffer
   const pem = await read(flag, file);
   try {
     createPrivateKey(pem);
-  } catch (err) {
-    const encrypted = /passphrase/i.test(readFailure(err));
+  } catch {
+    // PKCS#8 says so in its label, the traditional OpenSSL format in a header.
+    const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(
+      pem.toString('latin1'),
+    );
     throw new TlsFileError(
       flag,
       file,
@@ -118,6 +123,7 @@ export function certSummary(cert: X509Certificate): CertSummary {
     subject: cert.subject.replace(/\n/g, ', '),
     issuer: cert.issuer.replace(/\n/g, ', '),
     serial: cert.serialNumber,
+    fingerprint: cert.fingerprint256,
     notBefore: isoDate(cert.validFrom),
     notAfter: isoDate(cert.validTo),
   };

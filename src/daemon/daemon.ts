@@ -382,6 +382,7 @@ function tlsLogAttrs(summary: ServerTlsSummary): Record<string, unknown> {
     subject: summary.cert.subject,
     issuer: summary.cert.issuer,
     serial: summary.cert.serial,
+    fingerprint: summary.cert.fingerprint,
     notAfter: summary.cert.notAfter,
     clientCas: summary.clientCas.map((ca) => ca.subject),
   };
