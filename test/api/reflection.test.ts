@@ -1,6 +1,6 @@
 // Server reflection (v1, v1alpha) from buf's descriptor set, checked by our generated client and
-// by an independent client (Debian's python3-grpcio) resolving imports the way grpcurl does;
-// plus grpc.health.v1 and the --reflection=false switch.
+// by an independent client (Debian's python3-grpcio) resolving imports the way grpcurl does, in
+// plaintext and over mTLS; plus grpc.health.v1 and the --reflection=false switch.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { credentials, status, type ClientDuplexStream } from '@grpc/grpc-js';
-import { DescriptorIndex } from '../../src/api/index.js';
+import { DescriptorIndex, ServerTls } from '../../src/api/index.js';
 import {
   HealthCheckResponse_ServingStatus,
   HealthClient,
@@ -21,6 +21,7 @@ import {
   type ServerReflectionResponse,
 } from '../../src/api/gen/grpc/reflection/v1/reflection.js';
 import { ServerReflectionClient as ServerReflectionClientV1Alpha } from '../../src/api/gen/grpc/reflection/v1alpha/reflection.js';
+import { TestPki } from '../helpers/index.js';
 import { T0 } from '../helpers/fake-backend.js';
 import { StreamReader, WAIT_MS, rpc, startFixture, type Fixture } from '../helpers/api-server.js';
 
@@ -87,12 +88,21 @@ function fileNames(resp: ServerReflectionResponse): string[] {
   return r.value.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b).name);
 }
 
-function runPython(target: string, version: string): Promise<Record<string, unknown>> {
+function runPython(
+  target: string,
+  version: string,
+  tlsArgs: string[] = [],
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, [SCRIPT, target, version], { timeout: WAIT_MS * 3 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Record<string, unknown>);
-    });
+    execFile(
+      PYTHON,
+      [SCRIPT, target, version, ...tlsArgs],
+      { timeout: WAIT_MS * 3 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as Record<string, unknown>);
+      },
+    );
   });
 }
 
@@ -264,4 +274,49 @@ void describe('server options', () => {
       }
     });
   }
+});
+
+void describe('reflection over mTLS, for an independent client', () => {
+  let pki: TestPki;
+  let fx: Fixture;
+  let clientArgs: string[];
+
+  before(async () => {
+    pki = await TestPki.create();
+    // Only a name, no IP: the client dials 127.0.0.1 and checks the name it is told.
+    const server = await pki.issue(['maglevd.test']);
+    const client = await pki.issueClient('python');
+    const tls = await ServerTls.load({
+      cert: server.certPath,
+      key: server.keyPath,
+      clientCa: pki.caCertPath,
+    });
+    fx = await startFixture({ tls });
+    clientArgs = ['--ca', pki.caCertPath, '--cert', client.certPath, '--key', client.keyPath];
+  });
+  after(async () => {
+    await fx?.close();
+    await pki?.dispose();
+  });
+
+  void test('python3-grpcio with a client certificate resolves maglev.Maglev and calls it', async () => {
+    const out = await runPython(fx.server.target, 'v1', [...clientArgs, '--server-name', 'maglevd.test']);
+    assert.ok((out['services'] as string[]).includes('maglev.Maglev'));
+    assert.equal(out['root'], 'maglev.proto');
+    assert.deepEqual((out['by_filename'] as string[]).sort(), [
+      'google/protobuf/duration.proto',
+      'google/protobuf/struct.proto',
+      'google/protobuf/timestamp.proto',
+    ]);
+    assert.equal((out['methods'] as string[]).length, 18);
+    assert.deepEqual(out['frontend_names'], ['web-v4', 'web-v6']);
+    assert.equal(out['not_found'], 'NOT_FOUND');
+  });
+
+  void test('python3-grpcio without a client certificate gets nothing', async () => {
+    await assert.rejects(
+      runPython(fx.server.target, 'v1', ['--ca', pki.caCertPath, '--server-name', 'maglevd.test']),
+      /UNAVAILABLE/,
+    );
+  });
 });

@@ -10,11 +10,16 @@ summary for the calling test.
 The reflection messages themselves are declared here by hand (no grpc_tools, no generated
 stubs, nothing taken from the server under test).
 
-Usage: reflection_client.py HOST:PORT [v1|v1alpha]
+Usage: reflection_client.py HOST:PORT [v1|v1alpha] [--ca FILE [--cert FILE --key FILE]
+                                                   [--server-name NAME]]
+
+With --ca the channel is TLS (grpc.ssl_channel_credentials), with --cert/--key it presents a
+client certificate (mTLS), and --server-name overrides the name checked against the server's
+certificate, as maglevc's --tls-* flags do.
 """
 
+import argparse
 import json
-import sys
 
 import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
@@ -108,10 +113,34 @@ class Reflection:
         return resp
 
 
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(args):
+    if args.ca is None:
+        return grpc.insecure_channel(args.target)
+    creds = grpc.ssl_channel_credentials(
+        root_certificates=read(args.ca),
+        private_key=read(args.key) if args.key else None,
+        certificate_chain=read(args.cert) if args.cert else None,
+    )
+    options = [("grpc.ssl_target_name_override", args.server_name)] if args.server_name else []
+    return grpc.secure_channel(args.target, creds, options)
+
+
 def main():
-    target = sys.argv[1]
-    package = "grpc.reflection." + (sys.argv[2] if len(sys.argv) > 2 else "v1")
-    channel = grpc.insecure_channel(target)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("target")
+    parser.add_argument("version", nargs="?", default="v1", choices=["v1", "v1alpha"])
+    parser.add_argument("--ca")
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--server-name")
+    args = parser.parse_args()
+    package = "grpc.reflection." + args.version
+    channel = open_channel(args)
     refl = Reflection(channel, package)
 
     services = [s.name for s in refl.ask(list_services="").list_services_response.service]
