@@ -6,6 +6,7 @@ set -euo pipefail
 # command → package
 declare -A needed=(
   [ip]=iproute2
+  [openssl]=openssl
   [promtool]=prometheus
   [tmux]=tmux
   [chromium]=chromium

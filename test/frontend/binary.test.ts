@@ -96,6 +96,20 @@ describe('the maglevd-frontend binary', () => {
     assert.match(listen.stderr, /invalid listen address "nonsense"/);
   });
 
+  test('a TLS file that cannot be read: exit 2 naming the server, the flag and the file', () => {
+    const r = run([
+      '--server',
+      '127.0.0.1:1,127.0.0.2:1;tls-ca=/nonexistent/ca.crt',
+      '--listen',
+      '127.0.0.1:0',
+    ]);
+    assert.equal(r.status, 2);
+    assert.equal(
+      r.stderr,
+      'maglevd-frontend: 127.0.0.2:1: --tls-ca /nonexistent/ca.crt: cannot read: no such file\n',
+    );
+  });
+
   test('serves, ignores SIGHUP, exits 0 on SIGTERM', async () => {
     const p = runProgram(BIN, ['--server', '127.0.0.1:1'], { MAGLEV_FRONTEND_LISTEN: '127.0.0.1:0' });
     try {
