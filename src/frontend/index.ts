@@ -1,10 +1,10 @@
 // Frontend: maglevd-frontend, the web dashboard's server. Owns one upstream per maglevd (a
 // WatchEvents stream, a 30 s refresh, a 5 s reachability probe, a debounced lb-state fetch and
 // the VIP counters' traffic with its recent history, each a part of its own in upstream-*.ts),
-// the --server list with each server's TLS settings,
-// the SSE broker with its replay ring, the read-only /view/ JSON API, the basic-auth /admin/
-// actions, and serving the built page (src/web → dist/web). It talks to maglevd only through the
-// gRPC client. The page's JSON shapes are in wire.ts, shared with src/web.
+// the --server list with each server's TLS settings, the SSE broker with its replay ring, the
+// read-only /view/ JSON API, the basic-auth /admin/ actions, and serving the built page (src/web
+// → dist/web). It talks to maglevd only through the gRPC client. The page's JSON shapes are in
+// wire.ts, shared with src/web.
 
 export { startFrontend, FrontendOptionsError } from './frontend.js';
 export type { FrontendOptions, RunningFrontend } from './frontend.js';

@@ -4,12 +4,10 @@
 // another CA, and the rotation of the server's files on reload. Also the files' own checks.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import {
   loadChannelSecurity,
@@ -21,9 +19,7 @@ import {
 } from '../../src/api/index.js';
 import { RpcError } from '../../src/errors.js';
 import { TestPki, type TestCert } from '../helpers/index.js';
-import { startFixture, type Fixture } from './harness.js';
-
-const run = promisify(execFile);
+import { startFixture, type Fixture } from '../helpers/api-server.js';
 
 /** Resolves with the RpcError p rejects with. */
 async function failure(p: Promise<unknown>): Promise<RpcError> {
@@ -298,17 +294,7 @@ void describe('TLS files are checked at load, with the flag and file named', () 
   });
 
   void test('an encrypted key is refused: nobody is there to type its passphrase', async () => {
-    const encrypted = join(pki.dir, 'encrypted.key');
-    await run('openssl', [
-      'pkey',
-      '-in',
-      good.keyPath,
-      '-aes256',
-      '-passout',
-      'pass:secret',
-      '-out',
-      encrypted,
-    ]);
+    const encrypted = await pki.encryptedKey(good);
     await refused(
       { cert: good.certPath, key: encrypted },
       `--grpc-tls-key ${encrypted}: is an encrypted private key; give an unencrypted one`,

@@ -5,20 +5,49 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { TestPki, type TestCert } from '../helpers/index.js';
-import { repoRoot, runProgram, type LogLine, type RunningProgram } from '../helpers/daemon-process.js';
+import {
+  repoRoot,
+  runCommand,
+  runProgram,
+  type LogLine,
+  type RunningProgram,
+} from '../helpers/daemon-process.js';
 import { ip, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
-import { maglevcProcess, WAIT_MS } from '../cli/fixture.js';
+import { needsRoot } from '../helpers/requirements.js';
+import { TempDir } from '../helpers/temp-dir.js';
 
 const MAGLEVD = 'src/bin/maglevd.ts';
 const FRONTEND = 'src/bin/maglevd-frontend.ts';
 const MAGLEVC = 'src/bin/maglevc.ts';
-const run = promisify(execFile);
+/** Generous: the binaries start under tsx on a loaded 2-core machine. */
+const WAIT_MS = 60_000;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** maglevc's real entry point as a child process (in a namespace when given one). */
+function maglevc(args: string[], env: NodeJS.ProcessEnv = {}, netns?: string): Promise<Run> {
+  const node = [process.execPath, '--import', 'tsx', MAGLEVC, ...args];
+  const [command, ...commandArgs] = netns === undefined ? node : ['ip', 'netns', 'exec', netns, ...node];
+  return new Promise((resolve) => {
+    execFile(
+      command as string,
+      commandArgs,
+      { cwd: repoRoot, env: { ...process.env, NO_COLOR: '', MAGLEV_SERVER: '', ...env }, timeout: WAIT_MS },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
 
 const CONFIG = `maglev:
   backends:
@@ -64,7 +93,7 @@ void describe('maglevd refuses to start, exit 2, with nothing listening', () => 
 
   before(async () => {
     pki = await TestPki.create();
-    dir = await mkdtemp(join(tmpdir(), 'maglevd-tls-'));
+    dir = pki.dir; // removed with the certificates
     config = join(dir, 'maglev.yaml');
     await writeFile(config, CONFIG);
     cert = await pki.issue(['127.0.0.1']);
@@ -72,7 +101,6 @@ void describe('maglevd refuses to start, exit 2, with nothing listening', () => 
   });
   after(async () => {
     await pki?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   void test('a bad certificate, key or client CA file, named on stderr', async () => {
@@ -134,58 +162,54 @@ void describe('maglevd refuses to start, exit 2, with nothing listening', () => 
   });
 });
 
-void describe('plaintext off loopback with --grpc-insecure (in a network namespace)', () => {
+const asRoot = { skip: needsRoot('a network namespace with a non-loopback address') };
+
+void describe('plaintext off loopback with --grpc-insecure (in a network namespace)', asRoot, () => {
   const janitor = new NetnsJanitor();
-  let dir: string;
+  let dir: TempDir;
   let daemon: RunningProgram | undefined;
 
   before(async () => {
     sweepStaleNamespaces();
-    dir = await mkdtemp(join(tmpdir(), 'maglevd-insecure-'));
+    dir = await TempDir.create('maglevd-insecure-');
   });
   after(async () => {
     daemon?.kill('SIGKILL');
     await daemon?.exited;
     await janitor.cleanup();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await dir?.dispose();
   });
 
   void test('is served, with a warning in the log, and maglevc reaches it', async () => {
     const ns = janitor.add('tls');
     // Not loopback by the rule (10/8), though on lo: nothing outside the namespace reaches it.
     ip('-n', ns, 'addr', 'add', '10.255.13.1/32', 'dev', 'lo');
-    const config = join(dir, 'maglev.yaml');
-    await writeFile(config, CONFIG);
-    daemon = runProgram(
+    const config = await dir.write('maglev.yaml', CONFIG);
+    daemon = runCommand('ip', [
+      'netns',
+      'exec',
+      ns,
+      process.execPath,
+      '--import',
+      'tsx',
       MAGLEVD,
-      [...daemonFlags(config), '--grpc-addr', '10.255.13.1:0', '--grpc-insecure'],
-      {},
-      { netns: ns },
-    );
+      ...daemonFlags(config),
+      '--grpc-addr',
+      '10.255.13.1:0',
+      '--grpc-insecure',
+    ]);
     const warning = await daemon.waitFor(isMsg('grpc-insecure'), WAIT_MS, 'grpc-insecure');
     assert.equal(warning.level, 'warn');
     assert.equal(warning.address, '10.255.13.1:0');
     const listening = await daemon.waitFor(isMsg('grpc-listening'), WAIT_MS, 'grpc-listening');
     assert.equal(listening.security, 'plaintext');
-    const { stdout } = await run(
-      'ip',
-      [
-        'netns',
-        'exec',
-        ns,
-        process.execPath,
-        '--import',
-        'tsx',
-        MAGLEVC,
-        '--server',
-        `10.255.13.1:${String(listening.port)}`,
-        '--json',
-        'show',
-        'frontends',
-      ],
-      { cwd: repoRoot, env: { ...process.env, MAGLEV_SERVER: '' }, timeout: WAIT_MS },
+    const shown = await maglevc(
+      ['--server', `10.255.13.1:${String(listening.port)}`, '--json', 'show', 'frontends'],
+      {},
+      ns,
     );
-    assert.match(stdout, /"site"/);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /"site"/);
     daemon.kill('SIGTERM');
     assert.equal(await daemon.exited, 0);
   });
@@ -205,7 +229,7 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
   before(async () => {
     pki = await TestPki.create();
     strangers = await TestPki.create();
-    dir = await mkdtemp(join(tmpdir(), 'maglevd-mtls-'));
+    dir = pki.dir; // removed with the certificates
     const config = join(dir, 'maglev.yaml');
     await writeFile(config, CONFIG);
     const server = await pki.issue(['127.0.0.1']);
@@ -238,7 +262,6 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
       await daemon.exited;
     }
     await Promise.all([pki?.dispose(), strangers?.dispose()]);
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   void test('maglevd logs the certificate it serves', async () => {
@@ -250,11 +273,11 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
 
   void test('maglevc with the CA and its certificate, from flags or the environment', async () => {
     const server = `127.0.0.1:${port}`;
-    const byFlags = await maglevcProcess(['--server', server, ...tlsFlags, 'show', 'frontends']);
+    const byFlags = await maglevc(['--server', server, ...tlsFlags, 'show', 'frontends']);
     assert.equal(byFlags.stderr, '');
     assert.equal(byFlags.code, 0);
     assert.match(byFlags.stdout, /^site +192\.0\.2\.1 +tcp\/80 +up /m);
-    const byEnv = await maglevcProcess(['show', 'frontends'], {
+    const byEnv = await maglevc(['show', 'frontends'], {
       MAGLEV_SERVER: server,
       MAGLEV_TLS_CA: pki.caCertPath,
       MAGLEV_TLS_CERT: client.certPath,
@@ -268,7 +291,7 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
     const server = `127.0.0.1:${port}`;
     const cannot = `maglevc: cannot reach maglevd at ${server}: `;
     const [wrongCa, noCert, foreign, missing] = await Promise.all([
-      maglevcProcess([
+      maglevc([
         '--server',
         server,
         '--tls-ca',
@@ -280,8 +303,8 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
         'show',
         'frontends',
       ]),
-      maglevcProcess(['--server', server, '--tls-ca', pki.caCertPath, 'show', 'frontends']),
-      maglevcProcess([
+      maglevc(['--server', server, '--tls-ca', pki.caCertPath, 'show', 'frontends']),
+      maglevc([
         '--server',
         server,
         '--tls-ca',
@@ -293,7 +316,7 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
         'show',
         'frontends',
       ]),
-      maglevcProcess(['--server', server, '--tls-ca', join(dir, 'nope.crt'), 'show', 'frontends']),
+      maglevc(['--server', server, '--tls-ca', join(dir, 'nope.crt'), 'show', 'frontends']),
     ]);
     // With a client CA, maglevd sends it along as its chain's root: a root this client does not trust.
     assert.deepEqual(wrongCa, {
@@ -379,14 +402,14 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
     );
     const { X509Certificate } = await import('node:crypto');
     assert.equal(reload.fingerprint, new X509Certificate(rotated.cert).fingerprint256);
-    assert.equal((await maglevcProcess(['--server', server, ...tlsFlags, 'show', 'frontends'])).code, 0);
+    assert.equal((await maglevc(['--server', server, ...tlsFlags, 'show', 'frontends'])).code, 0);
 
     await writeFile(live.cert, 'half-written\n');
     daemon.kill('SIGHUP');
     const failed = await daemon.waitFor(isMsg('grpc-tls-reload-failed'), WAIT_MS, 'grpc-tls-reload-failed');
     assert.equal(failed.level, 'error');
     assert.equal(failed.error, `--grpc-tls-cert ${live.cert}: holds no PEM certificate`);
-    const still = await maglevcProcess(['--server', server, ...tlsFlags, 'show', 'frontends']);
+    const still = await maglevc(['--server', server, ...tlsFlags, 'show', 'frontends']);
     assert.equal(still.code, 0, still.stderr);
   });
 });

@@ -136,6 +136,13 @@ export class TestPki {
     return this.load(keyPath, certPath);
   }
 
+  /** cert's private key encrypted with a passphrase (what a daemon cannot use unattended). */
+  async encryptedKey(cert: TestCert): Promise<string> {
+    const path = join(this.dir, `encrypted-${++this.serial}.key`);
+    await run('openssl', ['pkey', '-in', cert.keyPath, '-aes256', '-passout', 'pass:secret', '-out', path]);
+    return path;
+  }
+
   async dispose(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
