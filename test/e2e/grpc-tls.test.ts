@@ -403,6 +403,9 @@ void describe('a maglevd serving mTLS, with maglevc and the dashboard', () => {
     const { X509Certificate } = await import('node:crypto');
     assert.equal(reload.fingerprint, new X509Certificate(rotated.cert).fingerprint256);
     assert.equal((await maglevc(['--server', server, ...tlsFlags, 'show', 'frontends'])).code, 0);
+    // Still mTLS after the reload: asking for a client certificate is not part of the files.
+    const noCert = await maglevc(['--server', server, '--tls-ca', pki.caCertPath, 'show', 'frontends']);
+    assert.match(noCert.stderr, /maglevd asks for a client certificate/);
 
     await writeFile(live.cert, 'half-written\n');
     daemon.kill('SIGHUP');
