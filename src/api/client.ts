@@ -70,7 +70,7 @@ type UnaryInvoke<Res> = (
 
 export class MaglevApiClient {
   readonly deadlineMs: number;
-  /** plaintext, tls or mtls: for `show version` and for what a connection failure suggests. */
+  /** plaintext, tls or mtls: what a connection failure suggests depends on it (connect-failure.ts). */
   readonly security: ChannelSecurityKind;
   private readonly client: MaglevClient;
 
