@@ -21,6 +21,7 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '1s' },
     port: { type: 'string', default: '18080' },
     code: { type: 'string', default: 'dist' },
+    engine: { type: 'string', default: 'on' },
   },
 });
 const sizes = values.backends.split(',').map(Number);
@@ -74,7 +75,8 @@ async function runOne(n: number): Promise<void> {
   const lags: number[] = [];
   const checkerOptions: CheckerOptions = {
     config,
-    probe: code.probe.createProber(),
+    probe: code.probe.createProber({ engine: values.engine === 'on' ? undefined : false }),
+    repeat: values.engine === 'on' ? code.probe.createRepeatingProber() : undefined,
     clock: code.clock.systemClock,
     random: code.clock.systemRandom,
     logger: code.log.silentLogger,
@@ -121,7 +123,7 @@ async function runOne(n: number): Promise<void> {
   const us = (micros: number) => (micros / probes).toFixed(0);
   console.log(
     [
-      `backends=${n} interval=${values.interval} measured=${elapsed.toFixed(1)}s code=${values.code}`,
+      `backends=${n} interval=${values.interval} measured=${elapsed.toFixed(1)}s code=${values.code} engine=${values.engine}`,
       `  probes/s            ${(probes / elapsed).toFixed(0)}  (failed ${failed})`,
       `  CPU s / 1000 probes ${((cpuS / probes) * 1000).toFixed(3)}  (user ${us(cpu.user)} µs + system ${us(cpu.system)} µs per probe; ${((cpuS / elapsed) * 100).toFixed(0)}% of one core)`,
       `  lag p50 / p99 / max ${percentile(sorted, 50).toFixed(2)} / ${percentile(sorted, 99).toFixed(2)} / ${(sorted.at(-1) ?? NaN).toFixed(2)} ms`,

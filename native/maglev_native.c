@@ -18,6 +18,7 @@
  */
 #include <node_api.h>
 
+#include "probe_engine.h"
 #include "stats_fd.h"
 
 #include <arpa/inet.h>
@@ -398,5 +399,6 @@ NAPI_MODULE_INIT() {
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   if (stats_fd_register(env, exports) != napi_ok) return NULL;
+  if (probe_engine_register(env, exports) != napi_ok) return NULL;
   return exports;
 }

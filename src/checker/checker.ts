@@ -19,6 +19,7 @@ import {
   type Transition,
 } from '../health/index.js';
 import type { Logger } from '../log/index.js';
+import type { RepeatingProber } from '../probe/engine-probes.js';
 import type { ProbeFn } from '../probe/types.js';
 import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
@@ -31,6 +32,11 @@ import { ProbeWorker, type ProbeTarget } from './worker.js';
 export interface CheckerOptions {
   config: MaglevConfig;
   probe: ProbeFn;
+  /**
+   * Takes over the whole probe loop of the backends it can run (the probe engine: plain tcp and
+   * http, off the event loop, on real time). Leave it out with a fake clock.
+   */
+  repeat?: RepeatingProber | undefined;
   clock: Clock;
   random: Random;
   logger: Logger;
@@ -409,6 +415,7 @@ export class Checker {
       clock: this.opts.clock,
       random: this.opts.random,
       probe: this.opts.probe,
+      repeat: this.opts.repeat,
       logger: this.opts.logger,
       netns: this.cfg.healthchecker.netns,
       onResult: (result) => this.recordResult(e, worker, result),

@@ -6,7 +6,8 @@ import type { Clock, Random, TimerHandle } from '../clock/index.js';
 import type { BackendConfig, HealthCheckConfig } from '../config/types.js';
 import { nextIntervalMs, type BackendHealth, type ProbeResult } from '../health/index.js';
 import type { Logger } from '../log/index.js';
-import type { ProbeFn } from '../probe/types.js';
+import type { ProbeLoop, RepeatingProber } from '../probe/engine-probes.js';
+import type { ProbeFn, ProbeRequest } from '../probe/types.js';
 
 /** What a worker probes. The checker may swap `config` and `hc` in place on a reload's unchanged path. */
 export interface ProbeTarget {
@@ -20,6 +21,11 @@ export interface WorkerDeps {
   clock: Clock;
   random: Random;
   probe: ProbeFn;
+  /**
+   * Runs the whole probe loop of the backends it can take (the probe engine: waits and probes
+   * off the event loop); the others go through `probe` with a timer per wait.
+   */
+  repeat?: RepeatingProber | undefined;
   logger: Logger;
   netns: string | undefined;
   /** Records the result and emits; called only while the worker runs. */
@@ -45,6 +51,8 @@ export class ProbeWorker {
   private readonly abort = new AbortController();
   private plannedAt = 0;
   private stopped = false;
+  /** The repeating prober's loop, when it took this backend. */
+  private loop: ProbeLoop | undefined;
   /** Settles when the probe in flight (if any) has finished; never rejects. */
   inflight: Promise<void> | undefined;
 
@@ -55,6 +63,11 @@ export class ProbeWorker {
 
   /** Starts the loop; the first probe runs after delayMs. */
   start(delayMs: number): void {
+    const hc = this.target.hc;
+    if (hc !== undefined && this.deps.repeat !== undefined) {
+      this.loop = this.deps.repeat.repeat(this.request(hc), delayMs, this.onRepeatedResult);
+      if (this.loop !== undefined) return;
+    }
     this.schedule(delayMs);
   }
 
@@ -63,6 +76,8 @@ export class ProbeWorker {
     this.stopped = true;
     this.timer?.cancel();
     this.timer = undefined;
+    this.loop?.stop();
+    this.loop = undefined;
     this.abort.abort();
   }
 
@@ -94,6 +109,62 @@ export class ProbeWorker {
     return this.target.hc ? nextIntervalMs(this.target.health, this.target.hc, this.deps.random) : 30_000;
   }
 
+  private request(hc: HealthCheckConfig): ProbeRequest {
+    const { address, family } = this.target.config;
+    return { healthcheck: hc, address, family, netns: this.deps.netns };
+  }
+
+  private logStart(hc: HealthCheckConfig): void {
+    const { address } = this.target.config;
+    this.deps.logger.debug('probe-start', { backend: this.target.health.name, type: hc.type, address });
+  }
+
+  /** Records a finished probe: the health state, then the per-probe hook (metrics). */
+  private handOver(
+    hc: HealthCheckConfig,
+    result: ProbeResult,
+    lagMs: number,
+    debug: boolean,
+    durationMs = result.durationMs,
+  ): void {
+    if (debug) {
+      this.deps.logger.debug('probe-done', {
+        backend: this.target.health.name,
+        type: hc.type,
+        ok: result.ok,
+        code: result.code,
+        detail: result.detail,
+        durationMs: Math.round(durationMs * 10) / 10,
+      });
+    }
+    this.deps.onResult(result);
+    this.deps.onProbeDone?.(this.target.health.name, result, lagMs);
+  }
+
+  /**
+   * A result from the repeating prober; returns the wait before the next probe. The engine ran
+   * the probe off the event loop, so probe-start is logged now, just before probe-done.
+   */
+  private readonly onRepeatedResult = (result: ProbeResult, lagMs: number): number | undefined => {
+    if (this.stopped) return undefined;
+    const hc = this.target.hc;
+    if (hc === undefined) return undefined;
+    try {
+      const debug = this.deps.logger.enabled('debug');
+      if (debug) this.logStart(hc);
+      this.handOver(hc, result, lagMs, debug);
+    } catch (err) {
+      // A bug in a hook must not end this backend's probing for good.
+      this.deps.logger.error('probe-worker-error', {
+        backend: this.target.health.name,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return this.stopped ? undefined : this.fallbackDelayMs();
+    }
+    if (this.stopped) return undefined;
+    return nextIntervalMs(this.target.health, this.target.hc ?? hc, this.deps.random);
+  };
+
   private async runOnce(): Promise<void> {
     if (this.stopped) return;
     const { clock, logger } = this.deps;
@@ -104,21 +175,13 @@ export class ProbeWorker {
       this.deps.onResult(SYNTHETIC_PASS);
       return;
     }
-    const name = this.target.health.name;
-    const { address, family } = this.target.config;
     const startedAt = clock.monotonic();
     const lagMs = Math.max(0, startedAt - this.plannedAt);
     const debug = logger.enabled('debug');
-    if (debug) logger.debug('probe-start', { backend: name, type: hc.type, address });
+    if (debug) this.logStart(hc);
     let result: ProbeResult;
     try {
-      result = await this.deps.probe({
-        healthcheck: hc,
-        address,
-        family,
-        netns: this.deps.netns,
-        signal: this.abort.signal,
-      });
+      result = await this.deps.probe({ ...this.request(hc), signal: this.abort.signal });
     } catch (err) {
       // ProbeFn promises never to reject; if one does anyway, count it as a failed probe
       // rather than letting the loop die silently.
@@ -131,18 +194,7 @@ export class ProbeWorker {
       };
     }
     if (this.stopped) return;
-    if (debug) {
-      logger.debug('probe-done', {
-        backend: name,
-        type: hc.type,
-        ok: result.ok,
-        code: result.code,
-        detail: result.detail,
-        durationMs: Math.round((clock.monotonic() - startedAt) * 10) / 10,
-      });
-    }
-    this.deps.onResult(result);
-    this.deps.onProbeDone?.(name, result, lagMs);
+    this.handOver(hc, result, lagMs, debug, clock.monotonic() - startedAt);
     if (this.stopped) return;
     this.schedule(nextIntervalMs(this.target.health, this.target.hc ?? hc, this.deps.random));
   }

@@ -22,7 +22,15 @@ import { systemClock, systemRandom, type Clock, type Random } from '../clock/ind
 import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
-import { checkNetns, createIcmpProbe, createProber, ensurePingGroupRange } from '../probe/index.js';
+import {
+  checkNetns,
+  createIcmpProbe,
+  createProber,
+  createRepeatingProber,
+  ensurePingGroupRange,
+  probeEngineUnavailableReason,
+  type RepeatingProber,
+} from '../probe/index.js';
 import type { ProbeFn } from '../probe/types.js';
 import { VppConnection } from '../vpp/index.js';
 import { versionInfo } from '../version.js';
@@ -131,6 +139,7 @@ export class Daemon {
     const checker = new Checker({
       config: result.config,
       probe: deps.probe ?? createProber({ icmp: createIcmpProbe({ logger, clock }) }),
+      repeat: deps.probe === undefined && clock === systemClock ? repeatingProber(logger) : undefined,
       clock,
       random: deps.random ?? systemRandom,
       logger,
@@ -399,6 +408,17 @@ function prepareProbeEnvironment(config: MaglevConfig, logger: Logger): void {
   if (netns !== undefined && !checkNetns(netns, { logger }).ok) return;
   const usesIcmp = [...config.healthchecks.values()].some((hc) => hc.type === 'icmp');
   if (usesIcmp) ensurePingGroupRange({ netns, logger });
+}
+
+/**
+ * The probe engine for plain tcp and http probes. Without the built addon every probe runs on
+ * Node's sockets instead: correct, but several times the CPU, so say so once.
+ */
+function repeatingProber(logger: Logger): RepeatingProber | undefined {
+  const prober = createRepeatingProber();
+  if (prober === undefined)
+    logger.warn('probe-engine-unavailable', { error: probeEngineUnavailableReason() ?? 'unknown' });
+  return prober;
 }
 
 function summary(config: MaglevConfig): Record<string, number> {

@@ -29,6 +29,17 @@ export type ReadProgress =
 type Framing = 'length' | 'chunked' | 'close';
 type ChunkPhase = 'size' | 'data' | 'data-end';
 
+/**
+ * What was wrong with a response head, in the words of a probe detail (after "response "). The
+ * probe engine's reader (native/probe_head.c) reports the same cases, worded by these.
+ */
+export const HeadError = {
+  empty: 'empty (connection closed before the status line)',
+  truncated: (bytes: number) => `truncated (connection closed inside the headers, after ${bytes} bytes)`,
+  tooLarge: `headers larger than ${MAX_HEAD_BYTES} bytes`,
+  badStatusLine: (line: string) => `status line ${quoteForDetail(line)} is not HTTP/1.x`,
+} as const;
+
 const STATUS_LINE = /^HTTP\/1\.[0-9] ([0-9]{3})(?:[ \t].*)?$/;
 const LF = 0x0a;
 
@@ -61,11 +72,7 @@ export class HttpResponseReader {
   /** The connection closed: the end of a body framed by the close, a malformed response otherwise. */
   end(): ReadProgress {
     if (this.progress === 'head') {
-      this.malformed(
-        this.head === undefined
-          ? 'empty (connection closed before the status line)'
-          : `truncated (connection closed inside the headers, after ${this.head.length} bytes)`,
-      );
+      this.malformed(this.head === undefined ? HeadError.empty : HeadError.truncated(this.head.length));
     } else if (this.progress === 'body') {
       if (this.framing === 'close') this.progress = 'done';
       else this.malformed('truncated (connection closed inside the body)');
@@ -86,12 +93,12 @@ export class HttpResponseReader {
     const from = this.head === undefined ? 0 : Math.max(0, this.head.length - 3);
     const end = findHeadEnd(buf, from);
     if (end === undefined) {
-      if (buf.length > MAX_HEAD_BYTES) return this.malformed(`headers larger than ${MAX_HEAD_BYTES} bytes`);
+      if (buf.length > MAX_HEAD_BYTES) return this.malformed(HeadError.tooLarge);
       this.head = buf;
       return;
     }
     this.head = undefined;
-    if (end.headEnd > MAX_HEAD_BYTES) return this.malformed(`headers larger than ${MAX_HEAD_BYTES} bytes`);
+    if (end.headEnd > MAX_HEAD_BYTES) return this.malformed(HeadError.tooLarge);
     if (!this.parseHead(buf, end.headEnd)) return;
     const rest = buf.subarray(end.bodyStart);
     if (this.progress === 'head') {
@@ -108,7 +115,7 @@ export class HttpResponseReader {
     const statusLine = stripCr(buf.toString('latin1', 0, statusEnd));
     const m = STATUS_LINE.exec(statusLine);
     if (m === null) {
-      this.malformed(`status line ${quoteForDetail(statusLine)} is not HTTP/1.x`);
+      this.malformed(HeadError.badStatusLine(statusLine));
       return false;
     }
     const status = Number(m[1]);

@@ -14,6 +14,7 @@ import type tls from 'node:tls';
 import type { ProbeResult } from '../health/types.js';
 import { bodyRegexp } from './body-regexp.js';
 import { HttpResponseReader, type ReadProgress } from './http-response.js';
+import { statusVerdict } from './http-status.js';
 import type { ProbeContext } from './probe-context.js';
 import { ProbeRun, errorCode } from './probe-run.js';
 import type { ProbeRequest } from './types.js';
@@ -80,12 +81,9 @@ class HttpProbe extends ProbeRun {
     if (status === undefined) return;
     if (!this.statusChecked) {
       this.statusChecked = true;
-      const range = this.req.healthcheck.params.responseCode;
-      if (status < range.min || status > range.max) {
-        const expected = range.min === range.max ? `${range.min}` : `${range.min}-${range.max}`;
-        return this.fail('L7STS', `status ${status} not in ${expected}`);
-      }
-      if (this.regexp === undefined) return this.pass('L7OK', `status ${status}`);
+      const verdict = statusVerdict(status, this.req.healthcheck.params.responseCode);
+      if (!verdict.ok) return this.fail(verdict.code, verdict.detail);
+      if (this.regexp === undefined) return this.pass(verdict.code, verdict.detail);
     }
     if (progress !== 'done' || this.regexp === undefined) return;
     if (this.regexp.test(reader.body().toString('utf8'))) this.pass('L7OK', `status ${status}`);

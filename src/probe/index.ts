@@ -7,7 +7,15 @@
 // descriptors, a stalled event loop) is a checker fault instead, decided in checker-fault.ts.
 // Scheduling, rise/fall and what results mean for a backend belong to the checker.
 
-export { createProber, type ProberOptions } from './prober.js';
+export { createProber, createRepeatingProber, type ProberOptions } from './prober.js';
+export { EngineProbes, type ProbeLoop, type RepeatingProber } from './engine-probes.js';
+export {
+  ProbeEngine,
+  sharedProbeEngine,
+  probeEngineUnavailableReason,
+  type EngineTarget,
+  type ProbeEngineOptions,
+} from './probe-engine.js';
 export { probeTcp } from './tcp.js';
 export { probeHttp, BODY_LIMIT } from './http.js';
 export { probeIcmp } from './icmp.js';

@@ -21,7 +21,37 @@ export interface NativeErrorReport {
   data: Buffer;
 }
 
+/**
+ * The probe engine thread (native/probe_engine.c): tcp and http probes on an epoll loop of its
+ * own. Slots are chosen by the caller; results are drained in batches after onResults fires.
+ */
+export interface NativeProbeEngine {
+  setTarget(
+    slot: number,
+    kind: number,
+    family: 4 | 6,
+    address: string,
+    port: number,
+    source: string | null,
+    netns: string | null,
+    request: Buffer | null,
+    timeoutMs: number,
+    flags: number,
+  ): void;
+  dropTarget(slot: number): void;
+  /** Entries of SCHEDULE_INTS int32s (engine-protocol.ts). */
+  schedule(entries: Int32Array, count: number): void;
+  cancel(slot: number): void;
+  expire(slot: number, token: number): void;
+  /** Copies waiting results (RECORD_INTS int32s each) into out; texts get the records' strings. */
+  drain(out: Int32Array, texts: string[]): number;
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
+
 export interface NativeAddon {
+  ProbeEngine: new (onResults: () => void, batchMs: number) => NativeProbeEngine;
   /** A TCP or ICMP ping socket, created inside `netns` (null: our own) and bound to `source`. */
   openSocket(
     family: 4 | 6,

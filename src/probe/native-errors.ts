@@ -17,7 +17,10 @@ export function whereLabel(netns: string | undefined): string {
   return netns === undefined ? "maglevd's own namespace" : `netns "${netns}"`;
 }
 
-export function describeNativeError(err: NativeError, ctx: SocketContext): string {
+export function describeNativeError(
+  err: Pick<NativeError, 'syscall' | 'code' | 'message'>,
+  ctx: SocketContext,
+): string {
   const where = whereLabel(ctx.netns);
   const netns = ctx.netns ?? '';
   switch (`${err.syscall} ${err.code}`) {

@@ -18,14 +18,8 @@ import {
 } from './checker-fault.js';
 import { whereLabel } from './native-errors.js';
 import type { ProbeContext } from './probe-context.js';
+import { errorFailure, probeResult, timeoutFailure } from './probe-failure.js';
 import type { ProbeRequest } from './types.js';
-
-/** What a timeout means depends on how far the probe got. */
-const TIMEOUT_CODE: Record<ProbeLayer, ProbeCode> = { L4: 'L4TOUT', L6: 'L6TOUT', L7: 'L7TOUT' };
-const TIMEOUT_WHAT: Record<ProbeLayer, string> = { L4: 'connect', L6: 'TLS handshake', L7: 'response' };
-/** Errors are reported at the layer reached: refused/unreachable, TLS failure, bad response. */
-const ERROR_CODE: Record<ProbeLayer, ProbeCode> = { L4: 'L4CON', L6: 'L6RSP', L7: 'L7RSP' };
-const ERROR_PREFIX: Record<ProbeLayer, string> = { L4: 'connect', L6: 'tls', L7: 'response' };
 
 /**
  * Detail of an aborted probe. An abort means the checker stopped this backend's worker (pause,
@@ -204,7 +198,10 @@ export abstract class ProbeRun {
     const reason = errno === undefined ? undefined : checkerFaultReason({ site: 'connect', ...errno });
     if (errno !== undefined && reason !== undefined)
       this.faultOfChecker(reason, this.localDetail(reason, errno));
-    else this.fail(ERROR_CODE[this.layer], `${ERROR_PREFIX[this.layer]} ${errorCode(err)}`);
+    else {
+      const { code, detail } = errorFailure(this.layer, errorCode(err));
+      this.fail(code, detail);
+    }
   };
 
   /** The detail of a local connect failure: what is missing, and where. */
@@ -264,7 +261,10 @@ export abstract class ProbeRun {
     const ms = this.req.healthcheck.timeoutMs;
     if (stalledPastTimeout(this.timerLateMs, ms))
       this.faultOfChecker('event-loop-stall', stallDetail(this.timerLateMs, ms));
-    else this.fail(TIMEOUT_CODE[this.layer], `${TIMEOUT_WHAT[this.layer]} timeout after ${ms}ms`);
+    else {
+      const { code, detail } = timeoutFailure(this.layer, ms);
+      this.fail(code, detail);
+    }
   };
 
   /** The checker stopped this backend's worker: end now, whatever the probe was waiting for. */
@@ -273,7 +273,7 @@ export abstract class ProbeRun {
   }
 
   private finish(ok: boolean, code: ProbeCode, detail: string): void {
-    this.settle({ ok, layer: code.slice(0, 2) as ProbeLayer, code, detail, durationMs: this.elapsed() });
+    this.settle(probeResult(ok, code, detail, this.elapsed()));
   }
 
   private elapsed(): number {

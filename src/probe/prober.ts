@@ -4,6 +4,7 @@
 import tls from 'node:tls';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { ProbeResult } from '../health/types.js';
+import { EngineProbes, type RepeatingProber } from './engine-probes.js';
 import { probeHttp } from './http.js';
 import { RequestHeadCache } from './http-request.js';
 import { probeIcmp } from './icmp.js';
@@ -11,6 +12,7 @@ import type { ProbeContext } from './probe-context.js';
 import { checkerFault } from './checker-fault.js';
 import { errorCode, failedBeforeStart } from './probe-run.js';
 import { nativeSocketFactory } from './native-socket-factory.js';
+import { sharedProbeEngine, type ProbeEngine } from './probe-engine.js';
 import type { SocketFactory } from './socket-factory.js';
 import { probeTcp } from './tcp.js';
 import type { ProbeFn, ProbeRequest } from './types.js';
@@ -36,6 +38,12 @@ export interface ProberOptions {
   clock?: Clock;
   /** The icmp probe; default probeIcmp (ping sockets via the native addon, one shared pool). */
   icmp?: ProbeFn;
+  /**
+   * Where plain tcp and http probes (no ssl, no response-regexp) run: by default on the
+   * process's probe engine (native/probe_engine.c, off the event loop) when the addon is built
+   * and no `sockets` factory is given; `false` runs them on Node's sockets like the others.
+   */
+  engine?: ProbeEngine | false;
 }
 
 export function createProber(opts: ProberOptions = {}): ProbeFn {
@@ -47,11 +55,33 @@ export function createProber(opts: ProberOptions = {}): ProbeFn {
     secureContext: tls.createSecureContext(opts.tlsCa === undefined ? {} : { ca: opts.tlsCa }),
   };
   const icmp: ProbeFn = opts.icmp ?? ((req) => probeIcmp(req, ctx.clock));
-  return (req) => runProbe(req, ctx, icmp);
+  const engine = opts.engine ?? (opts.sockets === undefined ? sharedProbeEngine() : undefined);
+  const onEngine = engine ? new EngineProbes(engine, ctx.requestHeads) : undefined;
+  return (req) => runProbe(req, ctx, icmp, onEngine);
 }
 
-function runProbe(req: ProbeRequest, ctx: ProbeContext, icmp: ProbeFn): Promise<ProbeResult> {
+/**
+ * The checker's repeating probes on the process's probe engine, with the same User-Agent as
+ * createProber's; undefined when the engine is not available (probeEngineUnavailableReason says
+ * why), and the checker then runs every probe through its ProbeFn.
+ */
+export function createRepeatingProber(
+  opts: Pick<ProberOptions, 'userAgent'> & { engine?: ProbeEngine } = {},
+): RepeatingProber | undefined {
+  const engine = opts.engine ?? sharedProbeEngine();
+  if (engine === undefined) return undefined;
+  return new EngineProbes(engine, new RequestHeadCache(opts.userAgent ?? DEFAULT_USER_AGENT));
+}
+
+function runProbe(
+  req: ProbeRequest,
+  ctx: ProbeContext,
+  icmp: ProbeFn,
+  onEngine: EngineProbes | undefined,
+): Promise<ProbeResult> {
   try {
+    if (onEngine !== undefined && EngineProbes.accepts(req.healthcheck, req.netns))
+      return onEngine.probe(req, ctx.clock);
     switch (req.healthcheck.type) {
       case 'tcp':
         return probeTcp(req, ctx);

@@ -1,0 +1,983 @@
+/*
+ * The probe engine (see probe_engine.h): one thread, one epoll set, one timer heap.
+ *
+ * JavaScript talks to the thread through two queues, each under one mutex: commands in (targets
+ * set or dropped, probes scheduled, cancelled or expired), results out. The thread is woken by an
+ * eventfd when commands arrive; JavaScript is woken by a threadsafe function when results are
+ * waiting, at most once per batch window, so thousands of results a second cost the event loop
+ * a few hundred wake-ups rather than one per probe.
+ *
+ * A slot is one target (a backend's address, port, request) with at most one probe pending or in
+ * flight. A probe waits in the heap until it is due, then connects, writes the request (http),
+ * reads until the final status line, and closes; its deadline sits in the same heap. Sockets that
+ * are ready are always handled before deadlines are, and a probe whose deadline passes is given
+ * one last look at its socket first: a busy engine must not turn a timely answer into a timeout.
+ *
+ * Probes inside a network namespace: setns() is per thread, so the engine thread itself enters
+ * the namespace to create the socket, and stays there while the targets it probes live there
+ * (typically all of them: healthchecker.netns is global). The namespace file is re-opened at most
+ * once a second, so a namespace deleted and re-created under the same name is followed.
+ */
+#include "probe_engine.h"
+
+#include "probe_head.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+#define WAKE_TAG UINT64_MAX
+#define READ_CHUNK 65536
+#define NETNS_RECHECK_US 1000000u
+#define MAX_EVENTS 256
+
+enum phase { PH_IDLE, PH_WAITING, PH_CONNECTING, PH_SENDING, PH_READING };
+
+struct slot {
+  /* The target, as JavaScript set it. */
+  unsigned char used, kind, has_src;
+  uint32_t flags, timeout_ms;
+  int af;
+  struct sockaddr_storage addr, src;
+  socklen_t addr_len, src_len;
+  int netns; /* index into engine.netns, -1: the engine's own namespace */
+  char *request;
+  size_t request_len;
+  /* The probe pending or in flight. */
+  unsigned char phase, connected;
+  int fd;
+  uint32_t token, seq;
+  uint64_t planned_us, started_us, finished_us, due_us;
+  int heap_at; /* -1: not in the heap */
+  size_t sent;
+  struct head_reader head;
+};
+
+struct netns_entry {
+  char name[256];
+  int fd;
+  ino_t ino;
+  uint64_t checked_us;
+};
+
+/* A target as JavaScript sends it, copied for the engine thread. */
+struct target_spec {
+  unsigned char kind, has_src;
+  uint32_t flags, timeout_ms;
+  int af;
+  struct sockaddr_storage addr, src;
+  socklen_t addr_len, src_len;
+  char netns[256];
+  char *request;
+  size_t request_len;
+};
+
+enum cmd_kind { CMD_SET, CMD_DROP, CMD_SCHEDULE, CMD_CANCEL, CMD_EXPIRE, CMD_STOP };
+
+struct cmd {
+  int kind;
+  uint32_t slot, token;
+  int32_t delay_ms;
+  int from_finish;
+  struct target_spec *spec;
+};
+
+struct record {
+  int32_t v[PE_RECORD_INTS];
+  char *text;
+  size_t text_len;
+};
+
+struct records {
+  struct record *items;
+  size_t len, cap;
+};
+
+struct engine {
+  /* Shared with JavaScript, under `lock`. */
+  pthread_mutex_t lock;
+  struct cmd *cmds;
+  size_t ncmds, capcmds;
+  struct records out;
+  int notified;
+  /* Set up by JavaScript, read-only after. */
+  napi_threadsafe_function tsfn;
+  int epfd, evfd;
+  uint64_t batch_us;
+  pthread_t thread;
+  int running, closed;
+  napi_env env;
+  /* Engine thread only. */
+  struct slot *slots;
+  size_t nslots;
+  uint32_t *heap;
+  size_t heap_len, heap_cap;
+  struct netns_entry *netns;
+  size_t nnetns;
+  int own_ns, current_ns; /* current_ns: index into netns, -1 own, -2 unknown */
+  struct records staged;
+  uint64_t flush_due; /* 0: nothing staged */
+  char *scratch;
+};
+
+static uint64_t mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void die(const char *why) { napi_fatal_error("maglev_native probe engine", NAPI_AUTO_LENGTH, why, NAPI_AUTO_LENGTH); }
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size) {
+  if (need <= *cap) return p;
+  size_t cap2 = *cap ? *cap : 64;
+  while (cap2 < need) cap2 *= 2;
+  void *q = realloc(p, cap2 * size);
+  if (!q) die("out of memory");
+  *cap = cap2;
+  return q;
+}
+
+/* ---- the timer heap: slots ordered by due_us ---------------------------------------------- */
+
+static int heap_less(struct engine *e, size_t a, size_t b) {
+  return e->slots[e->heap[a]].due_us < e->slots[e->heap[b]].due_us;
+}
+
+static void heap_swap(struct engine *e, size_t a, size_t b) {
+  uint32_t t = e->heap[a];
+  e->heap[a] = e->heap[b];
+  e->heap[b] = t;
+  e->slots[e->heap[a]].heap_at = (int)a;
+  e->slots[e->heap[b]].heap_at = (int)b;
+}
+
+static void heap_up(struct engine *e, size_t i) {
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!heap_less(e, i, parent)) break;
+    heap_swap(e, i, parent);
+    i = parent;
+  }
+}
+
+static void heap_down(struct engine *e, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < e->heap_len && heap_less(e, l, m)) m = l;
+    if (r < e->heap_len && heap_less(e, r, m)) m = r;
+    if (m == i) break;
+    heap_swap(e, i, m);
+    i = m;
+  }
+}
+
+static void heap_push(struct engine *e, uint32_t i, uint64_t due) {
+  e->heap = grow(e->heap, &e->heap_cap, e->heap_len + 1, sizeof *e->heap);
+  e->slots[i].due_us = due;
+  e->slots[i].heap_at = (int)e->heap_len;
+  e->heap[e->heap_len++] = i;
+  heap_up(e, e->heap_len - 1);
+}
+
+static void heap_remove(struct engine *e, uint32_t i) {
+  int at = e->slots[i].heap_at;
+  if (at < 0) return;
+  e->slots[i].heap_at = -1;
+  size_t last = --e->heap_len;
+  if ((size_t)at == last) return;
+  e->heap[at] = e->heap[last];
+  e->slots[e->heap[at]].heap_at = at;
+  heap_down(e, (size_t)at);
+  heap_up(e, (size_t)at);
+}
+
+/* ---- network namespaces ---------------------------------------------------------------------- */
+
+static int netns_index(struct engine *e, const char *name) {
+  if (!name[0]) return -1;
+  for (size_t i = 0; i < e->nnetns; i++)
+    if (!strcmp(e->netns[i].name, name)) return (int)i;
+  struct netns_entry *grown = realloc(e->netns, (e->nnetns + 1) * sizeof *grown);
+  if (!grown) die("out of memory");
+  e->netns = grown;
+  struct netns_entry *n = &e->netns[e->nnetns];
+  memset(n, 0, sizeof *n);
+  snprintf(n->name, sizeof n->name, "%s", name);
+  n->fd = -1;
+  return (int)e->nnetns++;
+}
+
+/* (Re)opens /run/netns/NAME when not checked in the last second; 0 or an errno. */
+static int netns_refresh(struct engine *e, struct netns_entry *n, uint64_t now) {
+  if (n->fd >= 0 && now - n->checked_us < NETNS_RECHECK_US) return 0;
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "/run/netns/%s", n->name);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    snprintf(path, sizeof path, "/var/run/netns/%s", n->name);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  }
+  if (fd < 0) {
+    int err = errno;
+    if (n->fd >= 0) close(n->fd);
+    n->fd = -1;
+    if (e->current_ns == n - e->netns) e->current_ns = -2;
+    return err;
+  }
+  struct stat st;
+  ino_t ino = fstat(fd, &st) == 0 ? st.st_ino : 0;
+  if (n->fd >= 0 && n->ino == ino) {
+    close(fd);
+  } else {
+    /* New or re-created: enter it afresh. */
+    if (n->fd >= 0) close(n->fd);
+    n->fd = fd;
+    n->ino = ino;
+    if (e->current_ns == n - e->netns) e->current_ns = -2;
+  }
+  n->checked_us = now;
+  return 0;
+}
+
+/* Puts the engine thread in namespace `want` (-1: its own). 0 or an errno with *step. */
+static int netns_enter(struct engine *e, int want, uint64_t now, int *step) {
+  if (want >= 0) {
+    int err = netns_refresh(e, &e->netns[want], now);
+    if (err) {
+      *step = PE_STEP_OPEN;
+      return err;
+    }
+  }
+  if (e->current_ns == want) return 0;
+  if (want < 0) {
+    /* Staying in the wrong namespace would silently misroute every later probe: die loudly. */
+    if (setns(e->own_ns, CLONE_NEWNET) < 0) die("cannot return to own netns");
+  } else if (setns(e->netns[want].fd, CLONE_NEWNET) < 0) {
+    *step = PE_STEP_SETNS;
+    return errno;
+  }
+  e->current_ns = want;
+  return 0;
+}
+
+/* ---- results ---------------------------------------------------------------------------------- */
+
+static void stage(struct engine *e, struct slot *s, uint32_t i, int outcome, int value, int aux,
+                  const char *text, size_t text_len, uint64_t now) {
+  struct records *r = &e->staged;
+  r->items = grow(r->items, &r->cap, r->len + 1, sizeof *r->items);
+  struct record *rec = &r->items[r->len++];
+  rec->v[0] = (int32_t)i;
+  rec->v[1] = (int32_t)s->token;
+  rec->v[2] = outcome;
+  rec->v[3] = value;
+  rec->v[4] = aux;
+  rec->v[5] = (int32_t)(now - s->started_us);
+  rec->v[6] = (int32_t)(s->started_us > s->planned_us ? s->started_us - s->planned_us : 0);
+  rec->v[7] = -1;
+  rec->text = NULL;
+  rec->text_len = 0;
+  if (text) {
+    rec->text = malloc(text_len ? text_len : 1);
+    if (!rec->text) die("out of memory");
+    memcpy(rec->text, text, text_len);
+    rec->text_len = text_len;
+  }
+  if (!e->flush_due) e->flush_due = now + e->batch_us;
+}
+
+/* Hands the staged results to JavaScript, waking it unless it already has a wake-up coming. */
+static void flush(struct engine *e) {
+  if (!e->staged.len) return;
+  int wake = 0;
+  pthread_mutex_lock(&e->lock);
+  struct records *o = &e->out;
+  o->items = grow(o->items, &o->cap, o->len + e->staged.len, sizeof *o->items);
+  memcpy(o->items + o->len, e->staged.items, e->staged.len * sizeof *o->items);
+  o->len += e->staged.len;
+  if (!e->notified) e->notified = wake = 1;
+  pthread_mutex_unlock(&e->lock);
+  e->staged.len = 0;
+  e->flush_due = 0;
+  if (wake) napi_call_threadsafe_function(e->tsfn, NULL, napi_tsfn_nonblocking);
+}
+
+/* ---- probes ----------------------------------------------------------------------------------- */
+
+/* Closes the probe's socket and takes it out of the heap; the slot goes idle. */
+static void end_probe(struct engine *e, struct slot *s, uint32_t i) {
+  heap_remove(e, i);
+  if (s->fd >= 0) {
+    int reset = s->connected && ((s->flags & PE_FLAG_RESET_CLOSE) ||
+                                 (s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN)));
+    if (reset) {
+      struct linger lg = {1, 0};
+      setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    }
+    close(s->fd);
+    s->fd = -1;
+  }
+  s->phase = PH_IDLE;
+  s->connected = 0;
+}
+
+static void finish(struct engine *e, uint32_t i, int outcome, int value, int aux, const char *text,
+                   size_t text_len, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  s->finished_us = now;
+  stage(e, s, i, outcome, value, aux, text, text_len, now);
+  end_probe(e, s, i);
+}
+
+static int socket_error(int fd) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return errno;
+  return err;
+}
+
+/* Reads what the socket has; returns 1 when the probe finished. */
+static int read_head(struct engine *e, uint32_t i, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  for (;;) {
+    ssize_t n = recv(s->fd, e->scratch, READ_CHUNK, 0);
+    if (n > 0) {
+      switch (head_push(&s->head, e->scratch, (size_t)n)) {
+        case HEAD_MORE:
+          continue;
+        case HEAD_STATUS:
+          finish(e, i, PE_STATUS, s->head.status, 0, NULL, 0, now);
+          return 1;
+        case HEAD_BAD_STATUS_LINE:
+          finish(e, i, PE_BAD_STATUS_LINE, 0, 0, s->head.bad_line, s->head.bad_len, now);
+          return 1;
+        case HEAD_TOO_LARGE:
+          finish(e, i, PE_HEAD_TOO_LARGE, 0, 0, NULL, 0, now);
+          return 1;
+      }
+    }
+    if (n == 0) {
+      size_t pending = head_pending(&s->head);
+      if (pending) finish(e, i, PE_TRUNCATED_HEAD, (int)pending, 0, NULL, 0, now);
+      else finish(e, i, PE_EMPTY_RESPONSE, 0, 0, NULL, 0, now);
+      return 1;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    finish(e, i, PE_RESPONSE_ERROR, errno, 0, NULL, 0, now);
+    return 1;
+  }
+}
+
+/* Moves probe i on as far as its socket allows; `events` is what epoll (or poll) reported. */
+static void advance(struct engine *e, uint32_t i, uint32_t events, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  if (s->phase == PH_CONNECTING) {
+    if (events & (EPOLLERR | EPOLLHUP)) {
+      int err = socket_error(s->fd);
+      if (err) return finish(e, i, PE_CONNECT_ERROR, err, 0, NULL, 0, now);
+    }
+    if (!(events & (EPOLLOUT | EPOLLHUP))) return;
+    s->connected = 1;
+    if (s->kind == PE_KIND_TCP) return finish(e, i, PE_CONNECTED, 0, 0, NULL, 0, now);
+    s->phase = PH_SENDING;
+  }
+  if (s->phase == PH_SENDING) {
+    while (s->sent < s->request_len) {
+      ssize_t n = send(s->fd, s->request + s->sent, s->request_len - s->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        s->sent += (size_t)n;
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      return finish(e, i, PE_RESPONSE_ERROR, errno, 0, NULL, 0, now);
+    }
+    s->phase = PH_READING;
+    /* Edge-triggered: an answer arriving from now on raises EPOLLIN, so only read when one is there. */
+    if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) return;
+  }
+  if (s->phase == PH_READING) read_head(e, i, now);
+}
+
+static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  s->started_us = now;
+  s->seq++;
+  s->sent = 0;
+  s->connected = 0;
+  head_reset(&s->head);
+  int step = 0;
+  int err = netns_enter(e, s->netns, now, &step);
+  if (err) return finish(e, i, PE_SETUP_ERROR, err, step, NULL, 0, now);
+  int fd = socket(s->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  if (fd < 0) return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_SOCKET, NULL, 0, now);
+  s->fd = fd;
+  int one = 1, zero = 0;
+  if (s->has_src) {
+    /* Pick the port at connect(), so many probes from one source can share ports. */
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&s->src, s->src_len) < 0)
+      return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_BIND, NULL, 0, now);
+  }
+  /* Half-open: the kernel holds back the handshake's last ACK, so the RST at close comes first. */
+  if (s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN))
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+  if (connect(fd, (struct sockaddr *)&s->addr, s->addr_len) < 0 && errno != EINPROGRESS)
+    return finish(e, i, PE_CONNECT_ERROR, errno, 0, NULL, 0, now);
+  s->phase = PH_CONNECTING;
+  struct epoll_event ev = {EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, {.u64 = i | ((uint64_t)s->seq << 32)}};
+  if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+    return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_SOCKET, NULL, 0, now);
+  if (s->timeout_ms) heap_push(e, i, now + (uint64_t)s->timeout_ms * 1000u);
+}
+
+/*
+ * The deadline passed. The answer may already be waiting in the socket (the engine was busy, or
+ * epoll returned other sockets first), so look once more before calling it a timeout.
+ */
+static void deadline_passed(struct engine *e, uint32_t i, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  uint32_t seq = s->seq;
+  struct pollfd p = {s->fd, POLLIN | POLLOUT, 0};
+  if (poll(&p, 1, 0) > 0) {
+    uint32_t events = 0;
+    if (p.revents & POLLIN) events |= EPOLLIN;
+    if (p.revents & POLLOUT) events |= EPOLLOUT;
+    if (p.revents & POLLERR) events |= EPOLLERR;
+    if (p.revents & POLLHUP) events |= EPOLLHUP;
+    advance(e, i, events, now);
+  }
+  if (s->seq != seq || s->phase < PH_CONNECTING) return;
+  finish(e, i, s->phase == PH_CONNECTING ? PE_CONNECT_TIMEOUT : PE_RESPONSE_TIMEOUT, 0, 0, NULL, 0, now);
+}
+
+static void run_timers(struct engine *e, uint64_t now) {
+  while (e->heap_len && e->slots[e->heap[0]].due_us <= now) {
+    uint32_t i = e->heap[0];
+    struct slot *s = &e->slots[i];
+    heap_remove(e, i);
+    if (s->phase == PH_WAITING) start_probe(e, i, now);
+    else if (s->phase >= PH_CONNECTING) deadline_passed(e, i, now);
+  }
+}
+
+/* ---- commands --------------------------------------------------------------------------------- */
+
+static struct slot *slot_at(struct engine *e, uint32_t i) {
+  if (i >= e->nslots) {
+    size_t n = e->nslots ? e->nslots : 64;
+    while (n <= i) n *= 2;
+    struct slot *grown = realloc(e->slots, n * sizeof *grown);
+    if (!grown) die("out of memory");
+    memset(grown + e->nslots, 0, (n - e->nslots) * sizeof *grown);
+    for (size_t k = e->nslots; k < n; k++) {
+      grown[k].fd = -1;
+      grown[k].heap_at = -1;
+    }
+    e->slots = grown;
+    e->nslots = n;
+  }
+  return &e->slots[i];
+}
+
+static void drop_target(struct engine *e, uint32_t i) {
+  struct slot *s = slot_at(e, i);
+  end_probe(e, s, i);
+  free(s->request);
+  s->request = NULL;
+  s->used = 0;
+}
+
+static void apply(struct engine *e, struct cmd *c, uint64_t now) {
+  struct slot *s = slot_at(e, c->slot);
+  switch (c->kind) {
+    case CMD_SET: {
+      struct target_spec *t = c->spec;
+      drop_target(e, c->slot);
+      s->used = 1;
+      s->kind = t->kind;
+      s->has_src = t->has_src;
+      s->flags = t->flags;
+      s->timeout_ms = t->timeout_ms;
+      s->af = t->af;
+      s->addr = t->addr;
+      s->addr_len = t->addr_len;
+      s->src = t->src;
+      s->src_len = t->src_len;
+      s->netns = netns_index(e, t->netns);
+      s->request = t->request;
+      s->request_len = t->request_len;
+      s->finished_us = 0;
+      free(t);
+      c->spec = NULL;
+      break;
+    }
+    case CMD_DROP:
+      drop_target(e, c->slot);
+      break;
+    case CMD_CANCEL:
+      end_probe(e, s, c->slot);
+      break;
+    case CMD_SCHEDULE: {
+      if (!s->used) break;
+      end_probe(e, s, c->slot);
+      s->token = c->token;
+      uint64_t base = c->from_finish && s->finished_us ? s->finished_us : now;
+      s->planned_us = base + (uint64_t)(c->delay_ms > 0 ? c->delay_ms : 0) * 1000u;
+      s->phase = PH_WAITING;
+      heap_push(e, c->slot, s->planned_us);
+      break;
+    }
+    case CMD_EXPIRE:
+      if (s->phase >= PH_CONNECTING && s->token == c->token) deadline_passed(e, c->slot, now);
+      break;
+  }
+}
+
+/* Takes and applies every queued command; returns 1 when told to stop. */
+static int take_commands(struct engine *e, uint64_t now) {
+  uint64_t count;
+  if (read(e->evfd, &count, sizeof count) < 0 && errno != EAGAIN) die("eventfd read");
+  pthread_mutex_lock(&e->lock);
+  struct cmd *cmds = e->cmds;
+  size_t n = e->ncmds, cap = e->capcmds;
+  e->cmds = NULL;
+  e->ncmds = e->capcmds = 0;
+  pthread_mutex_unlock(&e->lock);
+  int stop = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (cmds[k].kind == CMD_STOP) stop = 1;
+    else if (!stop) apply(e, &cmds[k], now);
+    if (cmds[k].spec) {
+      free(cmds[k].spec->request);
+      free(cmds[k].spec);
+    }
+  }
+  (void)cap;
+  free(cmds);
+  return stop;
+}
+
+/* ---- the thread ------------------------------------------------------------------------------- */
+
+static int next_timeout_ms(struct engine *e, uint64_t now) {
+  uint64_t due = 0;
+  if (e->heap_len) due = e->slots[e->heap[0]].due_us;
+  if (e->flush_due && (!due || e->flush_due < due)) due = e->flush_due;
+  if (!due) return -1;
+  if (due <= now) return 0;
+  uint64_t ms = (due - now + 999) / 1000;
+  return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static void *engine_main(void *arg) {
+  struct engine *e = arg;
+  struct epoll_event events[MAX_EVENTS];
+  for (;;) {
+    int n = epoll_wait(e->epfd, events, MAX_EVENTS, next_timeout_ms(e, mono_us()));
+    if (n < 0 && errno != EINTR) die("epoll_wait");
+    uint64_t now = mono_us();
+    int wake = 0;
+    for (int k = 0; k < n; k++) {
+      uint64_t tag = events[k].data.u64;
+      if (tag == WAKE_TAG) {
+        wake = 1;
+        continue;
+      }
+      uint32_t i = (uint32_t)tag, seq = (uint32_t)(tag >> 32);
+      /* An event of a probe that has ended since (cancelled, or judged in this batch) is stale. */
+      if (i < e->nslots && e->slots[i].seq == seq && e->slots[i].phase >= PH_CONNECTING)
+        advance(e, i, events[k].events, now);
+    }
+    if (wake && take_commands(e, now)) break;
+    run_timers(e, now);
+    if (e->flush_due && e->flush_due <= mono_us()) flush(e);
+  }
+  return NULL;
+}
+
+/* ---- JavaScript side -------------------------------------------------------------------------- */
+
+#define CHECK(call)                                                                      \
+  do {                                                                                   \
+    if ((call) != napi_ok) return NULL;                                                  \
+  } while (0)
+
+static napi_value throw_invalid(napi_env env, const char *what) {
+  napi_throw_type_error(env, "EINVAL", what);
+  return NULL;
+}
+
+static void push_cmds(struct engine *e, const struct cmd *cmds, size_t n) {
+  pthread_mutex_lock(&e->lock);
+  int was_empty = e->ncmds == 0;
+  e->cmds = grow(e->cmds, &e->capcmds, e->ncmds + n, sizeof *e->cmds);
+  memcpy(e->cmds + e->ncmds, cmds, n * sizeof *cmds);
+  e->ncmds += n;
+  pthread_mutex_unlock(&e->lock);
+  if (was_empty) {
+    uint64_t one = 1;
+    if (write(e->evfd, &one, sizeof one) < 0) die("eventfd write");
+  }
+}
+
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  if (!env || !js_cb) return;
+  napi_value undefined;
+  if (napi_get_undefined(env, &undefined) != napi_ok) return;
+  napi_call_function(env, undefined, js_cb, 0, NULL, NULL);
+}
+
+static void engine_stop(struct engine *e) {
+  if (e->running) {
+    struct cmd stop = {.kind = CMD_STOP};
+    push_cmds(e, &stop, 1);
+    pthread_join(e->thread, NULL);
+    e->running = 0;
+  }
+  if (e->closed) return;
+  e->closed = 1;
+  for (size_t i = 0; i < e->nslots; i++) {
+    if (e->slots[i].fd >= 0) close(e->slots[i].fd);
+    free(e->slots[i].request);
+    head_free(&e->slots[i].head);
+  }
+  free(e->slots);
+  e->slots = NULL;
+  e->nslots = 0;
+  for (size_t i = 0; i < e->nnetns; i++)
+    if (e->netns[i].fd >= 0) close(e->netns[i].fd);
+  free(e->netns);
+  e->netns = NULL;
+  for (size_t k = 0; k < e->ncmds; k++)
+    if (e->cmds[k].spec) {
+      free(e->cmds[k].spec->request);
+      free(e->cmds[k].spec);
+    }
+  free(e->cmds);
+  e->cmds = NULL;
+  for (size_t k = 0; k < e->out.len; k++) free(e->out.items[k].text);
+  for (size_t k = 0; k < e->staged.len; k++) free(e->staged.items[k].text);
+  free(e->out.items);
+  free(e->staged.items);
+  e->out.items = e->staged.items = NULL;
+  free(e->heap);
+  e->heap = NULL;
+  free(e->scratch);
+  e->scratch = NULL;
+  if (e->own_ns >= 0) close(e->own_ns);
+  close(e->epfd);
+  close(e->evfd);
+  napi_release_threadsafe_function(e->tsfn, napi_tsfn_abort);
+}
+
+static void cleanup_hook(void *arg) { engine_stop(arg); }
+
+static void finalize(napi_env env, void *data, void *hint) {
+  struct engine *e = data;
+  if (!e->closed) {
+    napi_remove_env_cleanup_hook(env, cleanup_hook, e);
+    engine_stop(e);
+  }
+  pthread_mutex_destroy(&e->lock);
+  free(e);
+}
+
+static struct engine *this_engine(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
+  void *data;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) return NULL;
+  if (napi_unwrap(env, self, &data) != napi_ok) return NULL;
+  struct engine *e = data;
+  if (e->closed) {
+    napi_throw_error(env, "ECLOSED", "probe engine closed");
+    return NULL;
+  }
+  return e;
+}
+
+/* new ProbeEngine(onResults: () => void, batchMs: number) */
+static napi_value engine_new(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], self, name;
+  uint32_t batch_ms = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
+  napi_valuetype t;
+  if (argc < 2 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
+      napi_get_value_uint32(env, argv[1], &batch_ms) != napi_ok)
+    return throw_invalid(env, "ProbeEngine(onResults, batchMs)");
+  struct engine *e = calloc(1, sizeof *e);
+  if (!e) return throw_invalid(env, "out of memory");
+  pthread_mutex_init(&e->lock, NULL);
+  e->env = env;
+  e->batch_us = (uint64_t)batch_ms * 1000u;
+  e->own_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  e->current_ns = -1;
+  e->scratch = malloc(READ_CHUNK);
+  e->epfd = epoll_create1(EPOLL_CLOEXEC);
+  e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  struct epoll_event wake = {EPOLLIN, {.u64 = WAKE_TAG}};
+  if (!e->scratch || e->epfd < 0 || e->evfd < 0 || epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->evfd, &wake) < 0) {
+    int err = errno;
+    if (e->epfd >= 0) close(e->epfd);
+    if (e->evfd >= 0) close(e->evfd);
+    if (e->own_ns >= 0) close(e->own_ns);
+    free(e->scratch);
+    free(e);
+    napi_throw_error(env, strerrorname_np(err), strerror(err));
+    return NULL;
+  }
+  CHECK(napi_create_string_utf8(env, "maglev probe engine", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, e, call_js, &e->tsfn));
+  /* Results keep the process alive only while JavaScript has probes going (ref()). */
+  CHECK(napi_unref_threadsafe_function(env, e->tsfn));
+  if (pthread_create(&e->thread, NULL, engine_main, e)) die("pthread_create");
+  e->running = 1;
+  CHECK(napi_wrap(env, self, e, finalize, NULL, NULL));
+  CHECK(napi_add_env_cleanup_hook(env, cleanup_hook, e));
+  return self;
+}
+
+static int get_string(napi_env env, napi_value v, char *buf, size_t len) {
+  napi_valuetype t;
+  size_t n;
+  buf[0] = 0;
+  if (napi_typeof(env, v, &t) != napi_ok) return -1;
+  if (t == napi_null || t == napi_undefined) return 0;
+  if (t != napi_string) return -1;
+  if (napi_get_value_string_utf8(env, v, buf, len, &n) != napi_ok || n + 1 >= len) return -1;
+  return 0;
+}
+
+/* "10.0.0.1", "2001:db8::1" or "fe80::1%eth0" (with a port) → sockaddr; 0 or -1. */
+static int parse_addr(int af, const char *s, unsigned port, struct sockaddr_storage *ss, socklen_t *len) {
+  memset(ss, 0, sizeof *ss);
+  if (af == AF_INET) {
+    struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons((uint16_t)port);
+    *len = sizeof *sin;
+    return inet_pton(AF_INET, s, &sin->sin_addr) == 1 ? 0 : -1;
+  }
+  struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+  char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+  snprintf(host, sizeof host, "%s", s);
+  char *pct = strchr(host, '%');
+  if (pct) {
+    *pct = 0;
+    sin6->sin6_scope_id = if_nametoindex(pct + 1);
+    if (!sin6->sin6_scope_id) return -1;
+  }
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons((uint16_t)port);
+  *len = sizeof *sin6;
+  return inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1 ? 0 : -1;
+}
+
+/*
+ * setTarget(slot, kind, family, address, port, source|null, netns|null, request|null, timeoutMs,
+ * flags). timeoutMs 0: no deadline of the engine's own (expire() decides).
+ */
+static napi_value engine_set_target(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  struct engine *e = this_engine(env, info, &argc, argv);
+  if (!e) return NULL;
+  uint32_t slot, kind, family, port, timeout_ms, flags;
+  char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], source[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+  struct target_spec *t = calloc(1, sizeof *t);
+  if (!t) return throw_invalid(env, "out of memory");
+  if (argc < 10 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &kind) != napi_ok || kind > PE_KIND_HTTP ||
+      napi_get_value_uint32(env, argv[2], &family) != napi_ok || (family != 4 && family != 6) ||
+      get_string(env, argv[3], address, sizeof address) || napi_get_value_uint32(env, argv[4], &port) != napi_ok ||
+      port > 65535 || get_string(env, argv[5], source, sizeof source) ||
+      get_string(env, argv[6], t->netns, sizeof t->netns) || strchr(t->netns, '/') ||
+      napi_get_value_uint32(env, argv[8], &timeout_ms) != napi_ok ||
+      napi_get_value_uint32(env, argv[9], &flags) != napi_ok) {
+    free(t);
+    return throw_invalid(env, "setTarget(slot, kind, family, address, port, source, netns, request, timeoutMs, flags)");
+  }
+  t->kind = (unsigned char)kind;
+  t->af = family == 4 ? AF_INET : AF_INET6;
+  t->flags = flags;
+  t->timeout_ms = timeout_ms;
+  if (parse_addr(t->af, address, port, &t->addr, &t->addr_len)) {
+    free(t);
+    return throw_invalid(env, "setTarget: bad address");
+  }
+  if (source[0]) {
+    if (parse_addr(t->af, source, 0, &t->src, &t->src_len)) {
+      free(t);
+      return throw_invalid(env, "setTarget: bad source address");
+    }
+    t->has_src = 1;
+  }
+  bool is_buffer = false;
+  if (napi_is_buffer(env, argv[7], &is_buffer) == napi_ok && is_buffer) {
+    void *data;
+    size_t len;
+    if (napi_get_buffer_info(env, argv[7], &data, &len) != napi_ok || !(t->request = malloc(len ? len : 1))) {
+      free(t);
+      return throw_invalid(env, "setTarget: request");
+    }
+    memcpy(t->request, data, len);
+    t->request_len = len;
+  }
+  struct cmd c = {.kind = CMD_SET, .slot = slot, .spec = t};
+  push_cmds(e, &c, 1);
+  return NULL;
+}
+
+static napi_value slot_command(napi_env env, napi_callback_info info, int kind) {
+  size_t argc = 2;
+  napi_value argv[2];
+  struct engine *e = this_engine(env, info, &argc, argv);
+  if (!e) return NULL;
+  uint32_t slot, token = 0;
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
+      (kind == CMD_EXPIRE && (argc < 2 || napi_get_value_uint32(env, argv[1], &token) != napi_ok)))
+    return throw_invalid(env, "slot");
+  struct cmd c = {.kind = kind, .slot = slot, .token = token};
+  push_cmds(e, &c, 1);
+  return NULL;
+}
+
+/* dropTarget(slot): cancels its probe and forgets the target. */
+static napi_value engine_drop_target(napi_env env, napi_callback_info info) { return slot_command(env, info, CMD_DROP); }
+/* cancel(slot): ends the probe pending or in flight; no result follows. */
+static napi_value engine_cancel(napi_env env, napi_callback_info info) { return slot_command(env, info, CMD_CANCEL); }
+/* expire(slot, token): the probe's deadline has passed (for targets without an engine timeout). */
+static napi_value engine_expire(napi_env env, napi_callback_info info) { return slot_command(env, info, CMD_EXPIRE); }
+
+static int32_t *int32_array(napi_env env, napi_value v, size_t *length) {
+  napi_typedarray_type type;
+  void *data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, &buffer, &offset) != napi_ok || type != napi_int32_array)
+    return NULL;
+  return data;
+}
+
+/* schedule(entries: Int32Array, count): per entry slot, token, delay ms, from previous finish. */
+static napi_value engine_schedule(napi_env env, napi_callback_info info) {
+  size_t argc = 2, length;
+  napi_value argv[2];
+  struct engine *e = this_engine(env, info, &argc, argv);
+  if (!e) return NULL;
+  uint32_t count;
+  int32_t *v = argc < 2 ? NULL : int32_array(env, argv[0], &length);
+  if (!v || napi_get_value_uint32(env, argv[1], &count) != napi_ok || (size_t)count * PE_SCHEDULE_INTS > length)
+    return throw_invalid(env, "schedule(entries, count)");
+  if (!count) return NULL;
+  struct cmd *cmds = calloc(count, sizeof *cmds);
+  if (!cmds) return throw_invalid(env, "out of memory");
+  for (uint32_t k = 0; k < count; k++) {
+    const int32_t *p = v + (size_t)k * PE_SCHEDULE_INTS;
+    cmds[k] = (struct cmd){.kind = CMD_SCHEDULE, .slot = (uint32_t)p[0], .token = (uint32_t)p[1],
+                           .delay_ms = p[2], .from_finish = p[3]};
+  }
+  push_cmds(e, cmds, count);
+  free(cmds);
+  return NULL;
+}
+
+/*
+ * drain(out: Int32Array, texts: string[]) → records written. A record's text index points into
+ * `texts` (appended to); call again while it returns a full buffer.
+ */
+static napi_value engine_drain(napi_env env, napi_callback_info info) {
+  size_t argc = 2, length;
+  napi_value argv[2], result;
+  struct engine *e = this_engine(env, info, &argc, argv);
+  if (!e) return NULL;
+  int32_t *out = argc < 2 ? NULL : int32_array(env, argv[0], &length);
+  uint32_t texts_len;
+  if (!out || napi_get_array_length(env, argv[1], &texts_len) != napi_ok) return throw_invalid(env, "drain(out, texts)");
+  size_t room = length / PE_RECORD_INTS, n;
+  pthread_mutex_lock(&e->lock);
+  n = e->out.len < room ? e->out.len : room;
+  for (size_t k = 0; k < n; k++) {
+    struct record *r = &e->out.items[k];
+    if (r->text) {
+      napi_value s;
+      if (napi_create_string_latin1(env, r->text, r->text_len, &s) == napi_ok &&
+          napi_set_element(env, argv[1], texts_len, s) == napi_ok)
+        r->v[7] = (int32_t)texts_len++;
+      free(r->text);
+      r->text = NULL;
+    }
+    memcpy(out + k * PE_RECORD_INTS, r->v, sizeof r->v);
+  }
+  memmove(e->out.items, e->out.items + n, (e->out.len - n) * sizeof *e->out.items);
+  e->out.len -= n;
+  if (!e->out.len) e->notified = 0;
+  pthread_mutex_unlock(&e->lock);
+  CHECK(napi_create_uint32(env, (uint32_t)n, &result));
+  return result;
+}
+
+/* ref() / unref(): whether waiting results keep the process alive (JavaScript: while probing). */
+static napi_value engine_ref(napi_env env, napi_callback_info info) {
+  struct engine *e = this_engine(env, info, NULL, NULL);
+  if (e) napi_ref_threadsafe_function(env, e->tsfn);
+  return NULL;
+}
+
+static napi_value engine_unref(napi_env env, napi_callback_info info) {
+  struct engine *e = this_engine(env, info, NULL, NULL);
+  if (e) napi_unref_threadsafe_function(env, e->tsfn);
+  return NULL;
+}
+
+/* close(): stops the thread, closes every socket. The engine cannot be used afterwards. */
+static napi_value engine_close(napi_env env, napi_callback_info info) {
+  struct engine *e = this_engine(env, info, NULL, NULL);
+  if (!e) return NULL;
+  napi_remove_env_cleanup_hook(env, cleanup_hook, e);
+  engine_stop(e);
+  return NULL;
+}
+
+napi_status probe_engine_register(napi_env env, napi_value exports) {
+  napi_property_descriptor methods[] = {
+      {"setTarget", NULL, engine_set_target, NULL, NULL, NULL, napi_default, NULL},
+      {"dropTarget", NULL, engine_drop_target, NULL, NULL, NULL, napi_default, NULL},
+      {"schedule", NULL, engine_schedule, NULL, NULL, NULL, napi_default, NULL},
+      {"cancel", NULL, engine_cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"expire", NULL, engine_expire, NULL, NULL, NULL, napi_default, NULL},
+      {"drain", NULL, engine_drain, NULL, NULL, NULL, napi_default, NULL},
+      {"ref", NULL, engine_ref, NULL, NULL, NULL, napi_default, NULL},
+      {"unref", NULL, engine_unref, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, engine_close, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_value cls;
+  napi_status status = napi_define_class(env, "ProbeEngine", NAPI_AUTO_LENGTH, engine_new, NULL,
+                                         sizeof methods / sizeof methods[0], methods, &cls);
+  if (status != napi_ok) return status;
+  return napi_set_named_property(env, exports, "ProbeEngine", cls);
+}

@@ -1,0 +1,47 @@
+/*
+ * The probe engine: tcp and http probes run on a thread of their own with one epoll loop, so the
+ * sockets of thousands of probes a second never touch the JavaScript event loop. JavaScript keeps
+ * everything that decides anything (health, scheduling intervals, what a result means); the engine
+ * only opens, writes, reads the status line, times out and closes, and hands results back in
+ * batches. The numbers below are the protocol between the two; src/probe/engine-protocol.ts
+ * mirrors them.
+ */
+#ifndef PROBE_ENGINE_H
+#define PROBE_ENGINE_H
+
+#include <node_api.h>
+
+/* What a target is probed with. */
+enum pe_kind { PE_KIND_TCP = 0, PE_KIND_HTTP = 1 };
+
+/* Target flags. */
+#define PE_FLAG_RESET_CLOSE 1u /* close the connection with a RST (SO_LINGER 0) */
+#define PE_FLAG_HALF_OPEN 2u   /* tcp: judge at SYN-ACK and reset, never completing the handshake */
+
+/* How a probe ended. */
+enum pe_outcome {
+  PE_CONNECTED = 0,        /* tcp: the connection is up */
+  PE_STATUS = 1,           /* http: value = the final status code */
+  PE_CONNECT_ERROR = 2,    /* value = errno */
+  PE_CONNECT_TIMEOUT = 3,  /* the deadline passed before the connection was up */
+  PE_RESPONSE_ERROR = 4,   /* value = errno, after the connection was up */
+  PE_RESPONSE_TIMEOUT = 5, /* the deadline passed while sending or waiting for the head */
+  PE_BAD_STATUS_LINE = 6,  /* text = the status line (at most 64 bytes of it) */
+  PE_EMPTY_RESPONSE = 7,   /* closed before any byte of a status line */
+  PE_TRUNCATED_HEAD = 8,   /* closed inside the head; value = bytes of it received */
+  PE_HEAD_TOO_LARGE = 9,   /* no end of head within 16 KiB */
+  PE_SETUP_ERROR = 10,     /* value = errno, aux = the step (enum pe_step) */
+};
+
+/* Where a probe's socket could not be made. */
+enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_BIND = 3 };
+
+/* One result as int32s: slot, token, outcome, value, aux, duration µs, lag µs, text index (-1). */
+#define PE_RECORD_INTS 8
+/* One schedule entry as int32s: slot, token, delay ms, from previous finish (0/1). */
+#define PE_SCHEDULE_INTS 4
+
+/* Adds the ProbeEngine class to the addon's exports. */
+napi_status probe_engine_register(napi_env env, napi_value exports);
+
+#endif

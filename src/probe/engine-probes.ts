@@ -1,0 +1,171 @@
+// tcp and http probes on the probe engine: which probes it can run, the target it gets for them,
+// and what its records mean as ProbeResults, in the same codes and details as the JavaScript
+// probes (tcp.ts, http.ts). The engine takes plain tcp and http without a response-regexp; tcp
+// with ssl, https (Node's TLS) and bodies (the regexp) stay on the JavaScript probes.
+
+import { getSystemErrorMap } from 'node:util';
+import { systemClock, type Clock } from '../clock/index.js';
+import type { HealthCheckConfig } from '../config/types.js';
+import type { ProbeResult } from '../health/types.js';
+import { EngineFlag, EngineKind, EngineOutcome } from './engine-protocol.js';
+import { HeadError } from './http-response.js';
+import type { RequestHeadCache } from './http-request.js';
+import { statusVerdict } from './http-status.js';
+import { describeNativeError } from './native-errors.js';
+import { errorFailure, probeResult, timeoutFailure, type ProbeVerdict } from './probe-failure.js';
+import type { EngineRecord, EngineTarget, ProbeEngine } from './probe-engine.js';
+import { ABORTED_DETAIL } from './probe-run.js';
+import type { ProbeRequest } from './types.js';
+import { isValidNetnsName } from './netns.js';
+
+/**
+ * Repeating probes of one backend, for the checker: the first after firstDelayMs, each next one
+ * after the delay onResult returns (counted from when the previous probe finished), until
+ * onResult returns undefined or the loop is stopped. onResult must not throw.
+ */
+export interface RepeatingProber {
+  /** Undefined when this prober cannot run req (the caller probes it some other way). */
+  repeat(
+    req: ProbeRequest,
+    firstDelayMs: number,
+    onResult: (result: ProbeResult, lagMs: number) => number | undefined,
+  ): ProbeLoop | undefined;
+}
+
+export interface ProbeLoop {
+  /** No result is delivered after stop() returns; the probe in flight is cancelled. */
+  stop(): void;
+}
+
+export class EngineProbes implements RepeatingProber {
+  constructor(
+    private readonly engine: ProbeEngine,
+    private readonly requestHeads: RequestHeadCache,
+  ) {}
+
+  /** Whether the engine runs probes like req: plain tcp, and http without a response-regexp. */
+  static accepts(hc: HealthCheckConfig, netns: string | undefined): boolean {
+    if (hc.port === undefined || (netns !== undefined && !isValidNetnsName(netns))) return false;
+    if (hc.type === 'tcp') return !hc.params.ssl;
+    return hc.type === 'http' && hc.params.responseRegexp === undefined;
+  }
+
+  repeat(
+    req: ProbeRequest,
+    firstDelayMs: number,
+    onResult: (result: ProbeResult, lagMs: number) => number | undefined,
+  ): ProbeLoop | undefined {
+    if (!EngineProbes.accepts(req.healthcheck, req.netns)) return undefined;
+    const hc = req.healthcheck;
+    return this.engine.start(this.target(req, hc.timeoutMs), firstDelayMs, (record) =>
+      onResult(engineResult(record, req), record.lagMs),
+    );
+  }
+
+  /**
+   * One probe, as a ProbeFn runs it. With the system clock the engine keeps the deadline; with
+   * another (tests) the deadline is that clock's and the engine is told when it has passed.
+   */
+  probe(req: ProbeRequest, clock: Clock): Promise<ProbeResult> {
+    const hc = req.healthcheck;
+    if (req.signal?.aborted === true) return Promise.resolve(probeResult(false, 'L4CON', ABORTED_DETAIL, 0));
+    const ownDeadline = clock === systemClock;
+    return new Promise((resolve) => {
+      const startedAt = performance.now();
+      const finish = (result: ProbeResult): undefined => {
+        timer?.cancel();
+        req.signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+        return undefined;
+      };
+      const onAbort = (): void => {
+        run.stop();
+        finish(probeResult(false, 'L4CON', ABORTED_DETAIL, performance.now() - startedAt));
+      };
+      const run = this.engine.start(this.target(req, ownDeadline ? hc.timeoutMs : 0), 0, (record) =>
+        finish(engineResult(record, req)),
+      );
+      const timer = ownDeadline ? undefined : clock.setTimeout(() => run.expire(), hc.timeoutMs);
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private target(req: ProbeRequest, timeoutMs: number): EngineTarget {
+    const hc = req.healthcheck;
+    const port = hc.port as number;
+    const http = hc.type === 'http';
+    return {
+      kind: http ? EngineKind.http : EngineKind.tcp,
+      family: req.family,
+      address: req.address,
+      port,
+      source: sourceOf(req),
+      netns: req.netns,
+      request: http ? this.requestHeads.get(hc, req.address, port, false) : undefined,
+      timeoutMs,
+      flags: http ? 0 : EngineFlag.halfOpen,
+    };
+  }
+}
+
+function sourceOf(req: ProbeRequest): string | undefined {
+  return req.family === 4 ? req.healthcheck.probeIpv4Src : req.healthcheck.probeIpv6Src;
+}
+
+const errnoNames = getSystemErrorMap();
+
+function errnoName(errno: number): string {
+  return errnoNames.get(-errno)?.[0] ?? `errno ${errno}`;
+}
+
+/** A record of the engine as the ProbeResult the JavaScript probe would have given. */
+export function engineResult(record: EngineRecord, req: ProbeRequest): ProbeResult {
+  const v = engineVerdict(record, req);
+  return probeResult(v.code === 'L4OK' || v.code === 'L7OK', v.code, v.detail, record.durationMs);
+}
+
+function engineVerdict(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
+  const hc = req.healthcheck;
+  switch (record.outcome) {
+    case EngineOutcome.connected:
+      return { code: 'L4OK', detail: 'connected' };
+    case EngineOutcome.status:
+      return statusVerdict(record.value, hc.params.responseCode);
+    case EngineOutcome.connectError:
+      return errorFailure('L4', errnoName(record.value));
+    case EngineOutcome.connectTimeout:
+      return timeoutFailure('L4', hc.timeoutMs);
+    case EngineOutcome.responseError:
+      return errorFailure('L7', errnoName(record.value));
+    case EngineOutcome.responseTimeout:
+      return timeoutFailure('L7', hc.timeoutMs);
+    case EngineOutcome.badStatusLine:
+      return errorFailure('L7', HeadError.badStatusLine(record.text ?? ''));
+    case EngineOutcome.emptyResponse:
+      return errorFailure('L7', HeadError.empty);
+    case EngineOutcome.truncatedHead:
+      return errorFailure('L7', HeadError.truncated(record.value));
+    case EngineOutcome.headTooLarge:
+      return errorFailure('L7', HeadError.tooLarge);
+    case EngineOutcome.setupError:
+      return setupFailure(record, req);
+    default:
+      return errorFailure('L4', `probe engine outcome ${record.outcome}`);
+  }
+}
+
+/**
+ * The socket could not be made. In maglevd's own namespace Node's sockets report such failures
+ * as connect errors ("connect EADDRNOTAVAIL"); inside a netns the addon's words name the cause.
+ */
+function setupFailure(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
+  const code = errnoName(record.value);
+  if (req.netns === undefined) return errorFailure('L4', code);
+  const message = errnoNames.get(-record.value)?.[1] ?? code;
+  const syscall = record.step ?? 'socket';
+  const detail = describeNativeError(
+    { syscall, code, message: `${syscall}: ${message}` },
+    { netns: req.netns, source: sourceOf(req), kind: 'tcp' },
+  );
+  return { code: 'L4CON', detail };
+}

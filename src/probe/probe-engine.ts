@@ -1,0 +1,245 @@
+// The probe engine as JavaScript sees it: one native thread per process (native/probe_engine.c)
+// that runs tcp and http probes off the event loop. This side hands out slots, keeps one run per
+// slot, and turns the batches of result records the thread sends into calls on those runs. What
+// a record means (a ProbeResult) is engine-probes.ts's business; this file is only the plumbing.
+//
+// Cost is the point of the engine, so the hot path here allocates nothing per probe: records
+// arrive in one reused Int32Array, the next probes go back in another, in one native call per
+// batch.
+
+import { ENGINE_SETUP_STEPS, Record, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
+import { loadNativeAddon, type NativeAddon, type NativeProbeEngine } from './native-addon.js';
+
+/** A target as the engine probes it. */
+export interface EngineTarget {
+  /** EngineKind. */
+  kind: number;
+  family: 4 | 6;
+  address: string;
+  port: number;
+  /** Source address to bind; undefined: the kernel's choice. */
+  source: string | undefined;
+  /** Network namespace; undefined: maglevd's own. */
+  netns: string | undefined;
+  /** What to write once connected (http); undefined for tcp. */
+  request: Buffer | undefined;
+  /** The engine's own deadline per probe; 0: none, the caller expires probes itself. */
+  timeoutMs: number;
+  /** EngineFlag bits. */
+  flags: number;
+}
+
+/** One probe's end as the engine reported it (engine-protocol.ts EngineOutcome and friends). */
+export interface EngineRecord {
+  outcome: number;
+  value: number;
+  /** For a setup error: the step, named as the addon's syscalls ("bind"). */
+  step: (typeof ENGINE_SETUP_STEPS)[number] | undefined;
+  durationMs: number;
+  lagMs: number;
+  text: string | undefined;
+}
+
+/**
+ * Called with each probe's record; returns the delay in ms until the next probe of the same
+ * target, counted from when this one finished, or undefined to end the run. Must not throw.
+ */
+export type RecordHandler = (record: EngineRecord) => number | undefined;
+
+export interface ProbeEngineOptions {
+  /** For tests; default the built addon. */
+  addon?: NativeAddon;
+  /**
+   * How long the engine holds results before waking the event loop, in ms. A few ms turn
+   * thousands of results a second into a few hundred wake-ups; health is not that hurried.
+   */
+  batchMs?: number;
+}
+
+const DEFAULT_BATCH_MS = 4;
+/** Records fetched per native drain() call; more are fetched by calling again. */
+const DRAIN_RECORDS = 1024;
+
+/** A target's probes in the engine, from start() until it ends or is stopped. */
+export class EngineRun {
+  /** The current probe's token: records of earlier probes (or of a previous owner of the slot) are stale. */
+  token = 0;
+  private live = true;
+
+  constructor(
+    private readonly engine: ProbeEngine,
+    readonly slot: number,
+    readonly onRecord: RecordHandler,
+  ) {}
+
+  get running(): boolean {
+    return this.live;
+  }
+
+  /** Ends the run: the probe in flight is cancelled and no record is delivered after this. */
+  stop(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.engine.release(this);
+  }
+
+  /** The caller's deadline for the probe in flight passed (targets with timeoutMs 0). */
+  expire(): void {
+    if (this.live) this.engine.expire(this);
+  }
+
+  /** The engine ended the run (the handler returned undefined). */
+  ended(): void {
+    this.live = false;
+  }
+}
+
+export class ProbeEngine {
+  private readonly native: NativeProbeEngine;
+  private readonly runs: (EngineRun | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private tokens = 0;
+  private live = 0;
+  private readonly records = new Int32Array(DRAIN_RECORDS * RECORD_INTS);
+  private readonly texts: string[] = [];
+  private pending = new Int32Array(256 * SCHEDULE_INTS);
+  private pendingCount = 0;
+  private flushQueued = false;
+  private closed = false;
+
+  constructor(opts: ProbeEngineOptions = {}) {
+    const addon = opts.addon ?? loadNativeAddon();
+    this.native = new addon.ProbeEngine(this.onResults, opts.batchMs ?? DEFAULT_BATCH_MS);
+  }
+
+  /** Starts probing target: the first probe after firstDelayMs, the next ones as onRecord says. */
+  start(target: EngineTarget, firstDelayMs: number, onRecord: RecordHandler): EngineRun {
+    if (this.closed) throw new Error('probe engine closed');
+    const slot = this.freeSlots.pop() ?? this.runs.length;
+    const run = new EngineRun(this, slot, onRecord);
+    this.runs[slot] = run;
+    this.native.setTarget(
+      slot,
+      target.kind,
+      target.family,
+      target.address,
+      target.port,
+      target.source ?? null,
+      target.netns ?? null,
+      target.request ?? null,
+      target.timeoutMs,
+      target.flags,
+    );
+    // Results keep the process alive only while something is being probed, as sockets and
+    // timers would.
+    if (this.live++ === 0) this.native.ref();
+    this.schedule(run, firstDelayMs, false);
+    return run;
+  }
+
+  /** Stops the thread and closes every socket; for shutdown and tests. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const run of this.runs) run?.ended();
+    this.runs.length = 0;
+    this.native.close();
+  }
+
+  /** @internal EngineRun.stop */
+  release(run: EngineRun): void {
+    if (this.closed || this.runs[run.slot] !== run) return;
+    this.runs[run.slot] = undefined;
+    this.native.dropTarget(run.slot);
+    this.freeSlots.push(run.slot);
+    if (--this.live === 0) this.native.unref();
+  }
+
+  /** @internal EngineRun.expire */
+  expire(run: EngineRun): void {
+    if (!this.closed && this.runs[run.slot] === run) this.native.expire(run.slot, run.token);
+  }
+
+  private schedule(run: EngineRun, delayMs: number, fromFinish: boolean): void {
+    run.token = this.tokens = (this.tokens + 1) | 0;
+    if (this.pendingCount * SCHEDULE_INTS === this.pending.length) {
+      const grown = new Int32Array(this.pending.length * 2);
+      grown.set(this.pending);
+      this.pending = grown;
+    }
+    const at = this.pendingCount++ * SCHEDULE_INTS;
+    this.pending[at] = run.slot;
+    this.pending[at + 1] = run.token;
+    this.pending[at + 2] = Math.round(delayMs);
+    this.pending[at + 3] = fromFinish ? 1 : 0;
+    // Everything scheduled in one turn of the event loop goes to the engine in one call.
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    if (this.pendingCount === 0 || this.closed) return;
+    this.native.schedule(this.pending, this.pendingCount);
+    this.pendingCount = 0;
+  };
+
+  /** The engine has results: hand each to its run, send the next probes back in one go. */
+  private readonly onResults = (): void => {
+    if (this.closed) return;
+    let n: number;
+    do {
+      this.texts.length = 0;
+      n = this.native.drain(this.records, this.texts);
+      for (let k = 0; k < n; k++) this.deliver(k * RECORD_INTS);
+    } while (n === DRAIN_RECORDS);
+    this.flush();
+  };
+
+  private deliver(at: number): void {
+    const r = this.records;
+    const run = this.runs[r[at + Record.slot] as number];
+    if (run === undefined || run.token !== r[at + Record.token]) return;
+    const textIndex = r[at + Record.text] as number;
+    const next = run.onRecord({
+      outcome: r[at + Record.outcome] as number,
+      value: r[at + Record.value] as number,
+      step: ENGINE_SETUP_STEPS[r[at + Record.aux] as number],
+      durationMs: (r[at + Record.durationUs] as number) / 1000,
+      lagMs: (r[at + Record.lagUs] as number) / 1000,
+      text: textIndex >= 0 ? this.texts[textIndex] : undefined,
+    });
+    if (!run.running || this.runs[run.slot] !== run) return;
+    if (next === undefined) {
+      run.ended();
+      this.release(run);
+      // release() only acts on live runs; an ended run still holds its slot until here.
+      return;
+    }
+    this.schedule(run, next, true);
+  }
+}
+
+let shared: ProbeEngine | undefined;
+let sharedFailure: string | undefined;
+
+/**
+ * The process's engine, started on first use; undefined when the addon cannot be loaded (then
+ * the probes run on Node's sockets, as before the engine). `unavailableReason` says why.
+ */
+export function sharedProbeEngine(): ProbeEngine | undefined {
+  if (shared !== undefined || sharedFailure !== undefined) return shared;
+  try {
+    shared = new ProbeEngine();
+  } catch (err) {
+    sharedFailure = err instanceof Error ? err.message : String(err);
+  }
+  return shared;
+}
+
+/** Why sharedProbeEngine() gave undefined, if it did. */
+export function probeEngineUnavailableReason(): string | undefined {
+  return sharedFailure;
+}
