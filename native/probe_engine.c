@@ -330,9 +330,8 @@ static void flush(struct engine *e) {
 static void end_probe(struct engine *e, struct slot *s, uint32_t i) {
   heap_remove(e, i);
   if (s->fd >= 0) {
-    int reset = s->connected && ((s->flags & PE_FLAG_RESET_CLOSE) ||
-                                 (s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN)));
-    if (reset) {
+    /* Half-open: the handshake's last ACK is still held back; a RST goes out instead. */
+    if (s->connected && s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN)) {
       struct linger lg = {1, 0};
       setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     }
@@ -358,15 +357,21 @@ static int socket_error(int fd) {
   return err;
 }
 
-/* Reads what the socket has; returns 1 when the probe finished. */
-static int read_head(struct engine *e, uint32_t i, uint64_t now) {
+/*
+ * Reads what the socket has; returns 1 when the probe finished. A short read on a socket that
+ * reported a hang-up (EPOLLHUP: the peer reset or closed both ways) is the end of the stream, as
+ * libuv has it, so a reset right behind the data reads as the close it is for Node's sockets.
+ */
+static int read_head(struct engine *e, uint32_t i, uint32_t events, uint64_t now) {
   struct slot *s = &e->slots[i];
   for (;;) {
     ssize_t n = recv(s->fd, e->scratch, READ_CHUNK, 0);
     if (n > 0) {
       switch (head_push(&s->head, e->scratch, (size_t)n)) {
         case HEAD_MORE:
-          continue;
+          if ((events & EPOLLHUP) && n < READ_CHUNK) n = 0;
+          else continue;
+          break;
         case HEAD_STATUS:
           finish(e, i, PE_STATUS, s->head.status, 0, NULL, 0, now);
           return 1;
@@ -419,7 +424,7 @@ static void advance(struct engine *e, uint32_t i, uint32_t events, uint64_t now)
     /* Edge-triggered: an answer arriving from now on raises EPOLLIN, so only read when one is there. */
     if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) return;
   }
-  if (s->phase == PH_READING) read_head(e, i, now);
+  if (s->phase == PH_READING) read_head(e, i, events, now);
 }
 
 static void start_probe(struct engine *e, uint32_t i, uint64_t now) {

@@ -15,8 +15,7 @@
 enum pe_kind { PE_KIND_TCP = 0, PE_KIND_HTTP = 1 };
 
 /* Target flags. */
-#define PE_FLAG_RESET_CLOSE 1u /* close the connection with a RST (SO_LINGER 0) */
-#define PE_FLAG_HALF_OPEN 2u   /* tcp: judge at SYN-ACK and reset, never completing the handshake */
+#define PE_FLAG_HALF_OPEN 1u /* tcp: judge at SYN-ACK and reset, never completing the handshake */
 
 /* How a probe ended. */
 enum pe_outcome {

@@ -142,6 +142,7 @@ export function healthCheckInfo(view: HealthCheckView): HealthCheckInfo {
       serverName: hc.params.serverName ?? '',
       insecureSkipVerify: hc.params.insecureSkipVerify,
       ssl: hc.params.ssl,
+      halfOpen: hc.params.halfOpen,
     },
     backends: [...view.backends],
   };

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   responseCode: '200-399',
   insecureSkipVerify: false,
   ssl: false,
+  halfOpen: true,
   enabled: true,
   protocol: 'tcp',
   weight: 100,

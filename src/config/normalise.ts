@@ -66,6 +66,7 @@ function healthCheck(name: string, hc: HealthCheckInput): HealthCheckConfig {
     serverName: tls ? (p['server-name'] ?? defaultServerName(p.host)) : undefined,
     insecureSkipVerify: p['insecure-skip-verify'] ?? DEFAULTS.insecureSkipVerify,
     ssl: p.ssl ?? DEFAULTS.ssl,
+    halfOpen: hc.type === 'tcp' && !tls && (p['half-open'] ?? DEFAULTS.halfOpen),
   };
   return {
     name,

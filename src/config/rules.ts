@@ -40,7 +40,7 @@ const has = (map: RawMap, key: string): boolean => Object.hasOwn(map, key) && ma
 /** Which params each check type uses. */
 const PARAMS_FOR: Readonly<Record<HealthCheckType, readonly string[]>> = {
   icmp: [],
-  tcp: ['ssl', 'server-name', 'insecure-skip-verify'],
+  tcp: ['ssl', 'server-name', 'insecure-skip-verify', 'half-open'],
   http: ['path', 'host', 'response-code', 'response-regexp'],
   https: ['path', 'host', 'response-code', 'response-regexp', 'server-name', 'insecure-skip-verify'],
 };
@@ -146,6 +146,13 @@ function checkHealthCheck(run: RuleRun, name: string, hc: RawMap): void {
       if (has(params, key))
         run.error([...base, 'params', key], 'key', 'needs params.ssl: true on tcp checks');
     }
+  }
+  if (type === 'tcp' && params.ssl === true && params['half-open'] === true) {
+    run.error(
+      [...base, 'params', 'half-open'],
+      'key',
+      'cannot be used with params.ssl: TLS needs the whole handshake',
+    );
   }
 }
 

@@ -257,6 +257,12 @@ export const healthCheckParamsSchema = z
     ssl: bool
       .optional()
       .meta({ description: 'tcp: a TLS handshake must succeed (L6OK)', default: DEFAULTS.ssl }),
+    'half-open': bool.optional().meta({
+      description:
+        'tcp without ssl: pass at the SYN-ACK and reset the connection before the handshake completes ' +
+        '(false: complete it and close gracefully)',
+      default: DEFAULTS.halfOpen,
+    }),
   })
   .meta({ description: 'Parameters per check type' });
 

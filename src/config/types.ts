@@ -25,6 +25,12 @@ export interface HealthCheckParams {
   insecureSkipVerify: boolean;
   /** tcp only: a TLS handshake must succeed. */
   ssl: boolean;
+  /**
+   * tcp without ssl: pass at the SYN-ACK and close with a RST before the handshake completes,
+   * as HAProxy's connect check does (the backend's application never sees the connection).
+   * Always false with ssl (TLS needs the whole handshake).
+   */
+  halfOpen: boolean;
 }
 
 export interface HealthCheckConfig {

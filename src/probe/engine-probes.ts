@@ -103,7 +103,7 @@ export class EngineProbes implements RepeatingProber {
       netns: req.netns,
       request: http ? this.requestHeads.get(hc, req.address, port, false) : undefined,
       timeoutMs,
-      flags: http ? 0 : EngineFlag.halfOpen,
+      flags: hc.params.halfOpen ? EngineFlag.halfOpen : 0,
     };
   }
 }

@@ -5,10 +5,8 @@
 export const EngineKind = { tcp: 0, http: 1 } as const;
 
 export const EngineFlag = {
-  /** Close the connection with a RST (SO_LINGER 0) instead of a FIN. */
-  resetClose: 1,
   /** tcp: pass at SYN-ACK and reset, never completing the handshake (HAProxy's connect check). */
-  halfOpen: 2,
+  halfOpen: 1,
 } as const;
 
 export const EngineOutcome = {

@@ -320,6 +320,21 @@ const cases: BadCase[] = [
     col: 42,
   },
   {
+    name: 'half-open on an http check',
+    yaml: HC(', params: {half-open: false}'),
+    message: 'healthchecks.web.params.half-open: not used by http checks (only by tcp)',
+    line: 3,
+    col: 42,
+  },
+  {
+    name: 'half-open with ssl',
+    yaml: variant({ 3: '    web: {type: tcp, port: 443, params: {ssl: true, half-open: true}}' }),
+    message:
+      'healthchecks.web.params.half-open: cannot be used with params.ssl: TLS needs the whole handshake',
+    line: 3,
+    col: 53,
+  },
+  {
     name: 'server-name is an IP literal',
     yaml: variant({ 3: '    web: {type: https, port: 443, params: {server-name: 192.0.2.1}}' }),
     message: 'healthchecks.web.params.server-name: must be a DNS name: TLS SNI cannot carry an IP address',

@@ -88,6 +88,7 @@ describe('valid configs and defaults', () => {
         serverName: undefined,
         insecureSkipVerify: false,
         ssl: false,
+        halfOpen: false,
       },
     });
     assert.equal(config.healthchecks.get('ping')?.port, undefined);
@@ -224,6 +225,7 @@ describe('valid configs and defaults', () => {
       serverName: 'www.example.com',
       insecureSkipVerify: true,
       ssl: false,
+      halfOpen: false,
     });
     assert.deepEqual(config.backends.get('b1'), {
       name: 'b1',
@@ -267,6 +269,21 @@ describe('valid configs and defaults', () => {
     assert.equal(sni('tcp-tls'), 'imap.example');
     assert.equal(sni('tcp-tls-default'), undefined);
     assert.equal(config.healthchecks.get('tcp-tls')?.params.ssl, true);
+  });
+
+  test('half-open: on for plain tcp by default, off when asked, never with TLS or for other types', () => {
+    const { config } = mustParse(
+      lines(
+        'maglev:',
+        '  healthchecks:',
+        '    plain: {type: tcp, port: 80}',
+        '    full: {type: tcp, port: 80, params: {half-open: false}}',
+        '    tls: {type: tcp, port: 993, params: {ssl: true}}',
+        '    web: {type: http, port: 80}',
+      ),
+    );
+    const halfOpen = (name: string) => config.healthchecks.get(name)?.params.halfOpen;
+    assert.deepEqual(['plain', 'full', 'tls', 'web'].map(halfOpen), [true, false, false, false]);
   });
 
   test('protocol any is an all-ports VIP with port 0', () => {

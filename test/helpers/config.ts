@@ -25,6 +25,7 @@ export const defaultParams: HealthCheckParams = {
   serverName: undefined,
   insecureSkipVerify: false,
   ssl: false,
+  halfOpen: false,
 };
 
 export type HealthCheckOverrides = Partial<Omit<HealthCheckConfig, 'params'>> & {

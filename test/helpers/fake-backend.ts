@@ -40,6 +40,7 @@ const http: HealthCheckConfig = {
     serverName: undefined,
     insecureSkipVerify: false,
     ssl: false,
+    halfOpen: false,
   },
 };
 

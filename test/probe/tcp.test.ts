@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock/index.js';
 import { createProber } from '../../src/probe/index.js';
 import {
+  Arrivals,
   closedPort,
   healthcheck,
   probeRequest,
@@ -45,10 +46,12 @@ void describe('tcp probe', () => {
     assert.equal(server.firstBytes.count, 0);
   });
 
-  void test('probe-ipv4-src is the source address', async () => {
-    const n = server.connections.count;
-    await probe(probeRequest(tcp(server.port, { probeIpv4Src: '127.0.0.3' })));
-    assert.equal((await server.connections.at(n)).remoteAddress, '127.0.0.3');
+  void test('probe-ipv4-src is the source address', async (t) => {
+    const sources = new Arrivals<string | undefined>();
+    const seen = await startTcpServer({ onConnection: (socket) => sources.push(socket.remoteAddress) });
+    t.after(() => seen.close());
+    await probe(probeRequest(tcp(seen.port, { probeIpv4Src: '127.0.0.3' })));
+    assert.equal(await sources.next(), '127.0.0.3');
   });
 
   void test('a closed port is L4CON connect ECONNREFUSED', async () => {

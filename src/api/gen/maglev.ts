@@ -251,6 +251,8 @@ export interface HealthCheckParams {
   insecureSkipVerify: boolean;
   /** tcp: a TLS handshake must succeed. */
   ssl: boolean;
+  /** tcp without ssl: pass at the SYN-ACK and reset before the handshake completes. */
+  halfOpen: boolean;
 }
 
 export interface SetWeightRequest {
@@ -2909,6 +2911,7 @@ function createBaseHealthCheckParams(): HealthCheckParams {
     serverName: "",
     insecureSkipVerify: false,
     ssl: false,
+    halfOpen: false,
   };
 }
 
@@ -2937,6 +2940,9 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     }
     if (message.ssl !== false) {
       writer.uint32(64).bool(message.ssl);
+    }
+    if (message.halfOpen !== false) {
+      writer.uint32(72).bool(message.halfOpen);
     }
     return writer;
   },
@@ -3018,6 +3024,14 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
             message.ssl = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.halfOpen = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3060,6 +3074,11 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
         ? globalThis.Boolean(object.insecure_skip_verify)
         : false,
       ssl: isSet(object.ssl) ? globalThis.Boolean(object.ssl) : false,
+      halfOpen: isSet(object.halfOpen)
+        ? globalThis.Boolean(object.halfOpen)
+        : isSet(object.half_open)
+        ? globalThis.Boolean(object.half_open)
+        : false,
     };
   },
 
@@ -3089,6 +3108,9 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     if (message.ssl !== false) {
       obj.ssl = message.ssl;
     }
+    if (message.halfOpen !== false) {
+      obj.halfOpen = message.halfOpen;
+    }
     return obj;
   },
 
@@ -3105,6 +3127,7 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     message.serverName = object.serverName ?? "";
     message.insecureSkipVerify = object.insecureSkipVerify ?? false;
     message.ssl = object.ssl ?? false;
+    message.halfOpen = object.halfOpen ?? false;
     return message;
   },
 };

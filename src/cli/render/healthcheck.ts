@@ -65,7 +65,7 @@ export function renderHealthCheck(h: HealthCheckInfo, ctx: RenderContext): strin
   if (p && (h.type === 'https' || (h.type === 'tcp' && p.ssl))) {
     pairs.push(['server-name', orDash(p.serverName)], ['insecure-skip-verify', yesNo(p.insecureSkipVerify)]);
   }
-  if (p && h.type === 'tcp') pairs.push(['ssl', yesNo(p.ssl)]);
+  if (p && h.type === 'tcp') pairs.push(['ssl', yesNo(p.ssl)], ['half-open', yesNo(p.halfOpen)]);
   pairs.push(['backends', h.backends.join(', ') || '-']);
   return fields(ctx.style, pairs);
 }
