@@ -15,8 +15,8 @@
  *
  * Probes inside a network namespace: setns() is per thread, so the engine thread itself enters
  * the namespace to create the socket, and stays there while the targets it probes live there
- * (typically all of them: healthchecker.netns is global). The namespace file is re-opened at most
- * once a second, so a namespace deleted and re-created under the same name is followed.
+ * (typically all of them: healthchecker.netns is global). Each probe still looks the name up (one
+ * stat), so a namespace deleted, or re-created under the same name, is followed at once.
  */
 #include "probe_engine.h"
 
@@ -49,7 +49,6 @@
 
 #define WAKE_TAG UINT64_MAX
 #define READ_CHUNK 65536
-#define NETNS_RECHECK_US 1000000u
 #define MAX_EVENTS 256
 
 enum phase { PH_IDLE, PH_WAITING, PH_CONNECTING, PH_SENDING, PH_READING };
@@ -78,7 +77,6 @@ struct netns_entry {
   char name[256];
   int fd;
   ino_t ino;
-  uint64_t checked_us;
 };
 
 /* A target as JavaScript sends it, copied for the engine thread. */
@@ -229,42 +227,35 @@ static int netns_index(struct engine *e, const char *name) {
   return (int)e->nnetns++;
 }
 
-/* (Re)opens /run/netns/NAME when not checked in the last second; 0 or an errno. */
-static int netns_refresh(struct engine *e, struct netns_entry *n, uint64_t now) {
-  if (n->fd >= 0 && now - n->checked_us < NETNS_RECHECK_US) return 0;
+/*
+ * Follows /run/netns/NAME (or /var/run/netns/NAME) for a probe: one stat, and a new open only
+ * when the name now holds another namespace, so a namespace deleted (or deleted and re-created)
+ * is noticed by the very next probe, as when each socket opened the file itself. 0 or an errno.
+ */
+static int netns_refresh(struct engine *e, struct netns_entry *n) {
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "/run/netns/%s", n->name);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT) {
-    snprintf(path, sizeof path, "/var/run/netns/%s", n->name);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-  }
-  if (fd < 0) {
-    int err = errno;
-    if (n->fd >= 0) close(n->fd);
-    n->fd = -1;
-    if (e->current_ns == n - e->netns) e->current_ns = -2;
-    return err;
-  }
   struct stat st;
-  ino_t ino = fstat(fd, &st) == 0 ? st.st_ino : 0;
-  if (n->fd >= 0 && n->ino == ino) {
-    close(fd);
-  } else {
-    /* New or re-created: enter it afresh. */
-    if (n->fd >= 0) close(n->fd);
-    n->fd = fd;
-    n->ino = ino;
-    if (e->current_ns == n - e->netns) e->current_ns = -2;
+  snprintf(path, sizeof path, "/run/netns/%s", n->name);
+  int err = stat(path, &st) == 0 ? 0 : errno;
+  if (err == ENOENT) {
+    snprintf(path, sizeof path, "/var/run/netns/%s", n->name);
+    err = stat(path, &st) == 0 ? 0 : errno;
   }
-  n->checked_us = now;
+  if (!err && n->fd >= 0 && n->ino == st.st_ino) return 0;
+  if (n->fd >= 0) close(n->fd);
+  n->fd = -1;
+  if (e->current_ns == n - e->netns) e->current_ns = -2;
+  if (err) return err;
+  n->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (n->fd < 0) return errno;
+  n->ino = fstat(n->fd, &st) == 0 ? st.st_ino : 0;
   return 0;
 }
 
 /* Puts the engine thread in namespace `want` (-1: its own). 0 or an errno with *step. */
-static int netns_enter(struct engine *e, int want, uint64_t now, int *step) {
+static int netns_enter(struct engine *e, int want, int *step) {
   if (want >= 0) {
-    int err = netns_refresh(e, &e->netns[want], now);
+    int err = netns_refresh(e, &e->netns[want]);
     if (err) {
       *step = PE_STEP_OPEN;
       return err;
@@ -435,7 +426,7 @@ static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
   s->connected = 0;
   head_reset(&s->head);
   int step = 0;
-  int err = netns_enter(e, s->netns, now, &step);
+  int err = netns_enter(e, s->netns, &step);
   if (err) return finish(e, i, PE_SETUP_ERROR, err, step, NULL, 0, now);
   int fd = socket(s->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (fd < 0) return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_SOCKET, NULL, 0, now);

@@ -9,10 +9,14 @@ const netns = process.argv[2];
 if (netns === undefined) throw new Error('usage: netns-unprivileged.ts NETNS');
 
 const probe = createProber({});
-const [tcp, icmp] = await Promise.all([
-  probe(probeRequest(healthcheck({ type: 'tcp', port: 80, timeoutMs: 2000 }), '127.0.0.1', { netns })),
+const tcpCheck = probeRequest(healthcheck({ type: 'tcp', port: 80, timeoutMs: 2000 }), '127.0.0.1', {
+  netns,
+});
+const [tcp, tcpNode, icmp] = await Promise.all([
+  probe(tcpCheck),
+  createProber({ engine: false })(tcpCheck),
   probe(
     probeRequest(healthcheck({ type: 'icmp', port: undefined, timeoutMs: 2000 }), '127.0.0.1', { netns }),
   ),
 ]);
-process.stdout.write(JSON.stringify({ check: checkNetns(netns), tcp, icmp }) + '\n');
+process.stdout.write(JSON.stringify({ check: checkNetns(netns), tcp, tcpNode, icmp }) + '\n');

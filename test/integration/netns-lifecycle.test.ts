@@ -38,6 +38,8 @@ void describe('a probe namespace deleted and re-created while running', needs.na
   let cert: TestCert;
   let name: string;
   let probe: ProbeFn;
+  /** The same checks with tcp and http on the probe engine. */
+  let engineProbe: ProbeFn;
   let pool: PingSocketPool;
   const log = new RecordingLogger();
 
@@ -52,6 +54,7 @@ void describe('a probe namespace deleted and re-created while running', needs.na
       icmp: createIcmpProbe({ pool }),
       tlsCa: pki.caCert,
     });
+    engineProbe = createProber({ icmp: createIcmpProbe({ pool }), tlsCa: pki.caCert });
   });
 
   after(async () => {
@@ -69,14 +72,19 @@ void describe('a probe namespace deleted and re-created while running', needs.na
     probeRequest(healthcheck({ type: 'http', port: 80, timeoutMs: 2000 }), '::1', { netns: name }),
     probeRequest(healthcheck({ type: 'https', port: 443, timeoutMs: 2000 }), '127.0.0.1', { netns: name }),
   ];
-  const runAll = (): Promise<ProbeResult[]> => Promise.all(checks().map((r) => probe(r)));
+  /** Every check through Node's sockets, then again with tcp and http on the probe engine. */
+  const runAll = async (): Promise<ProbeResult[]> => [
+    ...(await Promise.all(checks().map((r) => probe(r)))),
+    ...(await Promise.all(checks().map((r) => engineProbe(r)))),
+  ];
+  const allPass = ['L4OK', 'L4OK', 'L4OK', 'L7OK', 'L7OK', 'L4OK', 'L4OK', 'L4OK', 'L7OK', 'L7OK'];
 
   void test('probes pass, fail with a clear detail once it is gone, and recover when it is back', async () => {
     assert.equal(ensurePingGroupRange({ netns: name, logger: log }).ok, true);
     const first = await startServerInNetns(janitor, name, { cert: cert.certPath, key: cert.keyPath });
     assert.deepEqual(
       (await runAll()).map((r) => r.code),
-      ['L4OK', 'L4OK', 'L4OK', 'L7OK', 'L7OK'],
+      allPass,
     );
 
     await killChild(first);
@@ -100,7 +108,7 @@ void describe('a probe namespace deleted and re-created while running', needs.na
     assert.equal(checkNetns(name).ok, true);
     assert.deepEqual(
       (await runAll()).map((r) => `${r.code} ${r.code.endsWith('OK') ? '' : r.detail}`.trim()),
-      ['L4OK', 'L4OK', 'L4OK', 'L7OK', 'L7OK'],
+      allPass,
     );
     assert.ok(log.records.some((r) => r.event === 'ping-group-range-widened' && r.attrs.netns === name));
   });

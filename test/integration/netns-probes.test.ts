@@ -24,6 +24,8 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
   let pki: TestPki;
   let topo: Topology;
   let probe: ProbeFn;
+  /** The same probes on the probe engine (plain tcp and http; the rest still goes to Node's sockets). */
+  let engineProbe: ProbeFn;
 
   before(async () => {
     sweepStaleNamespaces();
@@ -34,6 +36,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
     await startServerInNetns(janitor, topo.backends, { cert: cert.certPath, key: cert.keyPath });
     assert.equal(ensurePingGroupRange({ netns: topo.dataplane, logger: silentLogger }).ok, true);
     probe = createProber({ sockets: nativeSocketFactory, tlsCa: pki.caCert });
+    engineProbe = createProber({ tlsCa: pki.caCert });
   });
 
   after(async () => {
@@ -44,9 +47,9 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
   type Case = [label: string, hc: HealthCheckConfig, address: string, code: string, detail?: RegExp];
 
   /** Runs all cases at once (timeouts overlap) and reports every mismatch together. */
-  async function expectAll(cases: Case[]): Promise<void> {
+  async function expectAll(cases: Case[], run: ProbeFn = probe): Promise<ProbeResult[]> {
     const results: ProbeResult[] = await Promise.all(
-      cases.map(([, hc, address]) => probe(probeRequest(hc, address, { netns: topo.dataplane }))),
+      cases.map(([, hc, address]) => run(probeRequest(hc, address, { netns: topo.dataplane }))),
     );
     const wrong = cases.flatMap(([label, , address, code, detail], i) => {
       const r = results[i]!;
@@ -54,6 +57,24 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
       return fine ? [] : [`${label} ${address}: got ${r.code} "${r.detail}", want ${code} ${detail ?? ''}`];
     });
     assert.deepEqual(wrong, []);
+    return results;
+  }
+
+  /**
+   * The cases through Node's sockets, then through the probe engine (one after the other: the
+   * backends namespace rate-limits its ICMP errors): the same expectations, and the very same
+   * code and detail from both.
+   */
+  async function expectAllBothWays(cases: Case[]): Promise<void> {
+    const js = await expectAll(cases, probe);
+    const engine = await expectAll(cases, engineProbe);
+    const differ = cases.flatMap(([label, , address], i) => {
+      const [a, b] = [js[i]!, engine[i]!];
+      return a.code === b.code && a.detail === b.detail
+        ? []
+        : [`${label} ${address}: node ${a.code} "${a.detail}", engine ${b.code} "${b.detail}"`];
+    });
+    assert.deepEqual(differ, []);
   }
 
   function src(hc: HealthCheckConfig, family: IpFamily, source: string): HealthCheckConfig {
@@ -95,7 +116,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
 
       void test('tcp', async () => {
         const hc = healthcheck({ type: 'tcp', port: 80, timeoutMs: 1500 });
-        await expectAll([
+        await expectAllBothWays([
           ['open port', hc, a().backend, 'L4OK'],
           ['open port, with source', src(hc, family, a().source), a().backend, 'L4OK'],
           ['closed port', { ...hc, port: 81 }, a().backend, 'L4CON', /ECONNREFUSED/],
@@ -127,7 +148,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
       void test('http', async () => {
         const remoteIs = (addr: string) => ({ responseRegexp: `remote=${addr.replace(/\./g, '\\.')}\\b` });
         const hc = healthcheck({ type: 'http', port: 80, timeoutMs: 1500 });
-        await expectAll([
+        await expectAllBothWays([
           ['ok', hc, a().backend, 'L7OK'],
           [
             'own address as source',

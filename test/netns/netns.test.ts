@@ -164,14 +164,14 @@ void describe('netns', { skip: needsRoot('network namespaces') }, () => {
     const got = JSON.parse(stdout) as {
       check: unknown;
       tcp: { code: string; reason?: string; detail: string };
+      tcpNode: { code: string; reason?: string; detail: string };
       icmp: { code: string; reason?: string; detail: string };
     };
     const detail = `enter netns "${ns}": operation not permitted (needs CAP_SYS_ADMIN)`;
+    const fault = ['checker-fault', 'permission', detail];
     assert.deepEqual(got.check, { ok: false, code: 'EPERM', detail });
-    assert.deepEqual([got.tcp.code, got.tcp.reason, got.tcp.detail], ['checker-fault', 'permission', detail]);
-    assert.deepEqual(
-      [got.icmp.code, got.icmp.reason, got.icmp.detail],
-      ['checker-fault', 'permission', detail],
-    );
+    assert.deepEqual([got.tcp.code, got.tcp.reason, got.tcp.detail], fault, 'probe engine');
+    assert.deepEqual([got.tcpNode.code, got.tcpNode.reason, got.tcpNode.detail], fault, "Node's sockets");
+    assert.deepEqual([got.icmp.code, got.icmp.reason, got.icmp.detail], fault);
   });
 });
