@@ -32,6 +32,8 @@ declare -A python_needed=(
 for mod in "${!python_needed[@]}"; do
   /usr/bin/python3 -c "import $mod" >/dev/null 2>&1 || missing+=("${python_needed[$mod]}")
 done
+# AddressSanitizer's runtime for scripts/test-native-asan.sh (gcc's, as node-gyp builds with it).
+[ -e "$(${CC:-gcc} -print-file-name=libasan.so)" ] || missing+=(libasan8)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

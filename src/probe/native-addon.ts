@@ -82,6 +82,11 @@ export function isNativeError(err: unknown): err is NativeError {
 
 /** The addon relative to this file: src/probe or dist/probe are both two levels below the root. */
 const ADDON_PATH = '../../native/build/Release/maglev_native.node';
+/**
+ * Loads another build of the addon instead (an absolute path): `npm test` runs the addon's tests
+ * once more against a build under AddressSanitizer (scripts/test-native-asan.sh).
+ */
+const ADDON_PATH_ENV = 'MAGLEV_NATIVE_ADDON';
 
 let cached: NativeAddon | undefined;
 
@@ -90,7 +95,7 @@ export function loadNativeAddon(): NativeAddon {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
   try {
-    cached = require(ADDON_PATH) as NativeAddon;
+    cached = require(process.env[ADDON_PATH_ENV] || ADDON_PATH) as NativeAddon;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(`native addon not available (run "npm install" to build native/): ${why}`, {
