@@ -67,7 +67,7 @@ struct slot {
   unsigned char phase, connected;
   int fd;
   uint32_t token, seq;
-  uint64_t planned_us, started_us, finished_us, due_us;
+  uint64_t planned_us, started_us, finished_us;
   int heap_at; /* -1: not in the heap */
   size_t sent;
   struct head_reader head;
@@ -122,14 +122,14 @@ struct engine {
   /* Set up by JavaScript, read-only after. */
   napi_threadsafe_function tsfn;
   int epfd, evfd;
-  uint64_t batch_us;
+  uint64_t batch_us, window_us;
   pthread_t thread;
   int running, closed;
   napi_env env;
   /* Engine thread only. */
   struct slot *slots;
   size_t nslots;
-  uint32_t *heap;
+  struct heap_entry *heap;
   size_t heap_len, heap_cap;
   struct netns_entry *netns;
   size_t nnetns;
@@ -157,46 +157,47 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size) {
   return q;
 }
 
-/* ---- the timer heap: slots ordered by due_us ---------------------------------------------- */
+/* ---- the timer heap: slots ordered by when they are due -------------------------------------- */
 
-static int heap_less(struct engine *e, size_t a, size_t b) {
-  return e->slots[e->heap[a]].due_us < e->slots[e->heap[b]].due_us;
-}
+/* The due time sits in the heap entry itself: sifting never touches the (large) slots. */
+struct heap_entry {
+  uint64_t due_us;
+  uint32_t slot;
+};
 
-static void heap_swap(struct engine *e, size_t a, size_t b) {
-  uint32_t t = e->heap[a];
-  e->heap[a] = e->heap[b];
-  e->heap[b] = t;
-  e->slots[e->heap[a]].heap_at = (int)a;
-  e->slots[e->heap[b]].heap_at = (int)b;
+static void heap_place(struct engine *e, size_t at, struct heap_entry entry) {
+  e->heap[at] = entry;
+  e->slots[entry.slot].heap_at = (int)at;
 }
 
 static void heap_up(struct engine *e, size_t i) {
+  struct heap_entry entry = e->heap[i];
   while (i > 0) {
     size_t parent = (i - 1) / 2;
-    if (!heap_less(e, i, parent)) break;
-    heap_swap(e, i, parent);
+    if (e->heap[parent].due_us <= entry.due_us) break;
+    heap_place(e, i, e->heap[parent]);
     i = parent;
   }
+  heap_place(e, i, entry);
 }
 
 static void heap_down(struct engine *e, size_t i) {
+  struct heap_entry entry = e->heap[i];
   for (;;) {
-    size_t l = 2 * i + 1, r = l + 1, m = i;
-    if (l < e->heap_len && heap_less(e, l, m)) m = l;
-    if (r < e->heap_len && heap_less(e, r, m)) m = r;
-    if (m == i) break;
-    heap_swap(e, i, m);
+    size_t l = 2 * i + 1, r = l + 1, m = l;
+    if (l >= e->heap_len) break;
+    if (r < e->heap_len && e->heap[r].due_us < e->heap[l].due_us) m = r;
+    if (entry.due_us <= e->heap[m].due_us) break;
+    heap_place(e, i, e->heap[m]);
     i = m;
   }
+  heap_place(e, i, entry);
 }
 
 static void heap_push(struct engine *e, uint32_t i, uint64_t due) {
   e->heap = grow(e->heap, &e->heap_cap, e->heap_len + 1, sizeof *e->heap);
-  e->slots[i].due_us = due;
-  e->slots[i].heap_at = (int)e->heap_len;
-  e->heap[e->heap_len++] = i;
-  heap_up(e, e->heap_len - 1);
+  e->heap[e->heap_len] = (struct heap_entry){due, i};
+  heap_up(e, e->heap_len++);
 }
 
 static void heap_remove(struct engine *e, uint32_t i) {
@@ -206,7 +207,7 @@ static void heap_remove(struct engine *e, uint32_t i) {
   size_t last = --e->heap_len;
   if ((size_t)at == last) return;
   e->heap[at] = e->heap[last];
-  e->slots[e->heap[at]].heap_at = at;
+  e->slots[e->heap[at].slot].heap_at = at;
   heap_down(e, (size_t)at);
   heap_up(e, (size_t)at);
 }
@@ -438,9 +439,11 @@ static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
     if (bind(fd, (struct sockaddr *)&s->src, s->src_len) < 0)
       return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_BIND, NULL, 0, now);
   }
-  /* Half-open: the kernel holds back the handshake's last ACK, so the RST at close comes first. */
-  if (s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN))
-    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+  /*
+   * The kernel holds back the handshake's last ACK: an http request carries it (one packet less
+   * for both ends, as HAProxy's checks do), and a half-open probe's RST at close goes out instead.
+   */
+  setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
   if (connect(fd, (struct sockaddr *)&s->addr, s->addr_len) < 0 && errno != EINPROGRESS)
     return finish(e, i, PE_CONNECT_ERROR, errno, 0, NULL, 0, now);
   s->phase = PH_CONNECTING;
@@ -471,8 +474,8 @@ static void deadline_passed(struct engine *e, uint32_t i, uint64_t now) {
 }
 
 static void run_timers(struct engine *e, uint64_t now) {
-  while (e->heap_len && e->slots[e->heap[0]].due_us <= now) {
-    uint32_t i = e->heap[0];
+  while (e->heap_len && e->heap[0].due_us <= now) {
+    uint32_t i = e->heap[0].slot;
     struct slot *s = &e->slots[i];
     heap_remove(e, i);
     if (s->phase == PH_WAITING) start_probe(e, i, now);
@@ -542,9 +545,17 @@ static void apply(struct engine *e, struct cmd *c, uint64_t now) {
       end_probe(e, s, c->slot);
       s->token = c->token;
       uint64_t base = c->from_finish && s->finished_us ? s->finished_us : now;
-      s->planned_us = base + (uint64_t)(c->delay_ms > 0 ? c->delay_ms : 0) * 1000u;
+      uint64_t delay = (uint64_t)(c->delay_ms > 0 ? c->delay_ms : 0) * 1000u;
+      s->planned_us = base + delay;
+      /*
+       * Probes due within one start window start together at its beginning, so the thread wakes
+       * once per window rather than once per probe. A probe may so start early (never late) by
+       * less than the window, and by at most a twentieth of its delay.
+       */
+      uint64_t window = e->window_us < delay / 20 ? e->window_us : delay / 20;
+      uint64_t due = window ? s->planned_us - s->planned_us % window : s->planned_us;
       s->phase = PH_WAITING;
-      heap_push(e, c->slot, s->planned_us);
+      heap_push(e, c->slot, due > now ? due : now);
       break;
     }
     case CMD_EXPIRE:
@@ -581,7 +592,7 @@ static int take_commands(struct engine *e, uint64_t now) {
 
 static int next_timeout_ms(struct engine *e, uint64_t now) {
   uint64_t due = 0;
-  if (e->heap_len) due = e->slots[e->heap[0]].due_us;
+  if (e->heap_len) due = e->heap[0].due_us;
   if (e->flush_due && (!due || e->flush_due < due)) due = e->flush_due;
   if (!due) return -1;
   if (due <= now) return 0;
@@ -591,6 +602,8 @@ static int next_timeout_ms(struct engine *e, uint64_t now) {
 
 static void *engine_main(void *arg) {
   struct engine *e = arg;
+  /* Named for top -H and /proc/PID/task: the probes' CPU shows apart from the event loop's. */
+  pthread_setname_np(pthread_self(), "maglev-probes");
   struct epoll_event events[MAX_EVENTS];
   for (;;) {
     int n = epoll_wait(e->epfd, events, MAX_EVENTS, next_timeout_ms(e, mono_us()));
@@ -715,21 +728,23 @@ static struct engine *this_engine(napi_env env, napi_callback_info info, size_t 
   return e;
 }
 
-/* new ProbeEngine(onResults: () => void, batchMs: number) */
+/* new ProbeEngine(onResults: () => void, batchMs: number, startWindowMs: number) */
 static napi_value engine_new(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], self, name;
-  uint32_t batch_ms = 0;
+  size_t argc = 3;
+  napi_value argv[3], self, name;
+  uint32_t batch_ms = 0, window_ms = 0;
   CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
   napi_valuetype t;
-  if (argc < 2 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
-      napi_get_value_uint32(env, argv[1], &batch_ms) != napi_ok)
-    return throw_invalid(env, "ProbeEngine(onResults, batchMs)");
+  if (argc < 3 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
+      napi_get_value_uint32(env, argv[1], &batch_ms) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &window_ms) != napi_ok)
+    return throw_invalid(env, "ProbeEngine(onResults, batchMs, startWindowMs)");
   struct engine *e = calloc(1, sizeof *e);
   if (!e) return throw_invalid(env, "out of memory");
   pthread_mutex_init(&e->lock, NULL);
   e->env = env;
   e->batch_us = (uint64_t)batch_ms * 1000u;
+  e->window_us = (uint64_t)window_ms * 1000u;
   e->own_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   e->current_ns = -1;
   e->scratch = malloc(READ_CHUNK);

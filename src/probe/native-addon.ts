@@ -51,7 +51,7 @@ export interface NativeProbeEngine {
 }
 
 export interface NativeAddon {
-  ProbeEngine: new (onResults: () => void, batchMs: number) => NativeProbeEngine;
+  ProbeEngine: new (onResults: () => void, batchMs: number, startWindowMs: number) => NativeProbeEngine;
   /** A TCP or ICMP ping socket, created inside `netns` (null: our own) and bound to `source`. */
   openSocket(
     family: 4 | 6,

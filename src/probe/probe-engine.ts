@@ -54,9 +54,16 @@ export interface ProbeEngineOptions {
    * thousands of results a second into a few hundred wake-ups; health is not that hurried.
    */
   batchMs?: number;
+  /**
+   * Probes due within one window of this many ms start together, at its beginning: the thread
+   * wakes once per window instead of once per probe. A probe starts early (never late) by less
+   * than the window and by at most a twentieth of its interval.
+   */
+  startWindowMs?: number;
 }
 
-const DEFAULT_BATCH_MS = 4;
+const DEFAULT_BATCH_MS = 10;
+const DEFAULT_START_WINDOW_MS = 16;
 /** Records fetched per native drain() call; more are fetched by calling again. */
 const DRAIN_RECORDS = 1024;
 
@@ -109,7 +116,11 @@ export class ProbeEngine {
 
   constructor(opts: ProbeEngineOptions = {}) {
     const addon = opts.addon ?? loadNativeAddon();
-    this.native = new addon.ProbeEngine(this.onResults, opts.batchMs ?? DEFAULT_BATCH_MS);
+    this.native = new addon.ProbeEngine(
+      this.onResults,
+      opts.batchMs ?? DEFAULT_BATCH_MS,
+      opts.startWindowMs ?? DEFAULT_START_WINDOW_MS,
+    );
   }
 
   /** Starts probing target: the first probe after firstDelayMs, the next ones as onRecord says. */
