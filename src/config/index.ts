@@ -4,6 +4,7 @@
 
 export { parseConfig } from './parse.js';
 export { loadConfigFile, checkConfig, type CheckResult } from './load.js';
+export { loadConfigFileIsolated } from './load-isolated.js';
 export {
   formatProblem,
   formatWarning,

@@ -5,7 +5,12 @@
 // check(). SIGHUP also re-reads the gRPC TLS files (reloadGrpcTls), which are read and checked
 // at start before anything probes or listens.
 
-import { checkConfig, formatProblem, loadConfigFile, type ConfigParseResult } from '../config/index.js';
+import {
+  checkConfig,
+  formatProblem,
+  loadConfigFileIsolated,
+  type ConfigParseResult,
+} from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
 import {
   createCheckerBackend,
@@ -117,7 +122,7 @@ export class Daemon {
   static async start(options: DaemonOptions, deps: DaemonDeps): Promise<Daemon> {
     const { logger } = deps;
     logger.info('starting', { ...versionInfo(), config: options.config });
-    const result = await loadConfigFile(options.config);
+    const result = await loadConfigFileIsolated(options.config);
     const outcome = outcomeOf(result);
     for (const w of outcome.warnings) logger.warn('config-warning', { warning: w });
     if (!result.ok) {
@@ -293,7 +298,7 @@ export class Daemon {
   }
 
   private async reloadFile(): Promise<ConfigOutcome> {
-    const result = await loadConfigFile(this.options.config);
+    const result = await loadConfigFileIsolated(this.options.config);
     const outcome = outcomeOf(result);
     for (const w of outcome.warnings) this.logger.warn('config-warning', { warning: w });
     if (!result.ok) {
@@ -340,7 +345,7 @@ export class Daemon {
 
   /** Validates the configuration file without applying it. */
   async check(): Promise<ConfigOutcome> {
-    return outcomeOf(await loadConfigFile(this.options.config));
+    return outcomeOf(await loadConfigFileIsolated(this.options.config));
   }
 
   /** Ends event streams and drains the gRPC server, stops syncing and probing, leaves VPP, closes metrics. */
