@@ -3,7 +3,7 @@
 // computed at scrape time from the checker, so they always match what the API shows; event
 // counters live in per-backend records that follow the checker's backend list.
 
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, type Registry } from 'prom-client';
 import type { BackendSnapshot, CheckerOptions } from '../checker/index.js';
 import { systemClock, type Clock } from '../clock/index.js';
 import {
@@ -20,7 +20,7 @@ import {
 import { versionInfo } from '../version.js';
 import { BackendSeries } from './backend-series.js';
 import { ConfigLoadMetrics } from './config-load.js';
-import { registerCollected, type MetricType, type SampleSink } from './collected.js';
+import { registerCollected, ScrapeRegistry, type MetricType, type SampleSink } from './collected.js';
 import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
 import type { MetricsSource } from './source.js';
 import { VppMetrics } from './vpp-metrics.js';
@@ -75,7 +75,7 @@ const MISNAMED_DEFAULT_GAUGES = [
 const STATE_INDEX = new Map<BackendState, number>(BACKEND_STATES.map((s, i) => [s, i]));
 
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
-  const registry = new Registry();
+  const registry = new ScrapeRegistry();
   const clock = opts.clock ?? systemClock;
   const build = opts.build ?? versionInfo();
   const vpp = new VppMetrics(clock, opts.vpp ?? true);
