@@ -119,6 +119,12 @@ struct engine {
   size_t ncmds, capcmds;
   struct records out;
   int notified;
+  /*
+   * When the thread will next wake of its own accord (UINT64_MAX: not before it is woken), 0
+   * while it is awake. Commands that can wait until then do not wake it (push_cmds).
+   */
+  uint64_t sleep_until;
+  int woken;
   /* Set up by JavaScript, read-only after. */
   napi_threadsafe_function tsfn;
   int epfd, evfd;
@@ -566,8 +572,6 @@ static void apply(struct engine *e, struct cmd *c, uint64_t now) {
 
 /* Takes and applies every queued command; returns 1 when told to stop. */
 static int take_commands(struct engine *e, uint64_t now) {
-  uint64_t count;
-  if (read(e->evfd, &count, sizeof count) < 0 && errno != EAGAIN) die("eventfd read");
   pthread_mutex_lock(&e->lock);
   struct cmd *cmds = e->cmds;
   size_t n = e->ncmds, cap = e->capcmds;
@@ -590,14 +594,35 @@ static int take_commands(struct engine *e, uint64_t now) {
 
 /* ---- the thread ------------------------------------------------------------------------------- */
 
-static int next_timeout_ms(struct engine *e, uint64_t now) {
-  uint64_t due = 0;
-  if (e->heap_len) due = e->heap[0].due_us;
-  if (e->flush_due && (!due || e->flush_due < due)) due = e->flush_due;
-  if (!due) return -1;
+/* When the thread must wake next: the first timer or the results' flush; UINT64_MAX for none. */
+static uint64_t next_due(struct engine *e) {
+  uint64_t due = e->heap_len ? e->heap[0].due_us : UINT64_MAX;
+  if (e->flush_due && e->flush_due < due) due = e->flush_due;
+  return due;
+}
+
+static int timeout_ms(uint64_t due, uint64_t now) {
+  if (due == UINT64_MAX) return -1;
   if (due <= now) return 0;
   uint64_t ms = (due - now + 999) / 1000;
   return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/*
+ * Takes the commands, then says until when it will sleep, unless more commands came meanwhile:
+ * those are taken first. Returns the epoll timeout, or -2 when told to stop.
+ */
+static int prepare_sleep(struct engine *e) {
+  for (;;) {
+    uint64_t now = mono_us();
+    if (take_commands(e, now)) return -2;
+    uint64_t due = next_due(e);
+    pthread_mutex_lock(&e->lock);
+    int more = e->ncmds > 0;
+    if (!more) e->sleep_until = due;
+    pthread_mutex_unlock(&e->lock);
+    if (!more) return timeout_ms(due, now);
+  }
 }
 
 static void *engine_main(void *arg) {
@@ -606,22 +631,28 @@ static void *engine_main(void *arg) {
   pthread_setname_np(pthread_self(), "maglev-probes");
   struct epoll_event events[MAX_EVENTS];
   for (;;) {
-    int n = epoll_wait(e->epfd, events, MAX_EVENTS, next_timeout_ms(e, mono_us()));
+    int timeout = prepare_sleep(e);
+    if (timeout == -2) break;
+    int n = epoll_wait(e->epfd, events, MAX_EVENTS, timeout);
     if (n < 0 && errno != EINTR) die("epoll_wait");
+    pthread_mutex_lock(&e->lock);
+    e->sleep_until = 0;
+    int woken = e->woken;
+    e->woken = 0;
+    pthread_mutex_unlock(&e->lock);
+    if (woken) {
+      uint64_t count;
+      if (read(e->evfd, &count, sizeof count) < 0 && errno != EAGAIN) die("eventfd read");
+    }
     uint64_t now = mono_us();
-    int wake = 0;
     for (int k = 0; k < n; k++) {
       uint64_t tag = events[k].data.u64;
-      if (tag == WAKE_TAG) {
-        wake = 1;
-        continue;
-      }
+      if (tag == WAKE_TAG) continue;
       uint32_t i = (uint32_t)tag, seq = (uint32_t)(tag >> 32);
       /* An event of a probe that has ended since (cancelled, or judged in this batch) is stale. */
       if (i < e->nslots && e->slots[i].seq == seq && e->slots[i].phase >= PH_CONNECTING)
         advance(e, i, events[k].events, now);
     }
-    if (wake && take_commands(e, now)) break;
     run_timers(e, now);
     if (e->flush_due && e->flush_due <= mono_us()) flush(e);
   }
@@ -640,14 +671,20 @@ static napi_value throw_invalid(napi_env env, const char *what) {
   return NULL;
 }
 
-static void push_cmds(struct engine *e, const struct cmd *cmds, size_t n) {
+/*
+ * Queues commands for the thread. They must be seen by `needed_by` (µs, monotonic; 0: now): the
+ * thread is woken only when it sleeps past that. Probes scheduled a second ahead (nearly all)
+ * so cost no wake-up: the thread takes them on its own next turn.
+ */
+static void push_cmds(struct engine *e, const struct cmd *cmds, size_t n, uint64_t needed_by) {
   pthread_mutex_lock(&e->lock);
-  int was_empty = e->ncmds == 0;
   e->cmds = grow(e->cmds, &e->capcmds, e->ncmds + n, sizeof *e->cmds);
   memcpy(e->cmds + e->ncmds, cmds, n * sizeof *cmds);
   e->ncmds += n;
+  int wake = e->sleep_until && needed_by < e->sleep_until && !e->woken;
+  if (wake) e->woken = 1;
   pthread_mutex_unlock(&e->lock);
-  if (was_empty) {
+  if (wake) {
     uint64_t one = 1;
     if (write(e->evfd, &one, sizeof one) < 0) die("eventfd write");
   }
@@ -663,7 +700,7 @@ static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
 static void engine_stop(struct engine *e) {
   if (e->running) {
     struct cmd stop = {.kind = CMD_STOP};
-    push_cmds(e, &stop, 1);
+    push_cmds(e, &stop, 1, 0);
     pthread_join(e->thread, NULL);
     e->running = 0;
   }
@@ -859,7 +896,7 @@ static napi_value engine_set_target(napi_env env, napi_callback_info info) {
     t->request_len = len;
   }
   struct cmd c = {.kind = CMD_SET, .slot = slot, .spec = t};
-  push_cmds(e, &c, 1);
+  push_cmds(e, &c, 1, 0);
   return NULL;
 }
 
@@ -873,7 +910,7 @@ static napi_value slot_command(napi_env env, napi_callback_info info, int kind) 
       (kind == CMD_EXPIRE && (argc < 2 || napi_get_value_uint32(env, argv[1], &token) != napi_ok)))
     return throw_invalid(env, "slot");
   struct cmd c = {.kind = kind, .slot = slot, .token = token};
-  push_cmds(e, &c, 1);
+  push_cmds(e, &c, 1, 0);
   return NULL;
 }
 
@@ -907,12 +944,20 @@ static napi_value engine_schedule(napi_env env, napi_callback_info info) {
   if (!count) return NULL;
   struct cmd *cmds = calloc(count, sizeof *cmds);
   if (!cmds) return throw_invalid(env, "out of memory");
+  int32_t soonest = INT32_MAX;
   for (uint32_t k = 0; k < count; k++) {
     const int32_t *p = v + (size_t)k * PE_SCHEDULE_INTS;
     cmds[k] = (struct cmd){.kind = CMD_SCHEDULE, .slot = (uint32_t)p[0], .token = (uint32_t)p[1],
                            .delay_ms = p[2], .from_finish = p[3]};
+    if (p[2] < soonest) soonest = p[2];
   }
-  push_cmds(e, cmds, count);
+  /*
+   * A probe is due its delay after the previous one finished (earlier than now + delay by how
+   * long the result took to get here, at most a batch) and may start a start window early.
+   */
+  uint64_t now = mono_us(), slack = e->batch_us + e->window_us + 5000;
+  uint64_t ahead = soonest > 0 ? (uint64_t)soonest * 1000u : 0;
+  push_cmds(e, cmds, count, ahead > slack ? now + ahead - slack : 0);
   free(cmds);
   return NULL;
 }

@@ -74,6 +74,13 @@ const MISNAMED_DEFAULT_GAUGES = [
 
 const STATE_INDEX = new Map<BackendState, number>(BACKEND_STATES.map((s, i) => [s, i]));
 
+/**
+ * How often nodejs_eventloop_lag_* samples the event loop (prom-client's default is 10 ms). Each
+ * sample wakes the event loop; at 100 a second they cost maglevd more CPU than a thousand probe
+ * results (bench/README.md). A loop held up for long still shows: the sample that waited says so.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const registry = new ScrapeRegistry();
   const clock = opts.clock ?? systemClock;
@@ -341,7 +348,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   );
 
   if (opts.processMetrics ?? true) {
-    collectDefaultMetrics({ register: registry });
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     // prom-client also exports the sums of the per-type nodejs_active_{handles,requests,resources}
     // gauges as gauges named *_total, which promtool rejects (a _total suffix promises a counter).
     // sum() over the per-type series gives the same numbers.

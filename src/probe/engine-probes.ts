@@ -124,11 +124,13 @@ export function engineResult(record: EngineRecord, req: ProbeRequest): ProbeResu
   return probeResult(v.code === 'L4OK' || v.code === 'L7OK', v.code, v.detail, record.durationMs);
 }
 
+const CONNECTED: ProbeVerdict = Object.freeze({ code: 'L4OK', detail: 'connected' });
+
 function engineVerdict(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
   const hc = req.healthcheck;
   switch (record.outcome) {
     case EngineOutcome.connected:
-      return { code: 'L4OK', detail: 'connected' };
+      return CONNECTED;
     case EngineOutcome.status:
       return statusVerdict(record.value, hc.params.responseCode);
     case EngineOutcome.connectError:

@@ -42,7 +42,8 @@ export interface EngineRecord {
 
 /**
  * Called with each probe's record; returns the delay in ms until the next probe of the same
- * target, counted from when this one finished, or undefined to end the run. Must not throw.
+ * target, counted from when this one finished, or undefined to end the run. Must not throw. The
+ * record object is reused for the next one: read it during the call, do not keep it.
  */
 export type RecordHandler = (record: EngineRecord) => number | undefined;
 
@@ -62,7 +63,7 @@ export interface ProbeEngineOptions {
   startWindowMs?: number;
 }
 
-const DEFAULT_BATCH_MS = 10;
+const DEFAULT_BATCH_MS = 25;
 const DEFAULT_START_WINDOW_MS = 16;
 /** Records fetched per native drain() call; more are fetched by calling again. */
 const DRAIN_RECORDS = 1024;
@@ -109,9 +110,19 @@ export class ProbeEngine {
   private live = 0;
   private readonly records = new Int32Array(DRAIN_RECORDS * RECORD_INTS);
   private readonly texts: string[] = [];
+  /** The one record handed to every handler in turn (no allocation per probe). */
+  private readonly record: EngineRecord = {
+    outcome: 0,
+    value: 0,
+    step: undefined,
+    durationMs: 0,
+    lagMs: 0,
+    text: undefined,
+  };
   private pending = new Int32Array(256 * SCHEDULE_INTS);
   private pendingCount = 0;
   private flushQueued = false;
+  private draining = false;
   private closed = false;
 
   constructor(opts: ProbeEngineOptions = {}) {
@@ -183,8 +194,9 @@ export class ProbeEngine {
     this.pending[at + 1] = run.token;
     this.pending[at + 2] = Math.round(delayMs);
     this.pending[at + 3] = fromFinish ? 1 : 0;
-    // Everything scheduled in one turn of the event loop goes to the engine in one call.
-    if (!this.flushQueued) {
+    // Everything scheduled in one turn of the event loop goes to the engine in one call (a
+    // drain sends its own at the end).
+    if (!this.flushQueued && !this.draining) {
       this.flushQueued = true;
       queueMicrotask(this.flush);
     }
@@ -201,11 +213,16 @@ export class ProbeEngine {
   private readonly onResults = (): void => {
     if (this.closed) return;
     let n: number;
-    do {
-      this.texts.length = 0;
-      n = this.native.drain(this.records, this.texts);
-      for (let k = 0; k < n; k++) this.deliver(k * RECORD_INTS);
-    } while (n === DRAIN_RECORDS);
+    this.draining = true;
+    try {
+      do {
+        this.texts.length = 0;
+        n = this.native.drain(this.records, this.texts);
+        for (let k = 0; k < n; k++) this.deliver(k * RECORD_INTS);
+      } while (n === DRAIN_RECORDS);
+    } finally {
+      this.draining = false;
+    }
     this.flush();
   };
 
@@ -214,14 +231,14 @@ export class ProbeEngine {
     const run = this.runs[r[at + Record.slot] as number];
     if (run === undefined || run.token !== r[at + Record.token]) return;
     const textIndex = r[at + Record.text] as number;
-    const next = run.onRecord({
-      outcome: r[at + Record.outcome] as number,
-      value: r[at + Record.value] as number,
-      step: ENGINE_SETUP_STEPS[r[at + Record.aux] as number],
-      durationMs: (r[at + Record.durationUs] as number) / 1000,
-      lagMs: (r[at + Record.lagUs] as number) / 1000,
-      text: textIndex >= 0 ? this.texts[textIndex] : undefined,
-    });
+    const record = this.record;
+    record.outcome = r[at + Record.outcome] as number;
+    record.value = r[at + Record.value] as number;
+    record.step = ENGINE_SETUP_STEPS[r[at + Record.aux] as number];
+    record.durationMs = (r[at + Record.durationUs] as number) / 1000;
+    record.lagMs = (r[at + Record.lagUs] as number) / 1000;
+    record.text = textIndex >= 0 ? this.texts[textIndex] : undefined;
+    const next = run.onRecord(record);
     if (!run.running || this.runs[run.slot] !== run) return;
     if (next === undefined) {
       run.ended();
