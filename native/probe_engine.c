@@ -65,6 +65,15 @@ struct slot {
   size_t request_len;
   /* The probe pending or in flight. */
   unsigned char phase, connected;
+  /*
+   * Recurring targets: after each probe the next one is planned at once, `repeat_ms` after it
+   * finished (the last delay JavaScript gave), so probing keeps its pace while the event loop is
+   * busy. JavaScript's answer to each result then replaces that plan if it is still waiting.
+   */
+  unsigned char recurring;
+  uint32_t repeat_ms;
+  /* The probe a waiting one follows (its seq). */
+  uint32_t after_seq;
   int fd;
   uint32_t token, seq;
   uint64_t planned_us, started_us, finished_us;
@@ -81,6 +90,7 @@ struct netns_entry {
 
 /* A target as JavaScript sends it, copied for the engine thread. */
 struct target_spec {
+  uint32_t token;
   unsigned char kind, has_src;
   uint32_t flags, timeout_ms;
   int af;
@@ -97,7 +107,8 @@ struct cmd {
   int kind;
   uint32_t slot, token;
   int32_t delay_ms;
-  int from_finish;
+  /* The probe this schedule answers (its seq); -1: the run's first probe. */
+  int64_t after_seq;
   struct target_spec *spec;
 };
 
@@ -289,12 +300,13 @@ static void stage(struct engine *e, struct slot *s, uint32_t i, int outcome, int
   struct record *rec = &r->items[r->len++];
   rec->v[0] = (int32_t)i;
   rec->v[1] = (int32_t)s->token;
-  rec->v[2] = outcome;
-  rec->v[3] = value;
-  rec->v[4] = aux;
-  rec->v[5] = (int32_t)(now - s->started_us);
-  rec->v[6] = (int32_t)(s->started_us > s->planned_us ? s->started_us - s->planned_us : 0);
-  rec->v[7] = -1;
+  rec->v[2] = (int32_t)s->seq;
+  rec->v[3] = outcome;
+  rec->v[4] = value;
+  rec->v[5] = aux;
+  rec->v[6] = (int32_t)(now - s->started_us);
+  rec->v[7] = (int32_t)(s->started_us > s->planned_us ? s->started_us - s->planned_us : 0);
+  rec->v[8] = -1;
   rec->text = NULL;
   rec->text_len = 0;
   if (text) {
@@ -340,12 +352,32 @@ static void end_probe(struct engine *e, struct slot *s, uint32_t i) {
   s->connected = 0;
 }
 
+/*
+ * Plans slot i's next probe `delay_ms` after `base`. Probes due within one start window start
+ * together at its beginning, so the thread wakes once per window rather than once per probe: a
+ * probe may so start early (never late) by less than the window, and by at most a twentieth of
+ * its delay.
+ */
+static void plan(struct engine *e, uint32_t i, uint64_t base, uint32_t delay_ms, uint32_t after_seq,
+                 uint64_t now) {
+  struct slot *s = &e->slots[i];
+  uint64_t delay = (uint64_t)delay_ms * 1000u;
+  heap_remove(e, i);
+  s->planned_us = base + delay;
+  s->after_seq = after_seq;
+  uint64_t window = e->window_us < delay / 20 ? e->window_us : delay / 20;
+  uint64_t due = window ? s->planned_us - s->planned_us % window : s->planned_us;
+  s->phase = PH_WAITING;
+  heap_push(e, i, due > now ? due : now);
+}
+
 static void finish(struct engine *e, uint32_t i, int outcome, int value, int aux, const char *text,
                    size_t text_len, uint64_t now) {
   struct slot *s = &e->slots[i];
   s->finished_us = now;
   stage(e, s, i, outcome, value, aux, text, text_len, now);
   end_probe(e, s, i);
+  if (s->recurring) plan(e, i, now, s->repeat_ms, s->seq, now);
 }
 
 static int socket_error(int fd) {
@@ -514,6 +546,7 @@ static void drop_target(struct engine *e, uint32_t i) {
   free(s->request);
   s->request = NULL;
   s->used = 0;
+  s->recurring = 0;
 }
 
 static void apply(struct engine *e, struct cmd *c, uint64_t now) {
@@ -535,6 +568,9 @@ static void apply(struct engine *e, struct cmd *c, uint64_t now) {
       s->netns = netns_index(e, t->netns);
       s->request = t->request;
       s->request_len = t->request_len;
+      s->token = t->token;
+      s->recurring = 0;
+      s->repeat_ms = 0;
       s->finished_us = 0;
       free(t);
       c->spec = NULL;
@@ -547,21 +583,20 @@ static void apply(struct engine *e, struct cmd *c, uint64_t now) {
       end_probe(e, s, c->slot);
       break;
     case CMD_SCHEDULE: {
-      if (!s->used) break;
-      end_probe(e, s, c->slot);
-      s->token = c->token;
-      uint64_t base = c->from_finish && s->finished_us ? s->finished_us : now;
-      uint64_t delay = (uint64_t)(c->delay_ms > 0 ? c->delay_ms : 0) * 1000u;
-      s->planned_us = base + delay;
-      /*
-       * Probes due within one start window start together at its beginning, so the thread wakes
-       * once per window rather than once per probe. A probe may so start early (never late) by
-       * less than the window, and by at most a twentieth of its delay.
-       */
-      uint64_t window = e->window_us < delay / 20 ? e->window_us : delay / 20;
-      uint64_t due = window ? s->planned_us - s->planned_us % window : s->planned_us;
-      s->phase = PH_WAITING;
-      heap_push(e, c->slot, due > now ? due : now);
+      if (!s->used || s->token != c->token) break;
+      uint32_t delay_ms = c->delay_ms > 0 ? (uint32_t)c->delay_ms : 0;
+      if (c->after_seq < 0) {
+        /* The run's first probe. */
+        end_probe(e, s, c->slot);
+        plan(e, c->slot, now, delay_ms, s->seq, now);
+        break;
+      }
+      /* An answer to a result: from now on the pace, and the next probe if it has not started. */
+      s->recurring = 1;
+      s->repeat_ms = delay_ms;
+      uint32_t after = (uint32_t)c->after_seq;
+      if ((s->phase == PH_WAITING && s->after_seq == after) || (s->phase == PH_IDLE && s->seq == after))
+        plan(e, c->slot, s->finished_us, delay_ms, after, now);
       break;
     }
     case CMD_EXPIRE:
@@ -846,29 +881,33 @@ static int parse_addr(int af, const char *s, unsigned port, struct sockaddr_stor
 }
 
 /*
- * setTarget(slot, kind, family, address, port, source|null, netns|null, request|null, timeoutMs,
- * flags). timeoutMs 0: no deadline of the engine's own (expire() decides).
+ * setTarget(slot, token, kind, family, address, port, source|null, netns|null, request|null,
+ * timeoutMs, flags). The token names this run of the slot: commands and results of another are
+ * stale. timeoutMs 0: no deadline of the engine's own (expire() decides).
  */
 static napi_value engine_set_target(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10];
+  size_t argc = 11;
+  napi_value argv[11];
   struct engine *e = this_engine(env, info, &argc, argv);
   if (!e) return NULL;
-  uint32_t slot, kind, family, port, timeout_ms, flags;
+  uint32_t slot, token, kind, family, port, timeout_ms, flags;
   char address[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], source[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
   struct target_spec *t = calloc(1, sizeof *t);
   if (!t) return throw_invalid(env, "out of memory");
-  if (argc < 10 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
-      napi_get_value_uint32(env, argv[1], &kind) != napi_ok || kind > PE_KIND_HTTP ||
-      napi_get_value_uint32(env, argv[2], &family) != napi_ok || (family != 4 && family != 6) ||
-      get_string(env, argv[3], address, sizeof address) || napi_get_value_uint32(env, argv[4], &port) != napi_ok ||
-      port > 65535 || get_string(env, argv[5], source, sizeof source) ||
-      get_string(env, argv[6], t->netns, sizeof t->netns) || strchr(t->netns, '/') ||
-      napi_get_value_uint32(env, argv[8], &timeout_ms) != napi_ok ||
-      napi_get_value_uint32(env, argv[9], &flags) != napi_ok) {
+  if (argc < 11 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &token) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &kind) != napi_ok || kind > PE_KIND_HTTP ||
+      napi_get_value_uint32(env, argv[3], &family) != napi_ok || (family != 4 && family != 6) ||
+      get_string(env, argv[4], address, sizeof address) || napi_get_value_uint32(env, argv[5], &port) != napi_ok ||
+      port > 65535 || get_string(env, argv[6], source, sizeof source) ||
+      get_string(env, argv[7], t->netns, sizeof t->netns) || strchr(t->netns, '/') ||
+      napi_get_value_uint32(env, argv[9], &timeout_ms) != napi_ok ||
+      napi_get_value_uint32(env, argv[10], &flags) != napi_ok) {
     free(t);
-    return throw_invalid(env, "setTarget(slot, kind, family, address, port, source, netns, request, timeoutMs, flags)");
+    return throw_invalid(env,
+                         "setTarget(slot, token, kind, family, address, port, source, netns, request, timeoutMs, flags)");
   }
+  t->token = token;
   t->kind = (unsigned char)kind;
   t->af = family == 4 ? AF_INET : AF_INET6;
   t->flags = flags;
@@ -885,10 +924,10 @@ static napi_value engine_set_target(napi_env env, napi_callback_info info) {
     t->has_src = 1;
   }
   bool is_buffer = false;
-  if (napi_is_buffer(env, argv[7], &is_buffer) == napi_ok && is_buffer) {
+  if (napi_is_buffer(env, argv[8], &is_buffer) == napi_ok && is_buffer) {
     void *data;
     size_t len;
-    if (napi_get_buffer_info(env, argv[7], &data, &len) != napi_ok || !(t->request = malloc(len ? len : 1))) {
+    if (napi_get_buffer_info(env, argv[8], &data, &len) != napi_ok || !(t->request = malloc(len ? len : 1))) {
       free(t);
       return throw_invalid(env, "setTarget: request");
     }
@@ -931,7 +970,10 @@ static int32_t *int32_array(napi_env env, napi_value v, size_t *length) {
   return data;
 }
 
-/* schedule(entries: Int32Array, count): per entry slot, token, delay ms, from previous finish. */
+/*
+ * schedule(entries: Int32Array, count): per entry slot, token, delay ms, and the seq of the probe
+ * whose result this answers (-1: the run's first probe, `delay` from now).
+ */
 static napi_value engine_schedule(napi_env env, napi_callback_info info) {
   size_t argc = 2, length;
   napi_value argv[2];
@@ -948,7 +990,7 @@ static napi_value engine_schedule(napi_env env, napi_callback_info info) {
   for (uint32_t k = 0; k < count; k++) {
     const int32_t *p = v + (size_t)k * PE_SCHEDULE_INTS;
     cmds[k] = (struct cmd){.kind = CMD_SCHEDULE, .slot = (uint32_t)p[0], .token = (uint32_t)p[1],
-                           .delay_ms = p[2], .from_finish = p[3]};
+                           .delay_ms = p[2], .after_seq = p[3]};
     if (p[2] < soonest) soonest = p[2];
   }
   /*
@@ -983,7 +1025,7 @@ static napi_value engine_drain(napi_env env, napi_callback_info info) {
       napi_value s;
       if (napi_create_string_latin1(env, r->text, r->text_len, &s) == napi_ok &&
           napi_set_element(env, argv[1], texts_len, s) == napi_ok)
-        r->v[7] = (int32_t)texts_len++;
+        r->v[8] = (int32_t)texts_len++;
       free(r->text);
       r->text = NULL;
     }

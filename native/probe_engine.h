@@ -35,9 +35,9 @@ enum pe_outcome {
 /* Where a probe's socket could not be made. */
 enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_BIND = 3 };
 
-/* One result as int32s: slot, token, outcome, value, aux, duration µs, lag µs, text index (-1). */
-#define PE_RECORD_INTS 8
-/* One schedule entry as int32s: slot, token, delay ms, from previous finish (0/1). */
+/* One result as int32s: slot, token, seq, outcome, value, aux, duration µs, lag µs, text index (-1). */
+#define PE_RECORD_INTS 9
+/* One schedule entry as int32s: slot, token, delay ms, seq of the probe it follows (-1: first). */
 #define PE_SCHEDULE_INTS 4
 
 /* Adds the ProbeEngine class to the addon's exports. */

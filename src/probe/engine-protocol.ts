@@ -26,18 +26,22 @@ export const EngineOutcome = {
 /** The step a setup error happened in (aux of a setupError record), named as the addon's syscalls. */
 export const ENGINE_SETUP_STEPS = ['open', 'setns', 'socket', 'bind'] as const;
 
-/** A result record: slot, token, outcome, value, aux, duration µs, lag µs, text index (-1: none). */
-export const RECORD_INTS = 8;
+/** A result record: slot, token, seq, outcome, value, aux, duration µs, lag µs, text index (-1: none). */
+export const RECORD_INTS = 9;
 export const Record = {
   slot: 0,
   token: 1,
-  outcome: 2,
-  value: 3,
-  aux: 4,
-  durationUs: 5,
-  lagUs: 6,
-  text: 7,
+  seq: 2,
+  outcome: 3,
+  value: 4,
+  aux: 5,
+  durationUs: 6,
+  lagUs: 7,
+  text: 8,
 } as const;
 
-/** A schedule entry: slot, token, delay ms, from the previous probe's finish (1) or from now (0). */
+/**
+ * A schedule entry: slot, token, delay ms, and the seq of the probe whose result it answers (the
+ * next probe starts the delay after that one finished); -1 for a run's first probe (from now).
+ */
 export const SCHEDULE_INTS = 4;

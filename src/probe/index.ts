@@ -1,14 +1,18 @@
 // src/probe owns how one backend is probed once: tcp (optionally with TLS), http and https,
-// and icmp (ping sockets via the native addon), each in its own file. A probe opens its sockets
-// only through a SocketFactory (the seam for the netns/ping-socket addon), runs under one
-// timeout covering the whole probe, and always resolves to a ProbeResult with an HAProxy-style
-// code and a detail (an abort through req.signal resolves at once as L4CON "aborted"). A failure
-// on the checker's own side (no namespace, no source address, no route from here, no file
-// descriptors, a stalled event loop) is a checker fault instead, decided in checker-fault.ts.
-// Scheduling, rise/fall and what results mean for a backend belong to the checker.
+// and icmp (ping sockets via the native addon), each in its own file. Plain tcp and http run on
+// the probe engine by default (probe-engine.ts: a native epoll thread, off the event loop, which
+// can also run a backend's whole probe loop for the checker: engine-probes.ts); the others open
+// their sockets through a SocketFactory (the seam for the netns/ping-socket addon). Either way a
+// probe runs under one timeout covering the whole probe and always resolves to a ProbeResult
+// with an HAProxy-style code and a detail, the same for both paths (probe-failure.ts); an abort
+// through req.signal resolves at once as L4CON "aborted". A failure on the checker's own side
+// (no namespace, no source address, no route from here, no file descriptors, a stalled event
+// loop) is a checker fault instead, decided in checker-fault.ts. Scheduling, rise/fall and what
+// results mean for a backend belong to the checker.
 
 export { createProber, createRepeatingProber, type ProberOptions } from './prober.js';
 export { EngineProbes, type ProbeLoop, type RepeatingProber } from './engine-probes.js';
+export { EngineFlag, EngineKind, EngineOutcome } from './engine-protocol.js';
 export {
   ProbeEngine,
   sharedProbeEngine,

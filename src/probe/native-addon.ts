@@ -28,6 +28,7 @@ export interface NativeErrorReport {
 export interface NativeProbeEngine {
   setTarget(
     slot: number,
+    token: number,
     kind: number,
     family: 4 | 6,
     address: string,
@@ -39,7 +40,11 @@ export interface NativeProbeEngine {
     flags: number,
   ): void;
   dropTarget(slot: number): void;
-  /** Entries of SCHEDULE_INTS int32s (engine-protocol.ts). */
+  /**
+   * Entries of SCHEDULE_INTS int32s (engine-protocol.ts). A recurring target's next probe is
+   * planned by the engine itself, at the last delay given, as soon as a probe ends; an entry
+   * answering that probe's result replaces the plan while the next one still waits.
+   */
   schedule(entries: Int32Array, count: number): void;
   cancel(slot: number): void;
   expire(slot: number, token: number): void;

@@ -70,13 +70,13 @@ const DRAIN_RECORDS = 1024;
 
 /** A target's probes in the engine, from start() until it ends or is stopped. */
 export class EngineRun {
-  /** The current probe's token: records of earlier probes (or of a previous owner of the slot) are stale. */
-  token = 0;
   private live = true;
 
   constructor(
     private readonly engine: ProbeEngine,
     readonly slot: number,
+    /** Names this run of the slot: records of a previous owner of the slot are stale. */
+    readonly token: number,
     readonly onRecord: RecordHandler,
   ) {}
 
@@ -138,10 +138,12 @@ export class ProbeEngine {
   start(target: EngineTarget, firstDelayMs: number, onRecord: RecordHandler): EngineRun {
     if (this.closed) throw new Error('probe engine closed');
     const slot = this.freeSlots.pop() ?? this.runs.length;
-    const run = new EngineRun(this, slot, onRecord);
+    this.tokens = (this.tokens + 1) & 0x7fffffff;
+    const run = new EngineRun(this, slot, this.tokens, onRecord);
     this.runs[slot] = run;
     this.native.setTarget(
       slot,
+      run.token,
       target.kind,
       target.family,
       target.address,
@@ -155,7 +157,7 @@ export class ProbeEngine {
     // Results keep the process alive only while something is being probed, as sockets and
     // timers would.
     if (this.live++ === 0) this.native.ref();
-    this.schedule(run, firstDelayMs, false);
+    this.schedule(run, firstDelayMs, -1);
     return run;
   }
 
@@ -182,8 +184,8 @@ export class ProbeEngine {
     if (!this.closed && this.runs[run.slot] === run) this.native.expire(run.slot, run.token);
   }
 
-  private schedule(run: EngineRun, delayMs: number, fromFinish: boolean): void {
-    run.token = this.tokens = (this.tokens + 1) | 0;
+  /** The next probe of run: delayMs after probe `afterSeq` finished (-1: the first, from now). */
+  private schedule(run: EngineRun, delayMs: number, afterSeq: number): void {
     if (this.pendingCount * SCHEDULE_INTS === this.pending.length) {
       const grown = new Int32Array(this.pending.length * 2);
       grown.set(this.pending);
@@ -193,7 +195,7 @@ export class ProbeEngine {
     this.pending[at] = run.slot;
     this.pending[at + 1] = run.token;
     this.pending[at + 2] = Math.round(delayMs);
-    this.pending[at + 3] = fromFinish ? 1 : 0;
+    this.pending[at + 3] = afterSeq;
     // Everything scheduled in one turn of the event loop goes to the engine in one call (a
     // drain sends its own at the end).
     if (!this.flushQueued && !this.draining) {
@@ -246,7 +248,7 @@ export class ProbeEngine {
       // release() only acts on live runs; an ended run still holds its slot until here.
       return;
     }
-    this.schedule(run, next, true);
+    this.schedule(run, next, r[at + Record.seq] as number);
   }
 }
 
