@@ -17,16 +17,9 @@ import {
   type RepeatingProber,
 } from '../../src/probe/index.js';
 import { startHttpServer, startTcpServer } from '../helpers/index.js';
-import {
-  backend,
-  config,
-  FAIL,
-  frontend,
-  healthcheck,
-  MemoryLogger,
-  PASS,
-  ScriptedProbe,
-} from './fixtures.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
+import { RecordingLogger } from '../helpers/logger.js';
+import { FAIL, PASS, ScriptedProbe } from '../helpers/scripted-probe.js';
 
 /** A RepeatingProber the test drives: it takes tcp checks only, and results come from deliver(). */
 class DrivenLoops implements RepeatingProber {
@@ -56,17 +49,21 @@ class DrivenLoops implements RepeatingProber {
   }
 }
 
-function setup(hcs: HealthCheckConfig[] = [healthcheck('hc', { intervalMs: 2000, fastIntervalMs: 500 })]) {
+/** tcp checks (the ones DrivenLoops takes) every 2 s, 500 ms while changing. */
+const tcpCheck = (name = 'hc'): HealthCheckConfig =>
+  healthcheck({ name, type: 'tcp', intervalMs: 2000, fastIntervalMs: 500 });
+
+function setup(hcs: HealthCheckConfig[] = [tcpCheck()]) {
   const clock = new FakeClock();
   const probe = new ScriptedProbe(clock);
   const loops = new DrivenLoops();
-  const logger = new MemoryLogger(true);
+  const logger = new RecordingLogger({ debug: true });
   const done: { backend: string; result: ProbeResult; lagMs: number }[] = [];
   const checker = new Checker({
     config: config({
       healthchecks: hcs,
       backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2', { healthcheck: hcs.at(-1)?.name })],
-      frontends: [frontend('web', [{ a: 100, b: 100 }])],
+      frontends: [frontend('web', { pools: [{ a: 100, b: 100 }] })],
     }),
     probe: probe.fn,
     repeat: loops,
@@ -80,8 +77,8 @@ function setup(hcs: HealthCheckConfig[] = [healthcheck('hc', { intervalMs: 2000,
 
 void describe('Checker with a repeating prober', () => {
   void test('it takes the backends it can run; the others probe through the ProbeFn', async () => {
-    const http = healthcheck('web', { type: 'http' });
-    const s = setup([healthcheck('hc'), http]);
+    const http = healthcheck({ name: 'web', type: 'http' });
+    const s = setup([tcpCheck(), http]);
     s.checker.start();
     assert.deepEqual(
       s.loops.loops.map((l) => [l.req.address, l.req.healthcheck.name, l.firstDelayMs]),
@@ -137,9 +134,9 @@ void describe('Checker with a repeating prober', () => {
     const s = setup();
     const checker = new Checker({
       config: config({
-        healthchecks: [healthcheck('hc', { intervalMs: 2000, fastIntervalMs: 500 })],
+        healthchecks: [tcpCheck()],
         backends: [backend('a', '10.0.0.1')],
-        frontends: [frontend('web', [{ a: 100 }])],
+        frontends: [frontend('web', { pools: [{ a: 100 }] })],
       }),
       probe: s.probe.fn,
       repeat: s.loops,
@@ -152,7 +149,7 @@ void describe('Checker with a repeating prober', () => {
     });
     checker.start();
     assert.equal(s.loops.deliver('10.0.0.1', PASS), 2000);
-    assert.deepEqual(s.logger.events('probe-worker-error'), [{ backend: 'a', error: 'metrics bug' }]);
+    assert.deepEqual(s.logger.attrsOf('probe-worker-error'), [{ backend: 'a', error: 'metrics bug' }]);
     await checker.stop();
   });
 });
@@ -166,19 +163,24 @@ void describe('Checker on the real probe engine', () => {
       await httpServer.close();
     });
     const fast = { intervalMs: 50, fastIntervalMs: 20, downIntervalMs: 50, rise: 2 };
-    const tcpCheck = healthcheck('tcp', { ...fast, port: tcpServer.port });
-    const httpCheck = healthcheck('http', { ...fast, type: 'http', port: httpServer.port });
-    tcpCheck.params = { ...tcpCheck.params, halfOpen: true };
+    const halfOpenCheck = healthcheck({
+      ...fast,
+      name: 'tcp',
+      type: 'tcp',
+      port: tcpServer.port,
+      params: { halfOpen: true },
+    });
+    const httpCheck = healthcheck({ ...fast, name: 'http', type: 'http', port: httpServer.port });
     const repeat = createRepeatingProber();
     assert.ok(repeat, 'the probe engine is available');
     const checker = new Checker({
       config: config({
-        healthchecks: [tcpCheck, httpCheck],
+        healthchecks: [halfOpenCheck, httpCheck],
         backends: [
           backend('t', '127.0.0.1', { healthcheck: 'tcp' }),
           backend('h', '127.0.0.1', { healthcheck: 'http' }),
         ],
-        frontends: [frontend('web', [{ t: 100, h: 100 }])],
+        frontends: [frontend('web', { pools: [{ t: 100, h: 100 }] })],
       }),
       probe: createProber(),
       repeat,

@@ -8,8 +8,9 @@ import { Registry } from 'prom-client';
 import { createMetrics } from '../../src/metrics/index.js';
 import { registerCollected, ScrapeRegistry } from '../../src/metrics/collected.js';
 import { HistogramCounts } from '../../src/metrics/histogram.js';
-import { backend, config, FAIL, frontend, healthcheck } from '../checker/fixtures.js';
-import { harness } from './helpers.js';
+import { backend, config, frontend, healthcheck } from '../helpers/config.js';
+import { FAIL } from '../helpers/scripted-probe.js';
+import { harness } from './fixtures.js';
 
 /** What prom-client's own Registry.metrics() writes for the same registry. */
 const promClientText = (registry: Registry): Promise<string> => Registry.prototype.metrics.call(registry);
@@ -17,9 +18,12 @@ const promClientText = (registry: Registry): Promise<string> => Registry.prototy
 void describe('ScrapeRegistry', () => {
   void test('writes what prom-client writes: a live checker with probes and transitions', async () => {
     const cfg = config({
-      healthchecks: [healthcheck('web', { type: 'http', port: 80 }), healthcheck('hc')],
+      healthchecks: [healthcheck({ name: 'web', type: 'http', port: 80 }), healthcheck({ type: 'tcp' })],
       backends: [backend('a', '10.0.0.1', { healthcheck: 'web' }), backend('b', '10.0.0.2')],
-      frontends: [frontend('f', [{ a: 100, b: 50 }]), frontend('g', [{ b: 100 }], false)],
+      frontends: [
+        frontend('f', { pools: [{ a: 100, b: 50 }] }),
+        frontend('g', { pools: [{ b: 100 }], flushOnDown: false }),
+      ],
     });
     const h = harness(cfg);
     h.probe.script('10.0.0.2', 'ffffp');
