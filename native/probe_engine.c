@@ -50,6 +50,7 @@
 #define WAKE_TAG UINT64_MAX
 #define READ_CHUNK 65536
 #define MAX_EVENTS 256
+#define MAX_STARTS_PER_TURN 200
 
 enum phase { PH_IDLE, PH_WAITING, PH_CONNECTING, PH_SENDING, PH_READING };
 
@@ -511,13 +512,28 @@ static void deadline_passed(struct engine *e, uint32_t i, uint64_t now) {
   finish(e, i, s->phase == PH_CONNECTING ? PE_CONNECT_TIMEOUT : PE_RESPONSE_TIMEOUT, 0, 0, NULL, 0, now);
 }
 
+/*
+ * Runs the timers that are due, starting at most MAX_STARTS_PER_TURN probes; the rest wait for
+ * the next turn, which comes at once (epoll_wait with no wait) after the sockets that are ready
+ * have been handled. A thread that falls behind (a starved CPU, a burst after a pause) would
+ * otherwise start every overdue probe in one go, and the deadlines of the first would pass while
+ * it still connected the last: probes would fail because the checker was slow, not the
+ * backend. Capped, an overloaded engine starts its probes late instead (the schedule lag shows
+ * it), as HAProxy's checks do (its run queue takes at most tune.runqueue-depth, 200, tasks per
+ * turn of its poller).
+ */
 static void run_timers(struct engine *e, uint64_t now) {
+  unsigned started = 0;
   while (e->heap_len && e->heap[0].due_us <= now) {
     uint32_t i = e->heap[0].slot;
     struct slot *s = &e->slots[i];
+    if (s->phase == PH_WAITING && started == MAX_STARTS_PER_TURN) break;
     heap_remove(e, i);
-    if (s->phase == PH_WAITING) start_probe(e, i, now);
-    else if (s->phase >= PH_CONNECTING) deadline_passed(e, i, now);
+    if (s->phase == PH_WAITING) {
+      start_probe(e, i, now);
+      started++;
+    } else if (s->phase >= PH_CONNECTING)
+      deadline_passed(e, i, now);
   }
 }
 

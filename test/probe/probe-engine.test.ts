@@ -1,10 +1,17 @@
 // The probe engine's own rules, beyond what a probe reports (probe-paths.test.ts has those): a
 // run keeps its pace while the event loop is busy, a stopped run hands over nothing, and a
-// reused slot never sees its previous owner's results.
+// reused slot never sees its previous owner's results; more probes due at once than it starts in
+// one turn all run.
 
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { EngineKind, EngineOutcome, ProbeEngine, type EngineTarget } from '../../src/probe/index.js';
+import {
+  EngineFlag,
+  EngineKind,
+  EngineOutcome,
+  ProbeEngine,
+  type EngineTarget,
+} from '../../src/probe/index.js';
 import { startTcpServer, type TcpTestServer } from '../helpers/index.js';
 
 /** Keeps the event loop busy (a stalled maglevd), not a wait for anything. */
@@ -88,5 +95,23 @@ void describe('ProbeEngine', () => {
     });
     assert.equal(stoppedAt, 3);
     assert.deepEqual(results.slice(0, fresh), ['old', 'old', 'old', 'new']);
+  });
+
+  void test('more probes due at once than one turn starts (200): every one runs, none is lost', async () => {
+    const { port } = await server();
+    const count = 700;
+    const outcomes = new Map<number, number>();
+    let seen = 0;
+    await new Promise<void>((resolve) => {
+      for (let k = 0; k < count; k++) {
+        // Half-open: the listener's accept queue stays empty however many arrive together.
+        engine.start({ ...tcpTarget(port), timeoutMs: 10_000, flags: EngineFlag.halfOpen }, 0, (record) => {
+          outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
+          if (++seen === count) resolve();
+          return undefined;
+        });
+      }
+    });
+    assert.deepEqual([...outcomes], [[EngineOutcome.connected, count]]);
   });
 });
