@@ -483,8 +483,9 @@ static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
    * for both ends, as HAProxy's checks do), and a half-open probe's RST at close goes out instead.
    */
   setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+  /* Failed in the system call itself (no route from here, no port left): nothing reached the wire. */
   if (connect(fd, (struct sockaddr *)&s->addr, s->addr_len) < 0 && errno != EINPROGRESS)
-    return finish(e, i, PE_CONNECT_ERROR, errno, 0, NULL, 0, now);
+    return finish(e, i, PE_CONNECT_CALL_ERROR, errno, 0, NULL, 0, now);
   s->phase = PH_CONNECTING;
   struct epoll_event ev = {EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, {.u64 = i | ((uint64_t)s->seq << 32)}};
   if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)

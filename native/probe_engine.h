@@ -21,7 +21,7 @@ enum pe_kind { PE_KIND_TCP = 0, PE_KIND_HTTP = 1 };
 enum pe_outcome {
   PE_CONNECTED = 0,        /* tcp: the connection is up */
   PE_STATUS = 1,           /* http: value = the final status code */
-  PE_CONNECT_ERROR = 2,    /* value = errno */
+  PE_CONNECT_ERROR = 2,    /* value = errno, from the network (after the SYN went out) */
   PE_CONNECT_TIMEOUT = 3,  /* the deadline passed before the connection was up */
   PE_RESPONSE_ERROR = 4,   /* value = errno, after the connection was up */
   PE_RESPONSE_TIMEOUT = 5, /* the deadline passed while sending or waiting for the head */
@@ -30,6 +30,7 @@ enum pe_outcome {
   PE_TRUNCATED_HEAD = 8,   /* closed inside the head; value = bytes of it received */
   PE_HEAD_TOO_LARGE = 9,   /* no end of head within 16 KiB */
   PE_SETUP_ERROR = 10,     /* value = errno, aux = the step (enum pe_step) */
+  PE_CONNECT_CALL_ERROR = 11, /* value = errno: connect() itself failed, nothing was sent */
 };
 
 /* Where a probe's socket could not be made. */

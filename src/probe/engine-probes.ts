@@ -12,9 +12,10 @@ import { HeadError } from './http-response.js';
 import type { RequestHeadCache } from './http-request.js';
 import { statusVerdict } from './http-status.js';
 import { describeNativeError } from './native-errors.js';
+import { checkerFault, checkerFaultReason, setupFault } from './checker-fault.js';
 import { errorFailure, probeResult, timeoutFailure, type ProbeVerdict } from './probe-failure.js';
 import type { EngineRecord, EngineTarget, ProbeEngine } from './probe-engine.js';
-import { ABORTED_DETAIL } from './probe-run.js';
+import { ABORTED_DETAIL, localFaultDetail } from './probe-run.js';
 import type { ProbeRequest } from './types.js';
 import { isValidNetnsName } from './netns.js';
 
@@ -120,6 +121,14 @@ function errnoName(errno: number): string {
 
 /** A record of the engine as the ProbeResult the JavaScript probe would have given. */
 export function engineResult(record: EngineRecord, req: ProbeRequest): ProbeResult {
+  if (record.outcome === EngineOutcome.setupError) return setupFailure(record, req);
+  if (record.outcome === EngineOutcome.connectCallError) {
+    // connect() failed in the call itself: ours when checker-fault.ts says so, else a verdict.
+    const errno = { code: errnoName(record.value), syscall: 'connect' };
+    const reason = checkerFaultReason({ site: 'connect', ...errno });
+    if (reason !== undefined)
+      return checkerFault(reason, localFaultDetail(req, reason, errno), record.durationMs);
+  }
   const v = engineVerdict(record, req);
   return probeResult(v.code === 'L4OK' || v.code === 'L7OK', v.code, v.detail, record.durationMs);
 }
@@ -134,6 +143,7 @@ function engineVerdict(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
     case EngineOutcome.status:
       return statusVerdict(record.value, hc.params.responseCode);
     case EngineOutcome.connectError:
+    case EngineOutcome.connectCallError:
       return errorFailure('L4', errnoName(record.value));
     case EngineOutcome.connectTimeout:
       return timeoutFailure('L4', hc.timeoutMs);
@@ -149,25 +159,28 @@ function engineVerdict(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
       return errorFailure('L7', HeadError.truncated(record.value));
     case EngineOutcome.headTooLarge:
       return errorFailure('L7', HeadError.tooLarge);
-    case EngineOutcome.setupError:
-      return setupFailure(record, req);
     default:
       return errorFailure('L4', `probe engine outcome ${record.outcome}`);
   }
 }
 
 /**
- * The socket could not be made. In maglevd's own namespace Node's sockets report such failures
- * as connect errors ("connect EADDRNOTAVAIL"); inside a netns the addon's words name the cause.
+ * The socket could not be made: always the checker's fault (checker-fault.ts), worded as the
+ * JavaScript path words it. In maglevd's own namespace Node binds the source itself right before
+ * connecting ("bind EADDRNOTAVAIL"); inside a netns the addon's words name the cause.
  */
-function setupFailure(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
+function setupFailure(record: EngineRecord, req: ProbeRequest): ProbeResult {
   const code = errnoName(record.value);
-  if (req.netns === undefined) return errorFailure('L4', code);
-  const message = errnoNames.get(-record.value)?.[1] ?? code;
   const syscall = record.step ?? 'socket';
+  if (req.netns === undefined) {
+    const errno = { code, syscall };
+    const reason = checkerFaultReason({ site: 'connect', ...errno }) ?? 'socket-setup';
+    return checkerFault(reason, localFaultDetail(req, reason, errno), record.durationMs);
+  }
+  const message = errnoNames.get(-record.value)?.[1] ?? code;
   const detail = describeNativeError(
     { syscall, code, message: `${syscall}: ${message}` },
     { netns: req.netns, source: sourceOf(req), kind: 'tcp' },
   );
-  return { code: 'L4CON', detail };
+  return setupFault({ message: detail, errno: code, syscall }, record.durationMs);
 }

@@ -21,6 +21,8 @@ export const EngineOutcome = {
   truncatedHead: 8,
   headTooLarge: 9,
   setupError: 10,
+  /** connect() itself failed (nothing was sent): maybe a checker fault (checker-fault.ts). */
+  connectCallError: 11,
 } as const;
 
 /** The step a setup error happened in (aux of a setupError record), named as the addon's syscalls. */

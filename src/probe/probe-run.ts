@@ -197,29 +197,12 @@ export abstract class ProbeRun {
     const errno = this.layer === 'L4' && !this.connectAttemptFailed ? errnoOf(err) : undefined;
     const reason = errno === undefined ? undefined : checkerFaultReason({ site: 'connect', ...errno });
     if (errno !== undefined && reason !== undefined)
-      this.faultOfChecker(reason, this.localDetail(reason, errno));
+      this.faultOfChecker(reason, localFaultDetail(this.req, reason, errno));
     else {
       const { code, detail } = errorFailure(this.layer, errorCode(err));
       this.fail(code, detail);
     }
   };
-
-  /** The detail of a local connect failure: what is missing, and where. */
-  private localDetail(
-    reason: CheckerFaultReason,
-    errno: { code: string; syscall: string | undefined },
-  ): string {
-    const where = whereLabel(this.req.netns);
-    const call = `${errno.syscall ?? 'connect'} ${errno.code}`;
-    const hc = this.req.healthcheck;
-    const source = (this.req.family === 4 ? hc.probeIpv4Src : hc.probeIpv6Src) ?? '?';
-    if (reason === 'source-address') {
-      const what = errno.code === 'EADDRNOTAVAIL' ? 'is not configured' : 'cannot be used';
-      return `source address ${source} ${what} in ${where} (${call})`;
-    }
-    if (reason === 'no-route') return `${call}: no route to ${this.req.address} in ${where}`;
-    return `${call} in ${where}`;
-  }
 
   private readonly onAttemptFailed = (): void => {
     this.connectAttemptFailed = true;
@@ -297,4 +280,25 @@ export abstract class ProbeRun {
     }
     this.resolve(result);
   }
+}
+
+/**
+ * The detail of a connect that failed on our side (checker-fault.ts decided so): what is missing,
+ * and where. Both probe paths (these sockets and the probe engine) word it this way.
+ */
+export function localFaultDetail(
+  req: ProbeRequest,
+  reason: CheckerFaultReason,
+  errno: { code: string; syscall: string | undefined },
+): string {
+  const where = whereLabel(req.netns);
+  const call = `${errno.syscall ?? 'connect'} ${errno.code}`;
+  const hc = req.healthcheck;
+  const source = (req.family === 4 ? hc.probeIpv4Src : hc.probeIpv6Src) ?? '?';
+  if (reason === 'source-address') {
+    const what = errno.code === 'EADDRNOTAVAIL' ? 'is not configured' : 'cannot be used';
+    return `source address ${source} ${what} in ${where} (${call})`;
+  }
+  if (reason === 'no-route') return `${call}: no route to ${req.address} in ${where}`;
+  return `${call} in ${where}`;
 }

@@ -71,6 +71,8 @@ void describe('stalledPastTimeout', () => {
   });
 });
 
+// The JavaScript probes' own timers (engine: false): the probe engine keeps its deadlines on its
+// own thread, where a stalled event loop cannot make them late (probe-paths.test.ts).
 void describe('a stalled event loop is the checker fault event-loop-stall, not a timeout', () => {
   let silent: TcpTestServer;
   before(async () => {
@@ -83,7 +85,7 @@ void describe('a stalled event loop is the checker fault event-loop-stall, not a
 
   void test('on time: L7TOUT; fired after a stall: a checker fault (FakeClock)', async () => {
     const clock = new FakeClock();
-    const probe = createProber({ clock });
+    const probe = createProber({ clock, engine: false });
     const n = silent.connections.count;
     const onTime = probe(probeRequest(http(1000)));
     await silent.connections.at(n);
@@ -113,7 +115,7 @@ void describe('a stalled event loop is the checker fault event-loop-stall, not a
   void test('a real stall: the loop blocked past the timeout', async () => {
     const n = silent.connections.count;
     // A timeout long enough that a loaded machine still accepts the connection well within it.
-    const result = createProber()(probeRequest(http(500)));
+    const result = createProber({ engine: false })(probeRequest(http(500)));
     await silent.connections.at(n);
     // The fault injected: this process's event loop does nothing else for 1200 ms.
     const until = performance.now() + 1200;
