@@ -10,4 +10,13 @@ export type { ActiveCheckerFault, BackendSnapshot } from './snapshot.js';
 export { failureSignature, MassFailureDetector } from './mass-failure.js';
 export type { MassFailureChange, SuspectEpisode } from './mass-failure.js';
 export { SYNTHETIC_PASS } from './worker.js';
-export { referencedBackendNames, probesUnchanged } from './reload-plan.js';
+export { referencedBackendNames, probesUnchanged, reloadFate, initialStateOf } from './reload-plan.js';
+export type { ReloadFate, RunningBackend } from './reload-plan.js';
+export { withPoolWeight } from './pool-weight.js';
+export type {
+  BackendActionName,
+  BackendStateChange,
+  CheckerChange,
+  FrontendStateChange,
+  Hypothesis,
+} from './what-if.js';

@@ -54,3 +54,44 @@ export function probesUnchanged(
   if (before.hc === undefined || after.hc === undefined) return before.hc === after.hc;
   return isDeepStrictEqual({ ...before.hc, name: '' }, { ...after.hc, name: '' });
 }
+
+/** The state a backend starts (or restarts) in: the file's `enabled` decides. */
+export function initialStateOf(backend: BackendConfig): 'unknown' | 'disabled' {
+  return backend.enabled ? 'unknown' : 'disabled';
+}
+
+/**
+ * What a reload does to one backend the new config probes (docs/health.md §Reload):
+ * - start: it is new;
+ * - restart: its address, health check settings or netns changed, so it starts afresh;
+ * - keep: its worker, counter, history and runtime state carry on; `enable` is set when the
+ *   file's own `enabled` flag changed, which then applies (that edit is the operator's latest
+ *   word).
+ * Backends the new config no longer probes are removed; they have no fate here.
+ */
+export type ReloadFate =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'restart' }
+  | { readonly kind: 'keep'; readonly enable?: boolean };
+
+/** The running side of one backend, as reloadFate needs it. */
+export interface RunningBackend {
+  readonly config: BackendConfig;
+  readonly hc: HealthCheckConfig | undefined;
+}
+
+export function reloadFate(
+  prev: MaglevConfig,
+  next: MaglevConfig,
+  name: string,
+  running: RunningBackend | undefined,
+): ReloadFate {
+  if (!running) return { kind: 'start' };
+  const b = next.backends.get(name) as BackendConfig;
+  const same = probesUnchanged(
+    { address: running.config.address, hc: running.hc, netns: prev.healthchecker.netns },
+    { address: b.address, hc: healthCheckOf(next, b), netns: next.healthchecker.netns },
+  );
+  if (!same) return { kind: 'restart' };
+  return b.enabled === running.config.enabled ? { kind: 'keep' } : { kind: 'keep', enable: b.enabled };
+}

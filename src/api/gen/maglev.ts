@@ -351,6 +351,13 @@ export interface PanicEvent {
 }
 
 export interface CheckConfigRequest {
+  /** A candidate configuration (the YAML text) to check instead of the file on disk. */
+  candidateYaml: string;
+  /**
+   * The name file:line:col positions use for the candidate (e.g. the client's path); default
+   * "candidate".
+   */
+  candidateName: string;
 }
 
 export interface CheckConfigResponse {
@@ -363,6 +370,8 @@ export interface CheckConfigResponse {
   /** Cross-field rules failed (every problem, one per line). */
   semanticError: string;
   warnings: string[];
+  /** When ok: what reloading to this configuration would change, against the running state. */
+  preview: ChangePreview | undefined;
 }
 
 export interface ReloadConfigRequest {
@@ -467,6 +476,111 @@ export interface SyncVPPLBStateResponse {
 }
 
 export interface GetVPPLBCountersRequest {
+}
+
+export interface PreviewChangeRequest {
+  /**
+   * The action to preview, with the request its own RPC takes. A reload is previewed with
+   * CheckConfig (the file on disk, or a candidate).
+   */
+  change:
+    | { $case: "pauseBackend"; value: BackendRequest }
+    | { $case: "resumeBackend"; value: BackendRequest }
+    | { $case: "enableBackend"; value: BackendRequest }
+    | { $case: "disableBackend"; value: BackendRequest }
+    | { $case: "setWeight"; value: SetWeightRequest }
+    | { $case: "syncVppLbState"; value: SyncVPPLBStateRequest }
+    | undefined;
+}
+
+export interface ChangePreview {
+  /** Backends whose state the change would move (a reload: restarts and removals too). */
+  backends: BackendStateChange[];
+  /** Frontends whose aggregate state would change. */
+  frontends: FrontendStateChange[];
+  /**
+   * The lb operations the change would send, in the order it would send them; empty when VPP
+   * would not be touched.
+   */
+  vppOps: PlannedLbOp[];
+  /** Per VIP the change would reconcile: the Maglev new-flow buckets that would change hands. */
+  vips: VipBucketMove[];
+  /**
+   * True when the plan and the "before" tables come from a live read of VPP. False when VPP is
+   * not connected (or integration is off): they are then planned against maglevd's current
+   * desired state, as if VPP held it exactly.
+   */
+  vppRead: boolean;
+  /** What else the operator should know (e.g. a sync the startup warmup would hold back). */
+  notes: string[];
+}
+
+export interface BackendStateChange {
+  backend: string;
+  from: string;
+  to: string;
+  /** Why, e.g. "disabled by operator", "health check changed: probing restarts". */
+  detail: string;
+}
+
+export interface FrontendStateChange {
+  frontend: string;
+  from: string;
+  to: string;
+}
+
+export interface PlannedLbOp {
+  /** vip-add | vip-del | as-add | as-del | as-weight */
+  op: string;
+  /** The frontend of the VIP; empty for a stale VIP no frontend wants. */
+  frontend: string;
+  /** The VIP: CIDR prefix, protocol (tcp | udp | any) and port. */
+  prefix: string;
+  protocol: string;
+  port: number;
+  /** as-add, as-del, as-weight: the application server. */
+  address: string;
+  /** as-add, as-weight: its weight. */
+  weight: number;
+  /** as-del, as-weight: its flows are flushed too. */
+  flush: boolean;
+  /** vip-del: stale | src-ip-sticky-changed | encap-changed | flow-table-length-changed. */
+  reason: string;
+  /** vip-add: the new VIP's settings. */
+  encap: string;
+  flowTableLength: number;
+  srcIpSticky: boolean;
+}
+
+export interface VipBucketMove {
+  frontend: string;
+  prefix: string;
+  protocol: string;
+  port: number;
+  /** The new-flow table length the buckets are counted in (after the change). */
+  flowTableLength: number;
+  /** Buckets whose application server would change (to or from none included). */
+  bucketsMoved: number;
+  /** The lb API generation the tables were built for: 1.1.0 (no weights) or 1.2.0. */
+  lbApiVersion: string;
+  /**
+   * The VIP would be deleted and created again (a setting VPP cannot change in place): every
+   * bucket and every existing flow moves.
+   */
+  recreated: boolean;
+  /** Every application server of either side, in address order. */
+  ases: AsBucketMove[];
+}
+
+export interface AsBucketMove {
+  address: string;
+  /** The backend with this address, when maglevd knows one. */
+  backend: string;
+  /** Absent where the AS is not in the VIP (before: a new AS; after: a removed one). */
+  weightBefore?: number | undefined;
+  weightAfter?: number | undefined;
+  bucketsBefore: number;
+  bucketsAfter: number;
 }
 
 export interface VPPLBCounters {
@@ -4301,11 +4415,17 @@ export const PanicEvent: MessageFns<PanicEvent> = {
 };
 
 function createBaseCheckConfigRequest(): CheckConfigRequest {
-  return {};
+  return { candidateYaml: "", candidateName: "" };
 }
 
 export const CheckConfigRequest: MessageFns<CheckConfigRequest> = {
-  encode(_: CheckConfigRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: CheckConfigRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.candidateYaml !== "") {
+      writer.uint32(10).string(message.candidateYaml);
+    }
+    if (message.candidateName !== "") {
+      writer.uint32(18).string(message.candidateName);
+    }
     return writer;
   },
 
@@ -4322,6 +4442,22 @@ export const CheckConfigRequest: MessageFns<CheckConfigRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.candidateYaml = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.candidateName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4334,26 +4470,45 @@ export const CheckConfigRequest: MessageFns<CheckConfigRequest> = {
     }
   },
 
-  fromJSON(_: any): CheckConfigRequest {
-    return {};
+  fromJSON(object: any): CheckConfigRequest {
+    return {
+      candidateYaml: isSet(object.candidateYaml)
+        ? globalThis.String(object.candidateYaml)
+        : isSet(object.candidate_yaml)
+        ? globalThis.String(object.candidate_yaml)
+        : "",
+      candidateName: isSet(object.candidateName)
+        ? globalThis.String(object.candidateName)
+        : isSet(object.candidate_name)
+        ? globalThis.String(object.candidate_name)
+        : "",
+    };
   },
 
-  toJSON(_: CheckConfigRequest): unknown {
+  toJSON(message: CheckConfigRequest): unknown {
     const obj: any = {};
+    if (message.candidateYaml !== "") {
+      obj.candidateYaml = message.candidateYaml;
+    }
+    if (message.candidateName !== "") {
+      obj.candidateName = message.candidateName;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<CheckConfigRequest>, I>>(base?: I): CheckConfigRequest {
     return CheckConfigRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CheckConfigRequest>, I>>(_: I): CheckConfigRequest {
+  fromPartial<I extends Exact<DeepPartial<CheckConfigRequest>, I>>(object: I): CheckConfigRequest {
     const message = createBaseCheckConfigRequest();
+    message.candidateYaml = object.candidateYaml ?? "";
+    message.candidateName = object.candidateName ?? "";
     return message;
   },
 };
 
 function createBaseCheckConfigResponse(): CheckConfigResponse {
-  return { ok: false, parseError: "", semanticError: "", warnings: [] };
+  return { ok: false, parseError: "", semanticError: "", warnings: [], preview: undefined };
 }
 
 export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
@@ -4369,6 +4524,9 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
     }
     for (const v of message.warnings) {
       writer.uint32(34).string(v!);
+    }
+    if (message.preview !== undefined) {
+      ChangePreview.encode(message.preview, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -4418,6 +4576,14 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
             message.warnings.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.preview = ChangePreview.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4444,6 +4610,7 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
         ? globalThis.String(object.semantic_error)
         : "",
       warnings: globalThis.Array.isArray(object?.warnings) ? object.warnings.map((e: any) => globalThis.String(e)) : [],
+      preview: isSet(object.preview) ? ChangePreview.fromJSON(object.preview) : undefined,
     };
   },
 
@@ -4461,6 +4628,9 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
     if (message.warnings?.length) {
       obj.warnings = message.warnings;
     }
+    if (message.preview !== undefined) {
+      obj.preview = ChangePreview.toJSON(message.preview);
+    }
     return obj;
   },
 
@@ -4473,6 +4643,9 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
     message.parseError = object.parseError ?? "";
     message.semanticError = object.semanticError ?? "";
     message.warnings = object.warnings?.map((e) => e) || [];
+    message.preview = (object.preview !== undefined && object.preview !== null)
+      ? ChangePreview.fromPartial(object.preview)
+      : undefined;
     return message;
   },
 };
@@ -5942,6 +6115,1241 @@ export const GetVPPLBCountersRequest: MessageFns<GetVPPLBCountersRequest> = {
   },
 };
 
+function createBasePreviewChangeRequest(): PreviewChangeRequest {
+  return { change: undefined };
+}
+
+export const PreviewChangeRequest: MessageFns<PreviewChangeRequest> = {
+  encode(message: PreviewChangeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.change?.$case) {
+      case "pauseBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(10).fork()).join();
+        break;
+      case "resumeBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(18).fork()).join();
+        break;
+      case "enableBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(26).fork()).join();
+        break;
+      case "disableBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(34).fork()).join();
+        break;
+      case "setWeight":
+        SetWeightRequest.encode(message.change.value, writer.uint32(42).fork()).join();
+        break;
+      case "syncVppLbState":
+        SyncVPPLBStateRequest.encode(message.change.value, writer.uint32(50).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewChangeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewChangeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.change = { $case: "pauseBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.change = { $case: "resumeBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.change = { $case: "enableBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.change = { $case: "disableBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.change = { $case: "setWeight", value: SetWeightRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.change = { $case: "syncVppLbState", value: SyncVPPLBStateRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewChangeRequest {
+    return {
+      change: isSet(object.pauseBackend)
+        ? { $case: "pauseBackend", value: BackendRequest.fromJSON(object.pauseBackend) }
+        : isSet(object.pause_backend)
+        ? { $case: "pauseBackend", value: BackendRequest.fromJSON(object.pause_backend) }
+        : isSet(object.resumeBackend)
+        ? { $case: "resumeBackend", value: BackendRequest.fromJSON(object.resumeBackend) }
+        : isSet(object.resume_backend)
+        ? { $case: "resumeBackend", value: BackendRequest.fromJSON(object.resume_backend) }
+        : isSet(object.enableBackend)
+        ? { $case: "enableBackend", value: BackendRequest.fromJSON(object.enableBackend) }
+        : isSet(object.enable_backend)
+        ? { $case: "enableBackend", value: BackendRequest.fromJSON(object.enable_backend) }
+        : isSet(object.disableBackend)
+        ? { $case: "disableBackend", value: BackendRequest.fromJSON(object.disableBackend) }
+        : isSet(object.disable_backend)
+        ? { $case: "disableBackend", value: BackendRequest.fromJSON(object.disable_backend) }
+        : isSet(object.setWeight)
+        ? { $case: "setWeight", value: SetWeightRequest.fromJSON(object.setWeight) }
+        : isSet(object.set_weight)
+        ? { $case: "setWeight", value: SetWeightRequest.fromJSON(object.set_weight) }
+        : isSet(object.syncVppLbState)
+        ? { $case: "syncVppLbState", value: SyncVPPLBStateRequest.fromJSON(object.syncVppLbState) }
+        : isSet(object.sync_vpp_lb_state)
+        ? { $case: "syncVppLbState", value: SyncVPPLBStateRequest.fromJSON(object.sync_vpp_lb_state) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: PreviewChangeRequest): unknown {
+    const obj: any = {};
+    if (message.change?.$case === "pauseBackend") {
+      obj.pauseBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "resumeBackend") {
+      obj.resumeBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "enableBackend") {
+      obj.enableBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "disableBackend") {
+      obj.disableBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "setWeight") {
+      obj.setWeight = SetWeightRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "syncVppLbState") {
+      obj.syncVppLbState = SyncVPPLBStateRequest.toJSON(message.change.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PreviewChangeRequest>, I>>(base?: I): PreviewChangeRequest {
+    return PreviewChangeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreviewChangeRequest>, I>>(object: I): PreviewChangeRequest {
+    const message = createBasePreviewChangeRequest();
+    switch (object.change?.$case) {
+      case "pauseBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "pauseBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "resumeBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "resumeBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "enableBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "enableBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "disableBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "disableBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "setWeight": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "setWeight", value: SetWeightRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "syncVppLbState": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "syncVppLbState", value: SyncVPPLBStateRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseChangePreview(): ChangePreview {
+  return { backends: [], frontends: [], vppOps: [], vips: [], vppRead: false, notes: [] };
+}
+
+export const ChangePreview: MessageFns<ChangePreview> = {
+  encode(message: ChangePreview, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.backends) {
+      BackendStateChange.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.frontends) {
+      FrontendStateChange.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.vppOps) {
+      PlannedLbOp.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.vips) {
+      VipBucketMove.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.vppRead !== false) {
+      writer.uint32(40).bool(message.vppRead);
+    }
+    for (const v of message.notes) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangePreview {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangePreview();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backends.push(BackendStateChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frontends.push(FrontendStateChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.vppOps.push(PlannedLbOp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.vips.push(VipBucketMove.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.vppRead = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.notes.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangePreview {
+    return {
+      backends: globalThis.Array.isArray(object?.backends)
+        ? object.backends.map((e: any) => BackendStateChange.fromJSON(e))
+        : [],
+      frontends: globalThis.Array.isArray(object?.frontends)
+        ? object.frontends.map((e: any) => FrontendStateChange.fromJSON(e))
+        : [],
+      vppOps: globalThis.Array.isArray(object?.vppOps)
+        ? object.vppOps.map((e: any) => PlannedLbOp.fromJSON(e))
+        : globalThis.Array.isArray(object?.vpp_ops)
+        ? object.vpp_ops.map((e: any) => PlannedLbOp.fromJSON(e))
+        : [],
+      vips: globalThis.Array.isArray(object?.vips) ? object.vips.map((e: any) => VipBucketMove.fromJSON(e)) : [],
+      vppRead: isSet(object.vppRead)
+        ? globalThis.Boolean(object.vppRead)
+        : isSet(object.vpp_read)
+        ? globalThis.Boolean(object.vpp_read)
+        : false,
+      notes: globalThis.Array.isArray(object?.notes) ? object.notes.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ChangePreview): unknown {
+    const obj: any = {};
+    if (message.backends?.length) {
+      obj.backends = message.backends.map((e) => BackendStateChange.toJSON(e));
+    }
+    if (message.frontends?.length) {
+      obj.frontends = message.frontends.map((e) => FrontendStateChange.toJSON(e));
+    }
+    if (message.vppOps?.length) {
+      obj.vppOps = message.vppOps.map((e) => PlannedLbOp.toJSON(e));
+    }
+    if (message.vips?.length) {
+      obj.vips = message.vips.map((e) => VipBucketMove.toJSON(e));
+    }
+    if (message.vppRead !== false) {
+      obj.vppRead = message.vppRead;
+    }
+    if (message.notes?.length) {
+      obj.notes = message.notes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangePreview>, I>>(base?: I): ChangePreview {
+    return ChangePreview.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangePreview>, I>>(object: I): ChangePreview {
+    const message = createBaseChangePreview();
+    message.backends = object.backends?.map((e) => BackendStateChange.fromPartial(e)) || [];
+    message.frontends = object.frontends?.map((e) => FrontendStateChange.fromPartial(e)) || [];
+    message.vppOps = object.vppOps?.map((e) => PlannedLbOp.fromPartial(e)) || [];
+    message.vips = object.vips?.map((e) => VipBucketMove.fromPartial(e)) || [];
+    message.vppRead = object.vppRead ?? false;
+    message.notes = object.notes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseBackendStateChange(): BackendStateChange {
+  return { backend: "", from: "", to: "", detail: "" };
+}
+
+export const BackendStateChange: MessageFns<BackendStateChange> = {
+  encode(message: BackendStateChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backend !== "") {
+      writer.uint32(10).string(message.backend);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.detail !== "") {
+      writer.uint32(34).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BackendStateChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBackendStateChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BackendStateChange {
+    return {
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: BackendStateChange): unknown {
+    const obj: any = {};
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BackendStateChange>, I>>(base?: I): BackendStateChange {
+    return BackendStateChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BackendStateChange>, I>>(object: I): BackendStateChange {
+    const message = createBaseBackendStateChange();
+    message.backend = object.backend ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseFrontendStateChange(): FrontendStateChange {
+  return { frontend: "", from: "", to: "" };
+}
+
+export const FrontendStateChange: MessageFns<FrontendStateChange> = {
+  encode(message: FrontendStateChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrontendStateChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrontendStateChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrontendStateChange {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+    };
+  },
+
+  toJSON(message: FrontendStateChange): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FrontendStateChange>, I>>(base?: I): FrontendStateChange {
+    return FrontendStateChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FrontendStateChange>, I>>(object: I): FrontendStateChange {
+    const message = createBaseFrontendStateChange();
+    message.frontend = object.frontend ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBasePlannedLbOp(): PlannedLbOp {
+  return {
+    op: "",
+    frontend: "",
+    prefix: "",
+    protocol: "",
+    port: 0,
+    address: "",
+    weight: 0,
+    flush: false,
+    reason: "",
+    encap: "",
+    flowTableLength: 0,
+    srcIpSticky: false,
+  };
+}
+
+export const PlannedLbOp: MessageFns<PlannedLbOp> = {
+  encode(message: PlannedLbOp, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.op !== "") {
+      writer.uint32(10).string(message.op);
+    }
+    if (message.frontend !== "") {
+      writer.uint32(18).string(message.frontend);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(26).string(message.prefix);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(34).string(message.protocol);
+    }
+    if (message.port !== 0) {
+      writer.uint32(40).uint32(message.port);
+    }
+    if (message.address !== "") {
+      writer.uint32(50).string(message.address);
+    }
+    if (message.weight !== 0) {
+      writer.uint32(56).uint32(message.weight);
+    }
+    if (message.flush !== false) {
+      writer.uint32(64).bool(message.flush);
+    }
+    if (message.reason !== "") {
+      writer.uint32(74).string(message.reason);
+    }
+    if (message.encap !== "") {
+      writer.uint32(82).string(message.encap);
+    }
+    if (message.flowTableLength !== 0) {
+      writer.uint32(88).uint32(message.flowTableLength);
+    }
+    if (message.srcIpSticky !== false) {
+      writer.uint32(96).bool(message.srcIpSticky);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlannedLbOp {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlannedLbOp();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.op = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.port = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.weight = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.flush = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.encap = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.flowTableLength = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.srcIpSticky = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlannedLbOp {
+    return {
+      op: isSet(object.op) ? globalThis.String(object.op) : "",
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      port: isSet(object.port) ? globalThis.Number(object.port) : 0,
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+      flush: isSet(object.flush) ? globalThis.Boolean(object.flush) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      encap: isSet(object.encap) ? globalThis.String(object.encap) : "",
+      flowTableLength: isSet(object.flowTableLength)
+        ? globalThis.Number(object.flowTableLength)
+        : isSet(object.flow_table_length)
+        ? globalThis.Number(object.flow_table_length)
+        : 0,
+      srcIpSticky: isSet(object.srcIpSticky)
+        ? globalThis.Boolean(object.srcIpSticky)
+        : isSet(object.src_ip_sticky)
+        ? globalThis.Boolean(object.src_ip_sticky)
+        : false,
+    };
+  },
+
+  toJSON(message: PlannedLbOp): unknown {
+    const obj: any = {};
+    if (message.op !== "") {
+      obj.op = message.op;
+    }
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.port !== 0) {
+      obj.port = Math.round(message.port);
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.weight !== 0) {
+      obj.weight = Math.round(message.weight);
+    }
+    if (message.flush !== false) {
+      obj.flush = message.flush;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.encap !== "") {
+      obj.encap = message.encap;
+    }
+    if (message.flowTableLength !== 0) {
+      obj.flowTableLength = Math.round(message.flowTableLength);
+    }
+    if (message.srcIpSticky !== false) {
+      obj.srcIpSticky = message.srcIpSticky;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlannedLbOp>, I>>(base?: I): PlannedLbOp {
+    return PlannedLbOp.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlannedLbOp>, I>>(object: I): PlannedLbOp {
+    const message = createBasePlannedLbOp();
+    message.op = object.op ?? "";
+    message.frontend = object.frontend ?? "";
+    message.prefix = object.prefix ?? "";
+    message.protocol = object.protocol ?? "";
+    message.port = object.port ?? 0;
+    message.address = object.address ?? "";
+    message.weight = object.weight ?? 0;
+    message.flush = object.flush ?? false;
+    message.reason = object.reason ?? "";
+    message.encap = object.encap ?? "";
+    message.flowTableLength = object.flowTableLength ?? 0;
+    message.srcIpSticky = object.srcIpSticky ?? false;
+    return message;
+  },
+};
+
+function createBaseVipBucketMove(): VipBucketMove {
+  return {
+    frontend: "",
+    prefix: "",
+    protocol: "",
+    port: 0,
+    flowTableLength: 0,
+    bucketsMoved: 0,
+    lbApiVersion: "",
+    recreated: false,
+    ases: [],
+  };
+}
+
+export const VipBucketMove: MessageFns<VipBucketMove> = {
+  encode(message: VipBucketMove, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(18).string(message.prefix);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(26).string(message.protocol);
+    }
+    if (message.port !== 0) {
+      writer.uint32(32).uint32(message.port);
+    }
+    if (message.flowTableLength !== 0) {
+      writer.uint32(40).uint32(message.flowTableLength);
+    }
+    if (message.bucketsMoved !== 0) {
+      writer.uint32(48).uint32(message.bucketsMoved);
+    }
+    if (message.lbApiVersion !== "") {
+      writer.uint32(58).string(message.lbApiVersion);
+    }
+    if (message.recreated !== false) {
+      writer.uint32(64).bool(message.recreated);
+    }
+    for (const v of message.ases) {
+      AsBucketMove.encode(v!, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VipBucketMove {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVipBucketMove();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.port = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.flowTableLength = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.bucketsMoved = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lbApiVersion = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.recreated = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ases.push(AsBucketMove.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VipBucketMove {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      port: isSet(object.port) ? globalThis.Number(object.port) : 0,
+      flowTableLength: isSet(object.flowTableLength)
+        ? globalThis.Number(object.flowTableLength)
+        : isSet(object.flow_table_length)
+        ? globalThis.Number(object.flow_table_length)
+        : 0,
+      bucketsMoved: isSet(object.bucketsMoved)
+        ? globalThis.Number(object.bucketsMoved)
+        : isSet(object.buckets_moved)
+        ? globalThis.Number(object.buckets_moved)
+        : 0,
+      lbApiVersion: isSet(object.lbApiVersion)
+        ? globalThis.String(object.lbApiVersion)
+        : isSet(object.lb_api_version)
+        ? globalThis.String(object.lb_api_version)
+        : "",
+      recreated: isSet(object.recreated) ? globalThis.Boolean(object.recreated) : false,
+      ases: globalThis.Array.isArray(object?.ases)
+        ? object.ases.map((e: any) => AsBucketMove.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: VipBucketMove): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.port !== 0) {
+      obj.port = Math.round(message.port);
+    }
+    if (message.flowTableLength !== 0) {
+      obj.flowTableLength = Math.round(message.flowTableLength);
+    }
+    if (message.bucketsMoved !== 0) {
+      obj.bucketsMoved = Math.round(message.bucketsMoved);
+    }
+    if (message.lbApiVersion !== "") {
+      obj.lbApiVersion = message.lbApiVersion;
+    }
+    if (message.recreated !== false) {
+      obj.recreated = message.recreated;
+    }
+    if (message.ases?.length) {
+      obj.ases = message.ases.map((e) => AsBucketMove.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VipBucketMove>, I>>(base?: I): VipBucketMove {
+    return VipBucketMove.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VipBucketMove>, I>>(object: I): VipBucketMove {
+    const message = createBaseVipBucketMove();
+    message.frontend = object.frontend ?? "";
+    message.prefix = object.prefix ?? "";
+    message.protocol = object.protocol ?? "";
+    message.port = object.port ?? 0;
+    message.flowTableLength = object.flowTableLength ?? 0;
+    message.bucketsMoved = object.bucketsMoved ?? 0;
+    message.lbApiVersion = object.lbApiVersion ?? "";
+    message.recreated = object.recreated ?? false;
+    message.ases = object.ases?.map((e) => AsBucketMove.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAsBucketMove(): AsBucketMove {
+  return {
+    address: "",
+    backend: "",
+    weightBefore: undefined,
+    weightAfter: undefined,
+    bucketsBefore: 0,
+    bucketsAfter: 0,
+  };
+}
+
+export const AsBucketMove: MessageFns<AsBucketMove> = {
+  encode(message: AsBucketMove, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.backend !== "") {
+      writer.uint32(18).string(message.backend);
+    }
+    if (message.weightBefore !== undefined) {
+      writer.uint32(24).uint32(message.weightBefore);
+    }
+    if (message.weightAfter !== undefined) {
+      writer.uint32(32).uint32(message.weightAfter);
+    }
+    if (message.bucketsBefore !== 0) {
+      writer.uint32(40).uint32(message.bucketsBefore);
+    }
+    if (message.bucketsAfter !== 0) {
+      writer.uint32(48).uint32(message.bucketsAfter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AsBucketMove {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAsBucketMove();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.weightBefore = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.weightAfter = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.bucketsBefore = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.bucketsAfter = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AsBucketMove {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      weightBefore: isSet(object.weightBefore)
+        ? globalThis.Number(object.weightBefore)
+        : isSet(object.weight_before)
+        ? globalThis.Number(object.weight_before)
+        : undefined,
+      weightAfter: isSet(object.weightAfter)
+        ? globalThis.Number(object.weightAfter)
+        : isSet(object.weight_after)
+        ? globalThis.Number(object.weight_after)
+        : undefined,
+      bucketsBefore: isSet(object.bucketsBefore)
+        ? globalThis.Number(object.bucketsBefore)
+        : isSet(object.buckets_before)
+        ? globalThis.Number(object.buckets_before)
+        : 0,
+      bucketsAfter: isSet(object.bucketsAfter)
+        ? globalThis.Number(object.bucketsAfter)
+        : isSet(object.buckets_after)
+        ? globalThis.Number(object.buckets_after)
+        : 0,
+    };
+  },
+
+  toJSON(message: AsBucketMove): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.weightBefore !== undefined) {
+      obj.weightBefore = Math.round(message.weightBefore);
+    }
+    if (message.weightAfter !== undefined) {
+      obj.weightAfter = Math.round(message.weightAfter);
+    }
+    if (message.bucketsBefore !== 0) {
+      obj.bucketsBefore = Math.round(message.bucketsBefore);
+    }
+    if (message.bucketsAfter !== 0) {
+      obj.bucketsAfter = Math.round(message.bucketsAfter);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AsBucketMove>, I>>(base?: I): AsBucketMove {
+    return AsBucketMove.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AsBucketMove>, I>>(object: I): AsBucketMove {
+    const message = createBaseAsBucketMove();
+    message.address = object.address ?? "";
+    message.backend = object.backend ?? "";
+    message.weightBefore = object.weightBefore ?? undefined;
+    message.weightAfter = object.weightAfter ?? undefined;
+    message.bucketsBefore = object.bucketsBefore ?? 0;
+    message.bucketsAfter = object.bucketsAfter ?? 0;
+    return message;
+  },
+};
+
 function createBaseVPPLBCounters(): VPPLBCounters {
   return { vips: [], updatedAt: undefined, source: "", rateIntervalSeconds: undefined };
 }
@@ -6557,7 +7965,11 @@ export const MaglevService = {
     responseSerialize: (value: Event): Buffer => Buffer.from(Event.encode(value).finish()),
     responseDeserialize: (value: Buffer): Event => Event.decode(value),
   },
-  /** Validates the configuration file on disk (as `maglevd --check`) without applying it. */
+  /**
+   * Validates a configuration without applying it: the file on disk (as `maglevd --check`), or a
+   * candidate sent in the request. A valid one also comes with its preview: what a reload to it
+   * would change (it is the dry run of ReloadConfig).
+   */
   checkConfig: {
     path: "/maglev.Maglev/CheckConfig" as const,
     requestStream: false as const,
@@ -6623,6 +8035,20 @@ export const MaglevService = {
     responseSerialize: (value: VPPLBCounters): Buffer => Buffer.from(VPPLBCounters.encode(value).finish()),
     responseDeserialize: (value: Buffer): VPPLBCounters => VPPLBCounters.decode(value),
   },
+  /**
+   * The dry run of an operator action: changes nothing, and answers what the action would do to
+   * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
+   * buckets would move per VIP. Refuses what the action itself would refuse, with the same status.
+   */
+  previewChange: {
+    path: "/maglev.Maglev/PreviewChange" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewChangeRequest): Buffer => Buffer.from(PreviewChangeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewChangeRequest => PreviewChangeRequest.decode(value),
+    responseSerialize: (value: ChangePreview): Buffer => Buffer.from(ChangePreview.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangePreview => ChangePreview.decode(value),
+  },
 } as const;
 
 export interface MaglevServer extends UntypedServiceImplementation {
@@ -6655,7 +8081,11 @@ export interface MaglevServer extends UntypedServiceImplementation {
    * maglevd down.
    */
   watchEvents: handleServerStreamingCall<WatchRequest, Event>;
-  /** Validates the configuration file on disk (as `maglevd --check`) without applying it. */
+  /**
+   * Validates a configuration without applying it: the file on disk (as `maglevd --check`), or a
+   * candidate sent in the request. A valid one also comes with its preview: what a reload to it
+   * would change (it is the dry run of ReloadConfig).
+   */
   checkConfig: handleUnaryCall<CheckConfigRequest, CheckConfigResponse>;
   /**
    * Validates and applies the configuration file on disk (as SIGHUP). On any error the running
@@ -6669,6 +8099,12 @@ export interface MaglevServer extends UntypedServiceImplementation {
   syncVpplbState: handleUnaryCall<SyncVPPLBStateRequest, SyncVPPLBStateResponse>;
   /** Per-VIP lb plugin counters from the last stats-segment snapshot. */
   getVpplbCounters: handleUnaryCall<GetVPPLBCountersRequest, VPPLBCounters>;
+  /**
+   * The dry run of an operator action: changes nothing, and answers what the action would do to
+   * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
+   * buckets would move per VIP. Refuses what the action itself would refuse, with the same status.
+   */
+  previewChange: handleUnaryCall<PreviewChangeRequest, ChangePreview>;
 }
 
 export interface MaglevClient extends Client {
@@ -6856,7 +8292,11 @@ export interface MaglevClient extends Client {
    */
   watchEvents(request: WatchRequest, options?: Partial<CallOptions>): ClientReadableStream<Event>;
   watchEvents(request: WatchRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Event>;
-  /** Validates the configuration file on disk (as `maglevd --check`) without applying it. */
+  /**
+   * Validates a configuration without applying it: the file on disk (as `maglevd --check`), or a
+   * candidate sent in the request. A valid one also comes with its preview: what a reload to it
+   * would change (it is the dry run of ReloadConfig).
+   */
   checkConfig(
     request: CheckConfigRequest,
     callback: (error: ServiceError | null, response: CheckConfigResponse) => void,
@@ -6953,6 +8393,26 @@ export interface MaglevClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VPPLBCounters) => void,
+  ): ClientUnaryCall;
+  /**
+   * The dry run of an operator action: changes nothing, and answers what the action would do to
+   * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
+   * buckets would move per VIP. Refuses what the action itself would refuse, with the same status.
+   */
+  previewChange(
+    request: PreviewChangeRequest,
+    callback: (error: ServiceError | null, response: ChangePreview) => void,
+  ): ClientUnaryCall;
+  previewChange(
+    request: PreviewChangeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangePreview) => void,
+  ): ClientUnaryCall;
+  previewChange(
+    request: PreviewChangeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangePreview) => void,
   ): ClientUnaryCall;
 }
 
