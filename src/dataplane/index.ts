@@ -32,6 +32,8 @@ export { desiredState, desiredVip, frontendBackendsKnown, frontendsReferencing }
 export type { StateOf } from './desired.js';
 export { planSync, summarise, UnknownFrontendError } from './plan.js';
 export type { LbOp, LbOpKind, LbSyncSummary, PlanOptions, SyncScope, VipDeleteReason } from './plan.js';
+export { assumeInSync, maglevGeneration, previewPlan } from './preview.js';
+export type { AsBucketMove, PlanPreview, PreviewInput, VipBucketMove } from './preview.js';
 export { WarmupGate } from './warmup.js';
 export type { WarmupOptions, WarmupPhase, WarmupSnapshot } from './warmup.js';
 export { vppConfigProblems, wantedLbConf } from './vpp-config.js';
@@ -47,7 +49,10 @@ export type { PlannedUnit, UnitTally } from './syncer-report.js';
 export { Syncer } from './syncer.js';
 export type {
   HealthEvent,
+  PreviewTrigger,
   SetWeightRequest,
+  SyncPreview,
+  SyncPreviewRequest,
   SyncReason,
   SyncerConnection,
   SyncerMetrics,
