@@ -10,6 +10,7 @@ import type {
   BackendView,
   BackendTransitionEvent,
   CheckerFaultApiEvent,
+  ChangePreviewView,
   ConfigCheckResult,
   ConfigReloadResult,
   FrontendStateEvent,
@@ -24,10 +25,12 @@ import type {
 import type { Duration } from './gen/google/protobuf/duration.js';
 import type {
   BackendInfo,
+  ChangePreview,
   CheckConfigResponse,
   Event,
   FrontendInfo,
   HealthCheckInfo,
+  PlannedLbOp,
   ReloadConfigResponse,
   SyncVPPLBStateResponse,
   TransitionRecord,
@@ -148,7 +151,7 @@ export function healthCheckInfo(view: HealthCheckView): HealthCheckInfo {
   };
 }
 
-export function checkConfigResponse(r: ConfigCheckResult): CheckConfigResponse {
+function configVerdict(r: ConfigCheckResult) {
   return {
     ok: r.ok,
     parseError: r.parseError ?? '',
@@ -157,8 +160,60 @@ export function checkConfigResponse(r: ConfigCheckResult): CheckConfigResponse {
   };
 }
 
+export function checkConfigResponse(r: ConfigCheckResult): CheckConfigResponse {
+  return { ...configVerdict(r), preview: r.preview ? changePreview(r.preview) : undefined };
+}
+
 export function reloadConfigResponse(r: ConfigReloadResult): ReloadConfigResponse {
-  return { ...checkConfigResponse(r), applyError: r.applyError ?? '' };
+  return { ...configVerdict(r), applyError: r.applyError ?? '' };
+}
+
+// --- previews --------------------------------------------------------------------------------
+
+export function changePreview(p: ChangePreviewView): ChangePreview {
+  return {
+    backends: p.backends.map((b) => ({
+      backend: b.backend,
+      from: b.from ?? '',
+      to: b.to ?? '',
+      detail: b.detail,
+    })),
+    frontends: p.frontends.map((f) => ({ frontend: f.frontend, from: f.from ?? '', to: f.to ?? '' })),
+    vppOps: p.vppOps.map((op): PlannedLbOp => ({
+      op: op.op,
+      frontend: op.frontend ?? '',
+      prefix: op.prefix,
+      protocol: op.protocol,
+      port: op.port,
+      address: op.address ?? '',
+      weight: op.weight ?? 0,
+      flush: op.flush ?? false,
+      reason: op.reason ?? '',
+      encap: op.encap ?? '',
+      flowTableLength: op.flowTableLength ?? 0,
+      srcIpSticky: op.srcIpSticky ?? false,
+    })),
+    vips: p.vips.map((v) => ({
+      frontend: v.frontend ?? '',
+      prefix: v.prefix,
+      protocol: v.protocol,
+      port: v.port,
+      flowTableLength: v.flowTableLength,
+      bucketsMoved: v.bucketsMoved,
+      lbApiVersion: v.lbApiVersion,
+      recreated: v.recreated,
+      ases: v.ases.map((a) => ({
+        address: a.address,
+        backend: a.backend ?? '',
+        weightBefore: a.weightBefore,
+        weightAfter: a.weightAfter,
+        bucketsBefore: a.bucketsBefore,
+        bucketsAfter: a.bucketsAfter,
+      })),
+    })),
+    vppRead: p.vppRead,
+    notes: [...p.notes],
+  };
 }
 
 // --- events ----------------------------------------------------------------------------------

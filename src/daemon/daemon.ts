@@ -9,6 +9,7 @@ import {
   checkConfig,
   formatProblem,
   loadConfigFileIsolated,
+  parseConfig,
   type ConfigParseResult,
 } from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
@@ -179,9 +180,10 @@ export class Daemon {
       const backend = createCheckerBackend({
         checker: this.checker,
         logs: logger.broadcaster,
-        check: () => this.check(),
+        check: (candidate) => this.check(candidate),
         reload: () => this.reload(),
         vpp: () => this.vpp?.backend,
+        syncPreview: this.vpp?.backend.preview,
         afterSetWeight: (input) => this.vpp?.syncer.afterSetWeight(input),
         generation: () => this.vpp?.backend.generation() ?? 'master',
         vppBucketsOf: (frontend) => this.vpp?.backend.vppBucketsOf(frontend),
@@ -298,12 +300,11 @@ export class Daemon {
   }
 
   private async reloadFile(): Promise<ConfigOutcome> {
-    const result = await loadConfigFileIsolated(this.options.config);
-    const outcome = outcomeOf(result);
+    const { outcome, config } = this.validate(await loadConfigFileIsolated(this.options.config));
     for (const w of outcome.warnings) this.logger.warn('config-warning', { warning: w });
-    if (!result.ok) {
+    if (!config) {
       this.logger.error(
-        result.kind === 'parse' ? 'config-reload-parse-error' : 'config-reload-semantic-error',
+        outcome.kind === 'parse' ? 'config-reload-parse-error' : 'config-reload-semantic-error',
         {
           config: this.options.config,
           errors: outcome.errors,
@@ -311,15 +312,10 @@ export class Daemon {
       );
       return outcome;
     }
-    const vppProblems = this.vpp ? vppConfigProblems(result.config) : [];
-    if (vppProblems.length > 0) {
-      this.logger.error('config-reload-semantic-error', { config: this.options.config, errors: vppProblems });
-      return { ok: false, kind: 'semantic', errors: vppProblems, warnings: outcome.warnings };
-    }
-    prepareProbeEnvironment(result.config, this.logger);
-    this.checker.reload(result.config);
-    this.current = result.config;
-    this.logger.info('config-reload', { config: this.options.config, ...summary(result.config) });
+    prepareProbeEnvironment(config, this.logger);
+    this.checker.reload(config);
+    this.current = config;
+    this.logger.info('config-reload', { config: this.options.config, ...summary(config) });
     this.vpp?.syncer.reloaded();
     return outcome;
   }
@@ -343,9 +339,29 @@ export class Daemon {
     }
   }
 
-  /** Validates the configuration file without applying it. */
-  async check(): Promise<ConfigOutcome> {
-    return outcomeOf(await loadConfigFileIsolated(this.options.config));
+  /**
+   * Validates the configuration file (or a candidate's text) without applying it, by the rules
+   * a reload applies; a valid one is returned with its config, for the reload preview.
+   */
+  async check(candidate?: {
+    yaml: string;
+    name: string;
+  }): Promise<ConfigOutcome & { config?: MaglevConfig }> {
+    const parsed = candidate
+      ? parseConfig(candidate.yaml, candidate.name)
+      : await loadConfigFileIsolated(this.options.config);
+    const { outcome, config } = this.validate(parsed);
+    return { ...outcome, config };
+  }
+
+  /** The file's own rules, then what this daemon needs of it (GRE source addresses with VPP). */
+  private validate(result: ConfigParseResult): { outcome: ConfigOutcome; config?: MaglevConfig } {
+    const outcome = outcomeOf(result);
+    if (!result.ok) return { outcome };
+    const vppProblems = this.vpp ? vppConfigProblems(result.config) : [];
+    if (vppProblems.length > 0)
+      return { outcome: { ok: false, kind: 'semantic', errors: vppProblems, warnings: outcome.warnings } };
+    return { outcome, config: result.config };
   }
 
   /** Ends event streams and drains the gRPC server, stops syncing and probing, leaves VPP, closes metrics. */

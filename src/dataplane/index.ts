@@ -46,7 +46,7 @@ export { applyOps } from './syncer-apply.js';
 export type { ApplyHooks, ApplyResult } from './syncer-apply.js';
 export { logSyncFailure, SyncRunReport, tallyUnit } from './syncer-report.js';
 export type { PlannedUnit, UnitTally } from './syncer-report.js';
-export { Syncer } from './syncer.js';
+export { scopesOf, Syncer } from './syncer.js';
 export type {
   HealthEvent,
   PreviewTrigger,

@@ -88,7 +88,8 @@ export function previewPlan(input: PreviewInput): PlanPreview {
   }
   const touched = new Set(ops.map((op) => vipKeyString(op.vip)));
   if (full) {
-    for (const vip of [...input.desired.vips.values(), ...actual.vips.values()]) keys.set(vipKeyString(vip.key), vip.key);
+    for (const vip of [...input.desired.vips.values(), ...actual.vips.values()])
+      keys.set(vipKeyString(vip.key), vip.key);
   }
   const vips: VipBucketMove[] = [];
   for (const [id, key] of [...keys].sort(([, a], [, b]) => compareVipKeys(a, b))) {
@@ -141,7 +142,8 @@ function vipMove(
         .filter(([, as]) => input.generation === '1.2' || as.weight > 0)
         .map(([address, as]) => ({ address, weight: as.weight }))
     : [];
-  const recreated = ops.some((op) => op.op === 'vip-del' && vipKeyString(op.vip) === id) && want !== undefined;
+  const recreated =
+    ops.some((op) => op.op === 'vip-del' && vipKeyString(op.vip) === id) && want !== undefined;
   const lengthAfter = want?.flowTableLength ?? usableLength(have?.flowTableLength);
   const lengthBefore = have ? usableLength(have.flowTableLength ?? want?.flowTableLength) : lengthAfter;
 
@@ -163,16 +165,14 @@ function vipMove(
   const weightsBefore = new Map(before.map((as) => [as.address, as.weight]));
   const weightsAfter = new Map(after.map((as) => [as.address, as.weight]));
   const addresses = [...new Set([...weightsBefore.keys(), ...weightsAfter.keys()])].sort(compareIpText);
-  const ases = addresses.map(
-    (address): AsBucketMove => ({
-      address,
-      backend: backendOf(address, want, input.current.vips.get(id)),
-      weightBefore: weightsBefore.get(address),
-      weightAfter: weightsAfter.get(address),
-      bucketsBefore: countsBefore.get(address) ?? 0,
-      bucketsAfter: countsAfter.get(address) ?? 0,
-    }),
-  );
+  const ases = addresses.map((address): AsBucketMove => ({
+    address,
+    backend: backendOf(address, want, input.current.vips.get(id)),
+    weightBefore: weightsBefore.get(address),
+    weightAfter: weightsAfter.get(address),
+    bucketsBefore: countsBefore.get(address) ?? 0,
+    bucketsAfter: countsAfter.get(address) ?? 0,
+  }));
   return {
     frontend: want?.frontend ?? input.current.vips.get(id)?.frontend,
     key,

@@ -322,23 +322,9 @@ export class Syncer {
     const force = copyBook(this.forceFlush);
     const operator = copyBook(this.operatorFlush);
     for (const event of change.events) noteTransitionFlush(force, event, change.config);
-    let scopes: SyncScope[];
-    switch (change.trigger.kind) {
-      case 'transitions':
-        scopes = [...new Set(change.events.map((e) => e.frontend))].map((frontend) => ({ frontend }));
-        break;
-      case 'set-weight':
-        noteOperatorFlush(operator, change.trigger.request, change.config);
-        scopes = [{ frontend: change.trigger.request.frontend }];
-        break;
-      case 'reload':
-        scopes = ['all'];
-        break;
-      case 'operator':
-        scopes = [change.trigger.frontend === undefined ? 'all' : { frontend: change.trigger.frontend }];
-        break;
-    }
-    scopes = scopes.filter((scope) => {
+    if (change.trigger.kind === 'set-weight')
+      noteOperatorFlush(operator, change.trigger.request, change.config);
+    const scopes = scopesOf(change.trigger, change.events).filter((scope) => {
       const held = this.heldBack(scope, change);
       if (held) notes.push(`${held.message}: nothing would be sent for it now`);
       return !held;
@@ -637,6 +623,20 @@ export class Syncer {
       for (const a of addresses) set.delete(a);
       if (set.size === 0) book.delete(frontend);
     }
+  }
+}
+
+/** The syncs a trigger starts (before the warmup has its say), as requestFrontend/requestFull get them. */
+export function scopesOf(trigger: PreviewTrigger, events: readonly HealthEvent[]): SyncScope[] {
+  switch (trigger.kind) {
+    case 'transitions':
+      return [...new Set(events.map((e) => e.frontend))].map((frontend) => ({ frontend }));
+    case 'set-weight':
+      return [{ frontend: trigger.request.frontend }];
+    case 'reload':
+      return ['all'];
+    case 'operator':
+      return [trigger.frontend === undefined ? 'all' : { frontend: trigger.frontend }];
   }
 }
 

@@ -296,11 +296,12 @@ void describe('API over a real Checker', () => {
   });
 
   void test('CheckConfig and ReloadConfig use the given check/reload; failures land in their fields', async () => {
-    const check = await rpc(client.checkConfig.bind(client), {});
+    const check = await rpc(client.checkConfig.bind(client), { candidateYaml: '', candidateName: '' });
     assert.deepEqual(check, {
       ok: true,
       parseError: '',
       semanticError: '',
+      preview: undefined,
       warnings: ['maglev.yaml:20:7: a warning'],
     });
 

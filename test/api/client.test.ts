@@ -214,6 +214,7 @@ void describe('MaglevApiClient without an answer', () => {
         client.vppLbState(),
         client.syncVppLbState(),
         client.vppLbCounters(),
+        client.previewChange({ $case: 'pauseBackend', value: { name: 'a' } }),
       ];
       await Promise.all(calls.map((call) => expectCode(call, 'deadline', message)));
       const arrived = once(silent.arrivals, 'watchEvents');

@@ -210,15 +210,16 @@ void describe('maglev.Maglev unary RPCs', () => {
       ok: true,
       warnings: ['flow-table-length 1024 of web-v4 is below 100 x 3 backends'],
     };
-    const ok = await rpc(c.checkConfig.bind(c), {});
+    const ok = await rpc(c.checkConfig.bind(c), { candidateYaml: '', candidateName: '' });
     assert.deepEqual(ok, {
       ok: true,
       parseError: '',
       semanticError: '',
+      preview: undefined,
       warnings: ['flow-table-length 1024 of web-v4 is below 100 x 3 backends'],
     });
     fx.fake.checkResult = { ok: false, semanticError: 'maglev.yaml:12:7: backend "x" does not exist' };
-    const bad = await rpc(c.checkConfig.bind(c), {});
+    const bad = await rpc(c.checkConfig.bind(c), { candidateYaml: '', candidateName: '' });
     assert.equal(bad.ok, false);
     assert.match(bad.semanticError, /12:7/);
     fx.fake.reloadResult = { ok: false, parseError: 'maglev.yaml:3:1: bad indentation' };

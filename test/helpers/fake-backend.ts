@@ -4,11 +4,14 @@
 import type {
   ApiEvent,
   BackendView,
+  ChangePreviewView,
+  ConfigCandidate,
   ConfigCheckResult,
   ConfigReloadResult,
   FrontendView,
   HealthCheckView,
   MaglevApiBackend,
+  PreviewChangeInput,
   SetWeightInput,
   VppApiBackend,
 } from '../../src/api/index.js';
@@ -212,9 +215,24 @@ export class FakeBackend implements MaglevApiBackend {
     for (const l of [...this.listeners]) l(event);
   }
 
-  checkConfig(): Promise<ConfigCheckResult> {
-    this.calls.push('check');
+  checkConfig(candidate?: ConfigCandidate): Promise<ConfigCheckResult> {
+    this.calls.push(candidate ? `check ${candidate.name} (${candidate.yaml.length} bytes)` : 'check');
     return Promise.resolve(this.checkResult);
+  }
+
+  /** What previewChange answers (after recording the change). */
+  previewResult: ChangePreviewView = {
+    backends: [],
+    frontends: [],
+    vppOps: [],
+    vips: [],
+    vppRead: false,
+    notes: [],
+  };
+
+  previewChange(change: PreviewChangeInput): Promise<ChangePreviewView> {
+    this.calls.push(`preview ${JSON.stringify(change)}`);
+    return Promise.resolve(this.previewResult);
   }
 
   reloadConfig(): Promise<ConfigReloadResult> {
