@@ -99,14 +99,17 @@ export function previewPlan(input: PreviewInput): PlanPreview {
   return { ops, vips };
 }
 
-/** What VPP would hold if it held exactly this desired state (1.1: a weight-0 AS is absent). */
+/**
+ * What VPP holds after a perfect sync of `desired`: every AS in use at its weight. On 1.1 a
+ * weight-0 AS is absent and the others read 100, as the reader reports a release dump.
+ */
 export function assumeInSync(desired: DesiredLbState, generation: LbGeneration): LbState {
   const vips = new Map<string, VipState>();
   for (const [id, vip] of desired.vips) {
     const ases = new Map(
       [...vip.ases]
         .filter(([, as]) => generation === '1.2' || as.weight > 0)
-        .map(([address, as]) => [address, { weight: as.weight, inUse: true }]),
+        .map(([address, as]) => [address, { weight: generation === '1.1' ? 100 : as.weight, inUse: true }]),
     );
     vips.set(id, {
       key: vip.key,

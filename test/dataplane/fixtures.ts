@@ -9,6 +9,7 @@ import type { MaglevConfig } from '../../src/config/types.js';
 import type { BackendState } from '../../src/health/index.js';
 import { mustParseIp } from '../../src/net/ip-address.js';
 import {
+  assumeInSync,
   vipAddress,
   vipKeyString,
   type AsState,
@@ -32,24 +33,9 @@ export function states(known: Record<string, BackendState>, fallback: BackendSta
 
 export const EMPTY: LbState = { vips: new Map() };
 
-/** What VPP would hold after a perfect sync of `desired` (weights as desired, all in use). */
+/** What VPP would hold after a perfect sync of `desired` (the preview's own assumption). */
 export function actualFrom(desired: DesiredLbState, generation: LbGeneration = '1.2'): LbState {
-  const vips = new Map<string, VipState>();
-  for (const [key, vip] of desired.vips) {
-    const ases = new Map<string, AsState>();
-    for (const [address, as] of vip.ases) {
-      if (generation === '1.1' && as.weight === 0) continue;
-      ases.set(address, { weight: generation === '1.1' ? 100 : as.weight, inUse: true });
-    }
-    vips.set(key, {
-      key: vip.key,
-      encap: vip.encap,
-      srcIpSticky: vip.srcIpSticky,
-      flowTableLength: vip.flowTableLength,
-      ases,
-    });
-  }
-  return { vips };
+  return assumeInSync(desired, generation);
 }
 
 /** A compact, order-preserving rendering of a plan for assertions. */
