@@ -12,7 +12,6 @@ import {
   assumeInSync,
   vipAddress,
   vipKeyString,
-  type AsState,
   type DesiredLbState,
   type HealthEvent,
   type LbGeneration,

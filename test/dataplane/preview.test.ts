@@ -14,7 +14,8 @@ import {
   type LbState,
   type VipState,
 } from '../../src/dataplane/index.js';
-import { actualFrom, backend, config, describeOps, frontend, states } from './fixtures.js';
+import { backend, config, frontend } from '../helpers/config.js';
+import { actualFrom, describeOps, states } from './fixtures.js';
 
 const AB = [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')];
 const UP = states({ a: 'up', b: 'up', c: 'up' });
@@ -24,7 +25,7 @@ function web(weights: Record<string, number>, flowTableLength = 1024) {
 }
 
 function desired(weights: Record<string, number>, flowTableLength = 1024) {
-  return desiredState(config(AB, [web(weights, flowTableLength)]), UP);
+  return desiredState(config({ backends: AB, frontends: [web(weights, flowTableLength)] }), UP);
 }
 
 const WEB_KEY = vipKeyString(vipKey('192.0.2.10', 6, 80));
@@ -194,7 +195,10 @@ void describe('previewPlan', () => {
   void test('a full scope lists a stale VIP (every bucket goes) and a new one', () => {
     const current = desired({ a: 100 });
     const next = desiredState(
-      config(AB, [frontend('api', { address: '192.0.2.20', pools: [['p', { c: 100 }]] })]),
+      config({
+        backends: AB,
+        frontends: [frontend('api', { address: '192.0.2.20', pools: [['p', { c: 100 }]] })],
+      }),
       UP,
     );
     const p = previewPlan({
