@@ -53,7 +53,12 @@ describe('completion', () => {
     assert.deepEqual(await complete('set frontend web-v4 pool '), ['primary', 'fallback']);
     assert.deepEqual(await complete('set frontend web-v6 pool '), ['only ']);
     assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight '), []);
-    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 '), ['flush ']);
+    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 '), [
+      'flush',
+      'dry-run',
+    ]);
+    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 d'), ['dry-run ']);
+    assert.deepEqual(await complete('set backend nginx6 disable '), ['dry-run ']);
   });
 
   test('options and choice values', async () => {
@@ -138,14 +143,14 @@ describe('usage lines (the help command)', () => {
       'show vpp info',
       'show vpp lb state',
       'show vpp lb counters',
-      'sync vpp lb state [frontend <frontend>]',
-      'set backend <backend> pause',
-      'set backend <backend> resume',
-      'set backend <backend> enable',
-      'set backend <backend> disable',
-      'set frontend <frontend> pool <pool> backend <backend> weight <0-100> [flush]',
-      'config check',
-      'config reload',
+      'sync vpp lb state [frontend <frontend>] [dry-run]',
+      'set backend <backend> pause [dry-run]',
+      'set backend <backend> resume [dry-run]',
+      'set backend <backend> enable [dry-run]',
+      'set backend <backend> disable [dry-run]',
+      'set frontend <frontend> pool <pool> backend <backend> weight <0-100> [flush] [dry-run]',
+      'config check [<file>]',
+      'config reload [dry-run]',
       'watch events [num <n>] [log [level <level>]] [backend] [frontend]',
       'help',
       'quit',

@@ -210,7 +210,7 @@ describe('walk: targeted errors', () => {
     );
     assert.equal(
       await fail('set backend nginx6 pause now'),
-      "unexpected word 'now' after 'set backend nginx6 pause': the command ends there",
+      "unknown word 'now' after 'set backend nginx6 pause': expected dry-run",
     );
   });
 
