@@ -27,7 +27,7 @@ import type { RenderContext } from './render/context.js';
 import { renderEventJson, renderEventLine } from './render/event.js';
 import { renderFrontend, renderFrontendList } from './render/frontend.js';
 import { renderHealthCheck, renderHealthCheckList } from './render/healthcheck.js';
-import { renderPreview } from './render/preview.js';
+import { previewIsEmpty, renderPreview } from './render/preview.js';
 import { renderSyncSummary, renderVppInfo, renderVppLbCounters, renderVppLbState } from './render/vpp.js';
 import type { Style } from './style.js';
 import { DRY_RUN, MAGLEVC_TREE, type CommandTree } from './tree.js';
@@ -280,11 +280,13 @@ async function configCheck(
     if (as === 'reload') lines.unshift(ctx.style.warn("dry run: 'config reload' was not run"));
     if (res.preview) {
       const what = as === 'reload' || file === undefined ? 'reloading it' : `reloading to ${file}`;
-      lines.push(
-        '',
-        `${what} would change:`,
-        ...renderPreview(res.preview, { style: ctx.style, now: ctx.now() }),
-      );
+      if (previewIsEmpty(res.preview)) lines.push(`${what} would change nothing`);
+      else
+        lines.push(
+          '',
+          `${what} would change:`,
+          ...renderPreview(res.preview, { style: ctx.style, now: ctx.now() }),
+        );
     }
     print(ctx, lines);
   }

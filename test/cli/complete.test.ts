@@ -57,7 +57,9 @@ describe('completion', () => {
       'flush',
       'dry-run',
     ]);
-    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 d'), ['dry-run ']);
+    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 d'), [
+      'dry-run ',
+    ]);
     assert.deepEqual(await complete('set backend nginx6 disable '), ['dry-run ']);
   });
 

@@ -7,8 +7,14 @@ import type { AsBucketMove, ChangePreview, PlannedLbOp, VipBucketMove } from '..
 import { table } from '../table.js';
 import { orDash, service, type RenderContext } from './context.js';
 
+/** Nothing would change at all: no state, no operation, no bucket. */
+export function previewIsEmpty(p: ChangePreview): boolean {
+  return p.backends.length + p.frontends.length + p.vppOps.length + p.vips.length === 0;
+}
+
 export function renderPreview(p: ChangePreview, ctx: RenderContext): string[] {
   const { style } = ctx;
+  if (previewIsEmpty(p)) return ['nothing would change'];
   const lines: string[] = [];
   for (const b of p.backends) {
     const change =
