@@ -22,7 +22,7 @@
 import type { ChannelSecurity, Event } from '../api/index.js';
 import type { Clock, Random } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
-import { backendJson, frontendJson, msOrNull, transitionJson } from './convert.js';
+import { backendJson, changePreviewJson, frontendJson, msOrNull, transitionJson } from './convert.js';
 import { MaglevRpc, type RpcError } from './rpc.js';
 import type { SseBroker } from './sse-broker.js';
 import { InFlight, type UpstreamContext } from './upstream-context.js';
@@ -35,6 +35,7 @@ import { WatchLoop } from './upstream-watch.js';
 import type {
   BackendAction,
   BackendJson,
+  ChangePreviewJson,
   FrontendJson,
   MaglevdStateJson,
   MaglevdStatusJson,
@@ -217,6 +218,18 @@ export class MaglevdUpstream {
     this.ctx.publish('frontends', { maglevd: this.name, frontends: [json] });
     this.wakeLbState();
     return json;
+  }
+
+  /** What a weight change would do, changing nothing (the weight dialog's preview). */
+  async previewWeight(
+    frontend: string,
+    pool: string,
+    backend: string,
+    weight: number,
+    flush: boolean,
+  ): Promise<ChangePreviewJson> {
+    const value = { frontend, pool, backend, weight, flush };
+    return changePreviewJson(await this.rpc.previewChange({ $case: 'setWeight', value }));
   }
 
   async syncVpp(frontend: string | undefined): Promise<Record<string, number>> {

@@ -279,5 +279,36 @@ export interface SyncBody {
   frontend?: string;
 }
 
+/** One application server of a VIP before and after a previewed change (null: not an AS there). */
+export interface AsBucketMoveJson {
+  address: string;
+  backend: string | null;
+  weightBefore: number | null;
+  weightAfter: number | null;
+  bucketsBefore: number;
+  bucketsAfter: number;
+}
+
+export interface VipBucketMoveJson {
+  frontend: string | null;
+  prefix: string;
+  protocol: string;
+  port: number;
+  flowTableLength: number;
+  bucketsMoved: number;
+  recreated: boolean;
+  ases: AsBucketMoveJson[];
+}
+
+/** What a change would do (maglevd's PreviewChange): the weight dialog shows it before Apply. */
+export interface ChangePreviewJson {
+  /** The lb operations, one line each, in the order they would be sent. */
+  vppOps: string[];
+  vips: VipBucketMoveJson[];
+  /** The plan is against a live read of VPP. */
+  vppRead: boolean;
+  notes: string[];
+}
+
 /** Every /admin/api answer: ok with a result, or an error message. */
 export type AdminResultJson<T = unknown> = { ok: true; result: T } | { ok: false; error: string };

@@ -182,6 +182,104 @@ describe('/admin/ over HTTP', () => {
     assert.equal(unknown.status, 404);
     await unknown.arrayBuffer();
   });
+
+  test("the weight preview: maglevd's dry run as page JSON; validated like the action; not an action", async () => {
+    maglevd.fake.previewResult = {
+      backends: [],
+      frontends: [],
+      vppOps: [
+        {
+          op: 'as-weight',
+          frontend: 'web-v4',
+          prefix: '198.51.100.1/32',
+          protocol: 'tcp',
+          port: 80,
+          address: '192.0.2.11',
+          weight: 25,
+          flush: true,
+        },
+      ],
+      vips: [
+        {
+          frontend: 'web-v4',
+          prefix: '198.51.100.1/32',
+          protocol: 'tcp',
+          port: 80,
+          flowTableLength: 1024,
+          bucketsMoved: 208,
+          lbApiVersion: '1.2.0',
+          recreated: false,
+          ases: [
+            {
+              address: '192.0.2.11',
+              backend: 'nginx0-fra',
+              weightBefore: 50,
+              weightAfter: 25,
+              bucketsBefore: 350,
+              bucketsAfter: 200,
+            },
+          ],
+        },
+      ],
+      vppRead: true,
+      notes: ['a note'],
+    };
+    const calls = maglevd.fake.calls.length;
+    const logs = dash.logs.length;
+    const res = await post(
+      'frontends/web-v4/pools/primary/backends/nginx0-fra/weight/preview',
+      {},
+      '{"weight":25,"flush":true}',
+    );
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), {
+      ok: true,
+      result: {
+        vppOps: ['as-weight 198.51.100.1/32 tcp/80 192.0.2.11 weight 25 flush'],
+        vips: [
+          {
+            frontend: 'web-v4',
+            prefix: '198.51.100.1/32',
+            protocol: 'tcp',
+            port: 80,
+            flowTableLength: 1024,
+            bucketsMoved: 208,
+            recreated: false,
+            ases: [
+              {
+                address: '192.0.2.11',
+                backend: 'nginx0-fra',
+                weightBefore: 50,
+                weightAfter: 25,
+                bucketsBefore: 350,
+                bucketsAfter: 200,
+              },
+            ],
+          },
+        ],
+        vppRead: true,
+        notes: ['a note'],
+      },
+    });
+    assert.deepEqual(maglevd.fake.calls.slice(calls), [
+      'preview {"kind":"set-weight","input":{"frontend":"web-v4","pool":"primary","backend":"nginx0-fra","weight":25,"flush":true}}',
+    ]);
+    assert.ok(!dash.logs.slice(logs).some((l) => l.event === 'admin-action'), 'a preview is not an action');
+    const bad = await post(
+      'frontends/web-v4/pools/primary/backends/nginx0-fra/weight/preview',
+      {},
+      '{"weight":101}',
+    );
+    assert.equal(bad.status, 400);
+    await bad.arrayBuffer();
+    const unknown = await post(
+      'frontends/web-v4/pools/nope/backends/nginx0-fra/weight/preview',
+      {},
+      '{"weight":1}',
+    );
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: string }).error, /nope/);
+  });
 });
 
 test('without MAGLEV_FRONTEND_USER/_PASSWORD /admin/ does not exist', async () => {
