@@ -142,6 +142,10 @@ describe('dashboard in a browser', () => {
       `[data-frontend="${frontendName}"] table[data-pool="${pool}"] tr[data-backend="${backend}"]`,
     );
 
+  /** The BUCKETS column of a pool row (what VPP reports). */
+  const buckets = async (page: Page, fe: string, pool: string, backend: string) =>
+    Number(await row(page, fe, pool, backend).locator('[data-col="buckets"]').innerText());
+
   before(async () => {
     assert.ok(existsSync(CHROMIUM), 'Debian chromium is installed (scripts/ensure-debian-packages.sh)');
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -258,16 +262,14 @@ describe('dashboard in a browser', () => {
     // VPP: connected, and the bucket counts come from vppsim's Maglev table.
     await view.locator('[data-vpp="connected"]').waitFor();
     await view.locator('.vpp', { hasText: 'lb API' }).waitFor();
-    const buckets = async (fe: string, pool: string, backend: string) =>
-      Number(await row(view, fe, pool, backend).locator('[data-col="buckets"]').innerText());
     await row(view, 'site', 'primary', 'web-a')
       .locator('[data-col="buckets"]', { hasText: /^\d+$/ })
       .waitFor();
-    const a = await buckets('site', 'primary', 'web-a');
-    const b = await buckets('site', 'primary', 'web-b');
+    const a = await buckets(view, 'site', 'primary', 'web-a');
+    const b = await buckets(view, 'site', 'primary', 'web-b');
     assert.equal(a + b, 1024, 'the new-flow table is shared between the two up backends');
     assert.ok(a > b, `weight 100 gets more buckets than weight 50 (${a} vs ${b})`);
-    assert.equal(await buckets('site', 'fallback', 'web-c'), 0);
+    assert.equal(await buckets(view, 'site', 'fallback', 'web-c'), 0);
     // Every probe beats a heart at some point.
     await view.locator('[data-backend="web-a"] [data-probing="true"]').first().waitFor();
     // The health icon says all is well once VPP has been read.
@@ -352,8 +354,32 @@ describe('dashboard in a browser', () => {
     const dialog = admin.getByRole('dialog', { name: 'Set weight' });
     await dialog.waitFor();
     const input = dialog.getByLabel('Weight (0–100)');
+    // Opened at the current weight: maglevd's preview says nothing would move.
+    const preview = dialog.getByTestId('weight-preview');
+    await preview.locator('[data-testid="preview-moved"][data-moved="0"]').waitFor();
     await input.fill('20');
     await dialog.getByLabel('Flush existing flows to this backend').check();
+    // Before Apply: the buckets that would move, per backend before → after, and the operation.
+    const moved = preview.locator('[data-testid="preview-moved"]:not([data-moved="0"])');
+    await moved.waitFor();
+    assert.equal(await moved.getAttribute('data-length'), '1024');
+    await preview
+      .getByTestId('preview-ops')
+      .filter({ hasText: /as-weight \S+ tcp\/80 127\.0\.0\.22 weight 20 flush/ })
+      .waitFor();
+    const webB = preview.locator('tr[data-backend="web-b"]');
+    await webB.filter({ hasText: /50 → 20/ }).waitFor();
+    const bucketsBefore = await buckets(admin, 'site', 'primary', 'web-b');
+    const bucketsAfter = Number(await webB.getAttribute('data-buckets-after'));
+    assert.match(await webB.innerText(), new RegExp(`${bucketsBefore} → ${bucketsAfter}`));
+    assert.ok(
+      bucketsAfter < bucketsBefore,
+      `weight 20 takes fewer buckets (${bucketsAfter} < ${bucketsBefore})`,
+    );
+    // Nothing happened yet.
+    await row(admin, 'site', 'primary', 'web-b')
+      .locator('[data-col="weight"]', { hasText: /^50$/ })
+      .waitFor();
     await shot(admin, 'admin-weight-dialog.png');
     await dialog.getByRole('button', { name: 'Set weight' }).click();
     // The outcome is announced (the toast goes away after a few seconds: look for it first).
@@ -363,6 +389,10 @@ describe('dashboard in a browser', () => {
       .locator('[data-col="weight"]', { hasText: /^20$/ })
       .waitFor();
     await row(view, 'site', 'primary', 'web-b').locator('[data-col="weight"]', { hasText: /^20$/ }).waitFor();
+    // VPP (vppsim's own table) now holds what the preview said it would.
+    await row(view, 'site', 'primary', 'web-b')
+      .locator('[data-col="buckets"]', { hasText: new RegExp(`^${bucketsAfter}$`) })
+      .waitFor();
 
     // Sync VPP for the whole maglevd: nothing to do, and the summary says so.
     await admin.getByRole('button', { name: 'Sync VPP' }).click();
