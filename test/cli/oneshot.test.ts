@@ -261,46 +261,6 @@ describe('maglevc one-shot: dry runs', () => {
   before(async () => {
     fx = await startCliFixture();
     run = (line) => maglevc(['--server', fx.target, ...line.split(' ')]);
-    fx.fake.previewResult = {
-      backends: [{ backend: 'nginx0-ams', from: 'up', to: 'disabled', detail: 'disabled by operator' }],
-      frontends: [{ frontend: 'web-v4', from: 'up', to: 'down' }],
-      vppOps: [
-        {
-          op: 'as-weight',
-          frontend: 'web-v4',
-          prefix: '198.51.100.1/32',
-          protocol: 'tcp',
-          port: 80,
-          address: '192.0.2.10',
-          weight: 0,
-          flush: true,
-        },
-      ],
-      vips: [
-        {
-          frontend: 'web-v4',
-          prefix: '198.51.100.1/32',
-          protocol: 'tcp',
-          port: 80,
-          flowTableLength: 1024,
-          bucketsMoved: 1024,
-          lbApiVersion: '1.2.0',
-          recreated: false,
-          ases: [
-            {
-              address: '192.0.2.10',
-              backend: 'nginx0-ams',
-              weightBefore: 100,
-              weightAfter: 0,
-              bucketsBefore: 1024,
-              bucketsAfter: 0,
-            },
-          ],
-        },
-      ],
-      vppRead: true,
-      notes: [],
-    };
   });
   after(() => fx.close());
 

@@ -57,6 +57,48 @@ function transition(
   return { from, to, at, code, detail };
 }
 
+/** A preview as maglevd would give it for disabling nginx0-ams (web-v4's only backend up). */
+export const SAMPLE_PREVIEW: ChangePreviewView = {
+  backends: [{ backend: 'nginx0-ams', from: 'up', to: 'disabled', detail: 'disabled by operator' }],
+  frontends: [{ frontend: 'web-v4', from: 'up', to: 'down' }],
+  vppOps: [
+    {
+      op: 'as-weight',
+      frontend: 'web-v4',
+      prefix: '198.51.100.1/32',
+      protocol: 'tcp',
+      port: 80,
+      address: '192.0.2.10',
+      weight: 0,
+      flush: true,
+    },
+  ],
+  vips: [
+    {
+      frontend: 'web-v4',
+      prefix: '198.51.100.1/32',
+      protocol: 'tcp',
+      port: 80,
+      flowTableLength: 1024,
+      bucketsMoved: 1024,
+      lbApiVersion: '1.2.0',
+      recreated: false,
+      ases: [
+        {
+          address: '192.0.2.10',
+          backend: 'nginx0-ams',
+          weightBefore: 100,
+          weightAfter: 0,
+          bucketsBefore: 1024,
+          bucketsAfter: 0,
+        },
+      ],
+    },
+  ],
+  vppRead: true,
+  notes: [],
+};
+
 export class FakeBackend implements MaglevApiBackend {
   readonly logs = new LogBroadcaster();
   /** Daemon log level error: what subscribers get must not depend on it. */
@@ -221,14 +263,7 @@ export class FakeBackend implements MaglevApiBackend {
   }
 
   /** What previewChange answers (after recording the change). */
-  previewResult: ChangePreviewView = {
-    backends: [],
-    frontends: [],
-    vppOps: [],
-    vips: [],
-    vppRead: false,
-    notes: [],
-  };
+  previewResult: ChangePreviewView = SAMPLE_PREVIEW;
 
   previewChange(change: PreviewChangeInput): Promise<ChangePreviewView> {
     this.calls.push(`preview ${JSON.stringify(change)}`);
