@@ -232,6 +232,20 @@ void describe('syncer, lb 1.2', () => {
       assert.equal(failures[0]?.['address'], '10.0.0.3');
 
       flaky.failing.clear();
+      // A preview of the next sync carries the flush still owed, and sends nothing.
+      const owed = await syncer.preview({
+        config: source.cfg,
+        stateOf: (name) => source.stateOf(name) ?? 'unknown',
+        events: [],
+        trigger: { kind: 'operator', frontend: undefined },
+      });
+      assert.deepEqual(
+        owed.ops.map((op) =>
+          op.op === 'as-weight' ? [op.frontend, op.address, op.weight, op.flush] : op.op,
+        ),
+        [['web', '10.0.0.3', 0, true]],
+      );
+      assert.equal(owed.vppRead, true);
       const mark = sim.recorder.requests.length;
       await clock.advance(30_000); // the periodic full sync
       await settled(syncer);
@@ -381,6 +395,25 @@ void describe('syncer warmup (FakeClock)', () => {
       assert.ok(logger.named('lb-sync-suppressed').length >= 3);
       await assert.rejects(syncer.syncNow(undefined), WarmupHoldError);
       await assert.rejects(syncer.syncNow('dns'), WarmupHoldError);
+      // Previews: a sync refuses as syncNow does; a weight change says it would be held back.
+      const world = {
+        config: source.cfg,
+        stateOf: (n: string) => source.stateOf(n) ?? 'unknown',
+        events: [],
+      };
+      await assert.rejects(
+        syncer.preview({ ...world, trigger: { kind: 'operator', frontend: 'dns' } }),
+        WarmupHoldError,
+      );
+      const held = await syncer.preview({
+        ...world,
+        trigger: { kind: 'set-weight', request: { frontend: 'dns', backend: 'a', flush: false } },
+      });
+      assert.deepEqual(held.ops, []);
+      assert.deepEqual(held.notes, [
+        'startup warmup (holding): frontend "dns" is not released yet: nothing would be sent for it now',
+      ]);
+      assert.equal(sim.recorder.named('lb_vip_dump').length, 1, 'a preview reads VPP, once');
 
       // min: dns has all its backends known (a, b) and is released; web waits for c.
       await clock.advance(1);
