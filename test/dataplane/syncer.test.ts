@@ -18,6 +18,7 @@ import {
   vppStartTimeMs,
   type LbSyncSummary,
 } from '../../src/dataplane/index.js';
+import { withPoolWeight } from '../../src/checker/index.js';
 import type { BackendState } from '../../src/health/index.js';
 import { VppConnection, type LbGeneration } from '../../src/vpp/index.js';
 import {
@@ -337,6 +338,41 @@ void describe('syncer, lb 1.2', () => {
       assert.deepEqual([...simVips(sim.sim).keys()], [WEB]);
       const dels = sim.recorder.named('lb_add_del_as_v2').filter((r) => r.fields['is_del'] === true);
       assert.ok(dels.length === 2 && dels.every((r) => r.fields['is_flush'] === true));
+    });
+  });
+
+  void test('a preview while VPP is not connected: planned against the desired state as if VPP held it, and said so', async () => {
+    await withRig({}, async ({ sim, source, syncer, conn }) => {
+      // What VPP really holds for web once in sync: the "before" of a plan made without it.
+      const held = simVips(sim.sim).get(WEB);
+      assert.ok(held);
+      const real = new Map([...held.ases].map(([address, as]) => [address, as.buckets]));
+      await conn.stop();
+      const mark = sim.recorder.requests.length;
+      const p = await syncer.preview({
+        config: withPoolWeight(source.cfg, 'web', 'primary', 'b', 50),
+        stateOf: (name) => source.stateOf(name) ?? 'unknown',
+        events: [],
+        trigger: { kind: 'set-weight', request: { frontend: 'web', backend: 'b', flush: false } },
+      });
+      assert.equal(p.vppRead, false);
+      assert.match(p.notes.join('\n'), /^VPP is not connected: planned against the desired state/);
+      assert.deepEqual(
+        p.ops.map((op) => (op.op === 'as-weight' ? [op.frontend, op.address, op.weight, op.flush] : op.op)),
+        [['web', '10.0.0.2', 50, false]],
+      );
+      const [web] = p.vips;
+      assert.equal(p.vips.length, 1);
+      assert.deepEqual(
+        web?.ases.map((a) => [a.address, a.bucketsBefore]),
+        [...real],
+      );
+      assert.ok((web?.moved ?? 0) > 0);
+      assert.equal(
+        web?.ases.reduce((sum, a) => sum + a.bucketsAfter, 0),
+        1024,
+      );
+      assert.equal(sim.recorder.requests.length, mark, 'nothing asked of VPP');
     });
   });
 
