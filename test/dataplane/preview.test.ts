@@ -66,6 +66,51 @@ void describe('previewPlan', () => {
     assert.equal(vip.moved, 208);
   });
 
+  void test('a change that takes a pool below its panic threshold previews the fail-open plan', () => {
+    // 3 backends, panic below 50%: b going down leaves 1 of 3 up, so the pool serves on all three
+    // at their configured weights (docs/safety.md) instead of draining b.
+    const cfg = config({
+      backends: AB,
+      frontends: [
+        frontend('web', {
+          address: '192.0.2.10',
+          pools: [['primary', { a: 100, b: 100, c: 100 }]],
+          panicThreshold: 50,
+        }),
+      ],
+    });
+    const current = desiredState(cfg, states({ a: 'up', b: 'up', c: 'down' }));
+    const p = previewPlan({
+      desired: desiredState(cfg, states({ a: 'up', b: 'down', c: 'down' })),
+      current,
+      actual: actualFrom(current),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-weight 192.0.2.10/32 tcp:80 10.0.0.3 w=100']);
+    const vip = p.vips[0];
+    assert.deepEqual(
+      vip?.ases.map((a) => [
+        a.address,
+        a.weightBefore,
+        a.weightAfter,
+        a.bucketsBefore > 0,
+        a.bucketsAfter > 0,
+      ]),
+      [
+        ['10.0.0.1', 100, 100, true, true],
+        ['10.0.0.2', 100, 100, true, true],
+        ['10.0.0.3', 0, 100, false, true],
+      ],
+    );
+    // At least the buckets c takes over move (Maglev's permutations move a few more), not all.
+    const taken = vip?.ases[2]?.bucketsAfter ?? 0;
+    assert.ok(
+      (vip?.moved ?? 0) >= taken && (vip?.moved ?? 0) < 1024,
+      `moved ${vip?.moved}, c takes ${taken}`,
+    );
+  });
+
   void test('property: no change moves nothing and plans nothing, on either generation, any scope', () => {
     const weights = fc.record({
       a: fc.integer({ min: 0, max: 100 }),
