@@ -308,7 +308,7 @@ void describe('reflection over mTLS, for an independent client', () => {
       'google/protobuf/struct.proto',
       'google/protobuf/timestamp.proto',
     ]);
-    assert.equal((out['methods'] as string[]).length, 18);
+    assert.equal((out['methods'] as string[]).length, 19);
     assert.deepEqual(out['frontend_names'], ['web-v4', 'web-v6']);
     assert.equal(out['not_found'], 'NOT_FOUND');
   });
