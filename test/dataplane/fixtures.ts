@@ -204,10 +204,15 @@ export class FakeSource implements SyncerSource {
   }
 }
 
-/** The live connection, with a switch that makes lb messages fail as VPP would refuse them. */
+/**
+ * The live connection, with a switch that makes lb messages fail as VPP would refuse them, and a
+ * hook run after a request VPP answered, before the syncer sees the answer (to lose VPP there).
+ */
 export class FlakyConnection implements SyncerConnection {
   /** msg name → retval to answer with. */
   readonly failing = new Map<string, number>();
+  /** Runs after each answered request; the syncer waits for it. */
+  afterAnswer: ((name: string) => Promise<void>) | undefined;
   private readonly wrapped = new WeakMap<LbApi, LbApi>();
 
   constructor(readonly inner: VppConnection) {}
@@ -223,10 +228,12 @@ export class FlakyConnection implements SyncerConnection {
           return c.lbGeneration;
         },
         hasMessage: (name) => c.hasMessage(name),
-        request: (name, fields, opts) => {
+        request: async (name, fields, opts) => {
           const retval = fail.get(name);
-          if (retval !== undefined) return Promise.reject(new VppApiError(name, retval));
-          return c.request(name, fields, opts);
+          if (retval !== undefined) throw new VppApiError(name, retval);
+          const reply = await c.request(name, fields, opts);
+          await this.afterAnswer?.(name);
+          return reply;
         },
         dump: (name, fields, opts) => c.dump(name, fields, opts),
       };

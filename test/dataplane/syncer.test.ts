@@ -99,6 +99,13 @@ function lbSyncLogs(logger: RecordingLogger): Record<string, unknown>[] {
   return logger.named('lb-sync').map((e) => e.attrs);
 }
 
+/** The lb_as_set_weight calls vppsim decoded since mark: [VIP, AS, weight, flush]. */
+function setWeightCalls(sim: SimHandle, mark: number): unknown[][] {
+  return sim.recorder
+    .since(mark, new Set(['lb_as_set_weight']))
+    .map((r) => [r.fields['pfx'], r.fields['as_address'], r.fields['weight'], r.fields['is_flush']]);
+}
+
 void describe('syncer, lb 1.2', () => {
   void test('first sync after connect: lb_conf, VIPs and ASes at their effective weights', async () => {
     await withRig({}, ({ sim, logger, syncCounts }) => {
@@ -259,6 +266,53 @@ void describe('syncer, lb 1.2', () => {
       const sync = lbSyncLogs(logger).at(-1);
       assert.equal(sync?.['failed'], 2);
       assert.equal(sync?.['skipped'], 3);
+    });
+  });
+
+  void test('VPP lost after the first operation: the rest is skipped, a forced flush kept, the reconnect finishes it', async () => {
+    await withRig({}, async ({ sim, source, syncer, flaky, conn, logger }) => {
+      const webFlows = pushFlows(sim.sim, { address: '192.0.2.1', protocol: 6, port: 80 }, 64);
+      assert.ok((webFlows.get('10.0.0.1') ?? 0) > 0);
+      // The first write VPP accepts is the last: the socket drops before the syncer hears back.
+      flaky.afterAnswer = async (name) => {
+        if (!LB_WRITES.has(name)) return;
+        flaky.afterAnswer = undefined;
+        const down = conn.onDisconnect.next();
+        sim.sim.server.dropClients();
+        await down;
+      };
+      const mark = sim.recorder.requests.length;
+      const before = lbSyncLogs(logger).length;
+      const reconnected = logger.next('vpp-connect');
+      // web: a drops to 0 with flush, then c, already at 0 in the fallback pool, is flushed
+      // because it was just disabled (only the pending flush request says so); dns drains a.
+      source.set('a', 'down');
+      source.set('c', 'disabled');
+      await reconnected;
+      await settled(syncer);
+
+      const runs = lbSyncLogs(logger)
+        .slice(before)
+        .map((r) => [r['scope'], r['frontend'], r['reason'], r['weightsUpdated'], r['failed'], r['skipped']]);
+      // One operation sent, the next one found the socket gone, the one after it was not tried;
+      // then the reconnect's full sync did the rest.
+      assert.deepEqual(runs, [
+        ['vip', 'web', 'transition', 1, 1, 0],
+        ['vip', 'dns', 'transition', 0, 0, 1],
+        ['all', undefined, 'connect', 3, 0, 0],
+      ]);
+      assert.equal(logger.named('lb-sync-op-failed').length, 1);
+      assert.deepEqual(setWeightCalls(sim, mark), [
+        ['192.0.2.1/32', '10.0.0.1', 0, true], // before the loss
+        // After the reconnect: web's flush requests were kept (its run did not finish), a's
+        // delivered one harmlessly again, c's for the first time.
+        ['192.0.2.1/32', '10.0.0.1', 0, true],
+        ['192.0.2.1/32', '10.0.0.3', 0, true],
+        ['192.0.2.2/32', '10.0.0.1', 0, false],
+      ]);
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=0', '10.0.0.2=100', '10.0.0.3=0']);
+      assert.deepEqual(usedAses(sim.sim, DNS), ['10.0.0.1=0', '10.0.0.2=50']);
+      assert.equal(flowsOf(sim.sim, WEB, '10.0.0.1'), 0);
     });
   });
 
