@@ -14,7 +14,6 @@ import {
   VppNotConnectedError,
   WarmupHoldError,
   processStartMs,
-  vppConfigProblems,
   vppStartTimeMs,
   type LbSyncSummary,
 } from '../../src/dataplane/index.js';
@@ -30,7 +29,7 @@ import {
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './fixtures.js';
+import { DNS, FakeSource, FlakyConnection, WEB, twoFrontends } from './fixtures.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
@@ -365,6 +364,46 @@ void describe('syncer, lb 1.2', () => {
     });
   });
 
+  void test('syncNow when VPP refuses part of it: LbSyncError with the refusals and what was applied', async () => {
+    await withRig({}, async ({ sim, source, syncer, flaky }) => {
+      // Two things to do: web lost AS 10.0.0.2 behind our back; dns's b goes to weight 20.
+      const web = simVips(sim.sim).get(WEB);
+      assert.ok(web);
+      sim.sim.lb.delAs(web.index, new Uint8Array([...new Array<number>(12).fill(0), 10, 0, 0, 2]), false);
+      source.setWeight('dns', 'only', 'b', 20);
+      flaky.failing.set('lb_as_set_weight', -6);
+      const error = await syncer.syncNow(undefined).then(
+        () => assert.fail('the sync should have failed'),
+        (err: unknown) => err,
+      );
+      assert.ok(error instanceof LbSyncError);
+      assert.deepEqual(
+        error.failures.map((f) => [f.op.op, f.op.frontend, f.op.address, f.error.message]),
+        [
+          [
+            'as-weight',
+            'dns',
+            '10.0.0.2',
+            'lb_as_set_weight: VPP returned -6 (VNET_API_ERROR_NO_SUCH_ENTRY)',
+          ],
+        ],
+      );
+      assert.deepEqual(error.summary, {
+        vip_added: 0,
+        vip_removed: 0,
+        as_added: 1,
+        as_removed: 0,
+        as_weight_updated: 0,
+      });
+      assert.equal(
+        error.message,
+        'lb sync: 1 operation(s) failed: lb_as_set_weight: VPP returned -6 (VNET_API_ERROR_NO_SUCH_ENTRY)',
+      );
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=100', '10.0.0.3=0']);
+      assert.deepEqual(usedAses(sim.sim, DNS), ['10.0.0.1=100', '10.0.0.2=50']);
+    });
+  });
+
   void test('stale VIPs are removed by a full sync, never by a per-VIP one', async () => {
     await withRig({}, async ({ sim, source, syncer }) => {
       const cfg = source.cfg;
@@ -460,6 +499,38 @@ void describe('syncer warmup (FakeClock)', () => {
     });
   });
 
+  void test('VPP restarted inside the release window: the released frontends come back at once, the rest still wait', async () => {
+    await withRig({ cfg: warm, initial: 'unknown' }, async ({ sim, source, syncer, clock, logger, dir }) => {
+      source.set('a', 'up');
+      source.set('b', 'up');
+      await clock.advance(5_000);
+      await settled(syncer);
+      assert.deepEqual([...simVips(sim.sim).keys()], [DNS]); // dns released; web waits for c
+
+      const disconnected = logger.next('vpp-disconnect');
+      await sim.sim.close();
+      await disconnected;
+      const reconnected = logger.next('vpp-connect');
+      const fresh = await startSim({ socketPath: join(dir, 'api.sock'), pid: 4242 });
+      try {
+        await reconnected;
+        await settled(syncer);
+        // Still inside the window (no time has passed on the syncer's clock): dns is put back
+        // into the empty VPP right away, web is not there before its release.
+        assert.equal(syncer.warmup()?.phase, 'releasing');
+        assert.deepEqual([...simVips(fresh.sim).keys()], [DNS]);
+        assert.deepEqual(usedAses(fresh.sim, DNS), ['10.0.0.1=100', '10.0.0.2=50']);
+        const connectRun = lbSyncLogs(logger).at(-1);
+        assert.deepEqual([connectRun?.['frontend'], connectRun?.['reason']], ['dns', 'connect']);
+        source.set('c', 'up');
+        await settled(syncer);
+        assert.deepEqual([...simVips(fresh.sim).keys()].sort(), [WEB, DNS].sort());
+      } finally {
+        await fresh.sim.close();
+      }
+    });
+  });
+
   void test('a frontend whose backends never resolve waits for the final sync', async () => {
     await withRig({ cfg: warm, initial: 'unknown' }, async ({ sim, source, syncer, clock }) => {
       source.set('a', 'up');
@@ -509,26 +580,6 @@ void describe('syncer, lb 1.1 (no weights)', () => {
 });
 
 void describe('syncer errors and config', () => {
-  void test('LbSyncError carries the failures and the applied summary', () => {
-    const e = new LbSyncError([], {
-      vip_added: 1,
-      vip_removed: 0,
-      as_added: 0,
-      as_removed: 0,
-      as_weight_updated: 0,
-    });
-    assert.equal(e.summary.vip_added, 1);
-  });
-
-  void test('VPP integration needs both source addresses', () => {
-    assert.deepEqual(vppConfigProblems(twoFrontends()), []);
-    const cfg = twoFrontends({ ipv4SrcAddress: undefined, ipv6SrcAddress: undefined });
-    const problems = vppConfigProblems(cfg);
-    assert.equal(problems.length, 2);
-    assert.match(problems[0] ?? '', /ipv4-src-address/);
-    assert.equal(SRC4.length > 0 && SRC6.length > 0, true);
-  });
-
   void test("VPP's start time from /proc, trusted only for a process named vpp_main", async () => {
     const stat = '4242 (vpp_main) S 1 4242 4242 0 -1 4194560 1 0 0 0 5 3 0 0 20 0 3 0 12345 1 1';
     assert.equal(processStartMs(stat, 'cpu 1 2 3\nbtime 1700000000\n'), (1_700_000_000 + 123.45) * 1000);
