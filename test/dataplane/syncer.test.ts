@@ -29,7 +29,7 @@ import {
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { DNS, FakeSource, FlakyConnection, WEB, twoFrontends } from './fixtures.js';
+import { DNS, FakeSource, FlakyConnection, WEB, describeOps, twoFrontends } from './fixtures.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
@@ -378,12 +378,10 @@ void describe('syncer, lb 1.2', () => {
       );
       assert.ok(error instanceof LbSyncError);
       assert.deepEqual(
-        error.failures.map((f) => [f.op.op, f.op.frontend, f.op.address, f.error.message]),
+        error.failures.map((f) => [describeOps([f.op])[0], f.error.message]),
         [
           [
-            'as-weight',
-            'dns',
-            '10.0.0.2',
+            'as-weight 192.0.2.2/32 udp:53 10.0.0.2 w=20',
             'lb_as_set_weight: VPP returned -6 (VNET_API_ERROR_NO_SUCH_ENTRY)',
           ],
         ],
