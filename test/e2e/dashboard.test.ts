@@ -263,10 +263,12 @@ describe('dashboard in a browser', () => {
     await row(view, 'site', 'primary', 'web-a')
       .locator('[data-col="buckets"]', { hasText: /^\d+$/ })
       .waitFor();
-    const a = await buckets('site', 'primary', 'web-a');
-    const b = await buckets('site', 'primary', 'web-b');
-    assert.equal(a + b, 1024, 'the new-flow table is shared between the two up backends');
-    assert.ok(a > b, `weight 100 gets more buckets than weight 50 (${a} vs ${b})`);
+    // The new-flow table shared by the two up backends: weights 100/50 in 1024 buckets are
+    // 674/350 (docs/vpp-lb.md §Properties).
+    assert.deepEqual(
+      [await buckets('site', 'primary', 'web-a'), await buckets('site', 'primary', 'web-b')],
+      [674, 350],
+    );
     assert.equal(await buckets('site', 'fallback', 'web-c'), 0);
     // Every probe beats a heart at some point.
     await view.locator('[data-backend="web-a"] [data-probing="true"]').first().waitFor();
@@ -368,15 +370,27 @@ describe('dashboard in a browser', () => {
     await admin.getByRole('button', { name: 'Sync VPP' }).click();
     await admin.locator('.toast', { hasText: /sync VPP: 0 VIPs added, 0 removed, 0 ASes added/ }).waitFor();
 
-    // Pause the log: new entries are held back and counted, and shown on resume.
+    // Pause the log: the list stops moving, new entries are held back and counted, and they are
+    // shown on resume. With every record shown, the log fills up to its 500 entries first: the
+    // case where each new entry pushes an old one out.
+    await admin.getByLabel('probes').check();
+    await admin.getByLabel('VPP API').check();
+    const count = admin.locator('.event-log .log-count');
+    await count.filter({ hasText: /^500 shown$/ }).waitFor();
     await admin.getByTestId('log-pause').click();
     await admin.locator('.event-log[data-paused="true"]').waitFor();
-    const shown = await admin.locator('.log-entry').count();
-    await admin.getByLabel('probes').check();
+    const frozen = await admin.locator('.log-entry').allInnerTexts();
+    assert.equal(frozen.length, 500);
+    await count.filter({ hasText: /^500 shown · ([5-9]|\d{2,}) new while paused$/ }).waitFor();
+    assert.deepEqual(await admin.locator('.log-entry').allInnerTexts(), frozen, 'nothing moves while paused');
+    const held = Number(/· (\d+) new while paused$/.exec(await count.innerText())?.[1]);
     await admin.getByTestId('log-pause').click();
     await admin.locator('.event-log[data-paused="false"]').waitFor();
-    await admin.locator('.log-entry[data-msg="probe-done"]').first().waitFor();
-    assert.ok((await admin.locator('.log-entry').count()) > shown);
+    await count.filter({ hasText: /^500 shown$/ }).waitFor();
+    const resumed = await admin.locator('.log-entry').allInnerTexts();
+    // Every held entry is now shown after the last one seen while paused (more may have come).
+    const lastSeen = resumed.indexOf(frozen.at(-1) ?? '');
+    assert.ok(lastSeen >= 0 && resumed.length - 1 - lastSeen >= held, `${held} held, ${lastSeen} of 500`);
     await shot(admin, 'admin.png');
     await admin.close();
   });
