@@ -1,15 +1,14 @@
-// Dataplane test fixtures. For the planner: backend states, a compact rendering of plans, and a
-// small model of the lb plugin's rules used to check that a plan is executable in order and
-// converges (the real stand-in is vppsim; this only encodes the constraints the planner's
-// ordering exists for). For the syncer: a health source the test drives by hand (events are
+// Dataplane test fixtures. For the planner: backend states, a compact rendering of plans, and
+// vppsim's lb plugin in-process (SimLb) to check that a plan is executable in order and where it
+// leads: the same simulator the syncer tests talk to over the socket. For the syncer: a health source the test drives by hand (events are
 // emitted the way the checker emits them: once per frontend using the backend), a connection
 // wrapper that can make chosen lb messages fail, and the usual two-frontend config.
 
 import type { MaglevConfig } from '../../src/config/types.js';
 import type { BackendState } from '../../src/health/index.js';
-import { mustParseIp } from '../../src/net/ip-address.js';
+import { FakeClock } from '../../src/clock/index.js';
+import { canonicalIp } from '../../src/net/ip-address.js';
 import {
-  vipAddress,
   vipKeyString,
   type AsState,
   type DesiredLbState,
@@ -20,9 +19,21 @@ import {
   type StateOf,
   type SyncerConnection,
   type SyncerSource,
+  type VipKey,
+  type VipProtocol,
   type VipState,
 } from '../../src/dataplane/index.js';
-import { VppApiError, type LbApi, type VppConnection } from '../../src/vpp/index.js';
+import { VppApiError, vnetErrorName, type LbApi, type VppConnection } from '../../src/vpp/index.js';
+import {
+  LbEncap,
+  LbPlugin,
+  formatIp46,
+  ip46FromText,
+  ip46PrefixIsIp4,
+  parseVipPrefix,
+  vipTypeFor,
+  vipTypeHasIp4Ases,
+} from '../../src/vppsim/index.js';
 import { backend, config, frontend } from '../helpers/config.js';
 
 /** Backend states from a record; anything not listed is `fallback`. */
@@ -71,80 +82,122 @@ export function describeOps(ops: readonly LbOp[]): string[] {
   });
 }
 
-interface ModelVip {
-  state: VipState;
-  ases: Map<string, { weight: number; inUse: boolean }>;
-}
-
 /**
- * Applies ops the way the lb plugin would, throwing with VPP's error name where VPP would
- * refuse: NO_SUCH_ENTRY, VALUE_EXIST, INVALID_ARGUMENT (encap clash on a prefix),
- * INVALID_ADDRESS_FAMILY, INVALID_MEMORY_SIZE. Deleted ASes linger with inUse = false.
+ * vppsim's lb plugin, in-process (no socket, no codec): plans are executed the way VPP would
+ * execute them, with VPP's refusals, and its state is read back in the dataplane's terms. It
+ * judges whether a plan is executable and where it leads, so the planner is checked against
+ * the same simulator the rest of the suite talks to, not against a model of its own.
  */
-export function applyOps(actual: LbState, ops: readonly LbOp[], generation: LbGeneration): LbState {
-  const vips = new Map<string, ModelVip>();
-  for (const [key, vip] of actual.vips) {
-    vips.set(key, { state: vip, ases: new Map([...vip.ases].map(([a, s]) => [a, { ...s }])) });
+export class SimLb {
+  readonly lb: LbPlugin;
+
+  constructor(readonly generation: LbGeneration) {
+    this.lb = new LbPlugin({ generation, clock: new FakeClock() });
   }
-  for (const op of ops) {
-    const key = vipKeyString(op.vip);
-    const vip = vips.get(key);
-    switch (op.op) {
-      case 'vip-add': {
-        if (vip) throw new Error(`VALUE_EXIST: ${key}`);
-        if (op.flowTableLength < 1 || (op.flowTableLength & (op.flowTableLength - 1)) !== 0) {
-          throw new Error(`INVALID_MEMORY_SIZE: ${op.flowTableLength}`);
-        }
-        for (const other of vips.values()) {
-          if (vipAddress(other.state.key) !== vipAddress(op.vip)) continue;
-          if ((other.state.key.port === 0) !== (op.vip.port === 0))
-            throw new Error(`VALUE_EXIST: port clash ${key}`);
-          if (other.state.encap !== op.encap) throw new Error(`INVALID_ARGUMENT: encap clash ${key}`);
-        }
-        vips.set(key, {
-          state: {
-            key: op.vip,
-            encap: op.encap,
-            srcIpSticky: op.srcIpSticky,
-            flowTableLength: op.flowTableLength,
-            ases: new Map(),
-          },
-          ases: new Map(),
-        });
-        break;
-      }
-      case 'vip-del':
-        if (!vip) throw new Error(`NO_SUCH_ENTRY: ${key}`);
-        vips.delete(key);
-        break;
-      case 'as-add': {
-        if (!vip) throw new Error(`NO_SUCH_ENTRY: ${key}`);
-        if ((mustParseIp(op.address).family === 4 ? 'gre4' : 'gre6') !== vip.state.encap) {
-          throw new Error(`INVALID_ADDRESS_FAMILY: ${op.address} on ${key}`);
-        }
-        const existing = vip.ases.get(op.address);
-        if (existing?.inUse) throw new Error(`VALUE_EXIST: ${op.address} on ${key}`);
-        vip.ases.set(op.address, { weight: generation === '1.1' ? 100 : op.weight, inUse: true });
-        break;
-      }
-      case 'as-del': {
-        const existing = vip?.ases.get(op.address);
-        if (!existing?.inUse) throw new Error(`NO_SUCH_ENTRY: ${op.address} on ${key}`);
-        existing.inUse = false;
-        break;
-      }
-      case 'as-weight': {
-        if (generation === '1.1') throw new Error('as-weight does not exist on lb 1.1');
-        const existing = vip?.ases.get(op.address);
-        if (!existing?.inUse) throw new Error(`NO_SUCH_ENTRY: ${op.address} on ${key}`);
-        existing.weight = op.weight;
-        break;
+
+  /**
+   * A plugin holding `state`: VIPs added, ASes added at their weight, and those not in use
+   * deleted again (VPP keeps them, flagged unused, until garbage collection).
+   */
+  static holding(state: LbState, generation: LbGeneration): SimLb {
+    const sim = new SimLb(generation);
+    for (const vip of state.vips.values()) {
+      sim.apply([
+        {
+          op: 'vip-add',
+          vip: vip.key,
+          encap: vip.encap,
+          srcIpSticky: vip.srcIpSticky,
+          // Unknown (undefined, or 0 as a 65536 table dumps): any valid length will do.
+          flowTableLength: vip.flowTableLength || 1024,
+        } as LbOp,
+      ]);
+      const index = sim.vipIndex(vip.key);
+      for (const [address, as] of vip.ases) {
+        const ip = ip46FromText(address);
+        sim.check(sim.lb.addAs(index, ip, { weight: as.weight }), `seed ${address}`);
+        if (!as.inUse) sim.check(sim.lb.delAs(index, ip, false), `seed ${address} (unused)`);
       }
     }
+    return sim;
   }
-  return {
-    vips: new Map([...vips].map(([key, vip]) => [key, { ...vip.state, ases: new Map(vip.ases) }])),
-  };
+
+  /** Executes ops in order; the first one VPP refuses throws, with VPP's error name. */
+  apply(ops: readonly LbOp[]): this {
+    for (const op of ops) this.check(this.applyOne(op), describeOps([op])[0] ?? op.op);
+    return this;
+  }
+
+  /** What the plugin holds, as LbState: VIPs in use, each with every AS it lists. */
+  state(): LbState {
+    const vips = new Map<string, VipState>();
+    for (const v of this.lb.vips()) {
+      if (!v.used) continue;
+      const v4 = ip46PrefixIsIp4(v.prefix, v.plen);
+      const address = canonicalIp(formatIp46(v.prefix));
+      const key = {
+        prefix: `${address}/${v4 ? v.plen - 96 : v.plen}`,
+        protocol: v.protocol as VipProtocol,
+        port: v.port,
+      };
+      const ases = new Map<string, AsState>(
+        this.lb
+          .ases(v.index)
+          .map((as) => [canonicalIp(formatIp46(as.address)), { weight: as.weight, inUse: as.used }]),
+      );
+      vips.set(vipKeyString(key), {
+        key,
+        encap: vipTypeHasIp4Ases(v.type) ? 'gre4' : 'gre6',
+        srcIpSticky: v.srcIpSticky,
+        flowTableLength: v.newFlowsTableLength,
+        ases,
+      });
+    }
+    return { vips };
+  }
+
+  private applyOne(op: LbOp): number {
+    if (op.op === 'vip-add') {
+      const { prefix, plen } = parseVipPrefix(op.vip.prefix);
+      const encap = op.encap === 'gre4' ? LbEncap.GRE4 : LbEncap.GRE6;
+      const type = vipTypeFor(ip46PrefixIsIp4(prefix, plen), encap);
+      return this.lb.addVip({
+        prefix,
+        plen,
+        protocol: op.vip.protocol,
+        port: op.vip.port,
+        type,
+        newFlowsTableLength: op.flowTableLength,
+        srcIpSticky: op.srcIpSticky,
+      }).rv;
+    }
+    const { prefix, plen } = parseVipPrefix(op.vip.prefix);
+    const found = this.lb.findVip({ prefix, plen, protocol: op.vip.protocol, port: op.vip.port });
+    if (found.rv !== 0) return found.rv;
+    switch (op.op) {
+      case 'vip-del':
+        return this.lb.delVip(found.index);
+      case 'as-add':
+        return this.lb.addAs(found.index, ip46FromText(op.address), { weight: op.weight });
+      case 'as-del':
+        return this.lb.delAs(found.index, ip46FromText(op.address), op.flush);
+      case 'as-weight':
+        // The release has no such message: a plan that asks for it could not be sent at all.
+        if (this.generation === '1.1') throw new Error('as-weight does not exist on lb 1.1');
+        return this.lb.setAsWeight(found.index, ip46FromText(op.address), op.weight, op.flush);
+    }
+  }
+
+  private vipIndex(key: VipKey): number {
+    const { prefix, plen } = parseVipPrefix(key.prefix);
+    const found = this.lb.findVip({ prefix, plen, protocol: key.protocol, port: key.port });
+    this.check(found.rv, `find ${vipKeyString(key)}`);
+    return found.index;
+  }
+
+  private check(rv: number, what: string): void {
+    if (rv !== 0) throw new Error(`${what}: VPP refuses with ${vnetErrorName(rv)} (${rv})`);
+  }
 }
 
 export class FakeSource implements SyncerSource {

@@ -1,23 +1,16 @@
 // Property: from any reachable VPP state (a previous config and health, then ASes knocked out
-// of use or re-weighted behind our back), a full plan is executable in order under the lb
-// plugin's rules, reaches exactly the desired state, and planning again yields nothing.
+// of use or re-weighted behind our back), a full plan is executable in order by vppsim's lb
+// plugin, reaches exactly the desired state, and planning again yields nothing.
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BACKEND_STATES, type BackendState } from '../../src/health/index.js';
 import type { FrontendConfig, MaglevConfig } from '../../src/config/types.js';
-import { compareIpText } from '../../src/net/ip-address.js';
-import {
-  desiredState,
-  planSync,
-  type AsState,
-  type LbGeneration,
-  type LbState,
-  type VipState,
-} from '../../src/dataplane/index.js';
+import { ip46Equal } from '../../src/vppsim/index.js';
+import { desiredState, planSync, type LbGeneration, type LbState } from '../../src/dataplane/index.js';
 import { backend, config, frontend } from '../helpers/config.js';
-import { applyOps, EMPTY, states } from './fixtures.js';
+import { EMPTY, SimLb, states } from './fixtures.js';
 
 const V4 = ['10.0.0.1', '10.0.0.2', '10.0.0.10', '10.1.0.1', '9.9.9.9'];
 const V6 = ['2001:db8::a', '2001:db8::b', '2001:db8::1:0', '2001:db8::10'];
@@ -83,21 +76,28 @@ const arbPerturbations = fc.array(
   { maxLength: 6 },
 );
 
-/** Changes some ASes behind the planner's back (an operator with vppctl, a GC, a lost call). */
-function perturb(state: LbState, changes: { pick: number; weight: number; inUse: boolean }[]): LbState {
-  const vips = new Map<string, VipState>(
-    [...state.vips].map(([k, v]) => [k, { ...v, ases: new Map(v.ases) }]),
-  );
-  const slots = [...vips.values()].flatMap((vip) =>
-    [...vip.ases.keys()].sort(compareIpText).map((address) => ({ vip, address })),
-  );
-  if (slots.length === 0) return state;
+/**
+ * Changes some ASes behind the planner's back, through the plugin's own calls (an operator with
+ * vppctl, a lost call): removed (kept unused until GC), re-added, or re-weighted (lb 1.2).
+ */
+function perturb(sim: SimLb, changes: { pick: number; weight: number; inUse: boolean }[]): void {
+  const slots = sim.lb
+    .vips()
+    .filter((vip) => vip.used)
+    .flatMap((vip) => sim.lb.ases(vip.index).map((as) => ({ vip: vip.index, address: as.address })));
+  if (slots.length === 0) return;
   for (const change of changes) {
     const slot = slots[change.pick % slots.length];
     if (!slot) continue;
-    (slot.vip.ases as Map<string, AsState>).set(slot.address, { weight: change.weight, inUse: change.inUse });
+    const as = sim.lb.ases(slot.vip).find((a) => ip46Equal(a.address, slot.address));
+    if (!change.inUse) {
+      if (as?.used) sim.lb.delAs(slot.vip, slot.address, false);
+    } else if (!as?.used) {
+      sim.lb.addAs(slot.vip, slot.address, { weight: change.weight });
+    } else if (sim.generation === '1.2') {
+      sim.lb.setAsWeight(slot.vip, slot.address, change.weight, false);
+    }
   }
-  return { vips };
 }
 
 function inUseView(state: LbState, generation: LbGeneration): Record<string, Record<string, number>> {
@@ -125,12 +125,13 @@ for (const generation of ['1.2', '1.1'] as const) {
           arbPerturbations,
           (specBefore, statesBefore, specNow, statesNow, changes) => {
             const before = desiredState(buildConfig(specBefore), states(stateMap(statesBefore)));
-            const seeded = applyOps(EMPTY, planSync(before, EMPTY, { scope: 'all', generation }), generation);
-            const actual = perturb(seeded, changes);
+            const sim = new SimLb(generation).apply(planSync(before, EMPTY, { scope: 'all', generation }));
+            perturb(sim, changes);
+            const actual = sim.state();
 
             const desired = desiredState(buildConfig(specNow), states(stateMap(statesNow)));
             const plan = planSync(desired, actual, { scope: 'all', generation });
-            const after = applyOps(actual, plan, generation);
+            const after = sim.apply(plan).state();
 
             assert.deepEqual([...after.vips.keys()].sort(), [...desired.vips.keys()].sort());
             const expected = Object.fromEntries(
