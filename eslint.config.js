@@ -142,6 +142,9 @@ export default tseslint.config(
       'src/web/dist/**',
       'native/build/**',
       'coverage/**',
+      // StrykerJS's sandboxes (copies of the repository) and its reports: npm run test:mutation.
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,
