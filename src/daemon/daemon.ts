@@ -1,10 +1,12 @@
 // maglevd's composition root: loads the configuration, starts the checker with the real probes,
 // the VPP integration (connection, syncer, counters poller) when --vpp-api-addr is set, the
-// metrics endpoint and the gRPC API, and owns the reload and shutdown paths. SIGHUP and the
+// announcer when maglev.announce is set, the metrics endpoint and the gRPC API, and owns the
+// reload and shutdown paths (a stop withdraws the VIPs first). SIGHUP and the
 // ReloadConfig RPC both go through reload(); --check and the CheckConfig RPC both go through
 // check(). SIGHUP also re-reads the gRPC TLS files (reloadGrpcTls), which are read and checked
 // at start before anything probes or listens.
 
+import { Announcer } from '../announce/index.js';
 import {
   checkConfig,
   formatProblem,
@@ -94,6 +96,9 @@ export class Daemon {
   private readonly servers: Servers = {};
   /** Undefined when VPP integration is off (empty --vpp-api-addr). */
   readonly vpp: VppParts | undefined;
+  /** Undefined when the config has no maglev.announce (at start). */
+  readonly announcer: Announcer | undefined;
+  private readonly unfollow: (() => void)[] = [];
 
   private constructor(
     readonly options: DaemonOptions,
@@ -106,6 +111,7 @@ export class Daemon {
     private readonly grpcTls: ServerTls | undefined,
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
+    this.announcer = this.startAnnouncer(clock);
   }
 
   /** The bound gRPC port (useful with --grpc-addr host:0), undefined when gRPC is off. */
@@ -279,6 +285,44 @@ export class Daemon {
     return { connection, syncer, poller, backend };
   }
 
+  /**
+   * Announces what planAnnouncements() wants (src/announce): re-planned on every frontend state
+   * change and every change in what VPP holds. Without VPP nothing is ever programmed, so
+   * nothing is announced; that is said once at start.
+   */
+  private startAnnouncer(clock: Clock): Announcer | undefined {
+    const bird = this.current.announce?.bird;
+    if (bird === undefined) return undefined;
+    const { checker, logger } = this;
+    const programmed = this.vpp?.syncer.programmed;
+    if (!programmed)
+      logger.warn('announce-without-vpp', { reason: 'VPP integration is off: nothing is announced' });
+    const announcer = new Announcer({
+      bird,
+      source: {
+        config: () => checker.config(),
+        frontendState: (name) => checker.frontendState(name),
+        programmed: (name) => programmed?.isServing(name) ?? false,
+      },
+      clock,
+      logger,
+    });
+    const subscription = checker.subscribe(
+      (event) => {
+        if (event.kind === 'frontend') announcer.update();
+      },
+      {
+        maxQueue: SYNCER_EVENT_QUEUE,
+        // Cannot happen with a listener that never waits; VPP changes would still re-plan.
+        onDropped: () => logger.error('announce-events-dropped', {}),
+      },
+    );
+    this.unfollow.push(() => subscription.unsubscribe());
+    if (programmed) this.unfollow.push(programmed.onChange.add(() => announcer.update()));
+    announcer.start();
+    return announcer;
+  }
+
   config(): MaglevConfig {
     return this.current;
   }
@@ -321,6 +365,11 @@ export class Daemon {
     this.current = result.config;
     this.logger.info('config-reload', { config: this.options.config, ...summary(result.config) });
     this.vpp?.syncer.reloaded();
+    if (this.announcer) this.announcer.reloaded(result.config);
+    else if (result.config.announce)
+      this.logger.warn('announce-reload-ignored', {
+        reason: 'maglev.announce takes effect at the next start',
+      });
     return outcome;
   }
 
@@ -348,9 +397,15 @@ export class Daemon {
     return outcomeOf(await loadConfigFileIsolated(this.options.config));
   }
 
-  /** Ends event streams and drains the gRPC server, stops syncing and probing, leaves VPP, closes metrics. */
+  /**
+   * Withdraws the VIPs first (routers move traffic to the other nodes while this VPP still
+   * forwards), then ends event streams and drains the gRPC server, stops syncing and probing,
+   * leaves VPP, closes metrics.
+   */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
+    for (const off of this.unfollow.splice(0)) off();
+    await this.announcer?.stop();
     const { api, metrics } = this.servers;
     if (api) {
       await api.server.shutdown();

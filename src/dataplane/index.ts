@@ -45,6 +45,7 @@ export type { ApplyHooks, ApplyResult } from './syncer-apply.js';
 export { logSyncFailure, SyncRunReport, tallyUnit } from './syncer-report.js';
 export type { PlannedUnit, UnitTally } from './syncer-report.js';
 export { Syncer } from './syncer.js';
+export { ProgrammedVips } from './programmed.js';
 export type {
   HealthEvent,
   SetWeightRequest,

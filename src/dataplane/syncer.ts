@@ -48,6 +48,7 @@ import {
 } from '../vpp/index.js';
 import { desiredState, frontendBackendsKnown } from './desired.js';
 import { planSync, UnknownFrontendError } from './plan.js';
+import { ProgrammedVips } from './programmed.js';
 import type { LbOp, LbSyncSummary, SyncScope } from './plan.js';
 import { applyOps } from './syncer-apply.js';
 import { LbSyncError, SyncerStoppedError, VppNotConnectedError, WarmupHoldError } from './syncer-errors.js';
@@ -143,6 +144,8 @@ export class Syncer {
   private readonly operatorFlush: FlushBook = new Map();
   /** lb_conf as last sent to (or found in) the VPP of this client. */
   private conf: { client: LbApi; key: string } | undefined;
+  /** Which VIPs VPP holds as wanted, serving: what the announcer waits for. */
+  readonly programmed = new ProgrammedVips();
 
   constructor(private readonly opts: SyncerOptions) {}
 
@@ -167,6 +170,7 @@ export class Syncer {
       connection.onConnect.add(() => this.onConnect()),
       connection.onDisconnect.add(() => {
         this.conf = undefined;
+        this.programmed.disconnected();
       }),
     );
     this.schedulePeriodic();
@@ -468,6 +472,11 @@ export class Syncer {
 
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
+    this.programmed.afterRun(
+      desired,
+      planned.map((p) => p.scope),
+      troubled,
+    );
     const tallies = planned.map((p) => tallyUnit(p, result));
     report.finished({
       metrics,
