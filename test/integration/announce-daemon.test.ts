@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { FakeBird } from '../helpers/fake-bird.js';
 import { startSim, simVips, withTempDir, type SimHandle } from '../helpers/vppsim-harness.js';
 import {
@@ -52,12 +52,19 @@ describe('maglevd announces through BIRD what VPP holds for healthy frontends', 
   let rig: DaemonRig | undefined;
   let sim: SimHandle | undefined;
   let bird: FakeBird | undefined;
-  afterEach(async () => {
-    await rig?.stop();
-    await sim?.sim.close();
-    await bird?.close();
-    rig = sim = bird = undefined;
-  });
+
+  /** A temp directory that outlives everything started in it. */
+  const inTempDir = (body: (dir: string) => Promise<void>) =>
+    withTempDir(async (dir) => {
+      try {
+        await body(dir);
+      } finally {
+        await rig?.stop();
+        await sim?.sim.close();
+        await bird?.close();
+        rig = sim = bird = undefined;
+      }
+    });
 
   const start = async (dir: string) => {
     bird = await FakeBird.start(join(dir, 'bird.ctl'), join(dir, 'maglev-vips.conf'));
@@ -67,7 +74,7 @@ describe('maglevd announces through BIRD what VPP holds for healthy frontends', 
   };
 
   test('up and programmed: announced; down: withdrawn; VPP gone: withdrawn; stop: withdrawn before stopped', () =>
-    withTempDir(async (dir) => {
+    inTempDir(async (dir) => {
       const { rig } = await start(dir);
       await allUp(rig, ['a', 'b']);
       await rig.logs.waitFor('announce', (a) => a['routes'] === 2);
@@ -105,7 +112,7 @@ describe('maglevd announces through BIRD what VPP holds for healthy frontends', 
     }));
 
   test('a reload that opts a frontend out withdraws it; a BIRD that refuses changes nothing else', () =>
-    withTempDir(async (dir) => {
+    inTempDir(async (dir) => {
       const { rig, bird, sim } = await start(dir);
       await allUp(rig, ['a', 'b']);
       await rig.logs.waitFor('announce', (a) => a['routes'] === 2);
