@@ -57,6 +57,8 @@ export interface AnnouncementsSnapshot {
   readonly frontends: readonly FrontendAnnouncementState[];
   /** The routes BIRD took last. */
   readonly routes: readonly AnnouncedRoute[];
+  /** Failed exchanges with BIRD since start, by kind. */
+  readonly errors: Readonly<Record<BirdErrorKind, number>>;
 }
 
 export type AnnounceEvent =
@@ -117,6 +119,7 @@ export class Announcer {
   private birdOk: boolean | undefined;
   private lastError: BirdError | undefined;
   private announcedBy = new Map<string, boolean>();
+  private readonly errorCounts: Record<BirdErrorKind, number> = { unreachable: 0, refused: 0, write: 0 };
 
   private dirty = false;
   private running: Promise<void> | undefined;
@@ -202,6 +205,7 @@ export class Announcer {
       appliedAt: this.applied?.at,
       frontends: this.plan.frontends.map((f) => ({ ...f, announced: routeCarries(routes, f) })),
       routes,
+      errors: { ...this.errorCounts },
     };
   }
 
@@ -304,6 +308,7 @@ export class Announcer {
     const news = this.birdOk !== false || this.lastError?.message !== message;
     this.birdOk = false;
     this.lastError = error;
+    this.errorCounts[kind]++;
     this.failures++;
     const retryMs = this.stopping
       ? undefined

@@ -319,6 +319,7 @@ export class Daemon {
     );
     this.unfollow.push(() => subscription.unsubscribe());
     if (programmed) this.unfollow.push(programmed.onChange.add(() => announcer.update()));
+    this.metrics.setAnnouncements(() => announcer.snapshot());
     announcer.start();
     return announcer;
   }
