@@ -1,7 +1,7 @@
-// `maglevd --withdraw-all`: the systemd unit's ExecStopPost (docs/fleet.md §Stopping and
-// crashing). Whatever happened to maglevd (a clean stop, a crash, kill -9), this empties the
-// include file and asks BIRD to configure, so the node stops attracting traffic. It needs
-// only the config file: no VPP, no probes, no gRPC.
+// `maglevd --withdraw-all`, the systemd unit's ExecStopPost:
+// docs/fleet.md §Stopping and crashing. Whatever happened to maglevd (a clean stop, a crash,
+// kill -9), this empties the include file and asks BIRD to configure, so the node stops
+// attracting traffic. It needs only the config file: no VPP, no probes, no gRPC.
 
 import type { Clock } from '../clock/index.js';
 import type { BirdAnnounceConfig } from '../config/types.js';
