@@ -16,6 +16,7 @@ import {
 import { GrpcEventStream, type EventStream } from './event-stream.js';
 import {
   MaglevClient,
+  type Announcements,
   type BackendInfo,
   type CheckConfigResponse,
   type FrontendInfo,
@@ -59,6 +60,7 @@ export const WATCH_EVERYTHING: WatchRequest = {
   frontend: true,
   backendNames: [],
   frontendNames: [],
+  announcement: true,
 };
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;
@@ -218,6 +220,13 @@ export class MaglevApiClient {
   }
   vppLbCounters(): Promise<VPPLBCounters> {
     return this.call((m, o, cb) => this.client.getVpplbCounters({}, m, o, cb));
+  }
+
+  // --- announcements ------------------------------------------------------------------------------
+
+  /** What the node announces over BGP through BIRD (`enabled` false without maglev.announce). */
+  announcements(): Promise<Announcements> {
+    return this.call((m, o, cb) => this.client.getAnnouncements({}, m, o, cb));
   }
 
   // --- events -------------------------------------------------------------------------------------

@@ -181,6 +181,7 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
       return convert.syncResponse(await v.sync(req.frontend === '' ? undefined : req.frontend));
     }),
     getVpplbCounters: unary('GetVPPLBCounters', async () => convert.vppLbCounters(await vpp().counters())),
+    getAnnouncements: unary('GetAnnouncements', () => convert.announcements(backend.announcements?.())),
   };
 
   return {
@@ -200,5 +201,6 @@ function describeFilter(f: ReturnType<typeof watchFilter>): Record<string, unkno
     frontend: f.frontend,
     backendNames: [...f.backendNames],
     frontendNames: [...f.frontendNames],
+    announcement: f.announcement,
   };
 }

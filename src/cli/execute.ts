@@ -3,6 +3,7 @@
 // `watch events`, which streams until `num` events, the server ends it, or the caller aborts.
 
 import {
+  Announcements,
   BackendInfo,
   CheckConfigResponse,
   FrontendInfo,
@@ -16,6 +17,7 @@ import {
 import { NotFoundError } from '../errors.js';
 import type { BackendAction, MaglevApi } from './api.js';
 import { usageLines } from './complete.js';
+import { renderAnnouncements } from './render/announce.js';
 import { renderBackend, renderBackendList } from './render/backend.js';
 import { renderConfigResult } from './render/config.js';
 import type { RenderContext } from './render/context.js';
@@ -159,6 +161,12 @@ export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<Exe
       else print(ctx, renderVppLbCounters(c, r()));
       return OK;
     }
+    case 'show-announcements': {
+      const a = await api.announcements();
+      if (ctx.json) printJson(ctx, Announcements.toJSON(a));
+      else print(ctx, renderAnnouncements(a, r()));
+      return OK;
+    }
     case 'sync-vpp-lb-state': {
       const frontend = cmd.args.frontend;
       const s = await api.syncVppLbState(frontend);
@@ -246,6 +254,7 @@ async function watchEvents(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecRe
     frontend: cmd.options.has('frontend'),
     backendNames: [],
     frontendNames: [],
+    announcement: cmd.options.has('announcement'),
   });
   let seen = 0;
   const onAbort = () => stream.cancel();

@@ -191,6 +191,7 @@ export class Daemon {
         afterSetWeight: (input) => this.vpp?.syncer.afterSetWeight(input),
         generation: () => this.vpp?.backend.generation() ?? 'master',
         vppBucketsOf: (frontend) => this.vpp?.backend.vppBucketsOf(frontend),
+        ...(this.announcer && { announcements: this.announcer }),
       });
       try {
         const server = await startApiServer({

@@ -127,6 +127,7 @@ void describe('API over a real Checker', () => {
         frontend: true,
         backendNames: [],
         frontendNames: [],
+        announcement: false,
       }),
     );
     checker.start();

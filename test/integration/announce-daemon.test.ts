@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { MaglevApiClient, type AnnouncementEvent } from '../../src/api/index.js';
 import { FakeBird } from '../helpers/fake-bird.js';
+import { Arrivals } from '../helpers/index.js';
 import { startSim, simVips, withTempDir, type SimHandle } from '../helpers/vppsim-harness.js';
 import {
   FAST_CHECK,
@@ -66,10 +68,10 @@ describe('maglevd announces through BIRD what VPP holds for healthy frontends', 
       }
     });
 
-  const start = async (dir: string) => {
+  const start = async (dir: string, grpc = false) => {
     bird = await FakeBird.start(join(dir, 'bird.ctl'), join(dir, 'maglev-vips.conf'));
     sim = await startSim({ socketPath: join(dir, 'api.sock') });
-    rig = await startDaemon({ dir, yaml: yaml(dir), vppSocket: join(dir, 'api.sock') });
+    rig = await startDaemon({ dir, yaml: yaml(dir), vppSocket: join(dir, 'api.sock'), grpc });
     return { bird, sim, rig };
   };
 
@@ -134,5 +136,67 @@ describe('maglevd announces through BIRD what VPP holds for healthy frontends', 
       assert.equal(simVips(sim.sim).get('192.0.2.53/32 6:53')?.ases.get('10.0.0.2')?.weight, 0);
       await turn(rig, 'up', { b: '10.0.0.2' });
       assert.equal(simVips(sim.sim).get('192.0.2.53/32 6:53')?.ases.get('10.0.0.2')?.weight, 100);
+    }));
+
+  test('over gRPC: GetAnnouncements, each FrontendInfo, and WatchEvents announcement events', () =>
+    inTempDir(async (dir) => {
+      const { rig } = await start(dir, true);
+      await allUp(rig, ['a', 'b']);
+      await rig.logs.waitFor('announce', (a) => a['routes'] === 2);
+      const client = new MaglevApiClient(`127.0.0.1:${String(rig.daemon.grpcPort)}`);
+      try {
+        const a = await client.announcements();
+        assert.equal(a.enabled, true);
+        assert.equal(a.birdOk, true);
+        assert.equal(a.includeFile, join(dir, 'maglev-vips.conf'));
+        assert.deepEqual(
+          a.routes.map((r) => [r.prefix, r.frontends]),
+          [
+            ['192.0.2.10/32', ['web']],
+            ['192.0.2.53/32', ['dns']],
+          ],
+        );
+        const frontends = await client.listFrontends();
+        assert.deepEqual(
+          frontends.map((f) => [f.name, f.announcement?.announced, f.announcement?.reason]),
+          [
+            ['web', true, 'up'],
+            ['dns', true, 'up'],
+          ],
+        );
+
+        const seen = new Arrivals<AnnouncementEvent>();
+        const stream = client.watchEvents({
+          log: false,
+          logLevel: '',
+          backend: false,
+          frontend: false,
+          backendNames: [],
+          frontendNames: ['web'],
+          announcement: true,
+        });
+        stream.on('data', (e) => {
+          if (e.event?.$case === 'announcement') seen.push(e.event.value);
+          else assert.fail(`only announcement events were asked for, got ${e.event?.$case}`);
+        });
+        // The replay: BIRD's state, then the selected frontend.
+        const bird = await seen.next();
+        assert.deepEqual([bird.frontend, bird.birdOk], ['', true]);
+        const web = await seen.next();
+        assert.deepEqual(
+          [web.frontend, web.address, web.announced, web.reason],
+          ['web', '192.0.2.10', true, 'up'],
+        );
+        await turn(rig, 'down', { a: '10.0.0.1' });
+        const withdrawn = await seen.next();
+        assert.deepEqual(
+          [withdrawn.frontend, withdrawn.announced, withdrawn.reason],
+          ['web', false, 'frontend-down'],
+        );
+        stream.cancel();
+        await stream.done;
+      } finally {
+        client.close();
+      }
     }));
 });
