@@ -319,7 +319,8 @@ export class Daemon {
       },
     );
     this.unfollow.push(() => subscription.unsubscribe());
-    if (programmed) this.unfollow.push(programmed.onChange.add(() => announcer.update()));
+    const syncer = this.vpp?.syncer;
+    if (syncer) this.unfollow.push(syncer.onProgrammedChange.add(() => announcer.update()));
     this.metrics.setAnnouncements(() => announcer.snapshot());
     announcer.start();
     return announcer;

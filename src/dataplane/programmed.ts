@@ -3,16 +3,14 @@
 // sync that covered its frontend finished without a failure there and the desired state gave
 // some AS a weight above 0. A failed operation, a frontend without a VIP of its own (shadowed)
 // or a lost VPP connection make it not programmed until a later sync says otherwise. Pure
-// bookkeeping: the syncer feeds it after every run and on disconnect.
+// bookkeeping: the syncer feeds it after every run and on disconnect, and tells its listeners
+// about the frontends each call reports changed.
 
-import { Signal } from '../vpp/index.js';
 import type { DesiredLbState } from './model.js';
 import type { SyncScope } from './plan.js';
 
 export class ProgrammedVips {
   private readonly serving = new Map<string, boolean>();
-  /** Fires after a change, with the frontends whose answer changed. */
-  readonly onChange = new Signal<readonly string[]>();
 
   /** VPP holds the frontend's VIP with a serving weight, as of the last sync that covered it. */
   isServing(frontend: string): boolean {
@@ -22,12 +20,13 @@ export class ProgrammedVips {
   /**
    * After a run: `covered` are the scopes it planned, `troubled` the frontends with a failed or
    * skipped operation. A full scope covers every frontend of `desired` (and forgets the rest).
+   * Returns the frontends whose answer changed.
    */
   afterRun(
     desired: DesiredLbState,
     covered: readonly SyncScope[],
     troubled: ReadonlySet<string | undefined>,
-  ): void {
+  ): string[] {
     const vipOf = new Map([...desired.vips.values()].map((vip) => [vip.frontend, vip]));
     const full = covered.includes('all');
     const names = full
@@ -42,13 +41,13 @@ export class ProgrammedVips {
       if (vip === undefined && full) this.serving.delete(frontend);
       else this.serving.set(frontend, now);
     }
-    if (changed.length > 0) this.onChange.emit(changed);
+    return changed;
   }
 
-  /** VPP went away: it holds nothing we know of. */
-  disconnected(): void {
+  /** VPP went away: it holds nothing we know of. Returns the frontends that were serving. */
+  disconnected(): string[] {
     const changed = [...this.serving].filter(([, serving]) => serving).map(([frontend]) => frontend);
     this.serving.clear();
-    if (changed.length > 0) this.onChange.emit(changed);
+    return changed;
   }
 }

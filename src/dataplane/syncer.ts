@@ -146,6 +146,8 @@ export class Syncer {
   private conf: { client: LbApi; key: string } | undefined;
   /** Which VIPs VPP holds as wanted, serving: what the announcer waits for. */
   readonly programmed = new ProgrammedVips();
+  /** The frontends whose `programmed` answer changed, after each run and on disconnect. */
+  readonly onProgrammedChange = new Signal<readonly string[]>();
 
   constructor(private readonly opts: SyncerOptions) {}
 
@@ -170,7 +172,7 @@ export class Syncer {
       connection.onConnect.add(() => this.onConnect()),
       connection.onDisconnect.add(() => {
         this.conf = undefined;
-        this.programmed.disconnected();
+        this.programmedChanged(this.programmed.disconnected());
       }),
     );
     this.schedulePeriodic();
@@ -472,10 +474,12 @@ export class Syncer {
 
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
-    this.programmed.afterRun(
-      desired,
-      planned.map((p) => p.scope),
-      troubled,
+    this.programmedChanged(
+      this.programmed.afterRun(
+        desired,
+        planned.map((p) => p.scope),
+        troubled,
+      ),
     );
     const tallies = planned.map((p) => tallyUnit(p, result));
     report.finished({
@@ -490,6 +494,10 @@ export class Syncer {
       outcomes.set(t.unit.scope, t.failures.length > 0 ? new LbSyncError(t.failures, t.summary) : t.summary);
     if (tallies.some((t) => t.summary.vip_added + t.summary.vip_removed > 0)) this.onVipsChanged.emit();
     return outcomes;
+  }
+
+  private programmedChanged(frontends: readonly string[]): void {
+    if (frontends.length > 0) this.onProgrammedChange.emit(frontends);
   }
 
   /** lb_conf once per connection and whenever the config changes it (lb 1.2: only if different). */

@@ -14,6 +14,7 @@ import { parseConfig, type MaglevConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { startBird, type RunningBird } from '../helpers/bird.js';
 import { NetnsJanitor } from '../helpers/netns.js';
+import { needsRoot } from '../helpers/requirements.js';
 
 function config(routeAttributes: string): MaglevConfig {
   const r = parseConfig(
@@ -31,7 +32,7 @@ function config(routeAttributes: string): MaglevConfig {
   return r.config;
 }
 
-describe('against a real BIRD 2', () => {
+describe('against a real BIRD 2', { skip: needsRoot('a network namespace for BIRD') }, () => {
   const janitor = new NetnsJanitor();
   let dir = '';
   let bird: RunningBird;

@@ -133,7 +133,10 @@ describe('maglevc one-shot: show', () => {
   test('help lists every command', async () => {
     const out = ok(await run('help'));
     assert.match(out, /^set frontend <frontend> pool <pool> backend <backend> weight <0-100> \[flush\]$/m);
-    assert.match(out, /^watch events \[num <n>\] \[log \[level <level>\]\] \[backend\] \[frontend\] \[announcement\]$/m);
+    assert.match(
+      out,
+      /^watch events \[num <n>\] \[log \[level <level>\]\] \[backend\] \[frontend\] \[announcement\]$/m,
+    );
   });
 
   test('quit and exit do nothing in one-shot mode', async () => {

@@ -11,7 +11,8 @@ import { describe, test } from 'node:test';
 import { MaglevApiClient, type AnnouncementEvent } from '../../src/api/index.js';
 import { FakeBird } from '../helpers/fake-bird.js';
 import { Arrivals } from '../helpers/index.js';
-import { startSim, simVips, withTempDir, type SimHandle } from '../helpers/vppsim-harness.js';
+import { withTempDir } from '../helpers/temp-dir.js';
+import { startSim, simVips, type SimHandle } from '../helpers/vppsim-harness.js';
 import {
   FAST_CHECK,
   allUp,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AnnouncementsSnapshot } from '../../src/announce/index.js';
 import { createMetrics } from '../../src/metrics/index.js';
-import { Scrape } from './helpers.js';
+import { Scrape } from './fixtures.js';
 
 const SNAPSHOT: AnnouncementsSnapshot = {
   socket: '/run/bird/bird.ctl',
