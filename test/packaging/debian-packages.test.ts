@@ -331,7 +331,7 @@ void describe(
         );
     });
 
-    void test('apt-get install ./*.deb installs them: the maglevd user, in group vpp, and ping sockets open', async () => {
+    void test('apt-get install ./*.deb installs them: the maglevd user, in group vpp, ping sockets open, the BIRD examples', async () => {
       if (!found?.hadGroup) await mustRun('groupadd', ['--system', VPP_GROUP]);
       const result = await mustRun(
         'apt-get',
@@ -350,6 +350,13 @@ void describe(
         /:\/nonexistent:\/usr\/sbin\/nologin$/m,
       );
       assert.equal(pingGroupRange(), '0 2147483647');
+      // docs/fleet.md's BIRD configurations, as the fleet test runs them.
+      for (const file of readdirSync(join(repoRoot, 'examples/bird')))
+        assert.equal(
+          readFileSync(`/usr/share/doc/vpp-maglev-common/examples/${file}`, 'utf8'),
+          readFileSync(join(repoRoot, 'examples/bird', file), 'utf8'),
+          file,
+        );
     });
 
     void test('systemd-analyze verify is clean for every unit, with and without the netns and bird drop-ins; security rates them OK', async () => {
