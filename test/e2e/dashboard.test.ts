@@ -1,8 +1,9 @@
 // The dashboard end to end in a real browser (Debian chromium driven by playwright-core):
 // vppsim, maglevd programming it, real HTTP backends on loopback, the dashboard server with the
 // page built from source, and /view/ and /admin/ pages. The page must show every frontend and
-// backend with VPP data, follow a pause made in /admin/ (also seen by maglevc), and turn a
-// backend whose server was killed down without a reload. Screenshots go to test-artifacts/.
+// backend with VPP data and each frontend's BGP badge (maglevd announces through a stand-in
+// BIRD), follow a pause made in /admin/ (also seen by maglevc), and turn a backend whose server
+// was killed down without a reload. Screenshots go to test-artifacts/.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { build } from 'vite';
 import { startFrontend, type RunningFrontend } from '../../src/frontend/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { repoRoot, runProgram, type RunningProgram } from '../helpers/daemon-process.js';
+import { FakeBird } from '../helpers/fake-bird.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'dashboard');
@@ -30,8 +32,10 @@ const BACKENDS: [string, string][] = [
   ['web-c', '127.0.0.23'],
 ];
 
-function configYaml(port: number): string {
+function configYaml(port: number, bird: { socket: string; includeFile: string }): string {
   return `maglev:
+  announce:
+    bird: { socket: ${bird.socket}, include-file: ${bird.includeFile} }
   vpp:
     lb:
       ipv4-src-address: 192.0.2.254
@@ -72,6 +76,7 @@ ${BACKENDS.map(([name, address]) => `    ${name}: { address: ${address}, healthc
       protocol: tcp
       port: 443
       panic-threshold: 60%
+      announce: false
       pools:
         - name: only
           backends:
@@ -117,6 +122,7 @@ describe('dashboard in a browser', () => {
   let webRoot: string;
   let backends: Map<string, http.Server>;
   let vppsim: RunningProgram;
+  let bird: FakeBird;
   let maglevd: RunningProgram;
   let grpcTarget: string;
   let frontend: RunningFrontend;
@@ -159,8 +165,10 @@ describe('dashboard in a browser', () => {
     const socket = join(dir, 'vpp-api.sock');
     vppsim = runProgram('src/bin/vppsim.ts', ['--api-socket', socket]);
     await vppsim.waitFor((l) => l.msg === 'vppsim-ready', WAIT_MS, 'vppsim-ready');
+    const birdFiles = { socket: join(dir, 'bird.ctl'), includeFile: join(dir, 'maglev-vips.conf') };
+    bird = await FakeBird.start(birdFiles.socket, birdFiles.includeFile);
     const config = join(dir, 'maglev.yaml');
-    writeFileSync(config, configYaml(b.port));
+    writeFileSync(config, configYaml(b.port, birdFiles));
     maglevd = runProgram('src/bin/maglevd.ts', [
       '--config',
       config,
@@ -228,6 +236,7 @@ describe('dashboard in a browser', () => {
     if (maglevd) await maglevd.exited;
     vppsim?.kill('SIGTERM');
     if (vppsim) await vppsim.exited;
+    await bird?.close();
     for (const s of backends?.values() ?? []) await closeServer(s);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -274,6 +283,15 @@ describe('dashboard in a browser', () => {
     await view.locator('[data-backend="web-a"] [data-probing="true"]').first().waitFor();
     // The health icon says all is well once VPP has been read.
     await view.locator('[data-frontend="site"] [data-health="ok"]').waitFor();
+    // BGP: site is announced (up and held by VPP); site-v6 says announce: false.
+    const badge = (fe: string) => view.locator(`[data-frontend="${fe}"] [data-testid="bgp-badge"]`);
+    await badge('site').and(view.locator('[data-announced="true"]')).waitFor();
+    assert.equal(await badge('site').innerText(), 'BGP');
+    assert.equal(await badge('site-v6').innerText(), 'BGP off');
+    assert.equal(
+      await badge('site-v6').getAttribute('title'),
+      'Not announced: announce: false in the configuration',
+    );
     await shot(view, 'view.png');
     await view.setViewportSize({ width: 390, height: 844 });
     await shot(view, 'view-narrow.png');
