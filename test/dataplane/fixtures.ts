@@ -2,7 +2,9 @@
 // vppsim's lb plugin in-process (SimLb) to check that a plan is executable in order and where it
 // leads: the same simulator the syncer tests talk to over the socket. For the syncer: a health source the test drives by hand (events are
 // emitted the way the checker emits them: once per frontend using the backend), a connection
-// wrapper that can make chosen lb messages fail, and the usual two-frontend config.
+// wrapper that can make chosen lb messages fail, and the usual two-frontend config. For the
+// pipelined apply: a client wrapper that measures how many calls are in flight, and a config of
+// many frontends with many backends each.
 
 import type { MaglevConfig } from '../../src/config/types.js';
 import type { BackendState } from '../../src/health/index.js';
@@ -337,3 +339,48 @@ export function twoFrontends(lb: Partial<MaglevConfig['vpp']['lb']> = {}): Magle
 
 export const WEB = '192.0.2.1/32 6:80';
 export const DNS = '192.0.2.2/32 17:53';
+
+/** `frontends` frontends (fe0, fe1... at 192.0.2.1, .2...; tcp/80) of `perFrontend` backends each, all on 10.x.y.z. */
+export function manyFrontends(frontends: number, perFrontend: number): MaglevConfig {
+  const backends = [];
+  const fes = [];
+  for (let f = 0; f < frontends; f++) {
+    const pool: Record<string, number> = {};
+    for (let i = 0; i < perFrontend; i++) {
+      const n = f * perFrontend + i;
+      backends.push(backend(`b${n}`, `10.${f}.${i >> 8}.${(i & 255) + 1}`));
+      pool[`b${n}`] = 100;
+    }
+    fes.push(frontend(`fe${f}`, { address: `192.0.2.${f + 1}`, port: 80, pools: [['p', pool]] }));
+  }
+  return config({
+    backends,
+    frontends: fes,
+    lb: { ipv4SrcAddress: SRC4, ipv6SrcAddress: SRC6, startupMinDelayMs: 0, startupMaxDelayMs: 0 },
+  });
+}
+
+/** A client wrapper that counts the lb calls in flight: now, and the most there ever were. */
+export class InFlightMeter implements LbApi {
+  inFlight = 0;
+  most = 0;
+
+  constructor(private readonly inner: LbApi) {}
+
+  get lbGeneration(): LbGeneration | undefined {
+    return this.inner.lbGeneration;
+  }
+
+  hasMessage(name: string): boolean {
+    return this.inner.hasMessage(name);
+  }
+
+  request(...args: Parameters<LbApi['request']>): ReturnType<LbApi['request']> {
+    this.most = Math.max(this.most, ++this.inFlight);
+    return this.inner.request(...args).finally(() => this.inFlight--);
+  }
+
+  dump(...args: Parameters<LbApi['dump']>): ReturnType<LbApi['dump']> {
+    return this.inner.dump(...args);
+  }
+}

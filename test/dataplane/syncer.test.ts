@@ -29,7 +29,17 @@ import {
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { DNS, FakeSource, FlakyConnection, WEB, describeOps, twoFrontends } from './fixtures.js';
+import {
+  DNS,
+  FakeSource,
+  FlakyConnection,
+  SRC4,
+  SRC6,
+  WEB,
+  describeOps,
+  manyFrontends,
+  twoFrontends,
+} from './fixtures.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
@@ -260,11 +270,11 @@ void describe('syncer, lb 1.2', () => {
       flaky.failing.set('lb_add_del_as_v2', -73);
       syncer.start();
       await settled(syncer);
-      // Both VIPs were created; each VIP's AS adds stopped at its first failure.
+      // Both VIPs were created; every AS add was tried (they do not build on each other) and refused.
       assert.equal(simVips(sim.sim).size, 2);
       const sync = lbSyncLogs(logger).at(-1);
-      assert.equal(sync?.['failed'], 2);
-      assert.equal(sync?.['skipped'], 3);
+      assert.equal(sync?.['failed'], 5);
+      assert.equal(sync?.['skipped'], 0);
     });
   });
 
@@ -434,6 +444,28 @@ void describe('syncer, lb 1.2', () => {
       assert.equal(conf.length, 2);
       assert.equal(conf[1]?.fields['flow_timeout'], 10);
       assert.equal(sim.sim.lb.config.flowTimeout, 10);
+    });
+  });
+
+  void test('the connection lost in the middle of a pipelined sync: the sync after the reconnect finishes the job', async () => {
+    await withRig({ cfg: manyFrontends(3, 100), startSyncer: false }, async ({ sim, syncer, logger }) => {
+      // VPP goes away after taking 150 of the 300 AS adds, with more in flight.
+      const adds = new Set(['lb_add_del_as_v2']);
+      const dropped = sim.recorder.next((r) => adds.has(r.msg) && sim.recorder.since(0, adds).length === 150);
+      void dropped.then(() => sim.sim.server.dropClients());
+      const reconnected = logger.next('vpp-connect');
+      syncer.start();
+      await dropped;
+      await reconnected;
+      await settled(syncer);
+      for (let f = 0; f < 3; f++) {
+        const ases = usedAses(sim.sim, `192.0.2.${f + 1}/32 6:80`);
+        assert.equal(ases.length, 100);
+        assert.ok(ases.every((a) => a.endsWith('=100')));
+      }
+      const syncs = lbSyncLogs(logger);
+      assert.ok(syncs.some((s) => String(s['reason']).includes('connect') && s['failed'] === 0));
+      assert.equal(logger.named('lb-sync-bug').length, 0);
     });
   });
 
