@@ -106,7 +106,7 @@ export class Daemon {
     readonly metrics: Metrics,
     private readonly logger: JsonLogger,
     private current: MaglevConfig,
-    clock: Clock,
+    private readonly clock: Clock,
     /** The gRPC server's certificates; undefined when it serves plaintext or not at all. */
     private readonly grpcTls: ServerTls | undefined,
   ) {
@@ -345,7 +345,9 @@ export class Daemon {
   }
 
   private async reloadFile(): Promise<ConfigOutcome> {
+    const started = this.clock.monotonic();
     const result = await loadConfigFileIsolated(this.options.config);
+    const loaded = this.clock.monotonic();
     const outcome = outcomeOf(result);
     for (const w of outcome.warnings) this.logger.warn('config-warning', { warning: w });
     if (!result.ok) {
@@ -366,7 +368,15 @@ export class Daemon {
     prepareProbeEnvironment(result.config, this.logger);
     this.checker.reload(result.config);
     this.current = result.config;
-    this.logger.info('config-reload', { config: this.options.config, ...summary(result.config) });
+    // How long the file took to read and check, and the whole reload up to here (ms).
+    const loadMs = Math.round(loaded - started);
+    const durationMs = Math.round(this.clock.monotonic() - started);
+    this.logger.info('config-reload', {
+      config: this.options.config,
+      ...summary(result.config),
+      loadMs,
+      durationMs,
+    });
     this.vpp?.syncer.reloaded();
     if (this.announcer) this.announcer.reloaded(result.config);
     else if (result.config.announce)
