@@ -1,8 +1,9 @@
-// Executes a plan through the typed lb calls, with many operations in flight. VPP handles one
-// client's messages in order and answers each by its context (docs/vpp.md §Pipelining), so the
-// operations go out in the plan's order without waiting for each reply, up to a window of
-// unanswered ones; what VPP does is then exactly what it would do one request at a time, only
-// without a round trip per operation.
+// Executes a plan through the typed lb calls, with many operations in flight
+// (docs/vpp.md §Many operations in flight). VPP handles one client's messages in order and
+// answers each by its context (docs/vpp-lb.md §Requests and replies), so the operations go out
+// in the plan's order without waiting for each reply, up to a window of unanswered ones; what
+// VPP does is then exactly what it would do one request at a time, only without a round trip
+// per operation.
 //
 // What waits: an operation waits until the earlier stages of its VIP are answered (plan.ts,
 // LbOpStage), and everything behind it waits too, so the wire order stays the plan's. One
