@@ -6,8 +6,9 @@
 // pipelined apply: a client wrapper that measures how many calls are in flight, and a config of
 // many frontends with many backends each.
 
-import type { MaglevConfig } from '../../src/config/types.js';
-import type { BackendState } from '../../src/health/index.js';
+import fc from 'fast-check';
+import type { FrontendConfig, MaglevConfig } from '../../src/config/types.js';
+import { BACKEND_STATES, type BackendState } from '../../src/health/index.js';
 import { FakeClock } from '../../src/clock/index.js';
 import { canonicalIp } from '../../src/net/ip-address.js';
 import {
@@ -17,6 +18,7 @@ import {
   type HealthEvent,
   type LbGeneration,
   type LbOp,
+  type LbOpStage,
   type LbState,
   type StateOf,
   type SyncerConnection,
@@ -383,4 +385,83 @@ export class InFlightMeter implements LbApi {
   dump(...args: Parameters<LbApi['dump']>): ReturnType<LbApi['dump']> {
     return this.inner.dump(...args);
   }
+}
+
+// ---- random configs and health, for the property tests ----------------------------------------
+
+export const V4 = ['10.0.0.1', '10.0.0.2', '10.0.0.10', '10.1.0.1', '9.9.9.9'];
+export const V6 = ['2001:db8::a', '2001:db8::b', '2001:db8::1:0', '2001:db8::10'];
+export const BACKENDS = [
+  ...V4.map((a, i) => backend(`v4-${i}`, a)),
+  ...V6.map((a, i) => backend(`v6-${i}`, a)),
+];
+export const VIP_ADDRESSES = ['192.0.2.1', '192.0.2.2', '2001:db8:f::1'];
+
+export const arbFrontend = fc.record({
+  vip: fc.integer({ min: 0, max: VIP_ADDRESSES.length - 1 }),
+  protocol: fc.constantFrom('tcp' as const, 'udp' as const),
+  port: fc.constantFrom(53, 80, 443),
+  pools: fc.array(
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 100 })), { minLength: 1, maxLength: 4 }),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
+  srcIpSticky: fc.boolean(),
+  flushOnDown: fc.boolean(),
+  flowTableLength: fc.constantFrom(512, 1024),
+});
+
+// Per VIP address one backend family and one port style: config validation guarantees both.
+export const arbConfig = fc.record({
+  frontends: fc.array(arbFrontend, { maxLength: 5 }),
+  familyOfVip: fc.array(fc.constantFrom(4, 6), { minLength: 3, maxLength: 3 }),
+  allPortsOfVip: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+});
+
+export type ConfigSpec = typeof arbConfig extends fc.Arbitrary<infer T> ? T : never;
+
+export function buildConfig(spec: ConfigSpec): MaglevConfig {
+  const frontends: FrontendConfig[] = spec.frontends.map((f, i) => {
+    const family = spec.familyOfVip[f.vip] ?? 4;
+    const names = family === 4 ? V4.map((_, j) => `v4-${j}`) : V6.map((_, j) => `v6-${j}`);
+    return frontend(`fe${i}`, {
+      address: VIP_ADDRESSES[f.vip] ?? '192.0.2.1',
+      protocol: spec.allPortsOfVip[f.vip] ? 'any' : f.protocol,
+      port: f.port,
+      pools: f.pools.map((members, p) => [
+        `pool${p}`,
+        Object.fromEntries(members.map(([n, w]) => [names[n % names.length] ?? 'none', w])),
+      ]),
+      srcIpSticky: f.srcIpSticky,
+      flushOnDown: f.flushOnDown,
+      flowTableLength: f.flowTableLength,
+    });
+  });
+  return config({ backends: BACKENDS, frontends: frontends });
+}
+
+export const arbStates = fc.array(fc.constantFrom(...BACKEND_STATES), {
+  minLength: BACKENDS.length,
+  maxLength: BACKENDS.length,
+});
+
+export function stateMap(list: BackendState[]): Record<string, BackendState> {
+  return Object.fromEntries(BACKENDS.map((b, i) => [b.name, list[i] ?? 'unknown']));
+}
+
+const STAGE_ORDER: readonly LbOpStage[] = [
+  'teardown-ases',
+  'teardown-vip',
+  'vip-add',
+  'as-add',
+  'weight-raise',
+  'weight-lower',
+  'as-del',
+];
+
+/** A stage's place in a VIP's sequence (plan.ts, LbOpStage). */
+export function stageRank(stage: LbOpStage): number {
+  return STAGE_ORDER.indexOf(stage);
 }

@@ -5,71 +5,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BACKEND_STATES, type BackendState } from '../../src/health/index.js';
-import type { FrontendConfig, MaglevConfig } from '../../src/config/types.js';
 import { ip46Equal } from '../../src/vppsim/index.js';
 import { desiredState, planSync, type LbGeneration, type LbState } from '../../src/dataplane/index.js';
-import { backend, config, frontend } from '../helpers/config.js';
-import { EMPTY, SimLb, states } from './fixtures.js';
-
-const V4 = ['10.0.0.1', '10.0.0.2', '10.0.0.10', '10.1.0.1', '9.9.9.9'];
-const V6 = ['2001:db8::a', '2001:db8::b', '2001:db8::1:0', '2001:db8::10'];
-const BACKENDS = [...V4.map((a, i) => backend(`v4-${i}`, a)), ...V6.map((a, i) => backend(`v6-${i}`, a))];
-const VIP_ADDRESSES = ['192.0.2.1', '192.0.2.2', '2001:db8:f::1'];
-
-const arbFrontend = fc.record({
-  vip: fc.integer({ min: 0, max: VIP_ADDRESSES.length - 1 }),
-  protocol: fc.constantFrom('tcp' as const, 'udp' as const),
-  port: fc.constantFrom(53, 80, 443),
-  pools: fc.array(
-    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 100 })), { minLength: 1, maxLength: 4 }),
-    {
-      minLength: 1,
-      maxLength: 3,
-    },
-  ),
-  srcIpSticky: fc.boolean(),
-  flushOnDown: fc.boolean(),
-  flowTableLength: fc.constantFrom(512, 1024),
-});
-
-// Per VIP address one backend family and one port style: config validation guarantees both.
-const arbConfig = fc.record({
-  frontends: fc.array(arbFrontend, { maxLength: 5 }),
-  familyOfVip: fc.array(fc.constantFrom(4, 6), { minLength: 3, maxLength: 3 }),
-  allPortsOfVip: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
-});
-
-type ConfigSpec = typeof arbConfig extends fc.Arbitrary<infer T> ? T : never;
-
-function buildConfig(spec: ConfigSpec): MaglevConfig {
-  const frontends: FrontendConfig[] = spec.frontends.map((f, i) => {
-    const family = spec.familyOfVip[f.vip] ?? 4;
-    const names = family === 4 ? V4.map((_, j) => `v4-${j}`) : V6.map((_, j) => `v6-${j}`);
-    return frontend(`fe${i}`, {
-      address: VIP_ADDRESSES[f.vip] ?? '192.0.2.1',
-      protocol: spec.allPortsOfVip[f.vip] ? 'any' : f.protocol,
-      port: f.port,
-      pools: f.pools.map((members, p) => [
-        `pool${p}`,
-        Object.fromEntries(members.map(([n, w]) => [names[n % names.length] ?? 'none', w])),
-      ]),
-      srcIpSticky: f.srcIpSticky,
-      flushOnDown: f.flushOnDown,
-      flowTableLength: f.flowTableLength,
-    });
-  });
-  return config({ backends: BACKENDS, frontends: frontends });
-}
-
-const arbStates = fc.array(fc.constantFrom(...BACKEND_STATES), {
-  minLength: BACKENDS.length,
-  maxLength: BACKENDS.length,
-});
-
-function stateMap(list: BackendState[]): Record<string, BackendState> {
-  return Object.fromEntries(BACKENDS.map((b, i) => [b.name, list[i] ?? 'unknown']));
-}
+import { arbConfig, arbStates, buildConfig, EMPTY, SimLb, stageRank, stateMap, states } from './fixtures.js';
 
 const arbPerturbations = fc.array(
   fc.record({ pick: fc.nat(), weight: fc.integer({ min: 0, max: 100 }), inUse: fc.boolean() }),
@@ -131,6 +69,13 @@ for (const generation of ['1.2', '1.1'] as const) {
 
             const desired = desiredState(buildConfig(specNow), states(stateMap(statesNow)));
             const plan = planSync(desired, actual, { scope: 'all', generation });
+            // Each VIP's stages never go back: the pipelined apply relies on it.
+            const lastStage = new Map<string, number>();
+            for (const op of plan) {
+              const key = `${op.vip.prefix} ${op.vip.protocol}:${op.vip.port}`;
+              assert.ok(stageRank(op.stage) >= (lastStage.get(key) ?? 0), `${key}: ${op.stage}`);
+              lastStage.set(key, stageRank(op.stage));
+            }
             const after = sim.apply(plan).state();
 
             assert.deepEqual([...after.vips.keys()].sort(), [...desired.vips.keys()].sort());

@@ -23,7 +23,7 @@ import {
   type VppApiCallEvent,
   type VppClientOptions,
 } from '../../src/vpp/index.js';
-import { VppSimServer, type VppSimServerOptions } from '../../src/vppsim/index.js';
+import { VppSimServer, type SimSession, type VppSimServerOptions } from '../../src/vppsim/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
@@ -288,6 +288,35 @@ describe('VppClient against vppsim', () => {
       await closed;
       assert.equal(client.isOpen, false);
       await assert.rejects(client.request('control_ping'), VppConnectionError);
+    });
+  });
+
+  test('many requests in flight: replies out of order still reach their own call, errors included', async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      // Hold the replies until all eight requests are in, then answer them last to first; the
+      // odd ones are refused.
+      const held: { context: number; session: SimSession }[] = [];
+      const all = new Promise<void>((resolve) =>
+        sim.registerHandler('lb_conf', (_msg, { context, session }) => {
+          held.push({ context, session });
+          if (held.length === 8) resolve();
+          return undefined;
+        }),
+      );
+      const client = await connect();
+      const calls = Array.from({ length: 8 }, () => client.request('lb_conf'));
+      const contexts = await all.then(() => held.map((h) => h.context));
+      for (const h of [...held].reverse()) {
+        const refused = contexts.indexOf(h.context) % 2 === 1;
+        h.session.send('lb_conf_reply', { context: h.context, retval: refused ? -73 : 0 });
+      }
+      const outcomes = await Promise.allSettled(calls);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected'],
+      );
+      for (const o of outcomes)
+        if (o.status === 'rejected') assert.equal((o.reason as VppApiError).retval, -73);
     });
   });
 
