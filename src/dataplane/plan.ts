@@ -13,7 +13,8 @@
 //      Capacity is added before it is taken away, so a pool failover never passes through a
 //      moment where every AS is at 0 (new flows would hit "no server").
 //   Within every group the AS calls go out in numeric address order, IPv4 first
-//   (10.0.0.2 before 10.0.0.10), so the API trail is reproducible and diffable.
+//   (10.0.0.2 before 10.0.0.10), so each VIP's API trail is reproducible and diffable (the
+//   syncer sends the VIPs side by side, so only their interleaving varies).
 //
 // Flush rule. Desired flush comes from the backend's state (down with flush-on-down, disabled,
 // removed). A flush is sent:

@@ -52,7 +52,7 @@ function buildPlan(frontends: number, perFrontend: number): LbOp[] {
 
 const vipOf = (f: number): string => `192.0.2.${f + 1}/32 6:80`;
 
-void test('many operations in flight, never more than the window, on the wire in the plan order', async () => {
+void test("many operations in flight, never more than the window; each VIP's on the wire in the plan's order", async () => {
   await withClient(async (sim, client) => {
     const ops = buildPlan(3, 50);
     const meter = new InFlightMeter(client);
@@ -62,9 +62,42 @@ void test('many operations in flight, never more than the window, on the wire in
     assert.deepEqual(result.skipped, []);
     assert.equal(meter.most, 16);
     for (let f = 0; f < 3; f++) assert.equal(usedAses(sim.sim, vipOf(f)).length, 50);
-    const wire = sim.recorder.since(0, AS_WRITES).map((r) => r.fields['as_address']);
+    // Every VIP's add went out before any of its ASes, and its ASes in the plan's order; the
+    // VIPs did not wait for each other (all three adds went out first).
+    const wire = sim.recorder
+      .since(0, LB_WRITES)
+      .map((r) => `${r.msg === 'lb_add_del_as_v2' ? String(r.fields['as_address']) : 'vip'}`);
+    assert.deepEqual(wire.slice(0, 3), ['vip', 'vip', 'vip']);
     const planned = ops.flatMap((op) => (op.op === 'as-add' ? [op.address] : []));
-    assert.deepEqual(wire, planned);
+    for (let f = 0; f < 3; f++) {
+      const mine = planned.filter((a) => a.startsWith(`10.${f}.`));
+      assert.deepEqual(
+        wire.filter((a) => a.startsWith(`10.${f}.`)),
+        mine,
+      );
+    }
+  });
+});
+
+void test('teardowns are barriers: nothing overtakes them, they overtake nothing', async () => {
+  await withClient(async (sim, client) => {
+    // Two VIPs in VPP; the next plan tears the first down (stale) and builds a third.
+    await applyOps(client, buildPlan(2, 5));
+    const desired = desiredState(manyFrontends(3, 5), states({}, 'up'));
+    const stale = await readActualState(client, desired);
+    const target = new Map([...desired.vips].filter(([, v]) => v.frontend !== 'fe0'));
+    const plan = planSync({ ...desired, vips: target }, stale.state, { scope: 'all', generation: '1.2' });
+    assert.ok(plan[0]?.stage === 'teardown-ases');
+    const mark = sim.recorder.requests.length;
+    const result = await applyOps(client, plan, {}, { window: 64 });
+    assert.equal(result.applied.length, plan.length);
+    const wire = sim.recorder.since(mark, LB_WRITES).map((r) => Boolean(r.fields['is_del']));
+    const teardowns = plan.filter((op) => op.stage.startsWith('teardown')).length;
+    assert.deepEqual(
+      wire.slice(0, teardowns),
+      Array.from({ length: teardowns }, () => true),
+    );
+    assert.ok(wire.slice(teardowns).every((isDel) => !isDel));
   });
 });
 

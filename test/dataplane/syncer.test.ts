@@ -136,19 +136,21 @@ void describe('syncer, lb 1.2', () => {
       assert.equal(sync?.['scope'], 'all');
       assert.equal(sync?.['reason'], 'connect');
       assert.equal(sync?.['vipsAdded'], 2);
-      // AS calls in numeric address order, one info record per operation.
-      const ops = logger
-        .named('lb-sync-op')
-        .map((e) => `${String(e.attrs['op'])} ${(e.attrs['address'] as string | undefined) ?? ''}`);
-      assert.deepEqual(ops, [
+      // One info record per operation; each VIP's AS calls in numeric address order, after its add
+      // (the VIPs go out side by side: docs/vpp.md §Many operations in flight).
+      const opsOf = (vip: string): string[] =>
+        logger
+          .named('lb-sync-op')
+          .filter((e) => e.attrs['vip'] === vip)
+          .map((e) => `${String(e.attrs['op'])} ${(e.attrs['address'] as string | undefined) ?? ''}`);
+      assert.deepEqual(opsOf('192.0.2.1/32 tcp:80'), [
         'vip-add ',
         'as-add 10.0.0.1',
         'as-add 10.0.0.2',
         'as-add 10.0.0.3',
-        'vip-add ',
-        'as-add 10.0.0.1',
-        'as-add 10.0.0.2',
       ]);
+      assert.deepEqual(opsOf('192.0.2.2/32 udp:53'), ['vip-add ', 'as-add 10.0.0.1', 'as-add 10.0.0.2']);
+      assert.equal(logger.named('lb-sync-op').length, 7);
       // The reads dump everything: never an AS dump with a prefix.
       const dumps = sim.recorder.named('lb_as_v2_dump');
       assert.ok(dumps.length > 0);
