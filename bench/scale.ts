@@ -112,7 +112,10 @@ class LogFollower {
     const found = this.lines.slice(from).find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for a log line')), timeoutMs);
+      const timer = setTimeout(() => {
+        const last = this.lines.slice(-20).map((l) => JSON.stringify(l));
+        reject(new Error(`timed out waiting for a log line; the last lines:\n${last.join('\n')}`));
+      }, timeoutMs);
       this.waiters.push({
         from,
         match,
@@ -251,11 +254,16 @@ try {
     const cpu0 = cpuMs(maglevd.pid);
     const th = Date.now();
     maglevd.kill('SIGHUP');
-    const reloaded = await log.waitFor((l) => l.msg === 'config-reload', from);
+    const reloaded = await log.waitFor((l) => l.msg === 'config-reload', from, 120_000);
+    // The reload's sync ends in one of three lines; a failed or skipped one is reported, not awaited.
     const sync = await log.waitFor(
-      (l) => l.msg === 'lb-sync' && String(l['reason']).split(',').includes('reload'),
+      (l) =>
+        (l.msg === 'lb-sync' || l.msg === 'lb-sync-error' || l.msg === 'lb-sync-skipped') &&
+        String(l['reason']).split(',').includes('reload'),
       from,
+      120_000,
     );
+    if (sync.msg !== 'lb-sync') console.log(`  the reload's sync: ${JSON.stringify(sync)}`);
     const cpu = cpuMs(maglevd.pid) - cpu0;
     await sleep(SETTLE_MS);
     const transitions = log.lines.slice(from).filter((l) => l.msg === 'backend-transition');
@@ -267,7 +275,8 @@ try {
     const applyMs = Number(reloaded['durationMs'] ?? NaN);
     applied.push(applyMs);
     console.log(
-      `  ${disable ? 'disable' : 'enable '} b0: config-reload ${reloaded.at - th} ms (apply ${applyMs} ms), ` +
+      `  ${disable ? 'disable' : 'enable '} b0: config-reload ${reloaded.at - th} ms ` +
+        `(apply ${applyMs} ms, of which loading the file ${String(reloaded['loadMs'])} ms), ` +
         `reload sync done ${sync.at - th} ms (its run ${String(sync['durationMs'])} ms), maglevd CPU ${cpu} ms; ` +
         `b0 transitions ${transitions.length - spurious}, other backends ${spurious}, frontends ${feTransitions}`,
     );
