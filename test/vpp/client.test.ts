@@ -184,6 +184,48 @@ describe('VppClient against vppsim', () => {
     });
   });
 
+  test('a dump times out after the timeout without a message, however long it keeps sending', async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      const clock = new FakeClock();
+      // The dump's details are sent by hand, and its closing control_ping is held back.
+      let dump: { context: number; session: SimSession } | undefined;
+      const started = new Promise<void>((resolve) =>
+        sim.registerHandler('lb_vip_dump', (_msg, { context, session }) => {
+          dump = { context, session };
+          resolve();
+          return undefined;
+        }),
+      );
+      sim.registerHandler('control_ping', (_msg, { context }) =>
+        context === dump?.context ? undefined : {},
+      );
+      const client = await connect({ clock, requestTimeoutMs: 2000 });
+      const details = client.dump('lb_vip_dump');
+      await started;
+      const held = dump;
+      assert.ok(held);
+      for (let i = 0; i < 3; i++) {
+        await clock.advance(1500);
+        held.session.send('lb_vip_details', {
+          context: held.context,
+          vip: { pfx: toApiPrefix(`192.0.2.${i}/32`), protocol: 6, port: 80 },
+        });
+        // A ping of its own, answered after the detail on the same socket: the detail is in.
+        await client.request('control_ping');
+      }
+      // 4.5 s since the request, never 2 s without a message: still alive.
+      held.session.send('control_ping_reply', { context: held.context, retval: 0 });
+      assert.equal((await details).length, 3);
+
+      // A dump that goes quiet times out 2 s after its last message.
+      const quiet = client.dump('lb_vip_dump');
+      const rejected = assert.rejects(quiet, (err: unknown) => err instanceof VppTimeoutError);
+      await clock.advance(1999);
+      await clock.advance(1);
+      await rejected;
+    });
+  });
+
   test('unknown ids and truncated messages are dropped and counted, both ways', async () => {
     await withSim({}, async ({ sim, socketPath, connect }) => {
       const client = await connect();
