@@ -1,13 +1,17 @@
 // parseConfig: YAML text → validated MaglevConfig, or every problem in the file at once.
 // Three stages: YAML syntax (kind 'parse'), structure (zod), semantic rules (both kind
-// 'semantic'). Pure: no file system, no clock.
+// 'semantic'). A clean config in plain YAML takes a fast path that skips yaml's Document
+// (plain-yaml.ts); everything else, and every problem, goes through the full parse. Pure: no file
+// system, no clock.
 
 import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Finding } from './finding.js';
 import { checkStructure } from './issues.js';
 import { normalise } from './normalise.js';
+import { parsePlainYaml } from './plain-yaml.js';
 import { YamlLocator } from './positions.js';
 import { compareProblems, type ConfigParseResult, type ConfigProblem } from './problem.js';
+import type { MaglevConfig } from './types.js';
 import { checkRules } from './rules.js';
 import { configSchema } from './schema.js';
 
@@ -67,7 +71,31 @@ function unique(problems: ConfigProblem[]): ConfigProblem[] {
     .sort(compareProblems);
 }
 
-export function parseConfig(text: string, file: string): ConfigParseResult {
+/**
+ * The fast path: plain YAML read by parsePlainYaml, checked with the same structure and rules.
+ * Only a config with nothing to report is taken from here; anything else (outside the subset, an
+ * error, a warning) is left to the full parse, whose Document places every finding.
+ */
+function parsePlainConfig(text: string): MaglevConfig | undefined {
+  const plain = parsePlainYaml(text);
+  if (!plain) return undefined;
+  const order = (path: readonly (string | number)[]) => plain.keyOrder(path);
+  const structure = checkStructure(configSchema, plain.value);
+  if (structure.findings.length > 0 || structure.data === undefined) return undefined;
+  if (checkRules(plain.value, order).length > 0) return undefined;
+  return normalise(structure.data, order);
+}
+
+export interface ParseOptions {
+  /** Try parsePlainYaml first (the default); false always builds yaml's Document. */
+  readonly plainFastPath?: boolean;
+}
+
+export function parseConfig(text: string, file: string, options: ParseOptions = {}): ConfigParseResult {
+  if (options.plainFastPath !== false) {
+    const config = parsePlainConfig(text);
+    if (config) return { ok: true, config, warnings: [] };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
