@@ -48,6 +48,8 @@ const OTHER_NUMBER = [
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
+/** The first characters of every null, boolean and number the core schema knows. */
+const MAYBE_NOT_STRING = new Set([...'~nNtTfF0123456789+-.']);
 /** Characters a plain scalar may not start with (YAML's indicators), or that we leave to yaml. */
 const PLAIN_FIRST_EXCLUDED = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 
@@ -56,6 +58,9 @@ function plainScalar(text: string, inFlow: boolean): unknown {
   if (PLAIN_FIRST_EXCLUDED.has(text[0] ?? '') && !DECIMAL.test(text)) giveUp();
   if (text.includes(': ') || text.endsWith(':')) giveUp();
   if (inFlow && /[,[\]{}]/.test(text)) giveUp(); // a flow indicator inside (`:` is fine: 2001:db8::1)
+  // Only text starting like a null, a boolean or a number can be one of them; most (names,
+  // addresses with a letter first) are strings at once, without the regular expressions below.
+  if (!MAYBE_NOT_STRING.has(text[0] ?? '')) return text;
   if (NULL.test(text)) return null;
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
