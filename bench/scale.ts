@@ -27,7 +27,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { VppClient, lbAsDump } from '../src/vpp/index.js';
 import { processCpuSeconds } from './code.js';
-import { startHttpTarget, targetAddress } from './native/tools.js';
+import { startHttpTarget } from './native/tools.js';
+import { scaleConfigYaml } from './scale-config.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,33 +54,9 @@ interface LogLine {
   readonly [attr: string]: unknown;
 }
 
-/** The scale harness's config: b<i> at 127.1.x.y, one frontend (a /32 VIP, tcp:80) per 100 backends. */
+/** The scale harness's config, with these backends disabled. */
 function configYaml(disabled: ReadonlySet<number>): string {
-  const lines = [
-    'maglev:',
-    "  vpp: { lb: { ipv4-src-address: 192.0.2.254, ipv6-src-address: '2001:db8::fe', startup-min-delay: 0s, startup-max-delay: 1s } }",
-    `  healthchecks: { h: { type: http, port: ${PORT}, interval: ${values.interval}, timeout: 1s, params: { path: /healthz } } }`,
-    '  backends:',
-  ];
-  for (let i = 0; i < N; i++)
-    lines.push(
-      `    b${i}: {address: ${targetAddress(i)}, healthcheck: h${disabled.has(i) ? ', enabled: false' : ''}}`,
-    );
-  lines.push('  frontends:');
-  for (let f = 0; f < FRONTENDS; f++) {
-    lines.push(
-      `    fe${f}:`,
-      `      address: 192.0.${2 + Math.floor(f / 250)}.${(f % 250) + 1}`,
-      '      protocol: tcp',
-      '      port: 80',
-      '      flow-table-length: 16384',
-      '      pools:',
-      '        - name: p',
-      '          backends:',
-    );
-    for (let i = f * 100; i < Math.min(N, (f + 1) * 100); i++) lines.push(`            b${i}: {}`);
-  }
-  return lines.join('\n') + '\n';
+  return scaleConfigYaml({ backends: N, port: PORT, interval: values.interval, disabled });
 }
 
 /** A child's JSON log lines, kept in order, with waiters for the first line that matches. */
