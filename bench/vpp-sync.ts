@@ -1,12 +1,12 @@
 // bench/vpp-sync: the first full sync of N ASes (N / 100 VIPs of 100 ASes each) through the real
 // VPP client and the syncer's applyOps, to the built vppsim in a child process. Run once per
-// window: 1 is how the syncer sent a plan before (one operation at a time), 64 is its default.
+// window: 1 is how the syncer sent a plan before (one operation at a time), 256 is its default.
 // Prints wall time, the CPU of this process (the client: plan encoding, replies, bookkeeping)
 // and of vppsim, and checks with a dump that vppsim holds every AS. Unlike bench/scale.ts there
 // is no probing and no maglevd around it, so the figures are the sync's own even on a busy
 // machine (CPU time is what to compare there; wall time waits for the cores).
 //
-//   npm run build && node --import tsx bench/vpp-sync.ts [--ases 10000] [--windows 1,64] [--runs 3]
+//   npm run build && node --import tsx bench/vpp-sync.ts [--ases 10000] [--windows 1,64,256] [--runs 3]
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,7 +24,7 @@ import { processCpuSeconds } from './code.js';
 const { values } = parseArgs({
   options: {
     ases: { type: 'string', default: '10000' },
-    windows: { type: 'string', default: '1,64' },
+    windows: { type: 'string', default: '1,64,256' },
     runs: { type: 'string', default: '3' },
   },
 });
