@@ -391,12 +391,19 @@ export class VppClient {
       const handler = makeHandler(context, (err, value) => finish(err, value));
       // The timeout counts from the last message of the call, not from the request: a dump of
       // 10 000 ASes that keeps arriving is alive, however long a loaded machine takes to read it.
-      const expire = (): void => {
+      // And the verdict waits for one turn of the event loop: when a busy process gets the CPU
+      // back, timers run before the socket is read, and a reply already waiting there would
+      // otherwise lose to a timeout it beat (bench/scale saw keepalive pings fail that way).
+      const expire = (socketRead = false): void => {
         const p = this.pending.get(context);
         if (!p) return;
         const quietMs = this.clock.monotonic() - p.heardAt;
         if (quietMs < timeoutMs) {
           p.timer = this.clock.setTimeout(expire, timeoutMs - quietMs);
+          return;
+        }
+        if (!socketRead) {
+          setImmediate(() => expire(true));
           return;
         }
         this.count(handler.expect, 'recv', false);

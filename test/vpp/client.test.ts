@@ -226,6 +226,26 @@ describe('VppClient against vppsim', () => {
     });
   });
 
+  test('a reply already in the socket wins over a timeout that fell due while the process was busy', async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      // Resolved once the reply has been written (the write happens before immediates run).
+      const answered = new Promise<void>((resolve) =>
+        sim.registerHandler('lb_conf', () => {
+          setImmediate(resolve);
+          return {};
+        }),
+      );
+      const client = await connect();
+      const call = client.request('lb_conf', {}, { timeoutMs: 20 });
+      await answered;
+      // The process is starved past the timeout with the reply unread: on the next turn of the
+      // event loop the timer runs before the socket is read.
+      const until = performance.now() + 60;
+      while (performance.now() < until);
+      assert.equal((await call)['retval'], 0);
+    });
+  });
+
   test('unknown ids and truncated messages are dropped and counted, both ways', async () => {
     await withSim({}, async ({ sim, socketPath, connect }) => {
       const client = await connect();
