@@ -268,6 +268,8 @@ export class FakeSource implements SyncerSource {
 export class FlakyConnection implements SyncerConnection {
   /** msg name → retval to answer with. */
   readonly failing = new Map<string, number>();
+  /** Runs before each request is handed to VPP; the request waits for it. */
+  beforeRequest: ((name: string) => Promise<void>) | undefined;
   /** Runs after each answered request; the syncer waits for it. */
   afterAnswer: ((name: string) => Promise<void>) | undefined;
   private readonly wrapped = new WeakMap<LbApi, LbApi>();
@@ -288,6 +290,7 @@ export class FlakyConnection implements SyncerConnection {
         request: async (name, fields, opts) => {
           const retval = fail.get(name);
           if (retval !== undefined) throw new VppApiError(name, retval);
+          await this.beforeRequest?.(name);
           const reply = await c.request(name, fields, opts);
           await this.afterAnswer?.(name);
           return reply;

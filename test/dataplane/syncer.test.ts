@@ -33,8 +33,6 @@ import {
   DNS,
   FakeSource,
   FlakyConnection,
-  SRC4,
-  SRC6,
   WEB,
   describeOps,
   manyFrontends,
@@ -280,17 +278,30 @@ void describe('syncer, lb 1.2', () => {
     });
   });
 
-  void test('VPP lost after the first operation: the rest is skipped, a forced flush kept, the reconnect finishes it', async () => {
+  void test('VPP lost after the first answer: the operations on their way fail, a forced flush kept, the reconnect finishes it', async () => {
     await withRig({}, async ({ sim, source, syncer, flaky, conn, logger }) => {
       const webFlows = pushFlows(sim.sim, { address: '192.0.2.1', protocol: 6, port: 80 }, 64);
       assert.ok((webFlows.get('10.0.0.1') ?? 0) > 0);
-      // The first write VPP accepts is the last: the socket drops before the syncer hears back.
+      // The first write VPP accepts is the last: the socket drops after its answer and before the
+      // second write reaches VPP. Operations are pipelined, so the second is already on its way
+      // when the first is answered: it waits here for the first answer, then finds the socket gone.
+      let firstAnswered: () => void = () => undefined;
+      const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
+      let writes = 0;
+      let dropped: Promise<void> | undefined;
+      flaky.beforeRequest = async (name) => {
+        if (!LB_WRITES.has(name) || ++writes === 1) return;
+        await answered;
+        dropped ??= (async () => {
+          const down = conn.onDisconnect.next();
+          sim.sim.server.dropClients();
+          await down;
+        })();
+        await dropped;
+      };
       flaky.afterAnswer = async (name) => {
-        if (!LB_WRITES.has(name)) return;
-        flaky.afterAnswer = undefined;
-        const down = conn.onDisconnect.next();
-        sim.sim.server.dropClients();
-        await down;
+        if (LB_WRITES.has(name)) firstAnswered();
+        return Promise.resolve();
       };
       const mark = sim.recorder.requests.length;
       const before = lbSyncLogs(logger).length;
@@ -305,14 +316,14 @@ void describe('syncer, lb 1.2', () => {
       const runs = lbSyncLogs(logger)
         .slice(before)
         .map((r) => [r['scope'], r['frontend'], r['reason'], r['weightsUpdated'], r['failed'], r['skipped']]);
-      // One operation sent, the next one found the socket gone, the one after it was not tried;
-      // then the reconnect's full sync did the rest.
+      // One operation answered; the others, already on their way (web's in its lane, dns's in
+      // its own), found the socket gone; then the reconnect's full sync did the rest.
       assert.deepEqual(runs, [
         ['vip', 'web', 'transition', 1, 1, 0],
-        ['vip', 'dns', 'transition', 0, 0, 1],
+        ['vip', 'dns', 'transition', 0, 1, 0],
         ['all', undefined, 'connect', 3, 0, 0],
       ]);
-      assert.equal(logger.named('lb-sync-op-failed').length, 1);
+      assert.equal(logger.named('lb-sync-op-failed').length, 2);
       assert.deepEqual(setWeightCalls(sim, mark), [
         ['192.0.2.1/32', '10.0.0.1', 0, true], // before the loss
         // After the reconnect: web's flush requests were kept (its run did not finish), a's
