@@ -3,6 +3,7 @@
 // with a fake. The API layer only converts these views to protobuf and maps errors to statuses:
 // no health or dataplane logic lives here.
 
+import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
 import type { FrontendProtocol, HealthCheckConfig } from '../config/types.js';
 import type { IpFamily } from '../net/ip-address.js';
 import type { FrontendState, PanicState } from '../health/index.js';
@@ -82,6 +83,8 @@ export interface FrontendView {
   panicThreshold?: number | undefined;
   /** Set while the frontend serves in panic; `pool` indexes `pools`. */
   panic?: PanicState | undefined;
+  /** Announced over BGP, and why; undefined when maglev.announce is not set. */
+  announcement?: FrontendAnnouncementState | undefined;
 }
 
 export interface HealthCheckView {
@@ -135,7 +138,14 @@ export interface PanicApiEvent {
   at: number;
 }
 
-export type ApiEvent = BackendTransitionEvent | FrontendStateEvent | CheckerFaultApiEvent | PanicApiEvent;
+/** An announcement change or a change in BIRD's state (docs/fleet.md). */
+export interface AnnouncementApiEvent {
+  type: 'announcement';
+  change: AnnounceEvent;
+}
+
+export type ApiEvent =
+  BackendTransitionEvent | FrontendStateEvent | CheckerFaultApiEvent | PanicApiEvent | AnnouncementApiEvent;
 
 export interface SetWeightInput {
   frontend: string;
@@ -367,4 +377,7 @@ export interface MaglevApiBackend {
 
   /** Undefined until VPP integration exists / while it is turned off. */
   vpp(): VppApiBackend | undefined;
+
+  /** What this node announces through BIRD; undefined (or absent) when maglev.announce is not set. */
+  announcements?(): AnnouncementsSnapshot | undefined;
 }

@@ -5,6 +5,7 @@
 // there is one. Previews (dry runs) go through the same refusals as the actions they preview,
 // then Checker.whatIf and the syncer's preview (checker-preview.ts).
 
+import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
 import type { BackendActionName, Checker, CheckerEvent, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
 import { desiredVip } from '../dataplane/index.js';
@@ -58,6 +59,11 @@ export interface CheckerBackendOptions {
   generation?: () => Generation;
   /** Buckets VPP reports per canonical AS address for a frontend's VIP, when known. */
   vppBucketsOf?: (frontend: string) => ReadonlyMap<string, number> | undefined;
+  /** The announcer, when maglev.announce is set: its snapshot and its events. */
+  announcements?: {
+    snapshot(): AnnouncementsSnapshot;
+    readonly events: { add(listener: (e: AnnounceEvent) => void): () => void };
+  };
 }
 
 export interface CheckerBackend extends MaglevApiBackend {
@@ -127,7 +133,16 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
     return result;
   }
 
-  function frontendView(fe: FrontendConfig, cfg: MaglevConfig): FrontendView {
+  /** Each frontend's announcement, read once per request. */
+  function announcementsByFrontend(): ReadonlyMap<string, FrontendAnnouncementState> {
+    return new Map(opts.announcements?.snapshot().frontends.map((f) => [f.frontend, f]) ?? []);
+  }
+
+  function frontendView(
+    fe: FrontendConfig,
+    cfg: MaglevConfig,
+    announced = announcementsByFrontend(),
+  ): FrontendView {
     const { plan, pools: weights } = frontendWeights(fe, stateOf);
     const predicted = predictedBuckets(fe, cfg);
     const live = opts.vppBucketsOf?.(fe.name);
@@ -147,6 +162,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
       vppBucketsKnown: live !== undefined,
       panicThreshold: fe.panicThreshold,
       panic: plan.panic,
+      announcement: announced.get(fe.name),
       pools: fe.pools.map((pool, index) => ({
         name: pool.name,
         backends: [...pool.backends].map(([name, settings]): PoolBackendView => {
@@ -260,7 +276,8 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
   return {
     frontends() {
       const cfg = checker.config();
-      return [...cfg.frontends.values()].map((fe) => frontendView(fe, cfg));
+      const announced = announcementsByFrontend();
+      return [...cfg.frontends.values()].map((fe) => frontendView(fe, cfg, announced));
     },
     frontend(name) {
       const cfg = checker.config();
@@ -306,7 +323,13 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
 
     subscribe(listener) {
       const sub = checker.subscribe((e) => listener(toApiEvent(e)), { maxQueue: CHECKER_QUEUE });
-      return () => sub.unsubscribe();
+      const offAnnouncements = opts.announcements?.events.add((change) =>
+        listener({ type: 'announcement', change }),
+      );
+      return () => {
+        sub.unsubscribe();
+        offAnnouncements?.();
+      };
     },
     subscribeLogs: (level, listener) => opts.logs.subscribe(level, listener),
 
@@ -326,6 +349,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
     },
 
     vpp: () => opts.vpp?.(),
+    announcements: () => opts.announcements?.snapshot(),
 
     close() {
       tracking.unsubscribe();

@@ -16,6 +16,7 @@ import {
 import { GrpcEventStream, type EventStream } from './event-stream.js';
 import {
   MaglevClient,
+  type Announcements,
   type BackendInfo,
   type ChangePreview,
   type CheckConfigResponse,
@@ -61,6 +62,7 @@ export const WATCH_EVERYTHING: WatchRequest = {
   frontend: true,
   backendNames: [],
   frontendNames: [],
+  announcement: true,
 };
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;
@@ -229,6 +231,13 @@ export class MaglevApiClient {
   /** PreviewChange: the dry run of an action (a reload's is checkConfig). */
   previewChange(change: NonNullable<PreviewChangeRequest['change']>): Promise<ChangePreview> {
     return this.call((m, o, cb) => this.client.previewChange({ change }, m, o, cb));
+  }
+
+  // --- announcements ------------------------------------------------------------------------------
+
+  /** What the node announces over BGP through BIRD (`enabled` false without maglev.announce). */
+  announcements(): Promise<Announcements> {
+    return this.call((m, o, cb) => this.client.getAnnouncements({}, m, o, cb));
   }
 
   // --- events -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // decides anything; it only renames, converts times (ms → Date / Duration) and keeps the
 // protobuf rules (absent optional fields are undefined, never null).
 
+import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
 import type { HealthCheckConfig } from '../config/types.js';
 import type { Transition } from '../health/types.js';
 import type { LogAttrs, LogRecord } from '../log/index.js';
@@ -24,10 +25,12 @@ import type {
 } from './backend.js';
 import type { Duration } from './gen/google/protobuf/duration.js';
 import type {
+  Announcements,
   BackendInfo,
   ChangePreview,
   CheckConfigResponse,
   Event,
+  FrontendAnnouncement,
   FrontendInfo,
   HealthCheckInfo,
   PlannedLbOp,
@@ -95,7 +98,61 @@ export function frontendInfo(f: FrontendView): FrontendInfo {
       f.panic === undefined
         ? undefined
         : { pool: f.pools[f.panic.pool]?.name ?? '', up: f.panic.up, eligible: f.panic.eligible },
+    announcement: f.announcement && frontendAnnouncement(f.announcement),
   };
+}
+
+export function frontendAnnouncement(a: FrontendAnnouncementState): FrontendAnnouncement {
+  return {
+    frontend: a.frontend,
+    address: a.address,
+    announced: a.announced,
+    wanted: a.wanted,
+    reason: a.reason,
+  };
+}
+
+/** GetAnnouncements: `enabled` false and nothing else without maglev.announce. */
+export function announcements(snap: AnnouncementsSnapshot | undefined): Announcements {
+  return {
+    enabled: snap !== undefined,
+    birdSocket: snap?.socket ?? '',
+    includeFile: snap?.includeFile ?? '',
+    protocol: snap?.protocol ?? '',
+    birdOk: snap?.birdOk,
+    lastErrorKind: snap?.lastError?.kind ?? '',
+    lastError: snap?.lastError?.message ?? '',
+    lastErrorTime: dateOrUndefined(snap?.lastError?.at),
+    appliedTime: dateOrUndefined(snap?.appliedAt),
+    frontends: snap?.frontends.map(frontendAnnouncement) ?? [],
+    routes: snap?.routes.map((r) => ({ prefix: r.prefix, frontends: [...r.frontends] })) ?? [],
+  };
+}
+
+export function announcementEvent(e: AnnounceEvent): Event {
+  const value =
+    e.type === 'announcement'
+      ? {
+          frontend: e.frontend,
+          address: e.address,
+          announced: e.announced,
+          reason: e.reason,
+          time: new Date(e.at),
+          birdOk: false,
+          errorKind: '',
+          error: '',
+        }
+      : {
+          frontend: '',
+          address: '',
+          announced: false,
+          reason: '',
+          time: new Date(e.at),
+          birdOk: e.ok,
+          errorKind: e.error?.kind ?? '',
+          error: e.error?.message ?? '',
+        };
+  return { event: { $case: 'announcement', value } };
 }
 
 export function backendInfo(b: BackendView): BackendInfo {
@@ -262,6 +319,8 @@ export function apiEvent(e: ApiEvent): Event {
       return checkerFaultEvent(e);
     case 'panic':
       return panicEvent(e);
+    case 'announcement':
+      return announcementEvent(e.change);
   }
 }
 

@@ -184,6 +184,7 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
       return convert.syncResponse(await v.sync(req.frontend === '' ? undefined : req.frontend));
     }),
     getVpplbCounters: unary('GetVPPLBCounters', async () => convert.vppLbCounters(await vpp().counters())),
+    getAnnouncements: unary('GetAnnouncements', () => convert.announcements(backend.announcements?.())),
     previewChange: unary('PreviewChange', async (req) => {
       const change = req.change;
       if (!change) throw new InvalidArgumentError('change is required: name the action to preview');
@@ -248,5 +249,6 @@ function describeFilter(f: ReturnType<typeof watchFilter>): Record<string, unkno
     frontend: f.frontend,
     backendNames: [...f.backendNames],
     frontendNames: [...f.frontendNames],
+    announcement: f.announcement,
   };
 }

@@ -7,7 +7,7 @@ import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import { InvalidArgumentError } from '../errors.js';
 import { isLogLevel, type LogLevel, type LogRecord } from '../log/index.js';
 import type { ApiEvent, MaglevApiBackend } from './backend.js';
-import { apiEvent, frontendEvent, logEvent } from './convert.js';
+import { announcementEvent, apiEvent, frontendEvent, logEvent } from './convert.js';
 import type { Event, WatchRequest } from './gen/maglev.js';
 
 export interface WatchFilter {
@@ -19,6 +19,8 @@ export interface WatchFilter {
   backendNames: ReadonlySet<string>;
   /** Empty: every frontend. */
   frontendNames: ReadonlySet<string>;
+  /** Announcement changes and BIRD's state; only when asked for (not part of "all"). */
+  announcement: boolean;
 }
 
 /** The request as a filter; none of log/backend/frontend set means all three. */
@@ -26,7 +28,7 @@ export function watchFilter(req: WatchRequest): WatchFilter {
   const level = req.logLevel === '' ? 'info' : req.logLevel.toLowerCase();
   if (!isLogLevel(level))
     throw new InvalidArgumentError(`log_level "${req.logLevel}" is not one of debug, info, warn, error`);
-  const all = !req.log && !req.backend && !req.frontend;
+  const all = !req.log && !req.backend && !req.frontend && !req.announcement;
   return {
     log: all || req.log,
     logLevel: level,
@@ -34,11 +36,17 @@ export function watchFilter(req: WatchRequest): WatchFilter {
     frontend: all || req.frontend,
     backendNames: new Set(req.backendNames),
     frontendNames: new Set(req.frontendNames),
+    announcement: req.announcement,
   };
 }
 
 /** Frontend states and panics follow the frontend filter; transitions and checker faults the backend one. */
 export function eventPasses(f: WatchFilter, e: ApiEvent): boolean {
+  if (e.type === 'announcement') {
+    if (!f.announcement) return false;
+    // BIRD's own events name no frontend and always pass.
+    return e.change.type === 'bird' || f.frontendNames.size === 0 || f.frontendNames.has(e.change.frontend);
+  }
   if (e.type === 'frontend-state' || e.type === 'panic')
     return f.frontend && (f.frontendNames.size === 0 || f.frontendNames.has(e.frontend));
   if (!f.backend) return false;
@@ -84,8 +92,9 @@ export class WatchSession {
         if (eventPasses(this.filter, replay)) this.send(frontendEvent(replay));
       }
     }
+    if (this.filter.announcement) this.replayAnnouncements(backend, now);
     if (this.closed) return;
-    if (this.filter.backend || this.filter.frontend) {
+    if (this.filter.backend || this.filter.frontend || this.filter.announcement) {
       this.unsubscribers.push(
         backend.subscribe((e) => {
           if (!eventPasses(this.filter, e)) return;
@@ -97,6 +106,36 @@ export class WatchSession {
       this.unsubscribers.push(
         backend.subscribeLogs(this.filter.logLevel, (r: LogRecord) => this.send(logEvent(r))),
       );
+    }
+  }
+
+  /** BIRD's state, then each announcing frontend's current announcement. */
+  private replayAnnouncements(backend: MaglevApiBackend, now: number): void {
+    const snap = backend.announcements?.();
+    if (!snap) return;
+    if (snap.birdOk !== undefined)
+      this.send(
+        announcementEvent({
+          type: 'bird',
+          ok: snap.birdOk,
+          error: snap.birdOk ? undefined : snap.lastError,
+          at: now,
+        }),
+      );
+    for (const f of snap.frontends) {
+      if (f.reason === 'off') continue;
+      const replay: ApiEvent = {
+        type: 'announcement',
+        change: {
+          type: 'announcement',
+          frontend: f.frontend,
+          address: f.address,
+          announced: f.announced,
+          reason: f.reason,
+          at: now,
+        },
+      };
+      if (eventPasses(this.filter, replay)) this.send(announcementEvent(replay.change));
     }
   }
 

@@ -52,7 +52,25 @@ export function probesUnchanged(
 ): boolean {
   if (before.address !== after.address || before.netns !== after.netns) return false;
   if (before.hc === undefined || after.hc === undefined) return before.hc === after.hc;
-  return isDeepStrictEqual({ ...before.hc, name: '' }, { ...after.hc, name: '' });
+  return sameSettings(before.hc, after.hc);
+}
+
+/**
+ * Deep comparison of two checks' settings, once per pair: a reload asks it for every backend,
+ * and 10 000 backends usually share a handful of checks. Config objects are never changed after
+ * parsing, so a remembered answer stays true.
+ */
+const compared = new WeakMap<HealthCheckConfig, WeakMap<HealthCheckConfig, boolean>>();
+
+function sameSettings(a: HealthCheckConfig, b: HealthCheckConfig): boolean {
+  let row = compared.get(a);
+  if (!row) compared.set(a, (row = new WeakMap()));
+  let same = row.get(b);
+  if (same === undefined) {
+    same = isDeepStrictEqual({ ...a, name: '' }, { ...b, name: '' });
+    row.set(b, same);
+  }
+  return same;
 }
 
 /** The state a backend starts (or restarts) in: the file's `enabled` decides. */

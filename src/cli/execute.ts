@@ -6,6 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import {
+  Announcements,
   BackendInfo,
   ChangePreview,
   CheckConfigResponse,
@@ -21,6 +22,7 @@ import {
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { BackendAction, MaglevApi } from './api.js';
 import { usageLines } from './complete.js';
+import { renderAnnouncements } from './render/announce.js';
 import { renderBackend, renderBackendList } from './render/backend.js';
 import { renderConfigResult } from './render/config.js';
 import type { RenderContext } from './render/context.js';
@@ -168,6 +170,12 @@ export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<Exe
       const c = await api.vppLbCounters();
       if (ctx.json) printJson(ctx, VPPLBCounters.toJSON(c));
       else print(ctx, renderVppLbCounters(c, r()));
+      return OK;
+    }
+    case 'show-announcements': {
+      const a = await api.announcements();
+      if (ctx.json) printJson(ctx, Announcements.toJSON(a));
+      else print(ctx, renderAnnouncements(a, r()));
       return OK;
     }
     case 'sync-vpp-lb-state': {
@@ -334,6 +342,7 @@ async function watchEvents(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecRe
     frontend: cmd.options.has('frontend'),
     backendNames: [],
     frontendNames: [],
+    announcement: cmd.options.has('announcement'),
   });
   let seen = 0;
   const onAbort = () => stream.cancel();

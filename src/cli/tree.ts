@@ -29,6 +29,7 @@ export type ActionId =
   | 'show-vpp-lb-state'
   | 'show-vpp-lb-counters'
   | 'sync-vpp-lb-state'
+  | 'show-announcements'
   | 'set-backend-pause'
   | 'set-backend-resume'
   | 'set-backend-enable'
@@ -164,6 +165,9 @@ export const MAGLEVC_TREE: CommandTree = {
               action: 'show-healthcheck',
             }),
           ],
+        }),
+        keyword('announcements', 'VIPs announced over BGP through BIRD, and why or why not', {
+          action: 'show-announcements',
         }),
         keyword('vpp', 'what VPP reports', {
           children: [
@@ -320,6 +324,7 @@ export const MAGLEVC_TREE: CommandTree = {
             },
             { word: 'backend', help: 'backend transitions' },
             { word: 'frontend', help: 'frontend state changes' },
+            { word: 'announcement', help: "VIPs announced and withdrawn, and BIRD's state" },
           ],
         }),
       ],

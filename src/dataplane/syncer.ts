@@ -52,6 +52,7 @@ import {
 import { desiredState, frontendBackendsKnown, type StateOf } from './desired.js';
 import type { LbState } from './model.js';
 import { planSync, UnknownFrontendError } from './plan.js';
+import { ProgrammedVips } from './programmed.js';
 import type { LbOp, LbSyncSummary, SyncScope } from './plan.js';
 import { previewPlan, type PlanPreview } from './preview.js';
 import { applyOps } from './syncer-apply.js';
@@ -176,6 +177,10 @@ export class Syncer {
   private readonly operatorFlush: FlushBook = new Map();
   /** lb_conf as last sent to (or found in) the VPP of this client. */
   private conf: { client: LbApi; key: string } | undefined;
+  /** Which VIPs VPP holds as wanted, serving: what the announcer waits for. */
+  readonly programmed = new ProgrammedVips();
+  /** The frontends whose `programmed` answer changed, after each run and on disconnect. */
+  readonly onProgrammedChange = new Signal<readonly string[]>();
 
   constructor(private readonly opts: SyncerOptions) {}
 
@@ -200,6 +205,7 @@ export class Syncer {
       connection.onConnect.add(() => this.onConnect()),
       connection.onDisconnect.add(() => {
         this.conf = undefined;
+        this.programmedChanged(this.programmed.disconnected());
       }),
     );
     this.schedulePeriodic();
@@ -570,6 +576,13 @@ export class Syncer {
 
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
+    this.programmedChanged(
+      this.programmed.afterRun(
+        desired,
+        planned.map((p) => p.scope),
+        troubled,
+      ),
+    );
     const tallies = planned.map((p) => tallyUnit(p, result));
     report.finished({
       metrics,
@@ -583,6 +596,10 @@ export class Syncer {
       outcomes.set(t.unit.scope, t.failures.length > 0 ? new LbSyncError(t.failures, t.summary) : t.summary);
     if (tallies.some((t) => t.summary.vip_added + t.summary.vip_removed > 0)) this.onVipsChanged.emit();
     return outcomes;
+  }
+
+  private programmedChanged(frontends: readonly string[]): void {
+    if (frontends.length > 0) this.onProgrammedChange.emit(frontends);
   }
 
   /** lb_conf once per connection and whenever the config changes it (lb 1.2: only if different). */

@@ -51,6 +51,9 @@ export function frontendJson(f: FrontendInfo): FrontendJson {
     stateSince: msOrNull(f.stateSince),
     activePool: f.activePool ?? null,
     panicThreshold: f.panicThreshold ?? null,
+    announcement: f.announcement
+      ? { announced: f.announcement.announced, reason: f.announcement.reason }
+      : null,
     pools: f.pools.map((p) => ({
       name: p.name,
       active: p.active,

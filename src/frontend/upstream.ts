@@ -284,6 +284,10 @@ export class MaglevdUpstream {
       case 'panic':
         // The page derives panics itself from live states and the threshold; the log says why.
         return;
+      case 'announcement':
+        // Rare (a VIP announced or withdrawn, BIRD's state): the next full refresh carries it.
+        void this.requestRefresh();
+        return;
       case 'log': {
         const { level, msg } = e.value;
         const attrs: Record<string, unknown> = e.value.attrs ?? {};

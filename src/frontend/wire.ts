@@ -51,6 +51,13 @@ export interface PoolJson {
   backends: PoolBackendJson[];
 }
 
+/** A frontend's BGP announcement (docs/fleet.md): whether this node's route is in BIRD, and why. */
+export interface AnnouncementJson {
+  announced: boolean;
+  /** up | off | frontend-down | not-programmed | stopping */
+  reason: string;
+}
+
 export interface FrontendJson {
   name: string;
   address: string;
@@ -67,6 +74,8 @@ export interface FrontendJson {
   /** panic-threshold in percent; null when the frontend has none. The page derives the panic itself. */
   panicThreshold: number | null;
   pools: PoolJson[];
+  /** Absent or null while maglevd has no maglev.announce. */
+  announcement?: AnnouncementJson | null;
 }
 
 /** A checker fault in progress on a backend (docs/safety.md). */

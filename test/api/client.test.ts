@@ -156,6 +156,7 @@ void describe('MaglevApiClient against maglevd', () => {
       frontend: false,
       backendNames: [],
       frontendNames: [],
+      announcement: false,
     });
     const events: Event[] = [];
     const first = new Promise<void>((resolve) =>
@@ -214,6 +215,7 @@ void describe('MaglevApiClient without an answer', () => {
         client.vppLbState(),
         client.syncVppLbState(),
         client.vppLbCounters(),
+        client.announcements(),
         client.previewChange({ $case: 'pauseBackend', value: { name: 'a' } }),
       ];
       await Promise.all(calls.map((call) => expectCode(call, 'deadline', message)));

@@ -22,6 +22,7 @@ const req = (r: Partial<WatchRequest>): WatchRequest => ({
   frontend: false,
   backendNames: [],
   frontendNames: [],
+  announcement: false,
   ...r,
 });
 
@@ -86,7 +87,7 @@ void describe('log attributes as google.protobuf.Struct', () => {
 });
 
 void describe('watch filter', () => {
-  void test('nothing selected means everything at info; names and levels are kept', () => {
+  void test('nothing selected means everything at info (announcements only when asked); names and levels are kept', () => {
     assert.deepEqual(watchFilter(req({})), {
       log: true,
       logLevel: 'info',
@@ -94,7 +95,12 @@ void describe('watch filter', () => {
       frontend: true,
       backendNames: new Set(),
       frontendNames: new Set(),
+      announcement: false,
     });
+    assert.deepEqual(
+      Object.entries(watchFilter(req({ announcement: true }))).filter(([, v]) => v === true),
+      [['announcement', true]],
+    );
     const f = watchFilter(req({ backend: true, logLevel: 'debug', frontendNames: ['a'] }));
     assert.equal(f.log, false);
     assert.equal(f.frontend, false);

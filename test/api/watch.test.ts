@@ -15,6 +15,7 @@ const none: WatchRequest = {
   frontend: false,
   backendNames: [],
   frontendNames: [],
+  announcement: false,
 };
 
 function kind(e: Event): string {

@@ -464,6 +464,42 @@ void describe('Checker reload', () => {
     await s.finish();
   });
 
+  void test("a reload that adds or removes a backend's health check restarts it; one without a check stays put", async () => {
+    const withCheck = (healthcheck: string | undefined) =>
+      config({
+        backends: [backend('a', '10.0.0.1', { healthcheck })],
+        frontends: [frontend('web', { pools: [{ a: 100 }] })],
+      });
+    const restarts = () => s.logger.attrsOf('backend-restart').length;
+    const s = setup(withCheck(undefined));
+    s.checker.start();
+    await s.clock.advance(0);
+    // No check: one synthetic pass makes it up, and nothing is ever sent to it.
+    assert.equal(s.checker.stateOf('a'), 'up');
+    const upSince = s.checker.backend('a')?.transitions;
+    assert.equal(upSince?.length, 1);
+
+    s.checker.reload(withCheck(undefined)); // still no check: nothing to redo
+    await s.clock.advance(1000);
+    assert.deepEqual([restarts(), s.checker.stateOf('a')], [0, 'up']);
+    assert.deepEqual(s.checker.backend('a')?.transitions, upSince);
+
+    s.checker.reload(withCheck('hc')); // a check appears: probed from a fresh state, at once
+    assert.deepEqual([restarts(), s.checker.stateOf('a')], [1, 'unknown']);
+    await s.clock.advance(0);
+    assert.deepEqual(s.probe.callsTo('10.0.0.1'), [1000]);
+    await s.clock.advance(2000);
+    assert.deepEqual(s.probe.callsTo('10.0.0.1'), [1000, 3000]);
+
+    s.checker.reload(withCheck(undefined)); // the check goes: fresh again, and no more probes
+    assert.deepEqual([restarts(), s.checker.stateOf('a')], [2, 'unknown']);
+    await s.clock.advance(0);
+    assert.equal(s.checker.stateOf('a'), 'up');
+    await s.clock.advance(10_000);
+    assert.deepEqual(s.probe.callsTo('10.0.0.1'), [1000, 3000]);
+    await s.finish();
+  });
+
   void test('address or netns changes restart; the runtime address is refreshed', async () => {
     const s = setup(single());
     s.checker.start();

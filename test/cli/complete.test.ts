@@ -64,11 +64,17 @@ describe('completion', () => {
   });
 
   test('options and choice values', async () => {
-    assert.deepEqual(await complete('watch events '), ['num', 'log', 'backend', 'frontend']);
-    assert.deepEqual(await complete('watch events log '), ['num', 'backend', 'frontend', 'level']);
+    assert.deepEqual(await complete('watch events '), ['num', 'log', 'backend', 'frontend', 'announcement']);
+    assert.deepEqual(await complete('watch events log '), [
+      'num',
+      'backend',
+      'frontend',
+      'announcement',
+      'level',
+    ]);
     assert.deepEqual(await complete('watch events log level '), ['debug', 'info', 'warn', 'error']);
     assert.deepEqual(await complete('watch events log level w'), ['warn ']);
-    assert.deepEqual(await complete('watch events backend '), ['num', 'log', 'frontend']);
+    assert.deepEqual(await complete('watch events backend '), ['num', 'log', 'frontend', 'announcement']);
   });
 
   test('without maglevd, keywords still complete and names offer nothing', async () => {
@@ -122,7 +128,7 @@ describe('? help', () => {
     assert.deepEqual(await helpAt(MAGLEVC_TREE, 'show foo ', names), {
       ok: false,
       message:
-        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, vpp",
+        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, announcements, vpp",
     });
     assert.deepEqual(await helpAt(MAGLEVC_TREE, 'show zz', names), {
       ok: false,
@@ -142,6 +148,7 @@ describe('usage lines (the help command)', () => {
       'show backend <backend>',
       'show healthchecks',
       'show healthcheck <healthcheck>',
+      'show announcements',
       'show vpp info',
       'show vpp lb state',
       'show vpp lb counters',
@@ -153,7 +160,7 @@ describe('usage lines (the help command)', () => {
       'set frontend <frontend> pool <pool> backend <backend> weight <0-100> [flush] [dry-run]',
       'config check [<file>]',
       'config reload [dry-run]',
-      'watch events [num <n>] [log [level <level>]] [backend] [frontend]',
+      'watch events [num <n>] [log [level <level>]] [backend] [frontend] [announcement]',
       'help',
       'quit',
       'exit',

@@ -139,7 +139,10 @@ describe('maglevc one-shot: show', () => {
       out,
       /^set frontend <frontend> pool <pool> backend <backend> weight <0-100> \[flush\] \[dry-run\]$/m,
     );
-    assert.match(out, /^watch events \[num <n>\] \[log \[level <level>\]\] \[backend\] \[frontend\]$/m);
+    assert.match(
+      out,
+      /^watch events \[num <n>\] \[log \[level <level>\]\] \[backend\] \[frontend\] \[announcement\]$/m,
+    );
   });
 
   test('quit and exit do nothing in one-shot mode', async () => {
@@ -497,7 +500,7 @@ describe('maglevc one-shot: errors', () => {
     for (const [line, msg] of [
       [
         'show foo',
-        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, vpp",
+        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, announcements, vpp",
       ],
       [
         'set frontend web-v4 pool primary backend nginx6 weight 101',

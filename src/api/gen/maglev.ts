@@ -81,7 +81,11 @@ export interface FrontendInfo {
    * pool's backends are up and no fallback pool has one up, so that pool serves on all its
    * enabled backends at their configured weights (fail-open).
    */
-  panic: PanicInfo | undefined;
+  panic:
+    | PanicInfo
+    | undefined;
+  /** Whether the VIP is announced over BGP, and why; absent when maglev.announce is not set. */
+  announcement: FrontendAnnouncement | undefined;
 }
 
 export interface PanicInfo {
@@ -280,8 +284,16 @@ export interface WatchRequest {
   frontend: boolean;
   /** When non-empty, only backend events for these backends. */
   backendNames: string[];
-  /** When non-empty, only backend and frontend events for these frontends. */
+  /**
+   * When non-empty, only backend, frontend and announcement events for these frontends (BIRD's
+   * own events, with an empty frontend, always pass).
+   */
   frontendNames: string[];
+  /**
+   * Announcement changes and BIRD's state (docs/fleet.md). Not part of "all" when none of the
+   * kinds is set, so existing subscribers see no new event types.
+   */
+  announcement: boolean;
 }
 
 export interface Event {
@@ -291,6 +303,7 @@ export interface Event {
     | { $case: "frontend"; value: FrontendEvent }
     | { $case: "checkerFault"; value: CheckerFaultEvent }
     | { $case: "panic"; value: PanicEvent }
+    | { $case: "announcement"; value: AnnouncementEvent }
     | undefined;
 }
 
@@ -348,6 +361,24 @@ export interface PanicEvent {
   eligible: number;
   threshold: number;
   time: Date | undefined;
+}
+
+/**
+ * A frontend's VIP route was announced or withdrawn (frontend set), or BIRD's state changed
+ * (frontend empty: bird_ok, and the error when it is false). On subscribe, the current state of
+ * every (selected) announcing frontend is sent first.
+ */
+export interface AnnouncementEvent {
+  frontend: string;
+  address: string;
+  announced: boolean;
+  /** up | off | frontend-down | not-programmed | stopping */
+  reason: string;
+  time: Date | undefined;
+  birdOk: boolean;
+  /** unreachable | refused | write */
+  errorKind: string;
+  error: string;
 }
 
 export interface CheckConfigRequest {
@@ -473,6 +504,58 @@ export interface SyncVPPLBStateResponse {
   asesAdded: number;
   asesRemoved: number;
   weightsUpdated: number;
+}
+
+export interface GetAnnouncementsRequest {
+}
+
+export interface Announcements {
+  /** False when the configuration has no maglev.announce; then nothing else is set. */
+  enabled: boolean;
+  birdSocket: string;
+  includeFile: string;
+  /** Base name of the static protocols (<protocol>4, <protocol>6). */
+  protocol: string;
+  /** Whether the last exchange with BIRD went well; absent before the first. */
+  birdOk?:
+    | boolean
+    | undefined;
+  /** The last failure (unreachable | refused | write), its text, and when. */
+  lastErrorKind: string;
+  lastError: string;
+  lastErrorTime:
+    | Date
+    | undefined;
+  /** When BIRD last took the include file. */
+  appliedTime:
+    | Date
+    | undefined;
+  /** Every frontend, in configuration order. */
+  frontends: FrontendAnnouncement[];
+  /** The routes BIRD took last. */
+  routes: AnnouncedRoute[];
+}
+
+export interface FrontendAnnouncement {
+  frontend: string;
+  /** The VIP address (IP literal). */
+  address: string;
+  /**
+   * BIRD holds this node's route to the address: this frontend's wish, or another's on the same
+   * address.
+   */
+  announced: boolean;
+  /** This frontend's own conditions hold (reason "up"). */
+  wanted: boolean;
+  /** up | off | frontend-down | not-programmed | stopping */
+  reason: string;
+}
+
+export interface AnnouncedRoute {
+  /** Host prefix: 192.0.2.1/32, 2001:db8::1/128. */
+  prefix: string;
+  /** The frontends that want it, in configuration order. */
+  frontends: string[];
 }
 
 export interface GetVPPLBCountersRequest {
@@ -878,6 +961,7 @@ function createBaseFrontendInfo(): FrontendInfo {
     vppBucketsKnown: false,
     panicThreshold: undefined,
     panic: undefined,
+    announcement: undefined,
   };
 }
 
@@ -930,6 +1014,9 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     }
     if (message.panic !== undefined) {
       PanicInfo.encode(message.panic, writer.uint32(130).fork()).join();
+    }
+    if (message.announcement !== undefined) {
+      FrontendAnnouncement.encode(message.announcement, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -1075,6 +1162,14 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
             message.panic = PanicInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.announcement = FrontendAnnouncement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1137,6 +1232,7 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
         ? globalThis.Number(object.panic_threshold)
         : undefined,
       panic: isSet(object.panic) ? PanicInfo.fromJSON(object.panic) : undefined,
+      announcement: isSet(object.announcement) ? FrontendAnnouncement.fromJSON(object.announcement) : undefined,
     };
   },
 
@@ -1190,6 +1286,9 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     if (message.panic !== undefined) {
       obj.panic = PanicInfo.toJSON(message.panic);
     }
+    if (message.announcement !== undefined) {
+      obj.announcement = FrontendAnnouncement.toJSON(message.announcement);
+    }
     return obj;
   },
 
@@ -1215,6 +1314,9 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     message.panicThreshold = object.panicThreshold ?? undefined;
     message.panic = (object.panic !== undefined && object.panic !== null)
       ? PanicInfo.fromPartial(object.panic)
+      : undefined;
+    message.announcement = (object.announcement !== undefined && object.announcement !== null)
+      ? FrontendAnnouncement.fromPartial(object.announcement)
       : undefined;
     return message;
   },
@@ -3380,7 +3482,15 @@ export const SetWeightRequest: MessageFns<SetWeightRequest> = {
 };
 
 function createBaseWatchRequest(): WatchRequest {
-  return { log: false, logLevel: "", backend: false, frontend: false, backendNames: [], frontendNames: [] };
+  return {
+    log: false,
+    logLevel: "",
+    backend: false,
+    frontend: false,
+    backendNames: [],
+    frontendNames: [],
+    announcement: false,
+  };
 }
 
 export const WatchRequest: MessageFns<WatchRequest> = {
@@ -3402,6 +3512,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     }
     for (const v of message.frontendNames) {
       writer.uint32(50).string(v!);
+    }
+    if (message.announcement !== false) {
+      writer.uint32(56).bool(message.announcement);
     }
     return writer;
   },
@@ -3467,6 +3580,14 @@ export const WatchRequest: MessageFns<WatchRequest> = {
             message.frontendNames.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.announcement = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3499,6 +3620,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
         : globalThis.Array.isArray(object?.frontend_names)
         ? object.frontend_names.map((e: any) => globalThis.String(e))
         : [],
+      announcement: isSet(object.announcement) ? globalThis.Boolean(object.announcement) : false,
     };
   },
 
@@ -3522,6 +3644,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     if (message.frontendNames?.length) {
       obj.frontendNames = message.frontendNames;
     }
+    if (message.announcement !== false) {
+      obj.announcement = message.announcement;
+    }
     return obj;
   },
 
@@ -3536,6 +3661,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     message.frontend = object.frontend ?? false;
     message.backendNames = object.backendNames?.map((e) => e) || [];
     message.frontendNames = object.frontendNames?.map((e) => e) || [];
+    message.announcement = object.announcement ?? false;
     return message;
   },
 };
@@ -3561,6 +3687,9 @@ export const Event: MessageFns<Event> = {
         break;
       case "panic":
         PanicEvent.encode(message.event.value, writer.uint32(42).fork()).join();
+        break;
+      case "announcement":
+        AnnouncementEvent.encode(message.event.value, writer.uint32(50).fork()).join();
         break;
     }
     return writer;
@@ -3619,6 +3748,14 @@ export const Event: MessageFns<Event> = {
             message.event = { $case: "panic", value: PanicEvent.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.event = { $case: "announcement", value: AnnouncementEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3645,6 +3782,8 @@ export const Event: MessageFns<Event> = {
         ? { $case: "checkerFault", value: CheckerFaultEvent.fromJSON(object.checker_fault) }
         : isSet(object.panic)
         ? { $case: "panic", value: PanicEvent.fromJSON(object.panic) }
+        : isSet(object.announcement)
+        ? { $case: "announcement", value: AnnouncementEvent.fromJSON(object.announcement) }
         : undefined,
     };
   },
@@ -3661,6 +3800,8 @@ export const Event: MessageFns<Event> = {
       obj.checkerFault = CheckerFaultEvent.toJSON(message.event.value);
     } else if (message.event?.$case === "panic") {
       obj.panic = PanicEvent.toJSON(message.event.value);
+    } else if (message.event?.$case === "announcement") {
+      obj.announcement = AnnouncementEvent.toJSON(message.event.value);
     }
     return obj;
   },
@@ -3698,6 +3839,12 @@ export const Event: MessageFns<Event> = {
       case "panic": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "panic", value: PanicEvent.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "announcement": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "announcement", value: AnnouncementEvent.fromPartial(object.event.value) };
         }
         break;
       }
@@ -4410,6 +4557,204 @@ export const PanicEvent: MessageFns<PanicEvent> = {
     message.eligible = object.eligible ?? 0;
     message.threshold = object.threshold ?? 0;
     message.time = object.time ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAnnouncementEvent(): AnnouncementEvent {
+  return {
+    frontend: "",
+    address: "",
+    announced: false,
+    reason: "",
+    time: undefined,
+    birdOk: false,
+    errorKind: "",
+    error: "",
+  };
+}
+
+export const AnnouncementEvent: MessageFns<AnnouncementEvent> = {
+  encode(message: AnnouncementEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    if (message.announced !== false) {
+      writer.uint32(24).bool(message.announced);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(42).fork()).join();
+    }
+    if (message.birdOk !== false) {
+      writer.uint32(48).bool(message.birdOk);
+    }
+    if (message.errorKind !== "") {
+      writer.uint32(58).string(message.errorKind);
+    }
+    if (message.error !== "") {
+      writer.uint32(66).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnnouncementEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnnouncementEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.announced = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.birdOk = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.errorKind = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnnouncementEvent {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      announced: isSet(object.announced) ? globalThis.Boolean(object.announced) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      birdOk: isSet(object.birdOk)
+        ? globalThis.Boolean(object.birdOk)
+        : isSet(object.bird_ok)
+        ? globalThis.Boolean(object.bird_ok)
+        : false,
+      errorKind: isSet(object.errorKind)
+        ? globalThis.String(object.errorKind)
+        : isSet(object.error_kind)
+        ? globalThis.String(object.error_kind)
+        : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: AnnouncementEvent): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.announced !== false) {
+      obj.announced = message.announced;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.birdOk !== false) {
+      obj.birdOk = message.birdOk;
+    }
+    if (message.errorKind !== "") {
+      obj.errorKind = message.errorKind;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnnouncementEvent>, I>>(base?: I): AnnouncementEvent {
+    return AnnouncementEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnnouncementEvent>, I>>(object: I): AnnouncementEvent {
+    const message = createBaseAnnouncementEvent();
+    message.frontend = object.frontend ?? "";
+    message.address = object.address ?? "";
+    message.announced = object.announced ?? false;
+    message.reason = object.reason ?? "";
+    message.time = object.time ?? undefined;
+    message.birdOk = object.birdOk ?? false;
+    message.errorKind = object.errorKind ?? "";
+    message.error = object.error ?? "";
     return message;
   },
 };
@@ -6059,6 +6404,551 @@ export const SyncVPPLBStateResponse: MessageFns<SyncVPPLBStateResponse> = {
     message.asesAdded = object.asesAdded ?? 0;
     message.asesRemoved = object.asesRemoved ?? 0;
     message.weightsUpdated = object.weightsUpdated ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetAnnouncementsRequest(): GetAnnouncementsRequest {
+  return {};
+}
+
+export const GetAnnouncementsRequest: MessageFns<GetAnnouncementsRequest> = {
+  encode(_: GetAnnouncementsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAnnouncementsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAnnouncementsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetAnnouncementsRequest {
+    return {};
+  },
+
+  toJSON(_: GetAnnouncementsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAnnouncementsRequest>, I>>(base?: I): GetAnnouncementsRequest {
+    return GetAnnouncementsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAnnouncementsRequest>, I>>(_: I): GetAnnouncementsRequest {
+    const message = createBaseGetAnnouncementsRequest();
+    return message;
+  },
+};
+
+function createBaseAnnouncements(): Announcements {
+  return {
+    enabled: false,
+    birdSocket: "",
+    includeFile: "",
+    protocol: "",
+    birdOk: undefined,
+    lastErrorKind: "",
+    lastError: "",
+    lastErrorTime: undefined,
+    appliedTime: undefined,
+    frontends: [],
+    routes: [],
+  };
+}
+
+export const Announcements: MessageFns<Announcements> = {
+  encode(message: Announcements, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.birdSocket !== "") {
+      writer.uint32(18).string(message.birdSocket);
+    }
+    if (message.includeFile !== "") {
+      writer.uint32(26).string(message.includeFile);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(34).string(message.protocol);
+    }
+    if (message.birdOk !== undefined) {
+      writer.uint32(40).bool(message.birdOk);
+    }
+    if (message.lastErrorKind !== "") {
+      writer.uint32(50).string(message.lastErrorKind);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(58).string(message.lastError);
+    }
+    if (message.lastErrorTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastErrorTime), writer.uint32(66).fork()).join();
+    }
+    if (message.appliedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.appliedTime), writer.uint32(74).fork()).join();
+    }
+    for (const v of message.frontends) {
+      FrontendAnnouncement.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.routes) {
+      AnnouncedRoute.encode(v!, writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Announcements {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnnouncements();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.birdSocket = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.includeFile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.birdOk = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lastErrorKind = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lastErrorTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.appliedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.frontends.push(FrontendAnnouncement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.routes.push(AnnouncedRoute.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Announcements {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      birdSocket: isSet(object.birdSocket)
+        ? globalThis.String(object.birdSocket)
+        : isSet(object.bird_socket)
+        ? globalThis.String(object.bird_socket)
+        : "",
+      includeFile: isSet(object.includeFile)
+        ? globalThis.String(object.includeFile)
+        : isSet(object.include_file)
+        ? globalThis.String(object.include_file)
+        : "",
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      birdOk: isSet(object.birdOk)
+        ? globalThis.Boolean(object.birdOk)
+        : isSet(object.bird_ok)
+        ? globalThis.Boolean(object.bird_ok)
+        : undefined,
+      lastErrorKind: isSet(object.lastErrorKind)
+        ? globalThis.String(object.lastErrorKind)
+        : isSet(object.last_error_kind)
+        ? globalThis.String(object.last_error_kind)
+        : "",
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+      lastErrorTime: isSet(object.lastErrorTime)
+        ? fromJsonTimestamp(object.lastErrorTime)
+        : isSet(object.last_error_time)
+        ? fromJsonTimestamp(object.last_error_time)
+        : undefined,
+      appliedTime: isSet(object.appliedTime)
+        ? fromJsonTimestamp(object.appliedTime)
+        : isSet(object.applied_time)
+        ? fromJsonTimestamp(object.applied_time)
+        : undefined,
+      frontends: globalThis.Array.isArray(object?.frontends)
+        ? object.frontends.map((e: any) => FrontendAnnouncement.fromJSON(e))
+        : [],
+      routes: globalThis.Array.isArray(object?.routes)
+        ? object.routes.map((e: any) => AnnouncedRoute.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: Announcements): unknown {
+    const obj: any = {};
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.birdSocket !== "") {
+      obj.birdSocket = message.birdSocket;
+    }
+    if (message.includeFile !== "") {
+      obj.includeFile = message.includeFile;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.birdOk !== undefined) {
+      obj.birdOk = message.birdOk;
+    }
+    if (message.lastErrorKind !== "") {
+      obj.lastErrorKind = message.lastErrorKind;
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    if (message.lastErrorTime !== undefined) {
+      obj.lastErrorTime = message.lastErrorTime.toISOString();
+    }
+    if (message.appliedTime !== undefined) {
+      obj.appliedTime = message.appliedTime.toISOString();
+    }
+    if (message.frontends?.length) {
+      obj.frontends = message.frontends.map((e) => FrontendAnnouncement.toJSON(e));
+    }
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => AnnouncedRoute.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Announcements>, I>>(base?: I): Announcements {
+    return Announcements.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Announcements>, I>>(object: I): Announcements {
+    const message = createBaseAnnouncements();
+    message.enabled = object.enabled ?? false;
+    message.birdSocket = object.birdSocket ?? "";
+    message.includeFile = object.includeFile ?? "";
+    message.protocol = object.protocol ?? "";
+    message.birdOk = object.birdOk ?? undefined;
+    message.lastErrorKind = object.lastErrorKind ?? "";
+    message.lastError = object.lastError ?? "";
+    message.lastErrorTime = object.lastErrorTime ?? undefined;
+    message.appliedTime = object.appliedTime ?? undefined;
+    message.frontends = object.frontends?.map((e) => FrontendAnnouncement.fromPartial(e)) || [];
+    message.routes = object.routes?.map((e) => AnnouncedRoute.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFrontendAnnouncement(): FrontendAnnouncement {
+  return { frontend: "", address: "", announced: false, wanted: false, reason: "" };
+}
+
+export const FrontendAnnouncement: MessageFns<FrontendAnnouncement> = {
+  encode(message: FrontendAnnouncement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    if (message.announced !== false) {
+      writer.uint32(24).bool(message.announced);
+    }
+    if (message.wanted !== false) {
+      writer.uint32(32).bool(message.wanted);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrontendAnnouncement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrontendAnnouncement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.announced = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wanted = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrontendAnnouncement {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      announced: isSet(object.announced) ? globalThis.Boolean(object.announced) : false,
+      wanted: isSet(object.wanted) ? globalThis.Boolean(object.wanted) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: FrontendAnnouncement): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.announced !== false) {
+      obj.announced = message.announced;
+    }
+    if (message.wanted !== false) {
+      obj.wanted = message.wanted;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FrontendAnnouncement>, I>>(base?: I): FrontendAnnouncement {
+    return FrontendAnnouncement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FrontendAnnouncement>, I>>(object: I): FrontendAnnouncement {
+    const message = createBaseFrontendAnnouncement();
+    message.frontend = object.frontend ?? "";
+    message.address = object.address ?? "";
+    message.announced = object.announced ?? false;
+    message.wanted = object.wanted ?? false;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseAnnouncedRoute(): AnnouncedRoute {
+  return { prefix: "", frontends: [] };
+}
+
+export const AnnouncedRoute: MessageFns<AnnouncedRoute> = {
+  encode(message: AnnouncedRoute, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.prefix !== "") {
+      writer.uint32(10).string(message.prefix);
+    }
+    for (const v of message.frontends) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnnouncedRoute {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnnouncedRoute();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frontends.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnnouncedRoute {
+    return {
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      frontends: globalThis.Array.isArray(object?.frontends)
+        ? object.frontends.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AnnouncedRoute): unknown {
+    const obj: any = {};
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.frontends?.length) {
+      obj.frontends = message.frontends;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnnouncedRoute>, I>>(base?: I): AnnouncedRoute {
+    return AnnouncedRoute.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnnouncedRoute>, I>>(object: I): AnnouncedRoute {
+    const message = createBaseAnnouncedRoute();
+    message.prefix = object.prefix ?? "";
+    message.frontends = object.frontends?.map((e) => e) || [];
     return message;
   },
 };
@@ -8035,6 +8925,17 @@ export const MaglevService = {
     responseSerialize: (value: VPPLBCounters): Buffer => Buffer.from(VPPLBCounters.encode(value).finish()),
     responseDeserialize: (value: Buffer): VPPLBCounters => VPPLBCounters.decode(value),
   },
+  /** What this node announces over BGP through BIRD, per frontend, and how BIRD is doing. */
+  getAnnouncements: {
+    path: "/maglev.Maglev/GetAnnouncements" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAnnouncementsRequest): Buffer =>
+      Buffer.from(GetAnnouncementsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAnnouncementsRequest => GetAnnouncementsRequest.decode(value),
+    responseSerialize: (value: Announcements): Buffer => Buffer.from(Announcements.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Announcements => Announcements.decode(value),
+  },
   /**
    * The dry run of an operator action: changes nothing, and answers what the action would do to
    * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
@@ -8099,6 +9000,8 @@ export interface MaglevServer extends UntypedServiceImplementation {
   syncVpplbState: handleUnaryCall<SyncVPPLBStateRequest, SyncVPPLBStateResponse>;
   /** Per-VIP lb plugin counters from the last stats-segment snapshot. */
   getVpplbCounters: handleUnaryCall<GetVPPLBCountersRequest, VPPLBCounters>;
+  /** What this node announces over BGP through BIRD, per frontend, and how BIRD is doing. */
+  getAnnouncements: handleUnaryCall<GetAnnouncementsRequest, Announcements>;
   /**
    * The dry run of an operator action: changes nothing, and answers what the action would do to
    * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
@@ -8393,6 +9296,22 @@ export interface MaglevClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VPPLBCounters) => void,
+  ): ClientUnaryCall;
+  /** What this node announces over BGP through BIRD, per frontend, and how BIRD is doing. */
+  getAnnouncements(
+    request: GetAnnouncementsRequest,
+    callback: (error: ServiceError | null, response: Announcements) => void,
+  ): ClientUnaryCall;
+  getAnnouncements(
+    request: GetAnnouncementsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Announcements) => void,
+  ): ClientUnaryCall;
+  getAnnouncements(
+    request: GetAnnouncementsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Announcements) => void,
   ): ClientUnaryCall;
   /**
    * The dry run of an operator action: changes nothing, and answers what the action would do to
