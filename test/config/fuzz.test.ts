@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { checkConfig, parseConfig } from '../../src/config/index.js';
 import { repoRoot } from '../helpers/daemon-process.js';
 import { BASE_LINES } from './fixtures.js';
-import { mutatedYaml, PROBLEM_LINE, SUMMARY_LINE } from './mutate.js';
+import { mutatedYaml, PROBLEM_LINE, SUMMARY_LINE } from '../helpers/config-mutate.js';
 
 const SEED = 1414;
 
