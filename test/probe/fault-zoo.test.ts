@@ -187,15 +187,24 @@ void describe('fault zoo: HTTP', () => {
 });
 
 void describe('fault zoo: TCP', () => {
-  void test('a reset as the connection is accepted is L4CON connect ECONNRESET, for tcp and http', async (t) => {
-    // The reset reaches the probe's socket with its connect completion (one loop turn on
-    // loopback), so the probe sees the error, not a connection: the port is not serving.
+  void test('a reset as the connection is accepted: tcp passes or fails on the reset, http fails on it', async (t) => {
+    // Whether the reset or the connect completion is seen first is up to the kernel and the
+    // probe path (the JavaScript sockets see the reset, the native engine the connect), so a
+    // tcp check may pass (the port did accept) or fail naming the reset; an http check, which
+    // needs an answer, always fails naming it. Never a checker fault, never a timeout.
     const resetting = await startTcpServer({ onConnection: (socket) => socket.resetAndDestroy() });
     t.after(() => resetting.close());
-    for (const type of ['tcp', 'http'] as const) {
-      const r = await probe(probeRequest(check(type, resetting.port)));
-      assert.deepEqual(outcome(r), [false, 'L4', 'L4CON', 'connect ECONNRESET'], type);
-    }
+    const tcp = outcome(await probe(probeRequest(check('tcp', resetting.port))));
+    assert.ok(
+      [
+        [true, 'L4', 'L4OK', 'connected'],
+        [false, 'L4', 'L4CON', 'connect ECONNRESET'],
+      ].some((o) => JSON.stringify(o) === JSON.stringify(tcp)),
+      JSON.stringify(tcp),
+    );
+    const http = await probe(probeRequest(check('http', resetting.port)));
+    assert.equal(http.ok, false);
+    assert.match(`${http.code} ${http.detail}`, /^(L4CON connect|L7RSP response) (ECONNRESET|EPIPE)$/);
   });
 
   void test('a reset after the request arrived is L7RSP response ECONNRESET', async (t) => {
