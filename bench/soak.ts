@@ -71,7 +71,7 @@ function prng(seed: number): () => number {
   };
 }
 
-const addressOf = (i: number) => `127.77.${(i >> 8) & 255}.${(i & 255) + 1}`;
+const addressOf = (i: number) => `127.77.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 
 function fleetYaml(n: number, port: number, weights: readonly number[]): string {
   const lines = [
