@@ -240,114 +240,123 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
     void unhandled.push(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.on('unhandledRejection', trap);
   process.on('uncaughtException', trap);
-  const dir = await TempDir.create('maglev-soak-');
-  const socketPath = join(dir.path, 'vpp.sock');
-  const port = PROBE_PORT_BASE + Math.floor(random() * 20000);
-  const fleet = Array.from({ length: o.backends }, (_, i) => new Backend(addressOf(i), port));
-  await Promise.all(fleet.filter(() => random() < 0.7).map((b) => b.open()));
-  const weights = fleet.map(() => 100);
-  let sim = await startSim({ socketPath, pid: 1000 });
-  const rig = await startDaemon({
-    dir: dir.path,
-    yaml: fleetYaml(o.backends, port, weights),
-    vppSocket: socketPath,
-    grpc: true,
-    realProbes: true,
-  });
-  const grpcTarget = `127.0.0.1:${rig.daemon.grpcPort ?? 0}`;
-  const clients: MaglevClient[] = [];
-  let watcherEvents = 0;
-  let stalledWatcherEnded = 'still open';
-  for (let w = 0; w < o.watchers; w++) {
-    const client = new MaglevClient(grpcTarget, credentials.createInsecure(), {
-      'grpc.use_local_subchannel_pool': 1,
+  // Undone in reverse order however the run ends, so a failed run leaves no listener behind.
+  const cleanups: (() => unknown)[] = [
+    () => process.off('unhandledRejection', trap),
+    () => process.off('uncaughtException', trap),
+  ];
+  try {
+    const dir = await TempDir.create('maglev-soak-');
+    cleanups.push(() => dir.dispose());
+    const socketPath = join(dir.path, 'vpp.sock');
+    const port = PROBE_PORT_BASE + Math.floor(random() * 20000);
+    const fleet = Array.from({ length: o.backends }, (_, i) => new Backend(addressOf(i), port));
+    cleanups.push(() => Promise.all(fleet.map((b) => b.close())));
+    await Promise.all(fleet.filter(() => random() < 0.7).map((b) => b.open()));
+    const weights = fleet.map(() => 100);
+    let sim = await startSim({ socketPath, pid: 1000 });
+    cleanups.push(() => sim.sim.close());
+    const rig = await startDaemon({
+      dir: dir.path,
+      yaml: fleetYaml(o.backends, port, weights),
+      vppSocket: socketPath,
+      grpc: true,
+      realProbes: true,
     });
-    clients.push(client);
-    const stream = client.watchEvents({ ...WATCH_EVERYTHING, log: false });
-    const stalled = w === 0;
-    stream.on('data', () => void (watcherEvents += 1));
-    stream.on('error', (err: Error) => {
-      if (stalled) stalledWatcherEnded = err.message;
-    });
-    if (stalled) stream.pause();
-  }
-
-  const fdSamples: [number, number][] = [];
-  const rssSamples: [number, number][] = [];
-  const start = Date.now();
-  const fdStart = openFds();
-  const rssStart = rssMiB();
-  let reloads = 0;
-  let vppRestarts = 0;
-  let lastRestartMark = 0;
-  for (let second = 1; second <= o.seconds; second++) {
-    // The flapping schedule: a seeded share of the fleet toggles each second.
-    const toggles = fleet.filter(() => random() < o.flapShare);
-    await Promise.all(toggles.map((b) => (b.up ? b.close() : b.open())));
-    if (second % o.reloadEverySeconds === 0) {
-      const i = Math.floor(random() * o.backends);
-      weights[i] = Math.floor(random() * 101);
-      const outcome = await rig.reload(fleetYaml(o.backends, port, weights));
-      reloads++;
-      if (!outcome.ok) unhandled.push(`reload failed: ${JSON.stringify(outcome)}`);
+    cleanups.push(() => rig.stop());
+    const grpcTarget = `127.0.0.1:${rig.daemon.grpcPort ?? 0}`;
+    const clients: MaglevClient[] = [];
+    cleanups.push(() => clients.forEach((c) => c.close()));
+    let watcherEvents = 0;
+    let stalledWatcherEnded = 'still open';
+    for (let w = 0; w < o.watchers; w++) {
+      const client = new MaglevClient(grpcTarget, credentials.createInsecure(), {
+        'grpc.use_local_subchannel_pool': 1,
+      });
+      clients.push(client);
+      const stream = client.watchEvents({ ...WATCH_EVERYTHING, log: false });
+      const stalled = w === 0;
+      stream.on('data', () => void (watcherEvents += 1));
+      stream.on('error', (err: Error) => {
+        if (stalled) stalledWatcherEnded = err.message;
+      });
+      if (stalled) stream.pause();
     }
-    if (second % o.vppRestartEverySeconds === 0 && second < o.seconds) {
-      await sim.sim.close();
-      lastRestartMark = rig.logs.mark();
-      sim = await startSim({ socketPath, pid: 1000 + ++vppRestarts });
-      say(`vppsim restarted (${vppRestarts})`);
+
+    const fdSamples: [number, number][] = [];
+    const rssSamples: [number, number][] = [];
+    const start = Date.now();
+    const fdStart = openFds();
+    const rssStart = rssMiB();
+    let reloads = 0;
+    let vppRestarts = 0;
+    let lastRestartMark = 0;
+    for (let second = 1; second <= o.seconds; second++) {
+      // The flapping schedule: a seeded share of the fleet toggles each second.
+      const toggles = fleet.filter(() => random() < o.flapShare);
+      await Promise.all(toggles.map((b) => (b.up ? b.close() : b.open())));
+      if (second % o.reloadEverySeconds === 0) {
+        const i = Math.floor(random() * o.backends);
+        weights[i] = Math.floor(random() * 101);
+        const outcome = await rig.reload(fleetYaml(o.backends, port, weights));
+        reloads++;
+        if (!outcome.ok) unhandled.push(`reload failed: ${JSON.stringify(outcome)}`);
+      }
+      if (second % o.vppRestartEverySeconds === 0 && second < o.seconds) {
+        await sim.sim.close();
+        lastRestartMark = rig.logs.mark();
+        sim = await startSim({ socketPath, pid: 1000 + ++vppRestarts });
+        say(`vppsim restarted (${vppRestarts})`);
+      }
+      fdSamples.push([Date.now() - start, openFds()]);
+      rssSamples.push([Date.now() - start, rssMiB()]);
+      if (second % 10 === 0)
+        say(
+          `${second}s: fds ${openFds()}, rss ${rssMiB().toFixed(0)} MiB, records ${rig.logs.records.length}`,
+        );
+      // Paced on the wall clock: the soak is a load driver, not a test waiting for an event.
+      const due = start + second * 1000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
     }
-    fdSamples.push([Date.now() - start, openFds()]);
-    rssSamples.push([Date.now() - start, rssMiB()]);
-    if (second % 10 === 0)
-      say(`${second}s: fds ${openFds()}, rss ${rssMiB().toFixed(0)} MiB, records ${rig.logs.records.length}`);
-    // Paced on the wall clock: the soak is a load driver, not a test waiting for an event.
-    const due = start + second * 1000;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-  }
 
-  // Settle: the fleet stops flapping. Once VPP is connected again and every backend has had
-  // three more probes (the one in flight when the flapping stopped, then rise = fall = 2 with
-  // the same outcome), the states are final and the syncer, left to itself, catches up.
-  await rig.logs.waitFor('vpp-connect', () => true, lastRestartMark, 120_000);
-  for (let round = 0; round < 3; round++) {
-    const from = rig.logs.mark();
-    for (let i = 0; i < o.backends; i++)
-      await rig.logs.waitFor('probe-done', (a) => a['backend'] === `b${i}`, from, 120_000);
-  }
-  await rig.synced();
-  const problems = [...compareWithDesired(rig, sim), ...replayTransitions(rig.logs.records, 2, 2)];
-  // A sync operation cut off by a VPP restart is logged at error level and retried after the
-  // reconnect; it is expected here. Any other error-level record is a problem.
-  const errors = rig.logs.records.filter((r) => r.level === 'error' && !cutByVppRestart(r));
-  problems.push(...errors.map((r) => `error logged: ${r.event} ${JSON.stringify(r.attrs)}`));
-  problems.push(...unhandled.map((u) => `unhandled: ${u}`));
+    // Settle: the fleet stops flapping. Once VPP is connected again and every backend has had
+    // three more probes (the one in flight when the flapping stopped, then rise = fall = 2 with
+    // the same outcome), the states are final and the syncer, left to itself, catches up.
+    await rig.logs.waitFor('vpp-connect', () => true, lastRestartMark, 120_000);
+    for (let round = 0; round < 3; round++) {
+      const from = rig.logs.mark();
+      for (let i = 0; i < o.backends; i++)
+        await rig.logs.waitFor('probe-done', (a) => a['backend'] === `b${i}`, from, 120_000);
+    }
+    await rig.synced();
+    const problems = [...compareWithDesired(rig, sim), ...replayTransitions(rig.logs.records, 2, 2)];
+    // A sync operation cut off by a VPP restart is logged at error level and retried after the
+    // reconnect; it is expected here. Any other error-level record is a problem.
+    const errors = rig.logs.records.filter((r) => r.level === 'error' && !cutByVppRestart(r));
+    problems.push(...errors.map((r) => `error logged: ${r.event} ${JSON.stringify(r.attrs)}`));
+    problems.push(...unhandled.map((u) => `unhandled: ${u}`));
 
-  const figures: SoakFigures = {
-    seconds: o.seconds,
-    backends: o.backends,
-    probes: rig.logs.named('probe-done').length,
-    transitions: rig.logs.named('backend-transition').length,
-    reloads,
-    vppRestarts,
-    watcherEvents,
-    stalledWatcherEnded,
-    fdStart,
-    fdEnd: openFds(),
-    fdSlopePerMin: slopePerMinute(fdSamples),
-    rssStartMiB: rssStart,
-    rssEndMiB: rssMiB(),
-    rssSlopeMiBPerMin: slopePerMinute(rssSamples),
-    problems,
-  };
-  for (const c of clients) c.close();
-  await rig.stop();
-  await sim.sim.close();
-  await Promise.all(fleet.map((b) => b.close()));
-  await dir.dispose();
-  process.off('unhandledRejection', trap);
-  process.off('uncaughtException', trap);
-  return figures;
+    const figures: SoakFigures = {
+      seconds: o.seconds,
+      backends: o.backends,
+      probes: rig.logs.named('probe-done').length,
+      transitions: rig.logs.named('backend-transition').length,
+      reloads,
+      vppRestarts,
+      watcherEvents,
+      stalledWatcherEnded,
+      fdStart,
+      fdEnd: openFds(),
+      fdSlopePerMin: slopePerMinute(fdSamples),
+      rssStartMiB: rssStart,
+      rssEndMiB: rssMiB(),
+      rssSlopeMiBPerMin: slopePerMinute(rssSamples),
+      problems,
+    };
+    return figures;
+  } finally {
+    for (const undo of cleanups.reverse()) await undo();
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
