@@ -197,7 +197,7 @@ export function replayTransitions(records: readonly LogRecord[], rise: number, f
 function cutByVppRestart(r: LogRecord): boolean {
   return (
     (r.event === 'lb-sync-op-failed' || r.event === 'lb-sync-error') &&
-    String(r.attrs['error']).includes('connection to VPP closed')
+    /connection to VPP closed|not connected to VPP/.test(String(r.attrs['error']))
   );
 }
 
