@@ -34,7 +34,12 @@ async function main(): Promise<number> {
       return 0;
     case 'check': {
       const { exitCode, lines } = await checkConfig(command.options.config);
-      for (const line of lines) (exitCode === 0 ? process.stdout : process.stderr).write(line + '\n');
+      // Wait until the text is written: into a pipe, stderr is asynchronous, and leaving at once
+      // would cut a long list of problems short (seen with hundreds of them).
+      const out = exitCode === 0 ? process.stdout : process.stderr;
+      await new Promise<void>((resolve) =>
+        out.write(lines.map((line) => line + '\n').join(''), () => resolve()),
+      );
       return exitCode;
     }
     case 'withdraw-all':
