@@ -6,7 +6,7 @@
 import type { FrontendProtocol, HealthCheckConfig } from '../config/types.js';
 import type { IpFamily } from '../net/ip-address.js';
 import type { FrontendState, PanicState } from '../health/index.js';
-import type { BackendState, CheckerFaultReason, Transition } from '../health/types.js';
+import type { BackendState, CheckerFaultReason, ProbeResult, Transition } from '../health/types.js';
 import type { LogLevel, LogRecord } from '../log/index.js';
 
 export interface BackendView {
@@ -291,6 +291,8 @@ export interface MaglevApiBackend {
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** Log records at or above `level` (the LogBroadcaster's contract). */
   subscribeLogs(level: LogLevel, listener: (record: LogRecord) => void): () => void;
+  /** Every finished probe, synchronously (listeners must only take note). */
+  subscribeProbes(listener: (backend: string, result: ProbeResult) => void): () => void;
 
   checkConfig(): Promise<ConfigCheckResult>;
   reloadConfig(): Promise<ConfigReloadResult>;

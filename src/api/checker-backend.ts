@@ -4,7 +4,7 @@
 // desired VIP, config check/reload from the daemon's shared code path, VPP from the syncer when
 // there is one.
 
-import type { Checker, CheckerEvent, Subscription } from '../checker/index.js';
+import type { Checker, CheckerEvent, ProbeFeed, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
 import { desiredVip } from '../dataplane/index.js';
 import { FailedPreconditionError, NotFoundError } from '../errors.js';
@@ -37,6 +37,11 @@ export interface CheckerBackendOptions {
   checker: Checker;
   /** The logger's broadcaster: WatchEvents log subscribers hang off it. */
   logs: LogBroadcaster;
+  /**
+   * Every finished probe: WatchEvents subscribers that asked for probe summaries hang off it.
+   * Without one (tests that do not care) summaries stay empty.
+   */
+  probes?: ProbeFeed;
   /** `--check` / CheckConfig: validate the file on disk. */
   check(): Promise<ConfigOutcomeLike>;
   /** SIGHUP / ReloadConfig: validate and apply; a throw is reported as apply_error. */
@@ -268,6 +273,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
       return () => sub.unsubscribe();
     },
     subscribeLogs: (level, listener) => opts.logs.subscribe(level, listener),
+    subscribeProbes: (listener) => opts.probes?.subscribe(listener) ?? (() => undefined),
 
     async checkConfig() {
       return configCheckResult(await opts.check());

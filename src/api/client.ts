@@ -59,6 +59,7 @@ export const WATCH_EVERYTHING: WatchRequest = {
   frontend: true,
   backendNames: [],
   frontendNames: [],
+  probeSummaryMs: 0,
 };
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;

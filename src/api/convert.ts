@@ -22,6 +22,7 @@ import type {
   VppSyncSummary,
 } from './backend.js';
 import type { Duration } from './gen/google/protobuf/duration.js';
+import type { ProbeSummaryEntry } from './probe-summary.js';
 import type {
   BackendInfo,
   CheckConfigResponse,
@@ -208,6 +209,24 @@ export function apiEvent(e: ApiEvent): Event {
     case 'panic':
       return panicEvent(e);
   }
+}
+
+export function probeSummariesEvent(batch: readonly ProbeSummaryEntry[]): Event {
+  return {
+    event: {
+      $case: 'probes',
+      value: {
+        probes: batch.map((p) => ({
+          backend: p.backend,
+          count: p.count,
+          ok: p.ok,
+          code: p.code,
+          detail: p.detail,
+          time: new Date(p.at),
+        })),
+      },
+    },
+  };
 }
 
 export function logEvent(r: LogRecord): Event {

@@ -246,6 +246,8 @@ async function watchEvents(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecRe
     frontend: cmd.options.has('frontend'),
     backendNames: [],
     frontendNames: [],
+    // Every probe record, as it happens: maglevc is for looking closely, not at 10 000 backends.
+    probeSummaryMs: 0,
   });
   let seen = 0;
   const onAbort = () => stream.cancel();

@@ -156,6 +156,7 @@ void describe('MaglevApiClient against maglevd', () => {
       frontend: false,
       backendNames: [],
       frontendNames: [],
+      probeSummaryMs: 0,
     });
     const events: Event[] = [];
     const first = new Promise<void>((resolve) =>

@@ -22,6 +22,7 @@ const req = (r: Partial<WatchRequest>): WatchRequest => ({
   frontend: false,
   backendNames: [],
   frontendNames: [],
+  probeSummaryMs: 0,
   ...r,
 });
 

@@ -100,6 +100,7 @@ void describe('checker faults and panics through the API', () => {
         frontend: req.frontend ?? false,
         backendNames: [],
         frontendNames: req.frontendNames ?? [],
+        probeSummaryMs: 0,
       }),
     );
 

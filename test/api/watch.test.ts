@@ -15,6 +15,7 @@ const none: WatchRequest = {
   frontend: false,
   backendNames: [],
   frontendNames: [],
+  probeSummaryMs: 0,
 };
 
 function kind(e: Event): string {

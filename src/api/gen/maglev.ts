@@ -282,6 +282,15 @@ export interface WatchRequest {
   backendNames: string[];
   /** When non-empty, only backend and frontend events for these frontends. */
   frontendNames: string[];
+  /**
+   * When above 0 (and backend events are asked for): probe heartbeats, coalesced. At most every
+   * probe_summary_ms one ProbeSummaries event carries one entry per backend probed since the last
+   * one (its probe count and latest result), and the probe-start / probe-done log records are not
+   * sent. A backend transition is never held back: pending summaries go out first, then the
+   * transition, so the order stays as it happened. 0 (the default): no summaries, and debug logs
+   * carry every probe record. Probe summaries follow backend_names, not frontend_names.
+   */
+  probeSummaryMs: number;
 }
 
 export interface Event {
@@ -291,7 +300,25 @@ export interface Event {
     | { $case: "frontend"; value: FrontendEvent }
     | { $case: "checkerFault"; value: CheckerFaultEvent }
     | { $case: "panic"; value: PanicEvent }
+    | { $case: "probes"; value: ProbeSummaries }
     | undefined;
+}
+
+/** The probes finished since the previous ProbeSummaries of this subscription, one entry per backend. */
+export interface ProbeSummaries {
+  probes: ProbeSummary[];
+}
+
+export interface ProbeSummary {
+  backend: string;
+  /** Probes finished in the window (at least 1). */
+  count: number;
+  /** The latest one's result: passed or not, its code (L4OK, L7STS...) and detail. */
+  ok: boolean;
+  code: string;
+  detail: string;
+  /** When the latest one finished. */
+  time: Date | undefined;
 }
 
 export interface LogEvent {
@@ -3266,7 +3293,15 @@ export const SetWeightRequest: MessageFns<SetWeightRequest> = {
 };
 
 function createBaseWatchRequest(): WatchRequest {
-  return { log: false, logLevel: "", backend: false, frontend: false, backendNames: [], frontendNames: [] };
+  return {
+    log: false,
+    logLevel: "",
+    backend: false,
+    frontend: false,
+    backendNames: [],
+    frontendNames: [],
+    probeSummaryMs: 0,
+  };
 }
 
 export const WatchRequest: MessageFns<WatchRequest> = {
@@ -3288,6 +3323,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     }
     for (const v of message.frontendNames) {
       writer.uint32(50).string(v!);
+    }
+    if (message.probeSummaryMs !== 0) {
+      writer.uint32(56).uint32(message.probeSummaryMs);
     }
     return writer;
   },
@@ -3353,6 +3391,14 @@ export const WatchRequest: MessageFns<WatchRequest> = {
             message.frontendNames.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.probeSummaryMs = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3385,6 +3431,11 @@ export const WatchRequest: MessageFns<WatchRequest> = {
         : globalThis.Array.isArray(object?.frontend_names)
         ? object.frontend_names.map((e: any) => globalThis.String(e))
         : [],
+      probeSummaryMs: isSet(object.probeSummaryMs)
+        ? globalThis.Number(object.probeSummaryMs)
+        : isSet(object.probe_summary_ms)
+        ? globalThis.Number(object.probe_summary_ms)
+        : 0,
     };
   },
 
@@ -3408,6 +3459,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     if (message.frontendNames?.length) {
       obj.frontendNames = message.frontendNames;
     }
+    if (message.probeSummaryMs !== 0) {
+      obj.probeSummaryMs = Math.round(message.probeSummaryMs);
+    }
     return obj;
   },
 
@@ -3422,6 +3476,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     message.frontend = object.frontend ?? false;
     message.backendNames = object.backendNames?.map((e) => e) || [];
     message.frontendNames = object.frontendNames?.map((e) => e) || [];
+    message.probeSummaryMs = object.probeSummaryMs ?? 0;
     return message;
   },
 };
@@ -3447,6 +3502,9 @@ export const Event: MessageFns<Event> = {
         break;
       case "panic":
         PanicEvent.encode(message.event.value, writer.uint32(42).fork()).join();
+        break;
+      case "probes":
+        ProbeSummaries.encode(message.event.value, writer.uint32(50).fork()).join();
         break;
     }
     return writer;
@@ -3505,6 +3563,14 @@ export const Event: MessageFns<Event> = {
             message.event = { $case: "panic", value: PanicEvent.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.event = { $case: "probes", value: ProbeSummaries.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3531,6 +3597,8 @@ export const Event: MessageFns<Event> = {
         ? { $case: "checkerFault", value: CheckerFaultEvent.fromJSON(object.checker_fault) }
         : isSet(object.panic)
         ? { $case: "panic", value: PanicEvent.fromJSON(object.panic) }
+        : isSet(object.probes)
+        ? { $case: "probes", value: ProbeSummaries.fromJSON(object.probes) }
         : undefined,
     };
   },
@@ -3547,6 +3615,8 @@ export const Event: MessageFns<Event> = {
       obj.checkerFault = CheckerFaultEvent.toJSON(message.event.value);
     } else if (message.event?.$case === "panic") {
       obj.panic = PanicEvent.toJSON(message.event.value);
+    } else if (message.event?.$case === "probes") {
+      obj.probes = ProbeSummaries.toJSON(message.event.value);
     }
     return obj;
   },
@@ -3587,7 +3657,231 @@ export const Event: MessageFns<Event> = {
         }
         break;
       }
+      case "probes": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "probes", value: ProbeSummaries.fromPartial(object.event.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseProbeSummaries(): ProbeSummaries {
+  return { probes: [] };
+}
+
+export const ProbeSummaries: MessageFns<ProbeSummaries> = {
+  encode(message: ProbeSummaries, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.probes) {
+      ProbeSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProbeSummaries {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProbeSummaries();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.probes.push(ProbeSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProbeSummaries {
+    return {
+      probes: globalThis.Array.isArray(object?.probes) ? object.probes.map((e: any) => ProbeSummary.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ProbeSummaries): unknown {
+    const obj: any = {};
+    if (message.probes?.length) {
+      obj.probes = message.probes.map((e) => ProbeSummary.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProbeSummaries>, I>>(base?: I): ProbeSummaries {
+    return ProbeSummaries.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProbeSummaries>, I>>(object: I): ProbeSummaries {
+    const message = createBaseProbeSummaries();
+    message.probes = object.probes?.map((e) => ProbeSummary.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseProbeSummary(): ProbeSummary {
+  return { backend: "", count: 0, ok: false, code: "", detail: "", time: undefined };
+}
+
+export const ProbeSummary: MessageFns<ProbeSummary> = {
+  encode(message: ProbeSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backend !== "") {
+      writer.uint32(10).string(message.backend);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).uint32(message.count);
+    }
+    if (message.ok !== false) {
+      writer.uint32(24).bool(message.ok);
+    }
+    if (message.code !== "") {
+      writer.uint32(34).string(message.code);
+    }
+    if (message.detail !== "") {
+      writer.uint32(42).string(message.detail);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProbeSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProbeSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProbeSummary {
+    return {
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: ProbeSummary): unknown {
+    const obj: any = {};
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProbeSummary>, I>>(base?: I): ProbeSummary {
+    return ProbeSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProbeSummary>, I>>(object: I): ProbeSummary {
+    const message = createBaseProbeSummary();
+    message.backend = object.backend ?? "";
+    message.count = object.count ?? 0;
+    message.ok = object.ok ?? false;
+    message.code = object.code ?? "";
+    message.detail = object.detail ?? "";
+    message.time = object.time ?? undefined;
     return message;
   },
 };
