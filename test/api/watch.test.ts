@@ -285,6 +285,7 @@ void describe('WatchEvents with probe summaries', () => {
     fx.fake.probes.publish('nginx0-fra', fail);
     fx.fake.logger.debug('probe-done', { backend: 'nginx0-fra' });
     fx.fake.probes.publish('nginx6', pass);
+    fx.fake.disableBackend('nginx0-fra');
     // No clock advance: the pending batch is flushed ahead of the transition, in order.
     assert.deepEqual((await r.next(2)).map(kind), [
       'probes nginx0-frax1 L4TOUT, nginx6x1 L7OK',
