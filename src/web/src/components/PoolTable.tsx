@@ -77,7 +77,7 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
                 return (
                   <tr data-backend={pb.name} data-state={state()}>
                     <td class="col-beat">
-                      <Heartbeat probing={props.m.probing[pb.name] === true} />
+                      <Heartbeat beats={props.m.beats[pb.name] ?? 0} />
                     </td>
                     <td class="col-name">
                       {pb.name}
