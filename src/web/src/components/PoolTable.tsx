@@ -1,14 +1,17 @@
 // One pool of a frontend: backend, state, configured and effective weight, VPP buckets and the
 // age of the last transition (live), with a probe heartbeat per backend and, in /admin/, the
-// action menu.
+// action menu. A long pool draws only the rows on screen (model/row-window.ts), so a pool of
+// thousands of backends, or "Expand all" over a hundred cards, opens at once.
 
-import { For, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, onMount, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
 import { ageSince } from '../model/age.js';
 import type { DerivedPool } from '../model/derived-frontend.js';
+import { rowWindow, WINDOW_FROM_ROWS } from '../model/row-window.js';
 import type { MaglevdView } from '../model/state.js';
 import { mode } from '../paths.js';
 import { now } from '../store.js';
+import { measuredRows, relayout, rowHeight, viewportChanges } from '../viewport.js';
 import { BackendMenu } from './BackendMenu.js';
 import { Flash } from './Flash.js';
 import { Heartbeat } from './Heartbeat.js';
@@ -23,8 +26,44 @@ export interface PoolTableProps {
   buckets: Map<string, { weight: number; buckets: number | null }> | undefined;
 }
 
+/** Every column there can be: a spacer row spans them all. */
+const COLUMNS = 9;
+
 export function PoolTable(props: PoolTableProps): JSX.Element {
   const pool = () => props.frontend.pools[props.poolIndex]!;
+  let body: HTMLTableSectionElement | undefined;
+  const [mounted, setMounted] = createSignal(false);
+  const count = () => pool().backends.length;
+  const win = createMemo(
+    () => {
+      const n = count();
+      if (n < WINDOW_FROM_ROWS) return { first: 0, end: n };
+      viewportChanges();
+      // Not in the document yet: draw nothing until its place on screen is known.
+      if (!mounted() || !body) return { first: 0, end: 0 };
+      return rowWindow(n, body.getBoundingClientRect().top, window.innerHeight, rowHeight());
+    },
+    undefined,
+    { equals: (a, b) => a.first === b.first && a.end === b.end },
+  );
+  const shown = () => pool().backends.slice(win().first, win().end);
+  onMount(() => {
+    setMounted(true);
+    relayout();
+  });
+  // The spacers stand in for rows of the height drawn rows really have.
+  createEffect(() => {
+    win();
+    if (!body || count() < WINDOW_FROM_ROWS) return;
+    let px = 0;
+    let rows = 0;
+    for (const tr of body.rows) {
+      if (!tr.dataset['backend']) continue;
+      px += tr.getBoundingClientRect().height;
+      rows++;
+    }
+    measuredRows(px, rows);
+  });
   return (
     <div class="pool">
       <div class="pool-title">
@@ -56,9 +95,15 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
               </Show>
             </tr>
           </thead>
-          <tbody>
-            <For each={pool().backends}>
-              {(pb, j) => {
+          <tbody ref={(e) => (body = e)}>
+            <Show when={win().first > 0}>
+              <tr class="row-spacer" aria-hidden="true">
+                <td colSpan={COLUMNS} style={{ height: `${win().first * rowHeight()}px` }} />
+              </tr>
+            </Show>
+            <For each={shown()}>
+              {(pb, k) => {
+                const j = () => win().first + k();
                 const backend = () => props.m.backends[pb.name];
                 const state = () => props.derived.backends[j()]?.state ?? pb.state;
                 const effective = () => props.derived.backends[j()]?.effectiveWeight ?? 0;
@@ -132,6 +177,11 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
                 );
               }}
             </For>
+            <Show when={win().end < count()}>
+              <tr class="row-spacer" aria-hidden="true">
+                <td colSpan={COLUMNS} style={{ height: `${(count() - win().end) * rowHeight()}px` }} />
+              </tr>
+            </Show>
           </tbody>
         </table>
       </div>
