@@ -97,7 +97,12 @@ void describe('API over a real Checker', () => {
   const logs = new LogBroadcaster();
   const logger = broadcastOnlyLogger(logs);
   const probes = new ProbeFeed();
-  const checker = new Checker({ config: load(true), probe, clock, random: () => 0.5, logger,
+  const checker = new Checker({
+    config: load(true),
+    probe,
+    clock,
+    random: () => 0.5,
+    logger,
     onProbeDone: (name, result) => probes.publish(name, result),
   });
   const weightHook: SetWeightInput[] = [];

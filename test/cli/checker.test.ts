@@ -82,7 +82,12 @@ describe('maglevc over a real Checker', () => {
   const logs = new LogBroadcaster();
   const logger = broadcastOnlyLogger(logs);
   const probes = new ProbeFeed();
-  const checker = new Checker({ config: load(), probe, clock, random: () => 0.5, logger,
+  const checker = new Checker({
+    config: load(),
+    probe,
+    clock,
+    random: () => 0.5,
+    logger,
     onProbeDone: (name, result) => probes.publish(name, result),
   });
   let backend: CheckerBackend;

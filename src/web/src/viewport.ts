@@ -39,9 +39,10 @@ export function rowHeight(): number {
   return rowPx();
 }
 
-/** Takes the height of drawn rows (their mean); a change of half a pixel or more re-lays out. */
-export function measuredRows(totalPx: number, rows: number): void {
-  if (rows === 0 || totalPx <= 0) return;
-  const h = totalPx / rows;
-  if (Math.abs(h - rowPx()) >= 0.5) setRowPx(h);
+/**
+ * Takes the height of a drawn row. Layout heights are fractional, and a spacer stands for up to
+ * thousands of rows, so even a hundredth of a pixel counts.
+ */
+export function measuredRow(px: number): void {
+  if (px > 0 && Math.abs(px - rowPx()) >= 0.01) setRowPx(px);
 }
