@@ -95,11 +95,16 @@ void describe('watch filter', () => {
       frontend: true,
       backendNames: new Set(),
       frontendNames: new Set(),
+      probeSummaryMs: 0,
     });
     const f = watchFilter(req({ backend: true, logLevel: 'debug', frontendNames: ['a'] }));
     assert.equal(f.log, false);
     assert.equal(f.frontend, false);
     assert.equal(f.logLevel, 'debug');
+    // Probe summaries ride on backend events: asked for without them, there are none.
+    assert.equal(watchFilter(req({ probeSummaryMs: 500 })).probeSummaryMs, 500);
+    assert.equal(watchFilter(req({ backend: true, probeSummaryMs: 500 })).probeSummaryMs, 500);
+    assert.equal(watchFilter(req({ log: true, probeSummaryMs: 500 })).probeSummaryMs, 0);
     assert.throws(
       () => watchFilter(req({ log: true, logLevel: 'trace' })),
       (e: unknown) => {
