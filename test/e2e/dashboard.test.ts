@@ -375,7 +375,7 @@ describe('dashboard in a browser', () => {
     await admin.getByLabel('probes').check();
     await admin.getByTestId('log-pause').click();
     await admin.locator('.event-log[data-paused="false"]').waitFor();
-    await admin.locator('.log-entry[data-msg="probe-done"]').first().waitFor();
+    await admin.locator('.log-entry[data-msg="probe-summary"]').first().waitFor();
     assert.ok((await admin.locator('.log-entry').count()) > shown);
     await shot(admin, 'admin.png');
     await admin.close();
