@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  * poller, /proc reads). A new dataplane file is pure until it is listed here.
  */
 const PURE_DIRS = ['health', 'maglev', 'net', 'dataplane'];
-const DATAPLANE_SHELL = [
+export const DATAPLANE_SHELL = [
   'index',
   'syncer',
   'syncer-apply',
@@ -142,6 +142,9 @@ export default tseslint.config(
       'src/web/dist/**',
       'native/build/**',
       'coverage/**',
+      // StrykerJS's sandboxes (copies of the repository) and its reports: npm run test:mutation.
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,

@@ -17,6 +17,8 @@ declare -A needed=(
   [lintian]=lintian
   [man]=man-db
   [systemd-analyze]=systemd
+  # the fleet end-to-end test (test/e2e/fleet.test.ts): BIRD 2 in network namespaces
+  [bird]=bird2
 )
 
 missing=()

@@ -30,6 +30,7 @@ export type TestClass = (typeof TEST_CLASSES)[number];
 export const INTEGRATION: Readonly<Record<string, string>> = {
   'test/integration/': 'parts wired as the daemon wires them: maglevd, vppsim, probes at scale, namespaces',
   'test/netns/': 'network namespaces and sysctls: root',
+  'test/announce/bird-real.test.ts': 'a real BIRD 2 (Debian bird2) in a network namespace: root',
   'test/api/checker-integration.test.ts': 'the API in front of a real Checker',
   'test/api/reflection.test.ts': 'python3-grpcio as an independent reflection client',
   'test/cli/checker.test.ts': 'maglevc, the API and a real Checker together',

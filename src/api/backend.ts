@@ -3,6 +3,7 @@
 // with a fake. The API layer only converts these views to protobuf and maps errors to statuses:
 // no health or dataplane logic lives here.
 
+import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
 import type { FrontendProtocol, HealthCheckConfig } from '../config/types.js';
 import type { IpFamily } from '../net/ip-address.js';
 import type { FrontendState, PanicState } from '../health/index.js';
@@ -82,6 +83,8 @@ export interface FrontendView {
   panicThreshold?: number | undefined;
   /** Set while the frontend serves in panic; `pool` indexes `pools`. */
   panic?: PanicState | undefined;
+  /** Announced over BGP, and why; undefined when maglev.announce is not set. */
+  announcement?: FrontendAnnouncementState | undefined;
 }
 
 export interface HealthCheckView {
@@ -135,7 +138,14 @@ export interface PanicApiEvent {
   at: number;
 }
 
-export type ApiEvent = BackendTransitionEvent | FrontendStateEvent | CheckerFaultApiEvent | PanicApiEvent;
+/** An announcement change or a change in BIRD's state (docs/fleet.md). */
+export interface AnnouncementApiEvent {
+  type: 'announcement';
+  change: AnnounceEvent;
+}
+
+export type ApiEvent =
+  BackendTransitionEvent | FrontendStateEvent | CheckerFaultApiEvent | PanicApiEvent | AnnouncementApiEvent;
 
 export interface SetWeightInput {
   frontend: string;
@@ -154,6 +164,73 @@ export interface ConfigCheckResult {
   /** Every semantic problem, one per line. */
   semanticError?: string | undefined;
   warnings?: readonly string[] | undefined;
+  /** CheckConfig of a valid config: what reloading to it would change. */
+  preview?: ChangePreviewView | undefined;
+}
+
+/** A configuration to check instead of the file on disk (CheckConfig's candidate). */
+export interface ConfigCandidate {
+  yaml: string;
+  /** What file:line:col positions call it. */
+  name: string;
+}
+
+// --- previews (the dry runs of actions) -------------------------------------------------------
+
+/** The actions PreviewChange previews; a reload is previewed by checkConfig. */
+export type PreviewChangeInput =
+  | { kind: 'backend-action'; action: 'pause' | 'resume' | 'enable' | 'disable'; backend: string }
+  | { kind: 'set-weight'; input: SetWeightInput }
+  | { kind: 'sync'; frontend: string | undefined };
+
+export interface PlannedLbOpView {
+  op: 'vip-add' | 'vip-del' | 'as-add' | 'as-del' | 'as-weight';
+  frontend: string | undefined;
+  /** The VIP, CIDR. */
+  prefix: string;
+  protocol: FrontendProtocol;
+  port: number;
+  address?: string | undefined;
+  weight?: number | undefined;
+  flush?: boolean | undefined;
+  /** vip-del: why. */
+  reason?: string | undefined;
+  /** vip-add: the VIP's settings. */
+  encap?: string | undefined;
+  flowTableLength?: number | undefined;
+  srcIpSticky?: boolean | undefined;
+}
+
+export interface AsBucketMoveView {
+  address: string;
+  backend: string | undefined;
+  weightBefore: number | undefined;
+  weightAfter: number | undefined;
+  bucketsBefore: number;
+  bucketsAfter: number;
+}
+
+export interface VipBucketMoveView {
+  frontend: string | undefined;
+  prefix: string;
+  protocol: FrontendProtocol;
+  port: number;
+  flowTableLength: number;
+  bucketsMoved: number;
+  /** '1.1.0' or '1.2.0'. */
+  lbApiVersion: string;
+  recreated: boolean;
+  ases: readonly AsBucketMoveView[];
+}
+
+export interface ChangePreviewView {
+  /** from undefined: a new backend; to undefined: one that goes. */
+  backends: readonly { backend: string; from: string | undefined; to: string | undefined; detail: string }[];
+  frontends: readonly { frontend: string; from: string | undefined; to: string | undefined }[];
+  vppOps: readonly PlannedLbOpView[];
+  vips: readonly VipBucketMoveView[];
+  vppRead: boolean;
+  notes: readonly string[];
 }
 
 export interface ConfigReloadResult extends ConfigCheckResult {
@@ -286,6 +363,8 @@ export interface MaglevApiBackend {
   enableBackend(name: string): MaybePromise<BackendView>;
   disableBackend(name: string): MaybePromise<BackendView>;
   setPoolBackendWeight(input: SetWeightInput): MaybePromise<FrontendView>;
+  /** The dry run of an action: refuses what the action refuses, changes nothing. */
+  previewChange(change: PreviewChangeInput): Promise<ChangePreviewView>;
 
   /** Backend transitions, frontend state changes, checker faults and panics; returns the unsubscribe function. */
   subscribe(listener: (event: ApiEvent) => void): () => void;
@@ -294,9 +373,13 @@ export interface MaglevApiBackend {
   /** Every finished probe, synchronously (listeners must only take note). */
   subscribeProbes(listener: (backend: string, result: ProbeResult) => void): () => void;
 
-  checkConfig(): Promise<ConfigCheckResult>;
+  /** The file on disk, or the candidate; a valid one comes with its reload preview. */
+  checkConfig(candidate?: ConfigCandidate): Promise<ConfigCheckResult>;
   reloadConfig(): Promise<ConfigReloadResult>;
 
   /** Undefined until VPP integration exists / while it is turned off. */
   vpp(): VppApiBackend | undefined;
+
+  /** What this node announces through BIRD; undefined (or absent) when maglev.announce is not set. */
+  announcements?(): AnnouncementsSnapshot | undefined;
 }

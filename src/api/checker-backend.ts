@@ -2,12 +2,14 @@
 // one owner of backend health and the runtime config), effective weights come from the health
 // module's pure frontend view, bucket predictions from the Maglev table of the dataplane's
 // desired VIP, config check/reload from the daemon's shared code path, VPP from the syncer when
-// there is one.
+// there is one. Previews (dry runs) go through the same refusals as the actions they preview,
+// then Checker.whatIf and the syncer's preview (checker-preview.ts).
 
-import type { Checker, CheckerEvent, ProbeFeed, Subscription } from '../checker/index.js';
+import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
+import type { BackendActionName, Checker, CheckerEvent, ProbeFeed, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
 import { desiredVip } from '../dataplane/index.js';
-import { FailedPreconditionError, NotFoundError } from '../errors.js';
+import { FailedPreconditionError, NotFoundError, UnavailableError } from '../errors.js';
 import { frontendWeights, type BackendState } from '../health/index.js';
 import type { LogBroadcaster } from '../log/index.js';
 import { bucketCounts, buildTable, type Generation } from '../maglev/index.js';
@@ -15,15 +17,19 @@ import { canonicalIp } from '../net/ip-address.js';
 import type {
   ApiEvent,
   BackendView,
+  ChangePreviewView,
+  ConfigCandidate,
   ConfigCheckResult,
   ConfigReloadResult,
   FrontendView,
   HealthCheckView,
   MaglevApiBackend,
   PoolBackendView,
+  PreviewChangeInput,
   SetWeightInput,
   VppApiBackend,
 } from './backend.js';
+import { previewHypothesis, type SyncPreviewFn } from './checker-preview.js';
 
 /** The daemon's check/reload outcome (structurally; the API does not import the daemon). */
 export interface ConfigOutcomeLike {
@@ -31,6 +37,8 @@ export interface ConfigOutcomeLike {
   kind?: 'parse' | 'semantic' | undefined;
   errors: readonly string[];
   warnings: readonly string[];
+  /** A check's valid configuration (what a reload to it would apply). */
+  config?: MaglevConfig | undefined;
 }
 
 export interface CheckerBackendOptions {
@@ -42,18 +50,25 @@ export interface CheckerBackendOptions {
    * Without one (tests that do not care) summaries stay empty.
    */
   probes?: ProbeFeed;
-  /** `--check` / CheckConfig: validate the file on disk. */
-  check(): Promise<ConfigOutcomeLike>;
+  /** `--check` / CheckConfig: validate the file on disk, or a candidate. */
+  check(candidate?: ConfigCandidate): Promise<ConfigOutcomeLike>;
   /** SIGHUP / ReloadConfig: validate and apply; a throw is reported as apply_error. */
   reload(): Promise<ConfigOutcomeLike>;
   /** The VPP side, undefined while VPP integration is off or absent. */
   vpp?: () => VppApiBackend | undefined;
+  /** What the syncer would send for a change (previews); undefined while VPP integration is off. */
+  syncPreview?: SyncPreviewFn | undefined;
   /** After a weight change, e.g. the immediate per-VIP sync (with the flush the operator asked). */
   afterSetWeight?: (input: SetWeightInput) => void | Promise<void>;
   /** lb API generation the predictions model; default 'master' (weights). */
   generation?: () => Generation;
   /** Buckets VPP reports per canonical AS address for a frontend's VIP, when known. */
   vppBucketsOf?: (frontend: string) => ReadonlyMap<string, number> | undefined;
+  /** The announcer, when maglev.announce is set: its snapshot and its events. */
+  announcements?: {
+    snapshot(): AnnouncementsSnapshot;
+    readonly events: { add(listener: (e: AnnounceEvent) => void): () => void };
+  };
 }
 
 export interface CheckerBackend extends MaglevApiBackend {
@@ -123,7 +138,16 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
     return result;
   }
 
-  function frontendView(fe: FrontendConfig, cfg: MaglevConfig): FrontendView {
+  /** Each frontend's announcement, read once per request. */
+  function announcementsByFrontend(): ReadonlyMap<string, FrontendAnnouncementState> {
+    return new Map(opts.announcements?.snapshot().frontends.map((f) => [f.frontend, f]) ?? []);
+  }
+
+  function frontendView(
+    fe: FrontendConfig,
+    cfg: MaglevConfig,
+    announced = announcementsByFrontend(),
+  ): FrontendView {
     const { plan, pools: weights } = frontendWeights(fe, stateOf);
     const predicted = predictedBuckets(fe, cfg);
     const live = opts.vppBucketsOf?.(fe.name);
@@ -143,6 +167,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
       vppBucketsKnown: live !== undefined,
       panicThreshold: fe.panicThreshold,
       panic: plan.panic,
+      announcement: announced.get(fe.name),
       pools: fe.pools.map((pool, index) => ({
         name: pool.name,
         backends: [...pool.backends].map(([name, settings]): PoolBackendView => {
@@ -169,11 +194,51 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
     };
   }
 
-  function action(name: string, act: () => void): BackendView {
-    const state = checker.stateOf(name);
-    if (state === undefined) throw new NotFoundError('backend', name);
-    act();
+  function action(name: string, act: BackendActionName): BackendView {
+    checkAction(name, act);
+    checker[act](name);
     return backendView(name, frontendsOf(checker.config())) as BackendView;
+  }
+
+  async function previewChange(change: PreviewChangeInput): Promise<ChangePreviewView> {
+    switch (change.kind) {
+      case 'backend-action': {
+        checkAction(change.backend, change.action);
+        const h = checker.whatIf({ kind: 'backend-action', action: change.action, backend: change.backend });
+        return previewHypothesis(checker, h, { kind: 'transitions' }, opts.syncPreview);
+      }
+      case 'set-weight': {
+        const { frontend, pool, backend, weight, flush } = change.input;
+        const h = checker.whatIf({ kind: 'set-weight', frontend, pool, backend, weight });
+        const trigger = { kind: 'set-weight', request: { frontend, backend, flush } } as const;
+        return previewHypothesis(checker, h, trigger, opts.syncPreview);
+      }
+      case 'sync': {
+        if (!opts.syncPreview) throw new UnavailableError('VPP integration is not connected');
+        const h = checker.whatIf({ kind: 'none' });
+        const trigger = { kind: 'operator', frontend: change.frontend } as const;
+        return previewHypothesis(checker, h, trigger, opts.syncPreview);
+      }
+    }
+  }
+
+  /** A reload to this config, previewed; a failure to preview never fails the check itself. */
+  async function reloadPreview(
+    config: MaglevConfig,
+  ): Promise<{ preview?: ChangePreviewView; warning?: string }> {
+    try {
+      const h = checker.whatIf({ kind: 'reload', config });
+      return { preview: await previewHypothesis(checker, h, { kind: 'reload' }, opts.syncPreview) };
+    } catch (err) {
+      return { warning: `no reload preview: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  /** The refusals of an action, shared by the action and its dry run. */
+  function checkAction(name: string, action: BackendActionName): void {
+    if (checker.stateOf(name) === undefined) throw new NotFoundError('backend', name);
+    // Pause and resume of a disabled backend would be silent no-ops; say why instead.
+    if (action === 'pause' || action === 'resume') refuseWhenDisabled(name, action);
   }
 
   function refuseWhenDisabled(name: string, what: string): void {
@@ -216,7 +281,8 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
   return {
     frontends() {
       const cfg = checker.config();
-      return [...cfg.frontends.values()].map((fe) => frontendView(fe, cfg));
+      const announced = announcementsByFrontend();
+      return [...cfg.frontends.values()].map((fe) => frontendView(fe, cfg, announced));
     },
     frontend(name) {
       const cfg = checker.config();
@@ -247,19 +313,11 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
       };
     },
 
-    // Pause and resume of a disabled backend would be silent no-ops; say why instead.
-    pauseBackend: (name) =>
-      action(name, () => {
-        refuseWhenDisabled(name, 'pause');
-        checker.pause(name);
-      }),
-    resumeBackend: (name) =>
-      action(name, () => {
-        refuseWhenDisabled(name, 'resume');
-        checker.resume(name);
-      }),
-    enableBackend: (name) => action(name, () => checker.enable(name)),
-    disableBackend: (name) => action(name, () => checker.disable(name)),
+    pauseBackend: (name) => action(name, 'pause'),
+    resumeBackend: (name) => action(name, 'resume'),
+    enableBackend: (name) => action(name, 'enable'),
+    disableBackend: (name) => action(name, 'disable'),
+    previewChange,
 
     async setPoolBackendWeight(input) {
       checker.setWeight(input.frontend, input.pool, input.backend, input.weight);
@@ -270,13 +328,23 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
 
     subscribe(listener) {
       const sub = checker.subscribe((e) => listener(toApiEvent(e)), { maxQueue: CHECKER_QUEUE });
-      return () => sub.unsubscribe();
+      const offAnnouncements = opts.announcements?.events.add((change) =>
+        listener({ type: 'announcement', change }),
+      );
+      return () => {
+        sub.unsubscribe();
+        offAnnouncements?.();
+      };
     },
     subscribeLogs: (level, listener) => opts.logs.subscribe(level, listener),
     subscribeProbes: (listener) => opts.probes?.subscribe(listener) ?? (() => undefined),
 
-    async checkConfig() {
-      return configCheckResult(await opts.check());
+    async checkConfig(candidate) {
+      const outcome = await opts.check(candidate);
+      const result = configCheckResult(outcome);
+      if (!outcome.ok || !outcome.config) return result;
+      const { preview, warning } = await reloadPreview(outcome.config);
+      return { ...result, preview, warnings: [...(result.warnings ?? []), ...(warning ? [warning] : [])] };
     },
     async reloadConfig(): Promise<ConfigReloadResult> {
       try {
@@ -287,6 +355,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
     },
 
     vpp: () => opts.vpp?.(),
+    announcements: () => opts.announcements?.snapshot(),
 
     close() {
       tracking.unsubscribe();

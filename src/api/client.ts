@@ -16,13 +16,16 @@ import {
 import { GrpcEventStream, type EventStream } from './event-stream.js';
 import {
   MaglevClient,
+  type Announcements,
   type BackendInfo,
+  type ChangePreview,
   type CheckConfigResponse,
   type FrontendInfo,
   type HealthCheckInfo,
   type ListBackendsResponse,
   type ListFrontendsResponse,
   type ListHealthChecksResponse,
+  type PreviewChangeRequest,
   type ReloadConfigResponse,
   type SetWeightRequest,
   type SyncVPPLBStateResponse,
@@ -60,6 +63,7 @@ export const WATCH_EVERYTHING: WatchRequest = {
   backendNames: [],
   frontendNames: [],
   probeSummaryMs: 0,
+  announcement: true,
 };
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;
@@ -198,8 +202,10 @@ export class MaglevApiClient {
 
   // --- configuration ------------------------------------------------------------------------------
 
-  checkConfig(): Promise<CheckConfigResponse> {
-    return this.call((m, o, cb) => this.client.checkConfig({}, m, o, cb));
+  /** The file on disk, or a candidate's YAML (named for file:line:col); a valid one comes with its preview. */
+  checkConfig(candidate?: { yaml: string; name: string }): Promise<CheckConfigResponse> {
+    const req = { candidateYaml: candidate?.yaml ?? '', candidateName: candidate?.name ?? '' };
+    return this.call((m, o, cb) => this.client.checkConfig(req, m, o, cb));
   }
   reloadConfig(): Promise<ReloadConfigResponse> {
     return this.call((m, o, cb) => this.client.reloadConfig({}, m, o, cb));
@@ -219,6 +225,20 @@ export class MaglevApiClient {
   }
   vppLbCounters(): Promise<VPPLBCounters> {
     return this.call((m, o, cb) => this.client.getVpplbCounters({}, m, o, cb));
+  }
+
+  // --- previews -----------------------------------------------------------------------------------
+
+  /** PreviewChange: the dry run of an action (a reload's is checkConfig). */
+  previewChange(change: NonNullable<PreviewChangeRequest['change']>): Promise<ChangePreview> {
+    return this.call((m, o, cb) => this.client.previewChange({ change }, m, o, cb));
+  }
+
+  // --- announcements ------------------------------------------------------------------------------
+
+  /** What the node announces over BGP through BIRD (`enabled` false without maglev.announce). */
+  announcements(): Promise<Announcements> {
+    return this.call((m, o, cb) => this.client.getAnnouncements({}, m, o, cb));
   }
 
   // --- events -------------------------------------------------------------------------------------

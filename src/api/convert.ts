@@ -2,6 +2,7 @@
 // decides anything; it only renames, converts times (ms → Date / Duration) and keeps the
 // protobuf rules (absent optional fields are undefined, never null).
 
+import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
 import type { HealthCheckConfig } from '../config/types.js';
 import type { Transition } from '../health/types.js';
 import type { LogAttrs, LogRecord } from '../log/index.js';
@@ -10,6 +11,7 @@ import type {
   BackendView,
   BackendTransitionEvent,
   CheckerFaultApiEvent,
+  ChangePreviewView,
   ConfigCheckResult,
   ConfigReloadResult,
   FrontendStateEvent,
@@ -24,11 +26,15 @@ import type {
 import type { Duration } from './gen/google/protobuf/duration.js';
 import type { ProbeSummaryEntry } from './probe-summary.js';
 import type {
+  Announcements,
   BackendInfo,
+  ChangePreview,
   CheckConfigResponse,
   Event,
+  FrontendAnnouncement,
   FrontendInfo,
   HealthCheckInfo,
+  PlannedLbOp,
   ReloadConfigResponse,
   SyncVPPLBStateResponse,
   TransitionRecord,
@@ -93,7 +99,61 @@ export function frontendInfo(f: FrontendView): FrontendInfo {
       f.panic === undefined
         ? undefined
         : { pool: f.pools[f.panic.pool]?.name ?? '', up: f.panic.up, eligible: f.panic.eligible },
+    announcement: f.announcement && frontendAnnouncement(f.announcement),
   };
+}
+
+export function frontendAnnouncement(a: FrontendAnnouncementState): FrontendAnnouncement {
+  return {
+    frontend: a.frontend,
+    address: a.address,
+    announced: a.announced,
+    wanted: a.wanted,
+    reason: a.reason,
+  };
+}
+
+/** GetAnnouncements: `enabled` false and nothing else without maglev.announce. */
+export function announcements(snap: AnnouncementsSnapshot | undefined): Announcements {
+  return {
+    enabled: snap !== undefined,
+    birdSocket: snap?.socket ?? '',
+    includeFile: snap?.includeFile ?? '',
+    protocol: snap?.protocol ?? '',
+    birdOk: snap?.birdOk,
+    lastErrorKind: snap?.lastError?.kind ?? '',
+    lastError: snap?.lastError?.message ?? '',
+    lastErrorTime: dateOrUndefined(snap?.lastError?.at),
+    appliedTime: dateOrUndefined(snap?.appliedAt),
+    frontends: snap?.frontends.map(frontendAnnouncement) ?? [],
+    routes: snap?.routes.map((r) => ({ prefix: r.prefix, frontends: [...r.frontends] })) ?? [],
+  };
+}
+
+export function announcementEvent(e: AnnounceEvent): Event {
+  const value =
+    e.type === 'announcement'
+      ? {
+          frontend: e.frontend,
+          address: e.address,
+          announced: e.announced,
+          reason: e.reason,
+          time: new Date(e.at),
+          birdOk: false,
+          errorKind: '',
+          error: '',
+        }
+      : {
+          frontend: '',
+          address: '',
+          announced: false,
+          reason: '',
+          time: new Date(e.at),
+          birdOk: e.ok,
+          errorKind: e.error?.kind ?? '',
+          error: e.error?.message ?? '',
+        };
+  return { event: { $case: 'announcement', value } };
 }
 
 export function backendInfo(b: BackendView): BackendInfo {
@@ -149,7 +209,7 @@ export function healthCheckInfo(view: HealthCheckView): HealthCheckInfo {
   };
 }
 
-export function checkConfigResponse(r: ConfigCheckResult): CheckConfigResponse {
+function configVerdict(r: ConfigCheckResult) {
   return {
     ok: r.ok,
     parseError: r.parseError ?? '',
@@ -158,8 +218,60 @@ export function checkConfigResponse(r: ConfigCheckResult): CheckConfigResponse {
   };
 }
 
+export function checkConfigResponse(r: ConfigCheckResult): CheckConfigResponse {
+  return { ...configVerdict(r), preview: r.preview ? changePreview(r.preview) : undefined };
+}
+
 export function reloadConfigResponse(r: ConfigReloadResult): ReloadConfigResponse {
-  return { ...checkConfigResponse(r), applyError: r.applyError ?? '' };
+  return { ...configVerdict(r), applyError: r.applyError ?? '' };
+}
+
+// --- previews --------------------------------------------------------------------------------
+
+export function changePreview(p: ChangePreviewView): ChangePreview {
+  return {
+    backends: p.backends.map((b) => ({
+      backend: b.backend,
+      from: b.from ?? '',
+      to: b.to ?? '',
+      detail: b.detail,
+    })),
+    frontends: p.frontends.map((f) => ({ frontend: f.frontend, from: f.from ?? '', to: f.to ?? '' })),
+    vppOps: p.vppOps.map((op): PlannedLbOp => ({
+      op: op.op,
+      frontend: op.frontend ?? '',
+      prefix: op.prefix,
+      protocol: op.protocol,
+      port: op.port,
+      address: op.address ?? '',
+      weight: op.weight ?? 0,
+      flush: op.flush ?? false,
+      reason: op.reason ?? '',
+      encap: op.encap ?? '',
+      flowTableLength: op.flowTableLength ?? 0,
+      srcIpSticky: op.srcIpSticky ?? false,
+    })),
+    vips: p.vips.map((v) => ({
+      frontend: v.frontend ?? '',
+      prefix: v.prefix,
+      protocol: v.protocol,
+      port: v.port,
+      flowTableLength: v.flowTableLength,
+      bucketsMoved: v.bucketsMoved,
+      lbApiVersion: v.lbApiVersion,
+      recreated: v.recreated,
+      ases: v.ases.map((a) => ({
+        address: a.address,
+        backend: a.backend ?? '',
+        weightBefore: a.weightBefore,
+        weightAfter: a.weightAfter,
+        bucketsBefore: a.bucketsBefore,
+        bucketsAfter: a.bucketsAfter,
+      })),
+    })),
+    vppRead: p.vppRead,
+    notes: [...p.notes],
+  };
 }
 
 // --- events ----------------------------------------------------------------------------------
@@ -208,6 +320,8 @@ export function apiEvent(e: ApiEvent): Event {
       return checkerFaultEvent(e);
     case 'panic':
       return panicEvent(e);
+    case 'announcement':
+      return announcementEvent(e.change);
   }
 }
 

@@ -11,9 +11,15 @@ import {
 import type { Clock } from '../clock/index.js';
 import { InvalidArgumentError, NotFoundError, UnavailableError } from '../errors.js';
 import type { Logger } from '../log/index.js';
-import type { MaglevApiBackend, VppApiBackend } from './backend.js';
+import type { MaglevApiBackend, PreviewChangeInput, SetWeightInput, VppApiBackend } from './backend.js';
 import * as convert from './convert.js';
-import type { Event, MaglevServer, WatchRequest } from './gen/maglev.js';
+import type {
+  Event,
+  MaglevServer,
+  PreviewChangeRequest,
+  SetWeightRequest,
+  WatchRequest,
+} from './gen/maglev.js';
 import { statusOf, toServiceError } from './status.js';
 import { WatchSession, watchFilter } from './watch.js';
 
@@ -41,6 +47,13 @@ export interface MaglevServiceImpl {
 }
 
 const MAX_WEIGHT = 100;
+
+const PREVIEW_ACTIONS = {
+  pauseBackend: 'pause',
+  resumeBackend: 'resume',
+  enableBackend: 'enable',
+  disableBackend: 'disable',
+} as const;
 
 export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceImpl {
   const { backend, logger, clock } = opts;
@@ -149,27 +162,17 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
       if (!hc) throw new NotFoundError('health check', req.name);
       return convert.healthCheckInfo(hc);
     }),
-    setFrontendPoolBackendWeight: unary('SetFrontendPoolBackendWeight', async (req) => {
-      if (!Number.isInteger(req.weight) || req.weight < 0 || req.weight > MAX_WEIGHT)
-        throw new InvalidArgumentError(`weight ${req.weight} is outside 0..${MAX_WEIGHT}`);
-      const f = frontend(req.frontend);
-      requireName('pool', req.pool);
-      requireName('backend', req.backend);
-      const pool = f.pools.find((p) => p.name === req.pool);
-      if (!pool) throw new NotFoundError(`pool of frontend "${f.name}"`, req.pool);
-      if (!pool.backends.some((b) => b.name === req.backend))
-        throw new NotFoundError(`backend in pool "${pool.name}" of frontend "${f.name}"`, req.backend);
-      const updated = await backend.setPoolBackendWeight({
-        frontend: req.frontend,
-        pool: req.pool,
-        backend: req.backend,
-        weight: req.weight,
-        flush: req.flush,
-      });
-      return convert.frontendInfo(updated);
-    }),
+    setFrontendPoolBackendWeight: unary('SetFrontendPoolBackendWeight', async (req) =>
+      convert.frontendInfo(await backend.setPoolBackendWeight(weightInput(req))),
+    ),
     watchEvents,
-    checkConfig: unary('CheckConfig', async () => convert.checkConfigResponse(await backend.checkConfig())),
+    checkConfig: unary('CheckConfig', async (req) => {
+      const candidate =
+        req.candidateYaml === ''
+          ? undefined
+          : { yaml: req.candidateYaml, name: req.candidateName === '' ? 'candidate' : req.candidateName };
+      return convert.checkConfigResponse(await backend.checkConfig(candidate));
+    }),
     reloadConfig: unary('ReloadConfig', async () =>
       convert.reloadConfigResponse(await backend.reloadConfig()),
     ),
@@ -181,7 +184,53 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
       return convert.syncResponse(await v.sync(req.frontend === '' ? undefined : req.frontend));
     }),
     getVpplbCounters: unary('GetVPPLBCounters', async () => convert.vppLbCounters(await vpp().counters())),
+    getAnnouncements: unary('GetAnnouncements', () => convert.announcements(backend.announcements?.())),
+    previewChange: unary('PreviewChange', async (req) => {
+      const change = req.change;
+      if (!change) throw new InvalidArgumentError('change is required: name the action to preview');
+      return convert.changePreview(await backend.previewChange(previewInput(change)));
+    }),
   };
+
+  /** A weight change as the action validates it (its dry run validates it the same way). */
+  function weightInput(req: SetWeightRequest): SetWeightInput {
+    if (!Number.isInteger(req.weight) || req.weight < 0 || req.weight > MAX_WEIGHT)
+      throw new InvalidArgumentError(`weight ${req.weight} is outside 0..${MAX_WEIGHT}`);
+    const f = frontend(req.frontend);
+    requireName('pool', req.pool);
+    requireName('backend', req.backend);
+    const pool = f.pools.find((p) => p.name === req.pool);
+    if (!pool) throw new NotFoundError(`pool of frontend "${f.name}"`, req.pool);
+    if (!pool.backends.some((b) => b.name === req.backend))
+      throw new NotFoundError(`backend in pool "${pool.name}" of frontend "${f.name}"`, req.backend);
+    return {
+      frontend: req.frontend,
+      pool: req.pool,
+      backend: req.backend,
+      weight: req.weight,
+      flush: req.flush,
+    };
+  }
+
+  /** The preview's input, after the checks its action's own handler makes. */
+  function previewInput(change: NonNullable<PreviewChangeRequest['change']>): PreviewChangeInput {
+    switch (change.$case) {
+      case 'pauseBackend':
+      case 'resumeBackend':
+      case 'enableBackend':
+      case 'disableBackend': {
+        knownBackend(change.value.name);
+        const action = PREVIEW_ACTIONS[change.$case];
+        return { kind: 'backend-action', action, backend: change.value.name };
+      }
+      case 'setWeight':
+        return { kind: 'set-weight', input: weightInput(change.value) };
+      case 'syncVppLbState':
+        vpp();
+        if (change.value.frontend !== '') frontend(change.value.frontend);
+        return { kind: 'sync', frontend: change.value.frontend === '' ? undefined : change.value.frontend };
+    }
+  }
 
   return {
     handlers,
@@ -201,5 +250,6 @@ function describeFilter(f: ReturnType<typeof watchFilter>): Record<string, unkno
     backendNames: [...f.backendNames],
     frontendNames: [...f.frontendNames],
     probeSummaryMs: f.probeSummaryMs,
+    announcement: f.announcement,
   };
 }

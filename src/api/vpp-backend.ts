@@ -20,6 +20,8 @@ import {
   vipKeyString,
   type CountersSnapshot,
   type LbSyncSummary,
+  type SyncPreview,
+  type SyncPreviewRequest,
   type VipProtocol,
 } from '../dataplane/index.js';
 import {
@@ -56,7 +58,10 @@ import type {
 export interface VppBackendOptions {
   /** The live connection (VppConnection). */
   readonly connection: { readonly client: LbApi | undefined; readonly info: VppInfo | undefined };
-  readonly syncer: { syncNow(frontend: string | undefined): Promise<LbSyncSummary> };
+  readonly syncer: {
+    syncNow(frontend: string | undefined): Promise<LbSyncSummary>;
+    preview(request: SyncPreviewRequest): Promise<SyncPreview>;
+  };
   readonly counters: {
     snapshot(): CountersSnapshot | undefined;
     /** VPP's start (ms since the epoch) from the stats segment, when it was read. */
@@ -78,6 +83,8 @@ export interface DaemonVppBackend extends VppApiBackend {
   vppBucketsOf(frontend: string): ReadonlyMap<string, number> | undefined;
   /** The lb generation the bucket predictor should model. */
   generation(): Generation;
+  /** The syncer's dry run of a change, its refusals as coded errors (as sync's). */
+  readonly preview: (request: SyncPreviewRequest) => Promise<SyncPreview>;
 }
 
 const NOT_CONNECTED = 'VPP integration is not connected';
@@ -207,6 +214,14 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
       try {
         const s = await opts.syncer.syncNow(frontend);
         return summaryView(s);
+      } catch (err) {
+        throw coded(err);
+      }
+    },
+
+    preview: async (request) => {
+      try {
+        return await opts.syncer.preview(request);
       } catch (err) {
         throw coded(err);
       }

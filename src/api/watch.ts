@@ -10,7 +10,7 @@ import type { Clock } from '../clock/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isLogLevel, type LogLevel, type LogRecord } from '../log/index.js';
 import type { ApiEvent, MaglevApiBackend } from './backend.js';
-import { apiEvent, frontendEvent, logEvent, probeSummariesEvent } from './convert.js';
+import { announcementEvent, apiEvent, frontendEvent, logEvent, probeSummariesEvent } from './convert.js';
 import type { Event, WatchRequest } from './gen/maglev.js';
 import { ProbeCoalescer } from './probe-summary.js';
 
@@ -28,6 +28,8 @@ export interface WatchFilter {
   frontendNames: ReadonlySet<string>;
   /** Above 0: probe heartbeats coalesced to one batch per this many ms (and no probe log records). */
   probeSummaryMs: number;
+  /** Announcement changes and BIRD's state; only when asked for (not part of "all"). */
+  announcement: boolean;
 }
 
 /** The request as a filter; none of log/backend/frontend set means all three. */
@@ -35,7 +37,7 @@ export function watchFilter(req: WatchRequest): WatchFilter {
   const level = req.logLevel === '' ? 'info' : req.logLevel.toLowerCase();
   if (!isLogLevel(level))
     throw new InvalidArgumentError(`log_level "${req.logLevel}" is not one of debug, info, warn, error`);
-  const all = !req.log && !req.backend && !req.frontend;
+  const all = !req.log && !req.backend && !req.frontend && !req.announcement;
   return {
     log: all || req.log,
     logLevel: level,
@@ -44,6 +46,7 @@ export function watchFilter(req: WatchRequest): WatchFilter {
     backendNames: new Set(req.backendNames),
     frontendNames: new Set(req.frontendNames),
     probeSummaryMs: all || req.backend ? req.probeSummaryMs : 0,
+    announcement: req.announcement,
   };
 }
 
@@ -54,6 +57,11 @@ function probePasses(f: WatchFilter, backend: string): boolean {
 
 /** Frontend states and panics follow the frontend filter; transitions and checker faults the backend one. */
 export function eventPasses(f: WatchFilter, e: ApiEvent): boolean {
+  if (e.type === 'announcement') {
+    if (!f.announcement) return false;
+    // BIRD's own events name no frontend and always pass.
+    return e.change.type === 'bird' || f.frontendNames.size === 0 || f.frontendNames.has(e.change.frontend);
+  }
   if (e.type === 'frontend-state' || e.type === 'panic')
     return f.frontend && (f.frontendNames.size === 0 || f.frontendNames.has(e.frontend));
   if (!f.backend) return false;
@@ -101,6 +109,7 @@ export class WatchSession {
         if (eventPasses(this.filter, replay)) this.send(frontendEvent(replay));
       }
     }
+    if (this.filter.announcement) this.replayAnnouncements(backend, now);
     if (this.closed) return;
     const f = this.filter;
     if (f.probeSummaryMs > 0) {
@@ -115,7 +124,7 @@ export class WatchSession {
         () => probes.stop(),
       );
     }
-    if (f.backend || f.frontend) {
+    if (f.backend || f.frontend || f.announcement) {
       this.unsubscribers.push(
         backend.subscribe((e) => {
           if (!eventPasses(f, e)) return;
@@ -133,6 +142,36 @@ export class WatchSession {
           this.send(logEvent(r));
         }),
       );
+    }
+  }
+
+  /** BIRD's state, then each announcing frontend's current announcement. */
+  private replayAnnouncements(backend: MaglevApiBackend, now: number): void {
+    const snap = backend.announcements?.();
+    if (!snap) return;
+    if (snap.birdOk !== undefined)
+      this.send(
+        announcementEvent({
+          type: 'bird',
+          ok: snap.birdOk,
+          error: snap.birdOk ? undefined : snap.lastError,
+          at: now,
+        }),
+      );
+    for (const f of snap.frontends) {
+      if (f.reason === 'off') continue;
+      const replay: ApiEvent = {
+        type: 'announcement',
+        change: {
+          type: 'announcement',
+          frontend: f.frontend,
+          address: f.address,
+          announced: f.announced,
+          reason: f.reason,
+          at: now,
+        },
+      };
+      if (eventPasses(this.filter, replay)) this.send(announcementEvent(replay.change));
     }
   }
 

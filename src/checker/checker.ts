@@ -23,10 +23,24 @@ import type { RepeatingProber } from '../probe/engine-probes.js';
 import type { ProbeFn } from '../probe/types.js';
 import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
-import type { CheckerEvent } from './events.js';
+import type { BackendEvent, CheckerEvent } from './events.js';
 import { MassFailureDetector, type SuspectEpisode } from './mass-failure.js';
-import { frontendsByBackend, healthCheckOf, probesUnchanged, referencedBackendNames } from './reload-plan.js';
+import { withPoolWeight } from './pool-weight.js';
+import {
+  frontendsByBackend,
+  healthCheckOf,
+  initialStateOf,
+  referencedBackendNames,
+  reloadFate,
+} from './reload-plan.js';
 import type { ActiveCheckerFault, BackendSnapshot } from './snapshot.js';
+import type {
+  BackendActionName,
+  BackendStateChange,
+  CheckerChange,
+  FrontendStateChange,
+  Hypothesis,
+} from './what-if.js';
 import { ProbeWorker, type ProbeTarget } from './worker.js';
 
 export interface CheckerOptions {
@@ -52,6 +66,10 @@ export interface CheckerSubscribeOptions extends SubscribeOptions {
   /** Start with one frontend event per frontend with from == to (the current state). */
   replayFrontends?: boolean;
 }
+
+/** Transition details of a reload that flips the file's own `enabled` flag. */
+const ENABLED_IN_CONFIG = 'enabled in config';
+const DISABLED_IN_CONFIG = 'disabled in config';
 
 interface Entry extends ProbeTarget {
   /** The runtime Enabled flag. */
@@ -159,24 +177,15 @@ export class Checker {
     const toStart: Entry[] = [];
     for (const name of wanted) {
       const b = next.backends.get(name) as BackendConfig;
-      const hc = healthCheckOf(next, b);
       const e = this.entries.get(name);
-      const same =
-        e !== undefined &&
-        probesUnchanged(
-          { address: e.config.address, hc: e.hc, netns: prev.healthchecker.netns },
-          { address: b.address, hc, netns: next.healthchecker.netns },
-        );
-      if (e && same) {
-        const fileEnabledBefore = e.config.enabled;
+      const fate = reloadFate(prev, next, name, e);
+      if (e && fate.kind === 'keep') {
         e.config = b;
-        e.hc = hc;
+        e.hc = healthCheckOf(next, b);
         e.health.address = b.address;
         e.health.setHistoryLimit(next.healthchecker.transitionHistory);
-        if (b.enabled !== fileEnabledBefore) {
-          if (b.enabled) this.applyEnable(e, 'enabled in config');
-          else this.applyDisable(e, 'disabled in config');
-        }
+        if (fate.enable === true) this.applyEnable(e, ENABLED_IN_CONFIG);
+        else if (fate.enable === false) this.applyDisable(e, DISABLED_IN_CONFIG);
         continue;
       }
       if (e) {
@@ -236,21 +245,108 @@ export class Checker {
    * is emitted.
    */
   setWeight(frontend: string, pool: string, backend: string, weight: number): FrontendConfig {
-    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-      throw new RangeError(`weight must be an integer in 0..100, got ${weight}`);
-    }
-    const fe = this.frontend(frontend);
-    const poolIndex = fe.pools.findIndex((p) => p.name === pool);
-    const p = fe.pools[poolIndex];
-    if (!p) throw new NotFoundError('pool', `${frontend}/${pool}`);
-    if (!p.backends.has(backend)) throw new NotFoundError('backend', `${frontend}/${pool}/${backend}`);
-    const backends = new Map([...p.backends].map(([n, s]) => [n, n === backend ? { ...s, weight } : s]));
-    const pools = fe.pools.map((q, i) => (i === poolIndex ? { ...q, backends } : q));
-    const updated: FrontendConfig = { ...fe, pools };
-    const frontends = new Map([...this.cfg.frontends].map(([n, f]) => [n, n === frontend ? updated : f]));
-    this.cfg = { ...this.cfg, frontends };
+    this.cfg = withPoolWeight(this.cfg, frontend, pool, backend, weight);
     this.refreshFrontendStates([frontend]);
-    return updated;
+    return this.frontend(frontend);
+  }
+
+  // ---- dry runs ------------------------------------------------------------------------------
+
+  /**
+   * What the change would leave behind, without making it (what-if.ts). Refuses what the change
+   * itself refuses: NotFoundError for an unknown name, RangeError for a bad weight.
+   */
+  whatIf(change: CheckerChange): Hypothesis {
+    const now = this.opts.clock.now();
+    const current = (name: string): BackendState => this.entries.get(name)?.health.state ?? 'unknown';
+    switch (change.kind) {
+      case 'none':
+        return { config: this.cfg, stateOf: current, events: [], backends: [], frontends: [] };
+      case 'set-weight': {
+        const config = withPoolWeight(this.cfg, change.frontend, change.pool, change.backend, change.weight);
+        return this.hypothesis(config, new Map(), [], []);
+      }
+      case 'backend-action': {
+        const e = this.entry(change.backend);
+        const fork = e.health.fork();
+        const t = applyAction(fork, change.action, now);
+        const forks = new Map([[change.backend, fork]]);
+        const events = t ? this.eventsOf(e, t, this.usedBy.get(change.backend) ?? []) : [];
+        const backends = t ? [{ backend: change.backend, from: t.from, to: t.to, detail: t.detail }] : [];
+        return this.hypothesis(this.cfg, forks, events, backends);
+      }
+      case 'reload':
+        return this.reloadHypothesis(change.config, now);
+    }
+  }
+
+  /** A reload's dry run: the fates of applyReload, applied to copies. */
+  private reloadHypothesis(next: MaglevConfig, now: number): Hypothesis {
+    const wanted = new Set(referencedBackendNames(next));
+    const forks = new Map<string, BackendHealth | BackendState>();
+    const nextUsedBy = frontendsByBackend(next);
+    const events: BackendEvent[] = [];
+    const backends: BackendStateChange[] = [];
+    for (const [name, e] of this.entries) {
+      if (wanted.has(name)) continue;
+      const t = e.health.fork().remove(now);
+      forks.set(name, 'removed');
+      if (t) events.push(...this.eventsOf(e, t, this.usedBy.get(name) ?? []));
+      backends.push({ backend: name, from: e.health.state, to: undefined, detail: 'removed from config' });
+    }
+    for (const name of wanted) {
+      const b = next.backends.get(name) as BackendConfig;
+      const e = this.entries.get(name);
+      const fate = reloadFate(this.cfg, next, name, e);
+      if (e && fate.kind === 'keep') {
+        if (fate.enable === undefined) continue;
+        const fork = e.health.fork();
+        const t = fate.enable ? fork.enable(now, ENABLED_IN_CONFIG) : fork.disable(now, DISABLED_IN_CONFIG);
+        forks.set(name, fork);
+        if (t) {
+          events.push(...this.eventsOf(e, t, nextUsedBy.get(name) ?? []));
+          backends.push({ backend: name, from: t.from, to: t.to, detail: t.detail });
+        }
+        continue;
+      }
+      const initial = initialStateOf(b);
+      forks.set(name, initial);
+      backends.push({
+        backend: name,
+        from: e?.health.state,
+        to: initial,
+        detail: e ? 'address, health check or netns changed: probing restarts' : 'new in config',
+      });
+    }
+    return this.hypothesis(next, forks, events, backends);
+  }
+
+  /** Backend states after the change (a fork, or a fresh state), and the frontend changes. */
+  private hypothesis(
+    config: MaglevConfig,
+    changed: ReadonlyMap<string, BackendHealth | BackendState>,
+    events: BackendEvent[],
+    backends: BackendStateChange[],
+  ): Hypothesis {
+    const stateOf = (name: string): BackendState => {
+      const c = changed.get(name);
+      if (c === undefined) return this.entries.get(name)?.health.state ?? 'unknown';
+      return typeof c === 'string' ? c : c.state;
+    };
+    const frontends: FrontendStateChange[] = [];
+    for (const name of new Set([...this.cfg.frontends.keys(), ...config.frontends.keys()])) {
+      const fe = config.frontends.get(name);
+      const from = this.cfg.frontends.has(name) ? (this.feStates.get(name) ?? 'unknown') : undefined;
+      const to = fe ? frontendStatus(fe, stateOf).state : undefined;
+      if (from !== to) frontends.push({ frontend: name, from, to });
+    }
+    return { config, stateOf, events, backends, frontends };
+  }
+
+  private eventsOf(e: Entry, t: Transition, frontends: readonly string[]): BackendEvent[] {
+    const backend = e.health.name;
+    const address = e.health.address;
+    return frontends.map((frontend) => ({ kind: 'backend', frontend, backend, address, transition: t }));
   }
 
   // ---- readers -------------------------------------------------------------------------------
@@ -355,7 +451,7 @@ export class Checker {
       rise: hc?.rise ?? 1,
       fall: hc?.fall ?? 1,
       historyLimit: this.cfg.healthchecker.transitionHistory,
-      initialState: config.enabled ? 'unknown' : 'disabled',
+      initialState: initialStateOf(config),
     });
     return { health, config, hc, enabled: config.enabled, worker: undefined, fault: undefined };
   }
@@ -615,5 +711,19 @@ export class Checker {
       });
       this.bus.publish({ kind: 'panic', frontend: fe.name, active: true, pool: poolName(panic), panic, at });
     }
+  }
+}
+
+/** The health state machine's own method for each operator action. */
+function applyAction(health: BackendHealth, action: BackendActionName, now: number): Transition | undefined {
+  switch (action) {
+    case 'pause':
+      return health.pause(now);
+    case 'resume':
+      return health.resume(now);
+    case 'enable':
+      return health.enable(now);
+    case 'disable':
+      return health.disable(now);
   }
 }

@@ -12,4 +12,13 @@ export type { MassFailureChange, SuspectEpisode } from './mass-failure.js';
 export { SYNTHETIC_PASS } from './worker.js';
 export { ProbeFeed } from './probe-feed.js';
 export type { ProbeListener } from './probe-feed.js';
-export { referencedBackendNames, probesUnchanged } from './reload-plan.js';
+export { referencedBackendNames, probesUnchanged, reloadFate, initialStateOf } from './reload-plan.js';
+export type { ReloadFate, RunningBackend } from './reload-plan.js';
+export { withPoolWeight } from './pool-weight.js';
+export type {
+  BackendActionName,
+  BackendStateChange,
+  CheckerChange,
+  FrontendStateChange,
+  Hypothesis,
+} from './what-if.js';

@@ -52,5 +52,64 @@ export function probesUnchanged(
 ): boolean {
   if (before.address !== after.address || before.netns !== after.netns) return false;
   if (before.hc === undefined || after.hc === undefined) return before.hc === after.hc;
-  return isDeepStrictEqual({ ...before.hc, name: '' }, { ...after.hc, name: '' });
+  return sameSettings(before.hc, after.hc);
+}
+
+/**
+ * Deep comparison of two checks' settings, once per pair: a reload asks it for every backend,
+ * and 10 000 backends usually share a handful of checks. Config objects are never changed after
+ * parsing, so a remembered answer stays true.
+ */
+const compared = new WeakMap<HealthCheckConfig, WeakMap<HealthCheckConfig, boolean>>();
+
+function sameSettings(a: HealthCheckConfig, b: HealthCheckConfig): boolean {
+  let row = compared.get(a);
+  if (!row) compared.set(a, (row = new WeakMap()));
+  let same = row.get(b);
+  if (same === undefined) {
+    same = isDeepStrictEqual({ ...a, name: '' }, { ...b, name: '' });
+    row.set(b, same);
+  }
+  return same;
+}
+
+/** The state a backend starts (or restarts) in: the file's `enabled` decides. */
+export function initialStateOf(backend: BackendConfig): 'unknown' | 'disabled' {
+  return backend.enabled ? 'unknown' : 'disabled';
+}
+
+/**
+ * What a reload does to one backend the new config probes (docs/health.md §Reload):
+ * - start: it is new;
+ * - restart: its address, health check settings or netns changed, so it starts afresh;
+ * - keep: its worker, counter, history and runtime state carry on; `enable` is set when the
+ *   file's own `enabled` flag changed, which then applies (that edit is the operator's latest
+ *   word).
+ * Backends the new config no longer probes are removed; they have no fate here.
+ */
+export type ReloadFate =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'restart' }
+  | { readonly kind: 'keep'; readonly enable?: boolean };
+
+/** The running side of one backend, as reloadFate needs it. */
+export interface RunningBackend {
+  readonly config: BackendConfig;
+  readonly hc: HealthCheckConfig | undefined;
+}
+
+export function reloadFate(
+  prev: MaglevConfig,
+  next: MaglevConfig,
+  name: string,
+  running: RunningBackend | undefined,
+): ReloadFate {
+  if (!running) return { kind: 'start' };
+  const b = next.backends.get(name) as BackendConfig;
+  const same = probesUnchanged(
+    { address: running.config.address, hc: running.hc, netns: prev.healthchecker.netns },
+    { address: b.address, hc: healthCheckOf(next, b), netns: next.healthchecker.netns },
+  );
+  if (!same) return { kind: 'restart' };
+  return b.enabled === running.config.enabled ? { kind: 'keep' } : { kind: 'keep', enable: b.enabled };
 }

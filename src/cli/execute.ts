@@ -1,30 +1,38 @@
 // Runs one parsed command against maglevd and prints what it returns: a table for people, or
 // the API message as JSON (--json) for scripts. The only command that does not return at once is
 // `watch events`, which streams until `num` events, the server ends it, or the caller aborts.
+// A command with `dry-run` (or --dry-run) is not run: maglevd previews it (PreviewChange, or
+// CheckConfig for a reload) and maglevc prints what it would change.
 
+import { readFile } from 'node:fs/promises';
 import {
+  Announcements,
   BackendInfo,
+  ChangePreview,
   CheckConfigResponse,
   FrontendInfo,
   HealthCheckInfo,
   ReloadConfigResponse,
+  type PreviewChangeRequest,
   SyncVPPLBStateResponse,
   VPPInfo,
   VPPLBCounters,
   VPPLBState,
 } from '../api/index.js';
-import { NotFoundError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { BackendAction, MaglevApi } from './api.js';
 import { usageLines } from './complete.js';
+import { renderAnnouncements } from './render/announce.js';
 import { renderBackend, renderBackendList } from './render/backend.js';
 import { renderConfigResult } from './render/config.js';
 import type { RenderContext } from './render/context.js';
 import { renderEventJson, renderEventLine } from './render/event.js';
 import { renderFrontend, renderFrontendList } from './render/frontend.js';
 import { renderHealthCheck, renderHealthCheckList } from './render/healthcheck.js';
+import { previewIsEmpty, renderPreview } from './render/preview.js';
 import { renderSyncSummary, renderVppInfo, renderVppLbCounters, renderVppLbState } from './render/vpp.js';
 import type { Style } from './style.js';
-import { MAGLEVC_TREE, type CommandTree } from './tree.js';
+import { DRY_RUN, MAGLEVC_TREE, type CommandTree } from './tree.js';
 import type { ParsedCommand } from './walk.js';
 
 export interface ExecContext {
@@ -32,6 +40,10 @@ export interface ExecContext {
   style: Style;
   /** Print API messages as JSON instead of tables. */
   json: boolean;
+  /** --dry-run: preview the (changing) command instead of running it. */
+  dryRun?: boolean;
+  /** Reads a candidate config for `config check <file>` (default: the file system). */
+  readFile?: (path: string) => Promise<string>;
   /** Wall time, for ages. */
   now: () => number;
   /** Writes text to standard output (lines end in \n). */
@@ -79,6 +91,7 @@ const BACKEND_ACTIONS: Partial<Record<ParsedCommand['action'], BackendAction>> =
 export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecResult> {
   const { api } = ctx;
   const r = (): RenderContext => ({ style: ctx.style, now: ctx.now() });
+  if (ctx.dryRun === true || cmd.options.has(DRY_RUN.word)) return dryRun(cmd, ctx);
   const backendAction = BACKEND_ACTIONS[cmd.action];
   if (backendAction) {
     const b = await api.backendAction(backendAction, arg(cmd, 'backend'));
@@ -159,6 +172,12 @@ export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<Exe
       else print(ctx, renderVppLbCounters(c, r()));
       return OK;
     }
+    case 'show-announcements': {
+      const a = await api.announcements();
+      if (ctx.json) printJson(ctx, Announcements.toJSON(a));
+      else print(ctx, renderAnnouncements(a, r()));
+      return OK;
+    }
     case 'sync-vpp-lb-state': {
       const frontend = cmd.args.frontend;
       const s = await api.syncVppLbState(frontend);
@@ -167,24 +186,13 @@ export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<Exe
       return OK;
     }
     case 'set-weight': {
-      const f = await api.setWeight({
-        frontend: arg(cmd, 'frontend'),
-        pool: arg(cmd, 'pool'),
-        backend: arg(cmd, 'backend'),
-        weight: Number(arg(cmd, 'weight')),
-        flush: cmd.options.has('flush'),
-      });
+      const f = await api.setWeight(setWeightRequest(cmd));
       if (ctx.json) printJson(ctx, FrontendInfo.toJSON(f));
       else print(ctx, renderFrontend(f, r()));
       return OK;
     }
-    case 'config-check': {
-      const res = await api.checkConfig();
-      if (ctx.json) printJson(ctx, CheckConfigResponse.toJSON(res));
-      const verdict = renderConfigResult(res, 'check', r());
-      if (!ctx.json) print(ctx, verdict.lines);
-      return { exitCode: verdict.ok ? 0 : 1 };
-    }
+    case 'config-check':
+      return configCheck(cmd.args.file, ctx, 'check');
     case 'config-reload': {
       const res = await api.reloadConfig();
       ctx.namesChanged?.();
@@ -203,6 +211,94 @@ export async function execute(cmd: ParsedCommand, ctx: ExecContext): Promise<Exe
     default:
       throw new Error(`maglevc: no handler for ${cmd.action}`);
   }
+}
+
+function setWeightRequest(cmd: ParsedCommand) {
+  return {
+    frontend: arg(cmd, 'frontend'),
+    pool: arg(cmd, 'pool'),
+    backend: arg(cmd, 'backend'),
+    weight: Number(arg(cmd, 'weight')),
+    flush: cmd.options.has('flush'),
+  };
+}
+
+/** The change a dry run previews, as PreviewChange names it; undefined for `config reload`. */
+function previewedChange(cmd: ParsedCommand): PreviewChangeRequest['change'] {
+  const backendAction = BACKEND_ACTIONS[cmd.action];
+  if (backendAction) {
+    const value = { name: arg(cmd, 'backend') };
+    switch (backendAction) {
+      case 'pause':
+        return { $case: 'pauseBackend', value };
+      case 'resume':
+        return { $case: 'resumeBackend', value };
+      case 'enable':
+        return { $case: 'enableBackend', value };
+      case 'disable':
+        return { $case: 'disableBackend', value };
+    }
+  }
+  if (cmd.action === 'set-weight') return { $case: 'setWeight', value: setWeightRequest(cmd) };
+  if (cmd.action === 'sync-vpp-lb-state')
+    return { $case: 'syncVppLbState', value: { frontend: cmd.args.frontend ?? '' } };
+  return undefined;
+}
+
+/**
+ * A command's dry run: maglevd computes what it would change and changes nothing. A reload's
+ * dry run is the check of the file on disk (CheckConfig is the dry run of ReloadConfig).
+ */
+async function dryRun(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecResult> {
+  if (cmd.action === 'config-reload') return configCheck(undefined, ctx, 'reload');
+  const change = previewedChange(cmd);
+  if (!change) throw new Error(`maglevc: ${cmd.action} has no dry run`);
+  const p = await ctx.api.previewChange(change);
+  if (ctx.json) printJson(ctx, ChangePreview.toJSON(p));
+  else
+    print(ctx, [
+      ctx.style.warn(`dry run: '${cmd.words.filter((w) => w !== DRY_RUN.word).join(' ')}' was not run`),
+      ...renderPreview(p, { style: ctx.style, now: ctx.now() }),
+    ]);
+  return OK;
+}
+
+/** `config check [<file>]`, and `config reload dry-run` (which checks the file on disk). */
+async function configCheck(
+  file: string | undefined,
+  ctx: ExecContext,
+  as: 'check' | 'reload',
+): Promise<ExecResult> {
+  let candidate: { yaml: string; name: string } | undefined;
+  if (file !== undefined) {
+    const read = ctx.readFile ?? ((path: string) => readFile(path, 'utf8'));
+    try {
+      candidate = { yaml: await read(file), name: file };
+    } catch (err) {
+      throw new InvalidArgumentError(
+        `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  }
+  const res = await ctx.api.checkConfig(candidate);
+  if (ctx.json) printJson(ctx, CheckConfigResponse.toJSON(res));
+  const verdict = renderConfigResult(res, 'check', { style: ctx.style, now: ctx.now() });
+  if (!ctx.json) {
+    const lines = [...verdict.lines];
+    if (as === 'reload') lines.unshift(ctx.style.warn("dry run: 'config reload' was not run"));
+    if (res.preview) {
+      const what = as === 'reload' || file === undefined ? 'reloading it' : `reloading to ${file}`;
+      if (previewIsEmpty(res.preview)) lines.push(`${what} would change nothing`);
+      else
+        lines.push(
+          '',
+          `${what} would change:`,
+          ...renderPreview(res.preview, { style: ctx.style, now: ctx.now() }),
+        );
+    }
+    print(ctx, lines);
+  }
+  return { exitCode: verdict.ok ? 0 : 1 };
 }
 
 /** Widest usage that still gets its help on the same line. */
@@ -248,6 +344,7 @@ async function watchEvents(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecRe
     frontendNames: [],
     // Every probe record, as it happens: maglevc is for looking closely, not at 10 000 backends.
     probeSummaryMs: 0,
+    announcement: cmd.options.has('announcement'),
   });
   let seen = 0;
   const onAbort = () => stream.cancel();

@@ -52,6 +52,7 @@ export { renderBackend, renderBackendList } from './render/backend.js';
 export { renderHealthCheck, renderHealthCheckList } from './render/healthcheck.js';
 export { renderVppInfo, renderVppLbState, renderVppLbCounters, renderSyncSummary } from './render/vpp.js';
 export { renderConfigResult } from './render/config.js';
+export { renderAnnouncements } from './render/announce.js';
 export { renderEventLine, renderEventJson } from './render/event.js';
 export { renderChoices } from './render/help.js';
 export type { RenderContext } from './render/context.js';

@@ -60,6 +60,7 @@ export async function runMaglevc(argv: readonly string[], io: CliIo): Promise<nu
     api,
     style,
     json: options.json,
+    dryRun: options.dryRun,
     now: () => systemClock.now(),
     version: versionLine('maglevc'),
   };

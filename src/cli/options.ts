@@ -17,6 +17,8 @@ export interface CliOptions {
   /** undefined: decide from the terminal and NO_COLOR. */
   color: boolean | undefined;
   json: boolean;
+  /** Preview the command instead of running it (the `dry-run` option word, as a flag). */
+  dryRun: boolean;
   /** The command words; empty starts the shell. */
   command: string[];
 }
@@ -29,14 +31,14 @@ export type CliInvocation =
 
 /** Go-style `-server x`, and `--color=<bool>` / `--tls=<bool>` folded into --x / --no-x. */
 const GO_STYLE: GoStyleFlags = {
-  names: new Set(['server', 'color', 'no-color', 'json', 'version', 'help', 'tls', 'no-tls']),
+  names: new Set(['server', 'color', 'no-color', 'json', 'dry-run', 'version', 'help', 'tls', 'no-tls']),
   bools: new Set(['color', 'tls']),
 };
 
 function buildCommand(): Command {
   return new Command('maglevc')
     .description('CLI for maglevd: one command, or an interactive shell when none is given')
-    .usage('[--server host:port] [--tls-* ...] [--color[=bool]] [--json] [command...]')
+    .usage('[--server host:port] [--tls-* ...] [--color[=bool]] [--json] [--dry-run] [command...]')
     .option('--server <host:port>', `maglevd's gRPC address (env MAGLEV_SERVER, default ${DEFAULT_SERVER})`)
     .option('--tls', 'use TLS; implied by any --tls-* flag (env MAGLEV_TLS)')
     .option('--no-tls', 'plaintext, whatever --tls-* flags or variables say')
@@ -53,6 +55,7 @@ function buildCommand(): Command {
     .option('--color', 'colour the output even when it is not a terminal')
     .option('--no-color', 'never colour the output (as does NO_COLOR=1)')
     .option('--json', 'print API answers as JSON, and events as one compact JSON object per line')
+    .option('--dry-run', 'change nothing: show what the command would change (set, sync, config reload)')
     .option('--version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')
     .argument('[command...]', "a command, e.g. 'show backends'; none starts the shell")
@@ -67,6 +70,7 @@ Examples:
   maglevc show frontends
   maglevc sh ba nginx0                     backends whose name starts with nginx0
   maglevc set backend nginx0-ams pause
+  maglevc --dry-run set backend nginx0-ams disable   what it would change, changing nothing
   maglevc --json watch events num 10 backend
   maglevc help                             every command (in the shell: ? and Tab)
 `;
@@ -81,6 +85,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     server?: string;
     color?: boolean;
     json?: boolean;
+    dryRun?: boolean;
     version?: boolean;
     tls?: boolean;
     tlsCa?: string;
@@ -91,6 +96,11 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (o.version) return { kind: 'version' };
   const server = o.server ?? (env.MAGLEV_SERVER || DEFAULT_SERVER);
   if (server.trim() === '') return { kind: 'usage-error', message: '--server must not be empty' };
+  if (o.dryRun && cmd.args.length === 0)
+    return {
+      kind: 'usage-error',
+      message: '--dry-run needs a command (in the shell, end a command with dry-run)',
+    };
   const tlsEnv =
     env.MAGLEV_TLS === undefined || env.MAGLEV_TLS === '' ? undefined : parseBool(env.MAGLEV_TLS);
   if (env.MAGLEV_TLS && tlsEnv === undefined) {
@@ -106,6 +116,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if ('error' in tls) return { kind: 'usage-error', message: tls.error };
   return {
     kind: 'run',
-    options: { server, tls, color: o.color, json: o.json ?? false, command: cmd.args },
+    options: {
+      server,
+      tls,
+      color: o.color,
+      json: o.json ?? false,
+      dryRun: o.dryRun ?? false,
+      command: cmd.args,
+    },
   };
 }

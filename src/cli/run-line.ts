@@ -4,7 +4,7 @@
 
 import { execute, type ExecContext } from './execute.js';
 import { MaglevError } from '../errors.js';
-import type { CommandTree } from './tree.js';
+import { takesDryRun, type CommandTree } from './tree.js';
 import { describeWalkError, walkCommand, type NameLookup } from './walk.js';
 
 export interface LineOutcome {
@@ -23,6 +23,14 @@ export async function runWords(
 ): Promise<LineOutcome> {
   const walked = await walkCommand(tree, words, names);
   if (!walked.ok) return { exitCode: 2, quit: false, error: describeWalkError(walked.error) };
+  if (exec.dryRun === true && !takesDryRun(tree, walked.value.action)) {
+    const line = walked.value.words.join(' ');
+    return {
+      exitCode: 2,
+      quit: false,
+      error: `--dry-run: '${line}' changes nothing, so there is nothing to preview`,
+    };
+  }
   try {
     const r = await execute(walked.value, { ...exec, tree });
     return { exitCode: r.exitCode, quit: r.quit ?? false };

@@ -13,7 +13,9 @@ export type ValueSpec =
   | { type: 'name-prefix'; kind: NameKind }
   | { type: 'int'; min: number; max: number }
   /** One of a fixed set; like keywords, a unique prefix is enough. */
-  | { type: 'choice'; choices: readonly string[] };
+  | { type: 'choice'; choices: readonly string[] }
+  /** A path on maglevc's side; any word, never completed from maglevd. */
+  | { type: 'path' };
 
 export type ActionId =
   | 'show-version'
@@ -27,6 +29,7 @@ export type ActionId =
   | 'show-vpp-lb-state'
   | 'show-vpp-lb-counters'
   | 'sync-vpp-lb-state'
+  | 'show-announcements'
   | 'set-backend-pause'
   | 'set-backend-resume'
   | 'set-backend-enable'
@@ -110,8 +113,23 @@ export const LOG_LEVEL_CHOICES = ['debug', 'info', 'warn', 'error'] as const;
 const frontendName: ValueSpec = { type: 'name', kind: 'frontend' };
 const backendName: ValueSpec = { type: 'name', kind: 'backend' };
 
+/** The option every command that changes something takes (docs/maglevc.md §Dry runs). */
+export const DRY_RUN: OptionNode = {
+  word: 'dry-run',
+  help: 'change nothing: show what would change in VPP and which buckets would move',
+};
+
+/** True when the command ending in this action takes `dry-run` (it changes something). */
+export function takesDryRun(tree: CommandTree, action: ActionId): boolean {
+  const visit = (nodes: readonly TreeNode[]): boolean =>
+    nodes.some(
+      (n) => (n.action === action && (n.options ?? []).includes(DRY_RUN)) || visit(n.children ?? []),
+    );
+  return visit(tree.children);
+}
+
 function backendAction(word: string, help: string, action: ActionId): KeywordNode {
-  return keyword(word, help, { action });
+  return keyword(word, help, { action, options: [DRY_RUN] });
 }
 
 export const MAGLEVC_TREE: CommandTree = {
@@ -147,6 +165,9 @@ export const MAGLEVC_TREE: CommandTree = {
               action: 'show-healthcheck',
             }),
           ],
+        }),
+        keyword('announcements', 'VIPs announced over BGP through BIRD, and why or why not', {
+          action: 'show-announcements',
         }),
         keyword('vpp', 'what VPP reports', {
           children: [
@@ -185,6 +206,7 @@ export const MAGLEVC_TREE: CommandTree = {
                         value: frontendName,
                       },
                     },
+                    DRY_RUN,
                   ],
                 }),
               ],
@@ -229,7 +251,10 @@ export const MAGLEVC_TREE: CommandTree = {
                                       {
                                         action: 'set-weight',
                                         summary: 'change a pool weight until the next reload',
-                                        options: [{ word: 'flush', help: "also flush the backend's flows" }],
+                                        options: [
+                                          { word: 'flush', help: "also flush the backend's flows" },
+                                          DRY_RUN,
+                                        ],
                                       },
                                     ),
                                   ],
@@ -250,13 +275,19 @@ export const MAGLEVC_TREE: CommandTree = {
     }),
     keyword('config', 'the configuration file on disk', {
       children: [
-        keyword('check', 'validate it without applying it', {
+        keyword('check', 'validate it, and show what a reload would change', {
           action: 'config-check',
-          summary: 'validate the configuration file on disk without applying it',
+          summary: "validate maglevd's file (or a candidate <file>), and show what a reload would change",
+          children: [
+            slot('file', '<file>', { type: 'path' }, 'a candidate file on this machine, instead', {
+              action: 'config-check',
+            }),
+          ],
         }),
         keyword('reload', 'validate and apply it', {
           action: 'config-reload',
           summary: 'validate and apply the configuration file on disk (as SIGHUP)',
+          options: [DRY_RUN],
         }),
       ],
     }),
@@ -293,6 +324,7 @@ export const MAGLEVC_TREE: CommandTree = {
             },
             { word: 'backend', help: 'backend transitions' },
             { word: 'frontend', help: 'frontend state changes' },
+            { word: 'announcement', help: "VIPs announced and withdrawn, and BIRD's state" },
           ],
         }),
       ],

@@ -240,6 +240,8 @@ async function checkValue(
       if (fits.length === 1 && fits[0] !== undefined) return { ok: true, value: fits[0] };
       return { ok: false, reason: `${placeholder} must be one of ${spec.choices.join(', ')}` };
     }
+    case 'path':
+      return { ok: true, value: token };
     case 'name':
     case 'name-prefix': {
       if (!ctx.strict) return { ok: true, value: token };

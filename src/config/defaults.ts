@@ -22,6 +22,10 @@ export const DEFAULTS = {
   srcIpSticky: false,
   flushOnDown: true,
   flowTableLength: 1024,
+  birdSocket: '/run/bird/bird.ctl',
+  birdIncludeFile: '/etc/bird/maglev-vips.conf',
+  birdProtocol: 'maglev_vips',
+  birdRouteAttributes: '',
 } as const;
 
 export const LIMITS = {
@@ -36,4 +40,6 @@ export const LIMITS = {
   maxFlowTimeoutS: 0xffff_fffe,
   /** Maglev's balance degrades when the table has fewer than this many buckets per backend. */
   bucketsPerBackend: 100,
+  /** BIRD's symbols are at most 64 characters (SYM_MAX_LEN); the protocol name gets a '4' or '6'. */
+  maxBirdProtocolLength: 63,
 } as const;

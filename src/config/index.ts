@@ -17,3 +17,4 @@ export { parseGoDuration, formatGoDuration, type DurationParse } from './duratio
 export { NAME_PATTERN, NAME_RULE, isValidName } from './names.js';
 export { DEFAULTS, LIMITS } from './defaults.js';
 export type * from './types.js';
+export { announcesFrontend } from './announce.js';

@@ -8,6 +8,7 @@ import type { KeyOrder } from './rules.js';
 import { parsePercent, parseResponseCode, type ConfigInput } from './schema.js';
 import { canonicalIp, formatIp, mustParseIp, parseIp } from '../net/ip-address.js';
 import type {
+  AnnounceConfig,
   BackendConfig,
   FrontendConfig,
   HealthCheckConfig,
@@ -84,7 +85,13 @@ function healthCheck(name: string, hc: HealthCheckInput): HealthCheckConfig {
   };
 }
 
-function frontend(name: string, f: FrontendInput, path: ConfigPath, order: KeyOrder): FrontendConfig {
+function frontend(
+  name: string,
+  f: FrontendInput,
+  path: ConfigPath,
+  order: KeyOrder,
+  announcing: boolean,
+): FrontendConfig {
   const vip = mustParseIp(f.address);
   const protocol = f.protocol ?? DEFAULTS.protocol;
   const pools: PoolConfig[] = f.pools.map((pool, index) => {
@@ -106,6 +113,21 @@ function frontend(name: string, f: FrontendInput, path: ConfigPath, order: KeyOr
     flushOnDown: f['flush-on-down'] ?? DEFAULTS.flushOnDown,
     flowTableLength: f['flow-table-length'] ?? DEFAULTS.flowTableLength,
     panicThreshold: f['panic-threshold'] === undefined ? undefined : parsePercent(f['panic-threshold']),
+    announce: announcing && (f.announce ?? true),
+  };
+}
+
+function announce(input: ConfigInput['maglev']['announce']): AnnounceConfig | undefined {
+  // `announce:` written with everything under it commented out still turns announcing on.
+  if (input === undefined) return undefined;
+  const bird = input?.bird ?? {};
+  return {
+    bird: {
+      socket: bird.socket ?? DEFAULTS.birdSocket,
+      includeFile: bird['include-file'] ?? DEFAULTS.birdIncludeFile,
+      protocol: bird.protocol ?? DEFAULTS.birdProtocol,
+      routeAttributes: bird['route-attributes'] ?? DEFAULTS.birdRouteAttributes,
+    },
   };
 }
 
@@ -130,9 +152,10 @@ export function normalise(input: ConfigInput, order: KeyOrder): MaglevConfig {
       enabled: b.enabled ?? DEFAULTS.enabled,
     });
   }
+  const announcing = announce(m.announce);
   const frontends = new Map<string, FrontendConfig>();
   for (const [name, f] of ordered(m.frontends, ['maglev', 'frontends'], order)) {
-    frontends.set(name, frontend(name, f, ['maglev', 'frontends', name], order));
+    frontends.set(name, frontend(name, f, ['maglev', 'frontends', name], order, announcing !== undefined));
   }
 
   return {
@@ -151,6 +174,7 @@ export function normalise(input: ConfigInput, order: KeyOrder): MaglevConfig {
         flowTimeoutS: flowTimeout === undefined ? undefined : ms(flowTimeout) / 1000,
       },
     },
+    ...(announcing && { announce: announcing }),
     healthchecks,
     backends,
     frontends,

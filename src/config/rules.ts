@@ -307,6 +307,13 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
   };
 }
 
+/** `announce: true` on a frontend does nothing while maglev.announce is absent: say so. */
+function checkAnnounceFlag(run: RuleRun, name: string, f: RawMap, announcing: boolean): void {
+  if (announcing || f.announce !== true) return;
+  const path = ['maglev', 'frontends', name, 'announce'];
+  run.warning(path, path, 'has no effect without maglev.announce (nothing is announced)');
+}
+
 function describeVip(v: VipSummary): string {
   return v.protocol === 'any' ? 'all ports' : `${v.protocol} port ${v.port}`;
 }
@@ -390,11 +397,14 @@ export function checkRules(raw: unknown, order: KeyOrder): Finding[] {
     const backend = asMap(value);
     if (backend) checkBackend(run, name, backend, healthChecks);
   }
+  const announcing = has(root, 'announce');
   const vips: VipSummary[] = [];
   for (const name of run.keys(frontends, ['maglev', 'frontends'])) {
     const value = frontends[name];
     const f = asMap(value);
-    if (f) vips.push(checkFrontend(run, name, f, backends));
+    if (!f) continue;
+    vips.push(checkFrontend(run, name, f, backends));
+    checkAnnounceFlag(run, name, f, announcing);
   }
   checkVipCollisions(run, vips);
 

@@ -352,6 +352,9 @@ export const frontendSchema = z
       description:
         'Below this share of up backends in the serving pool, with no fallback pool up, serve on all enabled backends (fail-open); unset: never',
     }),
+    announce: bool.optional().meta({
+      description: 'Announce the VIP over BGP through BIRD (default: true when maglev.announce is set)',
+    }),
   })
   .meta({ description: 'A VIP with ordered pools of backends' });
 
@@ -390,6 +393,56 @@ export const vppLbSchema = z.strictObject({
     .meta({ description: "Idle timeout of sticky flows, whole seconds (unset: VPP's value)" }),
 });
 
+/** An absolute file path (maglevd runs from /, so a relative one would surprise). */
+function absolutePath(what: string) {
+  const error = stringError(`an absolute path to ${what}`);
+  return z.string({ error }).superRefine((v, ctx) => {
+    let message: string | undefined;
+    if (!v.startsWith('/')) message = `must be an absolute path to ${what}, got ${describeValue(v)}`;
+    // eslint-disable-next-line no-control-regex
+    else if (/[\x00-\x1f\x7f]/.test(v))
+      message = `must not contain control characters, got ${describeValue(v)}`;
+    if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
+  });
+}
+
+/** A BIRD symbol that stays one after maglevd appends '4' or '6' to it. */
+export const BIRD_SYMBOL_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const birdProtocol = z.string({ error: stringError('a BIRD protocol name') }).superRefine((v, ctx) => {
+  let message: string | undefined;
+  if (!BIRD_SYMBOL_PATTERN.test(v))
+    message = `must be a BIRD symbol (a letter or '_', then letters, digits and '_'), got ${describeValue(v)}`;
+  else if (v.length > LIMITS.maxBirdProtocolLength)
+    message = `must be at most ${LIMITS.maxBirdProtocolLength} characters (BIRD symbols end at 64 with the '4' or '6')`;
+  if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
+});
+
+const routeAttributes = z.string({ error: stringError('BIRD filter commands') }).superRefine((v, ctx) => {
+  if (v.includes('\0')) ctx.addIssue({ code: 'custom', input: v, message: 'must not contain NUL' });
+});
+
+export const birdAnnounceSchema = z.strictObject({
+  socket: absolutePath("BIRD's control socket")
+    .optional()
+    .meta({ description: "BIRD's control socket", default: DEFAULTS.birdSocket }),
+  'include-file': absolutePath('the include file')
+    .optional()
+    .meta({ description: 'The file maglevd owns; bird.conf includes it', default: DEFAULTS.birdIncludeFile }),
+  protocol: birdProtocol.optional().meta({
+    description: 'Base name of the static protocols <protocol>4 and <protocol>6',
+    default: DEFAULTS.birdProtocol,
+  }),
+  'route-attributes': routeAttributes.optional().meta({
+    description: 'BIRD filter commands added to every route, e.g. "bgp_community.add((65000,100));"',
+    default: DEFAULTS.birdRouteAttributes,
+  }),
+});
+
+export const announceSchema = z.strictObject({
+  bird: section(birdAnnounceSchema).meta({ description: 'The local BIRD 2 that carries the routes' }),
+});
+
 export const configSchema = z
   .strictObject({
     maglev: z
@@ -399,6 +452,9 @@ export const configSchema = z
           z.strictObject({ lb: section(vppLbSchema).meta({ description: "VPP's lb plugin" }) }),
         ).meta({
           description: 'VPP integration',
+        }),
+        announce: section(announceSchema).meta({
+          description: 'Announce the VIPs of healthy, programmed frontends over BGP through BIRD',
         }),
         healthchecks: section(z.record(nameKey, healthCheckSchema)).meta({
           description: 'Health checks by name: how to probe',

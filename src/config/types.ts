@@ -87,6 +87,11 @@ export interface FrontendConfig {
    * backends (docs/safety.md §The panic threshold). Undefined (the default): never.
    */
   panicThreshold: number | undefined;
+  /**
+   * Announce the VIP through BIRD (docs/fleet.md). The parser always sets it (default true when
+   * maglev.announce is set); hand-built configs may leave it out: read it with announcesFrontend().
+   */
+  announce?: boolean;
 }
 
 export interface HealthCheckerConfig {
@@ -106,8 +111,26 @@ export interface VppLbConfig {
   flowTimeoutS: number | undefined;
 }
 
+/** maglev.announce.bird: the BIRD that carries this node's VIP routes (docs/fleet.md). */
+export interface BirdAnnounceConfig {
+  /** BIRD's control socket. */
+  socket: string;
+  /** The file maglevd owns and bird.conf includes. */
+  includeFile: string;
+  /** Base name of the static protocols: `<protocol>4` and `<protocol>6`. */
+  protocol: string;
+  /** Filter commands added to every route, e.g. `bgp_community.add((65000,100));`; may be ''. */
+  routeAttributes: string;
+}
+
+export interface AnnounceConfig {
+  bird: BirdAnnounceConfig;
+}
+
 export interface MaglevConfig {
   healthchecker: HealthCheckerConfig;
+  /** Set when the file has maglev.announce: VIPs are announced over BGP through BIRD. */
+  announce?: AnnounceConfig;
   vpp: { lb: VppLbConfig };
   healthchecks: ReadonlyMap<string, HealthCheckConfig>;
   backends: ReadonlyMap<string, BackendConfig>;

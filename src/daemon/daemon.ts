@@ -1,14 +1,17 @@
 // maglevd's composition root: loads the configuration, starts the checker with the real probes,
 // the VPP integration (connection, syncer, counters poller) when --vpp-api-addr is set, the
-// metrics endpoint and the gRPC API, and owns the reload and shutdown paths. SIGHUP and the
+// announcer when maglev.announce is set, the metrics endpoint and the gRPC API, and owns the
+// reload and shutdown paths (a stop withdraws the VIPs first). SIGHUP and the
 // ReloadConfig RPC both go through reload(); --check and the CheckConfig RPC both go through
 // check(). SIGHUP also re-reads the gRPC TLS files (reloadGrpcTls), which are read and checked
 // at start before anything probes or listens.
 
+import { Announcer } from '../announce/index.js';
 import {
   checkConfig,
   formatProblem,
   loadConfigFileIsolated,
+  parseConfig,
   type ConfigParseResult,
 } from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
@@ -94,6 +97,9 @@ export class Daemon {
   private readonly servers: Servers = {};
   /** Undefined when VPP integration is off (empty --vpp-api-addr). */
   readonly vpp: VppParts | undefined;
+  /** Undefined when the config has no maglev.announce (at start). */
+  readonly announcer: Announcer | undefined;
+  private readonly unfollow: (() => void)[] = [];
 
   private constructor(
     readonly options: DaemonOptions,
@@ -102,11 +108,12 @@ export class Daemon {
     private readonly probes: ProbeFeed,
     private readonly logger: JsonLogger,
     private current: MaglevConfig,
-    clock: Clock,
+    private readonly clock: Clock,
     /** The gRPC server's certificates; undefined when it serves plaintext or not at all. */
     private readonly grpcTls: ServerTls | undefined,
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
+    this.announcer = this.startAnnouncer(clock);
   }
 
   /** The bound gRPC port (useful with --grpc-addr host:0), undefined when gRPC is off. */
@@ -187,12 +194,14 @@ export class Daemon {
         checker: this.checker,
         logs: logger.broadcaster,
         probes: this.probes,
-        check: () => this.check(),
+        check: (candidate) => this.check(candidate),
         reload: () => this.reload(),
         vpp: () => this.vpp?.backend,
+        syncPreview: this.vpp?.backend.preview,
         afterSetWeight: (input) => this.vpp?.syncer.afterSetWeight(input),
         generation: () => this.vpp?.backend.generation() ?? 'master',
         vppBucketsOf: (frontend) => this.vpp?.backend.vppBucketsOf(frontend),
+        ...(this.announcer && { announcements: this.announcer }),
       });
       try {
         const server = await startApiServer({
@@ -287,6 +296,46 @@ export class Daemon {
     return { connection, syncer, poller, backend };
   }
 
+  /**
+   * Announces what planAnnouncements() wants (src/announce): re-planned on every frontend state
+   * change and every change in what VPP holds. Without VPP nothing is ever programmed, so
+   * nothing is announced; that is said once at start.
+   */
+  private startAnnouncer(clock: Clock): Announcer | undefined {
+    const bird = this.current.announce?.bird;
+    if (bird === undefined) return undefined;
+    const { checker, logger } = this;
+    const programmed = this.vpp?.syncer.programmed;
+    if (!programmed)
+      logger.warn('announce-without-vpp', { reason: 'VPP integration is off: nothing is announced' });
+    const announcer = new Announcer({
+      bird,
+      source: {
+        config: () => checker.config(),
+        frontendState: (name) => checker.frontendState(name),
+        programmed: (name) => programmed?.isServing(name) ?? false,
+      },
+      clock,
+      logger,
+    });
+    const subscription = checker.subscribe(
+      (event) => {
+        if (event.kind === 'frontend') announcer.update();
+      },
+      {
+        maxQueue: SYNCER_EVENT_QUEUE,
+        // Cannot happen with a listener that never waits; VPP changes would still re-plan.
+        onDropped: () => logger.error('announce-events-dropped', {}),
+      },
+    );
+    this.unfollow.push(() => subscription.unsubscribe());
+    const syncer = this.vpp?.syncer;
+    if (syncer) this.unfollow.push(syncer.onProgrammedChange.add(() => announcer.update()));
+    this.metrics.setAnnouncements(() => announcer.snapshot());
+    announcer.start();
+    return announcer;
+  }
+
   config(): MaglevConfig {
     return this.current;
   }
@@ -306,12 +355,14 @@ export class Daemon {
   }
 
   private async reloadFile(): Promise<ConfigOutcome> {
-    const result = await loadConfigFileIsolated(this.options.config);
-    const outcome = outcomeOf(result);
+    const started = this.clock.monotonic();
+    const loadedFile = await loadConfigFileIsolated(this.options.config);
+    const loaded = this.clock.monotonic();
+    const { outcome, config } = this.validate(loadedFile);
     for (const w of outcome.warnings) this.logger.warn('config-warning', { warning: w });
-    if (!result.ok) {
+    if (!config) {
       this.logger.error(
-        result.kind === 'parse' ? 'config-reload-parse-error' : 'config-reload-semantic-error',
+        outcome.kind === 'parse' ? 'config-reload-parse-error' : 'config-reload-semantic-error',
         {
           config: this.options.config,
           errors: outcome.errors,
@@ -319,16 +370,24 @@ export class Daemon {
       );
       return outcome;
     }
-    const vppProblems = this.vpp ? vppConfigProblems(result.config) : [];
-    if (vppProblems.length > 0) {
-      this.logger.error('config-reload-semantic-error', { config: this.options.config, errors: vppProblems });
-      return { ok: false, kind: 'semantic', errors: vppProblems, warnings: outcome.warnings };
-    }
-    prepareProbeEnvironment(result.config, this.logger);
-    this.checker.reload(result.config);
-    this.current = result.config;
-    this.logger.info('config-reload', { config: this.options.config, ...summary(result.config) });
+    prepareProbeEnvironment(config, this.logger);
+    this.checker.reload(config);
+    this.current = config;
+    // How long the file took to read and check, and the whole reload up to here (ms).
+    const loadMs = Math.round(loaded - started);
+    const durationMs = Math.round(this.clock.monotonic() - started);
+    this.logger.info('config-reload', {
+      config: this.options.config,
+      ...summary(config),
+      loadMs,
+      durationMs,
+    });
     this.vpp?.syncer.reloaded();
+    if (this.announcer) this.announcer.reloaded(config);
+    else if (config.announce)
+      this.logger.warn('announce-reload-ignored', {
+        reason: 'maglev.announce takes effect at the next start',
+      });
     return outcome;
   }
 
@@ -351,14 +410,40 @@ export class Daemon {
     }
   }
 
-  /** Validates the configuration file without applying it. */
-  async check(): Promise<ConfigOutcome> {
-    return outcomeOf(await loadConfigFileIsolated(this.options.config));
+  /**
+   * Validates the configuration file (or a candidate's text) without applying it, by the rules
+   * a reload applies; a valid one is returned with its config, for the reload preview.
+   */
+  async check(candidate?: {
+    yaml: string;
+    name: string;
+  }): Promise<ConfigOutcome & { config?: MaglevConfig }> {
+    const parsed = candidate
+      ? parseConfig(candidate.yaml, candidate.name)
+      : await loadConfigFileIsolated(this.options.config);
+    const { outcome, config } = this.validate(parsed);
+    return { ...outcome, config };
   }
 
-  /** Ends event streams and drains the gRPC server, stops syncing and probing, leaves VPP, closes metrics. */
+  /** The file's own rules, then what this daemon needs of it (GRE source addresses with VPP). */
+  private validate(result: ConfigParseResult): { outcome: ConfigOutcome; config?: MaglevConfig } {
+    const outcome = outcomeOf(result);
+    if (!result.ok) return { outcome };
+    const vppProblems = this.vpp ? vppConfigProblems(result.config) : [];
+    if (vppProblems.length > 0)
+      return { outcome: { ok: false, kind: 'semantic', errors: vppProblems, warnings: outcome.warnings } };
+    return { outcome, config: result.config };
+  }
+
+  /**
+   * Withdraws the VIPs first (routers move traffic to the other nodes while this VPP still
+   * forwards), then ends event streams and drains the gRPC server, stops syncing and probing,
+   * leaves VPP, closes metrics.
+   */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
+    for (const off of this.unfollow.splice(0)) off();
+    await this.announcer?.stop();
     const { api, metrics } = this.servers;
     if (api) {
       await api.server.shutdown();

@@ -27,6 +27,7 @@ export interface DaemonOptions {
 export type DaemonCommand =
   | { kind: 'run'; options: DaemonOptions }
   | { kind: 'check'; options: DaemonOptions }
+  | { kind: 'withdraw-all'; options: DaemonOptions }
   | { kind: 'print-schema' }
   | { kind: 'version' }
   | { kind: 'help'; text: string }
@@ -107,6 +108,10 @@ function buildCommand(env: NodeJS.ProcessEnv): Command {
       ).argParser(boolArgument),
     )
     .option('--check', 'validate the configuration and exit: 0 valid, 1 YAML parse error, 2 semantic error')
+    .option(
+      '--withdraw-all',
+      "withdraw every VIP from BIRD (maglev.announce) and exit: the systemd unit's ExecStopPost",
+    )
     .option('--print-schema', "print the configuration's JSON Schema and exit")
     .option('--version', 'print version, git commit and build date, then exit')
     .helpOption('-h, --help', 'show this help')
@@ -133,6 +138,7 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     grpcTlsClientCa?: string;
     grpcInsecure?: boolean;
     check?: boolean;
+    withdrawAll?: boolean;
     printSchema?: boolean;
     version?: boolean;
   }>();
@@ -165,7 +171,11 @@ export function parseDaemonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     ...(grpcTls.files !== undefined && { grpcTls: grpcTls.files }),
     grpcInsecure: o.grpcInsecure ?? insecureFromEnv,
   };
+  if (o.check && o.withdrawAll)
+    return { kind: 'usage-error', message: '--check and --withdraw-all exclude each other' };
   if (o.check) return { kind: 'check', options };
+  // --withdraw-all, like --check, only reads the file and talks to BIRD: it serves nothing.
+  if (o.withdrawAll) return { kind: 'withdraw-all', options };
   // --check only reads the file; the refusal is about serving, so it applies to a run.
   const refusal = plaintextRefusal(
     options.grpcAddr,

@@ -31,7 +31,17 @@ export type {
 export { desiredState, desiredVip, frontendBackendsKnown, frontendsReferencing } from './desired.js';
 export type { StateOf } from './desired.js';
 export { planSync, summarise, UnknownFrontendError } from './plan.js';
-export type { LbOp, LbOpKind, LbSyncSummary, PlanOptions, SyncScope, VipDeleteReason } from './plan.js';
+export type {
+  LbOp,
+  LbOpKind,
+  LbOpStage,
+  LbSyncSummary,
+  PlanOptions,
+  SyncScope,
+  VipDeleteReason,
+} from './plan.js';
+export { assumeInSync, maglevGeneration, previewPlan } from './preview.js';
+export type { AsBucketMove, PlanPreview, PreviewInput, VipBucketMove } from './preview.js';
 export { WarmupGate } from './warmup.js';
 export type { WarmupOptions, WarmupPhase, WarmupSnapshot } from './warmup.js';
 export { vppConfigProblems, wantedLbConf } from './vpp-config.js';
@@ -40,14 +50,18 @@ export { LbSyncError, SyncerStoppedError, VppNotConnectedError, WarmupHoldError 
 export type { FailedOp } from './syncer-errors.js';
 export { LbReadError, readActualState, toLbState } from './syncer-read.js';
 export type { ActualLbState } from './syncer-read.js';
-export { applyOps } from './syncer-apply.js';
-export type { ApplyHooks, ApplyResult } from './syncer-apply.js';
+export { applyOps, DEFAULT_APPLY_WINDOW } from './syncer-apply.js';
+export type { ApplyHooks, ApplyOptions, ApplyResult } from './syncer-apply.js';
 export { logSyncFailure, SyncRunReport, tallyUnit } from './syncer-report.js';
 export type { PlannedUnit, UnitTally } from './syncer-report.js';
-export { Syncer } from './syncer.js';
+export { scopesOf, Syncer } from './syncer.js';
+export { ProgrammedVips } from './programmed.js';
 export type {
   HealthEvent,
+  PreviewTrigger,
   SetWeightRequest,
+  SyncPreview,
+  SyncPreviewRequest,
   SyncReason,
   SyncerConnection,
   SyncerMetrics,

@@ -13,7 +13,8 @@
 //      Capacity is added before it is taken away, so a pool failover never passes through a
 //      moment where every AS is at 0 (new flows would hit "no server").
 //   Within every group the AS calls go out in numeric address order, IPv4 first
-//   (10.0.0.2 before 10.0.0.10), so the API trail is reproducible and diffable.
+//   (10.0.0.2 before 10.0.0.10), so each VIP's API trail is reproducible and diffable (the
+//   syncer sends the VIPs side by side, so only their interleaving varies).
 //
 // Flush rule. Desired flush comes from the backend's state (down with flush-on-down, disabled,
 // removed). A flush is sent:
@@ -65,10 +66,23 @@ export interface PlanOptions {
 export type VipDeleteReason =
   'stale' | 'src-ip-sticky-changed' | 'encap-changed' | 'flow-table-length-changed';
 
+/**
+ * Where an operation stands in its VIP's sequence. Operations of one VIP in the same stage do not
+ * build on each other (adding 100 ASes); each stage builds on the VIP's earlier stages (the ASes
+ * need the VIP; a pool failover lowers weights only once the raises are in). The syncer sends a
+ * stage only after the VIP's earlier stages all succeeded, which is what lets it keep many
+ * operations in flight without changing what a failure leaves behind. Stages follow the plan's
+ * order for every VIP: teardown-ases, teardown-vip, then vip-add, as-add, weight-raise,
+ * weight-lower, as-del.
+ */
+export type LbOpStage =
+  'teardown-ases' | 'teardown-vip' | 'vip-add' | 'as-add' | 'weight-raise' | 'weight-lower' | 'as-del';
+
 interface OpBase {
   vip: VipKey;
   /** The frontend of the VIP; undefined for a stale VIP no frontend wants any more. */
   frontend: string | undefined;
+  stage: LbOpStage;
 }
 
 export type LbOp =
@@ -151,15 +165,18 @@ export function summarise(ops: readonly LbOp[]): LbSyncSummary {
 }
 
 function selectTargets(desired: DesiredLbState, scope: SyncScope): DesiredVip[] {
-  const all = [...desired.vips.values()].sort((a, b) => compareVipKeys(a.key, b.key));
-  if (scope === 'all') return all;
-  const one = all.find((vip) => vip.frontend === scope.frontend);
-  if (!one) throw new UnknownFrontendError(scope.frontend);
-  return [one];
+  if (scope === 'all') return [...desired.vips.values()].sort((a, b) => compareVipKeys(a.key, b.key));
+  for (const vip of desired.vips.values()) if (vip.frontend === scope.frontend) return [vip];
+  throw new UnknownFrontendError(scope.frontend);
 }
+
+/** rekey's answer per actual state: a batch of per-VIP plans shares one read of VPP. */
+const rekeyed = new WeakMap<LbState, Map<string, VipState>>();
 
 /** Re-keys what the reader built, so a differently spelled address still matches. */
 function rekey(actual: LbState): Map<string, VipState> {
+  const known = rekeyed.get(actual);
+  if (known) return known;
   const out = new Map<string, VipState>();
   for (const vip of actual.vips.values()) {
     const key = vipKey(vip.key.prefix, vip.key.protocol, vip.key.port);
@@ -167,6 +184,7 @@ function rekey(actual: LbState): Map<string, VipState> {
     for (const [address, as] of vip.ases) ases.set(canonicalIp(address), as);
     out.set(vipKeyString(key), { ...vip, key, ases });
   }
+  rekeyed.set(actual, out);
   return out;
 }
 
@@ -187,10 +205,11 @@ function teardown(have: VipState, frontend: string | undefined, reason: VipDelet
     op: 'as-del',
     vip: have.key,
     frontend,
+    stage: 'teardown-ases',
     address,
     flush: true,
   }));
-  ops.push({ op: 'vip-del', vip: have.key, frontend, reason });
+  ops.push({ op: 'vip-del', vip: have.key, frontend, stage: 'teardown-vip', reason });
   return ops;
 }
 
@@ -200,6 +219,7 @@ function build(want: DesiredVip, generation: LbGeneration): LbOp[] {
     {
       op: 'vip-add',
       ...base,
+      stage: 'vip-add',
       encap: want.encap,
       srcIpSticky: want.srcIpSticky,
       flowTableLength: validFlowTableLength(want.flowTableLength),
@@ -210,7 +230,7 @@ function build(want: DesiredVip, generation: LbGeneration): LbOp[] {
     if (!as) continue;
     // 1.1 has no weights: an AS at 0 is simply not there.
     if (generation === '1.1' && as.weight === 0) continue;
-    ops.push({ op: 'as-add', ...base, address, weight: as.weight });
+    ops.push({ op: 'as-add', ...base, stage: 'as-add', address, weight: as.weight });
   }
   return ops;
 }
@@ -235,27 +255,51 @@ function reconcileAses(
     const inUse = present?.inUse === true;
 
     if (generation === '1.1') {
-      if (target.weight > 0 && !inUse) adds.push({ op: 'as-add', ...base, address, weight: target.weight });
+      if (target.weight > 0 && !inUse)
+        adds.push({ op: 'as-add', ...base, stage: 'as-add', address, weight: target.weight });
       if (target.weight === 0 && inUse) {
         const flush = target.flush || operatorFlush.has(address);
-        dels.push({ op: 'as-del', ...base, address, flush });
+        dels.push({ op: 'as-del', ...base, stage: 'as-del', address, flush });
       }
       continue;
     }
 
     if (!present || !inUse) {
-      adds.push({ op: 'as-add', ...base, address, weight: target.weight });
+      adds.push({ op: 'as-add', ...base, stage: 'as-add', address, weight: target.weight });
     } else if (present.weight !== target.weight) {
       const flush = target.flush || operatorFlush.has(address);
-      const op: LbOp = { op: 'as-weight', ...base, address, weight: target.weight, flush };
-      (target.weight > present.weight ? raises : lowers).push(op);
+      if (target.weight > present.weight)
+        raises.push({
+          op: 'as-weight',
+          ...base,
+          stage: 'weight-raise',
+          address,
+          weight: target.weight,
+          flush,
+        });
+      else
+        lowers.push({
+          op: 'as-weight',
+          ...base,
+          stage: 'weight-lower',
+          address,
+          weight: target.weight,
+          flush,
+        });
     } else if ((target.flush && forceFlush.has(address)) || operatorFlush.has(address)) {
-      lowers.push({ op: 'as-weight', ...base, address, weight: target.weight, flush: true });
+      lowers.push({
+        op: 'as-weight',
+        ...base,
+        stage: 'weight-lower',
+        address,
+        weight: target.weight,
+        flush: true,
+      });
     }
   }
 
   for (const address of inUseAddresses(have)) {
-    if (!want.ases.has(address)) dels.push({ op: 'as-del', ...base, address, flush: true });
+    if (!want.ases.has(address)) dels.push({ op: 'as-del', ...base, stage: 'as-del', address, flush: true });
   }
 
   return [...adds, ...raises, ...lowers, ...dels];

@@ -27,6 +27,9 @@
 // connection, and again when the config changes it; with lb 1.2 it is read back first and not
 // written when VPP already has it.
 //
+// preview() is the dry run of a change: the same scopes, flush bookkeeping (on copies), read and
+// planner as a run, and nothing sent.
+//
 // Errors never escape a trigger: each failed run is logged (`lb-sync-error`, with the VNET error
 // name) and the next trigger tries again. Only syncNow() (the RPC) hands the error to its caller.
 // What a run logs and counts (the lb-sync lines, the metric) is syncer-report.ts: run() below is
@@ -46,9 +49,12 @@ import {
   type VppDisconnect,
   type VppInfo,
 } from '../vpp/index.js';
-import { desiredState, frontendBackendsKnown } from './desired.js';
+import { desiredState, frontendBackendsKnown, type StateOf } from './desired.js';
+import type { LbState } from './model.js';
 import { planSync, UnknownFrontendError } from './plan.js';
+import { ProgrammedVips } from './programmed.js';
 import type { LbOp, LbSyncSummary, SyncScope } from './plan.js';
+import { previewPlan, type PlanPreview } from './preview.js';
 import { applyOps } from './syncer-apply.js';
 import { LbSyncError, SyncerStoppedError, VppNotConnectedError, WarmupHoldError } from './syncer-errors.js';
 import { readActualState } from './syncer-read.js';
@@ -106,6 +112,34 @@ export type SyncReason =
   | 'warmup-release'
   | 'warmup-final';
 
+/** What starts the syncs of a change, as the syncer's own triggers see it. */
+export type PreviewTrigger =
+  /** Backend transitions: a per-VIP sync of each frontend an event names. */
+  | { readonly kind: 'transitions' }
+  /** A weight change: a per-VIP sync of its frontend, with the flush the operator asked. */
+  | { readonly kind: 'set-weight'; readonly request: SetWeightRequest }
+  /** A reload: a full sync. */
+  | { readonly kind: 'reload' }
+  /** SyncVPPLBState: every VIP, or one frontend's. */
+  | { readonly kind: 'operator'; readonly frontend: string | undefined };
+
+/** A change the syncer is asked to preview: the world after it, and what it would trigger. */
+export interface SyncPreviewRequest {
+  /** The runtime config after the change. */
+  readonly config: MaglevConfig;
+  /** Backend states after the change. */
+  readonly stateOf: StateOf;
+  /** The backend transitions the change would emit. */
+  readonly events: readonly HealthEvent[];
+  readonly trigger: PreviewTrigger;
+}
+
+export interface SyncPreview extends PlanPreview {
+  /** The plan is against a live read of VPP (not an assumed one). */
+  readonly vppRead: boolean;
+  readonly notes: readonly string[];
+}
+
 export interface SetWeightRequest {
   readonly frontend: string;
   readonly backend: string;
@@ -143,6 +177,10 @@ export class Syncer {
   private readonly operatorFlush: FlushBook = new Map();
   /** lb_conf as last sent to (or found in) the VPP of this client. */
   private conf: { client: LbApi; key: string } | undefined;
+  /** Which VIPs VPP holds as wanted, serving: what the announcer waits for. */
+  readonly programmed = new ProgrammedVips();
+  /** The frontends whose `programmed` answer changed, after each run and on disconnect. */
+  readonly onProgrammedChange = new Signal<readonly string[]>();
 
   constructor(private readonly opts: SyncerOptions) {}
 
@@ -167,6 +205,7 @@ export class Syncer {
       connection.onConnect.add(() => this.onConnect()),
       connection.onDisconnect.add(() => {
         this.conf = undefined;
+        this.programmedChanged(this.programmed.disconnected());
       }),
     );
     this.schedulePeriodic();
@@ -232,9 +271,7 @@ export class Syncer {
    */
   async afterSetWeight(req: SetWeightRequest): Promise<void> {
     if (!this.accepting()) return;
-    const config = this.opts.source.config();
-    const address = config.backends.get(req.backend)?.address;
-    if (req.flush && address !== undefined) add(this.operatorFlush, req.frontend, canonicalIp(address));
+    noteOperatorFlush(this.operatorFlush, req, this.opts.source.config());
     if (!this.gate?.allows(req.frontend)) {
       this.suppressed('vip', req.frontend, 'set-weight');
       return;
@@ -255,24 +292,95 @@ export class Syncer {
    * VPP refused operations.
    */
   syncNow(frontend: string | undefined): Promise<LbSyncSummary> {
-    if (!this.accepting() || !this.gate) return Promise.reject(new SyncerStoppedError());
-    if (!this.opts.connection.client) return Promise.reject(new VppNotConnectedError());
-    if (frontend !== undefined && !this.opts.source.config().frontends.has(frontend))
-      return Promise.reject(new UnknownFrontendError(frontend));
-    const allowed = frontend === undefined ? this.gate.allowsFull() : this.gate.allows(frontend);
-    if (!allowed) return Promise.reject(new WarmupHoldError(this.gate.phase, frontend));
+    const refusal = this.syncNowRefusal(frontend);
+    if (refusal) return Promise.reject(refusal);
     return new Promise((resolve, reject) =>
       this.enqueue(frontend === undefined ? 'all' : { frontend }, 'operator', { resolve, reject }),
     );
+  }
+
+  /** Why syncNow would refuse, or undefined when it would run. */
+  private syncNowRefusal(frontend: string | undefined): Error | undefined {
+    if (!this.accepting() || !this.gate) return new SyncerStoppedError();
+    if (!this.opts.connection.client) return new VppNotConnectedError();
+    if (frontend !== undefined && !this.opts.source.config().frontends.has(frontend))
+      return new UnknownFrontendError(frontend);
+    const allowed = frontend === undefined ? this.gate.allowsFull() : this.gate.allows(frontend);
+    if (!allowed) return new WarmupHoldError(this.gate.phase, frontend);
+    return undefined;
+  }
+
+  // ---- dry runs ------------------------------------------------------------------------------
+
+  /**
+   * What a change would make this syncer send (docs/vpp.md §Previews), without sending anything
+   * or touching its own bookkeeping: the syncs the change's trigger would start (less those the
+   * warmup would hold back), the flushes they would carry (pending ones included), one read of
+   * VPP, and the same planner as a run. The `operator` trigger refuses as syncNow does.
+   */
+  async preview(change: SyncPreviewRequest): Promise<SyncPreview> {
+    const { source, connection } = this.opts;
+    if (change.trigger.kind === 'operator') {
+      const refusal = this.syncNowRefusal(change.trigger.frontend);
+      if (refusal) throw refusal;
+    }
+    const notes: string[] = [];
+    const force = copyBook(this.forceFlush);
+    const operator = copyBook(this.operatorFlush);
+    for (const event of change.events) noteTransitionFlush(force, event, change.config);
+    if (change.trigger.kind === 'set-weight')
+      noteOperatorFlush(operator, change.trigger.request, change.config);
+    const scopes = scopesOf(change.trigger, change.events).filter((scope) => {
+      const held = this.heldBack(scope, change);
+      if (held) notes.push(`${held.message}: nothing would be sent for it now`);
+      return !held;
+    });
+    const client = this.accepting() ? connection.client : undefined;
+    const desired = desiredState(change.config, change.stateOf);
+    const current = desiredState(source.config(), this.stateOf);
+    let actual: LbState | undefined;
+    if (!client) {
+      notes.push(
+        'VPP is not connected: planned against the desired state as if VPP held it; the full sync after it connects sends what is needed then',
+      );
+    } else {
+      try {
+        actual = (await readActualState(client, desired)).state;
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        notes.push(`VPP could not be read (${reason}): planned against the desired state as if VPP held it`);
+      }
+    }
+    const flush = flushFor(force, operator, scopes);
+    const plan = previewPlan({
+      desired,
+      current,
+      actual,
+      scopes,
+      generation: client ? lbGenerationOf(client) : '1.2',
+      forceFlush: flush.force,
+      operatorFlush: flush.operator,
+    });
+    return { ...plan, vppRead: actual !== undefined, notes };
+  }
+
+  /** The warmup's refusal of a scope (a per-VIP sync of a frontend it would release runs). */
+  private heldBack(scope: SyncScope, change: SyncPreviewRequest): WarmupHoldError | undefined {
+    const gate = this.gate;
+    if (!gate || !this.accepting()) return undefined;
+    if (scope === 'all') return gate.allowsFull() ? undefined : new WarmupHoldError(gate.phase, undefined);
+    if (gate.allows(scope.frontend)) return undefined;
+    const fe = change.config.frontends.get(scope.frontend);
+    const releasable =
+      gate.phase === 'releasing' && fe !== undefined && frontendBackendsKnown(fe, change.stateOf);
+    return releasable ? undefined : new WarmupHoldError(gate.phase, scope.frontend);
   }
 
   // ---- event handlers ------------------------------------------------------------------------
 
   private onHealthEvent(event: HealthEvent): void {
     if (event.kind !== 'backend' || !event.transition || !this.accepting()) return;
-    const fe = this.opts.source.config().frontends.get(event.frontend);
-    if (event.address !== undefined && fe && asksFlush(event.transition.to, fe.flushOnDown))
-      add(this.forceFlush, event.frontend, canonicalIp(event.address));
+    noteTransitionFlush(this.forceFlush, event, this.opts.source.config());
     this.requestFrontend(event.frontend, 'transition');
   }
 
@@ -468,6 +576,13 @@ export class Syncer {
 
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
+    this.programmedChanged(
+      this.programmed.afterRun(
+        desired,
+        planned.map((p) => p.scope),
+        troubled,
+      ),
+    );
     const tallies = planned.map((p) => tallyUnit(p, result));
     report.finished({
       metrics,
@@ -481,6 +596,10 @@ export class Syncer {
       outcomes.set(t.unit.scope, t.failures.length > 0 ? new LbSyncError(t.failures, t.summary) : t.summary);
     if (tallies.some((t) => t.summary.vip_added + t.summary.vip_removed > 0)) this.onVipsChanged.emit();
     return outcomes;
+  }
+
+  private programmedChanged(frontends: readonly string[]): void {
+    if (frontends.length > 0) this.onProgrammedChange.emit(frontends);
   }
 
   /** lb_conf once per connection and whenever the config changes it (lb 1.2: only if different). */
@@ -505,28 +624,8 @@ export class Syncer {
   }
 
   /** The pending flush requests these scopes cover, and a record of what was taken. */
-  private takeFlush(scopes: readonly SyncScope[]): {
-    force: Set<string>;
-    operator: Map<string, Set<string>>;
-    taken: { book: FlushBook; frontend: string; addresses: string[] }[];
-  } {
-    const all = scopes.includes('all');
-    const named = new Set(scopes.flatMap((s) => (s === 'all' ? [] : [s.frontend])));
-    const frontends = (book: FlushBook): string[] => [...book.keys()].filter((f) => all || named.has(f));
-    const force = new Set<string>();
-    const operator = new Map<string, Set<string>>();
-    const taken: { book: FlushBook; frontend: string; addresses: string[] }[] = [];
-    for (const frontend of frontends(this.forceFlush)) {
-      const addresses = [...(this.forceFlush.get(frontend) ?? [])];
-      for (const a of addresses) force.add(a);
-      taken.push({ book: this.forceFlush, frontend, addresses });
-    }
-    for (const frontend of frontends(this.operatorFlush)) {
-      const addresses = [...(this.operatorFlush.get(frontend) ?? [])];
-      operator.set(frontend, new Set(addresses));
-      taken.push({ book: this.operatorFlush, frontend, addresses });
-    }
-    return { force, operator, taken };
+  private takeFlush(scopes: readonly SyncScope[]): FlushTaken {
+    return flushFor(this.forceFlush, this.operatorFlush, scopes);
   }
 
   /** Forgets the flush requests a run delivered; keeps those of frontends it did not finish. */
@@ -542,6 +641,64 @@ export class Syncer {
       if (set.size === 0) book.delete(frontend);
     }
   }
+}
+
+/** The syncs a trigger starts (before the warmup has its say), as requestFrontend/requestFull get them. */
+export function scopesOf(trigger: PreviewTrigger, events: readonly HealthEvent[]): SyncScope[] {
+  switch (trigger.kind) {
+    case 'transitions':
+      return [...new Set(events.map((e) => e.frontend))].map((frontend) => ({ frontend }));
+    case 'set-weight':
+      return [{ frontend: trigger.request.frontend }];
+    case 'reload':
+      return ['all'];
+    case 'operator':
+      return [trigger.frontend === undefined ? 'all' : { frontend: trigger.frontend }];
+  }
+}
+
+interface FlushTaken {
+  force: Set<string>;
+  operator: Map<string, Set<string>>;
+  taken: { book: FlushBook; frontend: string; addresses: string[] }[];
+}
+
+/** The pending flush requests these scopes cover (and a record of what was taken, to settle). */
+function flushFor(forceBook: FlushBook, operatorBook: FlushBook, scopes: readonly SyncScope[]): FlushTaken {
+  const all = scopes.includes('all');
+  const named = new Set(scopes.flatMap((s) => (s === 'all' ? [] : [s.frontend])));
+  const frontends = (book: FlushBook): string[] => [...book.keys()].filter((f) => all || named.has(f));
+  const force = new Set<string>();
+  const operator = new Map<string, Set<string>>();
+  const taken: { book: FlushBook; frontend: string; addresses: string[] }[] = [];
+  for (const frontend of frontends(forceBook)) {
+    const addresses = [...(forceBook.get(frontend) ?? [])];
+    for (const a of addresses) force.add(a);
+    taken.push({ book: forceBook, frontend, addresses });
+  }
+  for (const frontend of frontends(operatorBook)) {
+    const addresses = [...(operatorBook.get(frontend) ?? [])];
+    operator.set(frontend, new Set(addresses));
+    taken.push({ book: operatorBook, frontend, addresses });
+  }
+  return { force, operator, taken };
+}
+
+/** A transition into a state that asks for flush books the backend's address for its frontend. */
+function noteTransitionFlush(book: FlushBook, event: HealthEvent, config: MaglevConfig): void {
+  const fe = config.frontends.get(event.frontend);
+  if (event.address !== undefined && event.transition && fe && asksFlush(event.transition.to, fe.flushOnDown))
+    add(book, event.frontend, canonicalIp(event.address));
+}
+
+/** A weight change with flush books the backend's address for its frontend. */
+function noteOperatorFlush(book: FlushBook, req: SetWeightRequest, config: MaglevConfig): void {
+  const address = config.backends.get(req.backend)?.address;
+  if (req.flush && address !== undefined) add(book, req.frontend, canonicalIp(address));
+}
+
+function copyBook(book: FlushBook): FlushBook {
+  return new Map([...book].map(([frontend, set]) => [frontend, new Set(set)]));
 }
 
 /**

@@ -4,7 +4,8 @@
 //   /view/api/{version,maglevds,state,state/:name}   JSON for hydration
 //   /view/api/events              the SSE stream
 //   /admin/                       the same page with actions, behind basic auth
-//   /admin/api/...                the actions: POST only, JSON only, same-site only
+//   /admin/api/...                the actions (and the weight preview): POST only, JSON only,
+//                                 same-site only
 // Admin actions are logged (who, what, outcome) as `admin-action`.
 
 import { existsSync } from 'node:fs';
@@ -54,6 +55,14 @@ function httpStatusOf(err: RpcError): ContentfulStatusCode {
     default:
       return 502;
   }
+}
+
+const WEIGHT_RANGE = 'weight must be an integer 0..100';
+
+/** The body's weight when it is one maglevd would take; undefined otherwise. */
+function weightOf(b: Record<string, unknown>): number | undefined {
+  const w = b.weight;
+  return typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 100 ? w : undefined;
 }
 
 export function dashboardState(deps: AppDeps): DashboardStateJson {
@@ -215,15 +224,32 @@ export function createApp(deps: AppDeps): Hono<AdminEnv> {
     '/admin/api/maglevds/:maglevd/frontends/:frontend/pools/:pool/backends/:backend/weight',
     async (c) => {
       const b = await body(c);
-      const weight = b.weight;
-      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
-        return c.json<AdminResultJson>({ ok: false, error: 'weight must be an integer 0..100' }, 400);
-      }
+      const weight = weightOf(b);
+      if (weight === undefined) return c.json<AdminResultJson>({ ok: false, error: WEIGHT_RANGE }, 400);
       const flush = b.flush === true;
       const { frontend, pool, backend } = c.req.param();
       return act(c, { action: 'set-weight', frontend, pool, backend, weight, flush }, (u) =>
         u.setWeight(frontend, pool, backend, weight, flush),
       );
+    },
+  );
+  // A preview changes nothing: answered like an action, but not logged as one.
+  app.post(
+    '/admin/api/maglevds/:maglevd/frontends/:frontend/pools/:pool/backends/:backend/weight/preview',
+    async (c) => {
+      const b = await body(c);
+      const weight = weightOf(b);
+      if (weight === undefined) return c.json<AdminResultJson>({ ok: false, error: WEIGHT_RANGE }, 400);
+      const { maglevd, frontend, pool, backend } = c.req.param();
+      const u = upstreams.get(maglevd);
+      if (!u) return c.json<AdminResultJson>({ ok: false, error: `no maglevd "${maglevd}"` }, 404);
+      try {
+        const result = await u.previewWeight(frontend, pool, backend, weight, b.flush === true);
+        return c.json<AdminResultJson>({ ok: true, result });
+      } catch (err) {
+        const e = RpcError.from(err);
+        return c.json<AdminResultJson>({ ok: false, error: e.message }, httpStatusOf(e));
+      }
     },
   );
   app.post('/admin/api/maglevds/:maglevd/vpp/sync', async (c) => {

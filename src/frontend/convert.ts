@@ -3,7 +3,9 @@
 
 import type {
   BackendInfo,
+  ChangePreview,
   FrontendInfo,
+  PlannedLbOp,
   HealthCheckInfo,
   TransitionRecord,
   VPPInfo,
@@ -12,6 +14,7 @@ import type {
 import { msFromDuration } from '../api/index.js';
 import type {
   BackendJson,
+  ChangePreviewJson,
   FrontendJson,
   HealthCheckJson,
   TransitionJson,
@@ -48,6 +51,9 @@ export function frontendJson(f: FrontendInfo): FrontendJson {
     stateSince: msOrNull(f.stateSince),
     activePool: f.activePool ?? null,
     panicThreshold: f.panicThreshold ?? null,
+    announcement: f.announcement
+      ? { announced: f.announcement.announced, reason: f.announcement.reason }
+      : null,
     pools: f.pools.map((p) => ({
       name: p.name,
       active: p.active,
@@ -139,5 +145,45 @@ export function vppLbStateJson(s: VPPLBState): VppLbStateJson {
         predictedBuckets: a.predictedBuckets ?? null,
       })),
     })),
+  };
+}
+
+/** An lb operation in one line: `as-weight 192.0.2.1/32 tcp/80 10.0.0.2 weight 20 flush`. */
+export function lbOpText(op: PlannedLbOp): string {
+  const vip = `${op.prefix} ${op.protocol}/${op.port}`;
+  switch (op.op) {
+    case 'vip-add':
+      return `vip-add ${vip} encap ${op.encap} flow-table ${op.flowTableLength}`;
+    case 'vip-del':
+      return `vip-del ${vip} (${op.reason})`;
+    case 'as-del':
+      return `as-del ${vip} ${op.address}${op.flush ? ' flush' : ''}`;
+    default:
+      return `${op.op} ${vip} ${op.address} weight ${op.weight}${op.flush ? ' flush' : ''}`;
+  }
+}
+
+export function changePreviewJson(p: ChangePreview): ChangePreviewJson {
+  return {
+    vppOps: p.vppOps.map(lbOpText),
+    vips: p.vips.map((v) => ({
+      frontend: v.frontend === '' ? null : v.frontend,
+      prefix: v.prefix,
+      protocol: v.protocol,
+      port: v.port,
+      flowTableLength: v.flowTableLength,
+      bucketsMoved: v.bucketsMoved,
+      recreated: v.recreated,
+      ases: v.ases.map((a) => ({
+        address: a.address,
+        backend: a.backend === '' ? null : a.backend,
+        weightBefore: a.weightBefore ?? null,
+        weightAfter: a.weightAfter ?? null,
+        bucketsBefore: a.bucketsBefore,
+        bucketsAfter: a.bucketsAfter,
+      })),
+    })),
+    vppRead: p.vppRead,
+    notes: [...p.notes],
   };
 }

@@ -38,4 +38,5 @@ export { trafficSample } from './traffic.js';
 export { appendTraffic, TRAFFIC_WINDOW_MS } from './traffic-history.js';
 export type { WatchOptions, WatchStream } from './upstream-watch.js';
 export { DEFAULT_WEB_ROOT } from './static-files.js';
+export { frontendJson } from './convert.js';
 export type * from './wire.js';

@@ -22,7 +22,7 @@
 import { WATCH_EVERYTHING, type ChannelSecurity, type Event } from '../api/index.js';
 import type { Clock, Random } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
-import { backendJson, frontendJson, msOrNull, transitionJson } from './convert.js';
+import { backendJson, changePreviewJson, frontendJson, msOrNull, transitionJson } from './convert.js';
 import { MaglevRpc, type RpcError } from './rpc.js';
 import type { SseBroker } from './sse-broker.js';
 import { InFlight, type UpstreamContext } from './upstream-context.js';
@@ -35,6 +35,7 @@ import { WatchLoop } from './upstream-watch.js';
 import type {
   BackendAction,
   BackendJson,
+  ChangePreviewJson,
   FrontendJson,
   MaglevdStateJson,
   MaglevdStatusJson,
@@ -226,6 +227,18 @@ export class MaglevdUpstream {
     return json;
   }
 
+  /** What a weight change would do, changing nothing (the weight dialog's preview). */
+  async previewWeight(
+    frontend: string,
+    pool: string,
+    backend: string,
+    weight: number,
+    flush: boolean,
+  ): Promise<ChangePreviewJson> {
+    const value = { frontend, pool, backend, weight, flush };
+    return changePreviewJson(await this.rpc.previewChange({ $case: 'setWeight', value }));
+  }
+
   async syncVpp(frontend: string | undefined): Promise<Record<string, number>> {
     const res = await this.rpc.syncVppLbState(frontend ?? '');
     this.wakeLbState();
@@ -291,6 +304,10 @@ export class MaglevdUpstream {
         this.ctx.publish('probes', { maglevd: this.name, count, backends, failed });
         return;
       }
+      case 'announcement':
+        // Rare (a VIP announced or withdrawn, BIRD's state): the next full refresh carries it.
+        void this.requestRefresh();
+        return;
       case 'log': {
         const { level, msg } = e.value;
         const attrs: Record<string, unknown> = e.value.attrs ?? {};

@@ -51,6 +51,13 @@ export interface PoolJson {
   backends: PoolBackendJson[];
 }
 
+/** A frontend's BGP announcement (docs/fleet.md): whether this node's route is in BIRD, and why. */
+export interface AnnouncementJson {
+  announced: boolean;
+  /** up | off | frontend-down | not-programmed | stopping */
+  reason: string;
+}
+
 export interface FrontendJson {
   name: string;
   address: string;
@@ -67,6 +74,8 @@ export interface FrontendJson {
   /** panic-threshold in percent; null when the frontend has none. The page derives the panic itself. */
   panicThreshold: number | null;
   pools: PoolJson[];
+  /** Absent or null while maglevd has no maglev.announce. */
+  announcement?: AnnouncementJson | null;
 }
 
 /** A checker fault in progress on a backend (docs/safety.md). */
@@ -287,6 +296,37 @@ export interface SetWeightBody {
 
 export interface SyncBody {
   frontend?: string;
+}
+
+/** One application server of a VIP before and after a previewed change (null: not an AS there). */
+export interface AsBucketMoveJson {
+  address: string;
+  backend: string | null;
+  weightBefore: number | null;
+  weightAfter: number | null;
+  bucketsBefore: number;
+  bucketsAfter: number;
+}
+
+export interface VipBucketMoveJson {
+  frontend: string | null;
+  prefix: string;
+  protocol: string;
+  port: number;
+  flowTableLength: number;
+  bucketsMoved: number;
+  recreated: boolean;
+  ases: AsBucketMoveJson[];
+}
+
+/** What a change would do (maglevd's PreviewChange): the weight dialog shows it before Apply. */
+export interface ChangePreviewJson {
+  /** The lb operations, one line each, in the order they would be sent. */
+  vppOps: string[];
+  vips: VipBucketMoveJson[];
+  /** The plan is against a live read of VPP. */
+  vppRead: boolean;
+  notes: string[];
 }
 
 /** Every /admin/api answer: ok with a result, or an error message. */

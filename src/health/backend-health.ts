@@ -91,6 +91,23 @@ export class BackendHealth {
     return !INACTIVE.has(this.currentState);
   }
 
+  /**
+   * A copy with the same state and counter and no history, for asking "what would this do"
+   * (a dry run applies the very same methods to the copy and leaves this one alone).
+   */
+  fork(): BackendHealth {
+    const copy = new BackendHealth({
+      name: this.name,
+      address: this.address,
+      rise: this.rise,
+      fall: this.fall,
+      historyLimit: 0,
+    });
+    copy.currentState = this.currentState;
+    copy.currentCounter = this.currentCounter;
+    return copy;
+  }
+
   /** Changes the history bound (a reload may change transition-history); trims at once. */
   setHistoryLimit(limit: number): void {
     this.limit = Math.max(0, Math.floor(limit));

@@ -13,3 +13,4 @@ export { parseListenAddress, ListenAddressError } from './listen-address.js';
 export type { ListenAddress } from './listen-address.js';
 export { startMetricsServer } from './server.js';
 export type { MetricsServer, MetricsServerOptions } from './server.js';
+export type { AnnouncementsSource } from './announce-metrics.js';

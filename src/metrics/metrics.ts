@@ -24,6 +24,13 @@ import { registerCollected, ScrapeRegistry, type MetricType, type SampleSink } f
 import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
 import type { MetricsSource } from './source.js';
 import { VppMetrics } from './vpp-metrics.js';
+import {
+  collectAnnounced,
+  collectBirdErrors,
+  collectBirdUp,
+  collectRoutes,
+  type AnnouncementsSource,
+} from './announce-metrics.js';
 
 export interface MetricsOptions {
   /** The checker; can also be given later with setChecker() (the hooks must exist first). */
@@ -55,6 +62,8 @@ export interface Metrics {
   readonly vpp: VppMetrics;
   /** The daemon reports every configuration load (start and reloads) here. */
   readonly config: ConfigLoadMetrics;
+  /** Points the announcement families at the announcer (maglev.announce set). */
+  setAnnouncements(source: AnnouncementsSource | undefined): void;
   /** The exposition text, as /metrics serves it. */
   scrape(): Promise<string>;
 }
@@ -88,6 +97,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const vpp = new VppMetrics(clock, opts.vpp ?? true);
   const configLoad = new ConfigLoadMetrics(clock);
   let checker = opts.checker;
+  let announcements: AnnouncementsSource | undefined;
   const series = new Map<string, BackendSeries>();
   const lag = new HistogramCounts(SCHEDULE_LAG_BUCKETS);
   /** Checker faults by reason, and suspect episodes by health check, since start. */
@@ -347,6 +357,30 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     vpp.collectVipRouteBytes(s),
   );
 
+  // ---- announcements over BGP, at scrape time from the announcer ----------------------------
+
+  family(
+    'maglev_frontend_announced',
+    "1 while BIRD holds this node's route to the frontend's VIP, else 0.",
+    'gauge',
+    (s) => collectAnnounced(announcements, s),
+  );
+  family('maglev_announced_routes', 'VIP routes BIRD holds from this node, by family.', 'gauge', (s) =>
+    collectRoutes(announcements, s),
+  );
+  family(
+    'maglev_bird_up',
+    "1 when the last exchange with BIRD's control socket went well, else 0.",
+    'gauge',
+    (s) => collectBirdUp(announcements, s),
+  );
+  family(
+    'maglev_bird_errors_total',
+    'Failed exchanges with BIRD: unreachable, refused (the configuration), write (the include file).',
+    'counter',
+    (s) => collectBirdErrors(announcements, s),
+  );
+
   if (opts.processMetrics ?? true) {
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     // prom-client also exports the sums of the per-type nodejs_active_{handles,requests,resources}
@@ -362,6 +396,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     config: configLoad,
     setChecker(next) {
       checker = next;
+    },
+    setAnnouncements(source) {
+      announcements = source;
     },
     forgetBackend(name) {
       series.delete(name);

@@ -80,7 +80,9 @@ export interface VppUnsolicited {
 
 interface Pending {
   readonly request: string;
-  readonly timer: TimerHandle;
+  timer: TimerHandle;
+  /** When the call last heard from VPP (monotonic ms): a dump's replies keep it alive. */
+  heardAt: number;
   /** Returns true when the message belonged to this call. */
   accept(name: string, msg: VppStruct): boolean;
   fail(err: Error): void;
@@ -387,13 +389,34 @@ export class VppClient {
         else resolve(value as T);
       };
       const handler = makeHandler(context, (err, value) => finish(err, value));
-      const timer = this.clock.setTimeout(() => {
-        if (!this.pending.has(context)) return;
+      // The timeout counts from the last message of the call, not from the request: a dump of
+      // 10 000 ASes that keeps arriving is alive, however long a loaded machine takes to read it.
+      // And the verdict waits for one turn of the event loop: when a busy process gets the CPU
+      // back, timers run before the socket is read, and a reply already waiting there would
+      // otherwise lose to a timeout it beat (bench/scale saw keepalive pings fail that way).
+      const expire = (socketRead = false): void => {
+        const p = this.pending.get(context);
+        if (!p) return;
+        const quietMs = this.clock.monotonic() - p.heardAt;
+        if (quietMs < timeoutMs) {
+          p.timer = this.clock.setTimeout(expire, timeoutMs - quietMs);
+          return;
+        }
+        if (!socketRead) {
+          setImmediate(() => expire(true));
+          return;
+        }
         this.count(handler.expect, 'recv', false);
         this.logger.warn('vpp-api-timeout', { message: name, context, timeoutMs });
         finish(new VppTimeoutError(name, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(context, { request: name, timer, accept: handler.accept, fail: (err) => finish(err) });
+      };
+      this.pending.set(context, {
+        request: name,
+        timer: this.clock.setTimeout(expire, timeoutMs),
+        heardAt: this.clock.monotonic(),
+        accept: handler.accept,
+        fail: (err) => finish(err),
+      });
 
       if (this.logger.enabled('debug'))
         this.logger.debug(isDump ? 'vpp-api-send-multi' : 'vpp-api-send', {
@@ -448,7 +471,10 @@ export class VppClient {
     }
     const context = msg['context'];
     const pending = typeof context === 'number' ? this.pending.get(context) : undefined;
-    if (pending?.accept(entry.name, msg)) return;
+    if (pending?.accept(entry.name, msg)) {
+      pending.heardAt = this.clock.monotonic();
+      return;
+    }
     this.stats.droppedUnexpected++;
     this.logger.debug('vpp-api-unsolicited', {
       message: entry.name,

@@ -397,12 +397,17 @@ function canonicalCliPrefix(c: CliLbVip): string | undefined {
  */
 export async function lbState(api: LbApi, opts: LbStateOptions = {}): Promise<LbState> {
   const generation = lbGenerationOf(api);
-  const vips = await lbVipDump(api);
-  const ases = await lbAsDump(api);
+  // All three at once: VPP answers them in order anyway, and this saves two round trips.
+  const useCli = (opts.useCli ?? true) && api.hasMessage('cli_inband');
+  const [vips, ases, cliText] = await Promise.all([
+    lbVipDump(api),
+    lbAsDump(api),
+    useCli ? cliInband(api, 'show lb vips verbose').catch(() => undefined) : undefined,
+  ]);
   let cli: CliLbVip[] | undefined;
-  if ((opts.useCli ?? true) && api.hasMessage('cli_inband')) {
+  if (cliText !== undefined) {
     try {
-      cli = parseShowLbVipsVerbose(await cliInband(api, 'show lb vips verbose'));
+      cli = parseShowLbVipsVerbose(cliText);
     } catch {
       cli = undefined;
     }

@@ -198,6 +198,8 @@ interface VipRecord {
   readonly asSlots: Pool<number>;
   /** Bucket → AS pool index (0 = none); undefined when a change made it stale (see tableOf). */
   table: Uint32Array | undefined;
+  /** AS pool index → buckets pointing at it, counted once per table (dumps and the CLI ask often). */
+  bucketCounts: Map<number, number> | undefined;
   readonly counters: Record<LbVipCounter, number>;
   fibKey: string | undefined;
 }
@@ -282,6 +284,7 @@ export class LbPlugin {
       lastGarbageCollection: 0,
       asSlots: new Pool<number>(),
       table: new Uint32Array(0),
+      bucketCounts: undefined,
       counters: zeroCounters(),
       fibKey: undefined,
     });
@@ -395,6 +398,7 @@ export class LbPlugin {
       lastGarbageCollection: this.now(),
       asSlots: new Pool<number>(),
       table: undefined,
+      bucketCounts: undefined,
       counters: zeroCounters(),
       fibKey: undefined,
     };
@@ -543,11 +547,20 @@ export class LbPlugin {
 
   private rebuild(vip: VipRecord): void {
     vip.table = undefined;
+    vip.bucketCounts = undefined;
   }
 
   private tableOf(vip: VipRecord): Uint32Array {
     vip.table ??= this.buildNewFlowTable(vip);
     return vip.table;
+  }
+
+  private bucketCountsOf(vip: VipRecord): Map<number, number> {
+    if (vip.bucketCounts) return vip.bucketCounts;
+    const counts = new Map<number, number>();
+    for (const asIndex of this.tableOf(vip)) counts.set(asIndex, (counts.get(asIndex) ?? 0) + 1);
+    vip.bucketCounts = counts;
+    return counts;
   }
 
   private buildNewFlowTable(vip: VipRecord): Uint32Array {
@@ -689,8 +702,7 @@ export class LbPlugin {
   ases(vipIndex: number): LbAsView[] {
     const vip = vipIndex === 0 ? undefined : this.vipPool.at(vipIndex);
     if (!vip) return [];
-    const buckets = new Map<number, number>();
-    for (const asIndex of this.tableOf(vip)) buckets.set(asIndex, (buckets.get(asIndex) ?? 0) + 1);
+    const buckets = this.bucketCountsOf(vip);
     return vip.asSlots.values().flatMap((asIndex) => {
       const as = this.asPool.at(asIndex);
       if (!as) return [];

@@ -137,6 +137,7 @@ void describe('API over a real Checker', () => {
         backendNames: [],
         frontendNames: [],
         probeSummaryMs: 0,
+        announcement: false,
       }),
     );
     checker.start();
@@ -193,23 +194,13 @@ void describe('API over a real Checker', () => {
     const rows = web.pools.flatMap((p) =>
       p.backends.map((x) => [x.name, x.effectiveWeight, x.flush, x.predictedBuckets]),
     );
-    const [ra, rb, rc] = rows;
-    assert.deepEqual(
-      rows.map((r) => r.slice(0, 3)),
-      [
-        ['a', 100, false],
-        ['b', 50, false],
-        ['c', 0, true],
-      ],
-    );
-    const bucketsA = ra?.[3] as number;
-    const bucketsB = rb?.[3] as number;
-    assert.equal(bucketsA + bucketsB, 1024, 'every bucket goes to a or b');
-    assert.ok(
-      bucketsA > bucketsB,
-      `weight 100 gets more buckets than weight 50 (${bucketsA} vs ${bucketsB})`,
-    );
-    assert.equal(rc?.[3], 0);
+    // Weights 100/50 in 1024 buckets: 674/350 (the lb plugin's weighted table, docs/vpp-lb.md), a
+    // fixed figure rather than src/maglev asked again.
+    assert.deepEqual(rows, [
+      ['a', 100, false, 674],
+      ['b', 50, false, 350],
+      ['c', 0, true, 0],
+    ]);
 
     // Streamed: the transitions (per frontend) and the frontend changes, plus the checker's logs.
     const wanted = [
@@ -306,11 +297,12 @@ void describe('API over a real Checker', () => {
   });
 
   void test('CheckConfig and ReloadConfig use the given check/reload; failures land in their fields', async () => {
-    const check = await rpc(client.checkConfig.bind(client), {});
+    const check = await rpc(client.checkConfig.bind(client), { candidateYaml: '', candidateName: '' });
     assert.deepEqual(check, {
       ok: true,
       parseError: '',
       semanticError: '',
+      preview: undefined,
       warnings: ['maglev.yaml:20:7: a warning'],
     });
 

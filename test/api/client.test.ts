@@ -157,6 +157,7 @@ void describe('MaglevApiClient against maglevd', () => {
       backendNames: [],
       frontendNames: [],
       probeSummaryMs: 0,
+      announcement: false,
     });
     const events: Event[] = [];
     const first = new Promise<void>((resolve) =>
@@ -215,6 +216,8 @@ void describe('MaglevApiClient without an answer', () => {
         client.vppLbState(),
         client.syncVppLbState(),
         client.vppLbCounters(),
+        client.announcements(),
+        client.previewChange({ $case: 'pauseBackend', value: { name: 'a' } }),
       ];
       await Promise.all(calls.map((call) => expectCode(call, 'deadline', message)));
       const arrived = once(silent.arrivals, 'watchEvents');

@@ -23,6 +23,7 @@ const req = (r: Partial<WatchRequest>): WatchRequest => ({
   backendNames: [],
   frontendNames: [],
   probeSummaryMs: 0,
+  announcement: false,
   ...r,
 });
 
@@ -87,7 +88,7 @@ void describe('log attributes as google.protobuf.Struct', () => {
 });
 
 void describe('watch filter', () => {
-  void test('nothing selected means everything at info; names and levels are kept', () => {
+  void test('nothing selected means everything at info (announcements only when asked); names and levels are kept', () => {
     assert.deepEqual(watchFilter(req({})), {
       log: true,
       logLevel: 'info',
@@ -96,7 +97,12 @@ void describe('watch filter', () => {
       backendNames: new Set(),
       frontendNames: new Set(),
       probeSummaryMs: 0,
+      announcement: false,
     });
+    assert.deepEqual(
+      Object.entries(watchFilter(req({ announcement: true }))).filter(([, v]) => v === true),
+      [['announcement', true]],
+    );
     const f = watchFilter(req({ backend: true, logLevel: 'debug', frontendNames: ['a'] }));
     assert.equal(f.log, false);
     assert.equal(f.frontend, false);

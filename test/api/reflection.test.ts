@@ -199,7 +199,7 @@ void describe('reflection and health on a running server', () => {
       assert.equal(out['transition_time_type'], 'google.protobuf.Timestamp');
       assert.equal(out['interval_type'], 'google.protobuf.Duration');
       assert.ok((out['methods'] as string[]).includes('WatchEvents'));
-      assert.equal((out['methods'] as string[]).length, 18);
+      assert.equal((out['methods'] as string[]).length, 20);
       assert.match(out['unknown_symbol'] as string, /^5 /);
       assert.deepEqual(out['frontend_names'], ['web-v4', 'web-v6']);
       assert.equal(out['backend_state'], 'down');
@@ -308,7 +308,7 @@ void describe('reflection over mTLS, for an independent client', () => {
       'google/protobuf/struct.proto',
       'google/protobuf/timestamp.proto',
     ]);
-    assert.equal((out['methods'] as string[]).length, 18);
+    assert.equal((out['methods'] as string[]).length, 20);
     assert.deepEqual(out['frontend_names'], ['web-v4', 'web-v6']);
     assert.equal(out['not_found'], 'NOT_FOUND');
   });

@@ -185,6 +185,45 @@ void describe('maglev.Maglev unary RPCs', () => {
     await expectStatus(rpc(c.getHealthCheck.bind(c), { name: 'icmp' }), status.NOT_FOUND);
   });
 
+  void test("PreviewChange: the action's own checks first, then the preview; nothing is acted on", async () => {
+    const c = fx.client;
+    const preview = c.previewChange.bind(c);
+    const before = fx.fake.calls.length;
+    const p = await rpc(preview, { change: { $case: 'disableBackend', value: { name: 'nginx0-ams' } } });
+    assert.equal(p.vppOps[0]?.op, 'as-weight');
+    assert.equal(p.vppOps[0]?.flush, true);
+    assert.equal(p.vips[0]?.bucketsMoved, 1024);
+    assert.equal(p.vips[0]?.ases[0]?.weightAfter, 0);
+    assert.equal(p.backends[0]?.to, 'disabled');
+    const weight = { frontend: 'web-v4', pool: 'primary', backend: 'nginx0-ams', weight: 30, flush: false };
+    await rpc(preview, { change: { $case: 'setWeight', value: weight } });
+    assert.deepEqual(fx.fake.calls.slice(before), [
+      'preview {"kind":"backend-action","action":"disable","backend":"nginx0-ams"}',
+      'preview {"kind":"set-weight","input":{"frontend":"web-v4","pool":"primary","backend":"nginx0-ams","weight":30,"flush":false}}',
+    ]);
+    await expectStatus(rpc(preview, { change: undefined }), status.INVALID_ARGUMENT, /change is required/);
+    await expectStatus(
+      rpc(preview, { change: { $case: 'pauseBackend', value: { name: 'ghost' } } }),
+      status.NOT_FOUND,
+    );
+    await expectStatus(
+      rpc(preview, { change: { $case: 'setWeight', value: { ...weight, weight: 101 } } }),
+      status.INVALID_ARGUMENT,
+      /outside 0..100/,
+    );
+    await expectStatus(
+      rpc(preview, { change: { $case: 'setWeight', value: { ...weight, pool: 'nope' } } }),
+      status.NOT_FOUND,
+      /pool/,
+    );
+    // No VPP in this fake: previewing a sync is as unavailable as the sync.
+    await expectStatus(
+      rpc(preview, { change: { $case: 'syncVppLbState', value: { frontend: '' } } }),
+      status.UNAVAILABLE,
+    );
+    assert.equal(fx.fake.calls.length, before + 2, 'refused previews never reach the backend');
+  });
+
   void test('SetFrontendPoolBackendWeight: applies and returns the frontend; bad input is rejected', async () => {
     const c = fx.client;
     const set = c.setFrontendPoolBackendWeight.bind(c);
@@ -210,15 +249,16 @@ void describe('maglev.Maglev unary RPCs', () => {
       ok: true,
       warnings: ['flow-table-length 1024 of web-v4 is below 100 x 3 backends'],
     };
-    const ok = await rpc(c.checkConfig.bind(c), {});
+    const ok = await rpc(c.checkConfig.bind(c), { candidateYaml: '', candidateName: '' });
     assert.deepEqual(ok, {
       ok: true,
       parseError: '',
       semanticError: '',
+      preview: undefined,
       warnings: ['flow-table-length 1024 of web-v4 is below 100 x 3 backends'],
     });
     fx.fake.checkResult = { ok: false, semanticError: 'maglev.yaml:12:7: backend "x" does not exist' };
-    const bad = await rpc(c.checkConfig.bind(c), {});
+    const bad = await rpc(c.checkConfig.bind(c), { candidateYaml: '', candidateName: '' });
     assert.equal(bad.ok, false);
     assert.match(bad.semanticError, /12:7/);
     fx.fake.reloadResult = { ok: false, parseError: 'maglev.yaml:3:1: bad indentation' };

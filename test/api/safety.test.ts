@@ -98,6 +98,7 @@ void describe('checker faults and panics through the API', () => {
         logLevel: '',
         backend: req.backend ?? false,
         frontend: req.frontend ?? false,
+        announcement: false,
         backendNames: [],
         frontendNames: req.frontendNames ?? [],
         probeSummaryMs: 0,

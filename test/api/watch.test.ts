@@ -18,6 +18,7 @@ const none: WatchRequest = {
   backendNames: [],
   frontendNames: [],
   probeSummaryMs: 0,
+  announcement: false,
 };
 
 function kind(e: Event): string {

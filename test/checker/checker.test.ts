@@ -464,6 +464,42 @@ void describe('Checker reload', () => {
     await s.finish();
   });
 
+  void test("a reload that adds or removes a backend's health check restarts it; one without a check stays put", async () => {
+    const withCheck = (healthcheck: string | undefined) =>
+      config({
+        backends: [backend('a', '10.0.0.1', { healthcheck })],
+        frontends: [frontend('web', { pools: [{ a: 100 }] })],
+      });
+    const restarts = () => s.logger.attrsOf('backend-restart').length;
+    const s = setup(withCheck(undefined));
+    s.checker.start();
+    await s.clock.advance(0);
+    // No check: one synthetic pass makes it up, and nothing is ever sent to it.
+    assert.equal(s.checker.stateOf('a'), 'up');
+    const upSince = s.checker.backend('a')?.transitions;
+    assert.equal(upSince?.length, 1);
+
+    s.checker.reload(withCheck(undefined)); // still no check: nothing to redo
+    await s.clock.advance(1000);
+    assert.deepEqual([restarts(), s.checker.stateOf('a')], [0, 'up']);
+    assert.deepEqual(s.checker.backend('a')?.transitions, upSince);
+
+    s.checker.reload(withCheck('hc')); // a check appears: probed from a fresh state, at once
+    assert.deepEqual([restarts(), s.checker.stateOf('a')], [1, 'unknown']);
+    await s.clock.advance(0);
+    assert.deepEqual(s.probe.callsTo('10.0.0.1'), [1000]);
+    await s.clock.advance(2000);
+    assert.deepEqual(s.probe.callsTo('10.0.0.1'), [1000, 3000]);
+
+    s.checker.reload(withCheck(undefined)); // the check goes: fresh again, and no more probes
+    assert.deepEqual([restarts(), s.checker.stateOf('a')], [2, 'unknown']);
+    await s.clock.advance(0);
+    assert.equal(s.checker.stateOf('a'), 'up');
+    await s.clock.advance(10_000);
+    assert.deepEqual(s.probe.callsTo('10.0.0.1'), [1000, 3000]);
+    await s.finish();
+  });
+
   void test('address or netns changes restart; the runtime address is refreshed', async () => {
     const s = setup(single());
     s.checker.start();
@@ -737,6 +773,131 @@ void describe('Checker events', () => {
     await s.clock.advance(0);
     assert.equal(n, 0);
     assert.equal(s.backendEvents().length, 1);
+    await s.finish();
+  });
+});
+
+void describe('Checker.whatIf (dry runs)', () => {
+  /** Two frontends sharing b; a up, b up, c down (fails every probe). */
+  function shared() {
+    return config({
+      backends: [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')],
+      frontends: [
+        frontend('web', { pools: [{ a: 100, b: 50 }] }),
+        frontend('api', { address: '192.0.2.2', pools: [{ b: 100 }, { c: 100 }] }),
+      ],
+    });
+  }
+
+  async function running() {
+    const s = setup(shared());
+    s.probe.script('10.0.0.3', 'f');
+    s.checker.start();
+    await s.clock.advance(2000);
+    await settle();
+    s.events.length = 0;
+    return s;
+  }
+
+  const states = (
+    s: ReturnType<typeof setup>,
+    names: string[],
+    stateOf = s.checker.stateOf.bind(s.checker),
+  ) => Object.fromEntries(names.map((n) => [n, stateOf(n)]));
+
+  void test('an action: the same transition on a copy, its events per frontend; nothing changes', async () => {
+    const s = await running();
+    const h = s.checker.whatIf({ kind: 'backend-action', action: 'disable', backend: 'b' });
+    assert.deepEqual(states(s, ['a', 'b', 'c'], h.stateOf), { a: 'up', b: 'disabled', c: 'down' });
+    assert.deepEqual(
+      h.events.map((e) => `${e.frontend}:${e.backend}:${e.transition.from}->${e.transition.to}`),
+      ['web:b:up->disabled', 'api:b:up->disabled'],
+    );
+    assert.deepEqual(h.backends, [
+      { backend: 'b', from: 'up', to: 'disabled', detail: 'disabled by operator' },
+    ]);
+    assert.deepEqual(h.frontends, [{ frontend: 'api', from: 'up', to: 'down' }]);
+    // Nothing happened: same states, no events, b still probed.
+    await settle();
+    assert.deepEqual(s.events, []);
+    assert.deepEqual(states(s, ['a', 'b', 'c']), { a: 'up', b: 'up', c: 'down' });
+    assert.equal(s.checker.backend('b')?.enabled, true);
+    const calls = s.probe.callsTo('10.0.0.2').length;
+    await s.clock.advance(2000);
+    assert.equal(s.probe.callsTo('10.0.0.2').length, calls + 1);
+    // What the action then does is what the dry run said.
+    s.checker.disable('b');
+    assert.deepEqual(states(s, ['a', 'b', 'c']), states(s, ['a', 'b', 'c'], h.stateOf));
+    await s.finish();
+  });
+
+  void test('a no-op action and a weight change: no transition; the weight edit is the real one', async () => {
+    const s = await running();
+    const noop = s.checker.whatIf({ kind: 'backend-action', action: 'resume', backend: 'a' });
+    assert.deepEqual([noop.events, noop.backends, noop.frontends], [[], [], []]);
+    const h = s.checker.whatIf({
+      kind: 'set-weight',
+      frontend: 'api',
+      pool: 'pool0',
+      backend: 'b',
+      weight: 0,
+    });
+    assert.equal(h.config.frontends.get('api')?.pools[0]?.backends.get('b')?.weight, 0);
+    assert.equal(s.checker.config().frontends.get('api')?.pools[0]?.backends.get('b')?.weight, 100);
+    assert.deepEqual(h.frontends, [{ frontend: 'api', from: 'up', to: 'down' }]);
+    s.checker.setWeight('api', 'pool0', 'b', 0);
+    assert.deepEqual(s.checker.config().frontends.get('api'), h.config.frontends.get('api'));
+    assert.throws(
+      () => s.checker.whatIf({ kind: 'set-weight', frontend: 'api', pool: 'nope', backend: 'b', weight: 1 }),
+      NotFoundError,
+    );
+    assert.throws(
+      () =>
+        s.checker.whatIf({ kind: 'set-weight', frontend: 'api', pool: 'pool0', backend: 'b', weight: 101 }),
+      RangeError,
+    );
+    assert.throws(
+      () => s.checker.whatIf({ kind: 'backend-action', action: 'pause', backend: 'x' }),
+      NotFoundError,
+    );
+    await s.finish();
+  });
+
+  void test('a reload: removed, new, restarted and re-enabled backends, as the reload then does', async () => {
+    const s = await running();
+    s.checker.disable('a');
+    await settle();
+    s.events.length = 0;
+    const next = config({
+      healthchecks: [healthcheck(), healthcheck({ name: 'other', port: 8080 })],
+      backends: [
+        backend('a', '10.0.0.1', { enabled: false }),
+        backend('b', '10.0.0.2', { healthcheck: 'other' }),
+        backend('d', '10.0.0.4'),
+      ],
+      frontends: [frontend('web', { pools: [{ a: 100, b: 50, d: 10 }] })],
+    });
+    const h = s.checker.whatIf({ kind: 'reload', config: next });
+    assert.deepEqual(
+      h.backends.map((b) => `${b.backend}:${b.from ?? '-'}->${b.to ?? '-'}`),
+      ['c:down->-', 'b:up->unknown', 'd:-->unknown'],
+    );
+    assert.deepEqual(
+      h.events.map((e) => `${e.frontend}:${e.backend}:${e.transition.to}`),
+      ['api:c:removed'],
+    );
+    // web keeps only a disabled and two unknown backends: down; api goes with the config.
+    assert.deepEqual(h.frontends, [
+      { frontend: 'web', from: 'up', to: 'down' },
+      { frontend: 'api', from: 'up', to: undefined },
+    ]);
+    await settle();
+    assert.deepEqual(s.events, [], 'the dry run emitted nothing');
+    s.checker.reload(next);
+    assert.deepEqual(states(s, ['a', 'b', 'd']), states(s, ['a', 'b', 'd'], h.stateOf));
+    assert.equal(h.stateOf('c'), 'removed');
+    assert.equal(s.checker.stateOf('c'), undefined, 'forgotten once removed');
+    assert.deepEqual(s.checker.frontendState('web'), h.frontends[0]?.to);
     await s.finish();
   });
 });

@@ -100,7 +100,7 @@ describe('maglevc over a real Checker', () => {
       checker,
       logs,
       probes,
-      check: () => Promise.resolve({ ok: true, errors: [], warnings: [] }),
+      check: () => Promise.resolve({ ok: true, errors: [], warnings: [], config: load() }),
       reload: () =>
         Promise.resolve({
           ok: false,
@@ -153,10 +153,35 @@ describe('maglevc over a real Checker', () => {
     assert.deepEqual(b?.slice(1, 4), ['up', '50', '50']);
     assert.deepEqual(c?.slice(1, 4), ['down', '100', '0']);
     assert.equal(c?.[5], 'yes', 'a down backend is flushed (flush-on-down)');
-    const bucketsA = Number(a?.[4]);
-    const bucketsB = Number(b?.[4]);
-    assert.equal(bucketsA + bucketsB, 1024, 'the whole table goes to the active pool');
-    assert.ok(bucketsA > bucketsB, `weight 100 gets more buckets than 50 (${bucketsA} vs ${bucketsB})`);
+    // The whole table goes to the active pool: weights 100/50 in 1024 buckets are 674/350
+    // (docs/vpp-lb.md §Properties).
+    assert.deepEqual([a?.[4], b?.[4], c?.[4]], ['674', '350', '0']);
+  });
+
+  test('a weight dry run: the buckets before are the ones shown now, those after the ones shown once set', async () => {
+    const buckets = async () => {
+      const web = ok(await run('show frontend web'));
+      return ['a', 'b'].map((name) =>
+        Number(new RegExp(`^ {2}${name}\\s+\\S+\\s+\\w+\\s+\\d+\\s+\\d+\\s+(\\d+)\\s`, 'm').exec(web)?.[1]),
+      );
+    };
+    const [a, b] = await buckets();
+    const out = ok(await run('set frontend web pool primary backend b weight 100 dry-run'));
+    const moved = /^vip 198\.51\.100\.1\/32 tcp\/80 web: (\d+) of 1024 buckets move/m.exec(out);
+    assert.ok(moved, out);
+    const rowOf = (address: string) =>
+      new RegExp(`^ {2}${address.replaceAll('.', '\\.')}\\s+\\S+\\s+(.+?)\\s{2,}(\\d+) -> (\\d+)$`, 'm').exec(
+        out,
+      );
+    const ra = rowOf('192.0.2.1');
+    const rb = rowOf('192.0.2.2');
+    assert.deepEqual([ra?.[1], Number(ra?.[2]), rb?.[1], Number(rb?.[2])], ['100', a, '50 -> 100', b]);
+    assert.match(out, /^note: VPP integration is off: nothing would be sent to VPP$/m);
+    assert.match(ok(await run('show frontend web')), /^ {2}b\s+192\.0\.2\.2\s+up\s+50\s+50\s/m, 'unchanged');
+    ok(await run('set frontend web pool primary backend b weight 100'));
+    assert.deepEqual(await buckets(), [Number(ra?.[3]), Number(rb?.[3])]);
+    ok(await run('set frontend web pool primary backend b weight 50'));
+    assert.deepEqual(await buckets(), [a, b]);
   });
 
   test('a failing backend: its history shows the transition with the probe code', async () => {
@@ -196,7 +221,10 @@ describe('maglevc over a real Checker', () => {
   });
 
   test('config check and a refused reload', async () => {
-    assert.equal(ok(await run('config check')), 'configuration is valid\n');
+    assert.equal(
+      ok(await run('config check')),
+      'configuration is valid\nreloading it would change nothing\n',
+    );
     const r = await run('config reload');
     assert.equal(r.code, 1);
     assert.equal(

@@ -53,15 +53,28 @@ describe('completion', () => {
     assert.deepEqual(await complete('set frontend web-v4 pool '), ['primary', 'fallback']);
     assert.deepEqual(await complete('set frontend web-v6 pool '), ['only ']);
     assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight '), []);
-    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 '), ['flush ']);
+    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 '), [
+      'flush',
+      'dry-run',
+    ]);
+    assert.deepEqual(await complete('set frontend web-v4 pool primary backend nginx6 weight 5 d'), [
+      'dry-run ',
+    ]);
+    assert.deepEqual(await complete('set backend nginx6 disable '), ['dry-run ']);
   });
 
   test('options and choice values', async () => {
-    assert.deepEqual(await complete('watch events '), ['num', 'log', 'backend', 'frontend']);
-    assert.deepEqual(await complete('watch events log '), ['num', 'backend', 'frontend', 'level']);
+    assert.deepEqual(await complete('watch events '), ['num', 'log', 'backend', 'frontend', 'announcement']);
+    assert.deepEqual(await complete('watch events log '), [
+      'num',
+      'backend',
+      'frontend',
+      'announcement',
+      'level',
+    ]);
     assert.deepEqual(await complete('watch events log level '), ['debug', 'info', 'warn', 'error']);
     assert.deepEqual(await complete('watch events log level w'), ['warn ']);
-    assert.deepEqual(await complete('watch events backend '), ['num', 'log', 'frontend']);
+    assert.deepEqual(await complete('watch events backend '), ['num', 'log', 'frontend', 'announcement']);
   });
 
   test('without maglevd, keywords still complete and names offer nothing', async () => {
@@ -115,7 +128,7 @@ describe('? help', () => {
     assert.deepEqual(await helpAt(MAGLEVC_TREE, 'show foo ', names), {
       ok: false,
       message:
-        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, vpp",
+        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, announcements, vpp",
     });
     assert.deepEqual(await helpAt(MAGLEVC_TREE, 'show zz', names), {
       ok: false,
@@ -135,18 +148,19 @@ describe('usage lines (the help command)', () => {
       'show backend <backend>',
       'show healthchecks',
       'show healthcheck <healthcheck>',
+      'show announcements',
       'show vpp info',
       'show vpp lb state',
       'show vpp lb counters',
-      'sync vpp lb state [frontend <frontend>]',
-      'set backend <backend> pause',
-      'set backend <backend> resume',
-      'set backend <backend> enable',
-      'set backend <backend> disable',
-      'set frontend <frontend> pool <pool> backend <backend> weight <0-100> [flush]',
-      'config check',
-      'config reload',
-      'watch events [num <n>] [log [level <level>]] [backend] [frontend]',
+      'sync vpp lb state [frontend <frontend>] [dry-run]',
+      'set backend <backend> pause [dry-run]',
+      'set backend <backend> resume [dry-run]',
+      'set backend <backend> enable [dry-run]',
+      'set backend <backend> disable [dry-run]',
+      'set frontend <frontend> pool <pool> backend <backend> weight <0-100> [flush] [dry-run]',
+      'config check [<file>]',
+      'config reload [dry-run]',
+      'watch events [num <n>] [log [level <level>]] [backend] [frontend] [announcement]',
       'help',
       'quit',
       'exit',

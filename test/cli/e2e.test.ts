@@ -196,8 +196,20 @@ describe('maglevc against a real maglevd', () => {
     assert.equal(r.stderr, '');
   });
 
-  test('config check reads the file on disk', async () => {
-    assert.equal(ok(await run('config check')), 'configuration is valid\n');
+  test('config check reads the file on disk; dry runs change nothing (VPP off: buckets only)', async () => {
+    assert.equal(
+      ok(await run('config check')),
+      'configuration is valid\nreloading it would change nothing\n',
+    );
+    const out = ok(await run('set backend web1 disable --dry-run'));
+    assert.match(
+      out,
+      /^dry run: 'set backend web1 disable' was not run\nbackend web1: up -> disabled \(disabled by operator\)\nfrontend site: up -> down\n\nVPP: no operations\n/,
+    );
+    assert.match(out, /^vip 192\.0\.2\.1\/32 tcp\/80 site: 1024 of 1024 buckets move \(100\.0%\)$/m);
+    assert.match(out, /^ {2}127\.0\.0\.1\s+web1\s+100 -> 0\s+1024 -> 0$/m);
+    assert.match(out, /\nnote: VPP integration is off: nothing would be sent to VPP\n$/);
+    assert.match(ok(await run('show backend web1')), /^state\s+up /m);
   });
 
   test('the shell completes names the daemon knows', async () => {

@@ -3,6 +3,9 @@
 // errors (2), server errors (1) and an unreachable server (1).
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stripAnsi } from '../../src/cli/index.js';
 import { closedPort } from '../helpers/index.js';
@@ -132,8 +135,14 @@ describe('maglevc one-shot: show', () => {
 
   test('help lists every command', async () => {
     const out = ok(await run('help'));
-    assert.match(out, /^set frontend <frontend> pool <pool> backend <backend> weight <0-100> \[flush\]$/m);
-    assert.match(out, /^watch events \[num <n>\] \[log \[level <level>\]\] \[backend\] \[frontend\]$/m);
+    assert.match(
+      out,
+      /^set frontend <frontend> pool <pool> backend <backend> weight <0-100> \[flush\] \[dry-run\]$/m,
+    );
+    assert.match(
+      out,
+      /^watch events \[num <n>\] \[log \[level <level>\]\] \[backend\] \[frontend\] \[announcement\]$/m,
+    );
   });
 
   test('quit and exit do nothing in one-shot mode', async () => {
@@ -246,6 +255,116 @@ describe('maglevc one-shot: actions and config', () => {
     const c = await run('config check');
     assert.equal(c.code, 1);
     assert.equal(c.stdout, 'configuration is invalid\n  semantic error: a\n  semantic error: b\n');
+  });
+});
+
+describe('maglevc one-shot: dry runs', () => {
+  let fx: CliFixture;
+  let run: (line: string) => Promise<CliRun>;
+  before(async () => {
+    fx = await startCliFixture();
+    run = (line) => maglevc(['--server', fx.target, ...line.split(' ')]);
+  });
+  after(() => fx.close());
+
+  const PREVIEW = [
+    'backend nginx0-ams: up -> disabled (disabled by operator)',
+    'frontend web-v4: up -> down',
+    '',
+    'VPP: 1 operation, in this order',
+    '  OP         VIP              SERVICE  FRONTEND  DETAIL',
+    '  as-weight  198.51.100.1/32  tcp/80   web-v4    192.0.2.10 weight 0 flush',
+    '',
+    'vip 198.51.100.1/32 tcp/80 web-v4: 1024 of 1024 buckets move (100.0%)',
+    '  ADDRESS     BACKEND     WEIGHT    BUCKETS',
+    '  192.0.2.10  nginx0-ams  100 -> 0  1024 -> 0',
+  ];
+
+  test('each changing command previews instead of acting: the option word and --dry-run', async () => {
+    const lines = [
+      'set backend nginx0-ams disable dry-run',
+      'set backend nginx0-ams pause --dry-run',
+      'set ba nginx0-ams res dry',
+      'set backend nginx0-ams enable dry-run',
+      'set frontend web-v4 pool primary backend nginx0-fra weight 20 flush dry-run',
+      'sync vpp lb state frontend web-v6 dry-run',
+    ];
+    for (const line of lines) {
+      const out = ok(await run(line));
+      const shown = line
+        .replace(/ (dry-run|--dry-run|dry)$/, '')
+        .replace('set ba nginx0-ams res', 'set backend nginx0-ams resume');
+      assert.equal(out, [`dry run: '${shown}' was not run`, ...PREVIEW, ''].join('\n'), line);
+    }
+    assert.deepEqual(fx.fake.calls, [
+      'preview {"kind":"backend-action","action":"disable","backend":"nginx0-ams"}',
+      'preview {"kind":"backend-action","action":"pause","backend":"nginx0-ams"}',
+      'preview {"kind":"backend-action","action":"resume","backend":"nginx0-ams"}',
+      'preview {"kind":"backend-action","action":"enable","backend":"nginx0-ams"}',
+      'preview {"kind":"set-weight","input":{"frontend":"web-v4","pool":"primary","backend":"nginx0-fra","weight":20,"flush":true}}',
+      'preview {"kind":"sync","frontend":"web-v6"}',
+    ]);
+    assert.deepEqual(fx.synced, [], 'nothing was synced');
+  });
+
+  test('--json prints the preview message; the usual refusals come through unchanged', async () => {
+    const json = JSON.parse(ok(await run('--json set backend nginx0-ams disable --dry-run'))) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(Object.keys(json).sort(), ['backends', 'frontends', 'vips', 'vppOps', 'vppRead']);
+    const unknown = await run('set backend nope disable dry-run');
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, 'maglevc: backend "nope" not found\n');
+    const bad = await run('set frontend web-v4 pool primary backend nginx0-fra weight 101 dry-run');
+    assert.equal(bad.code, 2, 'a weight out of range is refused before anything is sent');
+    assert.match(bad.stderr, /<0-100> must be a whole number 0\.\.100/);
+    const notChanging = await run('show backends --dry-run');
+    assert.equal(notChanging.code, 2);
+    assert.equal(
+      notChanging.stderr,
+      "maglevc: --dry-run: 'show backends' changes nothing, so there is nothing to preview\nTry 'maglevc help'.\n",
+    );
+  });
+
+  test('config reload dry-run is the check of the file on disk, with what a reload would change', async () => {
+    fx.fake.checkResult = { ok: true, warnings: [], preview: fx.fake.previewResult };
+    const before = fx.fake.calls.length;
+    const out = ok(await run('config reload --dry-run'));
+    assert.equal(
+      out,
+      [
+        "dry run: 'config reload' was not run",
+        'configuration is valid',
+        '',
+        'reloading it would change:',
+        ...PREVIEW,
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(fx.fake.calls.slice(before), ['check']);
+  });
+
+  test('config check <file> sends the candidate, named by its path; an unreadable file is exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maglevc-candidate-'));
+    try {
+      const file = join(dir, 'next.yaml');
+      writeFileSync(file, 'maglev: {}\n');
+      fx.fake.checkResult = {
+        ok: true,
+        warnings: [],
+        preview: { ...fx.fake.previewResult, notes: ['a note'] },
+      };
+      const out = ok(await run(`config check ${file}`));
+      assert.match(out, new RegExp(`^configuration is valid\n\nreloading to ${file} would change:\n`));
+      assert.match(out, /\nnote: a note\n$/);
+      assert.equal(fx.fake.calls.at(-1), `check ${file} (11 bytes)`);
+      const missing = await run(`config check ${join(dir, 'nope.yaml')}`);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /^maglevc: cannot read .*nope\.yaml: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -381,7 +500,7 @@ describe('maglevc one-shot: errors', () => {
     for (const [line, msg] of [
       [
         'show foo',
-        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, vpp",
+        "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, announcements, vpp",
       ],
       [
         'set frontend web-v4 pool primary backend nginx6 weight 101',

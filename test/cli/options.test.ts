@@ -18,6 +18,7 @@ describe('maglevc options', () => {
       tls: { kind: 'plaintext' },
       color: undefined,
       json: false,
+      dryRun: false,
       command: [],
     });
   });
@@ -48,6 +49,15 @@ describe('maglevc options', () => {
     const o = run(['watch', 'events', 'num', '3', '--json']);
     assert.equal(o.json, true);
     assert.deepEqual(o.command, ['watch', 'events', 'num', '3']);
+  });
+
+  test('--dry-run, before or after the command (Go-style too); without a command it is a usage error', () => {
+    assert.equal(run(['set', 'backend', 'a', 'disable', '--dry-run']).dryRun, true);
+    assert.deepEqual(run(['-dry-run', 'config', 'reload']).command, ['config', 'reload']);
+    assert.deepEqual(parseCliArgs(['--dry-run'], {}), {
+      kind: 'usage-error',
+      message: '--dry-run needs a command (in the shell, end a command with dry-run)',
+    });
   });
 
   test('usage errors', () => {

@@ -152,7 +152,7 @@ describe('walk: slots, values and options', () => {
   test('level only after log; options at most once; bad choices and counts', async () => {
     assert.match(
       await fail('watch events level debug'),
-      /^unknown word 'level' after 'watch events': expected one of num, log, backend, frontend$/,
+      /^unknown word 'level' after 'watch events': expected one of num, log, backend, frontend, announcement$/,
     );
     assert.equal(await fail('watch events log log'), "'log' given twice after 'watch events log'");
     assert.equal(
@@ -182,14 +182,14 @@ describe('walk: targeted errors', () => {
   test('unknown word after show lists only what may follow show', async () => {
     assert.equal(
       await fail('show foo'),
-      "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, vpp",
+      "unknown word 'foo' after 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, announcements, vpp",
     );
   });
 
   test('incomplete commands say what is missing', async () => {
     assert.equal(
       await fail('show'),
-      "incomplete command 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, vpp",
+      "incomplete command 'show': expected one of version, frontends, frontend, backends, backend, healthchecks, healthcheck, announcements, vpp",
     );
     assert.equal(await fail('show frontend'), "incomplete command 'show frontend': expected <frontend>");
     assert.equal(
@@ -210,7 +210,7 @@ describe('walk: targeted errors', () => {
     );
     assert.equal(
       await fail('set backend nginx6 pause now'),
-      "unexpected word 'now' after 'set backend nginx6 pause': the command ends there",
+      "unknown word 'now' after 'set backend nginx6 pause': expected dry-run",
     );
   });
 

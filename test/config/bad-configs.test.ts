@@ -92,6 +92,66 @@ const cases: BadCase[] = [
     line: 4,
     col: 5,
   },
+  // --- announce
+  {
+    name: 'announce unknown key',
+    yaml: lines('maglev:', '  announce:', '    bird: {sockett: /run/bird/bird.ctl}'),
+    message: "announce.bird: unknown key 'sockett' (did you mean 'socket'?)",
+    line: 3,
+    col: 12,
+  },
+  {
+    name: 'announce without bird',
+    yaml: lines('maglev:', '  announce:', '    gobgp: {}'),
+    message: "announce: unknown key 'gobgp'",
+    line: 3,
+    col: 5,
+  },
+  {
+    name: 'announce socket relative',
+    yaml: lines('maglev:', '  announce:', '    bird: {socket: bird.ctl}'),
+    message: 'announce.bird.socket: must be an absolute path to BIRD\'s control socket, got "bird.ctl"',
+    line: 3,
+    col: 20,
+  },
+  {
+    name: 'announce include-file not a string',
+    yaml: lines('maglev:', '  announce:', '    bird:', '      include-file: 42'),
+    message: 'announce.bird.include-file: must be an absolute path to the include file, got 42',
+    line: 4,
+    col: 21,
+  },
+  {
+    name: 'announce protocol not a BIRD symbol',
+    yaml: lines('maglev:', '  announce:', '    bird:', '      protocol: maglev-vips'),
+    message:
+      "announce.bird.protocol: must be a BIRD symbol (a letter or '_', then letters, digits and '_'), got \"maglev-vips\"",
+    line: 4,
+    col: 17,
+  },
+  {
+    name: 'announce protocol too long',
+    yaml: lines('maglev:', '  announce:', '    bird:', `      protocol: ${'v'.repeat(64)}`),
+    message: 'announce.bird.protocol: must be at most 63 characters',
+    line: 4,
+    col: 17,
+  },
+  {
+    name: 'announce route-attributes not text',
+    yaml: lines('maglev:', '  announce:', '    bird:', '      route-attributes: [a]'),
+    message: 'announce.bird.route-attributes: must be BIRD filter commands, got a list',
+    line: 4,
+    col: 25,
+  },
+  {
+    name: 'frontend announce not a boolean',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, port: 80, announce: yes, pools: [{name: p, backends: {b1: {}}}]}',
+    ),
+    message: 'frontends.f1.announce: must be true or false, got "yes"',
+    line: 9,
+    col: 53,
+  },
   // --- vpp.lb
   {
     name: 'ipv4-src-address is IPv6',

@@ -116,6 +116,7 @@ describe('valid configs and defaults', () => {
         flushOnDown: true,
         flowTableLength: 1024,
         panicThreshold: undefined,
+        announce: false,
       },
     );
     assert.equal(f1.pools.length, 1);
@@ -419,5 +420,62 @@ describe('valid configs and defaults', () => {
     assert.equal(config.frontends.size, 100);
     assert.equal(config.frontends.get('f99')?.pools[0]?.backends.size, 100);
     assert.deepEqual(warnings, []);
+  });
+
+  test('maglev.announce: absent means off; present, even empty, means every default and every frontend on', () => {
+    const frontend = (extra = '') =>
+      `    f1: {address: 198.51.100.1, port: 80${extra}, pools: [{name: p, backends: {b1: {}}}]}`;
+    const body = ['  backends: {b1: {address: 192.0.2.1}}', '  frontends:'];
+    const off = mustParse(lines('maglev:', ...body, frontend()));
+    assert.equal(off.config.announce, undefined);
+    assert.equal(off.config.frontends.get('f1')?.announce, false);
+
+    const empty = mustParse(
+      lines(
+        'maglev:',
+        '  announce:',
+        ...body,
+        frontend(),
+        frontend().replace('f1', 'f2').replace('.1,', '.2,'),
+      ),
+    );
+    assert.deepEqual(empty.config.announce, {
+      bird: {
+        socket: '/run/bird/bird.ctl',
+        includeFile: '/etc/bird/maglev-vips.conf',
+        protocol: 'maglev_vips',
+        routeAttributes: '',
+      },
+    });
+    assert.deepEqual(
+      [...empty.config.frontends.values()].map((f) => f.announce),
+      [true, true],
+    );
+
+    const set = mustParse(
+      lines(
+        'maglev:',
+        '  announce:',
+        '    bird:',
+        '      socket: /run/bird2/ctl',
+        '      include-file: /etc/bird/vips.conf',
+        '      protocol: lb_vips',
+        '      route-attributes: "bgp_community.add((65000,100));"',
+        ...body,
+        frontend(', announce: false'),
+        frontend(', announce: true').replace('f1:', 'f2:').replace('.1,', '.2,'),
+      ),
+    );
+    assert.deepEqual(set.config.announce?.bird, {
+      socket: '/run/bird2/ctl',
+      includeFile: '/etc/bird/vips.conf',
+      protocol: 'lb_vips',
+      routeAttributes: 'bgp_community.add((65000,100));',
+    });
+    assert.deepEqual(
+      [...set.config.frontends.values()].map((f) => f.announce),
+      [false, true],
+    );
+    assert.deepEqual(set.warnings, []);
   });
 });

@@ -83,4 +83,26 @@ describe('warnings', () => {
     assertProblem(r.warnings, { message: 'YAML:', line: 2, col: 26 });
     assert.equal(r.config.healthchecker.netns, 'x');
   });
+
+  test('announce: true on a frontend without maglev.announce does nothing, and says so', () => {
+    const { config, warnings } = mustParse(
+      lines(
+        'maglev:',
+        '  backends: {b1: {address: 192.0.2.1}}',
+        '  frontends:',
+        '    f1:',
+        '      address: 198.51.100.1',
+        '      port: 80',
+        '      announce: true', // 7
+        '      pools: [{name: p, backends: {b1: {}}}]',
+      ),
+    );
+    assert.equal(config.frontends.get('f1')?.announce, false);
+    assert.equal(warnings.length, 1);
+    assertProblem(warnings, {
+      message: 'frontends.f1.announce: has no effect without maglev.announce (nothing is announced)',
+      line: 7,
+      col: 17,
+    });
+  });
 });

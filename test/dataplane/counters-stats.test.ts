@@ -13,7 +13,6 @@ import {
   Syncer,
   VIP_DIRECTORY_MAX_AGE_MS,
   type CountersSnapshot,
-  vipRates,
 } from '../../src/dataplane/index.js';
 import { BufferSegmentBytes, StatsSegment, VppConnection } from '../../src/vpp/index.js';
 import { pushFlows, startSim, type SimHandle } from '../helpers/vppsim-harness.js';
@@ -251,33 +250,5 @@ void describe('counters poller: the stats segment', () => {
       await poller.pollNow();
       assert.equal(vip(poller.snapshot(), 'web').first, 2n);
     });
-  });
-});
-
-void describe('counter rates', () => {
-  void test('increase over the interval; a reset counts from zero; new VIPs have none', () => {
-    const at = (id: string, packets: bigint, route?: [bigint, bigint]) => ({
-      id,
-      packets,
-      routePackets: route?.[0],
-      routeBytes: route?.[1],
-    });
-    const rates = vipRates(
-      [at('a#1', 100n, [100n, 10_000n]), at('b#2', 50n), at('gone#3', 1n)],
-      [at('a#1', 150n, [110n, 12_000n]), at('b#2', 20n), at('new#4', 5n)],
-      10,
-    );
-    assert.deepEqual(rates.get('a#1'), {
-      packetsPerSecond: 5,
-      routePacketsPerSecond: 1,
-      routeBytesPerSecond: 200,
-    });
-    assert.deepEqual(rates.get('b#2'), {
-      packetsPerSecond: 2,
-      routePacketsPerSecond: undefined,
-      routeBytesPerSecond: undefined,
-    });
-    assert.equal(rates.has('new#4'), false);
-    assert.equal(vipRates([at('a#1', 1n)], [at('a#1', 2n)], 0).size, 0, 'no time, no rate');
   });
 });

@@ -14,7 +14,7 @@ import {
   type VipState,
 } from '../../src/dataplane/index.js';
 import { backend, config, frontend } from '../helpers/config.js';
-import { actualFrom, applyOps, describeOps, EMPTY, states } from './fixtures.js';
+import { actualFrom, describeOps, EMPTY, SimLb, states } from './fixtures.js';
 
 const V = '192.0.2.1/32 tcp:80';
 
@@ -48,7 +48,7 @@ function step(
     generation,
     forceFlush: new Set(opts.forceFlush ?? []),
   });
-  return { ops: describeOps(plan), after: applyOps(actual, plan, generation) };
+  return { ops: describeOps(plan), after: SimLb.holding(actual, generation).apply(plan).state() };
 }
 
 const ALL_UP: Record<string, BackendState> = { a: 'up', b: 'up', c: 'up' };

@@ -22,25 +22,47 @@ import { RecordingLogger } from '../helpers/logger.js';
 const web = { prefix: '192.0.2.1/32', protocol: 6, port: 80 } as const;
 const dns = { prefix: '192.0.2.53/32', protocol: 17, port: 53 } as const;
 
-const recreate: LbOp = { op: 'vip-del', vip: web, frontend: 'web', reason: 'encap-changed' };
+const recreate: LbOp = {
+  op: 'vip-del',
+  vip: web,
+  frontend: 'web',
+  stage: 'teardown-vip',
+  reason: 'encap-changed',
+};
 const webAdd: LbOp = {
   op: 'vip-add',
   vip: web,
   frontend: 'web',
+  stage: 'vip-add',
   encap: 'gre4',
   srcIpSticky: false,
   flowTableLength: 1024,
 };
-const webAs: LbOp = { op: 'as-add', vip: web, frontend: 'web', address: '198.51.100.1', weight: 100 };
+const webAs: LbOp = {
+  op: 'as-add',
+  vip: web,
+  frontend: 'web',
+  stage: 'as-add',
+  address: '198.51.100.1',
+  weight: 100,
+};
 const dnsWeight: LbOp = {
   op: 'as-weight',
   vip: dns,
   frontend: 'dns',
+  stage: 'weight-lower',
   address: '198.51.100.2',
   weight: 0,
   flush: true,
 };
-const dnsDel: LbOp = { op: 'as-del', vip: dns, frontend: 'dns', address: '198.51.100.3', flush: false };
+const dnsDel: LbOp = {
+  op: 'as-del',
+  vip: dns,
+  frontend: 'dns',
+  stage: 'as-del',
+  address: '198.51.100.3',
+  flush: false,
+};
 
 const webUnit: PlannedUnit = {
   scope: { frontend: 'web' },

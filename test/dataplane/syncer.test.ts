@@ -14,10 +14,10 @@ import {
   VppNotConnectedError,
   WarmupHoldError,
   processStartMs,
-  vppConfigProblems,
   vppStartTimeMs,
   type LbSyncSummary,
 } from '../../src/dataplane/index.js';
+import { withPoolWeight } from '../../src/checker/index.js';
 import type { BackendState } from '../../src/health/index.js';
 import { VppConnection, type LbGeneration } from '../../src/vpp/index.js';
 import {
@@ -30,7 +30,15 @@ import {
   type SimHandle,
 } from '../helpers/vppsim-harness.js';
 import { RecordingLogger } from '../helpers/logger.js';
-import { DNS, FakeSource, FlakyConnection, SRC4, SRC6, WEB, twoFrontends } from './fixtures.js';
+import {
+  DNS,
+  FakeSource,
+  FlakyConnection,
+  WEB,
+  describeOps,
+  manyFrontends,
+  twoFrontends,
+} from './fixtures.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Rig {
@@ -99,6 +107,13 @@ function lbSyncLogs(logger: RecordingLogger): Record<string, unknown>[] {
   return logger.named('lb-sync').map((e) => e.attrs);
 }
 
+/** The lb_as_set_weight calls vppsim decoded since mark: [VIP, AS, weight, flush]. */
+function setWeightCalls(sim: SimHandle, mark: number): unknown[][] {
+  return sim.recorder
+    .since(mark, new Set(['lb_as_set_weight']))
+    .map((r) => [r.fields['pfx'], r.fields['as_address'], r.fields['weight'], r.fields['is_flush']]);
+}
+
 void describe('syncer, lb 1.2', () => {
   void test('first sync after connect: lb_conf, VIPs and ASes at their effective weights', async () => {
     await withRig({}, ({ sim, logger, syncCounts }) => {
@@ -120,19 +135,21 @@ void describe('syncer, lb 1.2', () => {
       assert.equal(sync?.['scope'], 'all');
       assert.equal(sync?.['reason'], 'connect');
       assert.equal(sync?.['vipsAdded'], 2);
-      // AS calls in numeric address order, one info record per operation.
-      const ops = logger
-        .named('lb-sync-op')
-        .map((e) => `${String(e.attrs['op'])} ${(e.attrs['address'] as string | undefined) ?? ''}`);
-      assert.deepEqual(ops, [
+      // One info record per operation; each VIP's AS calls in numeric address order, after its add
+      // (the VIPs go out side by side: docs/vpp.md §Many operations in flight).
+      const opsOf = (vip: string): string[] =>
+        logger
+          .named('lb-sync-op')
+          .filter((e) => e.attrs['vip'] === vip)
+          .map((e) => `${String(e.attrs['op'])} ${(e.attrs['address'] as string | undefined) ?? ''}`);
+      assert.deepEqual(opsOf('192.0.2.1/32 tcp:80'), [
         'vip-add ',
         'as-add 10.0.0.1',
         'as-add 10.0.0.2',
         'as-add 10.0.0.3',
-        'vip-add ',
-        'as-add 10.0.0.1',
-        'as-add 10.0.0.2',
       ]);
+      assert.deepEqual(opsOf('192.0.2.2/32 udp:53'), ['vip-add ', 'as-add 10.0.0.1', 'as-add 10.0.0.2']);
+      assert.equal(logger.named('lb-sync-op').length, 7);
       // The reads dump everything: never an AS dump with a prefix.
       const dumps = sim.recorder.named('lb_as_v2_dump');
       assert.ok(dumps.length > 0);
@@ -232,6 +249,20 @@ void describe('syncer, lb 1.2', () => {
       assert.equal(failures[0]?.['address'], '10.0.0.3');
 
       flaky.failing.clear();
+      // A preview of the next sync carries the flush still owed, and sends nothing.
+      const owed = await syncer.preview({
+        config: source.cfg,
+        stateOf: (name) => source.stateOf(name) ?? 'unknown',
+        events: [],
+        trigger: { kind: 'operator', frontend: undefined },
+      });
+      assert.deepEqual(
+        owed.ops.map((op) =>
+          op.op === 'as-weight' ? [op.frontend, op.address, op.weight, op.flush] : op.op,
+        ),
+        [['web', '10.0.0.3', 0, true]],
+      );
+      assert.equal(owed.vppRead, true);
       const mark = sim.recorder.requests.length;
       await clock.advance(30_000); // the periodic full sync
       await settled(syncer);
@@ -254,11 +285,71 @@ void describe('syncer, lb 1.2', () => {
       flaky.failing.set('lb_add_del_as_v2', -73);
       syncer.start();
       await settled(syncer);
-      // Both VIPs were created; each VIP's AS adds stopped at its first failure.
+      // Both VIPs were created; every AS add was tried (they do not build on each other) and refused.
       assert.equal(simVips(sim.sim).size, 2);
       const sync = lbSyncLogs(logger).at(-1);
-      assert.equal(sync?.['failed'], 2);
-      assert.equal(sync?.['skipped'], 3);
+      assert.equal(sync?.['failed'], 5);
+      assert.equal(sync?.['skipped'], 0);
+    });
+  });
+
+  void test('VPP lost after the first answer: the operations on their way fail, a forced flush kept, the reconnect finishes it', async () => {
+    await withRig({}, async ({ sim, source, syncer, flaky, conn, logger }) => {
+      const webFlows = pushFlows(sim.sim, { address: '192.0.2.1', protocol: 6, port: 80 }, 64);
+      assert.ok((webFlows.get('10.0.0.1') ?? 0) > 0);
+      // The first write VPP accepts is the last: the socket drops after its answer and before the
+      // second write reaches VPP. Operations are pipelined, so the second is already on its way
+      // when the first is answered: it waits here for the first answer, then finds the socket gone.
+      let firstAnswered: () => void = () => undefined;
+      const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
+      let writes = 0;
+      let dropped: Promise<void> | undefined;
+      flaky.beforeRequest = async (name) => {
+        if (!LB_WRITES.has(name) || ++writes === 1) return;
+        await answered;
+        dropped ??= (async () => {
+          const down = conn.onDisconnect.next();
+          sim.sim.server.dropClients();
+          await down;
+        })();
+        await dropped;
+      };
+      flaky.afterAnswer = async (name) => {
+        if (LB_WRITES.has(name)) firstAnswered();
+        return Promise.resolve();
+      };
+      const mark = sim.recorder.requests.length;
+      const before = lbSyncLogs(logger).length;
+      const reconnected = logger.next('vpp-connect');
+      // web: a drops to 0 with flush, then c, already at 0 in the fallback pool, is flushed
+      // because it was just disabled (only the pending flush request says so); dns drains a.
+      source.set('a', 'down');
+      source.set('c', 'disabled');
+      await reconnected;
+      await settled(syncer);
+
+      const runs = lbSyncLogs(logger)
+        .slice(before)
+        .map((r) => [r['scope'], r['frontend'], r['reason'], r['weightsUpdated'], r['failed'], r['skipped']]);
+      // One operation answered; the others, already on their way (web's in its lane, dns's in
+      // its own), found the socket gone; then the reconnect's full sync did the rest.
+      assert.deepEqual(runs, [
+        ['vip', 'web', 'transition', 1, 1, 0],
+        ['vip', 'dns', 'transition', 0, 1, 0],
+        ['all', undefined, 'connect', 3, 0, 0],
+      ]);
+      assert.equal(logger.named('lb-sync-op-failed').length, 2);
+      assert.deepEqual(setWeightCalls(sim, mark), [
+        ['192.0.2.1/32', '10.0.0.1', 0, true], // before the loss
+        // After the reconnect: web's flush requests were kept (its run did not finish), a's
+        // delivered one harmlessly again, c's for the first time.
+        ['192.0.2.1/32', '10.0.0.1', 0, true],
+        ['192.0.2.1/32', '10.0.0.3', 0, true],
+        ['192.0.2.2/32', '10.0.0.1', 0, false],
+      ]);
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=0', '10.0.0.2=100', '10.0.0.3=0']);
+      assert.deepEqual(usedAses(sim.sim, DNS), ['10.0.0.1=0', '10.0.0.2=50']);
+      assert.equal(flowsOf(sim.sim, WEB, '10.0.0.1'), 0);
     });
   });
 
@@ -311,6 +402,44 @@ void describe('syncer, lb 1.2', () => {
     });
   });
 
+  void test('syncNow when VPP refuses part of it: LbSyncError with the refusals and what was applied', async () => {
+    await withRig({}, async ({ sim, source, syncer, flaky }) => {
+      // Two things to do: web lost AS 10.0.0.2 behind our back; dns's b goes to weight 20.
+      const web = simVips(sim.sim).get(WEB);
+      assert.ok(web);
+      sim.sim.lb.delAs(web.index, new Uint8Array([...new Array<number>(12).fill(0), 10, 0, 0, 2]), false);
+      source.setWeight('dns', 'only', 'b', 20);
+      flaky.failing.set('lb_as_set_weight', -6);
+      const error = await syncer.syncNow(undefined).then(
+        () => assert.fail('the sync should have failed'),
+        (err: unknown) => err,
+      );
+      assert.ok(error instanceof LbSyncError);
+      assert.deepEqual(
+        error.failures.map((f) => [describeOps([f.op])[0], f.error.message]),
+        [
+          [
+            'as-weight 192.0.2.2/32 udp:53 10.0.0.2 w=20',
+            'lb_as_set_weight: VPP returned -6 (VNET_API_ERROR_NO_SUCH_ENTRY)',
+          ],
+        ],
+      );
+      assert.deepEqual(error.summary, {
+        vip_added: 0,
+        vip_removed: 0,
+        as_added: 1,
+        as_removed: 0,
+        as_weight_updated: 0,
+      });
+      assert.equal(
+        error.message,
+        'lb sync: 1 operation(s) failed: lb_as_set_weight: VPP returned -6 (VNET_API_ERROR_NO_SUCH_ENTRY)',
+      );
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=100', '10.0.0.3=0']);
+      assert.deepEqual(usedAses(sim.sim, DNS), ['10.0.0.1=100', '10.0.0.2=50']);
+    });
+  });
+
   void test('stale VIPs are removed by a full sync, never by a per-VIP one', async () => {
     await withRig({}, async ({ sim, source, syncer }) => {
       const cfg = source.cfg;
@@ -323,6 +452,41 @@ void describe('syncer, lb 1.2', () => {
       assert.deepEqual([...simVips(sim.sim).keys()], [WEB]);
       const dels = sim.recorder.named('lb_add_del_as_v2').filter((r) => r.fields['is_del'] === true);
       assert.ok(dels.length === 2 && dels.every((r) => r.fields['is_flush'] === true));
+    });
+  });
+
+  void test('a preview while VPP is not connected: planned against the desired state as if VPP held it, and said so', async () => {
+    await withRig({}, async ({ sim, source, syncer, conn }) => {
+      // What VPP really holds for web once in sync: the "before" of a plan made without it.
+      const held = simVips(sim.sim).get(WEB);
+      assert.ok(held);
+      const real = new Map([...held.ases].map(([address, as]) => [address, as.buckets]));
+      await conn.stop();
+      const mark = sim.recorder.requests.length;
+      const p = await syncer.preview({
+        config: withPoolWeight(source.cfg, 'web', 'primary', 'b', 50),
+        stateOf: (name) => source.stateOf(name) ?? 'unknown',
+        events: [],
+        trigger: { kind: 'set-weight', request: { frontend: 'web', backend: 'b', flush: false } },
+      });
+      assert.equal(p.vppRead, false);
+      assert.match(p.notes.join('\n'), /^VPP is not connected: planned against the desired state/);
+      assert.deepEqual(
+        p.ops.map((op) => (op.op === 'as-weight' ? [op.frontend, op.address, op.weight, op.flush] : op.op)),
+        [['web', '10.0.0.2', 50, false]],
+      );
+      const [web] = p.vips;
+      assert.equal(p.vips.length, 1);
+      assert.deepEqual(
+        web?.ases.map((a) => [a.address, a.bucketsBefore]),
+        [...real],
+      );
+      assert.ok((web?.moved ?? 0) > 0);
+      assert.equal(
+        web?.ases.reduce((sum, a) => sum + a.bucketsAfter, 0),
+        1024,
+      );
+      assert.equal(sim.recorder.requests.length, mark, 'nothing asked of VPP');
     });
   });
 
@@ -343,6 +507,28 @@ void describe('syncer, lb 1.2', () => {
       assert.equal(conf.length, 2);
       assert.equal(conf[1]?.fields['flow_timeout'], 10);
       assert.equal(sim.sim.lb.config.flowTimeout, 10);
+    });
+  });
+
+  void test('the connection lost in the middle of a pipelined sync: the sync after the reconnect finishes the job', async () => {
+    await withRig({ cfg: manyFrontends(3, 100), startSyncer: false }, async ({ sim, syncer, logger }) => {
+      // VPP goes away after taking 150 of the 300 AS adds, with more in flight.
+      const adds = new Set(['lb_add_del_as_v2']);
+      const dropped = sim.recorder.next((r) => adds.has(r.msg) && sim.recorder.since(0, adds).length === 150);
+      void dropped.then(() => sim.sim.server.dropClients());
+      const reconnected = logger.next('vpp-connect');
+      syncer.start();
+      await dropped;
+      await reconnected;
+      await settled(syncer);
+      for (let f = 0; f < 3; f++) {
+        const ases = usedAses(sim.sim, `192.0.2.${f + 1}/32 6:80`);
+        assert.equal(ases.length, 100);
+        assert.ok(ases.every((a) => a.endsWith('=100')));
+      }
+      const syncs = lbSyncLogs(logger);
+      assert.ok(syncs.some((s) => String(s['reason']).includes('connect') && s['failed'] === 0));
+      assert.equal(logger.named('lb-sync-bug').length, 0);
     });
   });
 
@@ -381,6 +567,25 @@ void describe('syncer warmup (FakeClock)', () => {
       assert.ok(logger.named('lb-sync-suppressed').length >= 3);
       await assert.rejects(syncer.syncNow(undefined), WarmupHoldError);
       await assert.rejects(syncer.syncNow('dns'), WarmupHoldError);
+      // Previews: a sync refuses as syncNow does; a weight change says it would be held back.
+      const world = {
+        config: source.cfg,
+        stateOf: (n: string) => source.stateOf(n) ?? 'unknown',
+        events: [],
+      };
+      await assert.rejects(
+        syncer.preview({ ...world, trigger: { kind: 'operator', frontend: 'dns' } }),
+        WarmupHoldError,
+      );
+      const held = await syncer.preview({
+        ...world,
+        trigger: { kind: 'set-weight', request: { frontend: 'dns', backend: 'a', flush: false } },
+      });
+      assert.deepEqual(held.ops, []);
+      assert.deepEqual(held.notes, [
+        'startup warmup (holding): frontend "dns" is not released yet: nothing would be sent for it now',
+      ]);
+      assert.equal(sim.recorder.named('lb_vip_dump').length, 1, 'a preview reads VPP, once');
 
       // min: dns has all its backends known (a, b) and is released; web waits for c.
       await clock.advance(1);
@@ -403,6 +608,38 @@ void describe('syncer warmup (FakeClock)', () => {
         [['all', 'warmup-final']],
       );
       assert.equal(syncer.warmup()?.phase, 'done');
+    });
+  });
+
+  void test('VPP restarted inside the release window: the released frontends come back at once, the rest still wait', async () => {
+    await withRig({ cfg: warm, initial: 'unknown' }, async ({ sim, source, syncer, clock, logger, dir }) => {
+      source.set('a', 'up');
+      source.set('b', 'up');
+      await clock.advance(5_000);
+      await settled(syncer);
+      assert.deepEqual([...simVips(sim.sim).keys()], [DNS]); // dns released; web waits for c
+
+      const disconnected = logger.next('vpp-disconnect');
+      await sim.sim.close();
+      await disconnected;
+      const reconnected = logger.next('vpp-connect');
+      const fresh = await startSim({ socketPath: join(dir, 'api.sock'), pid: 4242 });
+      try {
+        await reconnected;
+        await settled(syncer);
+        // Still inside the window (no time has passed on the syncer's clock): dns is put back
+        // into the empty VPP right away, web is not there before its release.
+        assert.equal(syncer.warmup()?.phase, 'releasing');
+        assert.deepEqual([...simVips(fresh.sim).keys()], [DNS]);
+        assert.deepEqual(usedAses(fresh.sim, DNS), ['10.0.0.1=100', '10.0.0.2=50']);
+        const connectRun = lbSyncLogs(logger).at(-1);
+        assert.deepEqual([connectRun?.['frontend'], connectRun?.['reason']], ['dns', 'connect']);
+        source.set('c', 'up');
+        await settled(syncer);
+        assert.deepEqual([...simVips(fresh.sim).keys()].sort(), [WEB, DNS].sort());
+      } finally {
+        await fresh.sim.close();
+      }
     });
   });
 
@@ -455,26 +692,6 @@ void describe('syncer, lb 1.1 (no weights)', () => {
 });
 
 void describe('syncer errors and config', () => {
-  void test('LbSyncError carries the failures and the applied summary', () => {
-    const e = new LbSyncError([], {
-      vip_added: 1,
-      vip_removed: 0,
-      as_added: 0,
-      as_removed: 0,
-      as_weight_updated: 0,
-    });
-    assert.equal(e.summary.vip_added, 1);
-  });
-
-  void test('VPP integration needs both source addresses', () => {
-    assert.deepEqual(vppConfigProblems(twoFrontends()), []);
-    const cfg = twoFrontends({ ipv4SrcAddress: undefined, ipv6SrcAddress: undefined });
-    const problems = vppConfigProblems(cfg);
-    assert.equal(problems.length, 2);
-    assert.match(problems[0] ?? '', /ipv4-src-address/);
-    assert.equal(SRC4.length > 0 && SRC6.length > 0, true);
-  });
-
   void test("VPP's start time from /proc, trusted only for a process named vpp_main", async () => {
     const stat = '4242 (vpp_main) S 1 4242 4242 0 -1 4194560 1 0 0 0 5 3 0 0 20 0 3 0 12345 1 1';
     assert.equal(processStartMs(stat, 'cpu 1 2 3\nbtime 1700000000\n'), (1_700_000_000 + 123.45) * 1000);

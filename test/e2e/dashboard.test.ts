@@ -1,8 +1,9 @@
 // The dashboard end to end in a real browser (Debian chromium driven by playwright-core):
 // vppsim, maglevd programming it, real HTTP backends on loopback, the dashboard server with the
 // page built from source, and /view/ and /admin/ pages. The page must show every frontend and
-// backend with VPP data, follow a pause made in /admin/ (also seen by maglevc), and turn a
-// backend whose server was killed down without a reload. Screenshots go to test-artifacts/.
+// backend with VPP data and each frontend's BGP badge (maglevd announces through a stand-in
+// BIRD), follow a pause made in /admin/ (also seen by maglevc), and turn a backend whose server
+// was killed down without a reload. Screenshots go to test-artifacts/.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { build } from 'vite';
 import { startFrontend, type RunningFrontend } from '../../src/frontend/index.js';
 import { silentLogger } from '../../src/log/index.js';
 import { repoRoot, runProgram, type RunningProgram } from '../helpers/daemon-process.js';
+import { FakeBird } from '../helpers/fake-bird.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'dashboard');
@@ -30,8 +32,10 @@ const BACKENDS: [string, string][] = [
   ['web-c', '127.0.0.23'],
 ];
 
-function configYaml(port: number): string {
+function configYaml(port: number, bird: { socket: string; includeFile: string }): string {
   return `maglev:
+  announce:
+    bird: { socket: ${bird.socket}, include-file: ${bird.includeFile} }
   vpp:
     lb:
       ipv4-src-address: 192.0.2.254
@@ -72,6 +76,7 @@ ${BACKENDS.map(([name, address]) => `    ${name}: { address: ${address}, healthc
       protocol: tcp
       port: 443
       panic-threshold: 60%
+      announce: false
       pools:
         - name: only
           backends:
@@ -117,6 +122,7 @@ describe('dashboard in a browser', () => {
   let webRoot: string;
   let backends: Map<string, http.Server>;
   let vppsim: RunningProgram;
+  let bird: FakeBird;
   let maglevd: RunningProgram;
   let grpcTarget: string;
   let frontend: RunningFrontend;
@@ -142,6 +148,10 @@ describe('dashboard in a browser', () => {
       `[data-frontend="${frontendName}"] table[data-pool="${pool}"] tr[data-backend="${backend}"]`,
     );
 
+  /** The BUCKETS column of a pool row (what VPP reports). */
+  const buckets = async (page: Page, fe: string, pool: string, backend: string) =>
+    Number(await row(page, fe, pool, backend).locator('[data-col="buckets"]').innerText());
+
   before(async () => {
     assert.ok(existsSync(CHROMIUM), 'Debian chromium is installed (scripts/ensure-debian-packages.sh)');
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -159,8 +169,10 @@ describe('dashboard in a browser', () => {
     const socket = join(dir, 'vpp-api.sock');
     vppsim = runProgram('src/bin/vppsim.ts', ['--api-socket', socket]);
     await vppsim.waitFor((l) => l.msg === 'vppsim-ready', WAIT_MS, 'vppsim-ready');
+    const birdFiles = { socket: join(dir, 'bird.ctl'), includeFile: join(dir, 'maglev-vips.conf') };
+    bird = await FakeBird.start(birdFiles.socket, birdFiles.includeFile);
     const config = join(dir, 'maglev.yaml');
-    writeFileSync(config, configYaml(b.port));
+    writeFileSync(config, configYaml(b.port, birdFiles));
     maglevd = runProgram('src/bin/maglevd.ts', [
       '--config',
       config,
@@ -228,6 +240,7 @@ describe('dashboard in a browser', () => {
     if (maglevd) await maglevd.exited;
     vppsim?.kill('SIGTERM');
     if (vppsim) await vppsim.exited;
+    await bird?.close();
     for (const s of backends?.values() ?? []) await closeServer(s);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -258,20 +271,29 @@ describe('dashboard in a browser', () => {
     // VPP: connected, and the bucket counts come from vppsim's Maglev table.
     await view.locator('[data-vpp="connected"]').waitFor();
     await view.locator('.vpp', { hasText: 'lb API' }).waitFor();
-    const buckets = async (fe: string, pool: string, backend: string) =>
-      Number(await row(view, fe, pool, backend).locator('[data-col="buckets"]').innerText());
     await row(view, 'site', 'primary', 'web-a')
       .locator('[data-col="buckets"]', { hasText: /^\d+$/ })
       .waitFor();
-    const a = await buckets('site', 'primary', 'web-a');
-    const b = await buckets('site', 'primary', 'web-b');
-    assert.equal(a + b, 1024, 'the new-flow table is shared between the two up backends');
-    assert.ok(a > b, `weight 100 gets more buckets than weight 50 (${a} vs ${b})`);
-    assert.equal(await buckets('site', 'fallback', 'web-c'), 0);
+    // The new-flow table shared by the two up backends: weights 100/50 in 1024 buckets are
+    // 674/350 (docs/vpp-lb.md §Properties).
+    assert.deepEqual(
+      [await buckets(view, 'site', 'primary', 'web-a'), await buckets(view, 'site', 'primary', 'web-b')],
+      [674, 350],
+    );
+    assert.equal(await buckets(view, 'site', 'fallback', 'web-c'), 0);
     // Every probe beats a heart at some point.
     await view.locator('[data-backend="web-a"] [data-probing="true"]').first().waitFor();
     // The health icon says all is well once VPP has been read.
     await view.locator('[data-frontend="site"] [data-health="ok"]').waitFor();
+    // BGP: site is announced (up and held by VPP); site-v6 says announce: false.
+    const badge = (fe: string) => view.locator(`[data-frontend="${fe}"] [data-testid="bgp-badge"]`);
+    await badge('site').and(view.locator('[data-announced="true"]')).waitFor();
+    assert.equal(await badge('site').innerText(), 'BGP');
+    assert.equal(await badge('site-v6').innerText(), 'BGP off');
+    assert.equal(
+      await badge('site-v6').getAttribute('title'),
+      'Not announced: announce: false in the configuration',
+    );
     await shot(view, 'view.png');
     await view.setViewportSize({ width: 390, height: 844 });
     await shot(view, 'view-narrow.png');
@@ -352,8 +374,32 @@ describe('dashboard in a browser', () => {
     const dialog = admin.getByRole('dialog', { name: 'Set weight' });
     await dialog.waitFor();
     const input = dialog.getByLabel('Weight (0–100)');
+    // Opened at the current weight: maglevd's preview says nothing would move.
+    const preview = dialog.getByTestId('weight-preview');
+    await preview.locator('[data-testid="preview-moved"][data-moved="0"]').waitFor();
     await input.fill('20');
     await dialog.getByLabel('Flush existing flows to this backend').check();
+    // Before Apply: the buckets that would move, per backend before → after, and the operation.
+    const moved = preview.locator('[data-testid="preview-moved"]:not([data-moved="0"])');
+    await moved.waitFor();
+    assert.equal(await moved.getAttribute('data-length'), '1024');
+    await preview
+      .getByTestId('preview-ops')
+      .filter({ hasText: /as-weight \S+ tcp\/80 127\.0\.0\.22 weight 20 flush/ })
+      .waitFor();
+    const webB = preview.locator('tr[data-backend="web-b"]');
+    await webB.filter({ hasText: /50 → 20/ }).waitFor();
+    const bucketsBefore = await buckets(admin, 'site', 'primary', 'web-b');
+    const bucketsAfter = Number(await webB.getAttribute('data-buckets-after'));
+    assert.match(await webB.innerText(), new RegExp(`${bucketsBefore} → ${bucketsAfter}`));
+    assert.ok(
+      bucketsAfter < bucketsBefore,
+      `weight 20 takes fewer buckets (${bucketsAfter} < ${bucketsBefore})`,
+    );
+    // Nothing happened yet.
+    await row(admin, 'site', 'primary', 'web-b')
+      .locator('[data-col="weight"]', { hasText: /^50$/ })
+      .waitFor();
     await shot(admin, 'admin-weight-dialog.png');
     await dialog.getByRole('button', { name: 'Set weight' }).click();
     // The outcome is announced (the toast goes away after a few seconds: look for it first).
@@ -363,20 +409,43 @@ describe('dashboard in a browser', () => {
       .locator('[data-col="weight"]', { hasText: /^20$/ })
       .waitFor();
     await row(view, 'site', 'primary', 'web-b').locator('[data-col="weight"]', { hasText: /^20$/ }).waitFor();
+    // VPP (vppsim's own table) now holds what the preview said it would.
+    await row(view, 'site', 'primary', 'web-b')
+      .locator('[data-col="buckets"]', { hasText: new RegExp(`^${bucketsAfter}$`) })
+      .waitFor();
 
     // Sync VPP for the whole maglevd: nothing to do, and the summary says so.
     await admin.getByRole('button', { name: 'Sync VPP' }).click();
     await admin.locator('.toast', { hasText: /sync VPP: 0 VIPs added, 0 removed, 0 ASes added/ }).waitFor();
 
-    // Pause the log: new entries are held back and counted, and shown on resume.
+    // Pause the log: the list stops moving, new entries are held back and counted, and they are
+    // shown on resume. With every record shown, the log fills up to its 500 entries first: the
+    // case where each new entry pushes an old one out. Probes come as one summary a second, so
+    // the VPP API records of repeated syncs fill it.
+    await admin.getByLabel('probes').check();
+    await admin.getByLabel('VPP API').check();
+    const count = admin.locator('.event-log .log-count');
+    for (let i = 0; i < 200 && !/^500 shown/.test(await count.innerText()); i++) {
+      await admin.getByRole('button', { name: 'Sync VPP' }).click();
+      await admin.waitForTimeout(100);
+    }
+    await count.filter({ hasText: /^500 shown$/ }).waitFor();
     await admin.getByTestId('log-pause').click();
     await admin.locator('.event-log[data-paused="true"]').waitFor();
-    const shown = await admin.locator('.log-entry').count();
-    await admin.getByLabel('probes').check();
+    const frozen = await admin.locator('.log-entry').allInnerTexts();
+    assert.equal(frozen.length, 500);
+    await count.filter({ hasText: /^500 shown · ([5-9]|\d{2,}) new while paused$/ }).waitFor();
+    assert.deepEqual(await admin.locator('.log-entry').allInnerTexts(), frozen, 'nothing moves while paused');
+    const held = Number(/· (\d+) new while paused$/.exec(await count.innerText())?.[1]);
     await admin.getByTestId('log-pause').click();
     await admin.locator('.event-log[data-paused="false"]').waitFor();
+    await count.filter({ hasText: /^500 shown$/ }).waitFor();
+    const resumed = await admin.locator('.log-entry').allInnerTexts();
+    // Every held entry is now shown after the last one seen while paused (more may have come).
+    const lastSeen = resumed.indexOf(frozen.at(-1) ?? '');
+    assert.ok(lastSeen >= 0 && resumed.length - 1 - lastSeen >= held, `${held} held, ${lastSeen} of 500`);
+    // With probes ticked, the probes come as coalesced probe-summary lines.
     await admin.locator('.log-entry[data-msg="probe-summary"]').first().waitFor();
-    assert.ok((await admin.locator('.log-entry').count()) > shown);
     await shot(admin, 'admin.png');
     await admin.close();
   });

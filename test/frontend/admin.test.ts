@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, mock, test } from 'node:test';
 import { credentialsChecker, parseBasicAuth } from '../../src/frontend/index.js';
+import { SAMPLE_PREVIEW } from '../helpers/fake-backend.js';
 import { basic, startDashboard, startFakeMaglevd, type Dashboard, type FakeMaglevd } from './fixtures.js';
 
 const USER = 'operator';
@@ -181,6 +182,47 @@ describe('/admin/ over HTTP', () => {
     });
     assert.equal(unknown.status, 404);
     await unknown.arrayBuffer();
+  });
+
+  test("the weight preview: maglevd's dry run as page JSON; validated like the action; not an action", async () => {
+    maglevd.fake.previewResult = { ...SAMPLE_PREVIEW, notes: ['a note'] };
+    const calls = maglevd.fake.calls.length;
+    const logs = dash.logs.length;
+    const res = await post(
+      'frontends/web-v4/pools/primary/backends/nginx0-fra/weight/preview',
+      {},
+      '{"weight":25,"flush":true}',
+    );
+    assert.equal(res.status, 200);
+    // The page's JSON: operations as lines, the rest as maglevd said it.
+    const { lbApiVersion: _version, ...vip } = SAMPLE_PREVIEW.vips[0]!;
+    assert.deepEqual(await res.json(), {
+      ok: true,
+      result: {
+        vppOps: ['as-weight 198.51.100.1/32 tcp/80 192.0.2.10 weight 0 flush'],
+        vips: [vip],
+        vppRead: true,
+        notes: ['a note'],
+      },
+    });
+    assert.deepEqual(maglevd.fake.calls.slice(calls), [
+      'preview {"kind":"set-weight","input":{"frontend":"web-v4","pool":"primary","backend":"nginx0-fra","weight":25,"flush":true}}',
+    ]);
+    assert.ok(!dash.logs.slice(logs).some((l) => l.event === 'admin-action'), 'a preview is not an action');
+    const bad = await post(
+      'frontends/web-v4/pools/primary/backends/nginx0-fra/weight/preview',
+      {},
+      '{"weight":101}',
+    );
+    assert.equal(bad.status, 400);
+    await bad.arrayBuffer();
+    const unknown = await post(
+      'frontends/web-v4/pools/nope/backends/nginx0-fra/weight/preview',
+      {},
+      '{"weight":1}',
+    );
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: string }).error, /nope/);
   });
 });
 

@@ -2,6 +2,7 @@
 // resync start, `: ping` every 15 s on the injected clock, and the stream ending on shutdown.
 
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { PING_MS, RETRY_MS } from '../../src/frontend/index.js';
 import {
@@ -124,21 +125,74 @@ describe('SSE over HTTP', () => {
     r.close();
   });
 
+  // Checked every few ms until the server has noticed the closed socket (no fixed sleep).
+  const subscribers = async (n: number) => {
+    const deadline = Date.now() + WAIT_MS;
+    while (dash.fe.broker.subscriberCount() !== n && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(dash.fe.broker.subscriberCount(), n);
+  };
+
   test('a closed browser connection unsubscribes', async () => {
-    // Checked every few ms until the server has noticed the closed socket (no fixed sleep).
-    const subscribers = async (n: number) => {
-      const deadline = Date.now() + WAIT_MS;
-      while (dash.fe.broker.subscriberCount() !== n && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      assert.equal(dash.fe.broker.subscriberCount(), n);
-    };
     await subscribers(0); // the earlier tests' streams are closed too
     const r = await open();
     await r.find((b) => b.event === 'hello', 'hello');
     assert.equal(dash.fe.broker.subscriberCount(), 1);
     r.close();
     await subscribers(0);
+  });
+
+  test('a browser that stops reading is cut off: the backpressure reaches the stream through the socket', async () => {
+    await subscribers(0);
+    const { port } = new URL(dash.base);
+    const socket = connect(Number(port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    const hello = new Promise<void>((resolve) => {
+      const look = () => {
+        if (!Buffer.concat(received).includes('event: hello')) return;
+        socket.off('data', look);
+        resolve();
+      };
+      socket.on('data', look);
+    });
+    socket.write(`GET /view/api/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    await hello;
+    socket.pause(); // the browser stops reading; the kernel's buffers fill, then the stream's queue
+    const PADDING = 'x'.repeat(1_000);
+    let published = 0;
+    while (dash.fe.broker.subscriberCount() > 0) {
+      assert.ok(published < 50_000, 'a browser that does not read must be cut off');
+      for (let i = 0; i < 500; i++) {
+        dash.fe.broker.publish('maglevd-status', {
+          name: `stalled-${published++}`,
+          reachable: false,
+          error: PADDING, // 1 KB events: the socket's buffers fill after fewer of them
+          since: 1,
+        });
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // let the server write what it can
+    }
+    // The response's last chunk, once the queued events have arrived.
+    const ended = new Promise<void>((resolve) => {
+      const look = () => {
+        const tail = Buffer.concat(received.slice(-2));
+        if (!tail.subarray(-5).equals(Buffer.from('0\r\n\r\n'))) return;
+        socket.off('data', look);
+        resolve();
+      };
+      socket.on('data', look);
+    });
+    socket.resume();
+    await ended;
+    socket.destroy();
+    const text = Buffer.concat(received).toString('latin1');
+    // Everything queued before the cut arrived, in order, none missing.
+    const names = [...text.matchAll(/"name":"stalled-(\d+)"/g)].map((m) => Number(m[1]));
+    assert.ok(names.length > 4_000 && names.length < published);
+    assert.deepEqual(names.slice(0, 3), [0, 1, 2]);
+    assert.equal(names.at(-1), names.length - 1, 'none missing in between');
   });
 });
 

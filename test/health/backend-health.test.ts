@@ -76,9 +76,11 @@ void describe('BackendHealth counter (rise=2, fall=3, max=4)', () => {
     assert.deepEqual(h.transitions[0], t);
   });
 
-  void test('rejects rise or fall below 1', () => {
-    assert.throws(() => make(0, 1), RangeError);
-    assert.throws(() => make(1, 0), RangeError);
+  void test('rejects rise or fall below 1, or not whole, naming which', () => {
+    assert.throws(() => make(0, 1), { name: 'RangeError', message: 'rise must be >= 1, got 0' });
+    assert.throws(() => make(1, 0), { name: 'RangeError', message: 'fall must be >= 1, got 0' });
+    assert.throws(() => make(1.5, 1), { message: 'rise must be >= 1, got 1.5' });
+    assert.throws(() => make(1, 2.5), { message: 'fall must be >= 1, got 2.5' });
   });
 });
 
@@ -92,7 +94,13 @@ void describe('BackendHealth operator actions (docs/health.md §Operator actions
     assert.equal(h.state, 'paused');
     assert.equal(h.pause(12), undefined, 'pausing a paused backend emits nothing');
     const r = h.resume(13);
-    assert.equal(r?.code, 'resumed');
+    assert.deepEqual(r, {
+      from: 'paused',
+      to: 'unknown',
+      at: 13,
+      code: 'resumed',
+      detail: 'resumed by operator',
+    });
     assert.equal(h.state, 'unknown');
     assert.equal(h.counter, 2);
     assert.equal(h.resume(14), undefined, 'resume only from paused');
@@ -117,7 +125,13 @@ void describe('BackendHealth operator actions (docs/health.md §Operator actions
       assert.equal(h.disable(4), undefined);
       assert.equal(h.pause(5), undefined, 'a disabled backend is not paused');
       assert.equal(h.resume(6), undefined);
-      assert.equal(h.enable(7)?.code, 'enabled');
+      assert.deepEqual(h.enable(7), {
+        from: 'disabled',
+        to: 'unknown',
+        at: 7,
+        code: 'enabled',
+        detail: 'enabled by operator',
+      });
       assert.equal(h.state, 'unknown');
       assert.equal(h.counter, 1);
     }
@@ -125,7 +139,13 @@ void describe('BackendHealth operator actions (docs/health.md §Operator actions
 
   void test('remove is final', () => {
     const h = make();
-    assert.equal(h.remove(1)?.to, 'removed');
+    assert.deepEqual(h.remove(1), {
+      from: 'unknown',
+      to: 'removed',
+      at: 1,
+      code: 'removed',
+      detail: 'removed from config',
+    });
     assert.equal(h.remove(2), undefined);
     assert.equal(h.disable(3), undefined);
     assert.equal(h.enable(4), undefined);
@@ -141,6 +161,12 @@ void describe('BackendHealth operator actions (docs/health.md §Operator actions
     h.setHistoryLimit(2);
     assert.equal(h.transitions.length, 2);
     assert.equal(h.transitions[0]?.to, 'up');
+    // A larger bound keeps what there is: nothing is padded out.
+    h.setHistoryLimit(10);
+    assert.deepEqual(
+      h.transitions.map((t) => t.to),
+      ['up', 'down'],
+    );
     const none = make(1, 1, 0);
     run(none, 'pf');
     assert.equal(none.transitions.length, 0);

@@ -14,6 +14,11 @@ void describe('nextIntervalMs', () => {
     ['down', 1, 500], // recovering
     ['unknown', 1, 500],
     ['unknown', 0, 500],
+    // Only "up at max" is fully healthy and only "down at 0" fully down, whatever the counter
+    // says in another state (a pure rule: the checker never gets there).
+    ['unknown', 4, 500],
+    ['paused', 4, 500],
+    ['paused', 0, 500],
   ];
   for (const [state, counter, want] of cases) {
     void test(`${state} counter=${counter} → ${want}`, () => {

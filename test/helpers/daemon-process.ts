@@ -21,8 +21,20 @@ export interface RunningProgram {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function runProgram(script: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningProgram {
-  return runCommand(process.execPath, ['--import', 'tsx', script, ...args], {
+export interface RunOptions {
+  /** Run inside this network namespace (`ip netns exec` execs the program: the pid is its own). */
+  netns?: string;
+}
+
+export function runProgram(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  opts: RunOptions = {},
+): RunningProgram {
+  const node = [process.execPath, '--import', 'tsx', script, ...args];
+  const [command, ...argv] = opts.netns === undefined ? node : ['ip', 'netns', 'exec', opts.netns, ...node];
+  return runCommand(command ?? process.execPath, argv, {
     env: { ...process.env, ...env },
   });
 }

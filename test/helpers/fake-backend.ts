@@ -4,11 +4,14 @@
 import type {
   ApiEvent,
   BackendView,
+  ChangePreviewView,
+  ConfigCandidate,
   ConfigCheckResult,
   ConfigReloadResult,
   FrontendView,
   HealthCheckView,
   MaglevApiBackend,
+  PreviewChangeInput,
   SetWeightInput,
   VppApiBackend,
 } from '../../src/api/index.js';
@@ -54,6 +57,48 @@ function transition(
 ): Transition {
   return { from, to, at, code, detail };
 }
+
+/** A preview as maglevd would give it for disabling nginx0-ams (web-v4's only backend up). */
+export const SAMPLE_PREVIEW: ChangePreviewView = {
+  backends: [{ backend: 'nginx0-ams', from: 'up', to: 'disabled', detail: 'disabled by operator' }],
+  frontends: [{ frontend: 'web-v4', from: 'up', to: 'down' }],
+  vppOps: [
+    {
+      op: 'as-weight',
+      frontend: 'web-v4',
+      prefix: '198.51.100.1/32',
+      protocol: 'tcp',
+      port: 80,
+      address: '192.0.2.10',
+      weight: 0,
+      flush: true,
+    },
+  ],
+  vips: [
+    {
+      frontend: 'web-v4',
+      prefix: '198.51.100.1/32',
+      protocol: 'tcp',
+      port: 80,
+      flowTableLength: 1024,
+      bucketsMoved: 1024,
+      lbApiVersion: '1.2.0',
+      recreated: false,
+      ases: [
+        {
+          address: '192.0.2.10',
+          backend: 'nginx0-ams',
+          weightBefore: 100,
+          weightAfter: 0,
+          bucketsBefore: 1024,
+          bucketsAfter: 0,
+        },
+      ],
+    },
+  ],
+  vppRead: true,
+  notes: [],
+};
 
 export class FakeBackend implements MaglevApiBackend {
   readonly logs = new LogBroadcaster();
@@ -217,9 +262,17 @@ export class FakeBackend implements MaglevApiBackend {
     for (const l of [...this.listeners]) l(event);
   }
 
-  checkConfig(): Promise<ConfigCheckResult> {
-    this.calls.push('check');
+  checkConfig(candidate?: ConfigCandidate): Promise<ConfigCheckResult> {
+    this.calls.push(candidate ? `check ${candidate.name} (${candidate.yaml.length} bytes)` : 'check');
     return Promise.resolve(this.checkResult);
+  }
+
+  /** What previewChange answers (after recording the change). */
+  previewResult: ChangePreviewView = SAMPLE_PREVIEW;
+
+  previewChange(change: PreviewChangeInput): Promise<ChangePreviewView> {
+    this.calls.push(`preview ${JSON.stringify(change)}`);
+    return Promise.resolve(this.previewResult);
   }
 
   reloadConfig(): Promise<ConfigReloadResult> {

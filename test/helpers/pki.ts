@@ -62,9 +62,12 @@ export class TestPki {
     return new TestPki(dir, await readFile(certPath, 'utf8'), certPath, keyPath);
   }
 
-  /** A server certificate for names (DNS names and IP literals), signed by this CA. */
-  issue(names: readonly string[]): Promise<TestCert> {
-    return this.sign(names, 'serverAuth');
+  /**
+   * A server certificate for names (DNS names and IP literals), signed by this CA. `days` -1
+   * makes one that expired a day ago (its notAfter is before its notBefore, which is now).
+   */
+  issue(names: readonly string[], days = 2): Promise<TestCert> {
+    return this.sign(names, 'serverAuth', days);
   }
 
   /** A client certificate (for mTLS) with common name `name`, signed by this CA. */
@@ -72,7 +75,11 @@ export class TestPki {
     return this.sign([name], 'clientAuth');
   }
 
-  private async sign(names: readonly string[], usage: 'serverAuth' | 'clientAuth'): Promise<TestCert> {
+  private async sign(
+    names: readonly string[],
+    usage: 'serverAuth' | 'clientAuth',
+    days = 2,
+  ): Promise<TestCert> {
     const base = join(this.dir, `issued-${++this.serial}`);
     const keyPath = `${base}.key`;
     const certPath = `${base}.crt`;
@@ -104,7 +111,7 @@ export class TestPki {
       '-set_serial',
       String(1000 + this.serial),
       '-days',
-      '2',
+      String(days),
       '-extfile',
       extPath,
       '-out',

@@ -340,6 +340,26 @@ describe('properties', () => {
     );
   });
 
+  test('compareIpText and canonicalIp give, asked again and again (they remember), what parsing gives', () => {
+    const address = fc.oneof(fc.ipV4(), fc.ipV6());
+    fc.assert(
+      fc.property(fc.array(address, { minLength: 2, maxLength: 20 }), (texts) => {
+        for (let round = 0; round < 2; round++) {
+          for (const a of texts) {
+            assert.equal(canonicalIp(a), formatIp(mustParseIp(a)));
+            for (const b of texts)
+              assert.equal(
+                Math.sign(compareIpText(a, b)),
+                Math.sign(compareIp(mustParseIp(a), mustParseIp(b))),
+                `${a} vs ${b}`,
+              );
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('accepts exactly what node:net accepts (zone indexes aside), and reads it as inet_pton does', () => {
     fc.assert(
       fc.property(

@@ -22,6 +22,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
@@ -31,7 +32,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot, runCommand, type LogLine, type RunningProgram } from '../helpers/daemon-process.js';
-import { addNetns, deleteNetns, netnsName, sysctl } from '../helpers/netns.js';
+import { renderIncludeFile } from '../../src/announce/index.js';
+import { startBird } from '../helpers/bird.js';
+import { addNetns, deleteNetns, NetnsJanitor, netnsName, sysctl } from '../helpers/netns.js';
 import { needsRoot } from '../helpers/requirements.js';
 import {
   APT_ENV,
@@ -44,12 +47,21 @@ import {
   run,
   setPingGroupRange,
 } from './machine.js';
-import { execReload, execStart, readUnit, serviceEnvironment, setprivArgs } from './systemd-unit.js';
+import {
+  execReload,
+  execStart,
+  execStopPost,
+  readUnit,
+  serviceEnvironment,
+  setprivArgs,
+  withUmask,
+} from './systemd-unit.js';
 
 const PACKAGES = ['vpp-maglev', 'vpp-maglev-frontend', 'vpp-maglev-sim', 'vpp-maglev-common'];
 const MAGLEVD_UNIT = '/lib/systemd/system/maglevd.service';
 const FRONTEND_UNIT = '/lib/systemd/system/maglevd-frontend.service';
 const NETNS_DROP_IN = '/usr/share/vpp-maglev/maglevd.service.d/netns.conf';
+const BIRD_DROP_IN = '/usr/share/vpp-maglev/maglevd.service.d/bird.conf';
 const CONFIG = '/etc/vpp-maglev/maglev.yaml';
 const DEFAULTS = '/etc/default/maglevd';
 const FRONTEND_DEFAULTS = '/etc/default/maglevd-frontend';
@@ -214,6 +226,7 @@ void describe(
     const apiSocket = join(run_, 'api.sock');
     const cliSocket = join(run_, 'cli.sock');
     const netns = netnsName('pkg');
+    const birdJanitor = new NetnsJanitor();
     let privateSocket: Server | undefined;
 
     function start(command: string[], env: Record<string, string>): RunningProgram {
@@ -265,12 +278,14 @@ void describe(
       httpServer?.close();
       privateSocket?.close();
       deleteNetns(netns);
+      await birdJanitor.cleanup();
       const installed = [];
       for (const pkg of PACKAGES) if ((await packageStatus(pkg)) !== undefined) installed.push(pkg);
       if (installed.length > 0)
         await run('apt-get', ['purge', '-y', '-q', ...APT_LOCK_WAIT, ...installed], { env: APT_ENV });
       rmSync(FRONTEND_ADMIN, { force: true });
       rmSync('/etc/systemd/system/maglevd.service.d/netns.conf', { force: true });
+      rmSync('/etc/systemd/system/maglevd.service.d/bird.conf', { force: true });
       if (existsSync('/etc/vpp-maglev') && readdirSync('/etc/vpp-maglev').length === 0)
         rmSync('/etc/vpp-maglev', { recursive: true });
       if (found) {
@@ -316,7 +331,7 @@ void describe(
         );
     });
 
-    void test('apt-get install ./*.deb installs them: the maglevd user, in group vpp, and ping sockets open', async () => {
+    void test('apt-get install ./*.deb installs them: the maglevd user, in group vpp, ping sockets open, the BIRD examples', async () => {
       if (!found?.hadGroup) await mustRun('groupadd', ['--system', VPP_GROUP]);
       const result = await mustRun(
         'apt-get',
@@ -335,9 +350,16 @@ void describe(
         /:\/nonexistent:\/usr\/sbin\/nologin$/m,
       );
       assert.equal(pingGroupRange(), '0 2147483647');
+      // docs/fleet.md's BIRD configurations, as the fleet test runs them.
+      for (const file of readdirSync(join(repoRoot, 'examples/bird')))
+        assert.equal(
+          readFileSync(`/usr/share/doc/vpp-maglev-common/examples/${file}`, 'utf8'),
+          readFileSync(join(repoRoot, 'examples/bird', file), 'utf8'),
+          file,
+        );
     });
 
-    void test('systemd-analyze verify is clean for every unit, with and without the netns drop-in; security rates them OK', async () => {
+    void test('systemd-analyze verify is clean for every unit, with and without the netns and bird drop-ins; security rates them OK', async () => {
       const units = ['maglevd.service', 'maglevd-frontend.service'];
       const plain = await run('systemd-analyze', ['verify', ...units]);
       assert.equal(plain.code, 0, plain.stderr);
@@ -351,10 +373,11 @@ void describe(
       }
       mkdirSync('/etc/systemd/system/maglevd.service.d', { recursive: true });
       writeFileSync('/etc/systemd/system/maglevd.service.d/netns.conf', readFileSync(NETNS_DROP_IN));
+      writeFileSync('/etc/systemd/system/maglevd.service.d/bird.conf', readFileSync(BIRD_DROP_IN));
       try {
-        const withDropIn = await run('systemd-analyze', ['verify', 'maglevd.service']);
-        assert.equal(withDropIn.code, 0, withDropIn.stderr);
-        assert.equal(withDropIn.stderr.trim(), '');
+        const withDropIns = await run('systemd-analyze', ['verify', 'maglevd.service']);
+        assert.equal(withDropIns.code, 0, withDropIns.stderr);
+        assert.equal(withDropIns.stderr.trim(), '');
       } finally {
         rmSync('/etc/systemd/system/maglevd.service.d', { recursive: true, force: true });
       }
@@ -624,6 +647,75 @@ void describe(
         'CAP_SYS_ADMIN and nothing else',
       );
       assert.equal(await stop(granted), 0);
+    });
+
+    void test("the unit's ExecStopPost withdraws every VIP from BIRD as user maglevd, given the bird drop-in", async () => {
+      // BIRD's side as Debian's bird2 sets it up: a directory and a control socket of group
+      // bird, the directory writable by the group (docs/operations.md), BIRD reading the file.
+      const dir = join(work, 'bird');
+      mkdirSync(dir, { recursive: true });
+      chmodSync(work, 0o755);
+      await mustRun('chown', ['root:bird', dir]);
+      chmodSync(dir, 0o770);
+      const include = join(dir, 'maglev-vips.conf');
+      const settings = { protocol: 'maglev_vips', routeAttributes: '' };
+      const vip = { prefix: '192.0.2.10/32', family: 4 as const, frontends: ['web'] };
+      writeFileSync(include, renderIncludeFile(settings, [vip]));
+      writeFileSync(
+        join(dir, 'bird.conf'),
+        `router id 192.0.2.254;\ninclude "${include}";\nprotocol device {}\n`,
+      );
+      const socket = join(dir, 'bird.ctl');
+      await startBird(birdJanitor, birdJanitor.add('pkgbird'), {
+        config: join(dir, 'bird.conf'),
+        socket,
+        pidFile: join(dir, 'bird.pid'),
+      });
+      await mustRun('chown', ['root:bird', socket]);
+      chmodSync(socket, 0o660);
+      const routes = async () => (await mustRun('birdc', ['-s', socket, 'show', 'route'])).stdout;
+      assert.match(await routes(), /192\.0\.2\.10\/32/);
+
+      const config = join(dir, 'maglev.yaml');
+      writeFileSync(
+        config,
+        `maglev:
+  announce:
+    bird: { socket: ${socket}, include-file: ${include} }
+  vpp:
+    lb: { ipv4-src-address: 192.0.2.254, ipv6-src-address: 2001:db8::fe }
+  backends:
+    b: { address: 127.0.0.1 }
+  frontends:
+    web: { address: 192.0.2.10, port: 80, pools: [{ name: p, backends: { b: {} } }] }
+`,
+      );
+      chmodSync(config, 0o644);
+      const stopPost = async (dropIns: string[]) => {
+        const unit = readUnit([MAGLEVD_UNIT, ...dropIns]);
+        const [hook, ...more] = execStopPost(unit);
+        assert.ok(hook !== undefined && more.length === 0, 'one ExecStopPost');
+        assert.deepEqual(hook.argv, ['/usr/bin/maglevd', '--withdraw-all']);
+        assert.ok(hook.failureIgnored, 'a failed withdraw does not fail the unit');
+        const env = { ...serviceEnvironment(unit, 'maglevd'), MAGLEV_CONFIG: config };
+        return run('setpriv', [...setprivArgs(unit), '--', ...withUmask(unit, hook.argv)], { env });
+      };
+
+      // Without the drop-in maglevd is not in group bird: the hook fails, says why, and BIRD keeps
+      // the route (the unit's `-` keeps that failure from failing the unit).
+      const denied = await stopPost([]);
+      assert.equal(denied.code, 1, denied.stdout);
+      assert.match(denied.stderr, /EACCES|permission denied/i);
+      assert.match(await routes(), /192\.0\.2\.10\/32/);
+
+      // With it, under the unit's UMask=0077, the route is gone and BIRD can still read the file.
+      const withdrawn = await stopPost([BIRD_DROP_IN]);
+      assert.equal(withdrawn.code, 0, withdrawn.stderr);
+      assert.match(withdrawn.stdout, /withdrew every VIP/);
+      assert.doesNotMatch(await routes(), /192\.0\.2\.10\/32/);
+      assert.equal(readFileSync(include, 'utf8'), renderIncludeFile(settings, []));
+      assert.equal(statSync(include).mode & 0o777, 0o644);
+      await birdJanitor.cleanup();
     });
 
     void test('remove stops nothing it leaves running and keeps the edited conffiles; purge removes them', async () => {

@@ -1,9 +1,10 @@
 // What systemd would do with an installed unit, for a machine without systemd as PID 1: read
 // the unit and its drop-ins, load its EnvironmentFile= files as root would, and turn User=,
-// Group=, the capability sets and NoNewPrivileges= into a setpriv(1) command line around
-// ExecStart=. Only the settings our units use are understood; anything else is ignored here
+// Group=, SupplementaryGroups=, the capability sets and NoNewPrivileges= into a setpriv(1)
+// command line around ExecStart= (or ExecStopPost=). Only the settings our units use are understood; anything else is ignored here
 // and checked by `systemd-analyze verify` instead.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 export type UnitSettings = Map<string, string[]>;
@@ -82,8 +83,9 @@ function capList(values: readonly string[] | undefined): string[] {
 
 /**
  * setpriv arguments that give a process what the unit gives it: its user, its group and the
- * user's supplementary groups (systemd's initgroups), exactly the unit's capability bounding and
- * ambient sets, and no_new_privs. `as` stands in for User=/Group= (for DynamicUser= units).
+ * user's supplementary groups (systemd's initgroups) plus the unit's SupplementaryGroups=,
+ * exactly the unit's capability bounding and ambient sets, and no_new_privs. `as` stands in for
+ * User=/Group= (for DynamicUser= units).
  */
 export function setprivArgs(settings: UnitSettings, as?: { user: string; group: string }): string[] {
   const who = as?.user ?? one(settings, 'Service.User');
@@ -91,10 +93,17 @@ export function setprivArgs(settings: UnitSettings, as?: { user: string; group: 
   const group = as?.group ?? one(settings, 'Service.Group') ?? who;
   const bounding = capList(settings.get('Service.CapabilityBoundingSet'));
   const ambient = capList(settings.get('Service.AmbientCapabilities'));
+  const extraGroups = (settings.get('Service.SupplementaryGroups') ?? [])
+    .flatMap((v) => v.split(/\s+/))
+    .filter((g) => g !== '');
+  const userGroups = (): string[] =>
+    execFileSync('id', ['-Gn', who], { encoding: 'utf8' }).trim().split(/\s+/);
   const args = [
     `--reuid=${who}`,
     `--regid=${group}`,
-    '--init-groups',
+    extraGroups.length === 0
+      ? '--init-groups'
+      : `--groups=${[...new Set([...userGroups(), ...extraGroups])].join(',')}`,
     `--bounding-set=${['-all', ...bounding].join(',')}`,
     `--inh-caps=${['-all', ...ambient].join(',')}`,
     `--ambient-caps=${['-all', ...ambient].join(',')}`,
@@ -115,4 +124,21 @@ export function execReload(settings: UnitSettings, mainPid: number): string[][] 
   return (settings.get('Service.ExecReload') ?? []).map((line) =>
     line.replace(/\$MAINPID|\$\{MAINPID\}/g, String(mainPid)).split(/\s+/),
   );
+}
+
+/**
+ * The ExecStopPost= commands in order, each with whether a failure is ignored (the `-` prefix,
+ * the only prefix our units use).
+ */
+export function execStopPost(settings: UnitSettings): { argv: string[]; failureIgnored: boolean }[] {
+  return (settings.get('Service.ExecStopPost') ?? []).map((line) => {
+    const failureIgnored = line.startsWith('-');
+    return { argv: (failureIgnored ? line.slice(1) : line).split(/\s+/), failureIgnored };
+  });
+}
+
+/** argv run with the unit's UMask= (setpriv cannot set one): through sh's umask builtin. */
+export function withUmask(settings: UnitSettings, argv: readonly string[]): string[] {
+  const umask = one(settings, 'Service.UMask');
+  return umask === undefined ? [...argv] : ['/bin/sh', '-c', `umask ${umask} && exec "$@"`, 'sh', ...argv];
 }

@@ -161,6 +161,52 @@ void describe('HttpResponseReader', () => {
     }
   });
 
+  // The limits, at their edges, as fixed numbers: a changed limit must fail here.
+  const CHUNKED = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+
+  void test('a head of 16 384 bytes is read, one byte more is refused', () => {
+    const head = (bytes: number): string => {
+      const start = 'HTTP/1.1 200 OK\r\nX-Pad: ';
+      // The head ends with the LF before the empty line: start + pad + CRLF is `bytes` long.
+      return `${start}${'a'.repeat(bytes - start.length - 2)}\r\n`;
+    };
+    assert.equal(MAX_HEAD_BYTES, 16_384);
+    assert.deepEqual(read(`${head(16_384)}\r\n`, 0), done(200));
+    const over = read(`${head(16_385)}\r\n`, 0);
+    assert.deepEqual([over.progress, over.error], ['malformed', 'headers larger than 16384 bytes']);
+    // Without its end: 16 384 bytes still wait for more, one more byte is refused at once.
+    assert.equal(read(head(16_384), 0, [], false).progress, 'head');
+    assert.deepEqual(
+      [read(`${head(16_384)}a`, 0, [], false).progress, read(`${head(16_384)}a`, 0, [], false).error],
+      ['malformed', 'headers larger than 16384 bytes'],
+    );
+  });
+
+  void test('a chunk-size line of 1 024 bytes is read, a longer one is refused before it ends', () => {
+    // "1;" + extension + CR: the line as counted, without its LF.
+    const sizeLine = (bytes: number): string => `1;${'x'.repeat(bytes - 3)}\r`;
+    assert.deepEqual(read(`${CHUNKED}${sizeLine(1_024)}\nz\r\n0\r\n\r\n`, 100), done(200, 'z'));
+    const over = read(`${CHUNKED}${sizeLine(1_025)}\nz\r\n0\r\n\r\n`, 100);
+    assert.deepEqual([over.progress, over.error], ['malformed', 'chunk-size line too long']);
+    // A server that sends a size line forever is cut off while it is still sending.
+    const endless = read(`${CHUNKED}1;${'x'.repeat(1_023)}`, 100, [60, 600], false);
+    assert.deepEqual([endless.progress, endless.error], ['malformed', 'chunk-size line too long']);
+    assert.equal(read(`${CHUNKED}1;${'x'.repeat(1_022)}`, 100, [60, 600], false).progress, 'body');
+  });
+
+  void test('a chunk size has at most 8 hex digits, a Content-Length at most 15 digits', () => {
+    assert.equal(read(`${CHUNKED}fffffffF\r\nabc`, 100, [], false).progress, 'body');
+    const nine = read(`${CHUNKED}0ffffffff\r\nabc`, 100, [], false);
+    assert.deepEqual([nine.progress, nine.error], ['malformed', 'bad chunk size "0ffffffff"']);
+    const length = (digits: string): string => `HTTP/1.1 200 OK\r\nContent-Length: ${digits}\r\n\r\nabc`;
+    assert.equal(read(length('999999999999999'), 100, [], false).progress, 'body');
+    const sixteen = read(length('0999999999999999'), 100, [], false);
+    assert.deepEqual(
+      [sixteen.progress, sixteen.error],
+      ['malformed', 'bad Content-Length "0999999999999999"'],
+    );
+  });
+
   void test('the status is known as soon as the head is, before the body arrives', () => {
     const reader = new HttpResponseReader(100);
     assert.equal(reader.push(Buffer.from('HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\n')), 'body');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { describe, test } from 'node:test';
 import {
   fit,
@@ -34,8 +35,23 @@ describe('formats', () => {
     assert.equal(formatAge(-5), '0.0s');
   });
 
-  test('clock and fit', () => {
-    assert.match(formatClock(Date.UTC(2026, 0, 1, 14, 3, 7, 125)), /^\d\d:03:07\.125$/);
+  test('the clock is local time, to the millisecond', () => {
+    const at = Date.UTC(2026, 0, 1, 14, 3, 7, 125);
+    const tz = process.env['TZ'];
+    try {
+      process.env['TZ'] = 'UTC';
+      assert.equal(formatClock(at), '14:03:07.125');
+      process.env['TZ'] = 'Asia/Kolkata'; // +05:30
+      assert.equal(formatClock(at), '19:33:07.125');
+      process.env['TZ'] = 'America/St_Johns'; // -03:30 in January
+      assert.equal(formatClock(Date.UTC(2026, 0, 1, 2, 0, 0, 5)), '22:30:00.005');
+    } finally {
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
+    }
+  });
+
+  test('fit pads or cuts to the width', () => {
     assert.equal(fit('abc', 5), 'abc  ');
     assert.equal(fit('abc', 5, 'right'), '  abc');
     assert.equal(fit('abcdef', 4), 'abc…');
@@ -74,8 +90,12 @@ describe('resolveFqdn', () => {
     assert.equal(await resolveFqdn('lb1.example.net', resolver(HANG)), 'lb1.example.net');
   });
 
-  test('the real resolver answers with something (no network needed)', async () => {
+  test('the real resolver answers with this host: its short name or a name that extends it', async () => {
+    const short = hostname();
     const name = await resolveFqdn();
-    assert.ok(name.length > 0);
+    assert.ok(
+      name === short || name.toLowerCase().startsWith(`${short.toLowerCase()}.`),
+      `${name} for ${short}`,
+    );
   });
 });

@@ -23,7 +23,7 @@ import {
   type VppApiCallEvent,
   type VppClientOptions,
 } from '../../src/vpp/index.js';
-import { VppSimServer, type VppSimServerOptions } from '../../src/vppsim/index.js';
+import { VppSimServer, type SimSession, type VppSimServerOptions } from '../../src/vppsim/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
@@ -184,6 +184,68 @@ describe('VppClient against vppsim', () => {
     });
   });
 
+  test('a dump times out after the timeout without a message, however long it keeps sending', async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      const clock = new FakeClock();
+      // The dump's details are sent by hand, and its closing control_ping is held back.
+      let dump: { context: number; session: SimSession } | undefined;
+      const started = new Promise<void>((resolve) =>
+        sim.registerHandler('lb_vip_dump', (_msg, { context, session }) => {
+          dump = { context, session };
+          resolve();
+          return undefined;
+        }),
+      );
+      sim.registerHandler('control_ping', (_msg, { context }) =>
+        context === dump?.context ? undefined : {},
+      );
+      const client = await connect({ clock, requestTimeoutMs: 2000 });
+      const details = client.dump('lb_vip_dump');
+      await started;
+      const held = dump;
+      assert.ok(held);
+      for (let i = 0; i < 3; i++) {
+        await clock.advance(1500);
+        held.session.send('lb_vip_details', {
+          context: held.context,
+          vip: { pfx: toApiPrefix(`192.0.2.${i}/32`), protocol: 6, port: 80 },
+        });
+        // A ping of its own, answered after the detail on the same socket: the detail is in.
+        await client.request('control_ping');
+      }
+      // 4.5 s since the request, never 2 s without a message: still alive.
+      held.session.send('control_ping_reply', { context: held.context, retval: 0 });
+      assert.equal((await details).length, 3);
+
+      // A dump that goes quiet times out 2 s after its last message.
+      const quiet = client.dump('lb_vip_dump');
+      const rejected = assert.rejects(quiet, (err: unknown) => err instanceof VppTimeoutError);
+      await clock.advance(1999);
+      await clock.advance(1);
+      await rejected;
+    });
+  });
+
+  test('a reply already in the socket wins over a timeout that fell due while the process was busy', async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      // Resolved once the reply has been written (the write happens before immediates run).
+      const answered = new Promise<void>((resolve) =>
+        sim.registerHandler('lb_conf', () => {
+          setImmediate(resolve);
+          return {};
+        }),
+      );
+      const client = await connect();
+      const call = client.request('lb_conf', {}, { timeoutMs: 20 });
+      await answered;
+      // The process is starved past the timeout with the reply unread: on the next turn of the
+      // event loop the timer runs before the socket is read.
+      const until = performance.now() + 60;
+      while (performance.now() < until);
+      assert.equal((await call)['retval'], 0);
+    });
+  });
+
   test('unknown ids and truncated messages are dropped and counted, both ways', async () => {
     await withSim({}, async ({ sim, socketPath, connect }) => {
       const client = await connect();
@@ -288,6 +350,35 @@ describe('VppClient against vppsim', () => {
       await closed;
       assert.equal(client.isOpen, false);
       await assert.rejects(client.request('control_ping'), VppConnectionError);
+    });
+  });
+
+  test('many requests in flight: replies out of order still reach their own call, errors included', async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      // Hold the replies until all eight requests are in, then answer them last to first; the
+      // odd ones are refused.
+      const held: { context: number; session: SimSession }[] = [];
+      const all = new Promise<void>((resolve) =>
+        sim.registerHandler('lb_conf', (_msg, { context, session }) => {
+          held.push({ context, session });
+          if (held.length === 8) resolve();
+          return undefined;
+        }),
+      );
+      const client = await connect();
+      const calls = Array.from({ length: 8 }, () => client.request('lb_conf'));
+      const contexts = await all.then(() => held.map((h) => h.context));
+      for (const h of [...held].reverse()) {
+        const refused = contexts.indexOf(h.context) % 2 === 1;
+        h.session.send('lb_conf_reply', { context: h.context, retval: refused ? -73 : 0 });
+      }
+      const outcomes = await Promise.allSettled(calls);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected'],
+      );
+      for (const o of outcomes)
+        if (o.status === 'rejected') assert.equal((o.reason as VppApiError).retval, -73);
     });
   });
 

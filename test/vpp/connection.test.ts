@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/clock/index.js';
-import { VppConnection, lbConf, type VppConnectionOptions } from '../../src/vpp/index.js';
+import { VppClient, VppConnection, lbConf, type VppConnectionOptions } from '../../src/vpp/index.js';
 import { VppSimServer } from '../../src/vppsim/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -81,37 +81,54 @@ describe('VppConnection', () => {
     });
   });
 
-  test('VPP dies → disconnect; it comes back with a new pid → reconnect after 5 s, table rebuilt', async () => {
+  test('VPP dies → disconnect; a new attempt every 5 s, not sooner; back with a new pid → table rebuilt', async () => {
     await withRig(async ({ clock, logger, startSim, connection }) => {
       const first = await startSim(100, 300);
-      const conn = connection();
+      // Each attempt, as the moment it starts: the real connect, seen from the seam it goes through.
+      const attempts: number[] = [];
+      const conn = connection({
+        connectClient: (opts) => {
+          attempts.push(clock.now());
+          return VppClient.connect(opts);
+        },
+      });
       const up = conn.onConnect.next();
       conn.start();
       await up;
       assert.equal(conn.client?.messageTable.id('lb_conf_56cd3261'), 300);
+      assert.equal(first.stats.connections, 1);
 
       const down = conn.onDisconnect.next();
       await first.close(); // VPP is gone: EOF on the socket
       assert.deepEqual(await down, { reason: 'socket-closed' });
+      const lostAt = clock.now();
       assert.equal(conn.connected, false);
       assert.equal(logger.named('vpp-disconnect')[0]?.attrs['reason'], 'socket-closed');
 
-      // Nothing listening: the 5 s retry fails quietly (one warning, then debug).
+      // Nothing listening: the retry at 5 s fails quietly (one warning, then debug), and none
+      // is made before it.
+      await clock.advance(4_999);
+      assert.deepEqual(attempts.slice(1), []);
       const failed = logger.next('vpp-connect-failed');
-      await clock.advance(5_000);
+      await clock.advance(1);
+      assert.deepEqual(attempts.slice(1), [lostAt + 5_000]);
       assert.equal((await failed).level, 'warn');
       const failedAgain = logger.next('vpp-connect-failed');
       await clock.advance(5_000);
       assert.equal((await failedAgain).level, 'debug');
+      assert.deepEqual(attempts.slice(1), [lostAt + 5_000, lostAt + 10_000]);
 
-      await startSim(200, 500); // restarted VPP: new pid, plugins loaded at another base
+      const second = await startSim(200, 500); // restarted VPP: new pid, plugins loaded at another base
       const back = conn.onConnect.next();
       await clock.advance(4_999);
-      assert.equal(conn.connected, false);
+      assert.equal(attempts.length, 3);
       await clock.advance(1);
       const info = await back;
+      assert.deepEqual(attempts.slice(1), [lostAt + 5_000, lostAt + 10_000, lostAt + 15_000]);
+      assert.equal(second.stats.connections, 1);
       assert.equal(info.pid, 200);
       assert.equal(info.restarted, true);
+      assert.equal(info.connectedAt, lostAt + 15_000);
       assert.equal(conn.client?.messageTable.id('lb_conf_56cd3261'), 500);
       // The lb call layer works through the new client with the new ids.
       const client = conn.client;

@@ -81,7 +81,11 @@ export interface FrontendInfo {
    * pool's backends are up and no fallback pool has one up, so that pool serves on all its
    * enabled backends at their configured weights (fail-open).
    */
-  panic: PanicInfo | undefined;
+  panic:
+    | PanicInfo
+    | undefined;
+  /** Whether the VIP is announced over BGP, and why; absent when maglev.announce is not set. */
+  announcement: FrontendAnnouncement | undefined;
 }
 
 export interface PanicInfo {
@@ -280,8 +284,16 @@ export interface WatchRequest {
   frontend: boolean;
   /** When non-empty, only backend events for these backends. */
   backendNames: string[];
-  /** When non-empty, only backend and frontend events for these frontends. */
+  /**
+   * When non-empty, only backend, frontend and announcement events for these frontends (BIRD's
+   * own events, with an empty frontend, always pass).
+   */
   frontendNames: string[];
+  /**
+   * Announcement changes and BIRD's state (docs/fleet.md). Not part of "all" when none of the
+   * kinds is set, so existing subscribers see no new event types.
+   */
+  announcement: boolean;
   /**
    * When above 0 (and backend events are asked for): probe heartbeats, coalesced. At most every
    * probe_summary_ms one ProbeSummaries event carries one entry per backend probed since the last
@@ -300,6 +312,7 @@ export interface Event {
     | { $case: "frontend"; value: FrontendEvent }
     | { $case: "checkerFault"; value: CheckerFaultEvent }
     | { $case: "panic"; value: PanicEvent }
+    | { $case: "announcement"; value: AnnouncementEvent }
     | { $case: "probes"; value: ProbeSummaries }
     | undefined;
 }
@@ -377,7 +390,32 @@ export interface PanicEvent {
   time: Date | undefined;
 }
 
+/**
+ * A frontend's VIP route was announced or withdrawn (frontend set), or BIRD's state changed
+ * (frontend empty: bird_ok, and the error when it is false). On subscribe, the current state of
+ * every (selected) announcing frontend is sent first.
+ */
+export interface AnnouncementEvent {
+  frontend: string;
+  address: string;
+  announced: boolean;
+  /** up | off | frontend-down | not-programmed | stopping */
+  reason: string;
+  time: Date | undefined;
+  birdOk: boolean;
+  /** unreachable | refused | write */
+  errorKind: string;
+  error: string;
+}
+
 export interface CheckConfigRequest {
+  /** A candidate configuration (the YAML text) to check instead of the file on disk. */
+  candidateYaml: string;
+  /**
+   * The name file:line:col positions use for the candidate (e.g. the client's path); default
+   * "candidate".
+   */
+  candidateName: string;
 }
 
 export interface CheckConfigResponse {
@@ -390,6 +428,8 @@ export interface CheckConfigResponse {
   /** Cross-field rules failed (every problem, one per line). */
   semanticError: string;
   warnings: string[];
+  /** When ok: what reloading to this configuration would change, against the running state. */
+  preview: ChangePreview | undefined;
 }
 
 export interface ReloadConfigRequest {
@@ -493,7 +533,164 @@ export interface SyncVPPLBStateResponse {
   weightsUpdated: number;
 }
 
+export interface GetAnnouncementsRequest {
+}
+
+export interface Announcements {
+  /** False when the configuration has no maglev.announce; then nothing else is set. */
+  enabled: boolean;
+  birdSocket: string;
+  includeFile: string;
+  /** Base name of the static protocols (<protocol>4, <protocol>6). */
+  protocol: string;
+  /** Whether the last exchange with BIRD went well; absent before the first. */
+  birdOk?:
+    | boolean
+    | undefined;
+  /** The last failure (unreachable | refused | write), its text, and when. */
+  lastErrorKind: string;
+  lastError: string;
+  lastErrorTime:
+    | Date
+    | undefined;
+  /** When BIRD last took the include file. */
+  appliedTime:
+    | Date
+    | undefined;
+  /** Every frontend, in configuration order. */
+  frontends: FrontendAnnouncement[];
+  /** The routes BIRD took last. */
+  routes: AnnouncedRoute[];
+}
+
+export interface FrontendAnnouncement {
+  frontend: string;
+  /** The VIP address (IP literal). */
+  address: string;
+  /**
+   * BIRD holds this node's route to the address: this frontend's wish, or another's on the same
+   * address.
+   */
+  announced: boolean;
+  /** This frontend's own conditions hold (reason "up"). */
+  wanted: boolean;
+  /** up | off | frontend-down | not-programmed | stopping */
+  reason: string;
+}
+
+export interface AnnouncedRoute {
+  /** Host prefix: 192.0.2.1/32, 2001:db8::1/128. */
+  prefix: string;
+  /** The frontends that want it, in configuration order. */
+  frontends: string[];
+}
+
 export interface GetVPPLBCountersRequest {
+}
+
+export interface PreviewChangeRequest {
+  /**
+   * The action to preview, with the request its own RPC takes. A reload is previewed with
+   * CheckConfig (the file on disk, or a candidate).
+   */
+  change:
+    | { $case: "pauseBackend"; value: BackendRequest }
+    | { $case: "resumeBackend"; value: BackendRequest }
+    | { $case: "enableBackend"; value: BackendRequest }
+    | { $case: "disableBackend"; value: BackendRequest }
+    | { $case: "setWeight"; value: SetWeightRequest }
+    | { $case: "syncVppLbState"; value: SyncVPPLBStateRequest }
+    | undefined;
+}
+
+export interface ChangePreview {
+  /** Backends whose state the change would move (a reload: restarts and removals too). */
+  backends: BackendStateChange[];
+  /** Frontends whose aggregate state would change. */
+  frontends: FrontendStateChange[];
+  /**
+   * The lb operations the change would send, in the order it would send them; empty when VPP
+   * would not be touched.
+   */
+  vppOps: PlannedLbOp[];
+  /** Per VIP the change would reconcile: the Maglev new-flow buckets that would change hands. */
+  vips: VipBucketMove[];
+  /**
+   * True when the plan and the "before" tables come from a live read of VPP. False when VPP is
+   * not connected (or integration is off): they are then planned against maglevd's current
+   * desired state, as if VPP held it exactly.
+   */
+  vppRead: boolean;
+  /** What else the operator should know (e.g. a sync the startup warmup would hold back). */
+  notes: string[];
+}
+
+export interface BackendStateChange {
+  backend: string;
+  from: string;
+  to: string;
+  /** Why, e.g. "disabled by operator", "health check changed: probing restarts". */
+  detail: string;
+}
+
+export interface FrontendStateChange {
+  frontend: string;
+  from: string;
+  to: string;
+}
+
+export interface PlannedLbOp {
+  /** vip-add | vip-del | as-add | as-del | as-weight */
+  op: string;
+  /** The frontend of the VIP; empty for a stale VIP no frontend wants. */
+  frontend: string;
+  /** The VIP: CIDR prefix, protocol (tcp | udp | any) and port. */
+  prefix: string;
+  protocol: string;
+  port: number;
+  /** as-add, as-del, as-weight: the application server. */
+  address: string;
+  /** as-add, as-weight: its weight. */
+  weight: number;
+  /** as-del, as-weight: its flows are flushed too. */
+  flush: boolean;
+  /** vip-del: stale | src-ip-sticky-changed | encap-changed | flow-table-length-changed. */
+  reason: string;
+  /** vip-add: the new VIP's settings. */
+  encap: string;
+  flowTableLength: number;
+  srcIpSticky: boolean;
+}
+
+export interface VipBucketMove {
+  frontend: string;
+  prefix: string;
+  protocol: string;
+  port: number;
+  /** The new-flow table length the buckets are counted in (after the change). */
+  flowTableLength: number;
+  /** Buckets whose application server would change (to or from none included). */
+  bucketsMoved: number;
+  /** The lb API generation the tables were built for: 1.1.0 (no weights) or 1.2.0. */
+  lbApiVersion: string;
+  /**
+   * The VIP would be deleted and created again (a setting VPP cannot change in place): every
+   * bucket and every existing flow moves.
+   */
+  recreated: boolean;
+  /** Every application server of either side, in address order. */
+  ases: AsBucketMove[];
+}
+
+export interface AsBucketMove {
+  address: string;
+  /** The backend with this address, when maglevd knows one. */
+  backend: string;
+  /** Absent where the AS is not in the VIP (before: a new AS; after: a removed one). */
+  weightBefore?: number | undefined;
+  weightAfter?: number | undefined;
+  bucketsBefore: number;
+  bucketsAfter: number;
 }
 
 export interface VPPLBCounters {
@@ -791,6 +988,7 @@ function createBaseFrontendInfo(): FrontendInfo {
     vppBucketsKnown: false,
     panicThreshold: undefined,
     panic: undefined,
+    announcement: undefined,
   };
 }
 
@@ -843,6 +1041,9 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     }
     if (message.panic !== undefined) {
       PanicInfo.encode(message.panic, writer.uint32(130).fork()).join();
+    }
+    if (message.announcement !== undefined) {
+      FrontendAnnouncement.encode(message.announcement, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -988,6 +1189,14 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
             message.panic = PanicInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.announcement = FrontendAnnouncement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1050,6 +1259,7 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
         ? globalThis.Number(object.panic_threshold)
         : undefined,
       panic: isSet(object.panic) ? PanicInfo.fromJSON(object.panic) : undefined,
+      announcement: isSet(object.announcement) ? FrontendAnnouncement.fromJSON(object.announcement) : undefined,
     };
   },
 
@@ -1103,6 +1313,9 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     if (message.panic !== undefined) {
       obj.panic = PanicInfo.toJSON(message.panic);
     }
+    if (message.announcement !== undefined) {
+      obj.announcement = FrontendAnnouncement.toJSON(message.announcement);
+    }
     return obj;
   },
 
@@ -1128,6 +1341,9 @@ export const FrontendInfo: MessageFns<FrontendInfo> = {
     message.panicThreshold = object.panicThreshold ?? undefined;
     message.panic = (object.panic !== undefined && object.panic !== null)
       ? PanicInfo.fromPartial(object.panic)
+      : undefined;
+    message.announcement = (object.announcement !== undefined && object.announcement !== null)
+      ? FrontendAnnouncement.fromPartial(object.announcement)
       : undefined;
     return message;
   },
@@ -3300,6 +3516,7 @@ function createBaseWatchRequest(): WatchRequest {
     frontend: false,
     backendNames: [],
     frontendNames: [],
+    announcement: false,
     probeSummaryMs: 0,
   };
 }
@@ -3324,8 +3541,11 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     for (const v of message.frontendNames) {
       writer.uint32(50).string(v!);
     }
+    if (message.announcement !== false) {
+      writer.uint32(56).bool(message.announcement);
+    }
     if (message.probeSummaryMs !== 0) {
-      writer.uint32(56).uint32(message.probeSummaryMs);
+      writer.uint32(64).uint32(message.probeSummaryMs);
     }
     return writer;
   },
@@ -3396,6 +3616,14 @@ export const WatchRequest: MessageFns<WatchRequest> = {
               break;
             }
 
+            message.announcement = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
             message.probeSummaryMs = reader.uint32();
             continue;
           }
@@ -3431,6 +3659,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
         : globalThis.Array.isArray(object?.frontend_names)
         ? object.frontend_names.map((e: any) => globalThis.String(e))
         : [],
+      announcement: isSet(object.announcement) ? globalThis.Boolean(object.announcement) : false,
       probeSummaryMs: isSet(object.probeSummaryMs)
         ? globalThis.Number(object.probeSummaryMs)
         : isSet(object.probe_summary_ms)
@@ -3459,6 +3688,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     if (message.frontendNames?.length) {
       obj.frontendNames = message.frontendNames;
     }
+    if (message.announcement !== false) {
+      obj.announcement = message.announcement;
+    }
     if (message.probeSummaryMs !== 0) {
       obj.probeSummaryMs = Math.round(message.probeSummaryMs);
     }
@@ -3476,6 +3708,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     message.frontend = object.frontend ?? false;
     message.backendNames = object.backendNames?.map((e) => e) || [];
     message.frontendNames = object.frontendNames?.map((e) => e) || [];
+    message.announcement = object.announcement ?? false;
     message.probeSummaryMs = object.probeSummaryMs ?? 0;
     return message;
   },
@@ -3503,8 +3736,11 @@ export const Event: MessageFns<Event> = {
       case "panic":
         PanicEvent.encode(message.event.value, writer.uint32(42).fork()).join();
         break;
+      case "announcement":
+        AnnouncementEvent.encode(message.event.value, writer.uint32(50).fork()).join();
+        break;
       case "probes":
-        ProbeSummaries.encode(message.event.value, writer.uint32(50).fork()).join();
+        ProbeSummaries.encode(message.event.value, writer.uint32(58).fork()).join();
         break;
     }
     return writer;
@@ -3568,6 +3804,14 @@ export const Event: MessageFns<Event> = {
               break;
             }
 
+            message.event = { $case: "announcement", value: AnnouncementEvent.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
             message.event = { $case: "probes", value: ProbeSummaries.decode(reader, reader.uint32()) };
             continue;
           }
@@ -3597,6 +3841,8 @@ export const Event: MessageFns<Event> = {
         ? { $case: "checkerFault", value: CheckerFaultEvent.fromJSON(object.checker_fault) }
         : isSet(object.panic)
         ? { $case: "panic", value: PanicEvent.fromJSON(object.panic) }
+        : isSet(object.announcement)
+        ? { $case: "announcement", value: AnnouncementEvent.fromJSON(object.announcement) }
         : isSet(object.probes)
         ? { $case: "probes", value: ProbeSummaries.fromJSON(object.probes) }
         : undefined,
@@ -3615,6 +3861,8 @@ export const Event: MessageFns<Event> = {
       obj.checkerFault = CheckerFaultEvent.toJSON(message.event.value);
     } else if (message.event?.$case === "panic") {
       obj.panic = PanicEvent.toJSON(message.event.value);
+    } else if (message.event?.$case === "announcement") {
+      obj.announcement = AnnouncementEvent.toJSON(message.event.value);
     } else if (message.event?.$case === "probes") {
       obj.probes = ProbeSummaries.toJSON(message.event.value);
     }
@@ -3654,6 +3902,12 @@ export const Event: MessageFns<Event> = {
       case "panic": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "panic", value: PanicEvent.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "announcement": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "announcement", value: AnnouncementEvent.fromPartial(object.event.value) };
         }
         break;
       }
@@ -4594,12 +4848,216 @@ export const PanicEvent: MessageFns<PanicEvent> = {
   },
 };
 
+function createBaseAnnouncementEvent(): AnnouncementEvent {
+  return {
+    frontend: "",
+    address: "",
+    announced: false,
+    reason: "",
+    time: undefined,
+    birdOk: false,
+    errorKind: "",
+    error: "",
+  };
+}
+
+export const AnnouncementEvent: MessageFns<AnnouncementEvent> = {
+  encode(message: AnnouncementEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    if (message.announced !== false) {
+      writer.uint32(24).bool(message.announced);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(42).fork()).join();
+    }
+    if (message.birdOk !== false) {
+      writer.uint32(48).bool(message.birdOk);
+    }
+    if (message.errorKind !== "") {
+      writer.uint32(58).string(message.errorKind);
+    }
+    if (message.error !== "") {
+      writer.uint32(66).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnnouncementEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnnouncementEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.announced = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.birdOk = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.errorKind = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnnouncementEvent {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      announced: isSet(object.announced) ? globalThis.Boolean(object.announced) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      birdOk: isSet(object.birdOk)
+        ? globalThis.Boolean(object.birdOk)
+        : isSet(object.bird_ok)
+        ? globalThis.Boolean(object.bird_ok)
+        : false,
+      errorKind: isSet(object.errorKind)
+        ? globalThis.String(object.errorKind)
+        : isSet(object.error_kind)
+        ? globalThis.String(object.error_kind)
+        : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: AnnouncementEvent): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.announced !== false) {
+      obj.announced = message.announced;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.birdOk !== false) {
+      obj.birdOk = message.birdOk;
+    }
+    if (message.errorKind !== "") {
+      obj.errorKind = message.errorKind;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnnouncementEvent>, I>>(base?: I): AnnouncementEvent {
+    return AnnouncementEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnnouncementEvent>, I>>(object: I): AnnouncementEvent {
+    const message = createBaseAnnouncementEvent();
+    message.frontend = object.frontend ?? "";
+    message.address = object.address ?? "";
+    message.announced = object.announced ?? false;
+    message.reason = object.reason ?? "";
+    message.time = object.time ?? undefined;
+    message.birdOk = object.birdOk ?? false;
+    message.errorKind = object.errorKind ?? "";
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
 function createBaseCheckConfigRequest(): CheckConfigRequest {
-  return {};
+  return { candidateYaml: "", candidateName: "" };
 }
 
 export const CheckConfigRequest: MessageFns<CheckConfigRequest> = {
-  encode(_: CheckConfigRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: CheckConfigRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.candidateYaml !== "") {
+      writer.uint32(10).string(message.candidateYaml);
+    }
+    if (message.candidateName !== "") {
+      writer.uint32(18).string(message.candidateName);
+    }
     return writer;
   },
 
@@ -4616,6 +5074,22 @@ export const CheckConfigRequest: MessageFns<CheckConfigRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.candidateYaml = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.candidateName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4628,26 +5102,45 @@ export const CheckConfigRequest: MessageFns<CheckConfigRequest> = {
     }
   },
 
-  fromJSON(_: any): CheckConfigRequest {
-    return {};
+  fromJSON(object: any): CheckConfigRequest {
+    return {
+      candidateYaml: isSet(object.candidateYaml)
+        ? globalThis.String(object.candidateYaml)
+        : isSet(object.candidate_yaml)
+        ? globalThis.String(object.candidate_yaml)
+        : "",
+      candidateName: isSet(object.candidateName)
+        ? globalThis.String(object.candidateName)
+        : isSet(object.candidate_name)
+        ? globalThis.String(object.candidate_name)
+        : "",
+    };
   },
 
-  toJSON(_: CheckConfigRequest): unknown {
+  toJSON(message: CheckConfigRequest): unknown {
     const obj: any = {};
+    if (message.candidateYaml !== "") {
+      obj.candidateYaml = message.candidateYaml;
+    }
+    if (message.candidateName !== "") {
+      obj.candidateName = message.candidateName;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<CheckConfigRequest>, I>>(base?: I): CheckConfigRequest {
     return CheckConfigRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CheckConfigRequest>, I>>(_: I): CheckConfigRequest {
+  fromPartial<I extends Exact<DeepPartial<CheckConfigRequest>, I>>(object: I): CheckConfigRequest {
     const message = createBaseCheckConfigRequest();
+    message.candidateYaml = object.candidateYaml ?? "";
+    message.candidateName = object.candidateName ?? "";
     return message;
   },
 };
 
 function createBaseCheckConfigResponse(): CheckConfigResponse {
-  return { ok: false, parseError: "", semanticError: "", warnings: [] };
+  return { ok: false, parseError: "", semanticError: "", warnings: [], preview: undefined };
 }
 
 export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
@@ -4663,6 +5156,9 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
     }
     for (const v of message.warnings) {
       writer.uint32(34).string(v!);
+    }
+    if (message.preview !== undefined) {
+      ChangePreview.encode(message.preview, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -4712,6 +5208,14 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
             message.warnings.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.preview = ChangePreview.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4738,6 +5242,7 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
         ? globalThis.String(object.semantic_error)
         : "",
       warnings: globalThis.Array.isArray(object?.warnings) ? object.warnings.map((e: any) => globalThis.String(e)) : [],
+      preview: isSet(object.preview) ? ChangePreview.fromJSON(object.preview) : undefined,
     };
   },
 
@@ -4755,6 +5260,9 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
     if (message.warnings?.length) {
       obj.warnings = message.warnings;
     }
+    if (message.preview !== undefined) {
+      obj.preview = ChangePreview.toJSON(message.preview);
+    }
     return obj;
   },
 
@@ -4767,6 +5275,9 @@ export const CheckConfigResponse: MessageFns<CheckConfigResponse> = {
     message.parseError = object.parseError ?? "";
     message.semanticError = object.semanticError ?? "";
     message.warnings = object.warnings?.map((e) => e) || [];
+    message.preview = (object.preview !== undefined && object.preview !== null)
+      ? ChangePreview.fromPartial(object.preview)
+      : undefined;
     return message;
   },
 };
@@ -6184,6 +6695,551 @@ export const SyncVPPLBStateResponse: MessageFns<SyncVPPLBStateResponse> = {
   },
 };
 
+function createBaseGetAnnouncementsRequest(): GetAnnouncementsRequest {
+  return {};
+}
+
+export const GetAnnouncementsRequest: MessageFns<GetAnnouncementsRequest> = {
+  encode(_: GetAnnouncementsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAnnouncementsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAnnouncementsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetAnnouncementsRequest {
+    return {};
+  },
+
+  toJSON(_: GetAnnouncementsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetAnnouncementsRequest>, I>>(base?: I): GetAnnouncementsRequest {
+    return GetAnnouncementsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetAnnouncementsRequest>, I>>(_: I): GetAnnouncementsRequest {
+    const message = createBaseGetAnnouncementsRequest();
+    return message;
+  },
+};
+
+function createBaseAnnouncements(): Announcements {
+  return {
+    enabled: false,
+    birdSocket: "",
+    includeFile: "",
+    protocol: "",
+    birdOk: undefined,
+    lastErrorKind: "",
+    lastError: "",
+    lastErrorTime: undefined,
+    appliedTime: undefined,
+    frontends: [],
+    routes: [],
+  };
+}
+
+export const Announcements: MessageFns<Announcements> = {
+  encode(message: Announcements, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enabled !== false) {
+      writer.uint32(8).bool(message.enabled);
+    }
+    if (message.birdSocket !== "") {
+      writer.uint32(18).string(message.birdSocket);
+    }
+    if (message.includeFile !== "") {
+      writer.uint32(26).string(message.includeFile);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(34).string(message.protocol);
+    }
+    if (message.birdOk !== undefined) {
+      writer.uint32(40).bool(message.birdOk);
+    }
+    if (message.lastErrorKind !== "") {
+      writer.uint32(50).string(message.lastErrorKind);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(58).string(message.lastError);
+    }
+    if (message.lastErrorTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastErrorTime), writer.uint32(66).fork()).join();
+    }
+    if (message.appliedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.appliedTime), writer.uint32(74).fork()).join();
+    }
+    for (const v of message.frontends) {
+      FrontendAnnouncement.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.routes) {
+      AnnouncedRoute.encode(v!, writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Announcements {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnnouncements();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.birdSocket = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.includeFile = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.birdOk = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lastErrorKind = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lastErrorTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.appliedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.frontends.push(FrontendAnnouncement.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.routes.push(AnnouncedRoute.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Announcements {
+    return {
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      birdSocket: isSet(object.birdSocket)
+        ? globalThis.String(object.birdSocket)
+        : isSet(object.bird_socket)
+        ? globalThis.String(object.bird_socket)
+        : "",
+      includeFile: isSet(object.includeFile)
+        ? globalThis.String(object.includeFile)
+        : isSet(object.include_file)
+        ? globalThis.String(object.include_file)
+        : "",
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      birdOk: isSet(object.birdOk)
+        ? globalThis.Boolean(object.birdOk)
+        : isSet(object.bird_ok)
+        ? globalThis.Boolean(object.bird_ok)
+        : undefined,
+      lastErrorKind: isSet(object.lastErrorKind)
+        ? globalThis.String(object.lastErrorKind)
+        : isSet(object.last_error_kind)
+        ? globalThis.String(object.last_error_kind)
+        : "",
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+      lastErrorTime: isSet(object.lastErrorTime)
+        ? fromJsonTimestamp(object.lastErrorTime)
+        : isSet(object.last_error_time)
+        ? fromJsonTimestamp(object.last_error_time)
+        : undefined,
+      appliedTime: isSet(object.appliedTime)
+        ? fromJsonTimestamp(object.appliedTime)
+        : isSet(object.applied_time)
+        ? fromJsonTimestamp(object.applied_time)
+        : undefined,
+      frontends: globalThis.Array.isArray(object?.frontends)
+        ? object.frontends.map((e: any) => FrontendAnnouncement.fromJSON(e))
+        : [],
+      routes: globalThis.Array.isArray(object?.routes)
+        ? object.routes.map((e: any) => AnnouncedRoute.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: Announcements): unknown {
+    const obj: any = {};
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.birdSocket !== "") {
+      obj.birdSocket = message.birdSocket;
+    }
+    if (message.includeFile !== "") {
+      obj.includeFile = message.includeFile;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.birdOk !== undefined) {
+      obj.birdOk = message.birdOk;
+    }
+    if (message.lastErrorKind !== "") {
+      obj.lastErrorKind = message.lastErrorKind;
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    if (message.lastErrorTime !== undefined) {
+      obj.lastErrorTime = message.lastErrorTime.toISOString();
+    }
+    if (message.appliedTime !== undefined) {
+      obj.appliedTime = message.appliedTime.toISOString();
+    }
+    if (message.frontends?.length) {
+      obj.frontends = message.frontends.map((e) => FrontendAnnouncement.toJSON(e));
+    }
+    if (message.routes?.length) {
+      obj.routes = message.routes.map((e) => AnnouncedRoute.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Announcements>, I>>(base?: I): Announcements {
+    return Announcements.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Announcements>, I>>(object: I): Announcements {
+    const message = createBaseAnnouncements();
+    message.enabled = object.enabled ?? false;
+    message.birdSocket = object.birdSocket ?? "";
+    message.includeFile = object.includeFile ?? "";
+    message.protocol = object.protocol ?? "";
+    message.birdOk = object.birdOk ?? undefined;
+    message.lastErrorKind = object.lastErrorKind ?? "";
+    message.lastError = object.lastError ?? "";
+    message.lastErrorTime = object.lastErrorTime ?? undefined;
+    message.appliedTime = object.appliedTime ?? undefined;
+    message.frontends = object.frontends?.map((e) => FrontendAnnouncement.fromPartial(e)) || [];
+    message.routes = object.routes?.map((e) => AnnouncedRoute.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFrontendAnnouncement(): FrontendAnnouncement {
+  return { frontend: "", address: "", announced: false, wanted: false, reason: "" };
+}
+
+export const FrontendAnnouncement: MessageFns<FrontendAnnouncement> = {
+  encode(message: FrontendAnnouncement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    if (message.announced !== false) {
+      writer.uint32(24).bool(message.announced);
+    }
+    if (message.wanted !== false) {
+      writer.uint32(32).bool(message.wanted);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrontendAnnouncement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrontendAnnouncement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.announced = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.wanted = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrontendAnnouncement {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      announced: isSet(object.announced) ? globalThis.Boolean(object.announced) : false,
+      wanted: isSet(object.wanted) ? globalThis.Boolean(object.wanted) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: FrontendAnnouncement): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.announced !== false) {
+      obj.announced = message.announced;
+    }
+    if (message.wanted !== false) {
+      obj.wanted = message.wanted;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FrontendAnnouncement>, I>>(base?: I): FrontendAnnouncement {
+    return FrontendAnnouncement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FrontendAnnouncement>, I>>(object: I): FrontendAnnouncement {
+    const message = createBaseFrontendAnnouncement();
+    message.frontend = object.frontend ?? "";
+    message.address = object.address ?? "";
+    message.announced = object.announced ?? false;
+    message.wanted = object.wanted ?? false;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseAnnouncedRoute(): AnnouncedRoute {
+  return { prefix: "", frontends: [] };
+}
+
+export const AnnouncedRoute: MessageFns<AnnouncedRoute> = {
+  encode(message: AnnouncedRoute, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.prefix !== "") {
+      writer.uint32(10).string(message.prefix);
+    }
+    for (const v of message.frontends) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnnouncedRoute {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnnouncedRoute();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frontends.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnnouncedRoute {
+    return {
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      frontends: globalThis.Array.isArray(object?.frontends)
+        ? object.frontends.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AnnouncedRoute): unknown {
+    const obj: any = {};
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.frontends?.length) {
+      obj.frontends = message.frontends;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AnnouncedRoute>, I>>(base?: I): AnnouncedRoute {
+    return AnnouncedRoute.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AnnouncedRoute>, I>>(object: I): AnnouncedRoute {
+    const message = createBaseAnnouncedRoute();
+    message.prefix = object.prefix ?? "";
+    message.frontends = object.frontends?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseGetVPPLBCountersRequest(): GetVPPLBCountersRequest {
   return {};
 }
@@ -6232,6 +7288,1241 @@ export const GetVPPLBCountersRequest: MessageFns<GetVPPLBCountersRequest> = {
   },
   fromPartial<I extends Exact<DeepPartial<GetVPPLBCountersRequest>, I>>(_: I): GetVPPLBCountersRequest {
     const message = createBaseGetVPPLBCountersRequest();
+    return message;
+  },
+};
+
+function createBasePreviewChangeRequest(): PreviewChangeRequest {
+  return { change: undefined };
+}
+
+export const PreviewChangeRequest: MessageFns<PreviewChangeRequest> = {
+  encode(message: PreviewChangeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.change?.$case) {
+      case "pauseBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(10).fork()).join();
+        break;
+      case "resumeBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(18).fork()).join();
+        break;
+      case "enableBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(26).fork()).join();
+        break;
+      case "disableBackend":
+        BackendRequest.encode(message.change.value, writer.uint32(34).fork()).join();
+        break;
+      case "setWeight":
+        SetWeightRequest.encode(message.change.value, writer.uint32(42).fork()).join();
+        break;
+      case "syncVppLbState":
+        SyncVPPLBStateRequest.encode(message.change.value, writer.uint32(50).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewChangeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewChangeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.change = { $case: "pauseBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.change = { $case: "resumeBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.change = { $case: "enableBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.change = { $case: "disableBackend", value: BackendRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.change = { $case: "setWeight", value: SetWeightRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.change = { $case: "syncVppLbState", value: SyncVPPLBStateRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewChangeRequest {
+    return {
+      change: isSet(object.pauseBackend)
+        ? { $case: "pauseBackend", value: BackendRequest.fromJSON(object.pauseBackend) }
+        : isSet(object.pause_backend)
+        ? { $case: "pauseBackend", value: BackendRequest.fromJSON(object.pause_backend) }
+        : isSet(object.resumeBackend)
+        ? { $case: "resumeBackend", value: BackendRequest.fromJSON(object.resumeBackend) }
+        : isSet(object.resume_backend)
+        ? { $case: "resumeBackend", value: BackendRequest.fromJSON(object.resume_backend) }
+        : isSet(object.enableBackend)
+        ? { $case: "enableBackend", value: BackendRequest.fromJSON(object.enableBackend) }
+        : isSet(object.enable_backend)
+        ? { $case: "enableBackend", value: BackendRequest.fromJSON(object.enable_backend) }
+        : isSet(object.disableBackend)
+        ? { $case: "disableBackend", value: BackendRequest.fromJSON(object.disableBackend) }
+        : isSet(object.disable_backend)
+        ? { $case: "disableBackend", value: BackendRequest.fromJSON(object.disable_backend) }
+        : isSet(object.setWeight)
+        ? { $case: "setWeight", value: SetWeightRequest.fromJSON(object.setWeight) }
+        : isSet(object.set_weight)
+        ? { $case: "setWeight", value: SetWeightRequest.fromJSON(object.set_weight) }
+        : isSet(object.syncVppLbState)
+        ? { $case: "syncVppLbState", value: SyncVPPLBStateRequest.fromJSON(object.syncVppLbState) }
+        : isSet(object.sync_vpp_lb_state)
+        ? { $case: "syncVppLbState", value: SyncVPPLBStateRequest.fromJSON(object.sync_vpp_lb_state) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: PreviewChangeRequest): unknown {
+    const obj: any = {};
+    if (message.change?.$case === "pauseBackend") {
+      obj.pauseBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "resumeBackend") {
+      obj.resumeBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "enableBackend") {
+      obj.enableBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "disableBackend") {
+      obj.disableBackend = BackendRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "setWeight") {
+      obj.setWeight = SetWeightRequest.toJSON(message.change.value);
+    } else if (message.change?.$case === "syncVppLbState") {
+      obj.syncVppLbState = SyncVPPLBStateRequest.toJSON(message.change.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PreviewChangeRequest>, I>>(base?: I): PreviewChangeRequest {
+    return PreviewChangeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreviewChangeRequest>, I>>(object: I): PreviewChangeRequest {
+    const message = createBasePreviewChangeRequest();
+    switch (object.change?.$case) {
+      case "pauseBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "pauseBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "resumeBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "resumeBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "enableBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "enableBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "disableBackend": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "disableBackend", value: BackendRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "setWeight": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "setWeight", value: SetWeightRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+      case "syncVppLbState": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "syncVppLbState", value: SyncVPPLBStateRequest.fromPartial(object.change.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseChangePreview(): ChangePreview {
+  return { backends: [], frontends: [], vppOps: [], vips: [], vppRead: false, notes: [] };
+}
+
+export const ChangePreview: MessageFns<ChangePreview> = {
+  encode(message: ChangePreview, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.backends) {
+      BackendStateChange.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.frontends) {
+      FrontendStateChange.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.vppOps) {
+      PlannedLbOp.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.vips) {
+      VipBucketMove.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.vppRead !== false) {
+      writer.uint32(40).bool(message.vppRead);
+    }
+    for (const v of message.notes) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangePreview {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangePreview();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backends.push(BackendStateChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frontends.push(FrontendStateChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.vppOps.push(PlannedLbOp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.vips.push(VipBucketMove.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.vppRead = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.notes.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangePreview {
+    return {
+      backends: globalThis.Array.isArray(object?.backends)
+        ? object.backends.map((e: any) => BackendStateChange.fromJSON(e))
+        : [],
+      frontends: globalThis.Array.isArray(object?.frontends)
+        ? object.frontends.map((e: any) => FrontendStateChange.fromJSON(e))
+        : [],
+      vppOps: globalThis.Array.isArray(object?.vppOps)
+        ? object.vppOps.map((e: any) => PlannedLbOp.fromJSON(e))
+        : globalThis.Array.isArray(object?.vpp_ops)
+        ? object.vpp_ops.map((e: any) => PlannedLbOp.fromJSON(e))
+        : [],
+      vips: globalThis.Array.isArray(object?.vips) ? object.vips.map((e: any) => VipBucketMove.fromJSON(e)) : [],
+      vppRead: isSet(object.vppRead)
+        ? globalThis.Boolean(object.vppRead)
+        : isSet(object.vpp_read)
+        ? globalThis.Boolean(object.vpp_read)
+        : false,
+      notes: globalThis.Array.isArray(object?.notes) ? object.notes.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: ChangePreview): unknown {
+    const obj: any = {};
+    if (message.backends?.length) {
+      obj.backends = message.backends.map((e) => BackendStateChange.toJSON(e));
+    }
+    if (message.frontends?.length) {
+      obj.frontends = message.frontends.map((e) => FrontendStateChange.toJSON(e));
+    }
+    if (message.vppOps?.length) {
+      obj.vppOps = message.vppOps.map((e) => PlannedLbOp.toJSON(e));
+    }
+    if (message.vips?.length) {
+      obj.vips = message.vips.map((e) => VipBucketMove.toJSON(e));
+    }
+    if (message.vppRead !== false) {
+      obj.vppRead = message.vppRead;
+    }
+    if (message.notes?.length) {
+      obj.notes = message.notes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangePreview>, I>>(base?: I): ChangePreview {
+    return ChangePreview.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangePreview>, I>>(object: I): ChangePreview {
+    const message = createBaseChangePreview();
+    message.backends = object.backends?.map((e) => BackendStateChange.fromPartial(e)) || [];
+    message.frontends = object.frontends?.map((e) => FrontendStateChange.fromPartial(e)) || [];
+    message.vppOps = object.vppOps?.map((e) => PlannedLbOp.fromPartial(e)) || [];
+    message.vips = object.vips?.map((e) => VipBucketMove.fromPartial(e)) || [];
+    message.vppRead = object.vppRead ?? false;
+    message.notes = object.notes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseBackendStateChange(): BackendStateChange {
+  return { backend: "", from: "", to: "", detail: "" };
+}
+
+export const BackendStateChange: MessageFns<BackendStateChange> = {
+  encode(message: BackendStateChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backend !== "") {
+      writer.uint32(10).string(message.backend);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    if (message.detail !== "") {
+      writer.uint32(34).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BackendStateChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBackendStateChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BackendStateChange {
+    return {
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: BackendStateChange): unknown {
+    const obj: any = {};
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BackendStateChange>, I>>(base?: I): BackendStateChange {
+    return BackendStateChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BackendStateChange>, I>>(object: I): BackendStateChange {
+    const message = createBaseBackendStateChange();
+    message.backend = object.backend ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseFrontendStateChange(): FrontendStateChange {
+  return { frontend: "", from: "", to: "" };
+}
+
+export const FrontendStateChange: MessageFns<FrontendStateChange> = {
+  encode(message: FrontendStateChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FrontendStateChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFrontendStateChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FrontendStateChange {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+    };
+  },
+
+  toJSON(message: FrontendStateChange): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FrontendStateChange>, I>>(base?: I): FrontendStateChange {
+    return FrontendStateChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FrontendStateChange>, I>>(object: I): FrontendStateChange {
+    const message = createBaseFrontendStateChange();
+    message.frontend = object.frontend ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBasePlannedLbOp(): PlannedLbOp {
+  return {
+    op: "",
+    frontend: "",
+    prefix: "",
+    protocol: "",
+    port: 0,
+    address: "",
+    weight: 0,
+    flush: false,
+    reason: "",
+    encap: "",
+    flowTableLength: 0,
+    srcIpSticky: false,
+  };
+}
+
+export const PlannedLbOp: MessageFns<PlannedLbOp> = {
+  encode(message: PlannedLbOp, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.op !== "") {
+      writer.uint32(10).string(message.op);
+    }
+    if (message.frontend !== "") {
+      writer.uint32(18).string(message.frontend);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(26).string(message.prefix);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(34).string(message.protocol);
+    }
+    if (message.port !== 0) {
+      writer.uint32(40).uint32(message.port);
+    }
+    if (message.address !== "") {
+      writer.uint32(50).string(message.address);
+    }
+    if (message.weight !== 0) {
+      writer.uint32(56).uint32(message.weight);
+    }
+    if (message.flush !== false) {
+      writer.uint32(64).bool(message.flush);
+    }
+    if (message.reason !== "") {
+      writer.uint32(74).string(message.reason);
+    }
+    if (message.encap !== "") {
+      writer.uint32(82).string(message.encap);
+    }
+    if (message.flowTableLength !== 0) {
+      writer.uint32(88).uint32(message.flowTableLength);
+    }
+    if (message.srcIpSticky !== false) {
+      writer.uint32(96).bool(message.srcIpSticky);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlannedLbOp {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlannedLbOp();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.op = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.port = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.weight = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.flush = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.encap = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.flowTableLength = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.srcIpSticky = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlannedLbOp {
+    return {
+      op: isSet(object.op) ? globalThis.String(object.op) : "",
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      port: isSet(object.port) ? globalThis.Number(object.port) : 0,
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+      flush: isSet(object.flush) ? globalThis.Boolean(object.flush) : false,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      encap: isSet(object.encap) ? globalThis.String(object.encap) : "",
+      flowTableLength: isSet(object.flowTableLength)
+        ? globalThis.Number(object.flowTableLength)
+        : isSet(object.flow_table_length)
+        ? globalThis.Number(object.flow_table_length)
+        : 0,
+      srcIpSticky: isSet(object.srcIpSticky)
+        ? globalThis.Boolean(object.srcIpSticky)
+        : isSet(object.src_ip_sticky)
+        ? globalThis.Boolean(object.src_ip_sticky)
+        : false,
+    };
+  },
+
+  toJSON(message: PlannedLbOp): unknown {
+    const obj: any = {};
+    if (message.op !== "") {
+      obj.op = message.op;
+    }
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.port !== 0) {
+      obj.port = Math.round(message.port);
+    }
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.weight !== 0) {
+      obj.weight = Math.round(message.weight);
+    }
+    if (message.flush !== false) {
+      obj.flush = message.flush;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.encap !== "") {
+      obj.encap = message.encap;
+    }
+    if (message.flowTableLength !== 0) {
+      obj.flowTableLength = Math.round(message.flowTableLength);
+    }
+    if (message.srcIpSticky !== false) {
+      obj.srcIpSticky = message.srcIpSticky;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PlannedLbOp>, I>>(base?: I): PlannedLbOp {
+    return PlannedLbOp.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PlannedLbOp>, I>>(object: I): PlannedLbOp {
+    const message = createBasePlannedLbOp();
+    message.op = object.op ?? "";
+    message.frontend = object.frontend ?? "";
+    message.prefix = object.prefix ?? "";
+    message.protocol = object.protocol ?? "";
+    message.port = object.port ?? 0;
+    message.address = object.address ?? "";
+    message.weight = object.weight ?? 0;
+    message.flush = object.flush ?? false;
+    message.reason = object.reason ?? "";
+    message.encap = object.encap ?? "";
+    message.flowTableLength = object.flowTableLength ?? 0;
+    message.srcIpSticky = object.srcIpSticky ?? false;
+    return message;
+  },
+};
+
+function createBaseVipBucketMove(): VipBucketMove {
+  return {
+    frontend: "",
+    prefix: "",
+    protocol: "",
+    port: 0,
+    flowTableLength: 0,
+    bucketsMoved: 0,
+    lbApiVersion: "",
+    recreated: false,
+    ases: [],
+  };
+}
+
+export const VipBucketMove: MessageFns<VipBucketMove> = {
+  encode(message: VipBucketMove, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.frontend !== "") {
+      writer.uint32(10).string(message.frontend);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(18).string(message.prefix);
+    }
+    if (message.protocol !== "") {
+      writer.uint32(26).string(message.protocol);
+    }
+    if (message.port !== 0) {
+      writer.uint32(32).uint32(message.port);
+    }
+    if (message.flowTableLength !== 0) {
+      writer.uint32(40).uint32(message.flowTableLength);
+    }
+    if (message.bucketsMoved !== 0) {
+      writer.uint32(48).uint32(message.bucketsMoved);
+    }
+    if (message.lbApiVersion !== "") {
+      writer.uint32(58).string(message.lbApiVersion);
+    }
+    if (message.recreated !== false) {
+      writer.uint32(64).bool(message.recreated);
+    }
+    for (const v of message.ases) {
+      AsBucketMove.encode(v!, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VipBucketMove {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVipBucketMove();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.frontend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.protocol = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.port = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.flowTableLength = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.bucketsMoved = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lbApiVersion = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.recreated = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ases.push(AsBucketMove.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VipBucketMove {
+    return {
+      frontend: isSet(object.frontend) ? globalThis.String(object.frontend) : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      protocol: isSet(object.protocol) ? globalThis.String(object.protocol) : "",
+      port: isSet(object.port) ? globalThis.Number(object.port) : 0,
+      flowTableLength: isSet(object.flowTableLength)
+        ? globalThis.Number(object.flowTableLength)
+        : isSet(object.flow_table_length)
+        ? globalThis.Number(object.flow_table_length)
+        : 0,
+      bucketsMoved: isSet(object.bucketsMoved)
+        ? globalThis.Number(object.bucketsMoved)
+        : isSet(object.buckets_moved)
+        ? globalThis.Number(object.buckets_moved)
+        : 0,
+      lbApiVersion: isSet(object.lbApiVersion)
+        ? globalThis.String(object.lbApiVersion)
+        : isSet(object.lb_api_version)
+        ? globalThis.String(object.lb_api_version)
+        : "",
+      recreated: isSet(object.recreated) ? globalThis.Boolean(object.recreated) : false,
+      ases: globalThis.Array.isArray(object?.ases)
+        ? object.ases.map((e: any) => AsBucketMove.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: VipBucketMove): unknown {
+    const obj: any = {};
+    if (message.frontend !== "") {
+      obj.frontend = message.frontend;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.protocol !== "") {
+      obj.protocol = message.protocol;
+    }
+    if (message.port !== 0) {
+      obj.port = Math.round(message.port);
+    }
+    if (message.flowTableLength !== 0) {
+      obj.flowTableLength = Math.round(message.flowTableLength);
+    }
+    if (message.bucketsMoved !== 0) {
+      obj.bucketsMoved = Math.round(message.bucketsMoved);
+    }
+    if (message.lbApiVersion !== "") {
+      obj.lbApiVersion = message.lbApiVersion;
+    }
+    if (message.recreated !== false) {
+      obj.recreated = message.recreated;
+    }
+    if (message.ases?.length) {
+      obj.ases = message.ases.map((e) => AsBucketMove.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VipBucketMove>, I>>(base?: I): VipBucketMove {
+    return VipBucketMove.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VipBucketMove>, I>>(object: I): VipBucketMove {
+    const message = createBaseVipBucketMove();
+    message.frontend = object.frontend ?? "";
+    message.prefix = object.prefix ?? "";
+    message.protocol = object.protocol ?? "";
+    message.port = object.port ?? 0;
+    message.flowTableLength = object.flowTableLength ?? 0;
+    message.bucketsMoved = object.bucketsMoved ?? 0;
+    message.lbApiVersion = object.lbApiVersion ?? "";
+    message.recreated = object.recreated ?? false;
+    message.ases = object.ases?.map((e) => AsBucketMove.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAsBucketMove(): AsBucketMove {
+  return {
+    address: "",
+    backend: "",
+    weightBefore: undefined,
+    weightAfter: undefined,
+    bucketsBefore: 0,
+    bucketsAfter: 0,
+  };
+}
+
+export const AsBucketMove: MessageFns<AsBucketMove> = {
+  encode(message: AsBucketMove, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.backend !== "") {
+      writer.uint32(18).string(message.backend);
+    }
+    if (message.weightBefore !== undefined) {
+      writer.uint32(24).uint32(message.weightBefore);
+    }
+    if (message.weightAfter !== undefined) {
+      writer.uint32(32).uint32(message.weightAfter);
+    }
+    if (message.bucketsBefore !== 0) {
+      writer.uint32(40).uint32(message.bucketsBefore);
+    }
+    if (message.bucketsAfter !== 0) {
+      writer.uint32(48).uint32(message.bucketsAfter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AsBucketMove {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAsBucketMove();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.weightBefore = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.weightAfter = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.bucketsBefore = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.bucketsAfter = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AsBucketMove {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      weightBefore: isSet(object.weightBefore)
+        ? globalThis.Number(object.weightBefore)
+        : isSet(object.weight_before)
+        ? globalThis.Number(object.weight_before)
+        : undefined,
+      weightAfter: isSet(object.weightAfter)
+        ? globalThis.Number(object.weightAfter)
+        : isSet(object.weight_after)
+        ? globalThis.Number(object.weight_after)
+        : undefined,
+      bucketsBefore: isSet(object.bucketsBefore)
+        ? globalThis.Number(object.bucketsBefore)
+        : isSet(object.buckets_before)
+        ? globalThis.Number(object.buckets_before)
+        : 0,
+      bucketsAfter: isSet(object.bucketsAfter)
+        ? globalThis.Number(object.bucketsAfter)
+        : isSet(object.buckets_after)
+        ? globalThis.Number(object.buckets_after)
+        : 0,
+    };
+  },
+
+  toJSON(message: AsBucketMove): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.weightBefore !== undefined) {
+      obj.weightBefore = Math.round(message.weightBefore);
+    }
+    if (message.weightAfter !== undefined) {
+      obj.weightAfter = Math.round(message.weightAfter);
+    }
+    if (message.bucketsBefore !== 0) {
+      obj.bucketsBefore = Math.round(message.bucketsBefore);
+    }
+    if (message.bucketsAfter !== 0) {
+      obj.bucketsAfter = Math.round(message.bucketsAfter);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AsBucketMove>, I>>(base?: I): AsBucketMove {
+    return AsBucketMove.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AsBucketMove>, I>>(object: I): AsBucketMove {
+    const message = createBaseAsBucketMove();
+    message.address = object.address ?? "";
+    message.backend = object.backend ?? "";
+    message.weightBefore = object.weightBefore ?? undefined;
+    message.weightAfter = object.weightAfter ?? undefined;
+    message.bucketsBefore = object.bucketsBefore ?? 0;
+    message.bucketsAfter = object.bucketsAfter ?? 0;
     return message;
   },
 };
@@ -6851,7 +9142,11 @@ export const MaglevService = {
     responseSerialize: (value: Event): Buffer => Buffer.from(Event.encode(value).finish()),
     responseDeserialize: (value: Buffer): Event => Event.decode(value),
   },
-  /** Validates the configuration file on disk (as `maglevd --check`) without applying it. */
+  /**
+   * Validates a configuration without applying it: the file on disk (as `maglevd --check`), or a
+   * candidate sent in the request. A valid one also comes with its preview: what a reload to it
+   * would change (it is the dry run of ReloadConfig).
+   */
   checkConfig: {
     path: "/maglev.Maglev/CheckConfig" as const,
     requestStream: false as const,
@@ -6917,6 +9212,31 @@ export const MaglevService = {
     responseSerialize: (value: VPPLBCounters): Buffer => Buffer.from(VPPLBCounters.encode(value).finish()),
     responseDeserialize: (value: Buffer): VPPLBCounters => VPPLBCounters.decode(value),
   },
+  /** What this node announces over BGP through BIRD, per frontend, and how BIRD is doing. */
+  getAnnouncements: {
+    path: "/maglev.Maglev/GetAnnouncements" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAnnouncementsRequest): Buffer =>
+      Buffer.from(GetAnnouncementsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAnnouncementsRequest => GetAnnouncementsRequest.decode(value),
+    responseSerialize: (value: Announcements): Buffer => Buffer.from(Announcements.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Announcements => Announcements.decode(value),
+  },
+  /**
+   * The dry run of an operator action: changes nothing, and answers what the action would do to
+   * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
+   * buckets would move per VIP. Refuses what the action itself would refuse, with the same status.
+   */
+  previewChange: {
+    path: "/maglev.Maglev/PreviewChange" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewChangeRequest): Buffer => Buffer.from(PreviewChangeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewChangeRequest => PreviewChangeRequest.decode(value),
+    responseSerialize: (value: ChangePreview): Buffer => Buffer.from(ChangePreview.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangePreview => ChangePreview.decode(value),
+  },
 } as const;
 
 export interface MaglevServer extends UntypedServiceImplementation {
@@ -6949,7 +9269,11 @@ export interface MaglevServer extends UntypedServiceImplementation {
    * maglevd down.
    */
   watchEvents: handleServerStreamingCall<WatchRequest, Event>;
-  /** Validates the configuration file on disk (as `maglevd --check`) without applying it. */
+  /**
+   * Validates a configuration without applying it: the file on disk (as `maglevd --check`), or a
+   * candidate sent in the request. A valid one also comes with its preview: what a reload to it
+   * would change (it is the dry run of ReloadConfig).
+   */
   checkConfig: handleUnaryCall<CheckConfigRequest, CheckConfigResponse>;
   /**
    * Validates and applies the configuration file on disk (as SIGHUP). On any error the running
@@ -6963,6 +9287,14 @@ export interface MaglevServer extends UntypedServiceImplementation {
   syncVpplbState: handleUnaryCall<SyncVPPLBStateRequest, SyncVPPLBStateResponse>;
   /** Per-VIP lb plugin counters from the last stats-segment snapshot. */
   getVpplbCounters: handleUnaryCall<GetVPPLBCountersRequest, VPPLBCounters>;
+  /** What this node announces over BGP through BIRD, per frontend, and how BIRD is doing. */
+  getAnnouncements: handleUnaryCall<GetAnnouncementsRequest, Announcements>;
+  /**
+   * The dry run of an operator action: changes nothing, and answers what the action would do to
+   * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
+   * buckets would move per VIP. Refuses what the action itself would refuse, with the same status.
+   */
+  previewChange: handleUnaryCall<PreviewChangeRequest, ChangePreview>;
 }
 
 export interface MaglevClient extends Client {
@@ -7150,7 +9482,11 @@ export interface MaglevClient extends Client {
    */
   watchEvents(request: WatchRequest, options?: Partial<CallOptions>): ClientReadableStream<Event>;
   watchEvents(request: WatchRequest, metadata?: Metadata, options?: Partial<CallOptions>): ClientReadableStream<Event>;
-  /** Validates the configuration file on disk (as `maglevd --check`) without applying it. */
+  /**
+   * Validates a configuration without applying it: the file on disk (as `maglevd --check`), or a
+   * candidate sent in the request. A valid one also comes with its preview: what a reload to it
+   * would change (it is the dry run of ReloadConfig).
+   */
   checkConfig(
     request: CheckConfigRequest,
     callback: (error: ServiceError | null, response: CheckConfigResponse) => void,
@@ -7247,6 +9583,42 @@ export interface MaglevClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VPPLBCounters) => void,
+  ): ClientUnaryCall;
+  /** What this node announces over BGP through BIRD, per frontend, and how BIRD is doing. */
+  getAnnouncements(
+    request: GetAnnouncementsRequest,
+    callback: (error: ServiceError | null, response: Announcements) => void,
+  ): ClientUnaryCall;
+  getAnnouncements(
+    request: GetAnnouncementsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Announcements) => void,
+  ): ClientUnaryCall;
+  getAnnouncements(
+    request: GetAnnouncementsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Announcements) => void,
+  ): ClientUnaryCall;
+  /**
+   * The dry run of an operator action: changes nothing, and answers what the action would do to
+   * backend and frontend states, which lb operations it would send to VPP, and how many Maglev
+   * buckets would move per VIP. Refuses what the action itself would refuse, with the same status.
+   */
+  previewChange(
+    request: PreviewChangeRequest,
+    callback: (error: ServiceError | null, response: ChangePreview) => void,
+  ): ClientUnaryCall;
+  previewChange(
+    request: PreviewChangeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangePreview) => void,
+  ): ClientUnaryCall;
+  previewChange(
+    request: PreviewChangeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangePreview) => void,
   ): ClientUnaryCall;
 }
 

@@ -56,6 +56,17 @@ export function renderEventLine(e: Event, style: Style): string {
         : `panic over (pool ${p.pool})`;
       return `${clock(p.time)} ${style.label('frontend')} ${p.frontend} ${what}`;
     }
+    case 'announcement': {
+      const a = ev.value;
+      if (a.frontend === '') {
+        const news = a.birdOk
+          ? style.ok('BIRD ok')
+          : `${style.error('BIRD failing')} ${a.errorKind}: ${a.error}`;
+        return `${clock(a.time)} ${style.label('announce')} ${news}`;
+      }
+      const route = a.announced ? style.ok('announced') : style.warn('withdrawn');
+      return `${clock(a.time)} ${style.label('announce')} ${a.frontend} ${a.address} ${route} (${a.reason})`;
+    }
     case 'log': {
       const l = ev.value;
       const attrs = Object.entries(l.attrs ?? {})

@@ -4,6 +4,7 @@
 import type {
   AdminResultJson,
   BackendAction,
+  ChangePreviewJson,
   DashboardStateJson,
   SetWeightBody,
   SyncBody,
@@ -48,6 +49,20 @@ export function setWeight(
 ): Promise<unknown> {
   return post(
     `maglevds/${seg(maglevd)}/frontends/${seg(frontend)}/pools/${seg(pool)}/backends/${seg(backend)}/weight`,
+    body,
+  );
+}
+
+/** What the weight change would do; maglevd changes nothing. */
+export function previewWeight(
+  maglevd: string,
+  frontend: string,
+  pool: string,
+  backend: string,
+  body: SetWeightBody,
+): Promise<ChangePreviewJson> {
+  return post(
+    `maglevds/${seg(maglevd)}/frontends/${seg(frontend)}/pools/${seg(pool)}/backends/${seg(backend)}/weight/preview`,
     body,
   );
 }

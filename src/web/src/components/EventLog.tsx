@@ -27,7 +27,13 @@ export function EventLog(): JSX.Element {
     (showProbes() || !PROBE_RECORDS.has(e.msg)) && (showVppApi() || !VPP_API_RECORDS.test(e.msg));
   const live = createMemo(() => state.log.filter(wanted));
   const shown = createMemo(() => (paused() ? frozen().filter(wanted) : live()));
-  const held = () => (paused() ? Math.max(0, live().length - frozen().filter(wanted).length) : 0);
+  // Counted by id, not by length: once the log holds LOG_KEEP entries every new one pushes an
+  // old one out, and the lengths stay equal however many arrive.
+  const held = () => {
+    if (!paused()) return 0;
+    const lastFrozen = frozen().at(-1)?.id ?? -1;
+    return live().filter((e) => e.id > lastFrozen).length;
+  };
 
   const togglePause = () => {
     if (!paused()) setFrozen([...state.log]);

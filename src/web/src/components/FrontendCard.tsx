@@ -1,9 +1,12 @@
 // A collapsible card per frontend (VIP): the header shows name, address, protocol and port, the
 // VIP's traffic (packets/s with a sparkline of the last minutes, bytes/s), a PANIC badge while it
-// serves in panic (docs/safety.md), the frontend's state and a health icon, in fixed-width columns so headers line up; the body holds one table per pool.
+// serves in panic (docs/safety.md), whether the VIP is announced over BGP (when maglevd announces
+// at all), the frontend's state and a health icon, in fixed-width columns so headers line up; the
+// body holds one table per pool.
 
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
+import { announcementBadge } from '../model/announcement.js';
 import { deriveFrontend } from '../model/derived-frontend.js';
 import { frontendHealth, HEALTH_LABEL, isSettled, vppWeights } from '../model/health.js';
 import type { MaglevdView } from '../model/state.js';
@@ -72,6 +75,20 @@ export function FrontendCard(props: {
                   title={`panic: pool ${p().pool} serves on all enabled backends (${p().up}/${p().eligible} up, below ${p().threshold}%)`}
                 >
                   PANIC
+                </span>
+              )}
+            </Show>
+          </span>
+          <span class="fe-bgp">
+            <Show when={announcementBadge(props.frontend.announcement)}>
+              {(badge) => (
+                <span
+                  class={`badge ${badge().tone}`}
+                  title={badge().title}
+                  data-testid="bgp-badge"
+                  data-announced={String(props.frontend.announcement?.announced ?? false)}
+                >
+                  {badge().label}
                 </span>
               )}
             </Show>

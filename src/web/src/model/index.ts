@@ -3,6 +3,8 @@
 // no Solid here, so it is tested with node's test runner.
 
 export { formatAge, ageSince, formatDuration } from './age.js';
+export { announcementBadge } from './announcement.js';
+export type { AnnouncementBadge } from './announcement.js';
 export { deriveFrontend } from './derived-frontend.js';
 export type { DerivedBackend, DerivedFrontend, DerivedPool } from './derived-frontend.js';
 export { parseEventId, isAfter } from './event-id.js';

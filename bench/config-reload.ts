@@ -1,0 +1,89 @@
+// bench/config-reload: the CPU of a reload's own work at N backends, in this process, without
+// the probing that shares maglevd's core in bench/scale.ts (so the figures hold on a busy
+// machine): parsing and checking the scale harness's config with the plain-YAML fast path and
+// with the full yaml parser (parse.ts), and the checker's reload with one backend changed. Each
+// figure is the median over the runs, in ms of CPU (user + system) of this process.
+//
+//   node --import tsx bench/config-reload.ts [--backends 10000] [--runs 7]
+
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Checker } from '../src/checker/index.js';
+import { FakeClock, systemRandom } from '../src/clock/index.js';
+import { parseConfig, type MaglevConfig } from '../src/config/index.js';
+import { silentLogger } from '../src/log/index.js';
+import { scaleConfigYaml } from './scale-config.js';
+
+const { values } = parseArgs({
+  options: {
+    backends: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '7' },
+  },
+});
+const N = Number(values.backends);
+const RUNS = Number(values.runs);
+
+const cpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+function measure<T>(fn: () => T): { ms: number; value: T } {
+  const before = cpuMs();
+  const value = fn();
+  return { ms: cpuMs() - before, value };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+function mustParse(text: string, plainFastPath: boolean): MaglevConfig {
+  const result = parseConfig(text, 'scale.yaml', { plainFastPath });
+  if (!result.ok) throw new Error(`the scale config does not parse: ${JSON.stringify(result.errors[0])}`);
+  return result.config;
+}
+
+const texts = [0, 1].map((r) =>
+  scaleConfigYaml({ backends: N, port: 18090, interval: '5s', disabled: new Set(r === 1 ? [0] : []) }),
+);
+const load0 = loadavg();
+console.log(
+  `bench/config-reload: ${N} backends, ${RUNS} runs; ${new Date().toISOString()}; load average ${load0.map((l) => l.toFixed(1)).join(' ')}`,
+);
+
+const clock = new FakeClock();
+const checker = new Checker({
+  config: mustParse(texts[0] ?? '', true),
+  // The probes never finish: on the fake clock nothing is due anyway; this is about the reload.
+  probe: () => new Promise(() => undefined),
+  clock,
+  random: systemRandom,
+  logger: silentLogger,
+});
+checker.start();
+
+const fast: number[] = [];
+const full: number[] = [];
+const reload: number[] = [];
+for (let r = 0; r < RUNS; r++) {
+  const text = texts[(r + 1) % 2] ?? '';
+  const f = measure(() => mustParse(text, true));
+  fast.push(f.ms);
+  full.push(measure(() => mustParse(text, false)).ms);
+  reload.push(measure(() => checker.reload(f.value)).ms);
+}
+// No stop(): it would wait for the probes that never finish; nothing here keeps the process alive.
+
+const fmt = (xs: number[]): string =>
+  `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+console.log(`  parse + check, plain fast path: ${fmt(fast)}`);
+console.log(`  parse + check, full yaml parse: ${fmt(full)}`);
+console.log(`  checker reload, one backend changed: ${fmt(reload)}`);
+console.log(
+  `  a reload's own work (fast path + checker): about ${(median(fast) + median(reload)).toFixed(0)} ms of CPU`,
+);
+const load1 = loadavg();
+console.log(`load average at the end ${load1.map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,0 +1,285 @@
+// The dry run's pure half: the syncer's planner over a change's scopes, and the Maglev buckets
+// that would move per VIP, from VPP's table now to the one the plan leaves.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  assumeInSync,
+  desiredState,
+  previewPlan,
+  vipKey,
+  vipKeyString,
+  type LbGeneration,
+  type LbState,
+  type VipState,
+} from '../../src/dataplane/index.js';
+import { backend, config, frontend } from '../helpers/config.js';
+import { actualFrom, describeOps, states } from './fixtures.js';
+
+const AB = [backend('a', '10.0.0.1'), backend('b', '10.0.0.2'), backend('c', '10.0.0.3')];
+const UP = states({ a: 'up', b: 'up', c: 'up' });
+
+function web(weights: Record<string, number>, flowTableLength = 1024) {
+  return frontend('web', { address: '192.0.2.10', pools: [['primary', weights]], flowTableLength });
+}
+
+function desired(weights: Record<string, number>, flowTableLength = 1024) {
+  return desiredState(config({ backends: AB, frontends: [web(weights, flowTableLength)] }), UP);
+}
+
+const WEB_KEY = vipKeyString(vipKey('192.0.2.10', 6, 80));
+
+void describe('previewPlan', () => {
+  void test('100/100 → 100/50 at 1024 buckets: 674/350 after (the lb plugin’s table), 208 move', () => {
+    const current = desired({ a: 100, b: 100 });
+    const after = desired({ a: 100, b: 50 });
+    const p = previewPlan({
+      desired: after,
+      current,
+      actual: actualFrom(current),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-weight 192.0.2.10/32 tcp:80 10.0.0.2 w=50']);
+    assert.equal(p.vips.length, 1);
+    const vip = p.vips[0];
+    assert.ok(vip);
+    assert.equal(vip.frontend, 'web');
+    assert.equal(vip.flowTableLength, 1024);
+    assert.equal(vip.recreated, false);
+    assert.deepEqual(
+      vip.ases.map((a) => [
+        a.address,
+        a.backend,
+        a.weightBefore,
+        a.weightAfter,
+        a.bucketsBefore,
+        a.bucketsAfter,
+      ]),
+      [
+        ['10.0.0.1', 'a', 100, 100, 512, 674],
+        ['10.0.0.2', 'b', 100, 50, 512, 350],
+      ],
+    );
+    // 162 is the least that could move (674 - 512); Maglev's permutations move a few more.
+    assert.equal(vip.moved, 208);
+  });
+
+  void test('a change that takes a pool below its panic threshold previews the fail-open plan', () => {
+    // 3 backends, panic below 50%: b going down leaves 1 of 3 up, so the pool serves on all three
+    // at their configured weights (docs/safety.md) instead of draining b.
+    const cfg = config({
+      backends: AB,
+      frontends: [
+        frontend('web', {
+          address: '192.0.2.10',
+          pools: [['primary', { a: 100, b: 100, c: 100 }]],
+          panicThreshold: 50,
+        }),
+      ],
+    });
+    const current = desiredState(cfg, states({ a: 'up', b: 'up', c: 'down' }));
+    const p = previewPlan({
+      desired: desiredState(cfg, states({ a: 'up', b: 'down', c: 'down' })),
+      current,
+      actual: actualFrom(current),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-weight 192.0.2.10/32 tcp:80 10.0.0.3 w=100']);
+    const vip = p.vips[0];
+    assert.deepEqual(
+      vip?.ases.map((a) => [
+        a.address,
+        a.weightBefore,
+        a.weightAfter,
+        a.bucketsBefore > 0,
+        a.bucketsAfter > 0,
+      ]),
+      [
+        ['10.0.0.1', 100, 100, true, true],
+        ['10.0.0.2', 100, 100, true, true],
+        ['10.0.0.3', 0, 100, false, true],
+      ],
+    );
+    // At least the buckets c takes over move (Maglev's permutations move a few more), not all.
+    const taken = vip?.ases[2]?.bucketsAfter ?? 0;
+    assert.ok(
+      (vip?.moved ?? 0) >= taken && (vip?.moved ?? 0) < 1024,
+      `moved ${vip?.moved}, c takes ${taken}`,
+    );
+  });
+
+  void test('property: no change moves nothing and plans nothing, on either generation, any scope', () => {
+    const weights = fc.record({
+      a: fc.integer({ min: 0, max: 100 }),
+      b: fc.integer({ min: 0, max: 100 }),
+      c: fc.integer({ min: 0, max: 100 }),
+    });
+    fc.assert(
+      fc.property(
+        weights,
+        fc.constantFrom<LbGeneration>('1.1', '1.2'),
+        fc.constantFrom(64, 256, 1024),
+        fc.boolean(),
+        (w, generation, length, full) => {
+          const state = desired(w, length);
+          const p = previewPlan({
+            desired: state,
+            current: state,
+            actual: actualFrom(state, generation),
+            scopes: [full ? 'all' : { frontend: 'web' }],
+            generation,
+          });
+          assert.deepEqual(p.ops, []);
+          for (const vip of p.vips) {
+            assert.equal(vip.moved, 0);
+            for (const as of vip.ases) assert.equal(as.bucketsBefore, as.bucketsAfter);
+          }
+          // A full scope lists only VIPs that change; a per-frontend one always shows its VIP.
+          assert.equal(p.vips.length, full ? 0 : 1);
+        },
+      ),
+    );
+  });
+
+  void test('VPP not read: planned against the current desired state as if VPP held it', () => {
+    const current = desired({ a: 100, b: 100 });
+    const after = desired({ a: 100, b: 0 });
+    const assumed = previewPlan({
+      desired: after,
+      current,
+      actual: undefined,
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    const read = previewPlan({
+      desired: after,
+      current,
+      actual: assumeInSync(current, '1.2'),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(assumed, read);
+    assert.deepEqual(describeOps(assumed.ops), ['as-weight 192.0.2.10/32 tcp:80 10.0.0.2 w=0']);
+    assert.equal(assumed.vips[0]?.moved, 512);
+  });
+
+  void test('before is what VPP holds: drift in scope shows in the plan and in the buckets', () => {
+    const state = desired({ a: 100, b: 100 });
+    const actual = actualFrom(state);
+    const vip = actual.vips.get(WEB_KEY) as VipState;
+    const drifted: LbState = {
+      vips: new Map([[WEB_KEY, { ...vip, ases: new Map([...vip.ases].filter(([a]) => a === '10.0.0.1')) }]]),
+    };
+    const p = previewPlan({
+      desired: state,
+      current: state,
+      actual: drifted,
+      scopes: ['all'],
+      generation: '1.2',
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-add 192.0.2.10/32 tcp:80 10.0.0.2 w=100']);
+    assert.deepEqual(
+      p.vips[0]?.ases.map((a) => [a.address, a.weightBefore, a.bucketsBefore, a.bucketsAfter]),
+      [
+        ['10.0.0.1', 100, 1024, 512],
+        ['10.0.0.2', undefined, 0, 512],
+      ],
+    );
+    assert.equal(p.vips[0]?.moved, 512);
+  });
+
+  void test('lb 1.1: a weight change moves nothing and sends nothing; a drain removes the AS', () => {
+    const current = desired({ a: 100, b: 100 });
+    const lighter = previewPlan({
+      desired: desired({ a: 100, b: 50 }),
+      current,
+      actual: actualFrom(current, '1.1'),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.1',
+    });
+    assert.deepEqual(lighter.ops, []);
+    assert.equal(lighter.vips[0]?.moved, 0);
+    const drained = previewPlan({
+      desired: desired({ a: 100, b: 0 }),
+      current,
+      actual: actualFrom(current, '1.1'),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.1',
+    });
+    assert.deepEqual(describeOps(drained.ops), ['as-del 192.0.2.10/32 tcp:80 10.0.0.2']);
+    assert.equal(drained.vips[0]?.moved, 512);
+    assert.equal(drained.vips[0]?.ases[1]?.weightAfter, undefined);
+  });
+
+  void test('a new table length re-creates the VIP: every bucket moves', () => {
+    const current = desired({ a: 100, b: 100 });
+    const p = previewPlan({
+      desired: desired({ a: 100, b: 100 }, 2048),
+      current,
+      actual: actualFrom(current),
+      scopes: ['all'],
+      generation: '1.2',
+    });
+    assert.equal(p.ops[p.ops.length - 3]?.op, 'vip-add');
+    const vip = p.vips[0];
+    assert.equal(vip?.recreated, true);
+    assert.equal(vip?.flowTableLength, 2048);
+    assert.equal(vip?.moved, 2048);
+    assert.deepEqual(
+      vip?.ases.map((a) => [a.bucketsBefore, a.bucketsAfter]),
+      [
+        [512, 1024],
+        [512, 1024],
+      ],
+    );
+  });
+
+  void test('a full scope lists a stale VIP (every bucket goes) and a new one', () => {
+    const current = desired({ a: 100 });
+    const next = desiredState(
+      config({
+        backends: AB,
+        frontends: [frontend('api', { address: '192.0.2.20', pools: [['p', { c: 100 }]] })],
+      }),
+      UP,
+    );
+    const p = previewPlan({
+      desired: next,
+      current,
+      actual: actualFrom(current),
+      scopes: ['all'],
+      generation: '1.2',
+    });
+    assert.deepEqual(
+      p.vips.map((v) => [vipKeyString(v.key), v.frontend, v.moved]),
+      [
+        [WEB_KEY, 'web', 1024],
+        ['192.0.2.20/32 tcp:80', 'api', 1024],
+      ],
+    );
+    assert.deepEqual(describeOps(p.ops), [
+      'as-del 192.0.2.10/32 tcp:80 10.0.0.1 flush',
+      'vip-del 192.0.2.10/32 tcp:80 (stale)',
+      'vip-add 192.0.2.20/32 tcp:80 gre4 len=1024',
+      'as-add 192.0.2.20/32 tcp:80 10.0.0.3 w=100',
+    ]);
+  });
+
+  void test("an operator's flush at an unchanged weight is planned, and moves no bucket", () => {
+    const state = desired({ a: 100, b: 50 });
+    const p = previewPlan({
+      desired: state,
+      current: state,
+      actual: actualFrom(state),
+      scopes: [{ frontend: 'web' }, { frontend: 'web' }],
+      generation: '1.2',
+      operatorFlush: new Map([['web', new Set(['10.0.0.2'])]]),
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-weight 192.0.2.10/32 tcp:80 10.0.0.2 w=50 flush']);
+    assert.equal(p.vips.length, 1);
+    assert.equal(p.vips[0]?.moved, 0);
+  });
+});

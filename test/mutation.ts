@@ -1,0 +1,119 @@
+// Mutation testing of the pure core with StrykerJS: `npm run test:mutation [folder...]`. Stryker
+// changes one thing at a time in the source (a `<` into `<=`, a constant, a removed call), runs
+// the tests that cover it, and counts a mutant killed when a test fails. The share killed says
+// how much of the code the tests actually pin down; docs/testing.md records the score per folder
+// and the survivors judged equivalent.
+//
+// Each folder runs with only its own tests, so a run fits in minutes on 2 cores, and the folders
+// run one after the other. Not part of `npm test`: it takes far longer than the suite.
+//
+// The TAP runner starts each test file as `node --import tsx <file>` with node's TAP reporter
+// (node:test prints TAP, Stryker reads it); the TypeScript checker drops mutants that do not
+// compile before any test runs them.
+
+import { pathToFileURL } from 'node:url';
+import { Stryker } from '@stryker-mutator/core';
+import { repoRoot } from './helpers/daemon-process.js';
+
+/** The shell files of src/dataplane (they talk to VPP); the rest of the folder is pure. One list, the linter's. */
+const { DATAPLANE_SHELL } = (await import(pathToFileURL(`${repoRoot}eslint.config.js`).href)) as {
+  DATAPLANE_SHELL: readonly string[];
+};
+
+interface Folder {
+  /** Source files to mutate, repository-relative globs (a leading ! excludes). */
+  readonly mutate: readonly string[];
+  /** The tests that judge them: the folder's own, and only those. */
+  readonly tests: readonly string[];
+}
+
+/** The pure core. In src/dataplane the files that are not shell (their tests: those that drive no VPP). */
+export const FOLDERS: Readonly<Record<string, Folder>> = {
+  health: {
+    mutate: ['src/health/**/*.ts', '!src/health/index.ts'],
+    tests: ['test/health/*.test.ts'],
+  },
+  maglev: {
+    mutate: ['src/maglev/**/*.ts', '!src/maglev/index.ts'],
+    tests: ['test/maglev/*.test.ts'],
+  },
+  config: {
+    mutate: ['src/config/**/*.ts', '!src/config/index.ts'],
+    tests: ['test/config/*.test.ts'],
+  },
+  dataplane: {
+    mutate: ['src/dataplane/*.ts', ...DATAPLANE_SHELL.map((file) => `!src/dataplane/${file}.ts`)],
+    tests: [
+      'test/dataplane/counter-rates.test.ts',
+      'test/dataplane/desired.test.ts',
+      'test/dataplane/plan.test.ts',
+      'test/dataplane/plan-property.test.ts',
+      'test/dataplane/rate-text.test.ts',
+      'test/dataplane/vip-key.test.ts',
+      'test/dataplane/vpp-config.test.ts',
+      'test/dataplane/warmup.test.ts',
+    ],
+  },
+  'http-response': {
+    mutate: ['src/probe/http-response.ts'],
+    tests: ['test/probe/http-response.test.ts'],
+  },
+};
+
+/** Stryker's options (its type lives in @stryker-mutator/api, which we do not depend on directly). */
+type StrykerOptions = ConstructorParameters<typeof Stryker>[0];
+
+function options(name: string, folder: Folder): StrykerOptions {
+  return {
+    mutate: [...folder.mutate],
+    testRunner: 'tap',
+    tap: {
+      testFiles: [...folder.tests],
+      nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
+      forceBail: true,
+    },
+    checkers: ['typescript'],
+    // Whether a mutant compiles is a question about src/ alone: the build's project, without test/
+    // and bench/, is less for the checker to hold and re-check on every mutant.
+    tsconfigFile: 'tsconfig.build.json',
+    coverageAnalysis: 'perTest',
+    // The machine is shared: two test processes at a time at most.
+    concurrency: 2,
+    // A mutant that runs much longer than the test did is a loop that no longer ends (counted as
+    // detected). The headroom is for a loaded machine; more would only waste minutes per loop.
+    timeoutMS: 8_000,
+    timeoutFactor: 1.5,
+    reporters: ['clear-text', 'progress', 'json'],
+    jsonReporter: { fileName: `reports/mutation/${name}.json` },
+    clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+    // Only what changed since the last run is tested again (the file is not committed).
+    incremental: true,
+    incrementalFile: `reports/mutation/${name}.incremental.json`,
+    tempDirName: '.stryker-tmp',
+    ignorePatterns: ['dist', 'native/build', 'reports', 'coverage', 'test-artifacts'],
+    cleanTempDir: true,
+    thresholds: { high: 90, low: 85, break: null },
+  };
+}
+
+const USAGE = `usage: node --import tsx test/mutation.ts [${Object.keys(FOLDERS).join('|')}]...`;
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in FOLDERS));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown folder ${unknown.join(', ')}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+process.chdir(repoRoot);
+const scores: string[] = [];
+for (const name of asked.length > 0 ? asked : Object.keys(FOLDERS)) {
+  const folder = FOLDERS[name];
+  if (folder === undefined) continue;
+  const results = await new Stryker(options(name, folder)).runMutationTest();
+  const counted = results.filter((r) => r.status !== 'CompileError' && r.status !== 'Ignored');
+  const killed = counted.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length;
+  const score = counted.length === 0 ? 100 : (100 * killed) / counted.length;
+  scores.push(`${name}: ${killed}/${counted.length} killed (${score.toFixed(1)} %)`);
+}
+process.stdout.write(`\nmutation scores\n${scores.map((s) => `  ${s}`).join('\n')}\n`);
