@@ -7,7 +7,7 @@ import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } 
 import type { FrontendProtocol, HealthCheckConfig } from '../config/types.js';
 import type { IpFamily } from '../net/ip-address.js';
 import type { FrontendState, PanicState } from '../health/index.js';
-import type { BackendState, CheckerFaultReason, Transition } from '../health/types.js';
+import type { BackendState, CheckerFaultReason, ProbeResult, Transition } from '../health/types.js';
 import type { LogLevel, LogRecord } from '../log/index.js';
 
 export interface BackendView {
@@ -370,6 +370,8 @@ export interface MaglevApiBackend {
   subscribe(listener: (event: ApiEvent) => void): () => void;
   /** Log records at or above `level` (the LogBroadcaster's contract). */
   subscribeLogs(level: LogLevel, listener: (record: LogRecord) => void): () => void;
+  /** Every finished probe, synchronously (listeners must only take note). */
+  subscribeProbes(listener: (backend: string, result: ProbeResult) => void): () => void;
 
   /** The file on disk, or the candidate; a valid one comes with its reload preview. */
   checkConfig(candidate?: ConfigCandidate): Promise<ConfigCheckResult>;

@@ -6,7 +6,7 @@
 // then Checker.whatIf and the syncer's preview (checker-preview.ts).
 
 import type { AnnounceEvent, AnnouncementsSnapshot, FrontendAnnouncementState } from '../announce/index.js';
-import type { BackendActionName, Checker, CheckerEvent, Subscription } from '../checker/index.js';
+import type { BackendActionName, Checker, CheckerEvent, ProbeFeed, Subscription } from '../checker/index.js';
 import type { FrontendConfig, MaglevConfig } from '../config/types.js';
 import { desiredVip } from '../dataplane/index.js';
 import { FailedPreconditionError, NotFoundError, UnavailableError } from '../errors.js';
@@ -45,6 +45,11 @@ export interface CheckerBackendOptions {
   checker: Checker;
   /** The logger's broadcaster: WatchEvents log subscribers hang off it. */
   logs: LogBroadcaster;
+  /**
+   * Every finished probe: WatchEvents subscribers that asked for probe summaries hang off it.
+   * Without one (tests that do not care) summaries stay empty.
+   */
+  probes?: ProbeFeed;
   /** `--check` / CheckConfig: validate the file on disk, or a candidate. */
   check(candidate?: ConfigCandidate): Promise<ConfigOutcomeLike>;
   /** SIGHUP / ReloadConfig: validate and apply; a throw is reported as apply_error. */
@@ -332,6 +337,7 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
       };
     },
     subscribeLogs: (level, listener) => opts.logs.subscribe(level, listener),
+    subscribeProbes: (listener) => opts.probes?.subscribe(listener) ?? (() => undefined),
 
     async checkConfig(candidate) {
       const outcome = await opts.check(candidate);

@@ -62,6 +62,7 @@ export const WATCH_EVERYTHING: WatchRequest = {
   frontend: true,
   backendNames: [],
   frontendNames: [],
+  probeSummaryMs: 0,
   announcement: true,
 };
 

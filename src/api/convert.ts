@@ -24,6 +24,7 @@ import type {
   VppSyncSummary,
 } from './backend.js';
 import type { Duration } from './gen/google/protobuf/duration.js';
+import type { ProbeSummaryEntry } from './probe-summary.js';
 import type {
   Announcements,
   BackendInfo,
@@ -322,6 +323,24 @@ export function apiEvent(e: ApiEvent): Event {
     case 'announcement':
       return announcementEvent(e.change);
   }
+}
+
+export function probeSummariesEvent(batch: readonly ProbeSummaryEntry[]): Event {
+  return {
+    event: {
+      $case: 'probes',
+      value: {
+        probes: batch.map((p) => ({
+          backend: p.backend,
+          count: p.count,
+          ok: p.ok,
+          code: p.code,
+          detail: p.detail,
+          time: new Date(p.at),
+        })),
+      },
+    },
+  };
 }
 
 export function logEvent(r: LogRecord): Event {

@@ -131,7 +131,7 @@ export function createMaglevService(opts: MaglevServiceOptions): MaglevServiceIm
     // Headers now, not with the first event: a client knows the subscription is live even when
     // nothing happens for a while.
     call.sendMetadata(new Metadata());
-    session.start(backend, clock.now());
+    session.start(backend, clock);
   }
 
   const handlers: MaglevServer = {
@@ -249,6 +249,7 @@ function describeFilter(f: ReturnType<typeof watchFilter>): Record<string, unkno
     frontend: f.frontend,
     backendNames: [...f.backendNames],
     frontendNames: [...f.frontendNames],
+    probeSummaryMs: f.probeSummaryMs,
     announcement: f.announcement,
   };
 }

@@ -2,13 +2,20 @@
 // maglevd down. Events are written while grpc-js accepts them; once call.write() reports
 // backpressure they wait in a bounded queue until 'drain'; when the queue passes its bound the
 // subscriber is cut off with RESOURCE_EXHAUSTED (its client can reconnect and resync).
+// A subscriber that asks for probe summaries gets its probe heartbeats coalesced (probe-summary.ts)
+// instead of two debug log records per probe.
 
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import type { Clock } from '../clock/index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isLogLevel, type LogLevel, type LogRecord } from '../log/index.js';
 import type { ApiEvent, MaglevApiBackend } from './backend.js';
-import { announcementEvent, apiEvent, frontendEvent, logEvent } from './convert.js';
+import { announcementEvent, apiEvent, frontendEvent, logEvent, probeSummariesEvent } from './convert.js';
 import type { Event, WatchRequest } from './gen/maglev.js';
+import { ProbeCoalescer } from './probe-summary.js';
+
+/** The log records a probe summary stands for: a summarising subscriber does not get them. */
+const PROBE_RECORDS: ReadonlySet<string> = new Set(['probe-start', 'probe-done']);
 
 export interface WatchFilter {
   log: boolean;
@@ -19,6 +26,8 @@ export interface WatchFilter {
   backendNames: ReadonlySet<string>;
   /** Empty: every frontend. */
   frontendNames: ReadonlySet<string>;
+  /** Above 0: probe heartbeats coalesced to one batch per this many ms (and no probe log records). */
+  probeSummaryMs: number;
   /** Announcement changes and BIRD's state; only when asked for (not part of "all"). */
   announcement: boolean;
 }
@@ -36,8 +45,14 @@ export function watchFilter(req: WatchRequest): WatchFilter {
     frontend: all || req.frontend,
     backendNames: new Set(req.backendNames),
     frontendNames: new Set(req.frontendNames),
+    probeSummaryMs: all || req.backend ? req.probeSummaryMs : 0,
     announcement: req.announcement,
   };
+}
+
+/** Whether a probe of `backend` belongs in this subscriber's summaries. */
+function probePasses(f: WatchFilter, backend: string): boolean {
+  return f.backendNames.size === 0 || f.backendNames.has(backend);
 }
 
 /** Frontend states and panics follow the frontend filter; transitions and checker faults the backend one. */
@@ -68,6 +83,7 @@ export class WatchSession {
   private blocked = false;
   private closed = false;
   private readonly unsubscribers: (() => void)[] = [];
+  private probes: ProbeCoalescer | undefined;
   readonly peer: string;
 
   constructor(
@@ -84,7 +100,8 @@ export class WatchSession {
   }
 
   /** Replays frontend states (from == to), then follows events and logs as the filter asks. */
-  start(backend: MaglevApiBackend, now: number): void {
+  start(backend: MaglevApiBackend, clock: Clock): void {
+    const now = clock.now();
     if (this.filter.frontend) {
       for (const f of backend.frontends()) {
         const at = f.stateSince ?? now;
@@ -94,17 +111,36 @@ export class WatchSession {
     }
     if (this.filter.announcement) this.replayAnnouncements(backend, now);
     if (this.closed) return;
-    if (this.filter.backend || this.filter.frontend || this.filter.announcement) {
+    const f = this.filter;
+    if (f.probeSummaryMs > 0) {
+      const probes = new ProbeCoalescer(clock, f.probeSummaryMs, (batch) =>
+        this.send(probeSummariesEvent(batch)),
+      );
+      this.probes = probes;
+      this.unsubscribers.push(
+        backend.subscribeProbes((name, result) => {
+          if (probePasses(f, name)) probes.probeDone(name, result);
+        }),
+        () => probes.stop(),
+      );
+    }
+    if (f.backend || f.frontend || f.announcement) {
       this.unsubscribers.push(
         backend.subscribe((e) => {
-          if (!eventPasses(this.filter, e)) return;
+          if (!eventPasses(f, e)) return;
+          // The probes that led to a transition go first; the transition itself is never held back.
+          if (e.type === 'backend-transition') this.probes?.flush();
           this.send(apiEvent(e));
         }),
       );
     }
-    if (this.filter.log) {
+    if (f.log) {
+      const summarised = f.probeSummaryMs > 0;
       this.unsubscribers.push(
-        backend.subscribeLogs(this.filter.logLevel, (r: LogRecord) => this.send(logEvent(r))),
+        backend.subscribeLogs(f.logLevel, (r: LogRecord) => {
+          if (summarised && PROBE_RECORDS.has(r.event)) return;
+          this.send(logEvent(r));
+        }),
       );
     }
   }

@@ -10,6 +10,8 @@ export type { ActiveCheckerFault, BackendSnapshot } from './snapshot.js';
 export { failureSignature, MassFailureDetector } from './mass-failure.js';
 export type { MassFailureChange, SuspectEpisode } from './mass-failure.js';
 export { SYNTHETIC_PASS } from './worker.js';
+export { ProbeFeed } from './probe-feed.js';
+export type { ProbeListener } from './probe-feed.js';
 export { referencedBackendNames, probesUnchanged, reloadFate, initialStateOf } from './reload-plan.js';
 export type { ReloadFate, RunningBackend } from './reload-plan.js';
 export { withPoolWeight } from './pool-weight.js';

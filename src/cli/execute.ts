@@ -342,6 +342,8 @@ async function watchEvents(cmd: ParsedCommand, ctx: ExecContext): Promise<ExecRe
     frontend: cmd.options.has('frontend'),
     backendNames: [],
     frontendNames: [],
+    // Every probe record, as it happens: maglevc is for looking closely, not at 10 000 backends.
+    probeSummaryMs: 0,
     announcement: cmd.options.has('announcement'),
   });
   let seen = 0;

@@ -25,7 +25,7 @@ import {
   type DaemonVppBackend,
   type ServerTlsSummary,
 } from '../api/index.js';
-import { Checker } from '../checker/index.js';
+import { Checker, ProbeFeed } from '../checker/index.js';
 import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
 import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
@@ -105,6 +105,7 @@ export class Daemon {
     readonly options: DaemonOptions,
     readonly checker: Checker,
     readonly metrics: Metrics,
+    private readonly probes: ProbeFeed,
     private readonly logger: JsonLogger,
     private current: MaglevConfig,
     private readonly clock: Clock,
@@ -148,6 +149,8 @@ export class Daemon {
     const grpcTls = await loadGrpcTls(options, logger, clock);
     prepareProbeEnvironment(result.config, logger);
     const metrics = createMetrics({ vpp: options.vppApiAddr !== '', clock });
+    // Watchers that asked for probe summaries hear every probe through this feed.
+    const probes = new ProbeFeed();
     const checker = new Checker({
       config: result.config,
       probe: deps.probe ?? createProber({ icmp: createIcmpProbe({ logger, clock }) }),
@@ -156,12 +159,16 @@ export class Daemon {
       random: deps.random ?? systemRandom,
       logger,
       ...metrics.hooks,
+      onProbeDone: (backend, result, lagMs) => {
+        metrics.hooks.onProbeDone(backend, result, lagMs);
+        probes.publish(backend, result);
+      },
     });
     metrics.setChecker(checker);
     metrics.config.loaded(true);
     checker.start();
     logger.info('config-loaded', summary(result.config));
-    const daemon = new Daemon(options, checker, metrics, logger, result.config, clock, grpcTls);
+    const daemon = new Daemon(options, checker, metrics, probes, logger, result.config, clock, grpcTls);
     try {
       await daemon.listen(clock);
     } catch (err) {
@@ -186,6 +193,7 @@ export class Daemon {
       const backend = createCheckerBackend({
         checker: this.checker,
         logs: logger.broadcaster,
+        probes: this.probes,
         check: (candidate) => this.check(candidate),
         reload: () => this.reload(),
         vpp: () => this.vpp?.backend,

@@ -1,5 +1,5 @@
-// The WatchEvents stream of one maglevd (transitions, frontend states, every log record at debug
-// level). Owns the stream and its reconnect loop: whenever the stream ends it is opened again
+// The WatchEvents stream of one maglevd (transitions, frontend states, log records at debug
+// level, probe heartbeats as coalesced summaries). Owns the stream and its reconnect loop: whenever the stream ends it is opened again
 // after an exponential backoff (the one timer), reset once a stream is live. What the events mean
 // is the upstream's business: this part only hands them on.
 

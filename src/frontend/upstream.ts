@@ -19,7 +19,7 @@
 // Everything learnt is kept as page JSON (upstream-view.ts) and published to the SSE broker as it
 // changes.
 
-import type { ChannelSecurity, Event } from '../api/index.js';
+import { WATCH_EVERYTHING, type ChannelSecurity, type Event } from '../api/index.js';
 import type { Clock, Random } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import { backendJson, changePreviewJson, frontendJson, msOrNull, transitionJson } from './convert.js';
@@ -39,12 +39,19 @@ import type {
   FrontendJson,
   MaglevdStateJson,
   MaglevdStatusJson,
+  SsePayloads,
 } from './wire.js';
 
 export const REFRESH_MS = 30_000;
 export const HEALTH_MS = 5000;
 export const HEALTH_DEADLINE_MS = 4000;
 export const LB_DEBOUNCE_MS = 1000;
+/**
+ * Probe heartbeats come from maglevd coalesced, one batch per this many ms: a heart beats for
+ * every backend probed in the batch. Every probe as two log records would cost maglevd more than
+ * probing does at 10 000 backends (bench/README.md §Dashboard).
+ */
+export const PROBE_SUMMARY_MS = 1000;
 
 export interface UpstreamTimings {
   refreshMs: number;
@@ -141,7 +148,7 @@ export class MaglevdUpstream {
       random: opts.random,
       backoffInitialMs: timings.backoffInitialMs,
       backoffMaxMs: timings.backoffMaxMs,
-      open: () => rpc.watchEvents(),
+      open: () => rpc.watchEvents({ ...WATCH_EVERYTHING, probeSummaryMs: PROBE_SUMMARY_MS }),
       reachable,
       onLive: () => void this.refresher.request(),
       onEvent: (event) => this.onEvent(event),
@@ -284,6 +291,19 @@ export class MaglevdUpstream {
       case 'panic':
         // The page derives panics itself from live states and the threshold; the log says why.
         return;
+      case 'probes': {
+        // Names only, and the details of the failures: the page beats a heart per name.
+        const backends: string[] = [];
+        const failed: SsePayloads['probes']['failed'] = [];
+        let count = 0;
+        for (const p of e.value.probes) {
+          backends.push(p.backend);
+          count += p.count;
+          if (!p.ok) failed.push({ backend: p.backend, code: p.code, detail: p.detail });
+        }
+        this.ctx.publish('probes', { maglevd: this.name, count, backends, failed });
+        return;
+      }
       case 'announcement':
         // Rare (a VIP announced or withdrawn, BIRD's state): the next full refresh carries it.
         void this.requestRefresh();

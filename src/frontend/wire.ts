@@ -265,6 +265,16 @@ export interface SsePayloads {
     at: number | null;
   };
   log: { maglevd: string; at: number | null; level: string; msg: string; attrs: Record<string, unknown> };
+  /**
+   * Probe heartbeats, coalesced by maglevd (about one a second): the backends probed since the
+   * last one, how many probes that was, and those whose latest probe failed.
+   */
+  probes: {
+    maglevd: string;
+    count: number;
+    backends: string[];
+    failed: { backend: string; code: string; detail: string }[];
+  };
   /** Fresh frontend infos (configured weights), after admin actions and lb-state fetches. */
   frontends: { maglevd: string; frontends: FrontendJson[] };
   'backend-info': { maglevd: string; backend: BackendJson };

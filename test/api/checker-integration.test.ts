@@ -15,7 +15,7 @@ import {
   type Event,
   type SetWeightInput,
 } from '../../src/api/index.js';
-import { Checker } from '../../src/checker/index.js';
+import { Checker, ProbeFeed } from '../../src/checker/index.js';
 import { FakeClock } from '../../src/clock/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
@@ -96,7 +96,15 @@ void describe('API over a real Checker', () => {
   };
   const logs = new LogBroadcaster();
   const logger = broadcastOnlyLogger(logs);
-  const checker = new Checker({ config: load(true), probe, clock, random: () => 0.5, logger });
+  const probes = new ProbeFeed();
+  const checker = new Checker({
+    config: load(true),
+    probe,
+    clock,
+    random: () => 0.5,
+    logger,
+    onProbeDone: (name, result) => probes.publish(name, result),
+  });
   const weightHook: SetWeightInput[] = [];
   let reloadOutcome: () => ConfigOutcomeLike = () => {
     checker.reload(load(false));
@@ -111,6 +119,7 @@ void describe('API over a real Checker', () => {
     backend = createCheckerBackend({
       checker,
       logs,
+      probes,
       check: () => Promise.resolve({ ok: true, errors: [], warnings: ['maglev.yaml:20:7: a warning'] }),
       reload: () => Promise.resolve(reloadOutcome()),
       afterSetWeight: (input) => {
@@ -127,6 +136,7 @@ void describe('API over a real Checker', () => {
         frontend: true,
         backendNames: [],
         frontendNames: [],
+        probeSummaryMs: 0,
         announcement: false,
       }),
     );

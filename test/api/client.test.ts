@@ -156,6 +156,7 @@ void describe('MaglevApiClient against maglevd', () => {
       frontend: false,
       backendNames: [],
       frontendNames: [],
+      probeSummaryMs: 0,
       announcement: false,
     });
     const events: Event[] = [];

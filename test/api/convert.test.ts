@@ -22,6 +22,7 @@ const req = (r: Partial<WatchRequest>): WatchRequest => ({
   frontend: false,
   backendNames: [],
   frontendNames: [],
+  probeSummaryMs: 0,
   announcement: false,
   ...r,
 });
@@ -95,6 +96,7 @@ void describe('watch filter', () => {
       frontend: true,
       backendNames: new Set(),
       frontendNames: new Set(),
+      probeSummaryMs: 0,
       announcement: false,
     });
     assert.deepEqual(
@@ -105,6 +107,10 @@ void describe('watch filter', () => {
     assert.equal(f.log, false);
     assert.equal(f.frontend, false);
     assert.equal(f.logLevel, 'debug');
+    // Probe summaries ride on backend events: asked for without them, there are none.
+    assert.equal(watchFilter(req({ probeSummaryMs: 500 })).probeSummaryMs, 500);
+    assert.equal(watchFilter(req({ backend: true, probeSummaryMs: 500 })).probeSummaryMs, 500);
+    assert.equal(watchFilter(req({ log: true, probeSummaryMs: 500 })).probeSummaryMs, 0);
     assert.throws(
       () => watchFilter(req({ log: true, logLevel: 'trace' })),
       (e: unknown) => {

@@ -101,6 +101,7 @@ void describe('checker faults and panics through the API', () => {
         announcement: false,
         backendNames: [],
         frontendNames: req.frontendNames ?? [],
+        probeSummaryMs: 0,
       }),
     );
 

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type { Event, WatchRequest } from '../../src/api/index.js';
+import { FakeClock } from '../../src/clock/index.js';
+import type { ProbeResult } from '../../src/health/types.js';
 import { T0 } from '../helpers/fake-backend.js';
 import { StreamReader, startFixture, type Fixture } from '../helpers/api-server.js';
 
@@ -15,6 +17,7 @@ const none: WatchRequest = {
   frontend: false,
   backendNames: [],
   frontendNames: [],
+  probeSummaryMs: 0,
   announcement: false,
 };
 
@@ -27,6 +30,8 @@ function kind(e: Event): string {
       return `backend ${ev.value.frontend}/${ev.value.backend} ${ev.value.transition?.from}->${ev.value.transition?.to}`;
     case 'frontend':
       return `frontend ${ev.value.frontend} ${ev.value.from}->${ev.value.to}`;
+    case 'probes':
+      return `probes ${ev.value.probes.map((p) => `${p.backend}x${p.count} ${p.code}`).join(', ')}`;
     default:
       return 'empty';
   }
@@ -216,5 +221,101 @@ void describe('WatchEvents', () => {
     const err = await r.status();
     assert.equal(err.code, status.UNAVAILABLE);
     assert.match(err.details, /shutting down/);
+  });
+});
+
+void describe('WatchEvents with probe summaries', () => {
+  let fx: Fixture;
+  let clock: FakeClock;
+  const pass: ProbeResult = { ok: true, layer: 'L7', code: 'L7OK', detail: 'status 200', durationMs: 1 };
+  const fail: ProbeResult = { ok: false, layer: 'L4', code: 'L4TOUT', detail: 'timeout', durationMs: 1 };
+  beforeEach(async () => {
+    clock = new FakeClock(T0);
+    fx = await startFixture({ clock });
+  });
+  afterEach(async () => {
+    await fx.close();
+  });
+
+  function watch(req: Partial<WatchRequest>) {
+    return StreamReader.started(fx.client.watchEvents({ ...none, ...req }));
+  }
+
+  void test('probes in a window arrive as one batch; probe log records are not sent', async () => {
+    const r = await watch({
+      log: true,
+      logLevel: 'debug',
+      backend: true,
+      frontend: true,
+      probeSummaryMs: 1000,
+    });
+    await r.next(2); // the frontend replay
+    for (const result of [pass, pass, fail]) {
+      fx.fake.logger.debug('probe-start', { backend: 'nginx0-ams' });
+      fx.fake.probes.publish('nginx0-ams', result);
+      fx.fake.logger.debug('probe-done', { backend: 'nginx0-ams' });
+    }
+    fx.fake.probes.publish('nginx6', pass);
+    // Something that is never held back arrives first: the probes are waiting for their window.
+    fx.fake.logger.info('lb-sync');
+    assert.deepEqual((await r.next(3)).slice(2).map(kind), ['log info lb-sync']);
+    await clock.advance(1000);
+    const [batch] = (await r.next(4)).slice(3);
+    assert.deepEqual(
+      [batch].map((e) => e && kind(e)),
+      ['probes nginx0-amsx3 L4TOUT, nginx6x1 L7OK'],
+    );
+    const ev = batch?.event;
+    assert.ok(ev?.$case === 'probes');
+    assert.deepEqual(ev.value.probes[0], {
+      backend: 'nginx0-ams',
+      count: 3,
+      ok: false,
+      code: 'L4TOUT',
+      detail: 'timeout',
+      time: new Date(T0),
+    });
+    fx.fake.logger.info('lb-sync');
+    assert.deepEqual((await r.next(5)).slice(4).map(kind), ['log info lb-sync'], 'and no probe records');
+    r.stream.cancel();
+  });
+
+  void test('a transition is delivered at once, after the probes that came before it', async () => {
+    const r = await watch({ backend: true, probeSummaryMs: 60_000 });
+    const plain = await watch({ backend: true, log: true, logLevel: 'debug' });
+    fx.fake.probes.publish('nginx0-fra', fail);
+    fx.fake.logger.debug('probe-done', { backend: 'nginx0-fra' });
+    fx.fake.probes.publish('nginx6', pass);
+    fx.fake.disableBackend('nginx0-fra');
+    // No clock advance: the pending batch is flushed ahead of the transition, in order.
+    assert.deepEqual((await r.next(2)).map(kind), [
+      'probes nginx0-frax1 L4TOUT, nginx6x1 L7OK',
+      'backend web-v4/nginx0-fra down->disabled',
+    ]);
+    await clock.advance(60_000);
+    await fx.fake.enableBackend('nginx0-fra');
+    assert.deepEqual((await r.next(3)).slice(2).map(kind), ['backend web-v4/nginx0-fra disabled->unknown']);
+    // A subscriber that did not ask gets the probe records as they were, and no summaries.
+    assert.deepEqual((await plain.next(3)).map(kind), [
+      'log debug probe-done',
+      'backend web-v4/nginx0-fra down->disabled',
+      'backend web-v4/nginx0-fra disabled->unknown',
+    ]);
+    for (const s of [r, plain]) s.stream.cancel();
+  });
+
+  void test('backend_names limits the summaries; without backend events there are none', async () => {
+    const one = await watch({ backend: true, backendNames: ['nginx6'], probeSummaryMs: 100 });
+    const logsOnly = await watch({ log: true, probeSummaryMs: 100 });
+    fx.fake.probes.publish('nginx0-ams', pass);
+    fx.fake.probes.publish('nginx6', fail);
+    await clock.advance(100);
+    assert.deepEqual((await one.next(1)).map(kind), ['probes nginx6x1 L4TOUT']);
+    fx.fake.logger.info('lb-sync');
+    assert.deepEqual((await logsOnly.next(1)).map(kind), ['log info lb-sync']);
+    assert.equal(fx.fake.probes.listenerCount(), 1, 'only the backend subscriber listens to probes');
+    one.stream.cancel();
+    logsOnly.stream.cancel();
+    await one.status().catch(() => undefined);
   });
 });

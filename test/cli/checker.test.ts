@@ -11,7 +11,7 @@ import {
   type ApiServer,
   type CheckerBackend,
 } from '../../src/api/index.js';
-import { Checker } from '../../src/checker/index.js';
+import { Checker, ProbeFeed } from '../../src/checker/index.js';
 import { FakeClock } from '../../src/clock/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
@@ -81,7 +81,15 @@ describe('maglevc over a real Checker', () => {
   };
   const logs = new LogBroadcaster();
   const logger = broadcastOnlyLogger(logs);
-  const checker = new Checker({ config: load(), probe, clock, random: () => 0.5, logger });
+  const probes = new ProbeFeed();
+  const checker = new Checker({
+    config: load(),
+    probe,
+    clock,
+    random: () => 0.5,
+    logger,
+    onProbeDone: (name, result) => probes.publish(name, result),
+  });
   let backend: CheckerBackend;
   let server: ApiServer;
   let run: (line: string) => Promise<CliRun>;
@@ -91,6 +99,7 @@ describe('maglevc over a real Checker', () => {
     backend = createCheckerBackend({
       checker,
       logs,
+      probes,
       check: () => Promise.resolve({ ok: true, errors: [], warnings: [], config: load() }),
       reload: () =>
         Promise.resolve({

@@ -151,16 +151,33 @@ describe('upstream: one maglevd', () => {
     await until(dash.fe, () => count('frontends') === lbBefore + 2, 'trailing lb fetch');
   });
 
-  test('log records at debug level are relayed (probe heartbeats)', async () => {
+  test("log records at debug level are relayed, probe records as maglevd's coalesced summaries", async () => {
     const relayed = nextBrokerEvent(
       dash.fe,
-      (e, d) => e.type === 'log' && d.msg === 'probe-start',
-      'probe-start',
+      (e, d) => e.type === 'log' && d.msg === 'vpp-api-send',
+      'vpp-api-send',
     );
+    const summary = nextBrokerEvent(dash.fe, (e) => e.type === 'probes', 'probe summary');
+    const ok = { ok: true, layer: 'L7', code: 'L7OK', detail: 'status 200', durationMs: 1 } as const;
     maglevd.fake.logger.debug('probe-start', { backend: 'nginx0-ams', type: 'http', address: '192.0.2.10' });
+    maglevd.fake.probes.publish('nginx0-ams', ok);
+    maglevd.fake.probes.publish('nginx0-ams', ok);
+    maglevd.fake.probes.publish('nginx6', { ...ok, ok: false, code: 'L4CON', detail: 'refused' });
+    maglevd.fake.logger.debug('vpp-api-send', { name: 'lb_as_dump' });
     const { data } = await relayed;
     assert.equal(data.level, 'debug');
-    assert.deepEqual(data.attrs, { backend: 'nginx0-ams', type: 'http', address: '192.0.2.10' });
+    assert.deepEqual(data.attrs, { name: 'lb_as_dump' });
+    // maglevd (on its real clock) sends the batch once its window ends.
+    assert.deepEqual((await summary).data, {
+      maglevd: maglevd.target,
+      count: 3,
+      backends: ['nginx0-ams', 'nginx6'],
+      failed: [{ backend: 'nginx6', code: 'L4CON', detail: 'refused' }],
+    });
+    const probeRecords = dash.fe.broker
+      .replayable()
+      .filter((e) => e.type === 'log' && /"msg":"probe-/.test(e.data));
+    assert.deepEqual(probeRecords, [], 'maglevd sent no probe log records');
   });
 
   test('a full refresh every 30 s', async () => {

@@ -430,15 +430,33 @@ describe('reducers', () => {
     assert.equal(r.describe('log', log), undefined);
   });
 
-  test('probe heartbeats and the VPP API counters follow log records', () => {
+  test('probe summaries beat a heart per backend probed; failures are listed in the log line', () => {
+    const st = emptyState();
+    r.applySnapshot(st, maglevdState(), 5);
+    const probes = {
+      maglevd: 'lb1:9090',
+      count: 5,
+      backends: ['a', 'b'],
+      failed: [{ backend: 'b', code: 'L4CON', detail: 'connect ECONNREFUSED' }],
+    };
+    r.applyProbes(st, probes);
+    r.applyProbes(st, { ...probes, backends: ['a'], failed: [] });
+    r.applyProbes(st, { ...probes, maglevd: 'gone' });
+    assert.deepEqual({ ...st.maglevds['lb1:9090']!.beats }, { a: 2, b: 1 });
+    const line = r.describe('probes', probes);
+    assert.equal(line?.msg, 'probe-summary');
+    assert.equal(line?.text, '5 probes of 2 backends, failing: b [L4CON] connect ECONNREFUSED');
+  });
+
+  test('probe heartbeats (from a maglevd without summaries) and the VPP API counters follow log records', () => {
     const st = emptyState();
     r.applySnapshot(st, maglevdState(), 5);
     const log = (msg: string, attrs: Record<string, unknown> = {}) =>
       r.applyLog(st, { maglevd: 'lb1:9090', at: 1, level: 'debug', msg, attrs }, 7);
     log('probe-start', { backend: 'a' });
-    assert.equal(st.maglevds['lb1:9090']!.probing.a, true);
+    assert.equal(st.maglevds['lb1:9090']!.beats.a, undefined);
     log('probe-done', { backend: 'a' });
-    assert.equal(st.maglevds['lb1:9090']!.probing.a, false);
+    assert.equal(st.maglevds['lb1:9090']!.beats.a, 1);
     log('vpp-api-send');
     log('vpp-api-recv');
     log('vpp-api-recv');
@@ -465,9 +483,9 @@ describe('reducers', () => {
   test('a snapshot keeps page-only state (heartbeats) and the log is bounded', () => {
     const st = emptyState();
     r.applySnapshot(st, maglevdState(), 5);
-    st.maglevds['lb1:9090']!.probing.a = true;
+    st.maglevds['lb1:9090']!.beats.a = 3;
     r.applySnapshot(st, maglevdState(), 6);
-    assert.equal(st.maglevds['lb1:9090']!.probing.a, true);
+    assert.equal(st.maglevds['lb1:9090']!.beats.a, 3);
     for (let i = 0; i < LOG_KEEP + 20; i++) {
       r.pushLog(st, { at: i, maglevd: 'm', kind: 'log', level: 'info', msg: 'x', text: String(i) });
     }

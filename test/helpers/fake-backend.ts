@@ -16,6 +16,7 @@ import type {
   VppApiBackend,
 } from '../../src/api/index.js';
 import type { HealthCheckConfig } from '../../src/config/types.js';
+import { ProbeFeed } from '../../src/checker/index.js';
 import { FailedPreconditionError, NotFoundError } from '../../src/errors.js';
 import type { BackendState, Transition } from '../../src/health/types.js';
 import { LogBroadcaster } from '../../src/log/index.js';
@@ -101,6 +102,8 @@ export const SAMPLE_PREVIEW: ChangePreviewView = {
 
 export class FakeBackend implements MaglevApiBackend {
   readonly logs = new LogBroadcaster();
+  /** Finished probes: tests publish here, as the checker's onProbeDone hook does in maglevd. */
+  readonly probes = new ProbeFeed();
   /** Daemon log level error: what subscribers get must not depend on it. */
   readonly logger = broadcastOnlyLogger(this.logs);
   readonly calls: string[] = [];
@@ -248,6 +251,8 @@ export class FakeBackend implements MaglevApiBackend {
 
   subscribeLogs: MaglevApiBackend['subscribeLogs'] = (level, listener) =>
     this.logs.subscribe(level, listener);
+
+  subscribeProbes: MaglevApiBackend['subscribeProbes'] = (listener) => this.probes.subscribe(listener);
 
   listenerCount(): number {
     return this.listeners.size;

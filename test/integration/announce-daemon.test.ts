@@ -175,6 +175,7 @@ describe('maglevd announces through BIRD what VPP holds for healthy frontends', 
           backendNames: [],
           frontendNames: ['web'],
           announcement: true,
+          probeSummaryMs: 0,
         });
         stream.on('data', (e) => {
           if (e.event?.$case === 'announcement') seen.push(e.event.value);

@@ -294,6 +294,15 @@ export interface WatchRequest {
    * kinds is set, so existing subscribers see no new event types.
    */
   announcement: boolean;
+  /**
+   * When above 0 (and backend events are asked for): probe heartbeats, coalesced. At most every
+   * probe_summary_ms one ProbeSummaries event carries one entry per backend probed since the last
+   * one (its probe count and latest result), and the probe-start / probe-done log records are not
+   * sent. A backend transition is never held back: pending summaries go out first, then the
+   * transition, so the order stays as it happened. 0 (the default): no summaries, and debug logs
+   * carry every probe record. Probe summaries follow backend_names, not frontend_names.
+   */
+  probeSummaryMs: number;
 }
 
 export interface Event {
@@ -304,7 +313,25 @@ export interface Event {
     | { $case: "checkerFault"; value: CheckerFaultEvent }
     | { $case: "panic"; value: PanicEvent }
     | { $case: "announcement"; value: AnnouncementEvent }
+    | { $case: "probes"; value: ProbeSummaries }
     | undefined;
+}
+
+/** The probes finished since the previous ProbeSummaries of this subscription, one entry per backend. */
+export interface ProbeSummaries {
+  probes: ProbeSummary[];
+}
+
+export interface ProbeSummary {
+  backend: string;
+  /** Probes finished in the window (at least 1). */
+  count: number;
+  /** The latest one's result: passed or not, its code (L4OK, L7STS...) and detail. */
+  ok: boolean;
+  code: string;
+  detail: string;
+  /** When the latest one finished. */
+  time: Date | undefined;
 }
 
 export interface LogEvent {
@@ -3490,6 +3517,7 @@ function createBaseWatchRequest(): WatchRequest {
     backendNames: [],
     frontendNames: [],
     announcement: false,
+    probeSummaryMs: 0,
   };
 }
 
@@ -3515,6 +3543,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     }
     if (message.announcement !== false) {
       writer.uint32(56).bool(message.announcement);
+    }
+    if (message.probeSummaryMs !== 0) {
+      writer.uint32(64).uint32(message.probeSummaryMs);
     }
     return writer;
   },
@@ -3588,6 +3619,14 @@ export const WatchRequest: MessageFns<WatchRequest> = {
             message.announcement = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.probeSummaryMs = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3621,6 +3660,11 @@ export const WatchRequest: MessageFns<WatchRequest> = {
         ? object.frontend_names.map((e: any) => globalThis.String(e))
         : [],
       announcement: isSet(object.announcement) ? globalThis.Boolean(object.announcement) : false,
+      probeSummaryMs: isSet(object.probeSummaryMs)
+        ? globalThis.Number(object.probeSummaryMs)
+        : isSet(object.probe_summary_ms)
+        ? globalThis.Number(object.probe_summary_ms)
+        : 0,
     };
   },
 
@@ -3647,6 +3691,9 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     if (message.announcement !== false) {
       obj.announcement = message.announcement;
     }
+    if (message.probeSummaryMs !== 0) {
+      obj.probeSummaryMs = Math.round(message.probeSummaryMs);
+    }
     return obj;
   },
 
@@ -3662,6 +3709,7 @@ export const WatchRequest: MessageFns<WatchRequest> = {
     message.backendNames = object.backendNames?.map((e) => e) || [];
     message.frontendNames = object.frontendNames?.map((e) => e) || [];
     message.announcement = object.announcement ?? false;
+    message.probeSummaryMs = object.probeSummaryMs ?? 0;
     return message;
   },
 };
@@ -3690,6 +3738,9 @@ export const Event: MessageFns<Event> = {
         break;
       case "announcement":
         AnnouncementEvent.encode(message.event.value, writer.uint32(50).fork()).join();
+        break;
+      case "probes":
+        ProbeSummaries.encode(message.event.value, writer.uint32(58).fork()).join();
         break;
     }
     return writer;
@@ -3756,6 +3807,14 @@ export const Event: MessageFns<Event> = {
             message.event = { $case: "announcement", value: AnnouncementEvent.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.event = { $case: "probes", value: ProbeSummaries.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3784,6 +3843,8 @@ export const Event: MessageFns<Event> = {
         ? { $case: "panic", value: PanicEvent.fromJSON(object.panic) }
         : isSet(object.announcement)
         ? { $case: "announcement", value: AnnouncementEvent.fromJSON(object.announcement) }
+        : isSet(object.probes)
+        ? { $case: "probes", value: ProbeSummaries.fromJSON(object.probes) }
         : undefined,
     };
   },
@@ -3802,6 +3863,8 @@ export const Event: MessageFns<Event> = {
       obj.panic = PanicEvent.toJSON(message.event.value);
     } else if (message.event?.$case === "announcement") {
       obj.announcement = AnnouncementEvent.toJSON(message.event.value);
+    } else if (message.event?.$case === "probes") {
+      obj.probes = ProbeSummaries.toJSON(message.event.value);
     }
     return obj;
   },
@@ -3848,7 +3911,231 @@ export const Event: MessageFns<Event> = {
         }
         break;
       }
+      case "probes": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "probes", value: ProbeSummaries.fromPartial(object.event.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseProbeSummaries(): ProbeSummaries {
+  return { probes: [] };
+}
+
+export const ProbeSummaries: MessageFns<ProbeSummaries> = {
+  encode(message: ProbeSummaries, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.probes) {
+      ProbeSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProbeSummaries {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProbeSummaries();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.probes.push(ProbeSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProbeSummaries {
+    return {
+      probes: globalThis.Array.isArray(object?.probes) ? object.probes.map((e: any) => ProbeSummary.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ProbeSummaries): unknown {
+    const obj: any = {};
+    if (message.probes?.length) {
+      obj.probes = message.probes.map((e) => ProbeSummary.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProbeSummaries>, I>>(base?: I): ProbeSummaries {
+    return ProbeSummaries.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProbeSummaries>, I>>(object: I): ProbeSummaries {
+    const message = createBaseProbeSummaries();
+    message.probes = object.probes?.map((e) => ProbeSummary.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseProbeSummary(): ProbeSummary {
+  return { backend: "", count: 0, ok: false, code: "", detail: "", time: undefined };
+}
+
+export const ProbeSummary: MessageFns<ProbeSummary> = {
+  encode(message: ProbeSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.backend !== "") {
+      writer.uint32(10).string(message.backend);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).uint32(message.count);
+    }
+    if (message.ok !== false) {
+      writer.uint32(24).bool(message.ok);
+    }
+    if (message.code !== "") {
+      writer.uint32(34).string(message.code);
+    }
+    if (message.detail !== "") {
+      writer.uint32(42).string(message.detail);
+    }
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProbeSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProbeSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.backend = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProbeSummary {
+    return {
+      backend: isSet(object.backend) ? globalThis.String(object.backend) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+    };
+  },
+
+  toJSON(message: ProbeSummary): unknown {
+    const obj: any = {};
+    if (message.backend !== "") {
+      obj.backend = message.backend;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProbeSummary>, I>>(base?: I): ProbeSummary {
+    return ProbeSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProbeSummary>, I>>(object: I): ProbeSummary {
+    const message = createBaseProbeSummary();
+    message.backend = object.backend ?? "";
+    message.count = object.count ?? 0;
+    message.ok = object.ok ?? false;
+    message.code = object.code ?? "";
+    message.detail = object.detail ?? "";
+    message.time = object.time ?? undefined;
     return message;
   },
 };

@@ -74,6 +74,15 @@ export function renderEventLine(e: Event, style: Style): string {
         .join(' ');
       return `${clock(l.time)} ${style.label('log')} ${levelColour(style, l.level)} ${l.msg}${attrs ? ` ${attrs}` : ''}`;
     }
+    case 'probes': {
+      const list = ev.value.probes;
+      const last = list.reduce<Date | undefined>(
+        (t, p) => (t && p.time && t > p.time ? t : p.time),
+        undefined,
+      );
+      const each = list.map((p) => `${p.backend}=${p.ok ? 'ok' : p.code}${p.count > 1 ? `x${p.count}` : ''}`);
+      return `${clock(last)} ${style.label('probes')} ${each.join(' ')}`;
+    }
   }
 }
 

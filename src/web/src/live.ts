@@ -29,6 +29,7 @@ const EVENT_TYPES: readonly SseEventType[] = [
   'backend',
   'frontend',
   'log',
+  'probes',
   'frontends',
   'backend-info',
   'vpp',

@@ -99,6 +99,9 @@ export function applyEvent<T extends SseEventType>(type: T, data: SsePayloads[T]
     case 'log':
       setState(produce((st) => r.applyLog(st, data as SsePayloads['log'], t)));
       break;
+    case 'probes':
+      setState(produce((st) => r.applyProbes(st, data as SsePayloads['probes'])));
+      break;
     default:
       break;
   }

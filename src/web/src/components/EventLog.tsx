@@ -1,12 +1,13 @@
 // The live event log (admin only): oldest at the top, follows new entries like `tail -f`
 // unless paused; while paused, new entries are held back and counted. The toolbar sits below
-// the list. Probe records (two per probe) are hidden unless asked for.
+// the list. Probe records (summaries, or two per probe from a maglevd without them) are hidden
+// unless asked for.
 
 import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from 'solid-js';
 import type { LogEntry } from '../model/state.js';
 import { clearLog, state } from '../store.js';
 
-const PROBE_RECORDS = new Set(['probe-start', 'probe-done']);
+const PROBE_RECORDS = new Set(['probe-start', 'probe-done', 'probe-summary']);
 const VPP_API_RECORDS = /^vpp-api-/;
 
 function time(at: number): string {

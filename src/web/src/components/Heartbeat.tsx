@@ -1,29 +1,23 @@
-// A probe heartbeat: a dot that becomes a heart while a probe runs (probe-start .. probe-done).
-// A probe of a nearby backend takes a millisecond, far too short to see, so the heart stays for
-// at least MIN_BEAT_MS. The wrapper has a fixed size, so the row never shifts.
+// A probe heartbeat: a dot that becomes a heart for a moment each time a probe of the backend
+// finishes (maglevd's probe summaries count them, about once a second). A probe of a nearby
+// backend takes a millisecond, far too short to see, so each beat shows for BEAT_MS. The wrapper
+// has a fixed size, so the row never shifts.
 
 import { createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { Heart } from './icons.js';
 
-const MIN_BEAT_MS = 350;
+const BEAT_MS = 350;
 
-export function Heartbeat(props: { probing: boolean }): JSX.Element {
-  const [beating, setBeating] = createSignal(props.probing);
-  let startedAt = 0;
+export function Heartbeat(props: { beats: number }): JSX.Element {
+  const [beating, setBeating] = createSignal(false);
   let timer: number | undefined;
   createEffect(
     on(
-      () => props.probing,
-      (probing) => {
+      () => props.beats,
+      () => {
         window.clearTimeout(timer);
-        if (probing) {
-          startedAt = performance.now();
-          setBeating(true);
-        } else {
-          const left = MIN_BEAT_MS - (performance.now() - startedAt);
-          if (left <= 0) setBeating(false);
-          else timer = window.setTimeout(() => setBeating(false), left);
-        }
+        setBeating(true);
+        timer = window.setTimeout(() => setBeating(false), BEAT_MS);
       },
       { defer: true },
     ),
@@ -34,7 +28,7 @@ export function Heartbeat(props: { probing: boolean }): JSX.Element {
       class="heartbeat"
       classList={{ on: beating() }}
       data-probing={beating() ? 'true' : 'false'}
-      title={beating() ? 'probe running' : 'idle'}
+      title={beating() ? 'probe finished' : 'idle'}
     >
       {beating() ? <Heart /> : <span class="dot">·</span>}
     </span>

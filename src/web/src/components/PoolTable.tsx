@@ -1,14 +1,17 @@
 // One pool of a frontend: backend, state, configured and effective weight, VPP buckets and the
 // age of the last transition (live), with a probe heartbeat per backend and, in /admin/, the
-// action menu.
+// action menu. A long pool draws only the rows on screen (model/row-window.ts), so a pool of
+// thousands of backends, or "Expand all" over a hundred cards, opens at once.
 
-import { For, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, onMount, Show, type JSX } from 'solid-js';
 import type { FrontendJson } from '../../../frontend/wire.js';
 import { ageSince } from '../model/age.js';
 import type { DerivedPool } from '../model/derived-frontend.js';
+import { rowWindow, WINDOW_FROM_ROWS } from '../model/row-window.js';
 import type { MaglevdView } from '../model/state.js';
 import { mode } from '../paths.js';
 import { now } from '../store.js';
+import { measuredRow, relayout, rowHeight, viewportChanges } from '../viewport.js';
 import { BackendMenu } from './BackendMenu.js';
 import { Flash } from './Flash.js';
 import { Heartbeat } from './Heartbeat.js';
@@ -23,8 +26,46 @@ export interface PoolTableProps {
   buckets: Map<string, { weight: number; buckets: number | null }> | undefined;
 }
 
+/** Every column there can be: a spacer row spans them all. */
+const COLUMNS = 9;
+
 export function PoolTable(props: PoolTableProps): JSX.Element {
   const pool = () => props.frontend.pools[props.poolIndex]!;
+  let body: HTMLTableSectionElement | undefined;
+  const [mounted, setMounted] = createSignal(false);
+  const count = () => pool().backends.length;
+  const win = createMemo(
+    () => {
+      const n = count();
+      if (n < WINDOW_FROM_ROWS) return { first: 0, end: n };
+      viewportChanges();
+      // Not in the document yet: draw nothing until its place on screen is known.
+      if (!mounted() || !body) return { first: 0, end: 0 };
+      return rowWindow(n, body.getBoundingClientRect().top, window.innerHeight, rowHeight());
+    },
+    undefined,
+    { equals: (a, b) => a.first === b.first && a.end === b.end },
+  );
+  const shown = () => pool().backends.slice(win().first, win().end);
+  onMount(() => {
+    setMounted(true);
+    relayout();
+  });
+  // The spacers stand in for rows of the height drawn rows really take: the distance from the
+  // first drawn row's top to the last one's, over the rows between (a row's own box can differ
+  // from that by its shared border). Measured on the next frame, outside this computation, so a
+  // new height cannot feed back into the window it came from.
+  createEffect(() => {
+    win();
+    if (!body || count() < WINDOW_FROM_ROWS) return;
+    const tbody = body;
+    requestAnimationFrame(() => {
+      const rows = [...tbody.rows].filter((tr) => tr.dataset['backend']);
+      if (rows.length < 2) return;
+      const top = (tr: HTMLTableRowElement) => tr.getBoundingClientRect().top;
+      measuredRow((top(rows[rows.length - 1]!) - top(rows[0]!)) / (rows.length - 1));
+    });
+  });
   return (
     <div class="pool">
       <div class="pool-title">
@@ -56,9 +97,15 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
               </Show>
             </tr>
           </thead>
-          <tbody>
-            <For each={pool().backends}>
-              {(pb, j) => {
+          <tbody ref={(e) => (body = e)}>
+            <Show when={win().first > 0}>
+              <tr class="row-spacer" aria-hidden="true">
+                <td colSpan={COLUMNS} style={{ height: `${win().first * rowHeight()}px` }} />
+              </tr>
+            </Show>
+            <For each={shown()}>
+              {(pb, k) => {
+                const j = () => win().first + k();
                 const backend = () => props.m.backends[pb.name];
                 const state = () => props.derived.backends[j()]?.state ?? pb.state;
                 const effective = () => props.derived.backends[j()]?.effectiveWeight ?? 0;
@@ -77,7 +124,7 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
                 return (
                   <tr data-backend={pb.name} data-state={state()}>
                     <td class="col-beat">
-                      <Heartbeat probing={props.m.probing[pb.name] === true} />
+                      <Heartbeat beats={props.m.beats[pb.name] ?? 0} />
                     </td>
                     <td class="col-name">
                       {pb.name}
@@ -132,6 +179,11 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
                 );
               }}
             </For>
+            <Show when={win().end < count()}>
+              <tr class="row-spacer" aria-hidden="true">
+                <td colSpan={COLUMNS} style={{ height: `${(count() - win().end) * rowHeight()}px` }} />
+              </tr>
+            </Show>
           </tbody>
         </table>
       </div>

@@ -39,7 +39,7 @@ export function viewFromState(
     vpp: s.vpp,
     traffic: s.traffic,
     refreshedAt: s.refreshedAt,
-    probing: previous?.probing ?? {},
+    beats: previous?.beats ?? {},
     vppApiSent: previous?.vppApiSent ?? 0,
     vppApiReceived: previous?.vppApiReceived ?? 0,
     changedAt: previous?.changedAt ?? 0,
@@ -104,7 +104,6 @@ export function applyBackendTransition(state: AppState, e: SsePayloads['backend'
           pb.lastTransitionAt = t.at;
         }
   }
-  if (t.to !== 'up' && t.to !== 'unknown') m.probing[e.backend] = false;
   m.changedAt = now;
 }
 
@@ -187,17 +186,21 @@ export function applyVpp(state: AppState, e: SsePayloads['vpp'], now: number): v
   if (e.vpp.lbState) m.lbStateAt = now;
 }
 
-/** Log records that drive the page (heartbeats, the VPP API indicator). */
+/** A probe summary: one heartbeat for every backend probed since the last one. */
+export function applyProbes(state: AppState, e: SsePayloads['probes']): void {
+  const m = state.maglevds[e.maglevd];
+  if (!m) return;
+  for (const b of e.backends) m.beats[b] = (m.beats[b] ?? 0) + 1;
+}
+
+/** Log records that drive the page (heartbeats from a maglevd without summaries, the VPP API indicator). */
 export function applyLog(state: AppState, e: SsePayloads['log'], now: number): void {
   const m = state.maglevds[e.maglevd];
   if (!m) return;
   const backend = typeof e.attrs.backend === 'string' ? e.attrs.backend : undefined;
   switch (e.msg) {
-    case 'probe-start':
-      if (backend) m.probing[backend] = true;
-      break;
     case 'probe-done':
-      if (backend) m.probing[backend] = false;
+      if (backend) m.beats[backend] = (m.beats[backend] ?? 0) + 1;
       break;
     case 'vpp-api-send':
       m.vppApiSent++;
@@ -277,6 +280,22 @@ export function describe(type: keyof SsePayloads, data: unknown): Omit<LogEntry,
         level: e.level,
         msg: e.msg,
         text: attrs,
+      };
+    }
+    case 'probes': {
+      const e = data as SsePayloads['probes'];
+      const failed = e.failed.map((f) => `${f.backend} [${f.code}]${f.detail ? ` ${f.detail}` : ''}`);
+      return {
+        at: Date.now(),
+        maglevd: e.maglevd,
+        kind: 'log',
+        level: 'debug',
+        msg: 'probe-summary',
+        text:
+          `${e.count} probes of ${e.backends.length} backends` +
+          (failed.length > 0
+            ? `, failing: ${failed.slice(0, 10).join(', ')}${failed.length > 10 ? ', …' : ''}`
+            : ''),
       };
     }
     case 'maglevd-status': {

@@ -22,8 +22,8 @@ export interface MaglevdView {
   /** Rates and their recent history; null while VPP's counters are unavailable. */
   traffic: VppTrafficJson | null;
   refreshedAt: number | null;
-  /** Backends with a probe running now (probe-start seen, probe-done not yet). */
-  probing: Record<string, boolean>;
+  /** Probes seen per backend (from maglevd's probe summaries): each new one is a heartbeat. */
+  beats: Record<string, number>;
   /** Counts vpp-api-send / vpp-api-recv records, so the API indicator can blink on each. */
   vppApiSent: number;
   vppApiReceived: number;
