@@ -1,9 +1,9 @@
 // The typed face of the addon's stats-segment calls (native/stats_fd.c): receiving the segment's
 // file descriptor from a stats socket (maglevd), and the server side for vppsim (a memfd, and a
-// SOCK_SEQPACKET listener that hands it out). Loaded lazily, like the probes' half of the addon,
+// SOCK_SEQPACKET listener that hands it out). Loaded lazily, by the probes' loader,
 // so that only processes that read or serve a stats segment need it built.
 
-import { createRequire } from 'node:module';
+import { loadNativeAddon } from '../../probe/native-addon.js';
 
 /** vppsim's stats socket listener (statsServeFd). */
 export interface StatsFdServer {
@@ -22,22 +22,10 @@ export interface StatsNative {
   statsServeFd(path: string, fd: number): StatsFdServer;
 }
 
-/** The addon relative to this file: src/vpp/stats or dist/vpp/stats are three levels below the root. */
-const ADDON_PATH = '../../../native/build/Release/maglev_native.node';
-
-let cached: StatsNative | undefined;
-
-/** Loads the addon once. Throws an Error naming the fix when it was not built. */
+/**
+ * The stats calls of the one addon: loaded by the probes' loader (one cache, one message naming
+ * the fix, and the same MAGLEV_NATIVE_ADDON override the AddressSanitizer run uses).
+ */
 export function loadStatsNative(): StatsNative {
-  if (cached !== undefined) return cached;
-  const require = createRequire(import.meta.url);
-  try {
-    cached = require(ADDON_PATH) as StatsNative;
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`native addon not available (run "npm install" to build native/): ${why}`, {
-      cause: err,
-    });
-  }
-  return cached;
+  return loadNativeAddon() as unknown as StatsNative;
 }
