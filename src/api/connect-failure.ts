@@ -6,7 +6,9 @@
 // A refused client certificate and a plaintext client at a TLS port both look, to the client,
 // like a connection closed before HTTP/2 started ("Failed to connect"): TLS 1.3 ends the
 // handshake before the server has judged the certificate. What the client knows of its own
-// security picks the likelier reading.
+// security picks the likelier reading. So does a reset before any connection was established:
+// the server that drops a refused certificate may close before the client has read its alert,
+// and which of the two the client sees is a race.
 
 import type { ChannelSecurityKind } from './channel.js';
 
@@ -56,7 +58,10 @@ function tlsFailure(last: string, security: ChannelSecurityKind): string | undef
   if (/wrong version number|packet length too long|http request|record layer failure/i.test(last)) {
     return `maglevd does not serve TLS there (${last}): leave out the --tls flags`;
   }
-  if (/^Failed to connect$|Connection closed before starting HTTP\/2 handshake/i.test(last)) {
+  if (
+    /^Failed to connect$|Connection closed before starting HTTP\/2 handshake/i.test(last) ||
+    (security === 'mtls' && /ECONNRESET|socket hang up/i.test(last))
+  ) {
     switch (security) {
       case 'plaintext':
         return 'the connection closed during set-up: maglevd may serve TLS there (give --tls-ca)';
@@ -78,11 +83,11 @@ export function connectFailure(
   if (/ECONNREFUSED/.test(details)) return 'connection refused';
   if (/EHOSTUNREACH|ENETUNREACH/.test(details)) return 'no route to host';
   if (/ETIMEDOUT/.test(details)) return 'connection timed out';
-  if (/ECONNRESET|Connection dropped|socket hang up/i.test(details)) return 'connection reset';
+  const reset = /ECONNRESET|Connection dropped|socket hang up/i.test(details);
   if (/No connection established/i.test(details)) {
     const last = lastError(details);
     if (last === undefined || last === '') return 'no connection';
-    return tlsFailure(last, security) ?? last;
+    return tlsFailure(last, security) ?? (reset ? 'connection reset' : last);
   }
-  return undefined;
+  return reset ? 'connection reset' : undefined;
 }

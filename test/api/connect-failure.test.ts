@@ -66,4 +66,16 @@ void describe('connectFailure', () => {
     );
     assert.equal(connectFailure(closed, 'tls'), 'maglevd closed the connection during set-up');
   });
+
+  void test('a reset before the connection was established: a refused certificate when one was sent', () => {
+    // maglevd may close on a refused certificate before the client reads its alert: a race.
+    const reset = established('Error: read ECONNRESET');
+    assert.equal(
+      connectFailure(reset, 'mtls'),
+      'maglevd closed the connection during the TLS handshake: it may not accept this client certificate',
+    );
+    assert.equal(connectFailure(reset, 'tls'), 'connection reset');
+    assert.equal(connectFailure(reset, 'plaintext'), 'connection reset');
+    assert.equal(connectFailure('read ECONNRESET', 'mtls'), 'connection reset');
+  });
 });
