@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The native addon's tests once more, against a build of the addon under AddressSanitizer with
 # leak detection: every test file that loads the addon (the probe engine, netns sockets, ping
-# sockets, /proc/sys access), each run in-process by a node that has libasan preloaded.
+# sockets, /proc/sys access, the stats segment's descriptor passed over a socket in both
+# directions), each run in-process by a node that has libasan preloaded.
 #
 #   - The addon is built from native/ into a temporary directory with -fsanitize=address, and
 #     the tests load it through MAGLEV_NATIVE_ADDON (src/probe/native-addon.ts).
@@ -33,7 +34,8 @@ echo "== native addon under AddressSanitizer: build"
 )
 
 mapfile -t files < <(find test/probe test/netns -name '*.test.ts' | sort;
-                     ls test/integration/netns-*.test.ts test/integration/probe-concurrency.test.ts)
+                     ls test/integration/netns-*.test.ts test/integration/probe-concurrency.test.ts \
+                        test/vpp/stats-sim.test.ts test/dataplane/counters-stats.test.ts)
 echo "== native addon under AddressSanitizer: ${#files[@]} test files"
 failed=()
 for f in "${files[@]}"; do
