@@ -6,6 +6,7 @@
 // securedChannel (bytes in, credentials out).
 
 import { credentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { parseBool } from '../command-line.js';
 import { readCertificates, readKeyPair } from './tls-files.js';
 
 /** The client TLS flags as given (flag over environment already decided); undefined: not given. */
@@ -57,6 +58,32 @@ export const CLIENT_TLS_FLAG = {
 } as const satisfies Record<keyof ClientTlsFlags, string>;
 
 const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);
+
+/**
+ * The TLS flags as given on the command line, each falling back to its environment variable:
+ * `<prefix>_TLS`, `<prefix>_TLS_CA`, `<prefix>_TLS_CERT`, `<prefix>_TLS_KEY` and
+ * `<prefix>_TLS_SERVER_NAME` (maglevc: MAGLEV, the dashboard: MAGLEV_FRONTEND). An empty
+ * variable counts as not set; `<prefix>_TLS` that is not a boolean is a usage error.
+ */
+export function tlsFlagsOverEnvironment(
+  given: ClientTlsFlags,
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+): ClientTlsFlags | { error: string } {
+  const tlsVar = `${prefix}_TLS`;
+  const tlsText = nonEmpty(env[tlsVar]);
+  const tlsFromEnv = tlsText === undefined ? undefined : parseBool(tlsText);
+  if (tlsText !== undefined && tlsFromEnv === undefined) {
+    return { error: `${tlsVar} expects true or false, got "${tlsText}"` };
+  }
+  return {
+    tls: given.tls ?? tlsFromEnv,
+    tlsCa: given.tlsCa ?? env[`${prefix}_TLS_CA`],
+    tlsCert: given.tlsCert ?? env[`${prefix}_TLS_CERT`],
+    tlsKey: given.tlsKey ?? env[`${prefix}_TLS_KEY`],
+    tlsServerName: given.tlsServerName ?? env[`${prefix}_TLS_SERVER_NAME`],
+  };
+}
 
 /**
  * TLS when --tls or any other --tls-* flag is given, unless --tls=false; plaintext otherwise.

@@ -17,6 +17,7 @@ export type { EventStream } from './event-stream.js';
 export {
   securedChannel,
   clientTlsChoice,
+  tlsFlagsOverEnvironment,
   loadChannelSecurity,
   describeSecurity,
   PLAINTEXT,

@@ -5,8 +5,13 @@
 // flag wins.
 
 import { Command } from 'commander';
-import { clientTlsChoice, type ClientTlsChoice } from '../api/index.js';
-import { parseBool, parseCommandLine, rewriteGoStyleFlags, type GoStyleFlags } from '../command-line.js';
+import {
+  clientTlsChoice,
+  tlsFlagsOverEnvironment,
+  type ClientTlsChoice,
+  type ClientTlsFlags,
+} from '../api/index.js';
+import { parseCommandLine, rewriteGoStyleFlags, type GoStyleFlags } from '../command-line.js';
 
 export const DEFAULT_SERVER = 'localhost:9090';
 
@@ -81,18 +86,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const cmd = buildCommand();
   const parsed = parseCommandLine(cmd, args, EXAMPLES);
   if (parsed.kind !== 'parsed') return parsed;
-  const o = cmd.opts<{
-    server?: string;
-    color?: boolean;
-    json?: boolean;
-    dryRun?: boolean;
-    version?: boolean;
-    tls?: boolean;
-    tlsCa?: string;
-    tlsCert?: string;
-    tlsKey?: string;
-    tlsServerName?: string;
-  }>();
+  const o = cmd.opts<
+    ClientTlsFlags & { server?: string; color?: boolean; json?: boolean; dryRun?: boolean; version?: boolean }
+  >();
   if (o.version) return { kind: 'version' };
   const server = o.server ?? (env.MAGLEV_SERVER || DEFAULT_SERVER);
   if (server.trim() === '') return { kind: 'usage-error', message: '--server must not be empty' };
@@ -101,18 +97,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
       kind: 'usage-error',
       message: '--dry-run needs a command (in the shell, end a command with dry-run)',
     };
-  const tlsEnv =
-    env.MAGLEV_TLS === undefined || env.MAGLEV_TLS === '' ? undefined : parseBool(env.MAGLEV_TLS);
-  if (env.MAGLEV_TLS && tlsEnv === undefined) {
-    return { kind: 'usage-error', message: `MAGLEV_TLS expects true or false, got "${env.MAGLEV_TLS}"` };
-  }
-  const tls = clientTlsChoice({
-    tls: o.tls ?? tlsEnv,
-    tlsCa: o.tlsCa ?? env.MAGLEV_TLS_CA,
-    tlsCert: o.tlsCert ?? env.MAGLEV_TLS_CERT,
-    tlsKey: o.tlsKey ?? env.MAGLEV_TLS_KEY,
-    tlsServerName: o.tlsServerName ?? env.MAGLEV_TLS_SERVER_NAME,
-  });
+  const flags = tlsFlagsOverEnvironment(o, env, 'MAGLEV');
+  if ('error' in flags) return { kind: 'usage-error', message: flags.error };
+  const tls = clientTlsChoice(flags);
   if ('error' in tls) return { kind: 'usage-error', message: tls.error };
   return {
     kind: 'run',

@@ -4,7 +4,8 @@
 // says otherwise (server-list.ts). Parsing is pure (argv and env in, a command out).
 
 import { Command, Option } from 'commander';
-import { boolArgument, parseBool, parseCommandLine } from '../command-line.js';
+import { tlsFlagsOverEnvironment, type ClientTlsFlags } from '../api/index.js';
+import { boolArgument, parseCommandLine } from '../command-line.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
 import { parseServerList, type MaglevdServer } from './server-list.js';
 
@@ -93,17 +94,9 @@ export function parseFrontendArgs(argv: readonly string[], env: NodeJS.ProcessEn
   const cmd = buildCommand(env);
   const parsed = parseCommandLine(cmd, argv, ENV_HELP);
   if (parsed.kind !== 'parsed') return parsed;
-  const o = cmd.opts<{
-    server: string;
-    listen: string;
-    logLevel: string;
-    version?: boolean;
-    tls?: boolean;
-    tlsCa?: string;
-    tlsCert?: string;
-    tlsKey?: string;
-    tlsServerName?: string;
-  }>();
+  const o = cmd.opts<
+    ClientTlsFlags & { server: string; listen: string; logLevel: string; version?: boolean }
+  >();
   if (o.version) return { kind: 'version' };
   if (!isLogLevel(o.logLevel)) {
     return {
@@ -111,18 +104,9 @@ export function parseFrontendArgs(argv: readonly string[], env: NodeJS.ProcessEn
       message: `invalid --log-level "${o.logLevel}": use one of ${LOG_LEVELS.join(', ')}`,
     };
   }
-  const tlsEnv = env.MAGLEV_FRONTEND_TLS;
-  const tlsFromEnv = tlsEnv === undefined || tlsEnv === '' ? undefined : parseBool(tlsEnv);
-  if (tlsEnv !== undefined && tlsEnv !== '' && tlsFromEnv === undefined) {
-    return { kind: 'usage-error', message: `MAGLEV_FRONTEND_TLS expects true or false, got "${tlsEnv}"` };
-  }
-  const list = parseServerList(o.server, {
-    tls: o.tls ?? tlsFromEnv,
-    tlsCa: o.tlsCa ?? env.MAGLEV_FRONTEND_TLS_CA,
-    tlsCert: o.tlsCert ?? env.MAGLEV_FRONTEND_TLS_CERT,
-    tlsKey: o.tlsKey ?? env.MAGLEV_FRONTEND_TLS_KEY,
-    tlsServerName: o.tlsServerName ?? env.MAGLEV_FRONTEND_TLS_SERVER_NAME,
-  });
+  const flags = tlsFlagsOverEnvironment(o, env, 'MAGLEV_FRONTEND');
+  if ('error' in flags) return { kind: 'usage-error', message: flags.error };
+  const list = parseServerList(o.server, flags);
   if ('error' in list) return { kind: 'usage-error', message: list.error };
   const { servers } = list;
   const nonEmpty = (s: string | undefined) => (s === undefined || s === '' ? undefined : s);
