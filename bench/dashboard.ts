@@ -14,6 +14,8 @@
 //
 //   npm run build && node --import tsx bench/dashboard.ts [--backends 10000] [--window 20]
 //       [--dist dist]     (root; --dist runs another build, e.g. a copy of main's dist/)
+//       [--profile DIR]   (.cpuprofile files of maglevd and the dashboard server into DIR, and
+//                          each measuring window's bounds on the profiles' clock, for slicing)
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '20' },
     dist: { type: 'string', default: 'dist' },
     port: { type: 'string', default: '18090' },
+    profile: { type: 'string' },
   },
 });
 
@@ -92,6 +95,15 @@ function rssMiB(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
+/** CLOCK_MONOTONIC in µs: the clock V8 stamps its .cpuprofile samples with. */
+const monotonicMicros = (): bigint => process.hrtime.bigint() / 1000n;
+
+/** node's flags that profile a child into --profile DIR as NAME.cpuprofile. */
+const profileArgs = (name: string): string[] =>
+  values.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+
 function cpuSeconds(pid: number): number {
   const c = processCpuSeconds(pid);
   return c.user + c.system;
@@ -101,8 +113,10 @@ function cpuSeconds(pid: number): number {
 async function cpuOver(seconds: number, ...pids: number[]): Promise<number[]> {
   const c0 = pids.map(cpuSeconds);
   const t0 = performance.now();
+  const from = monotonicMicros();
   await sleep(seconds * 1000);
   const elapsed = (performance.now() - t0) / 1000;
+  if (values.profile) console.log(`    (profile window: ${from}–${monotonicMicros()} µs)`);
   return pids.map((pid, i) => ((cpuSeconds(pid) - c0[i]!) / elapsed) * 100);
 }
 
@@ -262,6 +276,7 @@ async function main(): Promise<void> {
   const maglevd = start(
     process.execPath,
     [
+      ...profileArgs('maglevd'),
       join(DIST, 'bin/maglevd.js'),
       ...['--config', config, '--vpp-api-addr', apiSock, '--vpp-stats-addr', statsSock],
       ...['--grpc-addr', GRPC, '--metrics-addr', ''],
@@ -292,7 +307,7 @@ async function main(): Promise<void> {
 
   const fe = start(
     process.execPath,
-    [join(DIST, 'bin/maglevd-frontend.js'), '--server', GRPC, '--listen', WEB],
+    [...profileArgs('frontend'), join(DIST, 'bin/maglevd-frontend.js'), '--server', GRPC, '--listen', WEB],
     {
       env: { MAGLEV_FRONTEND_USER: 'a', MAGLEV_FRONTEND_PASSWORD: 'b' },
       log: 'frontend.log',

@@ -8,7 +8,8 @@ import type { BackendConfig, FrontendConfig, HealthCheckConfig, MaglevConfig } f
 import {
   BackendHealth,
   firstProbeDelayMs,
-  frontendStatus,
+  frontendState,
+  frontendStateAndPlan,
   isCheckerFault,
   nextIntervalMs,
   type BackendState,
@@ -337,7 +338,7 @@ export class Checker {
     for (const name of new Set([...this.cfg.frontends.keys(), ...config.frontends.keys()])) {
       const fe = config.frontends.get(name);
       const from = this.cfg.frontends.has(name) ? (this.feStates.get(name) ?? 'unknown') : undefined;
-      const to = fe ? frontendStatus(fe, stateOf).state : undefined;
+      const to = fe ? frontendState(fe, stateOf) : undefined;
       if (from !== to) frontends.push({ frontend: name, from, to });
     }
     return { config, stateOf, events, backends, frontends };
@@ -661,9 +662,13 @@ export class Checker {
     this.refreshFrontendStates(frontends);
   }
 
-  private computeFrontendStatus(fe: FrontendConfig): ReturnType<typeof frontendStatus> {
-    return frontendStatus(fe, (name) => this.entries.get(name)?.health.state ?? 'unknown');
+  private computeFrontendStatus(fe: FrontendConfig): ReturnType<typeof frontendStateAndPlan> {
+    return frontendStateAndPlan(fe, this.stateForRules);
   }
+
+  /** A backend's state as the frontend rules read it (one function, not one per call). */
+  private readonly stateForRules = (name: string): BackendState =>
+    this.entries.get(name)?.health.state ?? 'unknown';
 
   /** Recomputes the named frontends' aggregate states and emits the ones that changed. */
   private refreshFrontendStates(names: readonly string[]): void {

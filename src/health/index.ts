@@ -10,6 +10,7 @@ export {
   activePoolIndex,
   effectiveWeight,
   frontendState,
+  frontendStateAndPlan,
   frontendStatus,
   frontendWeights,
   servingPlan,

@@ -6,6 +6,8 @@ import {
   activePoolIndex,
   effectiveWeight,
   frontendState,
+  frontendStateAndPlan,
+  frontendStatus,
   frontendWeights,
   servingPlan,
   type BackendState,
@@ -209,6 +211,25 @@ void describe('servingPlan and the panic threshold (docs/safety.md §The panic t
         }
         assert.equal(frontendState(fe, stateOf), 'up');
       }),
+    );
+  });
+
+  void test('property: the state without the weights is the state of the weights (docs/health.md §Frontend state)', () => {
+    fc.assert(
+      fc.property(arbFrontend, ({ fe, stateOf }) => {
+        // The rule as written: up when some backend carries weight, unknown when every backend
+        // is unknown, else down.
+        const { plan, pools } = frontendWeights(fe, stateOf);
+        const serving = pools.some((pool) => [...pool.values()].some((e) => e.weight > 0));
+        const allUnknown = fe.pools.every((pool) =>
+          [...pool.backends.keys()].every((n) => stateOf(n) === 'unknown'),
+        );
+        const want = serving ? 'up' : allUnknown ? 'unknown' : 'down';
+        assert.deepEqual(frontendStateAndPlan(fe, stateOf), { state: want, plan });
+        assert.equal(frontendStatus(fe, stateOf).state, want);
+        assert.equal(frontendState(fe, stateOf), want);
+      }),
+      { numRuns: 500 },
     );
   });
 
