@@ -2,11 +2,16 @@
 // the probing that shares maglevd's core in bench/scale.ts (so the figures hold on a busy
 // machine): parsing and checking the scale harness's config with the plain-YAML fast path and
 // with the full yaml parser (parse.ts), and the checker's reload with one backend changed. Each
-// figure is the median over the runs, in ms of CPU (user + system) of this process.
+// figure is the median over the runs, in ms of CPU (user + system) of this process. Then the
+// daemon's own way (loadConfigFileIsolated from the built dist/, as maglevd runs it): a fresh
+// worker thread per load, whose code starts cold; wall time and the process's CPU, all threads.
 //
 //   node --import tsx bench/config-reload.ts [--backends 10000] [--runs 7]
 
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Checker } from '../src/checker/index.js';
 import { FakeClock, systemRandom } from '../src/clock/index.js';
@@ -85,5 +90,28 @@ console.log(`  checker reload, one backend changed: ${fmt(reload)}`);
 console.log(
   `  a reload's own work (fast path + checker): about ${(median(fast) + median(reload)).toFixed(0)} ms of CPU`,
 );
+const isolatedModule = new URL('../dist/config/load-isolated.js', import.meta.url);
+if (existsSync(isolatedModule)) {
+  const { loadConfigFileIsolated } = (await import(isolatedModule.href)) as {
+    loadConfigFileIsolated: (path: string) => Promise<{ ok: boolean }>;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'bench-config-reload-'));
+  const path = join(dir, 'maglev.yaml');
+  writeFileSync(path, texts[0] ?? '');
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    const result = await loadConfigFileIsolated(path);
+    cpu.push(cpuMs() - c0);
+    wall.push(performance.now() - t0);
+    if (!result.ok) throw new Error('the scale config does not load on the worker');
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`  the daemon's load (dist/, a fresh worker each time): CPU ${fmt(cpu)}, wall ${fmt(wall)}`);
+} else {
+  console.log("  the daemon's load on a worker: not measured (no dist/: npm run build)");
+}
 const load1 = loadavg();
 console.log(`load average at the end ${load1.map((l) => l.toFixed(1)).join(' ')}`);

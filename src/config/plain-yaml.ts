@@ -86,7 +86,10 @@ function scalar(text: string, inFlow: boolean): unknown {
   return plainScalar(text, inFlow);
 }
 
-/** A plain name; yaml limits implicit keys to 1024 characters, so long ones are left to it. */
+/**
+ * A plain name; yaml limits implicit keys to 1024 characters, so long ones are left to it. Such a
+ * name never reads as an array index, so a map's own key order (Object.keys) is its file order.
+ */
 const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 
 function checkedKey(key: string): string {
@@ -95,10 +98,9 @@ function checkedKey(key: string): string {
   return key;
 }
 
-/** Reads the whole document; builds plain objects and arrays, and the key order of each map. */
+/** Reads the whole document; builds plain objects and arrays. */
 class Reader {
   private at = 0;
-  readonly order = new WeakMap<object, string[]>();
 
   constructor(private readonly lines: Line[]) {}
 
@@ -108,13 +110,6 @@ class Reader {
     const value = this.node(first.indent);
     if (this.at !== this.lines.length) giveUp();
     return value;
-  }
-
-  private newMap(): { map: Record<string, unknown>; keys: string[] } {
-    const map: Record<string, unknown> = {};
-    const keys: string[] = [];
-    this.order.set(map, keys);
-    return { map, keys };
   }
 
   private static isItem(line: Line): boolean {
@@ -144,7 +139,7 @@ class Reader {
   }
 
   private map(indent: number): Record<string, unknown> {
-    const { map, keys } = this.newMap();
+    const map: Record<string, unknown> = {};
     for (let line = this.lines[this.at]; line?.indent === indent; line = this.lines[this.at]) {
       if (Reader.isItem(line)) giveUp();
       const m = KEY.exec(line.text);
@@ -154,7 +149,6 @@ class Reader {
       this.at++;
       const rest = m[2];
       map[key] = rest === undefined ? this.nested(indent, true) : this.inline(rest);
-      keys.push(key);
       this.endOfEntry(indent);
     }
     return map;
@@ -189,7 +183,7 @@ class Reader {
   /** A value on the line itself: a one-line flow collection or a scalar. */
   private inline(text: string): unknown {
     if (text[0] === '{' || text[0] === '[') {
-      const flow = new FlowReader(text, this.order);
+      const flow = new FlowReader(text);
       const value = flow.value();
       flow.end();
       return value;
@@ -202,10 +196,7 @@ class Reader {
 class FlowReader {
   private at = 0;
 
-  constructor(
-    private readonly text: string,
-    private readonly order: WeakMap<object, string[]>,
-  ) {}
+  constructor(private readonly text: string) {}
 
   end(): void {
     this.blanks();
@@ -230,8 +221,6 @@ class FlowReader {
   private map(): Record<string, unknown> {
     this.at++; // {
     const map: Record<string, unknown> = {};
-    const keys: string[] = [];
-    this.order.set(map, keys);
     this.blanks();
     if (this.text[this.at] === '}') {
       this.at++;
@@ -245,7 +234,6 @@ class FlowReader {
       if (Object.hasOwn(map, key)) giveUp();
       this.at = colon + 2;
       map[key] = this.value();
-      keys.push(key);
       this.blanks();
       const c = this.text[this.at++];
       if (c === '}') return map;
@@ -300,7 +288,6 @@ export function parsePlainYaml(text: string): PlainYaml | undefined {
     if (err instanceof OutsideSubset) return undefined;
     throw err;
   }
-  const order = reader.order;
   return {
     value,
     keyOrder(path) {
@@ -311,7 +298,8 @@ export function parsePlainYaml(text: string): PlainYaml | undefined {
           here = (here as Record<string, unknown>)[String(segment)];
         else return [];
       }
-      return (here !== null && typeof here === 'object' && order.get(here)?.slice()) || [];
+      // checkedKey admits no index-like key, so own-key order is insertion (file) order.
+      return here !== null && typeof here === 'object' && !Array.isArray(here) ? Object.keys(here) : [];
     },
   };
 }
