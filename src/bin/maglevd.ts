@@ -6,14 +6,15 @@
 // The shebang keeps V8's young generation small (2 MB semi-spaces instead of 16): maglevd
 // allocates little once it runs, and the default would keep ~25 MB of RSS for nothing
 // (bench/README.md). Starting it as `node maglevd.js` instead, pass the flag yourself.
+//
+// Only the flags' parser, the config worker and the version are imported up front; the rest
+// loads once the mode is known. Running, the config worker starts first, and the daemon's own
+// modules (about 0.4 s of CPU, gRPC among them) load on the main thread meanwhile: on two cores
+// the two overlap instead of adding up before anything probes (bench/README.md §scale).
 
-import { withdrawAll } from '../announce/index.js';
-import { TlsFileError } from '../api/index.js';
-import { systemClock } from '../clock/index.js';
-import { checkConfig, configJsonSchema, formatProblem, loadConfigFile } from '../config/index.js';
-import { ConfigRejectedError, Daemon } from '../daemon/daemon.js';
+import { loadConfigFileIsolated } from '../config/load-isolated.js';
+import type { Daemon } from '../daemon/daemon.js';
 import { parseDaemonArgs } from '../daemon/options.js';
-import { JsonLogger } from '../log/index.js';
 import { versionLine } from '../version.js';
 import { leaveWith, serveUntilSignalled } from './lifecycle.js';
 
@@ -29,10 +30,13 @@ async function main(): Promise<number> {
     case 'version':
       process.stdout.write(versionLine('maglevd') + '\n');
       return 0;
-    case 'print-schema':
+    case 'print-schema': {
+      const { configJsonSchema } = await import('../config/index.js');
       process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
       return 0;
+    }
     case 'check': {
+      const { checkConfig } = await import('../config/index.js');
       const { exitCode, lines } = await checkConfig(command.options.config);
       // Wait until the text is written: into a pipe, stderr is asynchronous, and leaving at once
       // would cut a long list of problems short (seen with hundreds of them).
@@ -48,10 +52,18 @@ async function main(): Promise<number> {
       break;
   }
 
+  const configLoad = loadConfigFileIsolated(command.options.config);
+  // Awaited by Daemon.start once loaded; until then a failed worker must not count as unhandled.
+  configLoad.catch(() => undefined);
+  const [{ TlsFileError }, { ConfigRejectedError, Daemon }, { JsonLogger }] = await Promise.all([
+    import('../api/index.js'),
+    import('../daemon/daemon.js'),
+    import('../log/index.js'),
+  ]);
   const logger = new JsonLogger({ level: command.options.logLevel });
   let daemon: Daemon;
   try {
-    daemon = await Daemon.start(command.options, { logger });
+    daemon = await Daemon.start(command.options, { logger, configLoad });
   } catch (err) {
     if (err instanceof ConfigRejectedError) {
       for (const line of err.outcome.errors) process.stderr.write(line + '\n');
@@ -76,6 +88,11 @@ async function main(): Promise<number> {
 
 /** --withdraw-all: 0 when BIRD took the empty file (or nothing is announced at all), else 1. */
 async function withdrawAllCommand(configPath: string): Promise<number> {
+  const [{ withdrawAll }, { systemClock }, { formatProblem, loadConfigFile }] = await Promise.all([
+    import('../announce/index.js'),
+    import('../clock/index.js'),
+    import('../config/index.js'),
+  ]);
   const loaded = await loadConfigFile(configPath);
   if (!loaded.ok) {
     for (const problem of loaded.errors) process.stderr.write(formatProblem(problem) + '\n');

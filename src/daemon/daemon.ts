@@ -51,6 +51,11 @@ export interface DaemonDeps {
   random?: Random;
   /** Probe implementation; defaults to the real network probes. */
   probe?: ProbeFn;
+  /**
+   * The config file's load, already under way (bin/maglevd starts it before the daemon's modules
+   * load, so that the two overlap); by default start() loads options.config itself.
+   */
+  configLoad?: Promise<ConfigParseResult>;
 }
 
 /** Outcome of a reload or check, in the shape both the RPCs and the logs need. */
@@ -130,7 +135,7 @@ export class Daemon {
   static async start(options: DaemonOptions, deps: DaemonDeps): Promise<Daemon> {
     const { logger } = deps;
     logger.info('starting', { ...versionInfo(), config: options.config });
-    const result = await loadConfigFileIsolated(options.config);
+    const result = await (deps.configLoad ?? loadConfigFileIsolated(options.config));
     const outcome = outcomeOf(result);
     for (const w of outcome.warnings) logger.warn('config-warning', { warning: w });
     if (!result.ok) {

@@ -4,9 +4,12 @@
 // --grpc-insecure says so (api/listen-policy.ts): a usage error, before anything starts.
 
 import { Command, Option } from 'commander';
-import { plaintextRefusal, type ServerTlsFiles } from '../api/index.js';
+// Each from its own file, not the folders' index: bin/maglevd reads its flags before the daemon's
+// modules load (gRPC alone is a good part of that), so this module keeps its imports small.
+import type { ServerTlsFiles } from '../api/index.js';
+import { plaintextRefusal } from '../api/listen-policy.js';
 import { boolArgument, parseBool, parseCommandLine } from '../command-line.js';
-import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/index.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/levels.js';
 
 export interface DaemonOptions {
   config: string;
