@@ -4,7 +4,8 @@
 // trigger. The syncer's refusals become statuses here: not connected → UNAVAILABLE, warmup →
 // FAILED_PRECONDITION, unknown frontend → NOT_FOUND, operations VPP refused → ABORTED.
 // It also remembers the buckets of the last live read per frontend (the dashboard's "lb buckets"
-// column) and tells the bucket predictor which lb generation to model.
+// column) and the last bucket prediction per VIP (redone only when VPP's ASes or weights change),
+// and tells the bucket predictor which lb generation to model.
 
 import type { Clock } from '../clock/index.js';
 import type { FrontendProtocol, MaglevConfig } from '../config/types.js';
@@ -94,6 +95,12 @@ const VPP_DEFAULT_FLOW_TIMEOUT_S = 40;
 export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
   let buckets: { client: LbApi; byFrontend: Map<string, Map<string, number>> } | undefined;
   const startTimes = new Map<number, number | undefined>();
+  /**
+   * The last prediction per VIP, with what it was computed from: a dashboard reads the lb state
+   * every sync-interval and after every reconcile, and at 10 000 ASes building 100 Maglev tables
+   * each time was most of what a watching dashboard cost maglevd while nothing changed.
+   */
+  const predictions = new Map<string, { key: string; counts: Map<string, number> | undefined }>();
 
   function client(): LbApi {
     const c = opts.connection.client;
@@ -127,14 +134,31 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
     };
   }
 
+  /** predict() for one VIP, again only when its ASes, weights, table length or generation changed. */
+  function predictOnce(
+    vip: string,
+    ases: readonly LbAs[],
+    generation: LbGeneration,
+    length: number | undefined,
+  ): Map<string, number> | undefined {
+    const key = `${generation}|${length}|${ases.map((as) => `${as.address}=${as.weight}=${as.inUse}`).join(',')}`;
+    const cached = predictions.get(vip);
+    if (cached?.key === key) return cached.counts;
+    const counts = predict(ases, generation, length);
+    predictions.set(vip, { key, counts });
+    return counts;
+  }
+
   function vipView(
     vip: LbVip,
     generation: LbGeneration,
     config: MaglevConfig,
     owners: Map<string, string>,
+    /** Canonical address → the first backend in the config there (once per read, not per VIP). */
+    anyBackendAt: ReadonlyMap<string, string>,
   ): VppVipView {
-    const key = vipKey(vip.prefix, vip.protocol as VipProtocol, vip.port);
-    const frontend = owners.get(vipKeyString(key));
+    const id = vipId(vip);
+    const frontend = owners.get(id);
     const fe = frontend === undefined ? undefined : config.frontends.get(frontend);
     // Backend names per AS address: the frontend's own pools first, then any backend there.
     const names = new Map<string, string>();
@@ -142,12 +166,9 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
       const desired = desiredVip(fe, config.backends, () => 'unknown');
       for (const [address, as] of desired.ases) if (as.backends[0]) names.set(address, as.backends[0]);
     }
-    for (const b of config.backends.values()) {
-      const address = canonicalIp(b.address);
-      if (!names.has(address)) names.set(address, b.name);
-    }
+    const nameOf = (address: string): string | undefined => names.get(address) ?? anyBackendAt.get(address);
     const length = vip.flowTableLength ?? fe?.flowTableLength;
-    const predicted = predict(vip.ases, generation, length);
+    const predicted = predictOnce(id, vip.ases, generation, length);
     return {
       prefix: vip.prefix,
       protocol: protocolOf(vip.protocol),
@@ -167,7 +188,7 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
           inUse: as.inUse,
           buckets: as.buckets,
           inUseSince: as.inUseSince,
-          backend: names.get(address),
+          backend: nameOf(address),
           predictedBuckets: predicted?.get(address),
         };
       }),
@@ -197,7 +218,17 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
       const read = await withVppErrors(async () => ({ state: await lbState(api), conf: await conf(api) }));
       const config = opts.config();
       const owners = frontendsByVip(config);
-      const vips = read.state.vips.map((v) => vipView(v, read.state.generation, config, owners));
+      const anyBackendAt = new Map<string, string>();
+      for (const b of config.backends.values()) {
+        const address = canonicalIp(b.address);
+        if (!anyBackendAt.has(address)) anyBackendAt.set(address, b.name);
+      }
+      const vips = read.state.vips.map((v) =>
+        vipView(v, read.state.generation, config, owners, anyBackendAt),
+      );
+      // VIPs gone from VPP take their predictions with them.
+      const live = new Set(read.state.vips.map(vipId));
+      for (const vip of predictions.keys()) if (!live.has(vip)) predictions.delete(vip);
       const byFrontend = new Map<string, Map<string, number>>();
       for (const vip of vips) {
         if (vip.frontend === undefined) continue;
@@ -269,6 +300,11 @@ export function createVppBackend(opts: VppBackendOptions): DaemonVppBackend {
       return opts.connection.client?.lbGeneration === '1.1' ? 'release' : 'master';
     },
   };
+}
+
+/** A dumped VIP's key, as the dataplane spells it (frontendsByVip's keys). */
+function vipId(vip: LbVip): string {
+  return vipKeyString(vipKey(vip.prefix, vip.protocol as VipProtocol, vip.port));
 }
 
 function protocolOf(protocol: number): FrontendProtocol {

@@ -1,5 +1,6 @@
 // The VPP RPCs of a running maglevd, through a real gRPC client, against vppsim: GetVPPInfo,
-// GetVPPLBState (frontend and backend names, buckets and predicted buckets at fixed figures),
+// GetVPPLBState (frontend and backend names, buckets and predicted buckets at fixed figures, a
+// prediction that follows VPP's weights from read to read),
 // SyncVPPLBState (summary, NOT_FOUND, FAILED_PRECONDITION during warmup, UNAVAILABLE without VPP),
 // GetVPPLBCounters, and SetFrontendPoolBackendWeight reaching VPP before it answers. Also: maglevd
 // refuses to start (exit 2) or to reload without the GRE source addresses.
@@ -171,6 +172,36 @@ void describe('VPP RPCs against vppsim', () => {
       flush: false,
     });
     assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=50']);
+  });
+
+  void test('GetVPPLBState: the prediction follows the weights VPP holds, read after read', async () => {
+    const predicted = async () =>
+      (await rpc(client.getVpplbState.bind(client), {})).vips[0]?.ases.map((as) => [
+        as.address,
+        as.weight,
+        as.predictedBuckets,
+      ]);
+    const usual = [
+      ['10.0.0.1', 100, 674],
+      ['10.0.0.2', 50, 350],
+    ];
+    assert.deepEqual(await predicted(), usual);
+    assert.deepEqual(await predicted(), usual, 'read again, nothing changed');
+    // Behind maglevd's back, as in the repair above: VPP's own weights are what is predicted.
+    const vip = simVips(sim.sim).get(WEB);
+    assert.ok(vip);
+    sim.sim.lb.setAsWeight(
+      vip.index,
+      new Uint8Array([...new Array<number>(12).fill(0), 10, 0, 0, 2]),
+      100,
+      false,
+    );
+    assert.deepEqual(await predicted(), [
+      ['10.0.0.1', 100, 512],
+      ['10.0.0.2', 100, 512],
+    ]);
+    await rpc(client.syncVpplbState.bind(client), { frontend: 'web' });
+    assert.deepEqual(await predicted(), usual);
   });
 
   void test('GetVPPLBCounters: the per-VIP counters of the last poll', async () => {
