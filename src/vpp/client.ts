@@ -89,6 +89,12 @@ interface Pending {
 }
 
 const CONTEXT_LIMIT = 0xffffffff;
+/**
+ * The details a dump's debug record carries (with `count` of all, `detailsOmitted` of the rest):
+ * at 10 000 ASes one record of every detail was megabytes of JSON, serialised for every debug
+ * watcher (the dashboard is one) on every sync, for a list no one reads through.
+ */
+export const LOGGED_DETAILS = 64;
 
 export class VppClient {
   readonly onClose = new Signal<FramedSocketClose>();
@@ -207,7 +213,8 @@ export class VppClient {
               message: detailsName,
               context,
               count: details.length,
-              details: details.map((d) => toLoggable(d)),
+              details: details.slice(0, LOGGED_DETAILS).map((d) => toLoggable(d)),
+              ...(details.length > LOGGED_DETAILS && { detailsOmitted: details.length - LOGGED_DETAILS }),
             });
           this.count(detailsName, 'recv', true);
           done(undefined, details);

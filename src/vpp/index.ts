@@ -113,6 +113,7 @@ export { toLoggable, type Loggable } from './loggable.js';
 export {
   DEFAULT_CLIENT_NAME,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  LOGGED_DETAILS,
   SOCKCLNT_CREATE_ID,
   SOCKCLNT_CREATE_REPLY_ID,
   VppClient,

@@ -10,6 +10,7 @@ import {
   VppClient,
   VppConnectionError,
   VppCrcMismatchError,
+  LOGGED_DETAILS,
   VppTimeoutError,
   VppUnsupportedError,
   builtinSourcedFiles,
@@ -124,6 +125,33 @@ describe('VppClient against vppsim', () => {
       assert.equal(details.length, 50);
       assert.equal(details[49]?.['context'], seenContext);
       assert.deepEqual(await client.dump('lb_as_v2_dump'), []); // no handler: an empty stream
+    });
+  });
+
+  test("a long dump's debug record counts every detail but carries the first LOGGED_DETAILS", async () => {
+    await withSim({}, async ({ sim, connect }) => {
+      const total = LOGGED_DETAILS + 36;
+      sim.registerHandler('lb_vip_dump', () =>
+        Array.from({ length: total }, (_, i) => ({
+          vip: { pfx: toApiPrefix(`192.0.2.${i}/32`), protocol: 6, port: 1000 + i },
+          flow_table_length: 1024,
+        })),
+      );
+      const logger = new RecordingLogger();
+      const client = await connect({ logger });
+      assert.equal((await client.dump('lb_vip_dump')).length, total);
+      const record = logger.named('vpp-api-recv-multi').at(-1);
+      assert.equal(record?.attrs['count'], total);
+      assert.equal((record?.attrs['details'] as unknown[]).length, LOGGED_DETAILS);
+      assert.equal(record?.attrs['detailsOmitted'], 36);
+      // The ones it carries are the first, decoded as before.
+      const ports = (record?.attrs['details'] as Record<string, Record<string, unknown>>[]).map(
+        (d) => d['vip']?.['port'],
+      );
+      assert.deepEqual(
+        ports,
+        Array.from({ length: LOGGED_DETAILS }, (_, i) => 1000 + i),
+      );
     });
   });
 
