@@ -117,6 +117,7 @@ struct record {
   int32_t v[PE_RECORD_INTS];
   char *text;
   size_t text_len;
+  uint64_t ended_us; /* when the probe ended: drain() turns it into the record's age */
 };
 
 struct records {
@@ -308,6 +309,8 @@ static void stage(struct engine *e, struct slot *s, uint32_t i, int outcome, int
   rec->v[6] = (int32_t)(now - s->started_us);
   rec->v[7] = (int32_t)(s->started_us > s->planned_us ? s->started_us - s->planned_us : 0);
   rec->v[8] = -1;
+  rec->v[9] = 0;
+  rec->ended_us = now;
   rec->text = NULL;
   rec->text_len = 0;
   if (text) {
@@ -1034,6 +1037,7 @@ static napi_value engine_drain(napi_env env, napi_callback_info info) {
   uint32_t texts_len;
   if (!out || napi_get_array_length(env, argv[1], &texts_len) != napi_ok) return throw_invalid(env, "drain(out, texts)");
   size_t room = length / PE_RECORD_INTS, n;
+  uint64_t now = mono_us();
   pthread_mutex_lock(&e->lock);
   n = e->out.len < room ? e->out.len : room;
   for (size_t k = 0; k < n; k++) {
@@ -1046,6 +1050,8 @@ static napi_value engine_drain(napi_env env, napi_callback_info info) {
       free(r->text);
       r->text = NULL;
     }
+    uint64_t age = now > r->ended_us ? now - r->ended_us : 0;
+    r->v[9] = age > INT32_MAX ? INT32_MAX : (int32_t)age;
     memcpy(out + k * PE_RECORD_INTS, r->v, sizeof r->v);
   }
   memmove(e->out.items, e->out.items + n, (e->out.len - n) * sizeof *e->out.items);

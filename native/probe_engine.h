@@ -36,8 +36,11 @@ enum pe_outcome {
 /* Where a probe's socket could not be made. */
 enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_BIND = 3 };
 
-/* One result as int32s: slot, token, seq, outcome, value, aux, duration µs, lag µs, text index (-1). */
-#define PE_RECORD_INTS 9
+/*
+ * One result as int32s: slot, token, seq, outcome, value, aux, duration µs, lag µs, text index
+ * (-1), age µs (how long ago the probe ended, as drain() hands it over).
+ */
+#define PE_RECORD_INTS 10
 /* One schedule entry as int32s: slot, token, delay ms, seq of the probe it follows (-1: first). */
 #define PE_SCHEDULE_INTS 4
 

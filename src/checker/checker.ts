@@ -515,7 +515,7 @@ export class Checker {
       repeat: this.opts.repeat,
       logger: this.opts.logger,
       netns: this.cfg.healthchecker.netns,
-      onResult: (result) => this.recordResult(e, worker, result),
+      onResult: (result, ageMs) => this.recordResult(e, worker, result, ageMs),
       onProbeDone: this.opts.onProbeDone,
     });
     e.worker = worker;
@@ -539,13 +539,14 @@ export class Checker {
     }
   }
 
-  private recordResult(e: Entry, worker: ProbeWorker, result: ProbeResult): void {
+  /** `ageMs`: how long ago the probe ended; what it causes is dated then. */
+  private recordResult(e: Entry, worker: ProbeWorker, result: ProbeResult, ageMs: number): void {
     // A worker that has been replaced must not write into the entry any more.
     if (e.worker !== worker || this.entries.get(e.health.name) !== e) return;
-    const now = this.opts.clock.now();
+    const now = this.opts.clock.now() - ageMs;
     if (isCheckerFault(result)) this.noteFault(e, result, now);
     else if (e.fault) this.endFault(e, result.detail);
-    this.watchForMassFailure(e, result);
+    this.watchForMassFailure(e, result, ageMs);
     // A checker fault leaves the backend as it was (docs/safety.md §What happens to the backend).
     const t = e.health.record(result, now);
     if (t) this.emitTransition(e, t);
@@ -610,7 +611,7 @@ export class Checker {
   }
 
   /** Feeds the suspect detector (docs/safety.md §Suspect mass failures); logs episodes. */
-  private watchForMassFailure(e: Entry, result: ProbeResult): void {
+  private watchForMassFailure(e: Entry, result: ProbeResult, ageMs: number): void {
     const hc = e.hc;
     if (!hc) return;
     const windowMs = Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs;
@@ -618,7 +619,7 @@ export class Checker {
       { name: hc.name, windowMs },
       e.health.name,
       result,
-      this.opts.clock.monotonic(),
+      this.opts.clock.monotonic() - ageMs,
     );
     if (!change) return;
     const { healthcheck, signature, failing, probed } = change.episode;

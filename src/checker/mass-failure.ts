@@ -34,57 +34,122 @@ export interface SuspectEpisode {
 export type MassFailureChange =
   { kind: 'suspect'; episode: SuspectEpisode } | { kind: 'cleared'; episode: SuspectEpisode };
 
-interface Latest {
-  at: number;
+/**
+ * A backend's latest result in its check's window. One record per backend for as long as the
+ * detector knows it, updated in place: at thousands of probes a second, a fresh object per result
+ * would live through the window (seconds) and be promoted, and the old generation it fills up is
+ * what made maglevd's garbage collector its largest cost at 1 000 backends (bench/README.md).
+ */
+class BackendMark {
+  at = 0;
   /** undefined: a pass, or a failure that is not connection-level. */
-  signature: string | undefined;
+  signature: string | undefined = undefined;
+  /** Whether the backend has a result in the window (counted in `probed`). */
+  inWindow = false;
 }
 
+/** Queue capacity to start with; it doubles when full. */
+const INITIAL_QUEUE = 1024;
+
 class CheckTally {
-  readonly latest = new Map<string, Latest>();
+  private readonly marks = new Map<string, BackendMark>();
   readonly bySignature = new Map<string, number>();
-  /** (backend, at) in arrival order; stale entries (a newer result exists) are skipped. */
-  private readonly queue: { backend: string; at: number }[] = [];
+  /** Backends with a result in the window. */
+  probed = 0;
+  /**
+   * (mark, at) in arrival order, a ring of two parallel arrays; an entry whose mark has a newer
+   * result (or left the window) is stale and skipped.
+   */
+  private queueMarks: (BackendMark | undefined)[] = new Array<BackendMark | undefined>(INITIAL_QUEUE);
+  private queueAt = new Float64Array(INITIAL_QUEUE);
   private head = 0;
+  private size = 0;
   suspect: SuspectEpisode | undefined;
+  /** How many backends share the signature top() returned last (no object per call). */
+  topCount = 0;
 
   put(backend: string, at: number, signature: string | undefined): void {
-    this.drop(backend);
-    this.latest.set(backend, { at, signature });
+    let mark = this.marks.get(backend);
+    if (mark === undefined) {
+      mark = new BackendMark();
+      this.marks.set(backend, mark);
+    } else this.leave(mark);
+    mark.at = at;
+    mark.signature = signature;
+    mark.inWindow = true;
+    this.probed++;
     if (signature !== undefined) this.bySignature.set(signature, (this.bySignature.get(signature) ?? 0) + 1);
-    this.queue.push({ backend, at });
+    this.push(mark, at);
   }
 
   expire(before: number): void {
-    while (this.head < this.queue.length) {
-      const next = this.queue[this.head] as { backend: string; at: number };
-      if (next.at >= before) break;
-      this.head++;
-      if (this.latest.get(next.backend)?.at === next.at) this.drop(next.backend);
-    }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
+    const mask = this.queueAt.length - 1;
+    while (this.size > 0) {
+      const at = this.queueAt[this.head] as number;
+      if (at >= before) break;
+      const mark = this.queueMarks[this.head] as BackendMark;
+      this.queueMarks[this.head] = undefined;
+      this.head = (this.head + 1) & mask;
+      this.size--;
+      if (mark.inWindow && mark.at === at) this.leave(mark);
     }
   }
 
-  /** The most common failure signature and how many backends share it. */
-  top(): { signature: string; count: number } | undefined {
-    let best: { signature: string; count: number } | undefined;
-    for (const [signature, count] of this.bySignature)
-      if (!best || count > best.count) best = { signature, count };
+  /** The most common failure signature (undefined: none) and, in `topCount`, how many share it. */
+  top(): string | undefined {
+    let best: string | undefined;
+    let bestCount = 0;
+    for (const [signature, count] of this.bySignature) {
+      if (best === undefined || count > bestCount) {
+        best = signature;
+        bestCount = count;
+      }
+    }
+    this.topCount = bestCount;
     return best;
   }
 
-  /** Forgets the backend's latest result; its queue entry goes stale and is skipped. */
+  /** Forgets the backend: its result leaves the window and its queue entries go stale. */
   drop(backend: string): void {
-    const prev = this.latest.get(backend);
-    if (!prev) return;
-    this.latest.delete(backend);
-    if (prev.signature === undefined) return;
-    const n = (this.bySignature.get(prev.signature) ?? 1) - 1;
-    if (n === 0) this.bySignature.delete(prev.signature);
-    else this.bySignature.set(prev.signature, n);
+    const mark = this.marks.get(backend);
+    if (mark === undefined) return;
+    this.marks.delete(backend);
+    this.leave(mark);
+  }
+
+  /** Takes the mark's result out of the counts (it stays known, for its next result). */
+  private leave(mark: BackendMark): void {
+    if (!mark.inWindow) return;
+    mark.inWindow = false;
+    this.probed--;
+    const signature = mark.signature;
+    if (signature === undefined) return;
+    const n = (this.bySignature.get(signature) ?? 1) - 1;
+    if (n === 0) this.bySignature.delete(signature);
+    else this.bySignature.set(signature, n);
+  }
+
+  private push(mark: BackendMark, at: number): void {
+    if (this.size === this.queueAt.length) this.grow();
+    const tail = (this.head + this.size) & (this.queueAt.length - 1);
+    this.queueMarks[tail] = mark;
+    this.queueAt[tail] = at;
+    this.size++;
+  }
+
+  /** Doubles the ring, unwrapping it so that the oldest entry is at 0. */
+  private grow(): void {
+    const cap = this.queueAt.length;
+    const marks = new Array<BackendMark | undefined>(cap * 2);
+    const ats = new Float64Array(cap * 2);
+    for (let k = 0; k < this.size; k++) {
+      const from = (this.head + k) & (cap - 1);
+      marks[k] = this.queueMarks[from];
+      ats[k] = this.queueAt[from] as number;
+    }
+    this.queueMarks = marks;
+    this.queueAt = ats;
+    this.head = 0;
   }
 }
 
@@ -123,14 +188,15 @@ export class MassFailureDetector {
     tally.put(backend, now, failureSignature(result));
     tally.expire(now - check.windowMs);
     const top = tally.top();
-    const probed = tally.latest.size;
-    const holds = top !== undefined && top.count >= this.minBackends && top.count > this.share * probed;
+    const failing = tally.topCount;
+    const probed = tally.probed;
+    const holds = top !== undefined && failing >= this.minBackends && failing > this.share * probed;
     const current = tally.suspect;
-    if (holds && (current === undefined || current.signature !== top.signature)) {
+    if (holds && (current === undefined || current.signature !== top)) {
       const episode: SuspectEpisode = {
         healthcheck: check.name,
-        signature: top.signature,
-        failing: top.count,
+        signature: top,
+        failing,
         probed,
       };
       tally.suspect = episode;
@@ -140,7 +206,9 @@ export class MassFailureDetector {
       tally.suspect = undefined;
       return { kind: 'cleared', episode: current };
     }
-    if (holds && current) tally.suspect = { ...current, failing: top.count, probed };
+    // Only while an episode lasts, and only when its figures moved.
+    if (holds && current && (current.failing !== failing || current.probed !== probed))
+      tally.suspect = { ...current, failing, probed };
     return undefined;
   }
 

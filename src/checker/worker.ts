@@ -28,8 +28,12 @@ export interface WorkerDeps {
   repeat?: RepeatingProber | undefined;
   logger: Logger;
   netns: string | undefined;
-  /** Records the result and emits; called only while the worker runs. */
-  onResult: (result: ProbeResult) => void;
+  /**
+   * Records the result and emits; called only while the worker runs. `ageMs`: how long ago the
+   * probe ended (the engine hands results over in batches), so that what follows from it (a
+   * transition, a fault) is dated when the probe ended; 0 for probes run here.
+   */
+  onResult: (result: ProbeResult, ageMs: number) => void;
   onProbeDone?: ((backend: string, result: ProbeResult, lagMs: number) => void) | undefined;
 }
 
@@ -125,6 +129,7 @@ export class ProbeWorker {
     result: ProbeResult,
     lagMs: number,
     debug: boolean,
+    ageMs: number,
     durationMs = result.durationMs,
   ): void {
     if (debug) {
@@ -137,7 +142,7 @@ export class ProbeWorker {
         durationMs: Math.round(durationMs * 10) / 10,
       });
     }
-    this.deps.onResult(result);
+    this.deps.onResult(result, ageMs);
     this.deps.onProbeDone?.(this.target.health.name, result, lagMs);
   }
 
@@ -145,14 +150,18 @@ export class ProbeWorker {
    * A result from the repeating prober; returns the wait before the next probe. The engine ran
    * the probe off the event loop, so probe-start is logged now, just before probe-done.
    */
-  private readonly onRepeatedResult = (result: ProbeResult, lagMs: number): number | undefined => {
+  private readonly onRepeatedResult = (
+    result: ProbeResult,
+    lagMs: number,
+    ageMs: number,
+  ): number | undefined => {
     if (this.stopped) return undefined;
     const hc = this.target.hc;
     if (hc === undefined) return undefined;
     try {
       const debug = this.deps.logger.enabled('debug');
       if (debug) this.logStart(hc);
-      this.handOver(hc, result, lagMs, debug);
+      this.handOver(hc, result, lagMs, debug, ageMs);
     } catch (err) {
       // A bug in a hook must not end this backend's probing for good.
       this.deps.logger.error('probe-worker-error', {
@@ -172,7 +181,7 @@ export class ProbeWorker {
     if (!hc) {
       // Only operator actions can move a synthetic backend, and they restart the worker,
       // so one pass per start is all it ever needs: no repeating timer.
-      this.deps.onResult(SYNTHETIC_PASS);
+      this.deps.onResult(SYNTHETIC_PASS, 0);
       return;
     }
     const startedAt = clock.monotonic();
@@ -194,7 +203,7 @@ export class ProbeWorker {
       };
     }
     if (this.stopped) return;
-    this.handOver(hc, result, lagMs, debug, clock.monotonic() - startedAt);
+    this.handOver(hc, result, lagMs, debug, 0, clock.monotonic() - startedAt);
     if (this.stopped) return;
     this.schedule(nextIntervalMs(this.target.health, this.target.hc ?? hc, this.deps.random));
   }

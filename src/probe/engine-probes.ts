@@ -20,17 +20,19 @@ import type { ProbeRequest } from './types.js';
 import { isValidNetnsName } from './netns.js';
 
 /**
+ * Called with each result of a repeating probe, `lagMs` how late it started and `ageMs` how long
+ * ago it ended (results are handed over in batches); returns the delay until the next probe.
+ */
+export type RepeatedResultHandler = (result: ProbeResult, lagMs: number, ageMs: number) => number | undefined;
+
+/**
  * Repeating probes of one backend, for the checker: the first after firstDelayMs, each next one
  * after the delay onResult returns (counted from when the previous probe finished), until
  * onResult returns undefined or the loop is stopped. onResult must not throw.
  */
 export interface RepeatingProber {
   /** Undefined when this prober cannot run req (the caller probes it some other way). */
-  repeat(
-    req: ProbeRequest,
-    firstDelayMs: number,
-    onResult: (result: ProbeResult, lagMs: number) => number | undefined,
-  ): ProbeLoop | undefined;
+  repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined;
 }
 
 export interface ProbeLoop {
@@ -51,15 +53,11 @@ export class EngineProbes implements RepeatingProber {
     return hc.type === 'http' && hc.params.responseRegexp === undefined;
   }
 
-  repeat(
-    req: ProbeRequest,
-    firstDelayMs: number,
-    onResult: (result: ProbeResult, lagMs: number) => number | undefined,
-  ): ProbeLoop | undefined {
+  repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined {
     if (!EngineProbes.accepts(req.healthcheck, req.netns)) return undefined;
     const hc = req.healthcheck;
     return this.engine.start(this.target(req, hc.timeoutMs), firstDelayMs, (record) =>
-      onResult(engineResult(record, req), record.lagMs),
+      onResult(engineResult(record, req), record.lagMs, record.ageMs),
     );
   }
 

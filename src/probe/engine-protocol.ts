@@ -28,8 +28,11 @@ export const EngineOutcome = {
 /** The step a setup error happened in (aux of a setupError record), named as the addon's syscalls. */
 export const ENGINE_SETUP_STEPS = ['open', 'setns', 'socket', 'bind'] as const;
 
-/** A result record: slot, token, seq, outcome, value, aux, duration µs, lag µs, text index (-1: none). */
-export const RECORD_INTS = 9;
+/**
+ * A result record: slot, token, seq, outcome, value, aux, duration µs, lag µs, text index (-1:
+ * none), age µs (how long before drain() handed it over the probe ended).
+ */
+export const RECORD_INTS = 10;
 export const Record = {
   slot: 0,
   token: 1,
@@ -40,6 +43,7 @@ export const Record = {
   durationUs: 6,
   lagUs: 7,
   text: 8,
+  ageUs: 9,
 } as const;
 
 /**

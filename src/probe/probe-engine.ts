@@ -37,6 +37,11 @@ export interface EngineRecord {
   step: (typeof ENGINE_SETUP_STEPS)[number] | undefined;
   durationMs: number;
   lagMs: number;
+  /**
+   * How long ago the probe ended, when the batch holding this record was handed over: the
+   * engine holds results up to batchMs, and what happened is dated when it happened.
+   */
+  ageMs: number;
   text: string | undefined;
 }
 
@@ -51,8 +56,11 @@ export interface ProbeEngineOptions {
   /** For tests; default the built addon. */
   addon?: NativeAddon;
   /**
-   * How long the engine holds results before waking the event loop, in ms. A few ms turn
-   * thousands of results a second into a few hundred wake-ups; health is not that hurried.
+   * How long the engine holds results before waking the event loop, in ms: results are handed
+   * over at most this long after their probe ended (each record says how long ago, so what they
+   * cause is still dated when the probe ended). Each wake-up of the event loop has a fixed cost
+   * that at 1 000 probes a second weighed more than the results it carried (bench/README.md);
+   * a verdict a tenth of a second later is nothing next to a fall of several intervals.
    */
   batchMs?: number;
   /**
@@ -63,7 +71,7 @@ export interface ProbeEngineOptions {
   startWindowMs?: number;
 }
 
-const DEFAULT_BATCH_MS = 25;
+const DEFAULT_BATCH_MS = 100;
 const DEFAULT_START_WINDOW_MS = 16;
 /** Records fetched per native drain() call; more are fetched by calling again. */
 const DRAIN_RECORDS = 1024;
@@ -117,6 +125,7 @@ export class ProbeEngine {
     step: undefined,
     durationMs: 0,
     lagMs: 0,
+    ageMs: 0,
     text: undefined,
   };
   private pending = new Int32Array(256 * SCHEDULE_INTS);
@@ -239,6 +248,7 @@ export class ProbeEngine {
     record.step = ENGINE_SETUP_STEPS[r[at + Record.aux] as number];
     record.durationMs = (r[at + Record.durationUs] as number) / 1000;
     record.lagMs = (r[at + Record.lagUs] as number) / 1000;
+    record.ageMs = (r[at + Record.ageUs] as number) / 1000;
     record.text = textIndex >= 0 ? this.texts[textIndex] : undefined;
     const next = run.onRecord(record);
     if (!run.running || this.runs[run.slot] !== run) return;

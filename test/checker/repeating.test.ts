@@ -14,6 +14,7 @@ import {
   createRepeatingProber,
   type ProbeLoop,
   type ProbeRequest,
+  type RepeatedResultHandler,
   type RepeatingProber,
 } from '../../src/probe/index.js';
 import { startHttpServer, startTcpServer } from '../helpers/index.js';
@@ -26,15 +27,11 @@ class DrivenLoops implements RepeatingProber {
   readonly loops: {
     req: ProbeRequest;
     firstDelayMs: number;
-    onResult: (r: ProbeResult, lagMs: number) => number | undefined;
+    onResult: RepeatedResultHandler;
     stopped: boolean;
   }[] = [];
 
-  repeat(
-    req: ProbeRequest,
-    firstDelayMs: number,
-    onResult: (r: ProbeResult, lagMs: number) => number | undefined,
-  ): ProbeLoop | undefined {
+  repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined {
     if (req.healthcheck.type !== 'tcp') return undefined;
     const loop = { req, firstDelayMs, onResult, stopped: false };
     this.loops.push(loop);
@@ -42,10 +39,10 @@ class DrivenLoops implements RepeatingProber {
   }
 
   /** One probe's result for the loop of `address`; what the worker answered. */
-  deliver(address: string, result: ProbeResult, lagMs = 0): number | undefined {
+  deliver(address: string, result: ProbeResult, lagMs = 0, ageMs = 0): number | undefined {
     const loop = this.loops.findLast((l) => l.req.address === address);
     assert.ok(loop, `a loop for ${address}`);
-    return loop.onResult(result, lagMs);
+    return loop.onResult(result, lagMs, ageMs);
   }
 }
 
@@ -59,6 +56,7 @@ function setup(hcs: HealthCheckConfig[] = [tcpCheck()]) {
   const loops = new DrivenLoops();
   const logger = new RecordingLogger({ debug: true });
   const done: { backend: string; result: ProbeResult; lagMs: number }[] = [];
+  const transitions: { backend: string; to: string; at: number }[] = [];
   const checker = new Checker({
     config: config({
       healthchecks: hcs,
@@ -71,8 +69,9 @@ function setup(hcs: HealthCheckConfig[] = [tcpCheck()]) {
     random: () => 0.5,
     logger,
     onProbeDone: (b, result, lagMs) => done.push({ backend: b, result, lagMs }),
+    onTransition: (b, t) => transitions.push({ backend: b, to: t.to, at: t.at }),
   });
-  return { clock, probe, loops, logger, done, checker };
+  return { clock, probe, loops, logger, done, transitions, checker };
 }
 
 void describe('Checker with a repeating prober', () => {
@@ -111,6 +110,25 @@ void describe('Checker with a repeating prober', () => {
     assert.deepEqual(
       s.logger.records.filter((r) => r.level === 'debug').map((r) => r.event),
       ['probe-start', 'probe-done', 'probe-start', 'probe-done', 'probe-start', 'probe-done'],
+    );
+    await s.checker.stop();
+  });
+
+  void test('a result handed over late is dated when its probe ended', async () => {
+    // The engine hands results over in batches: what a result causes is dated back by its age.
+    const s = setup();
+    s.checker.start();
+    await s.clock.advance(5000);
+    s.loops.deliver('10.0.0.1', PASS, 0, 80);
+    // fall 3: the third failure takes it down.
+    for (const ageMs of [50, 40, 30]) s.loops.deliver('10.0.0.1', FAIL, 0, ageMs);
+    const now = s.clock.now();
+    assert.deepEqual(
+      s.transitions.filter((t) => t.backend === 'a'),
+      [
+        { backend: 'a', to: 'up', at: now - 80 },
+        { backend: 'a', to: 'down', at: now - 30 },
+      ],
     );
     await s.checker.stop();
   });

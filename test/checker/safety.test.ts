@@ -261,6 +261,36 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
     assert.equal(e.observe(check, 'c', { ...TOUT, detail: 'connect timeout after 900ms' }, 20), undefined);
   });
 
+  void test('thousands of backends over many windows: the counts follow the latest result of each', () => {
+    // 3 000 backends probed every second for 12 s, past the queue's first sizes and around its
+    // ring many times. From second 6 on, b0..b1999 time out; the window (3 s) must hold exactly
+    // the latest result of each backend.
+    const d = new MassFailureDetector();
+    const changes: string[] = [];
+    let last: ReturnType<MassFailureDetector['observe']>;
+    for (let second = 0; second < 12; second++) {
+      for (let i = 0; i < 3000; i++) {
+        const failing = second >= 6 && i < 2000;
+        last = d.observe(check, `b${i}`, failing ? TOUT : PASS, second * 1000 + i / 10);
+        if (last) changes.push(`${second} ${i} ${last.kind} ${last.episode.failing}/${last.episode.probed}`);
+      }
+    }
+    // Starts when 1 501 of 3 000 fail alike (more than half).
+    assert.deepEqual(changes, ['6 1500 suspect 1501/3000']);
+    assert.deepEqual(d.active(), [
+      { healthcheck: 'hc', signature: 'L4TOUT connect timeout after 1000ms', failing: 2000, probed: 3000 },
+    ]);
+    // Everything older than the window expires: a single pass 10 s later is all that is left.
+    assert.equal(d.observe(check, 'b0', PASS, 22_000)?.kind, 'cleared');
+    d.forget('b0');
+    assert.equal(d.observe(check, 'x', TOUT, 22_001), undefined);
+    assert.equal(d.observe(check, 'y', TOUT, 22_002), undefined);
+    assert.deepEqual(d.observe(check, 'z', TOUT, 22_003), {
+      kind: 'suspect',
+      episode: { healthcheck: 'hc', signature: 'L4TOUT connect timeout after 1000ms', failing: 3, probed: 3 },
+    });
+  });
+
   void test('forget() drops a backend from the count', () => {
     const d = new MassFailureDetector();
     d.observe(check, 'a', TOUT, 0);

@@ -68,6 +68,31 @@ void describe('ProbeEngine', () => {
     assert.ok(seen - before >= 4, `${seen - before} probes while the loop was busy`);
   });
 
+  void test('a record says how long ago its probe ended (results wait in batches)', async () => {
+    // An engine of its own that holds results 50 ms: the record's age covers the wait, and the
+    // probe's duration plus its age fit in the time since it was started.
+    const batched = new ProbeEngine({ batchMs: 50 });
+    try {
+      const { port } = await server();
+      const startedAt = performance.now();
+      const seen = await new Promise<{ ageMs: number; durationMs: number; elapsedMs: number }>((resolve) => {
+        batched.start(tcpTarget(port), 0, (record) => {
+          resolve({
+            ageMs: record.ageMs,
+            durationMs: record.durationMs,
+            elapsedMs: performance.now() - startedAt,
+          });
+          return undefined;
+        });
+      });
+      assert.ok(seen.ageMs > 0, `age ${seen.ageMs} ms`);
+      // Both clocks are CLOCK_MONOTONIC; 1 ms for the engine's own rounding to µs.
+      assert.ok(seen.ageMs + seen.durationMs <= seen.elapsedMs + 1, JSON.stringify(seen));
+    } finally {
+      batched.close();
+    }
+  });
+
   void test('a stopped run hands over nothing more, and its slot serves the next run', async () => {
     const { port } = await server();
     const results: string[] = [];
