@@ -132,6 +132,30 @@ void describe('HttpResponseReader', () => {
       done(200, '2\r\nok'),
     ],
     [
+      'a header after Transfer-Encoding does not undo it',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nServer: x\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'chunked wins over a Content-Length of 0',
+      'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'a folded line of one space, with bare LF line ends',
+      'HTTP/1.1 200 OK\n \nContent-Length: 2\n\nok',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'a header line that starts with a bare CR does not end the head',
+      'HTTP/1.1 200 OK\r\n\rX: y\r\nContent-Length: 2\r\n\r\nok',
+      100,
+      done(200, 'ok'),
+    ],
+    [
       'the last Transfer-Encoding line decides',
       'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabcdef',
       100,
@@ -366,6 +390,47 @@ void describe('HttpResponseReader', () => {
     // The limit counts across reads and chunks: 3 + 2 of 5, the chunk and the body unfinished.
     assert.deepEqual(read(`${CHUNKED}3\r\nabc\r\n3\r\ndef`, 5, [], false), done(200, 'abcde'));
     assert.deepEqual(read('HTTP/1.0 200 OK\r\n\r\nabcdef', 5, [20, 21, 22], false), done(200, 'abcde'));
+  });
+
+  void test('a head split after its first, second or third byte is read the same', () => {
+    const response = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    for (const cut of [1, 2, 3])
+      assert.deepEqual(read(response, 100, [cut]), done(200, 'ok'), `cut at ${cut}`);
+  });
+
+  void test('an empty read changes nothing', () => {
+    const reader = new HttpResponseReader(100);
+    assert.equal(reader.push(Buffer.alloc(0)), 'head');
+    assert.equal(reader.push(Buffer.from('HTTP/1.0 200 OK\r\n\r\n')), 'body');
+    assert.equal(reader.push(Buffer.alloc(0)), 'body');
+    assert.equal(reader.push(Buffer.from('abc')), 'body');
+    assert.equal(reader.end(), 'done');
+    assert.equal(reader.body().toString(), 'abc');
+  });
+
+  void test('once decided, more bytes and the close change nothing', () => {
+    const decided: [string, number][] = [
+      ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 100],
+      ['HTTP/1.0 200 OK\r\n\r\nabcd', 4],
+      [`${CHUNKED}2\r\nok\r\n0\r\n\r\n`, 100],
+      ['HTTP/1.1 204 No Content\r\n\r\n', 100],
+      ['HTTP/1.1 200 OK\r\n\r\n', 0],
+      ['this is not http\r\n\r\n', 100],
+      ['HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n', 100],
+      [`${CHUNKED}zz\r\n`, 100],
+    ];
+    for (const [response, limit] of decided) {
+      const reader = new HttpResponseReader(limit);
+      const progress = reader.push(Buffer.from(response, 'latin1'));
+      assert.ok(progress === 'done' || progress === 'malformed', response);
+      const before = { status: reader.status, error: reader.error, body: reader.body().toString('latin1') };
+      assert.equal(reader.push(Buffer.from('HTTP/1.1 500 Later\r\n\r\nmore bytes\r\n')), progress, response);
+      assert.equal(reader.end(), progress, response);
+      assert.deepEqual(
+        { status: reader.status, error: reader.error, body: reader.body().toString('latin1') },
+        before,
+      );
+    }
   });
 
   void test('the status is known as soon as the head is, before the body arrives', () => {
