@@ -89,7 +89,8 @@ function options(name: string, folder: Folder): StrykerOptions {
     // Only what changed since the last run is tested again (the file is not committed).
     incremental: true,
     incrementalFile: `reports/mutation/${name}.incremental.json`,
-    tempDirName: '.stryker-tmp',
+    // One sandbox folder per Stryker folder, so that two folders can run at once side by side.
+    tempDirName: `.stryker-tmp/${name}`,
     ignorePatterns: ['dist', 'native/build', 'reports', 'coverage', 'test-artifacts'],
     cleanTempDir: true,
     thresholds: { high: 90, low: 85, break: null },

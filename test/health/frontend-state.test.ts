@@ -130,6 +130,23 @@ void describe('servingPlan and the panic threshold (docs/safety.md §The panic t
     assert.deepEqual(shown(f, s), [['a=0', 'b=0'], ['c=100']]);
   });
 
+  void test('the primary has nothing up: the active fallback pool itself can serve in panic', () => {
+    const f = withPools(
+      [
+        { a: 100, b: 100 },
+        { c: 100, d: 100, e: 100 },
+      ],
+      50,
+    );
+    const s = states({ a: 'down', b: 'down', c: 'up', d: 'down', e: 'unknown' });
+    // Pool 1 is active with 1 of 3 up (33 % < 50 %), and no pool after it.
+    assert.deepEqual(servingPlan(f, s), { active: 1, panic: { pool: 1, up: 1, eligible: 3, threshold: 50 } });
+    assert.deepEqual(shown(f, s), [
+      ['a=0', 'b=0'],
+      ['c=100', 'd=100', 'e=100'],
+    ]);
+  });
+
   void test('disabled, paused and weight-0 backends neither count nor come back', () => {
     const f = withPools([{ a: 100, b: 100, c: 100, d: 0 }], 60);
     const s = states({ a: 'up', b: 'down', c: 'disabled', d: 'down' });
@@ -230,6 +247,28 @@ void describe('servingPlan and the panic threshold (docs/safety.md §The panic t
         assert.equal(frontendState(fe, stateOf), want);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  void test('property: no panic only for a reason the rule names', () => {
+    fc.assert(
+      fc.property(arbFrontend, ({ fe, stateOf }) => {
+        const { plan } = frontendWeights(fe, stateOf);
+        const threshold = fe.panicThreshold;
+        if (plan.panic !== undefined || threshold === undefined) return;
+        // The candidate: the active pool, else the first pool with an eligible backend.
+        const counts = fe.pools.map((pool) => {
+          const weighted = [...pool.backends].filter(([, s]) => s.weight > 0).map(([name]) => stateOf(name));
+          const eligible = weighted.filter((st) => st === 'up' || st === 'down' || st === 'unknown').length;
+          return { up: weighted.filter((st) => st === 'up').length, eligible };
+        });
+        const candidate = plan.active >= 0 ? plan.active : counts.findIndex((c) => c.eligible > 0);
+        assert.equal(plan.active, activePoolIndex(fe, stateOf));
+        if (candidate < 0) return; // nothing eligible anywhere
+        const fallbackUp = counts.slice(candidate + 1).some((c) => c.up > 0);
+        const { up, eligible } = counts[candidate]!;
+        assert.ok(fallbackUp || up * 100 >= threshold * eligible, `pool ${candidate}: ${up}/${eligible} up`);
+      }),
     );
   });
 

@@ -88,6 +88,109 @@ void describe('HttpResponseReader', () => {
       100,
       done(200, 'z'),
     ],
+    [
+      'a header line folded with a tab is ignored too',
+      'HTTP/1.1 200 OK\r\nX-Long: a\r\n\tb\r\nContent-Length: 1\r\n\r\nz',
+      100,
+      done(200, 'z'),
+    ],
+    ['a tab after the status code', 'HTTP/1.1 200\tOK\r\nContent-Length: 2\r\n\r\nok', 100, done(200, 'ok')],
+    // 1xx responses other than 101 are interim; 101 is final (the connection changes protocol),
+    // and so are 204 and 304, which have no body whatever their headers say.
+    [
+      'interim responses at the edges of 1xx: 100 and 199',
+      'HTTP/1.1 199 Odd\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+      100,
+      done(200, 'ok'),
+    ],
+    ['a status below 100 is final', 'HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok', 100, done(99, 'ok')],
+    [
+      '101 is final, and what follows it is not a body',
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello',
+      100,
+      done(101),
+    ],
+    ['101 is final also without a body wanted', 'HTTP/1.1 101 Switching Protocols\r\n\r\n\x81', 0, done(101)],
+    [
+      '204 with a Content-Length has no body',
+      'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello',
+      100,
+      done(204),
+    ],
+    ['bytes after a 204 are not its body', 'HTTP/1.1 204 No Content\r\n\r\nstray', 100, done(204)],
+    [
+      '304 with the Content-Length of the resource has no body',
+      'HTTP/1.1 304 Not Modified\r\nContent-Length: 1234\r\n\r\n',
+      100,
+      done(304),
+    ],
+    ['bytes after a 304 are not its body', 'HTTP/1.1 304 Not Modified\r\n\r\nstray', 100, done(304)],
+    [
+      'a Transfer-Encoding whose last coding is not chunked: the body runs until close',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n2\r\nok',
+      100,
+      done(200, '2\r\nok'),
+    ],
+    [
+      'a header after Transfer-Encoding does not undo it',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nServer: x\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'chunked wins over a Content-Length of 0',
+      'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'a folded line of one space, with bare LF line ends',
+      'HTTP/1.1 200 OK\n \nContent-Length: 2\n\nok',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'a header line that starts with a bare CR does not end the head',
+      'HTTP/1.1 200 OK\r\n\rX: y\r\nContent-Length: 2\r\n\r\nok',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'the last Transfer-Encoding line decides',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabcdef',
+      100,
+      done(200, 'abc'),
+    ],
+    [
+      'Transfer-Encoding names and codings in any case, with spaces',
+      'HTTP/1.1 200 OK\r\nTRANSFER-encoding:  gzip ,  CHUNKED  \r\n\r\n2\r\nok\r\n0\r\n\r\n',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'header names in any case, with spaces around the name and the value',
+      'HTTP/1.1 200 OK\r\n content-LENGTH :\t 2 \r\n\r\nokEXTRA',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'the same Content-Length twice, once with a leading zero',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 02\r\n\r\nokEXTRA',
+      100,
+      done(200, 'ok'),
+    ],
+    [
+      'a chunk size in upper or lower case, with spaces before its extension',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA \t;ext\r\n0123456789\r\nb\r\nabcdefghijk\r\n0\r\n\r\n',
+      100,
+      done(200, '0123456789abcdefghijk'),
+    ],
+    [
+      'chunk data closed by a bare LF',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\nok\n0\n\n',
+      100,
+      done(200, 'ok'),
+    ],
   ];
   for (const [name, response, limit, expected] of cases) {
     void test(name, () => assert.deepEqual(read(response, limit), expected));
@@ -141,6 +244,79 @@ void describe('HttpResponseReader', () => {
       'HTTP/1.1 200\x00OK\r\n\r\n',
       0,
       'status line "HTTP/1.1 200?OK" is not HTTP/1.x',
+    ],
+    [
+      'bytes outside printable ASCII are shown as ?, the printable edges as they are',
+      'HTTP/1.1 200\x1f\x7f\xff\x80 ~!\r\n\r\n',
+      0,
+      'status line "HTTP/1.1 200???? ~!" is not HTTP/1.x',
+    ],
+    [
+      'text before the status line',
+      'XHTTP/1.1 200 OK\r\n\r\n',
+      0,
+      'status line "XHTTP/1.1 200 OK" is not HTTP/1.x',
+    ],
+    ['a four-digit status', 'HTTP/1.1 2000 OK\r\n\r\n', 0, 'status line "HTTP/1.1 2000 OK" is not HTTP/1.x'],
+    [
+      'a minor version that is not a digit',
+      'HTTP/1.x 200 OK\r\n\r\n',
+      0,
+      'status line "HTTP/1.x 200 OK" is not HTTP/1.x',
+    ],
+    [
+      'no space after the version',
+      'HTTP/1.1200 OK\r\n\r\n',
+      0,
+      'status line "HTTP/1.1200 OK" is not HTTP/1.x',
+    ],
+    [
+      'a status line of 40 characters is quoted whole',
+      `HTTP/1.1 20 ${'x'.repeat(28)}\r\n\r\n`,
+      0,
+      `status line "HTTP/1.1 20 ${'x'.repeat(28)}" is not HTTP/1.x`,
+    ],
+    [
+      'a longer one is cut after 40 characters',
+      `HTTP/1.1 20 ${'x'.repeat(28)}yz\r\n\r\n`,
+      0,
+      `status line "HTTP/1.1 20 ${'x'.repeat(28)}..." is not HTTP/1.x`,
+    ],
+    [
+      'a header line without a colon',
+      'HTTP/1.1 200 OK\r\nGarbage\r\n\r\n',
+      100,
+      'header line "Garbage" has no name',
+    ],
+    [
+      'a Content-Length with a sign',
+      'HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\n',
+      100,
+      'bad Content-Length "+5"',
+    ],
+    [
+      'a Content-Length with a trailing word',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5 bytes\r\n\r\n',
+      100,
+      'bad Content-Length "5 bytes"',
+    ],
+    [
+      'a chunk size after a letter',
+      `${'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'}g5\r\n`,
+      100,
+      'bad chunk size "g5"',
+    ],
+    [
+      'a chunk size with a trailing word',
+      `${'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'}5x\r\n`,
+      100,
+      'bad chunk size "5x"',
+    ],
+    [
+      'closed after an interim response, before the final one',
+      'HTTP/1.1 100 Continue\r\n\r\n',
+      100,
+      'empty (connection closed before the status line)',
     ],
   ];
   for (const [name, response, limit, error] of malformed) {
@@ -205,6 +381,56 @@ void describe('HttpResponseReader', () => {
       [sixteen.progress, sixteen.error],
       ['malformed', 'bad Content-Length "0999999999999999"'],
     );
+  });
+
+  void test('the reader is done as soon as bodyLimit bytes are in, without waiting for the rest', () => {
+    // Exactly bodyLimit bytes of a body framed by the close: done, the server need not close.
+    assert.deepEqual(read('HTTP/1.0 200 OK\r\n\r\nabcd', 4, [], false), done(200, 'abcd'));
+    assert.equal(read('HTTP/1.0 200 OK\r\n\r\nabc', 4, [], false).progress, 'body');
+    // The limit counts across reads and chunks: 3 + 2 of 5, the chunk and the body unfinished.
+    assert.deepEqual(read(`${CHUNKED}3\r\nabc\r\n3\r\ndef`, 5, [], false), done(200, 'abcde'));
+    assert.deepEqual(read('HTTP/1.0 200 OK\r\n\r\nabcdef', 5, [20, 21, 22], false), done(200, 'abcde'));
+  });
+
+  void test('a head split after its first, second or third byte is read the same', () => {
+    const response = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    for (const cut of [1, 2, 3])
+      assert.deepEqual(read(response, 100, [cut]), done(200, 'ok'), `cut at ${cut}`);
+  });
+
+  void test('an empty read changes nothing', () => {
+    const reader = new HttpResponseReader(100);
+    assert.equal(reader.push(Buffer.alloc(0)), 'head');
+    assert.equal(reader.push(Buffer.from('HTTP/1.0 200 OK\r\n\r\n')), 'body');
+    assert.equal(reader.push(Buffer.alloc(0)), 'body');
+    assert.equal(reader.push(Buffer.from('abc')), 'body');
+    assert.equal(reader.end(), 'done');
+    assert.equal(reader.body().toString(), 'abc');
+  });
+
+  void test('once decided, more bytes and the close change nothing', () => {
+    const decided: [string, number][] = [
+      ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 100],
+      ['HTTP/1.0 200 OK\r\n\r\nabcd', 4],
+      [`${CHUNKED}2\r\nok\r\n0\r\n\r\n`, 100],
+      ['HTTP/1.1 204 No Content\r\n\r\n', 100],
+      ['HTTP/1.1 200 OK\r\n\r\n', 0],
+      ['this is not http\r\n\r\n', 100],
+      ['HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n', 100],
+      [`${CHUNKED}zz\r\n`, 100],
+    ];
+    for (const [response, limit] of decided) {
+      const reader = new HttpResponseReader(limit);
+      const progress = reader.push(Buffer.from(response, 'latin1'));
+      assert.ok(progress === 'done' || progress === 'malformed', response);
+      const before = { status: reader.status, error: reader.error, body: reader.body().toString('latin1') };
+      assert.equal(reader.push(Buffer.from('HTTP/1.1 500 Later\r\n\r\nmore bytes\r\n')), progress, response);
+      assert.equal(reader.end(), progress, response);
+      assert.deepEqual(
+        { status: reader.status, error: reader.error, body: reader.body().toString('latin1') },
+        before,
+      );
+    }
   });
 
   void test('the status is known as soon as the head is, before the body arrives', () => {
