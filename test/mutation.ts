@@ -51,6 +51,7 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
       'test/dataplane/preview.test.ts',
       'test/dataplane/programmed.test.ts',
       'test/dataplane/rate-text.test.ts',
+      'test/dataplane/syncer-errors.test.ts',
       'test/dataplane/syncer-plan.test.ts',
       'test/dataplane/syncer-report.test.ts',
       'test/dataplane/vip-key.test.ts',
