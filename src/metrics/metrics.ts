@@ -18,7 +18,7 @@ import {
   type Transition,
 } from '../health/index.js';
 import { versionInfo } from '../version.js';
-import { BackendSeries } from './backend-series.js';
+import { BackendSeries, codeCounts } from './backend-series.js';
 import { ConfigLoadMetrics } from './config-load.js';
 import { registerCollected, ScrapeRegistry, type CollectedSpec, type MetricType } from './collected.js';
 import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
@@ -280,8 +280,10 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     function* (sink) {
       backends();
       for (const [backend, s] of series) {
-        for (const [code, n] of s.passed) sink.sample({ backend, type: s.type, result: 'success', code }, n);
-        for (const [code, n] of s.failed) sink.sample({ backend, type: s.type, result: 'failure', code }, n);
+        for (const [code, n] of codeCounts(s.passed))
+          sink.sample({ backend, type: s.type, result: 'success', code }, n);
+        for (const [code, n] of codeCounts(s.failed))
+          sink.sample({ backend, type: s.type, result: 'failure', code }, n);
         yield;
       }
     },
@@ -295,9 +297,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   family('maglev_backend_transitions_total', 'Backend state transitions.', 'counter', function* (sink) {
     backends();
     for (const [backend, s] of series) {
-      for (const [from, byTo] of s.transitions) {
-        for (const [to, n] of byTo) sink.sample({ backend, from, to }, n);
-      }
+      for (const { from, to, n } of s.transitions) sink.sample({ backend, from, to }, n);
       yield;
     }
   });
