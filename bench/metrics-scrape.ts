@@ -8,19 +8,22 @@
 //
 //   npm run build && unshare -n node --import tsx bench/metrics-scrape.ts
 //       [--backends 10000] [--scrapes 5] [--gap 2] [--warmup 15] [--settle 10]
-//       [--node-flags '--max-semi-space-size=2'] [--log FILE]
+//       [--node-flags '--max-semi-space-size=2'] [--log FILE] [--heap-snapshot DIR]
+//       [--maglevd OTHER-CHECKOUT/dist/bin/maglevd.js]
 //
+// --heap-snapshot DIR has maglevd write a heap snapshot into DIR after the warm-up (before the
+// first scrape; it costs seconds and raises the RSS measured after it).
 // --node-flags replaces the shebang's node flags (to compare V8 settings); --log FILE keeps
 // maglevd's output (with --node-flags '... --trace-gc', its collections). Run it in a fresh
 // network namespace (unshare -n, as root): it brings `lo` up and listens on 127.1.x.y:18091.
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { processCpuSeconds } from './code.js';
 import { targetAddress } from './native/tools.js';
@@ -36,6 +39,8 @@ const { values } = parseArgs({
     'metrics-port': { type: 'string', default: '19192' },
     'node-flags': { type: 'string' },
     log: { type: 'string' },
+    'heap-snapshot': { type: 'string' },
+    maglevd: { type: 'string' },
   },
 });
 const N = Number(values.backends);
@@ -46,7 +51,7 @@ const SETTLE_MS = Number(values.settle) * 1000;
 const PORT = Number(values.port);
 const METRICS_PORT = Number(values['metrics-port']);
 const repo = new URL('..', import.meta.url).pathname;
-const bin = join(repo, 'dist/bin/maglevd.js');
+const bin = values.maglevd ?? join(repo, 'dist/bin/maglevd.js');
 
 /** The same schedule as bench/vs-haproxy's maglevd adapter: tcp every second, one frontend per 100. */
 function configYaml(): string {
@@ -70,6 +75,41 @@ function configYaml(): string {
     for (let i = f * 100; i < Math.min(N, (f + 1) * 100); i++) lines.push(`            b${i}: {}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Where a process's resident memory is, MiB, from /proc/PID/smaps: files (the node binary and
+ * libraries), malloc's main heap ([heap]), anonymous mappings of 64 MiB or more (glibc's
+ * per-thread malloc arenas reserve that much), and the other anonymous ones (V8's heap pages,
+ * stacks, the addon's buffers).
+ */
+function residentByKind(pid: number): string {
+  const kinds = new Map<string, number>();
+  let kind = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) {
+      const size = parseInt(head[2] ?? '0', 16) - parseInt(head[1] ?? '0', 16);
+      const path = head[3] ?? '';
+      kind = path.startsWith('/')
+        ? 'files'
+        : path === '[heap]'
+          ? 'malloc heap'
+          : path !== ''
+            ? path
+            : size >= 64 * 2 ** 20
+              ? 'anon ≥ 64 MiB (malloc arenas)'
+              : 'other anon (V8 heap, stacks)';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kinds.set(kind, (kinds.get(kind) ?? 0) + Number(rss[1]) / 1024);
+  }
+  return [...kinds]
+    .filter(([, mb]) => mb >= 0.5)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, mb]) => `${k} ${mb.toFixed(1)}`)
+    .join(', ');
 }
 
 /** VmRSS, RssAnon and RssFile of a process, MiB. */
@@ -163,6 +203,9 @@ try {
     process.execPath,
     [
       ...nodeFlags,
+      ...(values['heap-snapshot']
+        ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${values['heap-snapshot']}`]
+        : []),
       bin,
       '--config',
       configPath,
@@ -175,7 +218,7 @@ try {
       '--log-level',
       'warn',
     ],
-    { cwd: repo, stdio: ['ignore', values.log ? openSync(values.log, 'w') : 'ignore', 'inherit'] },
+    { cwd: dirname(bin), stdio: ['ignore', values.log ? openSync(values.log, 'w') : 'ignore', 'inherit'] },
   );
   const pid = maglevd.pid;
   if (pid === undefined) throw new Error('maglevd did not start');
@@ -205,9 +248,19 @@ try {
   }
   console.log(`RSS during the warm-up (MiB): ${timeline.join(', ')}`);
 
+  if (values['heap-snapshot']) {
+    const dir = values['heap-snapshot'];
+    const count = () => readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')).length;
+    const had = count();
+    process.kill(pid, 'SIGUSR2');
+    while (count() === had) await Promise.race([sleep(500), exited]);
+    await Promise.race([sleep(5000), exited]); // the file appears before it is complete
+    console.log(`heap snapshot written to ${dir}`);
+  }
   const before = rss(pid);
   const cpu0 = processCpuSeconds(pid);
   console.log(`\nRSS before any scrape: ${fmt(before)}`);
+  console.log(`  by kind (MiB): ${residentByKind(pid)}`);
   const peaks: number[] = [];
   let last: Scrape | undefined;
   for (let i = 1; i <= SCRAPES; i++) {
@@ -225,6 +278,7 @@ try {
   const settled = rss(pid);
   const cpu1 = processCpuSeconds(pid);
   console.log(`RSS ${SETTLE_MS / 1000} s after the last scrape: ${fmt(settled)}`);
+  console.log(`  by kind (MiB): ${residentByKind(pid)}`);
   console.log(
     `\nsummary: before ${before.total.toFixed(1)} MiB; right after scrapes ${peaks
       .map((p) => p.toFixed(1))
