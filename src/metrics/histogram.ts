@@ -18,12 +18,13 @@ export const SCHEDULE_LAG_BUCKETS: readonly number[] = Object.freeze([
 ]);
 
 export class HistogramCounts implements HistogramReading {
-  readonly counts: Float64Array;
+  /** A plain array of small integers: a third of a Float64Array's heap, with one per backend. */
+  readonly counts: number[];
   sum = 0;
   count = 0;
 
   constructor(readonly bounds: readonly number[]) {
-    this.counts = new Float64Array(bounds.length + 1);
+    this.counts = Array.from({ length: bounds.length + 1 }, () => 0);
   }
 
   observe(value: number): void {

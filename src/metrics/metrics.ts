@@ -18,9 +18,9 @@ import {
   type Transition,
 } from '../health/index.js';
 import { versionInfo } from '../version.js';
-import { BackendSeries } from './backend-series.js';
+import { BackendSeries, codeCounts } from './backend-series.js';
 import { ConfigLoadMetrics } from './config-load.js';
-import { registerCollected, ScrapeRegistry, type MetricType, type SampleSink } from './collected.js';
+import { registerCollected, ScrapeRegistry, type CollectedSpec, type MetricType } from './collected.js';
 import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
 import type { MetricsSource } from './source.js';
 import { VppMetrics } from './vpp-metrics.js';
@@ -130,15 +130,15 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     },
   };
 
-  // One view of the checker per scrape. The registry calls every family's get() in one
-  // synchronous pass before any of their promises settle, so a view dropped at the next
-  // microtask is shared by exactly one scrape and never outlives it.
+  // One view of the checker per scrape, shared by its families: the registry drops it when no
+  // scrape is under way any more (a streamed scrape pauses for its reader between backends; a
+  // scrape through prom-client's get() calls every family in one synchronous pass).
   let view: BackendSnapshot[] | undefined;
   const backends = (): BackendSnapshot[] => {
     if (view) return view;
     const current = checker?.backends() ?? [];
     view = current;
-    queueMicrotask(() => {
+    registry.afterScrape(() => {
       view = undefined;
     });
     reconcile(current);
@@ -156,36 +156,38 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     }
   };
 
-  const family = (name: string, help: string, type: MetricType, collect: (sink: SampleSink) => void) =>
+  const family = (name: string, help: string, type: MetricType, collect: CollectedSpec['collect']) =>
     registerCollected(registry, { name, help, type, collect });
 
   // ---- health, at scrape time ----------------------------------------------------------------
 
+  // Families with samples per backend are generators: each `yield` (after a backend) is where a
+  // streamed scrape may wait for its reader.
   family(
     'maglev_backend_state',
     `Backend state: ${BACKEND_STATES.map((s, i) => `${i}=${s}`).join(', ')}.`,
     'gauge',
-    (sink) => {
-      for (const b of backends()) sink.sample({ backend: b.name }, STATE_INDEX.get(b.state) ?? 0);
+    function* (sink) {
+      for (const b of backends()) yield sink.sample({ backend: b.name }, STATE_INDEX.get(b.state) ?? 0);
     },
   );
-  family('maglev_backend_health', 'Rise/fall health counter, 0 .. rise+fall-1.', 'gauge', (sink) => {
-    for (const b of backends()) sink.sample({ backend: b.name }, b.counter);
+  family('maglev_backend_health', 'Rise/fall health counter, 0 .. rise+fall-1.', 'gauge', function* (sink) {
+    for (const b of backends()) yield sink.sample({ backend: b.name }, b.counter);
   });
-  family('maglev_backend_enabled', 'Runtime enabled flag: 1 enabled, 0 disabled.', 'gauge', (sink) => {
-    for (const b of backends()) sink.sample({ backend: b.name }, b.enabled ? 1 : 0);
+  family('maglev_backend_enabled', 'Runtime enabled flag: 1 enabled, 0 disabled.', 'gauge', function* (sink) {
+    for (const b of backends()) yield sink.sample({ backend: b.name }, b.enabled ? 1 : 0);
   });
   family(
     'maglev_frontend_pool_backend_weight',
     'Configured weight (0..100) of a backend in a frontend pool, including runtime changes.',
     'gauge',
-    (sink) => {
+    function* (sink) {
       const cfg = checker?.config();
       if (!cfg) return;
       for (const fe of cfg.frontends.values()) {
         for (const pool of fe.pools) {
           for (const [backend, s] of pool.backends) {
-            sink.sample({ frontend: fe.name, pool: pool.name, backend }, s.weight);
+            yield sink.sample({ frontend: fe.name, pool: pool.name, backend }, s.weight);
           }
         }
       }
@@ -195,11 +197,12 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     'maglev_frontend_pool_backend_effective_weight',
     'Weight VPP should carry for a backend in a frontend pool, from its state and the active pool.',
     'gauge',
-    (sink) => {
+    function* (sink) {
       const c = checker;
       if (!c) return;
       const stateOf = (name: string): BackendState => c.stateOf(name) ?? 'unknown';
       for (const fe of c.config().frontends.values()) {
+        // One frontend's weights in one step: they are computed together from its backends' states.
         const weights = frontendWeights(fe, stateOf).pools;
         fe.pools.forEach((pool, i) => {
           for (const backend of pool.backends.keys()) {
@@ -209,6 +212,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
             );
           }
         });
+        yield;
       }
     },
   );
@@ -273,26 +277,28 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     'maglev_probe_total',
     'Probes completed, by result (success/failure) and code.',
     'counter',
-    (sink) => {
+    function* (sink) {
       backends();
       for (const [backend, s] of series) {
-        for (const [code, n] of s.passed) sink.sample({ backend, type: s.type, result: 'success', code }, n);
-        for (const [code, n] of s.failed) sink.sample({ backend, type: s.type, result: 'failure', code }, n);
+        for (const [code, n] of codeCounts(s.passed))
+          sink.sample({ backend, type: s.type, result: 'success', code }, n);
+        for (const [code, n] of codeCounts(s.failed))
+          sink.sample({ backend, type: s.type, result: 'failure', code }, n);
+        yield;
       }
     },
   );
-  family('maglev_probe_duration_seconds', 'Probe duration.', 'histogram', (sink) => {
+  family('maglev_probe_duration_seconds', 'Probe duration.', 'histogram', function* (sink) {
     backends();
     for (const [backend, s] of series) {
-      if (s.duration.count > 0) sink.histogram({ backend, type: s.type }, s.duration);
+      if (s.duration.count > 0) yield sink.histogram({ backend, type: s.type }, s.duration);
     }
   });
-  family('maglev_backend_transitions_total', 'Backend state transitions.', 'counter', (sink) => {
+  family('maglev_backend_transitions_total', 'Backend state transitions.', 'counter', function* (sink) {
     backends();
     for (const [backend, s] of series) {
-      for (const [from, byTo] of s.transitions) {
-        for (const [to, n] of byTo) sink.sample({ backend, from, to }, n);
-      }
+      for (const { from, to, n } of s.transitions) sink.sample({ backend, from, to }, n);
+      yield;
     }
   });
   family(

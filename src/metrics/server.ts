@@ -1,6 +1,7 @@
 // The /metrics endpoint on plain node:http: GET /metrics is the exposition, / a small index,
-// anything else 404. There is no caching: every scrape reads the live state; maglevd's own
-// registry hands the text over in pieces (a scrape of 10 000 backends is 16 MB).
+// anything else 404. There is no caching: every scrape reads the live state. maglevd's own
+// registry streams the text (a scrape of 10 000 backends is 16 MB): each piece goes to the
+// socket as it is made, in chunked encoding, and the scrape waits whenever the reader is behind.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,19 +77,7 @@ async function handle(
   }
   if (path === '/metrics') {
     if (registry instanceof ScrapeRegistry) {
-      // Each piece of text leaves the heap at once as bytes: a scrape of 10 000 backends is 16 MB,
-      // which as strings would outlive young-generation collections and grow the old generation.
-      // The bytes are all made before the status line, so a collector that throws is still a 500.
-      const pieces: Buffer[] = [];
-      let length = 0;
-      await registry.writeMetrics((chunk) => {
-        const bytes = Buffer.from(chunk, 'utf8');
-        pieces.push(bytes);
-        length += bytes.length;
-      });
-      res.writeHead(200, { 'Content-Type': registry.contentType, 'Content-Length': length });
-      if (req.method !== 'HEAD') for (const bytes of pieces) res.write(bytes);
-      res.end();
+      await stream(req, res, registry);
       return;
     }
     const body = await registry.metrics();
@@ -101,6 +90,54 @@ async function handle(
   }
   if (logger.enabled('debug')) logger.debug('metrics-not-found', { path });
   send(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics\n', req.method);
+}
+
+/** The reader of a streamed scrape went away: the scrape stops, nothing to report. */
+class ReaderGone extends Error {
+  constructor() {
+    super('the client closed the connection during the scrape');
+  }
+}
+
+/**
+ * Streams a scrape. The status line waits for the first piece, so a collector that throws before
+ * (the checker's first read, in the first family) is still a 500; one that throws later ends the
+ * response abruptly, without the final empty chunk, which a scraper takes as a failed scrape.
+ * HEAD answers the headers a GET would have, without running a scrape.
+ */
+async function stream(req: IncomingMessage, res: ServerResponse, registry: ScrapeRegistry): Promise<void> {
+  if (req.method === 'HEAD') {
+    res.writeHead(200, { 'Content-Type': registry.contentType });
+    res.end();
+    return;
+  }
+  let gone = false;
+  res.once('close', () => {
+    gone = !res.writableFinished;
+  });
+  try {
+    await registry.writeMetrics((chunk) => {
+      if (gone) throw new ReaderGone();
+      if (!res.headersSent) res.writeHead(200, { 'Content-Type': registry.contentType });
+      if (res.write(chunk)) return;
+      return new Promise<void>((resolve, reject) => {
+        const drained = () => {
+          res.off('close', closed);
+          resolve();
+        };
+        const closed = () => {
+          res.off('drain', drained);
+          reject(new ReaderGone());
+        };
+        res.once('drain', drained);
+        res.once('close', closed);
+      });
+    });
+  } catch (err) {
+    if (err instanceof ReaderGone) return;
+    throw err;
+  }
+  res.end();
 }
 
 function send(
