@@ -51,8 +51,11 @@ export interface SoakFigures {
   records: number;
   reloads: number;
   vppRestarts: number;
+  /** Events received by the watchers that read. */
   watcherEvents: number;
   stalledWatcherEnded: string;
+  /** Reading watchers whose stream ended before the run did: when (the soak's second) and why. */
+  readingWatchersEnded: string[];
   fdStart: number;
   fdEnd: number;
   /** Least-squares slopes over the run's samples. */
@@ -286,9 +289,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
     cleanups.push(() => rig.stop());
     const grpcTarget = `127.0.0.1:${rig.daemon.grpcPort ?? 0}`;
     const clients: MaglevClient[] = [];
-    cleanups.push(() => clients.forEach((c) => c.close()));
+    let stopping = false;
+    cleanups.push(() => {
+      stopping = true;
+      clients.forEach((c) => c.close());
+    });
     let watcherEvents = 0;
     let stalledWatcherEnded = 'still open';
+    const readingWatchersEnded: string[] = [];
+    let second = 0;
     for (let w = 0; w < o.watchers; w++) {
       const client = new MaglevClient(grpcTarget, credentials.createInsecure(), {
         'grpc.use_local_subchannel_pool': 1,
@@ -299,6 +308,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
       stream.on('data', () => void (watcherEvents += 1));
       stream.on('error', (err: Error) => {
         if (stalled) stalledWatcherEnded = err.message;
+        else if (!stopping) {
+          readingWatchersEnded.push(`watcher ${w} at ${second}s: ${err.message}`);
+          say(`watcher ${w} ended at ${second}s: ${err.message}`);
+        }
       });
       if (stalled) stream.pause();
     }
@@ -309,7 +322,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
     let reloads = 0;
     let vppRestarts = 0;
     let connectsBeforeLastRestart = 0;
-    for (let second = 1; second <= o.seconds; second++) {
+    for (second = 1; second <= o.seconds; second++) {
       // The flapping schedule: a seeded share of the fleet toggles each second.
       const toggles = fleet.filter(() => random() < o.flapShare);
       await Promise.all(toggles.map((b) => (b.up ? b.close() : b.open())));
@@ -371,6 +384,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
       vppRestarts,
       watcherEvents,
       stalledWatcherEnded,
+      readingWatchersEnded,
       fdStart,
       fdEnd: openFds(),
       fdSlopePerMin: slopePerMinute(fdSamples),
