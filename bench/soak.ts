@@ -4,24 +4,26 @@
 // Afterwards it checks what must hold after any amount of churn:
 //   - VPP's state (vppsim's tables) equals the desired state for the checker's final states;
 //   - every logged transition follows from the logged probe results, replayed per backend
-//     through src/health's pure BackendHealth;
-//   - file descriptors and RSS are flat (their slopes are recorded);
+//     through src/health's pure BackendHealth as the records arrive (soak-tape.ts: the soak
+//     keeps no log tape, so the process's memory is maglevd's and the harness's, not the log's);
+//   - file descriptors and RSS are flat (their slopes are recorded, RSS and heap also after a
+//     full gc past the warm-up);
 //   - nothing unhandled, no error-level log record.
 // Seeded (a mulberry32 stream): the same seed flaps the same backends at the same ticks.
-// `node --import tsx bench/soak.ts [seconds] [backends]` runs it and prints the figures
-// (bench/README.md §Soak); test/integration/soak.test.ts runs a 60-second version in npm test.
+// `node --expose-gc --import tsx bench/soak.ts [seconds] [backends] [snapshot seconds]` runs it
+// and prints the figures (bench/README.md §Soak); test/integration/soak.test.ts runs a 60-second version in npm test.
 
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { credentials } from '@grpc/grpc-js';
 import { MaglevClient, WATCH_EVERYTHING } from '../src/api/index.js';
 import { desiredState } from '../src/dataplane/index.js';
-import { BackendHealth, type ProbeResult } from '../src/health/index.js';
-import type { LogRecord } from '../src/log/index.js';
 import { simVips, startSim, type SimHandle } from '../test/helpers/vppsim-harness.js';
-import { startDaemon, vppSection, type DaemonRig } from '../test/helpers/vppsim-daemon.js';
+import { startDaemon, vppSection, type DaemonRig, type LogSink } from '../test/helpers/vppsim-daemon.js';
 import { TempDir } from '../test/helpers/temp-dir.js';
+import { SoakTape } from './soak-tape.js';
 
 export interface SoakOptions {
   seconds: number;
@@ -35,6 +37,9 @@ export interface SoakOptions {
   watchers: number;
   /** Progress lines (the bench prints them; the test keeps quiet). */
   say?: (line: string) => void;
+  /** Seconds at which to write a V8 heap snapshot (to diff what grows), into heapSnapshotDir. */
+  heapSnapshotsAtSeconds?: readonly number[];
+  heapSnapshotDir?: string;
 }
 
 export interface SoakFigures {
@@ -42,10 +47,15 @@ export interface SoakFigures {
   backends: number;
   probes: number;
   transitions: number;
+  /** Log records maglevd wrote (at debug), of every kind. */
+  records: number;
   reloads: number;
   vppRestarts: number;
+  /** Events received by the watchers that read. */
   watcherEvents: number;
   stalledWatcherEnded: string;
+  /** Reading watchers whose stream ended before the run did: when (the soak's second) and why. */
+  readingWatchersEnded: string[];
   fdStart: number;
   fdEnd: number;
   /** Least-squares slopes over the run's samples. */
@@ -53,6 +63,16 @@ export interface SoakFigures {
   rssStartMiB: number;
   rssEndMiB: number;
   rssSlopeMiBPerMin: number;
+  /** The first seconds left out of the slopes below (warmUpSeconds). */
+  warmUpSeconds: number;
+  rssSlopeAfterWarmUpMiBPerMin: number;
+  /** How the settled samples (one every 10 s) were taken. */
+  settledSamples: string;
+  /** First and last settled sample after the warm-up. */
+  settledRssMiB: [number, number];
+  settledRssSlopeMiBPerMin: number;
+  settledHeapUsedMiB: [number, number];
+  settledHeapUsedSlopeMiBPerMin: number;
   /** Problems found by the checks; empty when everything held. */
   problems: string[];
 }
@@ -151,58 +171,59 @@ function slopePerMinute(samples: readonly [number, number][]): number {
 }
 
 const openFds = () => readdirSync('/proc/self/fd').length;
-const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 
-/** Replays every backend's probe-done records through BackendHealth; returns the mismatches. */
-export function replayTransitions(records: readonly LogRecord[], rise: number, fall: number): string[] {
-  const health = new Map<string, BackendHealth>();
-  const expected = new Map<string, string[]>();
-  const logged = new Map<string, string[]>();
-  for (const r of records) {
-    const backend = r.attrs['backend'];
-    if (typeof backend !== 'string') continue;
-    if (r.event === 'probe-done') {
-      let h = health.get(backend);
-      if (!h) {
-        h = new BackendHealth({ name: backend, address: '', rise, fall, historyLimit: 0 });
-        health.set(backend, h);
-      }
-      const code = String(r.attrs['code']);
-      const result = {
-        ok: r.attrs['ok'] === true,
-        layer: 'L4',
-        code,
-        detail: String(r.attrs['detail']),
-        durationMs: 0,
-        ...(code === 'checker-fault' && { reason: 'source-address' }),
-      } as ProbeResult;
-      const t = h.record(result, r.at);
-      if (t) expected.set(backend, [...(expected.get(backend) ?? []), `${t.from}>${t.to}`]);
-    } else if (r.event === 'backend-transition') {
-      logged.set(backend, [
-        ...(logged.get(backend) ?? []),
-        `${String(r.attrs['from'])}>${String(r.attrs['to'])}`,
-      ]);
-    }
-  }
-  const problems: string[] = [];
-  for (const name of new Set([...expected.keys(), ...logged.keys()])) {
-    const e = (expected.get(name) ?? []).join(' ');
-    const l = (logged.get(name) ?? []).join(' ');
-    if (e !== l) problems.push(`${name}: probes imply [${e}], log says [${l}]`);
-  }
-  return problems;
+/** Memory samples are taken once a second; every this many seconds one after a full gc. */
+const SETTLED_SAMPLE_EVERY_SECONDS = 10;
+
+/** The first part of a run, left out of the "after warm-up" slopes: the fleet, the first full
+ * sync, the watchers and V8's heap all find their size then. */
+export function warmUpSeconds(seconds: number): number {
+  return Math.min(120, Math.floor(seconds / 3));
 }
 
-function cutByVppRestart(r: LogRecord): boolean {
-  return (
-    (r.event === 'lb-sync-op-failed' || r.event === 'lb-sync-error') &&
-    /connection to VPP closed|not connected to VPP/.test(String(r.attrs['error']))
-  );
+interface MemorySample {
+  readonly atMs: number;
+  readonly rssMiB: number;
+  readonly heapUsedMiB: number;
+}
+
+/**
+ * The process's memory over the run. The raw samples (one a second) carry garbage not yet
+ * collected; the settled ones are taken right after a full gc when node runs with --expose-gc,
+ * so their slope is what stays alive.
+ */
+class MemoryRecorder {
+  readonly raw: MemorySample[] = [];
+  readonly settled: MemorySample[] = [];
+  private readonly gc = (globalThis as { gc?: () => void }).gc;
+
+  constructor(readonly startMs: number) {
+    this.sample(true);
+  }
+
+  get gcAvailable(): boolean {
+    return this.gc !== undefined;
+  }
+
+  get last(): MemorySample {
+    return this.raw.at(-1) ?? { atMs: 0, rssMiB: 0, heapUsedMiB: 0 };
+  }
+
+  sample(settled: boolean): void {
+    this.raw.push(this.now());
+    if (!settled) return;
+    this.gc?.();
+    this.settled.push(this.now());
+  }
+
+  private now(): MemorySample {
+    const m = process.memoryUsage();
+    return { atMs: Date.now() - this.startMs, rssMiB: m.rss / 2 ** 20, heapUsedMiB: m.heapUsed / 2 ** 20 };
+  }
 }
 
 /** VPP's in-use VIPs and ASes against desiredState for the checker's states now. */
-function compareWithDesired(rig: DaemonRig, sim: SimHandle): string[] {
+function compareWithDesired(rig: DaemonRig<LogSink>, sim: SimHandle): string[] {
   const config = rig.daemon.config();
   const desired = desiredState(config, (b) => rig.daemon.checker.stateOf(b) ?? 'unknown');
   const actual = simVips(sim.sim);
@@ -256,7 +277,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
     const weights = fleet.map(() => 100);
     let sim = await startSim({ socketPath, pid: 1000 });
     cleanups.push(() => sim.sim.close());
+    const tape = new SoakTape(2, 2);
     const rig = await startDaemon({
+      logs: tape,
       dir: dir.path,
       yaml: fleetYaml(o.backends, port, weights),
       vppSocket: socketPath,
@@ -266,9 +289,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
     cleanups.push(() => rig.stop());
     const grpcTarget = `127.0.0.1:${rig.daemon.grpcPort ?? 0}`;
     const clients: MaglevClient[] = [];
-    cleanups.push(() => clients.forEach((c) => c.close()));
+    let stopping = false;
+    cleanups.push(() => {
+      stopping = true;
+      clients.forEach((c) => c.close());
+    });
     let watcherEvents = 0;
     let stalledWatcherEnded = 'still open';
+    const readingWatchersEnded: string[] = [];
+    let second = 0;
     for (let w = 0; w < o.watchers; w++) {
       const client = new MaglevClient(grpcTarget, credentials.createInsecure(), {
         'grpc.use_local_subchannel_pool': 1,
@@ -279,19 +308,21 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
       stream.on('data', () => void (watcherEvents += 1));
       stream.on('error', (err: Error) => {
         if (stalled) stalledWatcherEnded = err.message;
+        else if (!stopping) {
+          readingWatchersEnded.push(`watcher ${w} at ${second}s: ${err.message}`);
+          say(`watcher ${w} ended at ${second}s: ${err.message}`);
+        }
       });
       if (stalled) stream.pause();
     }
 
     const fdSamples: [number, number][] = [];
-    const rssSamples: [number, number][] = [];
-    const start = Date.now();
+    const memory = new MemoryRecorder(Date.now());
     const fdStart = openFds();
-    const rssStart = rssMiB();
     let reloads = 0;
     let vppRestarts = 0;
-    let lastRestartMark = 0;
-    for (let second = 1; second <= o.seconds; second++) {
+    let connectsBeforeLastRestart = 0;
+    for (second = 1; second <= o.seconds; second++) {
       // The flapping schedule: a seeded share of the fleet toggles each second.
       const toggles = fleet.filter(() => random() < o.flapShare);
       await Promise.all(toggles.map((b) => (b.up ? b.close() : b.open())));
@@ -304,53 +335,69 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
       }
       if (second % o.vppRestartEverySeconds === 0 && second < o.seconds) {
         await sim.sim.close();
-        lastRestartMark = rig.logs.mark();
+        connectsBeforeLastRestart = tape.count('vpp-connect');
         sim = await startSim({ socketPath, pid: 1000 + ++vppRestarts });
         say(`vppsim restarted (${vppRestarts})`);
       }
-      fdSamples.push([Date.now() - start, openFds()]);
-      rssSamples.push([Date.now() - start, rssMiB()]);
+      fdSamples.push([Date.now() - memory.startMs, openFds()]);
+      memory.sample(second % SETTLED_SAMPLE_EVERY_SECONDS === 0);
+      if (o.heapSnapshotsAtSeconds?.includes(second))
+        say(
+          `heap snapshot at ${second}s: ${writeHeapSnapshot(join(o.heapSnapshotDir ?? '.', `soak-${second}s.heapsnapshot`))}`,
+        );
       if (second % 10 === 0)
         say(
-          `${second}s: fds ${openFds()}, rss ${rssMiB().toFixed(0)} MiB, records ${rig.logs.records.length}`,
+          `${second}s: fds ${openFds()}, rss ${memory.last.rssMiB.toFixed(0)} MiB, heap used ${memory.last.heapUsedMiB.toFixed(0)} MiB, records ${tape.records}`,
         );
       // Paced on the wall clock: the soak is a load driver, not a test waiting for an event.
-      const due = start + second * 1000;
+      const due = memory.startMs + second * 1000;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
     }
 
     // Settle: the fleet stops flapping. Once VPP is connected again and every backend has had
     // three more probes (the one in flight when the flapping stopped, then rise = fall = 2 with
     // the same outcome), the states are final and the syncer, left to itself, catches up.
-    await rig.logs.waitFor('vpp-connect', () => true, lastRestartMark, 120_000);
-    for (let round = 0; round < 3; round++) {
-      const from = rig.logs.mark();
-      for (let i = 0; i < o.backends; i++)
-        await rig.logs.waitFor('probe-done', (a) => a['backend'] === `b${i}`, from, 120_000);
-    }
+    await tape.until(
+      'the connect after the last vppsim restart',
+      () => tape.count('vpp-connect') > connectsBeforeLastRestart,
+      120_000,
+    );
+    const names = fleet.map((_, i) => `b${i}`);
+    for (let round = 0; round < 3; round++) await tape.probeRound(names, 120_000);
     await rig.synced();
-    const problems = [...compareWithDesired(rig, sim), ...replayTransitions(rig.logs.records, 2, 2)];
-    // A sync operation cut off by a VPP restart is logged at error level and retried after the
-    // reconnect; it is expected here. Any other error-level record is a problem.
-    const errors = rig.logs.records.filter((r) => r.level === 'error' && !cutByVppRestart(r));
-    problems.push(...errors.map((r) => `error logged: ${r.event} ${JSON.stringify(r.attrs)}`));
+    const problems = [...compareWithDesired(rig, sim), ...tape.replay.problems()];
+    // Every error-level record is a problem (a sync cut off by a vppsim restart is only a
+    // warning: the reconnect's full sync redoes it).
+    problems.push(...tape.errors.map((r) => `error logged: ${r.event} ${JSON.stringify(r.attrs)}`));
     problems.push(...unhandled.map((u) => `unhandled: ${u}`));
 
+    const warmUpMs = warmUpSeconds(o.seconds) * 1000;
+    const raw = memory.raw.filter((m) => m.atMs >= warmUpMs);
+    const settled = memory.settled.filter((m) => m.atMs >= warmUpMs);
     const figures: SoakFigures = {
       seconds: o.seconds,
       backends: o.backends,
-      probes: rig.logs.named('probe-done').length,
-      transitions: rig.logs.named('backend-transition').length,
+      probes: tape.count('probe-done'),
+      transitions: tape.count('backend-transition'),
+      records: tape.records,
       reloads,
       vppRestarts,
       watcherEvents,
       stalledWatcherEnded,
+      readingWatchersEnded,
       fdStart,
       fdEnd: openFds(),
       fdSlopePerMin: slopePerMinute(fdSamples),
-      rssStartMiB: rssStart,
-      rssEndMiB: rssMiB(),
-      rssSlopeMiBPerMin: slopePerMinute(rssSamples),
+      rssStartMiB: memory.raw[0]?.rssMiB ?? 0,
+      rssEndMiB: memory.last.rssMiB,
+      rssSlopeMiBPerMin: slopePerMinute(memory.raw.map((m) => [m.atMs, m.rssMiB])),
+      warmUpSeconds: warmUpMs / 1000,
+      rssSlopeAfterWarmUpMiBPerMin: slopePerMinute(raw.map((m) => [m.atMs, m.rssMiB])),
+      settledSamples: memory.gcAvailable ? 'after a full gc' : 'without gc (run node with --expose-gc)',
+      settledRssMiB: [settled[0]?.rssMiB ?? 0, settled.at(-1)?.rssMiB ?? 0],
+      settledRssSlopeMiBPerMin: slopePerMinute(settled.map((m) => [m.atMs, m.rssMiB])),
+      settledHeapUsedMiB: [settled[0]?.heapUsedMiB ?? 0, settled.at(-1)?.heapUsedMiB ?? 0],
+      settledHeapUsedSlopeMiBPerMin: slopePerMinute(settled.map((m) => [m.atMs, m.heapUsedMiB])),
       problems,
     };
     return figures;
@@ -362,6 +409,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakFigures> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const seconds = Number(process.argv[2] ?? 600);
   const backends = Number(process.argv[3] ?? 2000);
+  // Optional: seconds at which to write heap snapshots (e.g. 200,500), into the working directory.
+  const snapshots = (process.argv[4] ?? '').split(',').filter(Boolean).map(Number);
+  if ((globalThis as { gc?: unknown }).gc === undefined)
+    console.log('note: without --expose-gc the settled memory samples are taken without a gc');
   const figures = await runSoak({
     seconds,
     backends,
@@ -371,6 +422,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     flapShare: 0.05,
     watchers: 20,
     say: (l) => console.log(l),
+    heapSnapshotsAtSeconds: snapshots,
   });
   console.log(
     JSON.stringify(

@@ -5,9 +5,12 @@
 //   lb-sync-op, -op-failed     each operation VPP accepted or refused, with its unit's scope;
 //   lb-sync                    one per unit once the run is done: what changed, failed, was skipped;
 //   lb-sync-error, -skipped    a unit that did not finish, or had nothing to do.
+// A failure is an error, except when the lost VPP connection cut it off: then the full sync
+// after the reconnect redoes it, so it is a warning (the disconnect itself is warned too), and
+// only a failure of that sync is an error.
 
 import type { Logger, LogAttrs } from '../log/index.js';
-import { VppApiError } from '../vpp/index.js';
+import { VppApiError, VppConnectionError } from '../vpp/index.js';
 import { vipKeyString } from './model.js';
 import { summarise, UnknownFrontendError } from './plan.js';
 import type { LbOp, LbSyncSummary, SyncScope } from './plan.js';
@@ -77,7 +80,11 @@ export class SyncRunReport {
   readonly hooks: ApplyHooks = {
     onApplied: (op) => this.logger.info('lb-sync-op', { ...this.scopeOf(op), ...opAttrs(op) }),
     onFailed: (op, error) =>
-      this.logger.error('lb-sync-op-failed', { ...this.scopeOf(op), ...opAttrs(op), ...errorAttrs(error) }),
+      this.logger[levelOf(error)]('lb-sync-op-failed', {
+        ...this.scopeOf(op),
+        ...opAttrs(op),
+        ...errorAttrs(error),
+      }),
   };
 
   /** After sending: the run's metric, then one lb-sync line per unit. */
@@ -133,14 +140,25 @@ export function logSyncFailure(
   }
   metrics?.lbSyncFailed(scope === 'all' ? 'all' : 'vip');
   if (error instanceof LbSyncError) {
-    logger.error('lb-sync-error', {
+    logger[levelOf(error)]('lb-sync-error', {
       ...attrs,
       error: error.message,
       failures: error.failures.map((f) => ({ ...opAttrs(f.op), ...errorAttrs(f.error) })),
     });
     return;
   }
-  logger.error('lb-sync-error', { ...attrs, ...errorAttrs(error) });
+  logger[levelOf(error)]('lb-sync-error', { ...attrs, ...errorAttrs(error) });
+}
+
+/**
+ * warn for what the lost VPP connection cut off (an operation, the read, or a run whose every
+ * failure was that): the reconnect's full sync redoes it. error for everything else, a refusal
+ * by VPP among them.
+ */
+function levelOf(error: Error): 'warn' | 'error' {
+  const failures = error instanceof LbSyncError ? error.failures.map((f) => f.error) : [error];
+  const cutOff = failures.length > 0 && failures.every((e) => e instanceof VppConnectionError);
+  return cutOff ? 'warn' : 'error';
 }
 
 function scopeAttrs(scope: SyncScope): LogAttrs {

@@ -16,7 +16,7 @@ import {
   type LbSyncSummary,
   type PlannedUnit,
 } from '../../src/dataplane/index.js';
-import { VppApiError } from '../../src/vpp/index.js';
+import { VppApiError, VppConnectionError } from '../../src/vpp/index.js';
 import { RecordingLogger } from '../helpers/logger.js';
 
 const web = { prefix: '192.0.2.1/32', protocol: 6, port: 80 } as const;
@@ -292,6 +292,60 @@ describe('logSyncFailure', () => {
           { scope: 'all', reason: 'connect,reload', error: 'dump failed', errorName: 'Error' },
         ],
       ],
+    );
+  });
+
+  test('what the lost connection cut off is a warning (the reconnect redoes it); a refusal among it keeps it an error', () => {
+    const logger = new RecordingLogger();
+    const failed: string[] = [];
+    const metrics = { lbSync: () => undefined, lbSyncFailed: (scope: string) => void failed.push(scope) };
+    const closed = new VppConnectionError('connection to VPP closed');
+    const refused = new VppApiError('lb_as_set_weight', -1);
+    const report = new SyncRunReport(logger, [webUnit, dnsUnit]);
+    report.hooks.onFailed?.(webAs, closed);
+    report.hooks.onFailed?.(dnsWeight, refused);
+    const summary = summarise([]);
+    logSyncFailure(
+      logger,
+      { frontend: 'web' },
+      ['transition'],
+      new LbSyncError([{ op: webAs, error: closed }], summary),
+      metrics,
+    );
+    logSyncFailure(
+      logger,
+      'all',
+      ['reload'],
+      new VppConnectionError('lb_vip_dump: not connected to VPP'),
+      metrics,
+    );
+    logSyncFailure(
+      logger,
+      { frontend: 'dns' },
+      ['transition'],
+      new LbSyncError(
+        [
+          { op: dnsWeight, error: refused },
+          { op: dnsDel, error: closed },
+        ],
+        summary,
+      ),
+      metrics,
+    );
+    assert.deepEqual(
+      logger.records.map((e) => [e.level, e.event, e.attrs['frontend'] ?? e.attrs['scope']]),
+      [
+        ['warn', 'lb-sync-op-failed', 'web'],
+        ['error', 'lb-sync-op-failed', 'dns'],
+        ['warn', 'lb-sync-error', 'web'],
+        ['warn', 'lb-sync-error', 'all'],
+        ['error', 'lb-sync-error', 'dns'],
+      ],
+    );
+    assert.deepEqual(
+      failed,
+      ['vip', 'all', 'vip'],
+      'still a sync that did not bring VPP to the desired state',
     );
   });
 });

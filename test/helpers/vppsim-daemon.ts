@@ -63,10 +63,15 @@ export class LogTape {
   }
 }
 
-export interface DaemonRig {
+/** Where the rig's log records go: a LogTape by default; the soak brings one that keeps little. */
+export interface LogSink {
+  readonly listener: (r: LogRecord) => void;
+}
+
+export interface DaemonRig<Tape extends LogSink = LogTape> {
   readonly daemon: Daemon;
   readonly probes: ScriptedProbe;
-  readonly logs: LogTape;
+  readonly logs: Tape;
   readonly configPath: string;
   /** Rewrites the config file and reloads; resolves with the outcome. */
   reload(yaml: string): ReturnType<Daemon['reload']>;
@@ -75,7 +80,7 @@ export interface DaemonRig {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(opts: {
+interface DaemonRigOptions {
   dir: string;
   yaml: string;
   vppSocket: string;
@@ -85,10 +90,16 @@ export async function startDaemon(opts: {
   realProbes?: boolean;
   /** Name of the config file, so two daemons can share a directory. */
   file?: string;
-}): Promise<DaemonRig> {
+}
+
+export function startDaemon(opts: DaemonRigOptions): Promise<DaemonRig>;
+export function startDaemon<Tape extends LogSink>(
+  opts: DaemonRigOptions & { logs: Tape },
+): Promise<DaemonRig<Tape>>;
+export async function startDaemon(opts: DaemonRigOptions & { logs?: LogSink }): Promise<DaemonRig<LogSink>> {
   const configPath = join(opts.dir, opts.file ?? 'maglev.yaml');
   await writeFile(configPath, opts.yaml);
-  const logs = new LogTape();
+  const logs = opts.logs ?? new LogTape();
   const broadcaster = new LogBroadcaster();
   broadcaster.subscribe('debug', logs.listener);
   const logger = broadcastOnlyLogger(broadcaster);
