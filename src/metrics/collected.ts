@@ -89,12 +89,7 @@ export class CollectedMetric {
     const steps = this.spec.collect({
       sample: (labels, value) => push(this.name, labels, value),
       histogram: (labels, h) => {
-        let cumulative = 0;
-        for (let i = 0; i < h.bounds.length; i++) {
-          cumulative += h.counts[i] ?? 0;
-          push(this.bucketName, { ...labels, le: h.bounds[i] ?? 0 }, cumulative);
-        }
-        push(this.bucketName, { ...labels, le: '+Inf' }, h.count);
+        forEachBucket(h, (le, cumulative) => push(this.bucketName, { ...labels, le }, cumulative));
         push(this.sumName, labels, h.sum);
         push(this.countName, labels, h.count);
       },
@@ -120,15 +115,9 @@ export class CollectedMetric {
       histogram: (labels, h) => {
         const text = labelText(labels);
         const bucket = `\n${bucketName}{${text}${text === '' ? '' : ','}le="`;
-        let cumulative = 0;
-        for (let i = 0; i < h.bounds.length; i++) {
-          cumulative += h.counts[i] ?? 0;
-          out.write(`${bucket}${h.bounds[i] ?? 0}"} ${valueText(cumulative)}`);
-        }
+        forEachBucket(h, (le, cumulative) => out.write(`${bucket}${le}"} ${valueText(cumulative)}`));
         const braces = braced(text);
-        out.write(
-          `${bucket}+Inf"} ${valueText(h.count)}\n${sumName}${braces} ${valueText(h.sum)}\n${countName}${braces} ${valueText(h.count)}`,
-        );
+        out.write(`\n${sumName}${braces} ${valueText(h.sum)}\n${countName}${braces} ${valueText(h.count)}`);
       },
     });
     if (!steps) return;
@@ -137,6 +126,16 @@ export class CollectedMetric {
 
   /** Registry.resetMetrics() calls this; the state lives with its owners, so there is nothing to reset. */
   reset(): void {}
+}
+
+/** A histogram's bucket lines in order: each bound with the count at or below it, then +Inf. */
+function forEachBucket(h: HistogramReading, each: (le: number | string, cumulative: number) => void): void {
+  let cumulative = 0;
+  for (let i = 0; i < h.bounds.length; i++) {
+    cumulative += h.counts[i] ?? 0;
+    each(h.bounds[i] ?? 0, cumulative);
+  }
+  each('+Inf', h.count);
 }
 
 /** `key="value",...` in the labels' own order, values escaped. */
