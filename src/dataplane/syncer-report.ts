@@ -92,6 +92,8 @@ export class SyncRunReport {
     metrics: SyncerMetrics | undefined;
     /** The run covered the full scope. */
     full: boolean;
+    /** The run read VPP; false when it planned against what the syncer believed VPP holds. */
+    vppRead: boolean;
     generation: string;
     durationMs: number;
     result: ApplyResult;
@@ -111,6 +113,7 @@ export class SyncRunReport {
         failed: t.failures.length,
         skipped: t.skipped,
         durationMs: run.durationMs,
+        vppRead: run.vppRead,
         ...(this.planned.length > 1 && { batch: this.planned.length }),
       });
     }
