@@ -113,7 +113,7 @@ describe('SyncRunReport', () => {
       [
         ['info', 'lb-vip-recreate', { frontend: 'web', vip: '192.0.2.1/32 tcp:80', reason: 'encap-changed' }],
         [
-          'info',
+          'debug',
           'lb-sync-op',
           {
             scope: 'vip',
@@ -124,7 +124,7 @@ describe('SyncRunReport', () => {
           },
         ],
         [
-          'info',
+          'debug',
           'lb-sync-op',
           {
             scope: 'vip',
@@ -137,7 +137,7 @@ describe('SyncRunReport', () => {
           },
         ],
         [
-          'info',
+          'debug',
           'lb-sync-op',
           {
             scope: 'vip',
