@@ -81,7 +81,10 @@ export class SyncRunReport {
 
   /** While sending: one line per operation, with the scope of the unit that planned it. */
   readonly hooks: ApplyHooks = {
-    onApplied: (op) => this.logger.debug('lb-sync-op', { ...this.scopeOf(op), ...opAttrs(op) }),
+    onApplied: (op) => {
+      if (this.logger.enabled('debug'))
+        this.logger.debug('lb-sync-op', { ...this.scopeOf(op), ...opAttrs(op) });
+    },
     onFailed: (op, error) =>
       this.logger[levelOf(error)]('lb-sync-op-failed', {
         ...this.scopeOf(op),
