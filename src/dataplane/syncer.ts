@@ -596,9 +596,11 @@ export class Syncer {
     );
     const durationMs = Math.round((clock.monotonic() - started) * 10) / 10;
     // Only a run whose every operation VPP accepted leaves a state the syncer can vouch for; after
-    // a refusal, a skip or a lost connection, the next run reads VPP again.
-    const clean = result.failed.length === 0 && result.skipped.length === 0;
-    this.believed = clean ? { client, state: withApplied(actual, result.applied) } : undefined;
+    // a refusal, a skip or a lost connection, the next run reads VPP again. Forgotten first, so
+    // that no stale belief outlives a fold that throws.
+    this.believed = undefined;
+    if (result.failed.length === 0 && result.skipped.length === 0)
+      this.believed = { client, state: withApplied(actual, result.applied) };
 
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
