@@ -116,6 +116,13 @@ function node(args: string[], profileName: string): ChildProcess {
   return spawn(process.execPath, [...prof, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
+/** The process's resident memory now (VmRSS), MiB. */
+function rssMiB(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 102.4) / 10;
+}
+
 function cpuMs(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   const { user, system } = processCpuSeconds(pid);
@@ -219,7 +226,10 @@ try {
   }
 
   // ---- reloads -------------------------------------------------------------------------------
-  if (RELOADS > 0) console.log('\nreload (SIGHUP, b0 disabled / enabled in turn)');
+  if (RELOADS > 0)
+    console.log(
+      `\nreload (SIGHUP, b0 disabled / enabled in turn); maglevd's RSS before: ${rssMiB(maglevd.pid)} MiB`,
+    );
   const logged: number[] = [];
   const synced: number[] = [];
   const applied: number[] = [];
@@ -254,14 +264,14 @@ try {
     console.log(
       `  ${disable ? 'disable' : 'enable '} b0: config-reload ${reloaded.at - th} ms ` +
         `(apply ${applyMs} ms, of which loading the file ${String(reloaded['loadMs'])} ms), ` +
-        `reload sync done ${sync.at - th} ms (its run ${String(sync['durationMs'])} ms, reason ${String(sync['reason'])}), maglevd CPU ${cpu} ms; ` +
+        `reload sync done ${sync.at - th} ms (its run ${String(sync['durationMs'])} ms, reason ${String(sync['reason'])}, vppRead ${String(sync['vppRead'])}), maglevd CPU ${cpu} ms; ` +
         `b0 transitions ${transitions.length - spurious}, other backends ${spurious}, frontends ${feTransitions}`,
     );
   }
   if (RELOADS > 0)
     console.log(
       `  median: config-reload ${median(logged)} ms, apply ${median(applied)} ms, in VPP ${median(synced)} ms; ` +
-        `spurious transitions ${spuriousTotal}`,
+        `spurious transitions ${spuriousTotal}; maglevd's RSS after: ${rssMiB(maglevd.pid)} MiB`,
     );
   const load1 = loadavg();
   console.log(`\nload average at the end ${load1.map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,4 +1,5 @@
-// loadConfigFile on a worker thread, for the daemon. Parsing a large maglev.yaml makes a lot of
+// loadConfigFile on a worker thread, for the daemon's start-up (where it overlaps the loading of
+// the daemon's own modules; reloads parse on the main thread, whose code is warm by then). Parsing a large maglev.yaml makes a lot of
 // short-lived garbage (the YAML document with every node's position: about 80 MB for 10 000
 // backends). Made on the main thread it would grow V8's heap for good, since V8 keeps the pages
 // it once needed; made on a worker it goes away with the worker, and only the finished result

@@ -10,6 +10,7 @@ import { Announcer } from '../announce/index.js';
 import {
   checkConfig,
   formatProblem,
+  loadConfigFile,
   loadConfigFileIsolated,
   parseConfig,
   type ConfigParseResult,
@@ -26,7 +27,7 @@ import {
   type ServerTlsSummary,
 } from '../api/index.js';
 import { Checker, ProbeFeed } from '../checker/index.js';
-import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
+import { systemClock, systemRandom, type Clock, type Random, type TimerHandle } from '../clock/index.js';
 import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
@@ -89,6 +90,13 @@ export interface VppParts {
   readonly backend: DaemonVppBackend;
 }
 
+/**
+ * When the daemon parses its own config file once more, for nothing but warming the parser's code
+ * on the main thread (reloads parse there: see reloadFile): well after the start-up's syncs, so
+ * that it delays none of them. A reload before it only parses cold, which is slower.
+ */
+export const PARSER_WARMUP_DELAY_MS = 15_000;
+
 /** Most checker events that may wait for the syncer; it never blocks, so this only bounds a burst. */
 const SYNCER_EVENT_QUEUE = 1_000_000;
 
@@ -105,6 +113,7 @@ export class Daemon {
   /** Undefined when the config has no maglev.announce (at start). */
   readonly announcer: Announcer | undefined;
   private readonly unfollow: (() => void)[] = [];
+  private parserWarmup: TimerHandle | undefined;
 
   private constructor(
     readonly options: DaemonOptions,
@@ -119,6 +128,10 @@ export class Daemon {
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
     this.announcer = this.startAnnouncer(clock);
+    this.parserWarmup = clock.setTimeout(() => {
+      this.parserWarmup = undefined;
+      void this.warmParser();
+    }, PARSER_WARMUP_DELAY_MS);
   }
 
   /** The bound gRPC port (useful with --grpc-addr host:0), undefined when gRPC is off. */
@@ -359,9 +372,16 @@ export class Daemon {
     }
   }
 
+  /**
+   * A reload parses on the main thread, where the parser's code is warm (warmParser), not on a
+   * fresh worker as at start-up, whose code starts cold: at 10 000 backends that is ~0.15 s of CPU
+   * against ~0.6 s (bench/README.md §scale). The main thread may stall that long: probes run on
+   * the probe engine's own thread and their results carry their age. The parse's garbage is
+   * collected with the rest (maglevd's heap flags, docs/maglevd.md §Memory).
+   */
   private async reloadFile(): Promise<ConfigOutcome> {
     const started = this.clock.monotonic();
-    const loadedFile = await loadConfigFileIsolated(this.options.config);
+    const loadedFile = await loadConfigFile(this.options.config);
     const loaded = this.clock.monotonic();
     const { outcome, config } = this.validate(loadedFile);
     for (const w of outcome.warnings) this.logger.warn('config-warning', { warning: w });
@@ -397,6 +417,19 @@ export class Daemon {
   }
 
   /**
+   * Parses the config file once on the main thread and drops the result, so that the first reload
+   * finds the parser's code compiled and optimised; it changes nothing and logs only at debug.
+   */
+  private async warmParser(): Promise<void> {
+    const started = this.clock.monotonic();
+    const result = await loadConfigFile(this.options.config);
+    this.logger.debug('config-parser-warmed', {
+      ok: result.ok,
+      durationMs: Math.round(this.clock.monotonic() - started),
+    });
+  }
+
+  /**
    * Re-reads the gRPC certificate, key and client CA (SIGHUP), for the next TLS handshakes;
    * connections already open keep what they agreed on. Any bad file is logged and changes
    * nothing. Resolves false when there was nothing to reload or the files were bad.
@@ -425,7 +458,7 @@ export class Daemon {
   }): Promise<ConfigOutcome & { config?: MaglevConfig }> {
     const parsed = candidate
       ? parseConfig(candidate.yaml, candidate.name)
-      : await loadConfigFileIsolated(this.options.config);
+      : await loadConfigFile(this.options.config);
     const { outcome, config } = this.validate(parsed);
     return { ...outcome, config };
   }
@@ -447,6 +480,8 @@ export class Daemon {
    */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
+    this.parserWarmup?.cancel();
+    this.parserWarmup = undefined;
     for (const off of this.unfollow.splice(0)) off();
     await this.announcer?.stop();
     const { api, metrics } = this.servers;

@@ -2,8 +2,11 @@
 // and the lb-sync metrics. The lines and their attributes are an interface (operators grep them;
 // the dashboard reads VPP again on every `lb-sync`), so they are written in this one place:
 //   lb-vip-recreate            before sending: a VIP that must be deleted and added again, and why;
-//   lb-sync-op, -op-failed     each operation VPP accepted or refused, with its unit's scope;
-//   lb-sync                    one per unit once the run is done: what changed, failed, was skipped;
+//   lb-sync-op                 each operation VPP accepted, with its unit's scope, at debug (a
+//                              first sync of 10 000 ASes would write 10 000 info lines);
+//   lb-sync-op-failed          each operation VPP refused, at error (or warn, see below);
+//   lb-sync                    one per unit once the run is done, at info: what changed, failed,
+//                              was skipped;
 //   lb-sync-error, -skipped    a unit that did not finish, or had nothing to do.
 // A failure is an error, except when the lost VPP connection cut it off: then the full sync
 // after the reconnect redoes it, so it is a warning (the disconnect itself is warned too), and
@@ -78,7 +81,10 @@ export class SyncRunReport {
 
   /** While sending: one line per operation, with the scope of the unit that planned it. */
   readonly hooks: ApplyHooks = {
-    onApplied: (op) => this.logger.info('lb-sync-op', { ...this.scopeOf(op), ...opAttrs(op) }),
+    onApplied: (op) => {
+      if (this.logger.enabled('debug'))
+        this.logger.debug('lb-sync-op', { ...this.scopeOf(op), ...opAttrs(op) });
+    },
     onFailed: (op, error) =>
       this.logger[levelOf(error)]('lb-sync-op-failed', {
         ...this.scopeOf(op),
@@ -92,6 +98,8 @@ export class SyncRunReport {
     metrics: SyncerMetrics | undefined;
     /** The run covered the full scope. */
     full: boolean;
+    /** The run read VPP; false when it planned against what the syncer believed VPP holds. */
+    vppRead: boolean;
     generation: string;
     durationMs: number;
     result: ApplyResult;
@@ -111,6 +119,7 @@ export class SyncRunReport {
         failed: t.failures.length,
         skipped: t.skipped,
         durationMs: run.durationMs,
+        vppRead: run.vppRead,
         ...(this.planned.length > 1 && { batch: this.planned.length }),
       });
     }

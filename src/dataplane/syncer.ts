@@ -1,6 +1,8 @@
 // The syncer owns "what VPP should look like" and is the only writer of VPP's lb plugin. It is the
 // thin, I/O half of the dataplane: it decides WHEN to reconcile, and for every run reads VPP (one
-// dump of everything), asks the pure planner for the ordered operations and sends them.
+// dump of everything) or, for a reload's or a transition's sync, takes what it believes VPP holds
+// (believed.ts, docs/vpp.md §What a sync reads), asks the pure planner for the ordered operations
+// and sends them.
 //
 // Triggers (docs/vpp.md §When it syncs): a full sync every vpp.lb.sync-interval (counted from the last full
 // sync, whatever started it), right after every (re)connect, on reload and on SyncVPPLBState without a
@@ -10,7 +12,8 @@
 // One sync at a time. Requests that arrive meanwhile are queued and coalesced: one pending per-VIP
 // job per frontend, and a pending full sync absorbs every pending per-VIP job (it covers them).
 // All per-VIP jobs pending when a run starts go in that run, planned one frontend at a time over
-// one read of VPP: a switch failure that takes down backends of 50 frontends costs one dump, not 50.
+// one read of VPP at most: a switch failure that takes down backends of 50 frontends costs one
+// plan, not 50 dumps.
 //
 // Flush bookkeeping. A transition into a state that asks for flush (down with flush-on-down,
 // disabled, removed) puts the backend's address in `forceFlush` for that frontend; an operator's
@@ -49,6 +52,7 @@ import {
   type VppDisconnect,
   type VppInfo,
 } from '../vpp/index.js';
+import { withApplied } from './believed.js';
 import { desiredState, frontendBackendsKnown, type StateOf } from './desired.js';
 import type { LbState } from './model.js';
 import { planSync, UnknownFrontendError } from './plan.js';
@@ -101,6 +105,14 @@ export interface SyncerOptions {
   readonly logger: Logger;
   readonly metrics?: SyncerMetrics;
 }
+
+/**
+ * The syncs that follow a change of our own desired state plan against what the syncer believes
+ * VPP holds, when it has a belief for this connection, instead of reading every VIP and AS back:
+ * at 10 000 ASes that read is most of a reload's sync. Drift (someone else writing to VPP) is
+ * repaired by the syncs that always read: periodic, (re)connect, warm-up, operator requests.
+ */
+const PLANS_FROM_BELIEF: ReadonlySet<SyncReason> = new Set<SyncReason>(['reload', 'transition']);
 
 export type SyncReason =
   | 'periodic'
@@ -177,6 +189,12 @@ export class Syncer {
   private readonly operatorFlush: FlushBook = new Map();
   /** lb_conf as last sent to (or found in) the VPP of this client. */
   private conf: { client: LbApi; key: string } | undefined;
+  /**
+   * What the VPP of this client holds as far as the syncer knows (believed.ts): the last read with
+   * the operations VPP accepted since. Gone on disconnect and after any run that did not finish
+   * cleanly, so that the next run reads again.
+   */
+  private believed: { client: LbApi; state: LbState } | undefined;
   /** Which VIPs VPP holds as wanted, serving: what the announcer waits for. */
   readonly programmed = new ProgrammedVips();
   /** The frontends whose `programmed` answer changed, after each run and on disconnect. */
@@ -205,6 +223,7 @@ export class Syncer {
       connection.onConnect.add(() => this.onConnect()),
       connection.onDisconnect.add(() => {
         this.conf = undefined;
+        this.believed = undefined;
         this.programmedChanged(this.programmed.disconnected());
       }),
     );
@@ -546,12 +565,15 @@ export class Syncer {
 
     await this.ensureConf(client, config);
     const desired = desiredState(config, this.stateOf);
-    const actual = await readActualState(client, desired);
+    const believed = this.believed?.client === client ? this.believed.state : undefined;
+    const fromBelief =
+      believed !== undefined && live.every((u) => u.reasons.every((r) => PLANS_FROM_BELIEF.has(r)));
+    const actual = fromBelief ? believed : (await readActualState(client, desired)).state;
     const flush = this.takeFlush(live.map((u) => u.scope));
     const planned: { scope: SyncScope; reasons: readonly SyncReason[]; ops: LbOp[] }[] = [];
     for (const unit of live) {
       try {
-        const ops = planSync(desired, actual.state, {
+        const ops = planSync(desired, actual, {
           scope: unit.scope,
           generation,
           forceFlush: flush.force,
@@ -573,6 +595,12 @@ export class Syncer {
       report.hooks,
     );
     const durationMs = Math.round((clock.monotonic() - started) * 10) / 10;
+    // Only a run whose every operation VPP accepted leaves a state the syncer can vouch for; after
+    // a refusal, a skip or a lost connection, the next run reads VPP again. Forgotten first, so
+    // that no stale belief outlives a fold that throws.
+    this.believed = undefined;
+    if (result.failed.length === 0 && result.skipped.length === 0)
+      this.believed = { client, state: withApplied(actual, result.applied) };
 
     const troubled = new Set([...result.failed.map((f) => f.op), ...result.skipped].map((op) => op.frontend));
     this.settleFlush(flush.taken, troubled);
@@ -587,6 +615,7 @@ export class Syncer {
     report.finished({
       metrics,
       full: live.some((u) => u.scope === 'all'),
+      vppRead: !fromBelief,
       generation,
       durationMs,
       result,

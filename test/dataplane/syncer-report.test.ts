@@ -95,6 +95,7 @@ describe('SyncRunReport', () => {
     report.finished({
       metrics: { lbSync: (scope, counts) => metric.push({ scope, counts }), lbSyncFailed: () => undefined },
       full: false,
+      vppRead: true,
       generation: '1.2',
       durationMs: 12.5,
       result,
@@ -112,7 +113,7 @@ describe('SyncRunReport', () => {
       [
         ['info', 'lb-vip-recreate', { frontend: 'web', vip: '192.0.2.1/32 tcp:80', reason: 'encap-changed' }],
         [
-          'info',
+          'debug',
           'lb-sync-op',
           {
             scope: 'vip',
@@ -123,7 +124,7 @@ describe('SyncRunReport', () => {
           },
         ],
         [
-          'info',
+          'debug',
           'lb-sync-op',
           {
             scope: 'vip',
@@ -136,7 +137,7 @@ describe('SyncRunReport', () => {
           },
         ],
         [
-          'info',
+          'debug',
           'lb-sync-op',
           {
             scope: 'vip',
@@ -180,6 +181,7 @@ describe('SyncRunReport', () => {
             failed: 0,
             skipped: 0,
             durationMs: 12.5,
+            vppRead: true,
             batch: 2,
           },
         ],
@@ -199,6 +201,7 @@ describe('SyncRunReport', () => {
             failed: 1,
             skipped: 1,
             durationMs: 12.5,
+            vppRead: true,
             batch: 2,
           },
         ],
@@ -222,6 +225,7 @@ describe('SyncRunReport', () => {
     report.finished({
       metrics: { lbSync: (scope) => scopes.push(scope), lbSyncFailed: () => undefined },
       full: true,
+      vppRead: false,
       generation: '1.1',
       durationMs: 0,
       result,
@@ -231,6 +235,7 @@ describe('SyncRunReport', () => {
     const [line] = logger.named('lb-sync');
     assert.equal(line?.attrs['scope'], 'all');
     assert.equal(line?.attrs['lbApi'], '1.1');
+    assert.equal(line?.attrs['vppRead'], false);
     assert.equal('batch' in (line?.attrs ?? {}), false);
   });
 });

@@ -179,8 +179,9 @@ void describe('syncer, lb 1.2', () => {
         { vip: '192.0.2.2/32', as: '10.0.0.1', weight: 0, flush: false },
       ]);
       assert.equal(flowsOf(sim.sim, WEB, '10.0.0.1'), 0, 'flushed: its sticky entries are gone');
-      // Both frontends' syncs ran together, over one read of VPP.
-      assert.equal(sim.recorder.since(mark, new Set(['lb_vip_dump'])).length, 1);
+      // Both frontends' syncs ran together, planned against what the syncer believes VPP holds
+      // since the first sync (docs/vpp.md §What a sync reads): no read of VPP at all.
+      assert.equal(sim.recorder.since(mark, new Set(['lb_vip_dump', 'lb_as_v2_dump'])).length, 0);
       assert.ok(flowsOf(sim.sim, DNS, '10.0.0.1') > 0, 'drained: existing flows stay');
     });
   });
@@ -452,6 +453,127 @@ void describe('syncer, lb 1.2', () => {
       assert.deepEqual([...simVips(sim.sim).keys()], [WEB]);
       const dels = sim.recorder.named('lb_add_del_as_v2').filter((r) => r.fields['is_del'] === true);
       assert.ok(dels.length === 2 && dels.every((r) => r.fields['is_flush'] === true));
+    });
+  });
+
+  void test('a reload that changes many VIPs plans against the believed state: no read, and VPP ends as a read would leave it', async () => {
+    await withRig({ cfg: manyFrontends(6, 4) }, async ({ sim, source, syncer, logger }) => {
+      const cfg = source.cfg;
+      const fe = (name: string) => {
+        const f = cfg.frontends.get(name);
+        assert.ok(f);
+        return f;
+      };
+      // fe0 gone (stale), fe1 re-created (src-ip-sticky), fe2 moved to another port (a new VIP and
+      // a stale one), fe3 loses a backend, fe4's weights change; fe5 as it was.
+      const fe3Pool = fe('fe3').pools[0];
+      const fe4Pool = fe('fe4').pools[0];
+      assert.ok(fe3Pool && fe4Pool);
+      source.cfg = {
+        ...cfg,
+        frontends: new Map([
+          ['fe1', { ...fe('fe1'), srcIpSticky: true }],
+          ['fe2', { ...fe('fe2'), port: 8080 }],
+          [
+            'fe3',
+            { ...fe('fe3'), pools: [{ ...fe3Pool, backends: new Map([...fe3Pool.backends].slice(1)) }] },
+          ],
+          [
+            'fe4',
+            {
+              ...fe('fe4'),
+              pools: [
+                {
+                  ...fe4Pool,
+                  backends: new Map([...fe4Pool.backends].map(([n, b]) => [n, { ...b, weight: 30 }])),
+                },
+              ],
+            },
+          ],
+          ['fe5', fe('fe5')],
+        ]),
+      };
+      const mark = sim.recorder.requests.length;
+      const before = lbSyncLogs(logger).length;
+      syncer.reloaded();
+      await settled(syncer);
+      assert.deepEqual(sim.recorder.since(mark, new Set(['lb_vip_dump', 'lb_as_v2_dump', 'cli_inband'])), []);
+      const [run] = lbSyncLogs(logger).slice(before);
+      assert.deepEqual(
+        [
+          run?.['reason'],
+          run?.['vppRead'],
+          run?.['vipsAdded'],
+          run?.['vipsRemoved'],
+          run?.['weightsUpdated'],
+        ],
+        ['reload', false, 2, 3, 4],
+      );
+      assert.deepEqual([...simVips(sim.sim).keys()].sort(), [
+        '192.0.2.2/32 6:80',
+        '192.0.2.3/32 6:8080',
+        '192.0.2.4/32 6:80',
+        '192.0.2.5/32 6:80',
+        '192.0.2.6/32 6:80',
+      ]);
+      assert.equal(simVips(sim.sim).get('192.0.2.2/32 6:80')?.srcIpSticky, true);
+      assert.deepEqual(usedAses(sim.sim, '192.0.2.4/32 6:80'), [
+        '10.3.0.2=100',
+        '10.3.0.3=100',
+        '10.3.0.4=100',
+      ]);
+      // A sync that reads VPP finds nothing left to do.
+      assert.deepEqual(await syncer.syncNow(undefined), {
+        vip_added: 0,
+        vip_removed: 0,
+        as_added: 0,
+        as_removed: 0,
+        as_weight_updated: 0,
+      });
+    });
+  });
+
+  void test('drift behind our back: a reload does not see it, the next periodic sync reads VPP and repairs it', async () => {
+    await withRig({}, async ({ sim, syncer, clock, logger }) => {
+      const web = simVips(sim.sim).get(WEB);
+      assert.ok(web);
+      sim.sim.lb.delAs(web.index, new Uint8Array([...new Array<number>(12).fill(0), 10, 0, 0, 2]), false);
+      syncer.reloaded();
+      await settled(syncer);
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.3=0']);
+      const before = lbSyncLogs(logger).length;
+      await clock.advance(30_000);
+      await settled(syncer);
+      assert.deepEqual(
+        lbSyncLogs(logger)
+          .slice(before)
+          .map((r) => [r['reason'], r['vppRead'], r['asesAdded']]),
+        [['periodic', true, 1]],
+      );
+      assert.deepEqual(usedAses(sim.sim, WEB), ['10.0.0.1=100', '10.0.0.2=100', '10.0.0.3=0']);
+    });
+  });
+
+  void test('after a run VPP did not finish cleanly, the next reload reads VPP again', async () => {
+    await withRig({}, async ({ source, syncer, flaky, logger }) => {
+      flaky.failing.set('lb_as_set_weight', -6);
+      source.set('b', 'down');
+      await settled(syncer);
+      flaky.failing.clear();
+      const before = lbSyncLogs(logger).length;
+      syncer.reloaded();
+      await settled(syncer);
+      syncer.reloaded();
+      await settled(syncer);
+      assert.deepEqual(
+        lbSyncLogs(logger)
+          .slice(before)
+          .map((r) => [r['reason'], r['vppRead'], r['weightsUpdated']]),
+        [
+          ['reload', true, 2],
+          ['reload', false, 0],
+        ],
+      );
     });
   });
 

@@ -506,9 +506,16 @@ void describe(
       assert.equal(await reload(), true);
       await daemon.waitFor(lineIs('config-reload'), WAIT_MS, 'config-reload');
       assert.match(await scrape(), /^maglev_config_last_reload_successful 1$/m);
+      // One summary line per sync at info (each operation's own line is at debug).
       await daemon.waitFor(
-        lineIs('lb-sync-op', { address: '127.0.0.1', weight: 60 }),
+        lineIs('lb-sync', { reason: 'reload', weightsUpdated: 1 }),
         WAIT_MS,
+        "the reload's sync",
+      );
+      assert.ok(
+        asLines(await vppctl(cliSocket, 'show lb vips verbose')).some((l) =>
+          /127\.0\.0\.1 .*weight:60 /.test(l),
+        ),
         'the new weight in VPP',
       );
     });
