@@ -741,6 +741,71 @@ const cases: BadCase[] = [
     line: 10,
     col: 19,
   },
+  {
+    name: 'two all-port VIPs on one address',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b1: {}}}]}',
+      '    f2: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b2: {}}}]}',
+    ),
+    message: "frontends.f2.address: same VIP as frontend 'f1' (198.51.100.1 all ports)",
+    line: 10,
+    col: 19,
+  },
+  {
+    name: 'a per-port VIP after an all-port one on its address',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b1: {}}}]}',
+      '    f2: {address: 198.51.100.1, port: 80, pools: [{name: p, backends: {b2: {}}}]}',
+    ),
+    message:
+      "frontends.f2.address: frontend 'f1' serves all ports of 198.51.100.1 and frontend 'f2' serves tcp port 80; VPP cannot mix all-port and per-port VIPs on one address",
+    line: 10,
+    col: 19,
+  },
+  // --- values only some fields refuse
+  {
+    name: 'an HTTP path with a space',
+    yaml: HC(', params: {path: "/a b"}'),
+    message: 'healthchecks.web.params.path: must not contain spaces (use %20), got "/a b"',
+    line: 3,
+    col: 48,
+  },
+  {
+    name: 'an empty server name',
+    yaml: variant({ 3: '    web: {type: https, port: 443, params: {server-name: ""}}' }),
+    message: 'healthchecks.web.params.server-name: must not be empty',
+    line: 3,
+    col: 57,
+  },
+  {
+    name: 'flow-timeout one second past the u32 (0xffffffff means "keep")',
+    yaml: lines('maglev:', '  vpp:', '    lb: {flow-timeout: 4294967295s}'),
+    message: 'vpp.lb.flow-timeout: must be at most 4294967294s',
+    line: 3,
+    col: 24,
+  },
+  {
+    name: 'startup-max-delay left at its default, below startup-min-delay',
+    yaml: lines('maglev:', '  vpp:', '    lb: {startup-min-delay: 1m}'),
+    message:
+      'vpp.lb.startup-max-delay: 30s (the default) is shorter than startup-min-delay 1m0s; the release deadline cannot come before the warm-up ends (0 turns either off)',
+    line: 3,
+    col: 5,
+  },
+  {
+    name: "BIRD's socket path with a control character",
+    yaml: lines('maglev:', '  announce:', '    bird: {socket: "/run/\\x01"}'),
+    message: 'announce.bird.socket: must not contain control characters, got "/run/\\u0001"',
+    line: 3,
+    col: 20,
+  },
+  {
+    name: 'route attributes with a NUL',
+    yaml: lines('maglev:', '  announce:', '    bird: {route-attributes: "a\\0b"}'),
+    message: 'announce.bird.route-attributes: must not contain NUL',
+    line: 3,
+    col: 30,
+  },
 ];
 
 describe('invalid configs: message and line:col', () => {

@@ -87,6 +87,27 @@ describe('YAML syntax errors', () => {
     assertProblem(r.errors, { message: "duplicate key '1'", line: 4, col: 5 });
   });
 
+  test('an alias bomb is refused as invalid YAML before it is expanded', () => {
+    const r = mustFail(
+      lines(
+        'a: &a [x, x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+        'maglev: {}',
+      ),
+    );
+    assert.equal(r.kind, 'parse');
+    assert.deepEqual(r.errors, [
+      {
+        file: 'test.yaml',
+        line: 1,
+        col: 1,
+        message: 'invalid YAML: Excessive alias count indicates a resource exhaustion attack',
+      },
+    ]);
+  });
+
   test('a 10 000-backend file with a duplicate near the end is parsed and the duplicate found', () => {
     const l = ['maglev:', '  backends:'];
     for (let i = 0; i < 10_000; i++) l.push(`    b${i}: {address: 10.0.${i >> 8}.${i & 255}}`);
