@@ -65,6 +65,10 @@ describe('closestName', () => {
     assert.equal(closestName('prot', ['port']), 'port');
     assert.equal(closestName('ab', ['ba']), 'ba');
     assert.equal(closestName('ab', ['ab']), 'ab');
+    // Only a swap of two neighbours is one edit: ab → ca shares a letter across the diagonal
+    // (a[0] = b[1]) but needs two.
+    assert.equal(closestName('ab', ['ca']), undefined);
+    assert.equal(closestName('ab', ['bc']), undefined);
   });
 
   test('insertions, deletions and substitutions, each one edit; case is ignored and kept', () => {

@@ -189,6 +189,8 @@ describe('flow collections on one line', () => {
       ['k: {a: 1, a: 2}\n', GIVES_UP],
       ['k: {a 1}\n', GIVES_UP],
       ['k: [a b\n', GIVES_UP],
+      ['k: {a: }\n', GIVES_UP],
+      ['k: [a, , b]\n', GIVES_UP],
     ]);
   });
 });
