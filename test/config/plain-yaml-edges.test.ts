@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../src/config/index.js';
 import { parsePlainYaml } from '../../src/config/plain-yaml.js';
 
 const GIVES_UP = Symbol('gives up');
@@ -164,6 +165,7 @@ describe('block structure', () => {
       ['a:\nb: 1\n', { a: null, b: 1 }],
       ['a:\n  b:\nc: 1\n', { a: { b: null }, c: 1 }],
       ['a:\n  b: 1\n', { a: { b: 1 } }],
+      ['- a:\n    b:\n- c\n', [{ a: { b: null } }, 'c']],
     ]);
   });
 
@@ -174,6 +176,42 @@ describe('block structure', () => {
       ['- a\n  b\n', GIVES_UP],
       ['a: 1\n- b\n', GIVES_UP],
     ]);
+  });
+});
+
+describe('comments, byte order marks and depth', () => {
+  test('a comment ends a plain value; a # inside one, a BOM or a tab is left to yaml', () => {
+    check([
+      ['k: a   # c\n', { k: 'a' }],
+      ['# top\nk: a\n', { k: 'a' }],
+      ['k: a#b\n', GIVES_UP],
+      ["k: 'a' # c\n", GIVES_UP],
+      ['\uFEFFk: 1\n', GIVES_UP],
+      ['k:\t1\n', GIVES_UP],
+    ]);
+  });
+
+  test('nesting deeper than the stack is left to yaml, which reports it, instead of throwing', () => {
+    const deep = 'maglev:\n  k: ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n';
+    assert.equal(parsePlainYaml(deep), undefined);
+    const r = parseConfig(deep, 'deep.yaml');
+    assert.ok(!r.ok);
+    assert.equal(r.kind, 'parse');
+  });
+});
+
+describe('keyOrder', () => {
+  test('the keys of the map at a path, in file order; [] for anything that is not a map', () => {
+    const read = parsePlainYaml('z: 1\nm:\n  b: 1\n  a: 2\nlist:\n  - y: 1\n    x: 2\n  - s\n');
+    assert.ok(read);
+    assert.deepEqual(read.keyOrder([]), ['z', 'm', 'list']);
+    assert.deepEqual(read.keyOrder(['m']), ['b', 'a']);
+    assert.deepEqual(read.keyOrder(['list', 0]), ['y', 'x']);
+    assert.deepEqual(read.keyOrder(['list', 1]), []);
+    assert.deepEqual(read.keyOrder(['list']), []);
+    assert.deepEqual(read.keyOrder(['m', 'b']), []);
+    assert.deepEqual(read.keyOrder(['m', 0]), []);
+    assert.deepEqual(read.keyOrder(['missing', 'x']), []);
   });
 });
 
@@ -189,6 +227,10 @@ describe('flow collections on one line', () => {
       ['k: {a: 1, a: 2}\n', GIVES_UP],
       ['k: {a 1}\n', GIVES_UP],
       ['k: [a b\n', GIVES_UP],
+      ['k: [a , b ]\n', { k: ['a', 'b'] }],
+      ['k: {a}\n', GIVES_UP],
+      ['k: {a: [b] xc: d}\n', GIVES_UP],
+      ['k: [[a] xb]\n', GIVES_UP],
       ['k: {a: }\n', GIVES_UP],
       ['k: [a, , b]\n', GIVES_UP],
     ]);
