@@ -762,6 +762,50 @@ const cases: BadCase[] = [
     line: 10,
     col: 19,
   },
+  // --- the YAML 1.1 boolean hint: only for a boolean field given a YAML 1.1 word
+  {
+    name: 'a boolean given a number',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: 1}'),
+    message: 'backends.b1.enabled: must be true or false, got 1',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a word that is no boolean in any YAML',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: maybe}'),
+    message: 'backends.b1.enabled: must be true or false, got "maybe"',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a word that only starts like yes',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: yesno}'),
+    message: 'backends.b1.enabled: must be true or false, got "yesno"',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a word that only ends like yes',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: ayes}'),
+    message: 'backends.b1.enabled: must be true or false, got "ayes"',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given On, in any case',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: On}'),
+    message:
+      'backends.b1.enabled: must be true or false, got "On" (YAML 1.2 booleans are only true and false)',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a map given yes: no boolean hint',
+    yaml: lines('maglev:', '  vpp: {lb: yes}'),
+    message: 'vpp.lb: must be a map, got "yes"',
+    line: 2,
+    col: 13,
+  },
   // --- values only some fields refuse
   {
     name: 'an HTTP path with a space',
