@@ -384,8 +384,8 @@ describe('valid configs and defaults', () => {
         '      <<: *base',
       ),
     );
-    assertProblem(r.errors, { message: 'healthchecks.base.port', line: 3, col: 36 });
-    assertProblem(r.errors, { message: 'healthchecks.web.port', line: 4, col: 5 });
+    assertProblem(r.errors, { message: ['healthchecks.base.port'], line: 3, col: 36 });
+    assertProblem(r.errors, { message: ['healthchecks.web.port'], line: 4, col: 5 });
     assert.equal(r.errors.length, 2);
   });
 
