@@ -803,6 +803,13 @@ const cases: BadCase[] = [
     col: 39,
   },
   {
+    name: 'a boolean given a list that prints as on',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: [on]}'),
+    message: 'backends.b1.enabled: must be true or false, got a list',
+    line: 3,
+    col: 39,
+  },
+  {
     name: 'a map given yes: no boolean hint',
     yaml: lines('maglev:', '  vpp: {lb: yes}'),
     message: 'vpp.lb: must be a map, got "yes"',
