@@ -765,6 +765,54 @@ const cases: BadCase[] = [
     line: 10,
     col: 19,
   },
+  // --- one mistake, one error: the rules skip what the schema already refused
+  {
+    name: 'an unknown check type and no port',
+    yaml: variant({ 3: '    web: {type: bogus}' }),
+    message: 'healthchecks.web.type: must be one of icmp, tcp, http, https; got "bogus"',
+    line: 3,
+    col: 17,
+  },
+  {
+    name: 'a TLS param on a tcp check with ssl: false',
+    yaml: variant({ 3: '    web: {type: tcp, port: 443, params: {ssl: false, server-name: x.example}}' }),
+    message: 'healthchecks.web.params.server-name: needs params.ssl: true on tcp checks',
+    line: 3,
+    col: 54,
+  },
+  {
+    name: 'server-name on an http check',
+    yaml: HC(', params: {server-name: x.example}'),
+    message: 'healthchecks.web.params.server-name: not used by http checks (only by tcp and https)',
+    line: 3,
+    col: 42,
+  },
+  {
+    name: 'an empty health check reference',
+    yaml: variant({ 5: '    b1: {address: 192.0.2.1, healthcheck: ""}' }),
+    message: 'backends.b1.healthcheck: must not be empty',
+    line: 5,
+    col: 43,
+  },
+  {
+    name: 'a frontend using a backend whose address is refused',
+    yaml: variant({ 5: '    b1: {address: nope, healthcheck: web}' }),
+    message:
+      'backends.b1.address: must be an IPv4 or IPv6 address, got "nope": not an IP literal (names are not resolved)',
+    line: 5,
+    col: 19,
+  },
+  {
+    name: 'a pool without a name is named by its index',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, port: 80, pools: [{backends: {b1: {}}}, {name: q, backends: {b1: {}}}]}',
+    ),
+    message:
+      "frontends.f1.pools[1]: backend 'b1' is already in pools[0] of this frontend; a backend can be in one pool of a frontend only",
+    line: 9,
+    col: 94,
+    errors: 2,
+  },
   // --- the YAML 1.1 boolean hint: only for a boolean field given a YAML 1.1 word
   {
     name: 'a boolean given a number',
