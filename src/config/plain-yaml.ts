@@ -285,7 +285,9 @@ export function parsePlainYaml(text: string): PlainYaml | undefined {
     reader = new Reader(splitLines(text));
     value = reader.document();
   } catch (err) {
-    if (err instanceof OutsideSubset) return undefined;
+    // A RangeError is the stack running out on a document nested thousands deep (`[[[[…`): that
+    // is outside the subset too, and yaml reports it as an error instead of throwing.
+    if (err instanceof OutsideSubset || err instanceof RangeError) return undefined;
     throw err;
   }
   return {

@@ -20,11 +20,11 @@ const FRONT = (...l: string[]) => variant({ 9: null, 10: null, 11: null, 12: nul
 
 const cases: BadCase[] = [
   // --- the document and its sections
-  { name: 'empty file', yaml: '', message: 'the file is empty', line: 1, col: 1 },
+  { name: 'empty file', yaml: '', message: ['the file is empty'], line: 1, col: 1 },
   {
     name: 'file is a list',
     yaml: '- a\n',
-    message: "must be a map with a top-level 'maglev:' key",
+    message: ["must be a map with a top-level 'maglev:' key"],
     line: 1,
     col: 1,
   },
@@ -88,7 +88,7 @@ const cases: BadCase[] = [
   {
     name: 'vpp unknown key',
     yaml: lines('maglev:', '  vpp:', '    lb: {}', '    lbb: {}'),
-    message: "vpp: unknown key 'lbb'",
+    message: ["vpp: unknown key 'lbb'"],
     line: 4,
     col: 5,
   },
@@ -132,7 +132,7 @@ const cases: BadCase[] = [
   {
     name: 'announce protocol too long',
     yaml: lines('maglev:', '  announce:', '    bird:', `      protocol: ${'v'.repeat(64)}`),
-    message: 'announce.bird.protocol: must be at most 63 characters',
+    message: ['announce.bird.protocol: must be at most 63 characters'],
     line: 4,
     col: 17,
   },
@@ -148,7 +148,7 @@ const cases: BadCase[] = [
     yaml: FRONT(
       '    f1: {address: 198.51.100.1, port: 80, announce: yes, pools: [{name: p, backends: {b1: {}}}]}',
     ),
-    message: 'frontends.f1.announce: must be true or false, got "yes"',
+    message: ['frontends.f1.announce: must be true or false, got "yes"'],
     line: 9,
     col: 53,
   },
@@ -163,7 +163,7 @@ const cases: BadCase[] = [
   {
     name: 'ipv6-src-address is IPv4',
     yaml: lines('maglev:', '  vpp:', '    lb:', '      ipv6-src-address: 192.0.2.1'),
-    message: 'must be an IPv6 address, got IPv4 address 192.0.2.1',
+    message: ['must be an IPv6 address, got IPv4 address 192.0.2.1'],
     line: 4,
     col: 25,
   },
@@ -204,7 +204,7 @@ const cases: BadCase[] = [
   {
     name: 'flow-timeout not whole seconds',
     yaml: lines('maglev:', '  vpp:', '    lb: {flow-timeout: 1500ms}'),
-    message: 'vpp.lb.flow-timeout: must be a whole number of seconds',
+    message: ['vpp.lb.flow-timeout: must be a whole number of seconds'],
     line: 3,
     col: 24,
   },
@@ -261,8 +261,9 @@ const cases: BadCase[] = [
   {
     name: 'interval without unit',
     yaml: HC(', interval: 2'),
-    message:
+    message: [
       'healthchecks.web.interval: must be a duration like "2s", "500ms" or "1m30s", got 2 (durations need a unit',
+    ],
     line: 3,
     col: 43,
   },
@@ -318,7 +319,7 @@ const cases: BadCase[] = [
   {
     name: 'probe-ipv6-src is not an address',
     yaml: HC(', probe-ipv6-src: localhost'),
-    message: 'healthchecks.web.probe-ipv6-src: must be an IPv6 address, got "localhost"',
+    message: ['healthchecks.web.probe-ipv6-src: must be an IPv6 address, got "localhost"'],
     line: 3,
     col: 49,
   },
@@ -347,7 +348,7 @@ const cases: BadCase[] = [
   {
     name: 'params.response-regexp does not compile',
     yaml: HC(', params: {response-regexp: "ok("}'),
-    message: 'healthchecks.web.params.response-regexp: is not a valid regular expression',
+    message: ['healthchecks.web.params.response-regexp: is not a valid regular expression'],
     line: 3,
     col: 59,
   },
@@ -368,7 +369,7 @@ const cases: BadCase[] = [
   {
     name: 'params.path on an icmp check',
     yaml: variant({ 3: '    web: {type: icmp, params: {path: /}}' }),
-    message: 'healthchecks.web.params.path: not used by icmp checks',
+    message: ['healthchecks.web.params.path: not used by icmp checks'],
     line: 3,
     col: 32,
   },
@@ -397,7 +398,7 @@ const cases: BadCase[] = [
   {
     name: 'server-name is an IP literal',
     yaml: variant({ 3: '    web: {type: https, port: 443, params: {server-name: 192.0.2.1}}' }),
-    message: 'healthchecks.web.params.server-name: must be a DNS name: TLS SNI cannot carry an IP address',
+    message: ['healthchecks.web.params.server-name: must be a DNS name: TLS SNI cannot carry an IP address'],
     line: 3,
     col: 57,
   },
@@ -432,7 +433,7 @@ const cases: BadCase[] = [
       5: '    b1: {address: 192.0.2.1}',
       6: '    b2: {address: 192.0.2.2}',
     }),
-    message: 'healthchecks: health check name "web check" is not valid',
+    message: ['healthchecks: health check name "web check" is not valid'],
     line: 3,
     col: 5,
   },
@@ -493,7 +494,7 @@ const cases: BadCase[] = [
   {
     name: 'backend name starting with a dash',
     yaml: variant({ 6: '    -b2: {address: 192.0.2.2}' }),
-    message: 'backends: backend name "-b2" is not valid: names start with a letter or digit',
+    message: ['backends: backend name "-b2" is not valid: names start with a letter or digit'],
     line: 6,
     col: 5,
   },
@@ -522,14 +523,14 @@ const cases: BadCase[] = [
   {
     name: 'tcp frontend without a port',
     yaml: variant({ 11: null }),
-    message: "frontends.f1: missing required key 'port' (tcp frontends need one",
+    message: ["frontends.f1: missing required key 'port' (tcp frontends need one"],
     line: 9,
     col: 5,
   },
   {
     name: 'tcp frontend on port 0',
     yaml: variant({ 11: '      port: 0' }),
-    message: 'frontends.f1.port: port 0 means all ports: use protocol any',
+    message: ['frontends.f1.port: port 0 means all ports: use protocol any'],
     line: 11,
     col: 13,
   },
@@ -578,7 +579,7 @@ const cases: BadCase[] = [
   {
     name: 'flow-table-length too large',
     yaml: variant({}, ['      flow-table-length: 33554432']),
-    message: 'must be a power of two from 1 to 16777216, got 33554432',
+    message: ['must be a power of two from 1 to 16777216, got 33554432'],
     line: 15,
     col: 26,
   },
@@ -599,7 +600,7 @@ const cases: BadCase[] = [
   {
     name: 'panic-threshold negative',
     yaml: variant({}, ['      panic-threshold: -5%']),
-    message: 'must be a percentage from 0% to 100% like "50%", got "-5%"',
+    message: ['must be a percentage from 0% to 100% like "50%", got "-5%"'],
     line: 15,
     col: 24,
   },
@@ -613,7 +614,7 @@ const cases: BadCase[] = [
   {
     name: 'frontend name with a slash',
     yaml: variant({ 9: '    f/1:' }),
-    message: 'frontends: frontend name "f/1" is not valid',
+    message: ['frontends: frontend name "f/1" is not valid'],
     line: 9,
     col: 5,
   },
@@ -635,7 +636,7 @@ const cases: BadCase[] = [
   {
     name: 'pool name with a space',
     yaml: variant({ 13: '        - name: first choice' }),
-    message: 'frontends.f1.pools[0].name: "first choice" is not a valid name',
+    message: ['frontends.f1.pools[0].name: "first choice" is not a valid name'],
     line: 13,
     col: 17,
   },
@@ -670,7 +671,7 @@ const cases: BadCase[] = [
   {
     name: 'pool weight negative',
     yaml: variant({ 14: '          backends: {b1: {weight: -1}}' }),
-    message: 'must be an integer from 0 to 100, got -1',
+    message: ['must be an integer from 0 to 100, got -1'],
     line: 14,
     col: 35,
   },
@@ -684,7 +685,7 @@ const cases: BadCase[] = [
   {
     name: 'one backend in two pools',
     yaml: variant({}, ['        - name: fallback', '          backends: {b1: {}}']),
-    message: "frontends.f1.pools[1]: backend 'b1' is already in pool 'primary' of this frontend",
+    message: ["frontends.f1.pools[1]: backend 'b1' is already in pool 'primary' of this frontend"],
     line: 16,
     col: 22,
   },
@@ -725,8 +726,9 @@ const cases: BadCase[] = [
       '    f1: {address: 198.51.100.1, port: 80, pools: [{name: p, backends: {b1: {}}}]}',
       '    f2: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b2: {}}}]}',
     ),
-    message:
+    message: [
       "frontend 'f2' serves all ports of 198.51.100.1 and frontend 'f1' serves tcp port 80; VPP cannot mix",
+    ],
     line: 10,
     col: 19,
   },
@@ -736,10 +738,175 @@ const cases: BadCase[] = [
       '    f1: {address: 198.51.100.1, port: 80, pools: [{name: p, backends: {b1: {}}}]}',
       '    f2: {address: 198.51.100.1, port: 443, pools: [{name: p, backends: {b6: {}}}]}',
     ),
-    message:
+    message: [
       "frontends.f2.address: frontend 'f1' on the same address 198.51.100.1 has IPv4 backends and this one has IPv6 backends",
+    ],
     line: 10,
     col: 19,
+  },
+  {
+    name: 'two all-port VIPs on one address',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b1: {}}}]}',
+      '    f2: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b2: {}}}]}',
+    ),
+    message: "frontends.f2.address: same VIP as frontend 'f1' (198.51.100.1 all ports)",
+    line: 10,
+    col: 19,
+  },
+  {
+    name: 'a per-port VIP after an all-port one on its address',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, protocol: any, pools: [{name: p, backends: {b1: {}}}]}',
+      '    f2: {address: 198.51.100.1, port: 80, pools: [{name: p, backends: {b2: {}}}]}',
+    ),
+    message:
+      "frontends.f2.address: frontend 'f1' serves all ports of 198.51.100.1 and frontend 'f2' serves tcp port 80; VPP cannot mix all-port and per-port VIPs on one address",
+    line: 10,
+    col: 19,
+  },
+  // --- one mistake, one error: the rules skip what the schema already refused
+  {
+    name: 'an unknown check type and no port',
+    yaml: variant({ 3: '    web: {type: bogus}' }),
+    message: 'healthchecks.web.type: must be one of icmp, tcp, http, https; got "bogus"',
+    line: 3,
+    col: 17,
+  },
+  {
+    name: 'a TLS param on a tcp check with ssl: false',
+    yaml: variant({ 3: '    web: {type: tcp, port: 443, params: {ssl: false, server-name: x.example}}' }),
+    message: 'healthchecks.web.params.server-name: needs params.ssl: true on tcp checks',
+    line: 3,
+    col: 54,
+  },
+  {
+    name: 'server-name on an http check',
+    yaml: HC(', params: {server-name: x.example}'),
+    message: 'healthchecks.web.params.server-name: not used by http checks (only by tcp and https)',
+    line: 3,
+    col: 42,
+  },
+  {
+    name: 'an empty health check reference',
+    yaml: variant({ 5: '    b1: {address: 192.0.2.1, healthcheck: ""}' }),
+    message: 'backends.b1.healthcheck: must not be empty',
+    line: 5,
+    col: 43,
+  },
+  {
+    name: 'a frontend using a backend whose address is refused',
+    yaml: variant({ 5: '    b1: {address: nope, healthcheck: web}' }),
+    message:
+      'backends.b1.address: must be an IPv4 or IPv6 address, got "nope": not an IP literal (names are not resolved)',
+    line: 5,
+    col: 19,
+  },
+  {
+    name: 'a pool without a name is named by its index',
+    yaml: FRONT(
+      '    f1: {address: 198.51.100.1, port: 80, pools: [{backends: {b1: {}}}, {name: q, backends: {b1: {}}}]}',
+    ),
+    message:
+      "frontends.f1.pools[1]: backend 'b1' is already in pools[0] of this frontend; a backend can be in one pool of a frontend only",
+    line: 9,
+    col: 94,
+    errors: 2,
+  },
+  // --- the YAML 1.1 boolean hint: only for a boolean field given a YAML 1.1 word
+  {
+    name: 'a boolean given a number',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: 1}'),
+    message: 'backends.b1.enabled: must be true or false, got 1',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a word that is no boolean in any YAML',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: maybe}'),
+    message: 'backends.b1.enabled: must be true or false, got "maybe"',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a word that only starts like yes',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: yesno}'),
+    message: 'backends.b1.enabled: must be true or false, got "yesno"',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a word that only ends like yes',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: ayes}'),
+    message: 'backends.b1.enabled: must be true or false, got "ayes"',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given On, in any case',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: On}'),
+    message:
+      'backends.b1.enabled: must be true or false, got "On" (YAML 1.2 booleans are only true and false)',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a boolean given a list that prints as on',
+    yaml: lines('maglev:', '  backends:', '    b1: {address: 192.0.2.1, enabled: [on]}'),
+    message: 'backends.b1.enabled: must be true or false, got a list',
+    line: 3,
+    col: 39,
+  },
+  {
+    name: 'a map given yes: no boolean hint',
+    yaml: lines('maglev:', '  vpp: {lb: yes}'),
+    message: 'vpp.lb: must be a map, got "yes"',
+    line: 2,
+    col: 13,
+  },
+  // --- values only some fields refuse
+  {
+    name: 'an HTTP path with a space',
+    yaml: HC(', params: {path: "/a b"}'),
+    message: 'healthchecks.web.params.path: must not contain spaces (use %20), got "/a b"',
+    line: 3,
+    col: 48,
+  },
+  {
+    name: 'an empty server name',
+    yaml: variant({ 3: '    web: {type: https, port: 443, params: {server-name: ""}}' }),
+    message: 'healthchecks.web.params.server-name: must not be empty',
+    line: 3,
+    col: 57,
+  },
+  {
+    name: 'flow-timeout one second past the u32 (0xffffffff means "keep")',
+    yaml: lines('maglev:', '  vpp:', '    lb: {flow-timeout: 4294967295s}'),
+    message: 'vpp.lb.flow-timeout: must be at most 4294967294s',
+    line: 3,
+    col: 24,
+  },
+  {
+    name: 'startup-max-delay left at its default, below startup-min-delay',
+    yaml: lines('maglev:', '  vpp:', '    lb: {startup-min-delay: 1m}'),
+    message:
+      'vpp.lb.startup-max-delay: 30s (the default) is shorter than startup-min-delay 1m0s; the release deadline cannot come before the warm-up ends (0 turns either off)',
+    line: 3,
+    col: 5,
+  },
+  {
+    name: "BIRD's socket path with a control character",
+    yaml: lines('maglev:', '  announce:', '    bird: {socket: "/run/\\x01"}'),
+    message: 'announce.bird.socket: must not contain control characters, got "/run/\\u0001"',
+    line: 3,
+    col: 20,
+  },
+  {
+    name: 'route attributes with a NUL',
+    yaml: lines('maglev:', '  announce:', '    bird: {route-attributes: "a\\0b"}'),
+    message: 'announce.bird.route-attributes: must not contain NUL',
+    line: 3,
+    col: 30,
   },
 ];
 

@@ -92,6 +92,23 @@ describe('checkConfig', () => {
     ]);
   });
 
+  test('exit 2 with the warnings counted in the summary', async () => {
+    const path = await file(
+      'invalid-warned.yaml',
+      lines(
+        'maglev:',
+        '  backends: {b1: {address: 192.0.2.1}}',
+        '  frontends:',
+        '    f1: {address: 198.51.100.1, port: 80, announce: true, pools: [{name: p, backends: {b1: {}}}]}',
+        '    f2: {address: 198.51.100.1, port: 80, pools: [{name: p, backends: {b1: {}}}]}',
+      ),
+    );
+    const r = await checkConfig(path);
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.lines.length, 3, r.lines.join('\n'));
+    assert.equal(r.lines[2], `${path}: invalid (1 error, 1 warning)`);
+  });
+
   test('a missing file is a parse error (exit 1) at 1:1 naming the errno', async () => {
     const path = join(dir, 'does-not-exist.yaml');
     const r = await checkConfig(path);

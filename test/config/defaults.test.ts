@@ -247,6 +247,11 @@ describe('valid configs and defaults', () => {
     assert.equal(f1?.pools[0]?.backends.get('b1')?.weight, 0);
   });
 
+  test("an empty netns is maglevd's own namespace, like none", () => {
+    const { config } = mustParse(lines('maglev:', '  healthchecker: {netns: ""}'));
+    assert.deepEqual(config.healthchecker, { transitionHistory: 5, netns: undefined });
+  });
+
   test('TLS server name: explicit, from the Host header, never an IP, only for TLS checks', () => {
     const { config } = mustParse(
       lines(
@@ -259,6 +264,9 @@ describe('valid configs and defaults', () => {
         '    plain-http: {type: http, port: 80, params: {host: a.example}}',
         '    tcp-tls: {type: tcp, port: 993, params: {ssl: true, server-name: imap.example}}',
         '    tcp-tls-default: {type: tcp, port: 993, params: {ssl: true}}',
+        '    v6-port-host: {type: https, port: 443, params: {host: "[2001:db8::1]:8443"}}',
+        '    v6-host: {type: https, port: 443, params: {host: "2001:db8::1"}}',
+        '    v4-port-host: {type: https, port: 443, params: {host: "192.0.2.1:8443"}}',
       ),
     );
     const sni = (name: string) => config.healthchecks.get(name)?.params.serverName;
@@ -269,6 +277,9 @@ describe('valid configs and defaults', () => {
     assert.equal(sni('plain-http'), undefined);
     assert.equal(sni('tcp-tls'), 'imap.example');
     assert.equal(sni('tcp-tls-default'), undefined);
+    assert.equal(sni('v6-port-host'), undefined);
+    assert.equal(sni('v6-host'), undefined);
+    assert.equal(sni('v4-port-host'), undefined);
     assert.equal(config.healthchecks.get('tcp-tls')?.params.ssl, true);
   });
 
@@ -384,8 +395,8 @@ describe('valid configs and defaults', () => {
         '      <<: *base',
       ),
     );
-    assertProblem(r.errors, { message: 'healthchecks.base.port', line: 3, col: 36 });
-    assertProblem(r.errors, { message: 'healthchecks.web.port', line: 4, col: 5 });
+    assertProblem(r.errors, { message: ['healthchecks.base.port'], line: 3, col: 36 });
+    assertProblem(r.errors, { message: ['healthchecks.web.port'], line: 4, col: 5 });
     assert.equal(r.errors.length, 2);
   });
 

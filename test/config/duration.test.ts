@@ -61,6 +61,18 @@ describe('parseGoDuration', () => {
     }
   });
 
+  test('a reason quotes the group it stopped at, not the whole text', () => {
+    assert.deepEqual(parseGoDuration('1s.s'), { ok: false, reason: 'expected a number at ".s"' });
+    assert.deepEqual(parseGoDuration('1s2'), {
+      ok: false,
+      reason: 'missing unit after 2 (use ns, us, ms, s, m or h)',
+    });
+    assert.deepEqual(parseGoDuration('1s2x'), {
+      ok: false,
+      reason: 'unknown unit "x" (use ns, us, ms, s, m or h)',
+    });
+  });
+
   test('the largest Go duration parses, one more nanosecond does not', () => {
     assert.equal(parseGoDuration('9223372036854775807ns').ok, true);
     assert.equal(parseGoDuration('9223372036854775808ns').ok, false);
@@ -78,6 +90,20 @@ describe('formatGoDuration', () => {
     assert.equal(formatGoDuration(90_000), '1m30s');
     assert.equal(formatGoDuration(3_600_000), '1h0m0s');
     assert.equal(formatGoDuration(-2_000), '-2s');
+  });
+
+  test('each unit starts at exactly one of itself, as in Go', () => {
+    assert.equal(formatGoDuration(0.000999), '999ns');
+    assert.equal(formatGoDuration(0.001), '1\u00b5s');
+    assert.equal(formatGoDuration(0.999999), '999.999\u00b5s');
+    assert.equal(formatGoDuration(1), '1ms');
+    assert.equal(formatGoDuration(999.999999), '999.999999ms');
+    assert.equal(formatGoDuration(1_000), '1s');
+    assert.equal(formatGoDuration(59_999), '59.999s');
+    assert.equal(formatGoDuration(60_000), '1m0s');
+    assert.equal(formatGoDuration(3_599_999), '59m59.999s');
+    assert.equal(formatGoDuration(-0.001), '-1\u00b5s');
+    assert.equal(formatGoDuration(-90_000), '-1m30s');
   });
 
   test('round-trips through the parser', () => {

@@ -60,13 +60,19 @@ export function show(problems: readonly ConfigProblem[]): string {
   return problems.map((p) => `  ${p.line}:${p.col}: ${p.message}`).join('\n');
 }
 
-/** Asserts one problem contains every substring and sits at line:col. */
+/**
+ * Asserts one problem sits at line:col with exactly this message, or, given a list, with a
+ * message containing every part of it (for messages too long to spell out whole).
+ */
 export function assertProblem(
   problems: readonly ConfigProblem[],
   expected: { message: string | readonly string[]; line: number; col: number },
 ): void {
-  const parts = typeof expected.message === 'string' ? [expected.message] : expected.message;
-  const hit = problems.find((p) => parts.every((s) => p.message.includes(s)));
+  const { message } = expected;
+  const parts = typeof message === 'string' ? [message] : message;
+  const hit = problems.find((p) =>
+    typeof message === 'string' ? p.message === message : parts.every((s) => p.message.includes(s)),
+  );
   assert.ok(hit, `no problem mentions ${JSON.stringify(parts)}; got:\n${show(problems)}`);
   assert.deepEqual(
     { line: hit.line, col: hit.col },

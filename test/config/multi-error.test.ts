@@ -30,17 +30,43 @@ describe('all errors at once', () => {
     );
     assert.equal(r.kind, 'semantic');
     const expected = [
-      { message: 'transition-history: must be an integer of at least 1', line: 2, col: 39 },
-      { message: 'ipv4-src-address: must be an IPv4 address', line: 4, col: 28 },
-      { message: 'sync-interval: must be a duration', line: 4, col: 50 },
+      {
+        message: 'healthchecker.transition-history: must be an integer of at least 1, got 0',
+        line: 2,
+        col: 39,
+      },
+      { message: 'vpp.lb.ipv4-src-address: must be an IPv4 address, got IPv6 address ::1', line: 4, col: 28 },
+      {
+        message:
+          'vpp.lb.sync-interval: must be a duration like "2s", "500ms" or "1m30s", got 5 (durations need a unit, e.g. "5s")',
+        line: 4,
+        col: 50,
+      },
       { message: 'healthchecks.web.port: must be an integer from 1 to 65535, got 0', line: 6, col: 29 },
-      { message: 'healthchecks.web.timeout', line: 6, col: 41 },
-      { message: 'icmp checks take no port', line: 7, col: 24 },
-      { message: "health check 'nope' is not defined", line: 9, col: 43 },
-      { message: 'backends.b2.address', line: 10, col: 19 },
-      { message: 'protocol any serves all ports', line: 15, col: 13 },
-      { message: 'weight: must be an integer from 0 to 100, got 500', line: 18, col: 35 },
-      { message: "backend 'missing' is not defined", line: 18, col: 41 },
+      {
+        message:
+          'healthchecks.web.timeout: must be a duration like "2s", "500ms" or "1m30s", got "1x": unknown unit "x" (use ns, us, ms, s, m or h)',
+        line: 6,
+        col: 41,
+      },
+      { message: 'healthchecks.ping.port: icmp checks take no port', line: 7, col: 24 },
+      { message: "backends.b1.healthcheck: health check 'nope' is not defined", line: 9, col: 43 },
+      {
+        message: 'backends.b2.address: must be an IPv4 or IPv6 address, got "192.0.2.999": 999 is above 255',
+        line: 10,
+        col: 19,
+      },
+      {
+        message: 'frontends.f1.port: protocol any serves all ports, so port must be 0 or omitted, got 80',
+        line: 15,
+        col: 13,
+      },
+      {
+        message: 'frontends.f1.pools[0].backends.b1.weight: must be an integer from 0 to 100, got 500',
+        line: 18,
+        col: 35,
+      },
+      { message: "frontends.f1.pools[0]: backend 'missing' is not defined", line: 18, col: 41 },
     ];
     for (const e of expected) assertProblem(r.errors, e);
     assert.equal(r.errors.length, expected.length, show(r.errors));
@@ -62,8 +88,8 @@ describe('all errors at once', () => {
         '      wieght: 1',
       ),
     );
-    assertProblem(r.errors, { message: "unknown key 'adress' (did you mean 'address'?)", line: 5, col: 7 });
-    assertProblem(r.errors, { message: "unknown key 'wieght'", line: 6, col: 7 });
+    assertProblem(r.errors, { message: ["unknown key 'adress' (did you mean 'address'?)"], line: 5, col: 7 });
+    assertProblem(r.errors, { message: ["unknown key 'wieght'"], line: 6, col: 7 });
     assert.equal(r.errors.length, 2, show(r.errors));
   });
 
@@ -83,10 +109,14 @@ describe('all errors at once', () => {
         '      pools: [{name: p, backends: {b6: {}, b4: {}}}]',
       ),
     );
-    assertProblem(r.errors, { message: 'backend name "bad name" is not valid', line: 3, col: 5 });
-    assertProblem(r.errors, { message: "unknown key 'extra'", line: 3, col: 38 });
-    assertProblem(r.errors, { message: 'description: must be a string, got a list', line: 10, col: 20 });
-    assertProblem(r.errors, { message: "backend 'b4' is IPv4 but backend 'b6' is IPv6", line: 11, col: 44 });
+    assertProblem(r.errors, { message: ['backend name "bad name" is not valid'], line: 3, col: 5 });
+    assertProblem(r.errors, { message: ["unknown key 'extra'"], line: 3, col: 38 });
+    assertProblem(r.errors, { message: ['description: must be a string, got a list'], line: 10, col: 20 });
+    assertProblem(r.errors, {
+      message: ["backend 'b4' is IPv4 but backend 'b6' is IPv6"],
+      line: 11,
+      col: 44,
+    });
     assert.equal(r.errors.length, 4, show(r.errors));
   });
 });

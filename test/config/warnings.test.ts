@@ -59,7 +59,7 @@ describe('warnings', () => {
       ),
     );
     assertProblem(warnings, {
-      message: 'frontends.f1: flow-table-length 1024 (the default) is below 100 × 11 backends = 1100',
+      message: ['frontends.f1: flow-table-length 1024 (the default) is below 100 × 11 backends = 1100'],
       line: 15,
       col: 5,
     });
@@ -80,7 +80,7 @@ describe('warnings', () => {
 
   test('YAML-level warnings (an unknown tag) are passed on', () => {
     const r = mustParse(lines('maglev:', '  healthchecker: {netns: !custom x}'));
-    assertProblem(r.warnings, { message: 'YAML:', line: 2, col: 26 });
+    assertProblem(r.warnings, { message: ['YAML:'], line: 2, col: 26 });
     assert.equal(r.config.healthchecker.netns, 'x');
   });
 
