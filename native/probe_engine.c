@@ -1096,9 +1096,19 @@ napi_status probe_engine_register(napi_env env, napi_value exports) {
       {"unref", NULL, engine_unref, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, engine_close, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_value cls;
+  napi_value cls, protocol, version, record_ints, schedule_ints;
   napi_status status = napi_define_class(env, "ProbeEngine", NAPI_AUTO_LENGTH, engine_new, NULL,
                                          sizeof methods / sizeof methods[0], methods, &cls);
   if (status != napi_ok) return status;
-  return napi_set_named_property(env, exports, "ProbeEngine", cls);
+  if ((status = napi_set_named_property(env, exports, "ProbeEngine", cls)) != napi_ok) return status;
+  /* What this build speaks (probe_engine.h), checked by JavaScript when it loads the addon. */
+  if ((status = napi_create_object(env, &protocol)) != napi_ok ||
+      (status = napi_create_uint32(env, PE_PROTOCOL_VERSION, &version)) != napi_ok ||
+      (status = napi_create_uint32(env, PE_RECORD_INTS, &record_ints)) != napi_ok ||
+      (status = napi_create_uint32(env, PE_SCHEDULE_INTS, &schedule_ints)) != napi_ok ||
+      (status = napi_set_named_property(env, protocol, "version", version)) != napi_ok ||
+      (status = napi_set_named_property(env, protocol, "recordInts", record_ints)) != napi_ok ||
+      (status = napi_set_named_property(env, protocol, "scheduleInts", schedule_ints)) != napi_ok)
+    return status;
+  return napi_set_named_property(env, exports, "probeEngineProtocol", protocol);
 }
