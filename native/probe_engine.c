@@ -20,10 +20,10 @@
  * socket's teardown in close(), about a third of the engine's kernel time for such a check
  * (bench/README.md, "tcp at HAProxy's cost"). Only sockets in the state a fresh one has go back:
  * a probe that failed, timed out or was cancelled closes its socket, and sockets bound to a
- * source address are never pooled (the binding would stay). The events of a socket are therefore
- * matched to its current probe by descriptor (owner[]), not by a tag fixed at registration; epoll
- * reports a socket's state as it is when epoll_wait returns, so a reused socket never shows its
- * previous probe's end.
+ * source address or to an interface (IPv6 link-local targets) are never pooled (the binding
+ * would stay). The events of a socket are therefore matched to its current probe by descriptor
+ * (owner[]), not by a tag fixed at registration; epoll reports a socket's state as it is when
+ * epoll_wait returns, so a reused socket never shows its previous probe's end.
  *
  * Probes inside a network namespace: setns() is per thread, so the engine thread itself enters
  * the namespace to create the socket, and stays there while the targets it probes live there
@@ -289,9 +289,14 @@ static void set_owner(struct engine *e, int fd, int32_t i) {
   e->owner[fd] = i;
 }
 
-/* Whether slot s may probe with, and give back, a reused socket. */
+/*
+ * Whether slot s may probe with, and give back, a reused socket: only where nothing of a probe
+ * sticks to the socket after the disconnect. A bound source address stays bound, and an IPv6
+ * link-local target (a scope id) binds the socket to its interface for good.
+ */
 static int reusable(const struct slot *s) {
-  return s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN) && !s->has_src;
+  if (s->kind != PE_KIND_TCP || !(s->flags & PE_FLAG_HALF_OPEN) || s->has_src) return 0;
+  return s->af != AF_INET6 || !((const struct sockaddr_in6 *)&s->addr)->sin6_scope_id;
 }
 
 /*
