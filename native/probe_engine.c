@@ -13,6 +13,18 @@
  * are ready are always handled before deadlines are, and a probe whose deadline passes is given
  * one last look at its socket first: a busy engine must not turn a timely answer into a timeout.
  *
+ * Half-open tcp probes reuse their sockets. A probe that passed is ended with connect(AF_UNSPEC)
+ * rather than close(): the kernel resets the connection exactly as close() with a zero linger
+ * does (the same RST, the same counters), and the socket, still registered with epoll, waits in a
+ * pool for the next probe. What that saves per probe is a socket(), an epoll_ctl() and the
+ * socket's teardown in close(), about a third of the engine's kernel time for such a check
+ * (bench/README.md, "tcp at HAProxy's cost"). Only sockets in the state a fresh one has go back:
+ * a probe that failed, timed out or was cancelled closes its socket, and sockets bound to a
+ * source address or to an interface (IPv6 link-local targets) are never pooled (the binding
+ * would stay). The events of a socket are therefore matched to its current probe by descriptor
+ * (owner[]), not by a tag fixed at registration; epoll reports a socket's state as it is when
+ * epoll_wait returns, so a reused socket never shows its previous probe's end.
+ *
  * Probes inside a network namespace: setns() is per thread, so the engine thread itself enters
  * the namespace to create the socket, and stays there while the targets it probes live there
  * (typically all of them: healthchecker.netns is global). Each probe still looks the name up (one
@@ -51,6 +63,8 @@
 #define READ_CHUNK 65536
 #define MAX_EVENTS 256
 #define MAX_STARTS_PER_TURN 200
+/* Idle sockets kept per namespace and family: more than are ever in flight at once in practice. */
+#define POOL_MAX 1024
 
 enum phase { PH_IDLE, PH_WAITING, PH_CONNECTING, PH_SENDING, PH_READING };
 
@@ -83,10 +97,17 @@ struct slot {
   struct head_reader head;
 };
 
+/* Disconnected sockets for half-open tcp probes, still registered with epoll (see above). */
+struct sock_pool {
+  int *fds;
+  size_t len, cap;
+};
+
 struct netns_entry {
   char name[256];
   int fd;
   ino_t ino;
+  struct sock_pool pool[2]; /* [0] IPv4, [1] IPv6: sockets made in this namespace */
 };
 
 /* A target as JavaScript sends it, copied for the engine thread. */
@@ -153,6 +174,10 @@ struct engine {
   struct netns_entry *netns;
   size_t nnetns;
   int own_ns, current_ns; /* current_ns: index into netns, -1 own, -2 unknown */
+  struct sock_pool own_pool[2]; /* sockets made in the engine's own namespace */
+  /* The slot whose probe a socket serves, by descriptor; -1: none (pooled or closed). */
+  int32_t *owner;
+  size_t nowner;
   struct records staged;
   uint64_t flush_due; /* 0: nothing staged */
   char *scratch;
@@ -231,6 +256,63 @@ static void heap_remove(struct engine *e, uint32_t i) {
   heap_up(e, (size_t)at);
 }
 
+/* ---- reused sockets --------------------------------------------------------------------------- */
+
+static struct sock_pool *pool_of(struct engine *e, int netns, int af) {
+  struct sock_pool *pools = netns < 0 ? e->own_pool : e->netns[netns].pool;
+  return &pools[af == AF_INET6];
+}
+
+static void pool_close_all(struct sock_pool *p) {
+  for (size_t k = 0; k < p->len; k++) close(p->fds[k]);
+  p->len = 0;
+}
+
+static void pool_free(struct sock_pool *p) {
+  pool_close_all(p);
+  free(p->fds);
+  p->fds = NULL;
+  p->cap = 0;
+}
+
+/* Records that socket fd now serves slot i (-1: nobody). */
+static void set_owner(struct engine *e, int fd, int32_t i) {
+  if ((size_t)fd >= e->nowner) {
+    size_t n = e->nowner ? e->nowner : 1024;
+    while (n <= (size_t)fd) n *= 2;
+    int32_t *grown = realloc(e->owner, n * sizeof *grown);
+    if (!grown) die("out of memory");
+    for (size_t k = e->nowner; k < n; k++) grown[k] = -1;
+    e->owner = grown;
+    e->nowner = n;
+  }
+  e->owner[fd] = i;
+}
+
+/*
+ * Whether slot s may probe with, and give back, a reused socket: only where nothing of a probe
+ * sticks to the socket after the disconnect. A bound source address stays bound, and an IPv6
+ * link-local target (a scope id) binds the socket to its interface for good.
+ */
+static int reusable(const struct slot *s) {
+  if (s->kind != PE_KIND_TCP || !(s->flags & PE_FLAG_HALF_OPEN) || s->has_src) return 0;
+  return s->af != AF_INET6 || !((const struct sockaddr_in6 *)&s->addr)->sin6_scope_id;
+}
+
+/*
+ * Ends a half-open probe that passed by resetting its connection with connect(AF_UNSPEC) and
+ * keeps the socket for the next probe. 0 when the socket must be closed instead.
+ */
+static int pool_put(struct engine *e, struct slot *s) {
+  struct sock_pool *p = pool_of(e, s->netns, s->af);
+  if (p->len == POOL_MAX) return 0;
+  struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+  if (connect(s->fd, &unspec, sizeof unspec) < 0) return 0;
+  p->fds = grow(p->fds, &p->cap, p->len + 1, sizeof *p->fds);
+  p->fds[p->len++] = s->fd;
+  return 1;
+}
+
 /* ---- network namespaces ---------------------------------------------------------------------- */
 
 static int netns_index(struct engine *e, const char *name) {
@@ -262,6 +344,9 @@ static int netns_refresh(struct engine *e, struct netns_entry *n) {
     err = stat(path, &st) == 0 ? 0 : errno;
   }
   if (!err && n->fd >= 0 && n->ino == st.st_ino) return 0;
+  /* The namespace is gone or another one has the name: its sockets are of no use any more. */
+  pool_close_all(&n->pool[0]);
+  pool_close_all(&n->pool[1]);
   if (n->fd >= 0) close(n->fd);
   n->fd = -1;
   if (e->current_ns == n - e->netns) e->current_ns = -2;
@@ -344,12 +429,16 @@ static void flush(struct engine *e) {
 static void end_probe(struct engine *e, struct slot *s, uint32_t i) {
   heap_remove(e, i);
   if (s->fd >= 0) {
+    set_owner(e, s->fd, -1);
     /* Half-open: the handshake's last ACK is still held back; a RST goes out instead. */
-    if (s->connected && s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN)) {
-      struct linger lg = {1, 0};
-      setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    int half_open = s->connected && s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN);
+    if (!(half_open && reusable(s) && pool_put(e, s))) {
+      if (half_open) {
+        struct linger lg = {1, 0};
+        setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      }
+      close(s->fd);
     }
-    close(s->fd);
     s->fd = -1;
   }
   s->phase = PH_IDLE;
@@ -471,9 +560,12 @@ static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
   int step = 0;
   int err = netns_enter(e, s->netns, &step);
   if (err) return finish(e, i, PE_SETUP_ERROR, err, step, NULL, 0, now);
-  int fd = socket(s->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  struct sock_pool *pool = reusable(s) ? pool_of(e, s->netns, s->af) : NULL;
+  int fresh = !pool || !pool->len;
+  int fd = fresh ? socket(s->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP) : pool->fds[--pool->len];
   if (fd < 0) return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_SOCKET, NULL, 0, now);
   s->fd = fd;
+  set_owner(e, fd, (int32_t)i);
   int one = 1, zero = 0;
   if (s->has_src) {
     /* Pick the port at connect(), so many probes from one source can share ports. */
@@ -484,14 +576,15 @@ static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
   /*
    * The kernel holds back the handshake's last ACK: an http request carries it (one packet less
    * for both ends, as HAProxy's checks do), and a half-open probe's RST at close goes out instead.
+   * (A reused socket needs it again: the disconnect reset it.)
    */
   setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
   /* Failed in the system call itself (no route from here, no port left): nothing reached the wire. */
   if (connect(fd, (struct sockaddr *)&s->addr, s->addr_len) < 0 && errno != EINPROGRESS)
     return finish(e, i, PE_CONNECT_CALL_ERROR, errno, 0, NULL, 0, now);
   s->phase = PH_CONNECTING;
-  struct epoll_event ev = {EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, {.u64 = i | ((uint64_t)s->seq << 32)}};
-  if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+  struct epoll_event ev = {EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, {.u64 = (uint64_t)fd}};
+  if (fresh && epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
     return finish(e, i, PE_SETUP_ERROR, errno, PE_STEP_SOCKET, NULL, 0, now);
   if (s->timeout_ms) heap_push(e, i, now + (uint64_t)s->timeout_ms * 1000u);
 }
@@ -703,10 +796,11 @@ static void *engine_main(void *arg) {
     for (int k = 0; k < n; k++) {
       uint64_t tag = events[k].data.u64;
       if (tag == WAKE_TAG) continue;
-      uint32_t i = (uint32_t)tag, seq = (uint32_t)(tag >> 32);
-      /* An event of a probe that has ended since (cancelled, or judged in this batch) is stale. */
-      if (i < e->nslots && e->slots[i].seq == seq && e->slots[i].phase >= PH_CONNECTING)
-        advance(e, i, events[k].events, now);
+      /* A socket that serves no probe (pooled, its probe cancelled or judged since) is stale. */
+      int fd = (int)tag;
+      int32_t i = (size_t)fd < e->nowner ? e->owner[fd] : -1;
+      if (i >= 0 && e->slots[i].fd == fd && e->slots[i].phase >= PH_CONNECTING)
+        advance(e, (uint32_t)i, events[k].events, now);
     }
     run_timers(e, now);
     if (e->flush_due && e->flush_due <= mono_us()) flush(e);
@@ -769,8 +863,16 @@ static void engine_stop(struct engine *e) {
   free(e->slots);
   e->slots = NULL;
   e->nslots = 0;
-  for (size_t i = 0; i < e->nnetns; i++)
+  for (size_t i = 0; i < e->nnetns; i++) {
     if (e->netns[i].fd >= 0) close(e->netns[i].fd);
+    pool_free(&e->netns[i].pool[0]);
+    pool_free(&e->netns[i].pool[1]);
+  }
+  pool_free(&e->own_pool[0]);
+  pool_free(&e->own_pool[1]);
+  free(e->owner);
+  e->owner = NULL;
+  e->nowner = 0;
   free(e->netns);
   e->netns = NULL;
   for (size_t k = 0; k < e->ncmds; k++)
@@ -1096,9 +1198,19 @@ napi_status probe_engine_register(napi_env env, napi_value exports) {
       {"unref", NULL, engine_unref, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, engine_close, NULL, NULL, NULL, napi_default, NULL},
   };
-  napi_value cls;
+  napi_value cls, protocol, version, record_ints, schedule_ints;
   napi_status status = napi_define_class(env, "ProbeEngine", NAPI_AUTO_LENGTH, engine_new, NULL,
                                          sizeof methods / sizeof methods[0], methods, &cls);
   if (status != napi_ok) return status;
-  return napi_set_named_property(env, exports, "ProbeEngine", cls);
+  if ((status = napi_set_named_property(env, exports, "ProbeEngine", cls)) != napi_ok) return status;
+  /* What this build speaks (probe_engine.h), checked by JavaScript when it loads the addon. */
+  if ((status = napi_create_object(env, &protocol)) != napi_ok ||
+      (status = napi_create_uint32(env, PE_PROTOCOL_VERSION, &version)) != napi_ok ||
+      (status = napi_create_uint32(env, PE_RECORD_INTS, &record_ints)) != napi_ok ||
+      (status = napi_create_uint32(env, PE_SCHEDULE_INTS, &schedule_ints)) != napi_ok ||
+      (status = napi_set_named_property(env, protocol, "version", version)) != napi_ok ||
+      (status = napi_set_named_property(env, protocol, "recordInts", record_ints)) != napi_ok ||
+      (status = napi_set_named_property(env, protocol, "scheduleInts", schedule_ints)) != napi_ok)
+    return status;
+  return napi_set_named_property(env, exports, "probeEngineProtocol", protocol);
 }

@@ -43,6 +43,14 @@ enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_
 #define PE_RECORD_INTS 10
 /* One schedule entry as int32s: slot, token, delay ms, seq of the probe it follows (-1: first). */
 #define PE_SCHEDULE_INTS 4
+/*
+ * The version of this protocol, raised whenever anything above changes meaning (a field, an
+ * outcome, a flag), not only its width. The addon exports it with the two widths as
+ * `probeEngineProtocol`, and src/probe/native-addon.ts refuses an addon built from another
+ * native/ than the JavaScript beside it: a stale build would otherwise be read with the wrong
+ * record layout and lose results silently.
+ */
+#define PE_PROTOCOL_VERSION 2
 
 /* Adds the ProbeEngine class to the addon's exports. */
 napi_status probe_engine_register(napi_env env, napi_value exports);

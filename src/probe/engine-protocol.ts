@@ -2,6 +2,12 @@
 // int32 layouts of schedule entries and result records. Kept in one place on each side of the
 // addon boundary; a change here must be made there too.
 
+/**
+ * The version of this protocol (PE_PROTOCOL_VERSION), raised with any change of meaning, not
+ * only of width. The addon says which it was built with; native-addon.ts refuses another.
+ */
+export const ENGINE_PROTOCOL_VERSION = 2;
+
 export const EngineKind = { tcp: 0, http: 1 } as const;
 
 export const EngineFlag = {

@@ -3,6 +3,7 @@
 // missing build is a loud, named error rather than a silent loss of icmp and netns probes.
 
 import { createRequire } from 'node:module';
+import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
 
 /** One ICMP error about one of our echo requests, from the ping socket's error queue. */
 export interface NativeErrorReport {
@@ -55,7 +56,16 @@ export interface NativeProbeEngine {
   close(): void;
 }
 
+/** What the probe engine of a build speaks (native/probe_engine.h, engine-protocol.ts). */
+export interface NativeEngineProtocol {
+  version: number;
+  recordInts: number;
+  scheduleInts: number;
+}
+
 export interface NativeAddon {
+  /** Absent from builds older than the check itself. */
+  probeEngineProtocol?: NativeEngineProtocol;
   ProbeEngine: new (onResults: () => void, batchMs: number, startWindowMs: number) => NativeProbeEngine;
   /** A TCP or ICMP ping socket, created inside `netns` (null: our own) and bound to `source`. */
   openSocket(
@@ -93,19 +103,44 @@ const ADDON_PATH = '../../native/build/Release/maglev_native.node';
  */
 const ADDON_PATH_ENV = 'MAGLEV_NATIVE_ADDON';
 
+const REBUILD_HINT = 'rebuild it: "npm run install" (or "npm ci") in the project root';
+
 let cached: NativeAddon | undefined;
 
-/** Loads the addon once. Throws an Error naming the fix when it was not built. */
+/**
+ * Loads the addon once. Throws an Error naming the fix when it was not built, or was built from
+ * another native/ than this code (`npm run build` compiles the TypeScript only; a stale addon
+ * would have its results read with the wrong layout and lose them without a word).
+ */
 export function loadNativeAddon(): NativeAddon {
   if (cached !== undefined) return cached;
   const require = createRequire(import.meta.url);
+  const path = process.env[ADDON_PATH_ENV] || ADDON_PATH;
+  let addon: NativeAddon;
   try {
-    cached = require(process.env[ADDON_PATH_ENV] || ADDON_PATH) as NativeAddon;
+    addon = require(path) as NativeAddon;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(`native addon not available (run "npm install" to build native/): ${why}`, {
       cause: err,
     });
   }
+  const mismatch = addonProtocolMismatch(addon.probeEngineProtocol);
+  if (mismatch !== undefined)
+    throw new Error(`native addon ${path} does not match this code: ${mismatch}; ${REBUILD_HINT}`);
+  cached = addon;
   return cached;
+}
+
+/** Why a build speaking `built` cannot serve this code, or undefined when it can. */
+export function addonProtocolMismatch(built: NativeEngineProtocol | undefined): string | undefined {
+  const want = `probe engine protocol ${ENGINE_PROTOCOL_VERSION} (${RECORD_INTS}-int records, ${SCHEDULE_INTS}-int schedule entries)`;
+  if (built === undefined) return `it predates the protocol check, this code needs ${want}`;
+  if (
+    built.version === ENGINE_PROTOCOL_VERSION &&
+    built.recordInts === RECORD_INTS &&
+    built.scheduleInts === SCHEDULE_INTS
+  )
+    return undefined;
+  return `it was built for probe engine protocol ${built.version} (${built.recordInts}-int records, ${built.scheduleInts}-int schedule entries), this code needs ${want}`;
 }

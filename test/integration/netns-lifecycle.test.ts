@@ -112,6 +112,33 @@ void describe('a probe namespace deleted and re-created while running', needs.na
     );
     assert.ok(log.records.some((r) => r.event === 'ping-group-range-widened' && r.attrs.netns === name));
   });
+
+  void test('sockets the engine keeps for half-open probes do not outlive their namespace', async () => {
+    // The engine keeps a passed half-open probe's socket for the next one; a socket stays in the
+    // namespace it was made in. Replaced without a probe in between (no "not found" seen), the
+    // namespace's kept sockets must be dropped: the old namespace has no listener any more, so a
+    // kept socket would be refused there while the new one answers.
+    const ns = janitor.add('reuse');
+    const halfOpen = (address: string) =>
+      probeRequest(
+        healthcheck({ type: 'tcp', port: 80, timeoutMs: 2000, params: { halfOpen: true } }),
+        address,
+        {
+          netns: ns,
+        },
+      );
+    const both = async () =>
+      (await Promise.all([engineProbe(halfOpen('127.0.0.1')), engineProbe(halfOpen('::1'))])).map((r) =>
+        `${r.code} ${r.code.endsWith('OK') ? '' : r.detail}`.trim(),
+      );
+    const first = await startServerInNetns(janitor, ns, { cert: cert.certPath, key: cert.keyPath });
+    assert.deepEqual(await both(), ['L4OK', 'L4OK']);
+    await killChild(first);
+    deleteNetns(ns);
+    addNetns(ns);
+    await startServerInNetns(janitor, ns, { cert: cert.certPath, key: cert.keyPath });
+    assert.deepEqual(await both(), ['L4OK', 'L4OK']);
+  });
 });
 
 void describe("icmp from maglevd's own namespace", needs.pingGroupRange, () => {

@@ -1,9 +1,11 @@
 // The probe engine's own rules, beyond what a probe reports (probe-paths.test.ts has those): a
 // run keeps its pace while the event loop is busy, a stopped run hands over nothing, and a
 // reused slot never sees its previous owner's results; more probes due at once than it starts in
-// one turn all run.
+// one turn all run; a half-open probe that passed hands its socket on to the next one, carrying
+// nothing of it.
 
 import assert from 'node:assert/strict';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import {
   EngineFlag,
@@ -12,13 +14,29 @@ import {
   ProbeEngine,
   type EngineTarget,
 } from '../../src/probe/index.js';
-import { startTcpServer, type TcpTestServer } from '../helpers/index.js';
+import { closedPort, startTcpServer, type TcpTestServer } from '../helpers/index.js';
 
 /** Keeps the event loop busy (a stalled maglevd), not a wait for anything. */
 function busyFor(ms: number): void {
   const until = performance.now() + ms;
   while (performance.now() < until);
 }
+
+/** The sockets this process has open, by inode (/proc/self/fd). */
+function openSockets(): Set<string> {
+  const out = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const link = readlinkSync(`/proc/self/fd/${fd}`);
+      if (link.startsWith('socket:')) out.add(link);
+    } catch {
+      // closed while we listed them
+    }
+  }
+  return out;
+}
+
+const ECONNREFUSED = 111;
 
 const tcpTarget = (port: number): EngineTarget => ({
   kind: EngineKind.tcp,
@@ -138,5 +156,59 @@ void describe('ProbeEngine', () => {
       }
     });
     assert.deepEqual([...outcomes], [[EngineOutcome.connected, count]]);
+  });
+
+  void test('a half-open probe that passed hands its socket to the next, which sees nothing of it', async () => {
+    const own = new ProbeEngine({ batchMs: 1 });
+    try {
+      const v4 = await server();
+      const v6 = await startTcpServer({ host: '::1' });
+      servers.push(v6);
+      const refused = await closedPort();
+      const halfOpen = (port: number, family: 4 | 6 = 4): EngineTarget => ({
+        ...tcpTarget(port),
+        family,
+        address: family === 4 ? '127.0.0.1' : '::1',
+        flags: EngineFlag.halfOpen,
+      });
+      /** One probe of target; its outcome and errno. */
+      const once = (target: EngineTarget) =>
+        new Promise<[number, number]>((resolve) => {
+          own.start(target, 0, (record) => {
+            resolve([record.outcome, record.value]);
+            return undefined;
+          });
+        });
+      const before = openSockets();
+      const engineSockets = () => [...openSockets()].filter((s) => !before.has(s));
+
+      // Ten probes in a row, each 1 ms after the last: all through one socket, kept between them.
+      const seenSockets = new Set<string>();
+      let passed = 0;
+      await new Promise<void>((resolve) => {
+        const run = own.start(halfOpen(v4.port), 0, (record) => {
+          assert.equal(record.outcome, EngineOutcome.connected);
+          for (const s of engineSockets()) seenSockets.add(s);
+          if (++passed < 10) return 1;
+          run.stop();
+          resolve();
+          return undefined;
+        });
+      });
+      assert.equal(seenSockets.size, 1, [...seenSockets].join(' '));
+      // Still half-open: the held-back ACK never let the listener accept one of them.
+      assert.equal(v4.connections.count, 0);
+
+      // The kept socket starts clean: a refusal is a refusal (no success or reset left over) ...
+      assert.deepEqual(await once(halfOpen(refused)), [EngineOutcome.connectError, ECONNREFUSED]);
+      // ... and the next probe passes again, as does one of the other family (a socket of its own).
+      assert.deepEqual(await once(halfOpen(v4.port)), [EngineOutcome.connected, 0]);
+      assert.deepEqual(await once(halfOpen(v6.port, 6)), [EngineOutcome.connected, 0]);
+      assert.equal(v6.connections.count, 0);
+      // Kept: one socket per family, nothing more.
+      assert.equal(engineSockets().length, 2);
+    } finally {
+      own.close();
+    }
   });
 });
