@@ -132,6 +132,8 @@ void describe('pools', () => {
       '10.0.0.2': '80',
       '10.0.0.3': '100',
     });
+    // One AS, named once: the name is not repeated for each pool it is listed in.
+    assert.deepEqual(single(twice, { a: 'up', b: 'up', c: 'up' }).ases.get('10.0.0.2')?.backends, ['b']);
   });
 
   void test('two backend names on one address merge: max weight, flush only at 0', () => {
@@ -269,6 +271,11 @@ void test('frontendBackendsKnown: every referenced backend out of unknown', () =
     ],
   });
   assert.equal(frontendBackendsKnown(fe, states({ a: 'up' })), false);
+  // Within a pool too: one backend known is not enough.
+  const shared = frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100, b: 100 }]] });
+  assert.equal(frontendBackendsKnown(shared, states({ a: 'up' })), false);
+  assert.equal(frontendBackendsKnown(shared, states({ b: 'down' })), false);
+  assert.equal(frontendBackendsKnown(shared, states({ a: 'up', b: 'down' })), true);
   assert.equal(frontendBackendsKnown(fe, states({ a: 'up', b: 'paused' })), true);
   assert.equal(frontendBackendsKnown(fe, states({ a: 'down', b: 'disabled' })), true);
 });

@@ -152,6 +152,24 @@ void describe('planSync on lb 1.2', () => {
     ]);
   });
 
+  void test('VIPs go out in VIP order even from a hand-built desired state in another order', () => {
+    const cfg = config({
+      backends: [backend('a', '10.0.0.1')],
+      frontends: [
+        frontend('low', { address: '192.0.2.9', pools: [['p', { a: 1 }]] }),
+        frontend('high', { address: '192.0.2.10', pools: [['p', { a: 1 }]] }),
+      ],
+    });
+    const desired = desiredState(cfg, states({ a: 'up' }));
+    const reversed = { vips: new Map([...desired.vips].reverse()), shadowed: [] };
+    assert.deepEqual(
+      describeOps(planSync(reversed, EMPTY, { scope: 'all', generation: '1.2' })).filter((op) =>
+        op.startsWith('vip-add'),
+      ),
+      ['vip-add 192.0.2.9/32 tcp:80 gre4 len=1024', 'vip-add 192.0.2.10/32 tcp:80 gre4 len=1024'],
+    );
+  });
+
   void test('extra ASes are removed with flush, after adds and weight changes', () => {
     const cfg = webConfig();
     const start = actualFrom(desiredState(cfg, states(ALL_UP)));

@@ -267,6 +267,51 @@ void describe('previewPlan', () => {
     }
   });
 
+  void test('a re-created VIP at the same table length: every bucket and flow moves all the same', () => {
+    const state = desired({ a: 100, b: 100 });
+    const vip = actualFrom(state).vips.get(WEB_KEY) as VipState;
+    const p = previewPlan({
+      desired: state,
+      current: state,
+      actual: { vips: new Map([[WEB_KEY, { ...vip, srcIpSticky: true }]]) },
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.equal(p.ops.find((op) => op.op === 'vip-del')?.op, 'vip-del');
+    const move = p.vips[0];
+    assert.equal(move?.recreated, true);
+    assert.equal(move?.moved, 1024);
+    assert.deepEqual(
+      move?.ases.map((a) => [a.bucketsBefore, a.bucketsAfter]),
+      [
+        [512, 512],
+        [512, 512],
+      ],
+    );
+  });
+
+  void test('an AS VPP still lists but no longer uses holds no bucket before', () => {
+    const state = desired({ a: 100, b: 100 });
+    const vip = actualFrom(state).vips.get(WEB_KEY) as VipState;
+    const lazy = new Map(vip.ases);
+    lazy.set('10.0.0.2', { weight: 100, inUse: false });
+    const p = previewPlan({
+      desired: state,
+      current: state,
+      actual: { vips: new Map([[WEB_KEY, { ...vip, ases: lazy }]]) },
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-add 192.0.2.10/32 tcp:80 10.0.0.2 w=100']);
+    assert.deepEqual(
+      p.vips[0]?.ases.map((a) => [a.address, a.weightBefore, a.bucketsBefore, a.bucketsAfter]),
+      [
+        ['10.0.0.1', 100, 1024, 512],
+        ['10.0.0.2', undefined, 0, 512],
+      ],
+    );
+  });
+
   void test('a full scope lists a stale VIP (every bucket goes) and a new one', () => {
     const current = desired({ a: 100 });
     const next = desiredState(
@@ -289,6 +334,11 @@ void describe('previewPlan', () => {
         [WEB_KEY, 'web', 1024],
         ['192.0.2.20/32 tcp:80', 'api', 1024],
       ],
+    );
+    // Deleted or created, neither is re-created.
+    assert.deepEqual(
+      p.vips.map((v) => v.recreated),
+      [false, false],
     );
     assert.deepEqual(describeOps(p.ops), [
       'as-del 192.0.2.10/32 tcp:80 10.0.0.1 flush',
