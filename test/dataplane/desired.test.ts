@@ -195,6 +195,24 @@ void describe('VIP mapping', () => {
     assert.deepEqual([...(v4?.ases.keys() ?? [])], ['2001:db8::10']);
   });
 
+  void test('a backend of the other family cannot be an AS of the VIP: the first backend decides, the rest is left out', () => {
+    const cfg = config({
+      backends: [...BACKENDS, backend('v6', '2001:db8::10')],
+      frontends: [
+        frontend('mixed', {
+          address: '192.0.2.1',
+          pools: [
+            ['p', { a: 100, v6: 100 }],
+            ['q', { v6: 100, b: 100 }],
+          ],
+        }),
+      ],
+    });
+    const vip = desiredState(cfg, states({}, 'up')).vips.get('192.0.2.1/32 tcp:80');
+    assert.equal(vip?.encap, 'gre4');
+    assert.deepEqual([...(vip?.ases.keys() ?? [])], ['10.0.0.1', '10.0.0.2']);
+  });
+
   void test('protocol any is an all-ports VIP with protocol 255', () => {
     const vip = desiredVip(
       frontend('all', { address: '192.0.2.9', protocol: 'any', pools: [['p', { a: 100 }]] }),

@@ -224,6 +224,22 @@ void describe('planSync on lb 1.2', () => {
     ]);
   });
 
+  void test('stale VIPs go in VIP order, whatever order VPP listed them in', () => {
+    const stale = (address: string): VipState => ({
+      key: vipKey(address, 6, 80),
+      encap: 'gre4',
+      srcIpSticky: false,
+      flowTableLength: 1024,
+      ases: new Map(),
+    });
+    const listed = withVip(withVip(EMPTY, stale('198.51.100.20')), stale('198.51.100.3'));
+    const empty = config({ backends: [], frontends: [] });
+    assert.deepEqual(step(empty, {}, listed).ops, [
+      'vip-del 198.51.100.3/32 tcp:80 (stale)',
+      'vip-del 198.51.100.20/32 tcp:80 (stale)',
+    ]);
+  });
+
   void test('a src-ip-sticky change re-creates the VIP', () => {
     const before = webConfig();
     const actual = actualFrom(desiredState(before, states(ALL_UP)));
