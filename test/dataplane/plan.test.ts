@@ -421,6 +421,22 @@ void test('summarise counts each kind for maglev_vpp_lbsync_total', () => {
     as_removed: 4,
     as_weight_updated: 0,
   });
+  // A failover on a VIP that stays: weight changes only (c raised, a and b lowered).
+  const failover = planSync(
+    desiredState(cfg, states({ a: 'down', b: 'down', c: 'up' })),
+    actualFrom(desiredState(cfg, states(ALL_UP))),
+    {
+      scope: 'all',
+      generation: '1.2',
+    },
+  );
+  assert.deepEqual(summarise(failover), {
+    vip_added: 0,
+    vip_removed: 0,
+    as_added: 0,
+    as_removed: 0,
+    as_weight_updated: 3,
+  });
   assert.deepEqual(summarise([]), {
     vip_added: 0,
     vip_removed: 0,
