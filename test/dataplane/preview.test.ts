@@ -164,6 +164,14 @@ void describe('previewPlan', () => {
     assert.deepEqual(assumed, read);
     assert.deepEqual(describeOps(assumed.ops), ['as-weight 192.0.2.10/32 tcp:80 10.0.0.2 w=0']);
     assert.equal(assumed.vips[0]?.moved, 512);
+    // On 1.2 a drained AS stays in VPP at weight 0 (on 1.1 it would be gone: undefined).
+    assert.deepEqual(
+      assumed.vips[0]?.ases.map((a) => [a.address, a.weightAfter, a.bucketsAfter]),
+      [
+        ['10.0.0.1', 100, 1024],
+        ['10.0.0.2', 0, 0],
+      ],
+    );
   });
 
   void test('before is what VPP holds: drift in scope shows in the plan and in the buckets', () => {
@@ -286,6 +294,25 @@ void describe('previewPlan', () => {
       [
         [512, 512],
         [512, 512],
+      ],
+    );
+  });
+
+  void test('ASes are listed in address order, an added one among those VPP holds', () => {
+    const current = desired({ b: 100, c: 100 });
+    const p = previewPlan({
+      desired: desired({ a: 100, b: 100, c: 100 }),
+      current,
+      actual: actualFrom(current),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(
+      p.vips[0]?.ases.map((a) => [a.address, a.weightBefore]),
+      [
+        ['10.0.0.1', undefined],
+        ['10.0.0.2', 100],
+        ['10.0.0.3', 100],
       ],
     );
   });
