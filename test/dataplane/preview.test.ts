@@ -317,6 +317,42 @@ void describe('previewPlan', () => {
     );
   });
 
+  void test('an AS leaving the config is named by the backend it was', () => {
+    const current = desired({ a: 100, b: 100 });
+    const p = previewPlan({
+      desired: desired({ a: 100 }),
+      current,
+      actual: actualFrom(current),
+      scopes: [{ frontend: 'web' }],
+      generation: '1.2',
+    });
+    assert.deepEqual(describeOps(p.ops), ['as-del 192.0.2.10/32 tcp:80 10.0.0.2 flush']);
+    assert.deepEqual(
+      p.vips[0]?.ases.map((a) => [a.address, a.backend, a.weightAfter]),
+      [
+        ['10.0.0.1', 'a', 100],
+        ['10.0.0.2', 'b', undefined],
+      ],
+    );
+  });
+
+  void test('a stale VIP whose table length VPP does not report goes with the default 1024 buckets', () => {
+    const current = desired({ a: 100 });
+    const vip = actualFrom(current).vips.get(WEB_KEY) as VipState;
+    const empty = desiredState(config({ backends: AB, frontends: [] }), UP);
+    const p = previewPlan({
+      desired: empty,
+      current,
+      actual: { vips: new Map([[WEB_KEY, { ...vip, flowTableLength: 0 }]]) },
+      scopes: ['all'],
+      generation: '1.2',
+    });
+    assert.deepEqual(
+      p.vips.map((v) => [v.frontend, v.flowTableLength, v.moved, v.ases[0]?.bucketsBefore]),
+      [['web', 1024, 1024, 1024]],
+    );
+  });
+
   void test('an AS VPP still lists but no longer uses holds no bucket before', () => {
     const state = desired({ a: 100, b: 100 });
     const vip = actualFrom(state).vips.get(WEB_KEY) as VipState;
