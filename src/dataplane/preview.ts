@@ -148,7 +148,9 @@ function vipMove(
   const recreated =
     ops.some((op) => op.op === 'vip-del' && vipKeyString(op.vip) === id) && want !== undefined;
   const lengthAfter = want?.flowTableLength ?? usableLength(have?.flowTableLength);
-  const lengthBefore = have ? usableLength(have.flowTableLength ?? want?.flowTableLength) : lengthAfter;
+  // A length VPP does not report (0 or none, see VipState.flowTableLength) is the desired one, as
+  // the planner takes it: it re-creates no VIP for it, so the table stays the one it is.
+  const lengthBefore = have ? usableLength(have.flowTableLength || want?.flowTableLength) : lengthAfter;
 
   let moved: number;
   let countsBefore: Map<string, number>;

@@ -31,4 +31,13 @@ void describe('counter rates', () => {
     assert.equal(rates.has('new#4'), false);
     assert.equal(vipRates([at('a#1', 1n)], [at('a#1', 2n)], 0).size, 0, 'no time, no rate');
   });
+
+  void test('a counter that did not move is a rate of 0, not a reset', () => {
+    const still = { id: 'a#1', packets: 500n, routePackets: 70n, routeBytes: 9_000n };
+    assert.deepEqual(vipRates([still], [still], 10).get('a#1'), {
+      packetsPerSecond: 0,
+      routePacketsPerSecond: 0,
+      routeBytesPerSecond: 0,
+    });
+  });
 });

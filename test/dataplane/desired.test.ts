@@ -132,6 +132,8 @@ void describe('pools', () => {
       '10.0.0.2': '80',
       '10.0.0.3': '100',
     });
+    // One AS, named once: the name is not repeated for each pool it is listed in.
+    assert.deepEqual(single(twice, { a: 'up', b: 'up', c: 'up' }).ases.get('10.0.0.2')?.backends, ['b']);
   });
 
   void test('two backend names on one address merge: max weight, flush only at 0', () => {
@@ -191,6 +193,24 @@ void describe('VIP mapping', () => {
     assert.equal(v6?.encap, 'gre4');
     assert.equal(v4?.encap, 'gre6');
     assert.deepEqual([...(v4?.ases.keys() ?? [])], ['2001:db8::10']);
+  });
+
+  void test('a backend of the other family cannot be an AS of the VIP: the first backend decides, the rest is left out', () => {
+    const cfg = config({
+      backends: [...BACKENDS, backend('v6', '2001:db8::10')],
+      frontends: [
+        frontend('mixed', {
+          address: '192.0.2.1',
+          pools: [
+            ['p', { a: 100, v6: 100 }],
+            ['q', { v6: 100, b: 100 }],
+          ],
+        }),
+      ],
+    });
+    const vip = desiredState(cfg, states({}, 'up')).vips.get('192.0.2.1/32 tcp:80');
+    assert.equal(vip?.encap, 'gre4');
+    assert.deepEqual([...(vip?.ases.keys() ?? [])], ['10.0.0.1', '10.0.0.2']);
   });
 
   void test('protocol any is an all-ports VIP with protocol 255', () => {
@@ -269,6 +289,11 @@ void test('frontendBackendsKnown: every referenced backend out of unknown', () =
     ],
   });
   assert.equal(frontendBackendsKnown(fe, states({ a: 'up' })), false);
+  // Within a pool too: one backend known is not enough.
+  const shared = frontend('web', { address: '192.0.2.1', pools: [['p', { a: 100, b: 100 }]] });
+  assert.equal(frontendBackendsKnown(shared, states({ a: 'up' })), false);
+  assert.equal(frontendBackendsKnown(shared, states({ b: 'down' })), false);
+  assert.equal(frontendBackendsKnown(shared, states({ a: 'up', b: 'down' })), true);
   assert.equal(frontendBackendsKnown(fe, states({ a: 'up', b: 'paused' })), true);
   assert.equal(frontendBackendsKnown(fe, states({ a: 'down', b: 'disabled' })), true);
 });

@@ -152,6 +152,24 @@ void describe('planSync on lb 1.2', () => {
     ]);
   });
 
+  void test('VIPs go out in VIP order even from a hand-built desired state in another order', () => {
+    const cfg = config({
+      backends: [backend('a', '10.0.0.1')],
+      frontends: [
+        frontend('low', { address: '192.0.2.9', pools: [['p', { a: 1 }]] }),
+        frontend('high', { address: '192.0.2.10', pools: [['p', { a: 1 }]] }),
+      ],
+    });
+    const desired = desiredState(cfg, states({ a: 'up' }));
+    const reversed = { vips: new Map([...desired.vips].reverse()), shadowed: [] };
+    assert.deepEqual(
+      describeOps(planSync(reversed, EMPTY, { scope: 'all', generation: '1.2' })).filter((op) =>
+        op.startsWith('vip-add'),
+      ),
+      ['vip-add 192.0.2.9/32 tcp:80 gre4 len=1024', 'vip-add 192.0.2.10/32 tcp:80 gre4 len=1024'],
+    );
+  });
+
   void test('extra ASes are removed with flush, after adds and weight changes', () => {
     const cfg = webConfig();
     const start = actualFrom(desiredState(cfg, states(ALL_UP)));
@@ -203,6 +221,22 @@ void describe('planSync on lb 1.2', () => {
       'as-del 198.51.100.7/32 udp:53 10.9.0.2 flush',
       'as-del 198.51.100.7/32 udp:53 10.9.0.10 flush',
       'vip-del 198.51.100.7/32 udp:53 (stale)',
+    ]);
+  });
+
+  void test('stale VIPs go in VIP order, whatever order VPP listed them in', () => {
+    const stale = (address: string): VipState => ({
+      key: vipKey(address, 6, 80),
+      encap: 'gre4',
+      srcIpSticky: false,
+      flowTableLength: 1024,
+      ases: new Map(),
+    });
+    const listed = withVip(withVip(EMPTY, stale('198.51.100.20')), stale('198.51.100.3'));
+    const empty = config({ backends: [], frontends: [] });
+    assert.deepEqual(step(empty, {}, listed).ops, [
+      'vip-del 198.51.100.3/32 tcp:80 (stale)',
+      'vip-del 198.51.100.20/32 tcp:80 (stale)',
     ]);
   });
 
@@ -386,6 +420,22 @@ void test('summarise counts each kind for maglev_vpp_lbsync_total', () => {
     as_added: 3,
     as_removed: 4,
     as_weight_updated: 0,
+  });
+  // A failover on a VIP that stays: weight changes only (c raised, a and b lowered).
+  const failover = planSync(
+    desiredState(cfg, states({ a: 'down', b: 'down', c: 'up' })),
+    actualFrom(desiredState(cfg, states(ALL_UP))),
+    {
+      scope: 'all',
+      generation: '1.2',
+    },
+  );
+  assert.deepEqual(summarise(failover), {
+    vip_added: 0,
+    vip_removed: 0,
+    as_added: 0,
+    as_removed: 0,
+    as_weight_updated: 3,
   });
   assert.deepEqual(summarise([]), {
     vip_added: 0,

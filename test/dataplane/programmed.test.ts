@@ -50,6 +50,14 @@ describe('ProgrammedVips', () => {
     assert.deepEqual(p.disconnected(), []);
   });
 
+  test('a disconnect reports only the frontends that were serving, not those held at weight 0', () => {
+    const p = new ProgrammedVips();
+    p.afterRun(allUp, ['all'], new Set());
+    p.afterRun(allDown, [{ frontend: 'web' }], new Set());
+    assert.deepEqual(p.disconnected(), ['dns']);
+    assert.equal(p.isServing('dns'), false);
+  });
+
   test('never synced: not programmed', () => {
     assert.equal(new ProgrammedVips().isServing('web'), false);
   });

@@ -3,7 +3,17 @@
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareVipKeys, hostPrefix, vipFamily, vipKey, vipKeyString } from '../../src/dataplane/index.js';
+import {
+  compareVipKeys,
+  hostPrefix,
+  protocolName,
+  protocolNumber,
+  validFlowTableLength,
+  vipAddress,
+  vipFamily,
+  vipKey,
+  vipKeyString,
+} from '../../src/dataplane/index.js';
 
 void describe('VIP keys', () => {
   void test('host prefixes and VIP keys are canonical; port 0 forces protocol 255', () => {
@@ -18,6 +28,29 @@ void describe('VIP keys', () => {
   void test('a VIP key that is not a prefix is a bug, not a guess', () => {
     for (const bad of ['192.0.2.1/33', '192.0.2.1/x', '010.0.0.1', '2001:db8::1/129'])
       assert.throws(() => vipKey(bad, 6, 80), RangeError, bad);
+    // The message names the text and why, for the log line that reports the bug.
+    assert.throws(() => vipKey('192.0.2.1/33', 6, 80), {
+      name: 'RangeError',
+      message: /^not a prefix: "192\.0\.2\.1\/33" \(.+\)$/,
+    });
+  });
+
+  void test("a VIP's address is its prefix without the length", () => {
+    assert.equal(vipAddress(vipKey('192.0.2.1', 6, 80)), '192.0.2.1');
+    assert.equal(vipAddress(vipKey('2001:db8::1', 6, 80)), '2001:db8::1');
+  });
+
+  void test('config protocol names are the IP protocol numbers VPP takes, and back', () => {
+    const names = ['tcp', 'udp', 'any'] as const;
+    assert.deepEqual(names.map(protocolNumber), [6, 17, 255]);
+    assert.deepEqual(names.map(protocolNumber).map(protocolName), names);
+  });
+
+  void test('a flow table length is a power of two from 1 to 2^31, else the default 1024', () => {
+    for (const ok of [1, 2, 1024, 2 ** 16, 2 ** 31]) assert.equal(validFlowTableLength(ok), ok, String(ok));
+    // 0 and fractions pass a bare (length & (length - 1)) test: 0 & -1, 1.5 & 0.5 are both 0.
+    for (const bad of [0, -1, 1.5, 0.5, 3, 1000, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY])
+      assert.equal(validFlowTableLength(bad), 1024, String(bad));
   });
 
   void test('VIP order: address numeric (v4 first), then prefix length, protocol, port', () => {

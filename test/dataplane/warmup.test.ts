@@ -87,6 +87,15 @@ void describe('WarmupGate (min 5s, max 30s)', () => {
     assert.equal(g.snapshot().elapsedMs, 30_000);
   });
 
+  void test("elapsed time counts from the gate, not from the clock's origin", async () => {
+    const clock = new FakeClock();
+    await clock.advance(7_000); // the daemon read its config first
+    const g = new WarmupGate({ clock, minDelayMs: 5_000, maxDelayMs: 30_000 });
+    await clock.advance(1_000);
+    assert.equal(g.snapshot().elapsedMs, 1_000);
+    g.stop();
+  });
+
   void test('stop cancels the timers', async () => {
     const { clock, events, g } = gate(5_000, 30_000);
     g.stop();
