@@ -80,6 +80,7 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   dataplane: {
     mutate: ['src/dataplane/*.ts', ...DATAPLANE_SHELL.map((file) => `!src/dataplane/${file}.ts`)],
     tests: [
+      'test/dataplane/believed.test.ts',
       'test/dataplane/counter-rates.test.ts',
       'test/dataplane/desired.test.ts',
       'test/dataplane/plan.test.ts',
