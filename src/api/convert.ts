@@ -204,6 +204,7 @@ export function healthCheckInfo(view: HealthCheckView): HealthCheckInfo {
       insecureSkipVerify: hc.params.insecureSkipVerify,
       ssl: hc.params.ssl,
       halfOpen: hc.params.halfOpen,
+      tlsSessionReuse: hc.params.tlsSessionReuse,
     },
     backends: [...view.backends],
   };

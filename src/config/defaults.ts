@@ -15,6 +15,7 @@ export const DEFAULTS = {
   insecureSkipVerify: false,
   ssl: false,
   halfOpen: true,
+  tlsSessionReuse: true,
   enabled: true,
   protocol: 'tcp',
   weight: 100,

@@ -68,6 +68,7 @@ function healthCheck(name: string, hc: HealthCheckInput): HealthCheckConfig {
     insecureSkipVerify: p['insecure-skip-verify'] ?? DEFAULTS.insecureSkipVerify,
     ssl: p.ssl ?? DEFAULTS.ssl,
     halfOpen: hc.type === 'tcp' && !tls && (p['half-open'] ?? DEFAULTS.halfOpen),
+    tlsSessionReuse: tls && (p['tls-session-reuse'] ?? DEFAULTS.tlsSessionReuse),
   };
   return {
     name,

@@ -40,12 +40,20 @@ const has = (map: RawMap, key: string): boolean => Object.hasOwn(map, key) && ma
 /** Which params each check type uses. */
 const PARAMS_FOR: Readonly<Record<HealthCheckType, readonly string[]>> = {
   icmp: [],
-  tcp: ['ssl', 'server-name', 'insecure-skip-verify', 'half-open'],
+  tcp: ['ssl', 'server-name', 'insecure-skip-verify', 'half-open', 'tls-session-reuse'],
   http: ['path', 'host', 'response-code', 'response-regexp'],
-  https: ['path', 'host', 'response-code', 'response-regexp', 'server-name', 'insecure-skip-verify'],
+  https: [
+    'path',
+    'host',
+    'response-code',
+    'response-regexp',
+    'server-name',
+    'insecure-skip-verify',
+    'tls-session-reuse',
+  ],
 };
 
-const TLS_PARAMS = ['server-name', 'insecure-skip-verify'];
+const TLS_PARAMS = ['server-name', 'insecure-skip-verify', 'tls-session-reuse'];
 
 function typesUsing(param: string): string {
   const types = (Object.keys(PARAMS_FOR) as HealthCheckType[]).filter((t) => PARAMS_FOR[t].includes(param));

@@ -263,6 +263,12 @@ export const healthCheckParamsSchema = z
         '(false: complete it and close gracefully)',
       default: DEFAULTS.halfOpen,
     }),
+    'tls-session-reuse': bool.optional().meta({
+      description:
+        "https, and tcp with ssl: resume the backend's last good TLS session (full handshake and " +
+        'certificate check after any failure and at least every 5 minutes; false: a full handshake every probe)',
+      default: DEFAULTS.tlsSessionReuse,
+    }),
   })
   .meta({ description: 'Parameters per check type' });
 

@@ -31,6 +31,11 @@ export interface HealthCheckParams {
    * Always false with ssl (TLS needs the whole handshake).
    */
   halfOpen: boolean;
+  /**
+   * https, and tcp with ssl: offer the backend's last good TLS session on the next probe, as
+   * HAProxy's check-ssl does (src/probe/tls-sessions.ts). Always false without TLS.
+   */
+  tlsSessionReuse: boolean;
 }
 
 export interface HealthCheckConfig {

@@ -5,7 +5,8 @@
 // their sockets through a SocketFactory (the seam for the netns/ping-socket addon). Either way a
 // probe runs under one timeout covering the whole probe and always resolves to a ProbeResult
 // with an HAProxy-style code and a detail, the same for both paths (probe-failure.ts); an abort
-// through req.signal resolves at once as L4CON "aborted". A failure on the checker's own side
+// through req.signal resolves at once as L4CON "aborted". TLS probes resume each backend's last
+// good TLS session (tls-sessions.ts). A failure on the checker's own side
 // (no namespace, no source address, no route from here, no file descriptors, a stalled event
 // loop) is a checker fault instead, decided in checker-fault.ts. Scheduling, rise/fall and what
 // results mean for a backend belong to the checker.
@@ -29,6 +30,7 @@ export { probeTcp } from './tcp.js';
 export { probeHttp, BODY_LIMIT } from './http.js';
 export { probeIcmp } from './icmp.js';
 export { ABORTED_DETAIL, errorCode } from './probe-run.js';
+export { TlsSessions, TLS_SESSION_MAX_AGE_MS } from './tls-sessions.js';
 export {
   checkerFault,
   checkerFaultReason,

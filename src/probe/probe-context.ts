@@ -4,6 +4,7 @@ import type { SecureContext } from 'node:tls';
 import type { Clock } from '../clock/index.js';
 import type { RequestHeadCache } from './http-request.js';
 import type { SocketFactory } from './socket-factory.js';
+import type { TlsSessions } from './tls-sessions.js';
 
 export interface ProbeContext {
   sockets: SocketFactory;
@@ -13,4 +14,6 @@ export interface ProbeContext {
   requestHeads: RequestHeadCache;
   /** One TLS context (trusted CAs) for every TLS probe; verification is still per probe. */
   secureContext: SecureContext;
+  /** Each backend's last good TLS session, offered on its next handshake (params.tlsSessionReuse). */
+  tlsSessions: TlsSessions;
 }

@@ -104,6 +104,14 @@ export abstract class ProbeRun {
   private readonly signal: AbortSignal | undefined;
   private tcp: net.Socket | undefined;
   private tls: tls.TLSSocket | undefined;
+  /** The worker whose TLS session this probe offers and renews (params.tls-session-reuse). */
+  private sessionWorker: AbortSignal | undefined;
+  /** When the TLS handshake started, on the clock's monotonic time. */
+  private tlsStartedAt = 0;
+  /** Set once the probe has passed: a session that arrives after that may still be kept. */
+  private passed = false;
+  /** A session the server gave that is not kept yet (the verdict was still open). */
+  private newSession: Buffer | undefined;
 
   constructor(
     protected readonly req: ProbeRequest,
@@ -157,22 +165,28 @@ export abstract class ProbeRun {
    * TLS over the connection we already have, applied exactly once. SNI is params.serverName and
    * nothing else: never derived from the Host header, and never an IP literal (RFC 6066), so an
    * IP target without a serverName sends no SNI. The certificate is still checked against the
-   * serverName, or against the backend address (IP SAN) when there is none.
+   * serverName, or against the backend address (IP SAN) when there is none. With
+   * params.tlsSessionReuse the handshake offers the session of this backend's last good one
+   * (tls-sessions.ts says why the verdict stays that of a full handshake).
    */
   protected startTls(socket: net.Socket): void {
     this.layer = 'L6';
     const params = this.req.healthcheck.params;
     const serverName = params.serverName;
+    this.sessionWorker = params.tlsSessionReuse ? this.signal : undefined;
+    this.tlsStartedAt = this.ctx.clock.monotonic();
     const secure = tls.connect({
       socket,
       secureContext: this.ctx.secureContext,
       servername: serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined,
       host: serverName ?? this.req.address,
       rejectUnauthorized: !params.insecureSkipVerify,
+      session: this.sessionWorker === undefined ? undefined : this.ctx.tlsSessions.offer(this.sessionWorker),
     });
     this.tls = secure;
     secure.on('error', this.onError);
     secure.once('secureConnect', this.onTlsSecure);
+    if (this.sessionWorker !== undefined) secure.on('session', this.onTlsSession);
   }
 
   protected pass(code: ProbeCode, detail: string): void {
@@ -216,6 +230,24 @@ export abstract class ProbeRun {
       this.onError(err);
     }
   };
+
+  /**
+   * The server gave a session (TLS 1.2: at the handshake's end, which Node reports just after
+   * 'secureConnect'; TLS 1.3: a ticket after the handshake). Kept only from a probe that has
+   * not failed: one arriving before the verdict waits for it in settle().
+   */
+  private readonly onTlsSession = (session: Buffer): void => {
+    this.newSession = session;
+    if (this.passed) this.keepSession();
+  };
+
+  private keepSession(): void {
+    const worker = this.sessionWorker;
+    const session = this.newSession;
+    if (worker === undefined || session === undefined || this.tls === undefined) return;
+    this.newSession = undefined;
+    this.ctx.tlsSessions.keep(worker, session, this.tls.isSessionReused() ? undefined : this.tlsStartedAt);
+  }
 
   private readonly onTlsSecure = (): void => {
     if (this.done || this.tls === undefined) return;
@@ -268,6 +300,11 @@ export abstract class ProbeRun {
     this.done = true;
     this.timer.cancel();
     if (this.signal !== undefined) unwatchAbort(this.signal, this);
+    if (this.sessionWorker !== undefined) {
+      this.passed = result.ok;
+      if (result.ok) this.keepSession();
+      else this.ctx.tlsSessions.forget(this.sessionWorker);
+    }
     // The error listeners stay attached: a late error from a closed socket must find one.
     if (result.ok && this.tls !== undefined) {
       // Flush what TLS still has queued (the client Finished in TLS 1.3) before closing, so the

@@ -14,6 +14,7 @@ import { errorCode, failedBeforeStart } from './probe-run.js';
 import { nativeSocketFactory } from './native-socket-factory.js';
 import { sharedProbeEngine, type ProbeEngine } from './probe-engine.js';
 import type { SocketFactory } from './socket-factory.js';
+import { TlsSessions } from './tls-sessions.js';
 import { probeTcp } from './tcp.js';
 import type { ProbeFn, ProbeRequest } from './types.js';
 import { DEFAULT_USER_AGENT } from './user-agent.js';
@@ -48,11 +49,13 @@ export interface ProberOptions {
 
 export function createProber(opts: ProberOptions = {}): ProbeFn {
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+  const clock = opts.clock ?? systemClock;
   const ctx: ProbeContext = {
     sockets: opts.sockets ?? nativeSocketFactory,
-    clock: opts.clock ?? systemClock,
+    clock,
     requestHeads: new RequestHeadCache(userAgent),
     secureContext: tls.createSecureContext(opts.tlsCa === undefined ? {} : { ca: opts.tlsCa }),
+    tlsSessions: new TlsSessions(clock),
   };
   const icmp: ProbeFn = opts.icmp ?? ((req) => probeIcmp(req, ctx.clock));
   const engine = opts.engine ?? (opts.sockets === undefined ? sharedProbeEngine() : undefined);

@@ -327,7 +327,13 @@ describe('health checks', () => {
     rise: 2,
     fall: 3,
     probeIpv4Src: '192.0.2.254',
-    params: { path: '/healthz', responseCodeMin: 200, responseCodeMax: 299, serverName: 'www.example' },
+    params: {
+      path: '/healthz',
+      responseCodeMin: 200,
+      responseCodeMax: 299,
+      serverName: 'www.example',
+      tlsSessionReuse: true,
+    },
     backends: ['a', 'b'],
   });
   const icmp = HealthCheckInfo.fromPartial({
@@ -365,6 +371,7 @@ describe('health checks', () => {
       'response-regexp       -',
       'server-name           www.example',
       'insecure-skip-verify  no',
+      'tls-session-reuse     yes',
       'backends              a, b',
     ]);
   });

@@ -388,6 +388,20 @@ const cases: BadCase[] = [
     col: 42,
   },
   {
+    name: 'tls-session-reuse on tcp without ssl',
+    yaml: variant({ 3: '    web: {type: tcp, port: 443, params: {tls-session-reuse: false}}' }),
+    message: 'healthchecks.web.params.tls-session-reuse: needs params.ssl: true on tcp checks',
+    line: 3,
+    col: 42,
+  },
+  {
+    name: 'tls-session-reuse on an http check',
+    yaml: HC(', params: {tls-session-reuse: true}'),
+    message: 'healthchecks.web.params.tls-session-reuse: not used by http checks (only by tcp and https)',
+    line: 3,
+    col: 42,
+  },
+  {
     name: 'half-open with ssl',
     yaml: variant({ 3: '    web: {type: tcp, port: 443, params: {ssl: true, half-open: true}}' }),
     message:

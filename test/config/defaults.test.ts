@@ -89,6 +89,7 @@ describe('valid configs and defaults', () => {
         insecureSkipVerify: false,
         ssl: false,
         halfOpen: false,
+        tlsSessionReuse: false,
       },
     });
     assert.equal(config.healthchecks.get('ping')?.port, undefined);
@@ -189,6 +190,7 @@ describe('valid configs and defaults', () => {
         '        response-code: 204',
         '        response-regexp: "^ok$"',
         '        insecure-skip-verify: true',
+        '        tls-session-reuse: false',
         '  backends:',
         '    b1: {address: "2001:0db8::0001", healthcheck: h, enabled: false}',
         '  frontends:',
@@ -227,6 +229,7 @@ describe('valid configs and defaults', () => {
       insecureSkipVerify: true,
       ssl: false,
       halfOpen: false,
+      tlsSessionReuse: false,
     });
     assert.deepEqual(config.backends.get('b1'), {
       name: 'b1',
@@ -296,6 +299,22 @@ describe('valid configs and defaults', () => {
     );
     const halfOpen = (name: string) => config.healthchecks.get(name)?.params.halfOpen;
     assert.deepEqual(['plain', 'full', 'tls', 'web'].map(halfOpen), [true, false, false, false]);
+  });
+
+  test('tls-session-reuse: on for https and tcp with ssl by default, off when asked, never without TLS', () => {
+    const { config } = mustParse(
+      lines(
+        'maglev:',
+        '  healthchecks:',
+        '    web: {type: https, port: 443}',
+        '    full: {type: https, port: 443, params: {tls-session-reuse: false}}',
+        '    tls: {type: tcp, port: 993, params: {ssl: true}}',
+        '    plain: {type: tcp, port: 80}',
+        '    http: {type: http, port: 80}',
+      ),
+    );
+    const reuse = (name: string) => config.healthchecks.get(name)?.params.tlsSessionReuse;
+    assert.deepEqual(['web', 'full', 'tls', 'plain', 'http'].map(reuse), [true, false, true, false, false]);
   });
 
   test('protocol any is an all-ports VIP with port 0', () => {

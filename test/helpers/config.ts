@@ -26,6 +26,7 @@ export const defaultParams: HealthCheckParams = {
   insecureSkipVerify: false,
   ssl: false,
   halfOpen: false,
+  tlsSessionReuse: false,
 };
 
 export type HealthCheckOverrides = Partial<Omit<HealthCheckConfig, 'params'>> & {

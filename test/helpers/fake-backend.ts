@@ -45,6 +45,7 @@ const http: HealthCheckConfig = {
     insecureSkipVerify: false,
     ssl: false,
     halfOpen: false,
+    tlsSessionReuse: false,
   },
 };
 

@@ -10,6 +10,7 @@ export {
   startTcpServer,
   startTlsServer,
   type HttpTestServer,
+  type HttpsTestServer,
   type ListenOptions,
   type LoopbackServer,
   type RequestHandler,

@@ -3,6 +3,7 @@
 // it sees (connections, first bytes, requests, SNI) as Arrivals, and close() destroys every open
 // connection before closing the listener, so no test leaves a handle behind.
 
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -28,12 +29,22 @@ export interface SeenRequest {
   remoteAddress: string;
   /** The TLS SNI the client sent (https only); false when it sent none. */
   servername?: string | false;
+  /** https only: whether the connection resumed a TLS session instead of a full handshake. */
+  sessionReused?: boolean;
 }
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export interface HttpTestServer extends LoopbackServer {
   requests: Arrivals<SeenRequest>;
+}
+
+export interface HttpsTestServer extends HttpTestServer {
+  /**
+   * Serves another certificate from now on, with new session ticket keys: sessions handed out
+   * before cannot be resumed any more (what a server restart or a key rotation does).
+   */
+  replaceCertificate(cert: { key: string; cert: string }): void;
 }
 
 export interface TcpTestServer extends LoopbackServer {
@@ -44,6 +55,8 @@ export interface TcpTestServer extends LoopbackServer {
 export interface TlsTestServer extends LoopbackServer {
   /** One entry per completed handshake: the SNI the client sent, false for none. */
   handshakes: Arrivals<string | false>;
+  /** One entry per completed handshake: whether it resumed a TLS session. */
+  resumed: Arrivals<boolean>;
 }
 
 export interface ListenOptions {
@@ -98,7 +111,10 @@ function recordRequests(server: http.Server, handler: RequestHandler): Arrivals<
       headers: req.headers,
       remoteAddress: req.socket.remoteAddress ?? '',
     };
-    if (req.socket instanceof tls.TLSSocket) seen.servername = req.socket.servername || false;
+    if (req.socket instanceof tls.TLSSocket) {
+      seen.servername = req.socket.servername || false;
+      seen.sessionReused = req.socket.isSessionReused();
+    }
     requests.push(seen);
     handler(req, res);
   });
@@ -122,26 +138,37 @@ export async function startHttpServer(
 export interface TlsListenOptions extends ListenOptions {
   key: string;
   cert: string;
+  /** The newest TLS version to speak; default Node's (TLS 1.3). */
+  maxVersion?: tls.SecureVersion;
 }
 
 export async function startHttpsServer(
   handler: RequestHandler,
   opts: TlsListenOptions,
-): Promise<HttpTestServer> {
-  const server = https.createServer({ key: opts.key, cert: opts.cert });
+): Promise<HttpsTestServer> {
+  const server = https.createServer({ key: opts.key, cert: opts.cert, maxVersion: opts.maxVersion });
   const requests = recordRequests(server, handler);
-  return { ...(await listenTracked(server, opts.host ?? '127.0.0.1')), requests };
+  return {
+    ...(await listenTracked(server, opts.host ?? '127.0.0.1')),
+    requests,
+    replaceCertificate: (cert) => {
+      server.setSecureContext({ key: cert.key, cert: cert.cert, maxVersion: opts.maxVersion });
+      server.setTicketKeys(randomBytes(48));
+    },
+  };
 }
 
 /** A TLS server that completes handshakes, records the SNI, and then says nothing. */
 export async function startTlsServer(opts: TlsListenOptions): Promise<TlsTestServer> {
-  const server = tls.createServer({ key: opts.key, cert: opts.cert });
+  const server = tls.createServer({ key: opts.key, cert: opts.cert, maxVersion: opts.maxVersion });
   const handshakes = new Arrivals<string | false>();
+  const resumed = new Arrivals<boolean>();
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     socket.on('error', ignoreError);
     handshakes.push(socket.servername || false);
+    resumed.push(socket.isSessionReused());
   });
-  return { ...(await listenTracked(server, opts.host ?? '127.0.0.1')), handshakes };
+  return { ...(await listenTracked(server, opts.host ?? '127.0.0.1')), handshakes, resumed };
 }
 
 export interface TcpServerOptions extends ListenOptions {

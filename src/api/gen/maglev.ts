@@ -257,6 +257,11 @@ export interface HealthCheckParams {
   ssl: boolean;
   /** tcp without ssl: pass at the SYN-ACK and reset before the handshake completes. */
   halfOpen: boolean;
+  /**
+   * https and tcp with ssl: resume the backend's last good TLS session (full handshake after any
+   * failure and at least every 5 minutes).
+   */
+  tlsSessionReuse: boolean;
 }
 
 export interface SetWeightRequest {
@@ -3155,6 +3160,7 @@ function createBaseHealthCheckParams(): HealthCheckParams {
     insecureSkipVerify: false,
     ssl: false,
     halfOpen: false,
+    tlsSessionReuse: false,
   };
 }
 
@@ -3186,6 +3192,9 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     }
     if (message.halfOpen !== false) {
       writer.uint32(72).bool(message.halfOpen);
+    }
+    if (message.tlsSessionReuse !== false) {
+      writer.uint32(80).bool(message.tlsSessionReuse);
     }
     return writer;
   },
@@ -3275,6 +3284,14 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
             message.halfOpen = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.tlsSessionReuse = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3322,6 +3339,11 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
         : isSet(object.half_open)
         ? globalThis.Boolean(object.half_open)
         : false,
+      tlsSessionReuse: isSet(object.tlsSessionReuse)
+        ? globalThis.Boolean(object.tlsSessionReuse)
+        : isSet(object.tls_session_reuse)
+        ? globalThis.Boolean(object.tls_session_reuse)
+        : false,
     };
   },
 
@@ -3354,6 +3376,9 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     if (message.halfOpen !== false) {
       obj.halfOpen = message.halfOpen;
     }
+    if (message.tlsSessionReuse !== false) {
+      obj.tlsSessionReuse = message.tlsSessionReuse;
+    }
     return obj;
   },
 
@@ -3371,6 +3396,7 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     message.insecureSkipVerify = object.insecureSkipVerify ?? false;
     message.ssl = object.ssl ?? false;
     message.halfOpen = object.halfOpen ?? false;
+    message.tlsSessionReuse = object.tlsSessionReuse ?? false;
     return message;
   },
 };

@@ -63,7 +63,11 @@ export function renderHealthCheck(h: HealthCheckInfo, ctx: RenderContext): strin
     );
   }
   if (p && (h.type === 'https' || (h.type === 'tcp' && p.ssl))) {
-    pairs.push(['server-name', orDash(p.serverName)], ['insecure-skip-verify', yesNo(p.insecureSkipVerify)]);
+    pairs.push(
+      ['server-name', orDash(p.serverName)],
+      ['insecure-skip-verify', yesNo(p.insecureSkipVerify)],
+      ['tls-session-reuse', yesNo(p.tlsSessionReuse)],
+    );
   }
   if (p && h.type === 'tcp') pairs.push(['ssl', yesNo(p.ssl)], ['half-open', yesNo(p.halfOpen)]);
   pairs.push(['backends', h.backends.join(', ') || '-']);
