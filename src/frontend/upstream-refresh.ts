@@ -1,7 +1,7 @@
 // The full refresh of one maglevd: frontends, backends, health checks, then VPP, published as one
-// snapshot. Owns the refresh loop: every `periodMs` (longer for a large maglevd, see
-// refreshPeriodMs) as a safety net for anything the event stream missed, and on request (a
-// reconnect, a config reload, maglevd coming back). Requests during a refresh fold into one more
+// snapshot. Owns the refresh loop: `periodMs` after the last refresh (longer for a large
+// maglevd, see refreshPeriodMs) as a safety net for anything the event stream missed, and on
+// request (a reconnect, a config reload, maglevd coming back). Requests during a refresh fold into one more
 // run after it, so a burst of them never stacks fetches.
 
 import type { BackendInfo, FrontendInfo, HealthCheckInfo } from '../api/index.js';
@@ -83,16 +83,18 @@ export class RefreshLoop {
     };
     this.running = this.ctx.track(run()).finally(() => {
       this.running = undefined;
+      // The safety net comes a period after the last refresh, whatever asked for it, at the
+      // size that refresh found (not 30 s after start for a maglevd then still of unknown size).
+      if (!this.stopped) this.arm();
     });
     return this.running;
   }
 
   private arm(): void {
+    this.timer?.cancel();
     this.timer = this.ctx.clock.setTimeout(
       () => {
-        if (this.stopped) return;
-        void this.request();
-        this.arm();
+        if (!this.stopped) void this.request();
       },
       refreshPeriodMs(this.opts.periodMs, this.ctx.view.backends.size),
     );

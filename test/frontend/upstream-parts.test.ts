@@ -243,7 +243,7 @@ describe('RefreshLoop', () => {
     assert.equal(p.clock.pendingTimers(), 0);
   });
 
-  test('a larger maglevd is refreshed less often: the period per started thousand backends, at most 5 min', async () => {
+  test('a larger maglevd is refreshed less often (the period per started thousand backends, at most 5 min), a period after the last refresh', async () => {
     assert.equal(refreshPeriodMs(30_000, 0), 30_000);
     assert.equal(refreshPeriodMs(30_000, 1000), 30_000);
     assert.equal(refreshPeriodMs(30_000, 1001), 60_000);
@@ -266,16 +266,23 @@ describe('RefreshLoop', () => {
     refresh.start();
     await p.clock.advance(30_000);
     assert.equal(calls.listBackends.calls, 1);
-    // The next one was armed as this one started, before it found 2 500 backends.
+    // The next one comes a period after this one, at the size it found: 2 500 backends, 90 s.
     await answerWith(2500);
-    await p.clock.advance(30_000);
-    assert.equal(calls.listBackends.calls, 2);
-    await answerWith(2500);
-    // Armed knowing 2 500 backends: 90 s.
     await p.clock.advance(89_999);
-    assert.equal(calls.listBackends.calls, 2);
+    assert.equal(calls.listBackends.calls, 1);
     await p.clock.advance(1);
+    assert.equal(calls.listBackends.calls, 2);
+    await answer();
+    await p.inFlight.idle();
+    // A requested refresh (a reconnect, a reload) puts the next periodic one a period after it.
+    await p.clock.advance(20_000);
+    const requested = refresh.request();
+    await answer();
+    await requested;
+    await p.clock.advance(29_999);
     assert.equal(calls.listBackends.calls, 3);
+    await p.clock.advance(1);
+    assert.equal(calls.listBackends.calls, 4);
     await answer();
     refresh.stop();
   });
