@@ -42,3 +42,14 @@ export function processCpuSeconds(pid: number): { user: number; system: number }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
 }
+
+/**
+ * The node flags on a built binary's shebang line (`#!/usr/bin/env -S node FLAGS`), so that a
+ * benchmark runs it as installed: the packaged wrapper in packaging/debian/extra/bin/ passes the
+ * same ones. None for a plain `#!/usr/bin/env node`.
+ */
+export function shebangNodeFlags(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const shebang = /^#!\S*env -S node ?(.*)$/.exec(first);
+  return (shebang?.[1] ?? '').split(/\s+/).filter(Boolean);
+}

@@ -1,46 +1,69 @@
 // bench/dashboard: what a dashboard costs at scale. N backends (default 10 000) behind the C HTTP
 // target, probed every 5 s by maglevd (100 backends per frontend), programming vppsim; then
 // maglevd-frontend watching it and Debian's chromium showing /view/. Prints:
-//   - maglevd's CPU (% of one core) without a dashboard, with the dashboard server watching, with
-//     the page open too, and without again after the dashboard stops (the two "without" windows
-//     bracket the others, so drift on a shared machine shows);
+//   - maglevd's CPU (% of one core) in alternating windows: without a dashboard, with one
+//     watching (the dashboard server and the page, every card open), without, with, ... and
+//     without again. Each round starts a fresh dashboard server and page and stops both after
+//     its window, so the "without" windows bracket every "with" one and the drift of a shared
+//     machine is measured, not guessed;
 //   - the page's first render, "Expand all" (click to the next painted frame), the rows in the
 //     DOM, and scrolling to the last backend (that its row is there and on screen);
 //   - live updates with every card open: frames the page drew per second and its longest gap
-//     between frames;
-//   - RSS (and peak RSS) of maglevd, the dashboard server and vppsim, and the dashboard server's CPU.
-// Everything runs in a private network namespace (the script re-runs itself under `unshare -n`),
-// maglevd pinned to CPU 0 and the targets to CPU 1, as the side-by-side harness does.
+//     between frames, in every "with" window;
+//   - the dashboard server's RSS, sampled every second of its life (median and largest sample
+//     of each round, and the kernel's peak), its anonymous and file-backed parts, and its CPU;
+//     maglevd's and vppsim's RSS.
+// maglevd and the dashboard server run with their shebang's node flags, as installed
+// (packaging/debian/extra/bin/ passes the same ones). Everything runs in a private network
+// namespace (the script re-runs itself under `unshare -n`), maglevd pinned to CPU 0 and the
+// targets to CPU 1, as the side-by-side harness does.
 //
-//   npm run build && node --import tsx bench/dashboard.ts [--backends 10000] [--window 20]
+//   npm run build && node --import tsx bench/dashboard.ts [--backends 10000] [--window 30]
+//       [--rounds 3]      (watching windows; there is one "without" window more)
 //       [--dist dist]     (root; --dist runs another build, e.g. a copy of main's dist/)
-//       [--profile DIR]   (.cpuprofile files of maglevd and the dashboard server into DIR, and
-//                          each measuring window's bounds on the profiles' clock, for slicing)
+//       [--frontend-flags '--max-semi-space-size=1']  (replace the dashboard server's node flags)
+//       [--profile DIR]   (.cpuprofile files of maglevd and each round's dashboard server into
+//                          DIR, and each measuring window's bounds on the profiles' clock)
+//       [--heap-snapshot DIR]  (a heap snapshot of the first round's dashboard server at the end
+//                          of its window, into DIR)
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { MaglevApiClient } from '../src/api/index.js';
-import { processCpuSeconds } from './code.js';
+import { processCpuSeconds, shebangNodeFlags } from './code.js';
 import { benchTool, targetAddress } from './native/tools.js';
 
 const { values } = parseArgs({
   options: {
     backends: { type: 'string', default: '10000' },
-    window: { type: 'string', default: '20' },
+    window: { type: 'string', default: '30' },
+    rounds: { type: 'string', default: '3' },
     dist: { type: 'string', default: 'dist' },
     port: { type: 'string', default: '18090' },
+    'frontend-flags': { type: 'string' },
     profile: { type: 'string' },
+    'heap-snapshot': { type: 'string' },
   },
 });
 
 const N = Number(values.backends);
 const WINDOW_S = Number(values.window);
+const ROUNDS = Number(values.rounds);
 const DIST = resolve(values.dist);
 const PORT = Number(values.port);
 const GRPC = '127.0.0.1:19390';
@@ -89,10 +112,16 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(kill);
 }
 
-function rssMiB(pid: number): { rss: number; peak: number } {
+/** RSS, its anonymous and file-backed parts, and the peak (VmHWM), in MiB. */
+function memoryMiB(pid: number): { rss: number; anon: number; file: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+  return {
+    rss: kib('VmRSS') / 1024,
+    anon: kib('RssAnon') / 1024,
+    file: (kib('RssFile') + kib('RssShmem')) / 1024,
+    peak: kib('VmHWM') / 1024,
+  };
 }
 
 /** CLOCK_MONOTONIC in µs: the clock V8 stamps its .cpuprofile samples with. */
@@ -211,38 +240,124 @@ function inPage<T>(page: Page, script: string): Promise<T> {
   return page.evaluate<T>(script);
 }
 
-/** Opens /view/ in chromium: first render, Expand all, scrolling, then live with maglevd's CPU. */
-async function withBrowser(md: number, frontendPid: number): Promise<{ withPage: number; fePage: number }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const p0 = Date.now();
-    await page.goto(`http://${WEB}/view/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    const lastFe = `fe${FRONTENDS - 1}`;
-    await page.locator(`[data-frontend="${lastFe}"]`).first().waitFor({ timeout: 120_000 });
-    console.log(`  page: first render (${lastFe} shown)           ${Date.now() - p0} ms`);
-    const expandMs = await inPage<number>(page, EXPAND_ALL);
-    const rows = await inPage<number>(page, countIn('tbody tr[data-backend]'));
+/** Figures of one round: a fresh dashboard server and page, watched over one window. */
+interface Round {
+  maglevdCpu: number;
+  frontendCpu: number;
+  fps: number;
+  maxGapMs: number;
+  /** The dashboard server's RSS samples (MiB), once a second from its start to its stop. */
+  rssSamples: number[];
+  /** The kernel's peak RSS of the dashboard server (VmHWM), and its RSS split at the window's end. */
+  peak: number;
+  anon: number;
+  file: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Opens /view/ with every card open; the first round also times Expand all and scrolling. */
+async function openPage(browser: Browser, first: boolean): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const p0 = Date.now();
+  await page.goto(`http://${WEB}/view/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  const lastFe = `fe${FRONTENDS - 1}`;
+  await page.locator(`[data-frontend="${lastFe}"]`).first().waitFor({ timeout: 120_000 });
+  console.log(`    page: first render (${lastFe} shown)         ${Date.now() - p0} ms`);
+  const expandMs = await inPage<number>(page, EXPAND_ALL);
+  const rows = await inPage<number>(page, countIn('tbody tr[data-backend]'));
+  if (first) {
     console.log(
-      `  page: Expand all                              ${expandMs.toFixed(0)} ms (${rows} backend rows in the DOM)`,
+      `    page: Expand all                            ${expandMs.toFixed(0)} ms (${rows} backend rows in the DOM)`,
     );
     const last = await inPage<{ ms: number; visible: boolean }>(page, SCROLL_TO_LAST(`b${N - 1}`));
     console.log(
-      `  page: scroll to the end, b${N - 1} drawn          ${last.ms.toFixed(0)} ms (${last.visible ? 'on screen' : 'NOT on screen'})`,
+      `    page: scroll to the end, b${N - 1} drawn        ${last.ms.toFixed(0)} ms (${last.visible ? 'on screen' : 'NOT on screen'})`,
     );
-    await inPage(page, 'window.scrollTo(0, document.documentElement.scrollHeight / 2)');
-    const cpuPage = cpuOver(WINDOW_S, md, frontendPid);
+  }
+  await inPage(page, 'window.scrollTo(0, document.documentElement.scrollHeight / 2)');
+  return page;
+}
+
+/** Waits until a heap snapshot in DIR stops growing (node writes it on its main thread). */
+async function heapSnapshotWritten(dir: string): Promise<string> {
+  let last = -1;
+  return waitFor('the heap snapshot', 300_000, () => {
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
+    if (file === undefined) return undefined;
+    const size = statSync(join(dir, file)).size;
+    const done = size > 0 && size === last;
+    last = size;
+    return done ? join(dir, file) : undefined;
+  });
+}
+
+/** One round: start the dashboard server, open the page, measure one window, stop both. */
+async function watchRound(browser: Browser, md: number, round: number): Promise<Round> {
+  const bin = join(DIST, 'bin/maglevd-frontend.js');
+  const flags = values['frontend-flags']?.split(/\s+/).filter(Boolean) ?? shebangNodeFlags(bin);
+  const snapshotDir = round === 0 && values['heap-snapshot'] ? resolve(values['heap-snapshot']) : undefined;
+  if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
+  const fe = start(
+    process.execPath,
+    [
+      ...flags,
+      ...profileArgs(`frontend-${round}`),
+      ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
+      bin,
+      ...['--server', GRPC, '--listen', WEB],
+    ],
+    { env: { MAGLEV_FRONTEND_USER: 'a', MAGLEV_FRONTEND_PASSWORD: 'b' }, log: `frontend-${round}.log` },
+  );
+  const pid = fe.child.pid!;
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => {
+    try {
+      rssSamples.push(memoryMiB(pid).rss);
+    } catch {
+      // exited
+    }
+  }, 1000);
+  try {
+    if (round === 0) console.log(`  dashboard server: node ${flags.join(' ') || '(no flags)'}`);
+    await waitFor('the dashboard server to know every frontend', 120_000, async () => {
+      const res = await fetch(`http://${WEB}/view/api/state`);
+      const d = (await res.json()) as { maglevds: { frontends: unknown[]; backends: unknown[] }[] };
+      const m = d.maglevds[0];
+      return m && m.frontends.length >= FRONTENDS && m.backends.length >= N ? true : undefined;
+    });
+    const page = await openPage(browser, round === 0);
+    await sleep(5000);
+    const cpu = cpuOver(WINDOW_S, md, pid);
     const f = await inPage<{ fps: number; maxGapMs: number }>(page, FRAMES(WINDOW_S));
-    const [withPage, fePage] = (await cpuPage) as [number, number];
+    const [maglevdCpu, frontendCpu] = (await cpu) as [number, number];
+    const m = memoryMiB(pid);
     console.log(
-      `  page: live, all open                          ${f.fps.toFixed(0)} frames/s, longest gap ${f.maxGapMs.toFixed(0)} ms`,
+      `  maglevd CPU, dashboard watching:              ${maglevdCpu.toFixed(1)} % of a core ` +
+        `(dashboard server ${frontendCpu.toFixed(1)} %; page ${f.fps.toFixed(0)} frames/s, longest gap ${f.maxGapMs.toFixed(0)} ms)`,
     );
-    console.log(`  maglevd CPU, dashboard and page:              ${withPage.toFixed(1)} % of a core`);
-    const beating = await inPage<number>(page, countIn('[data-probing="true"]'));
-    console.log(`  page: hearts beating at the end               ${beating}`);
-    return { withPage, fePage };
+    console.log(
+      `    dashboard server RSS: median ${median(rssSamples).toFixed(0)}, largest sample ` +
+        `${Math.max(...rssSamples).toFixed(0)}, peak ${m.peak.toFixed(0)} MiB; now ${m.rss.toFixed(0)} = ` +
+        `${m.anon.toFixed(0)} anonymous + ${m.file.toFixed(0)} file-backed MiB`,
+    );
+    if (snapshotDir) {
+      fe.child.kill('SIGUSR2');
+      console.log(`    heap snapshot: ${await heapSnapshotWritten(snapshotDir)}`);
+    }
+    await page.close();
+    return { maglevdCpu, frontendCpu, ...f, rssSamples, peak: m.peak, anon: m.anon, file: m.file };
   } finally {
-    await browser.close();
+    clearInterval(sampler);
+    await stop(fe.child);
   }
 }
 
@@ -250,10 +365,13 @@ async function main(): Promise<void> {
   if (!existsSync(join(DIST, 'bin/maglevd.js')))
     throw new Error(`${DIST}/bin/maglevd.js missing: npm run build`);
   spawnSync('ip', ['link', 'set', 'lo', 'up'], { stdio: 'inherit' });
-  const [l1, l5] = loadavg();
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
   console.log(
     `dashboard bench: ${N} backends / 5 s, ${FRONTENDS} frontends, build ${DIST}, ` +
-      `${new Date().toISOString().slice(0, 10)}, load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} (1 / 5 min)`,
+      `${new Date().toISOString().slice(0, 16)}Z, load average ${load()} (1 / 5 / 15 min)`,
   );
 
   const target = start(benchTool('http-target'), [String(N), String(PORT)], { cpu: 1, log: 'target.log' });
@@ -265,19 +383,22 @@ async function main(): Promise<void> {
   const statsSock = join(work, 'stats.sock');
   const config = join(work, 'maglev.yaml');
   writeFileSync(config, configYaml());
+  const vppsimBin = join(DIST, 'bin/vppsim.js');
   const vppsim = start(
     process.execPath,
-    [join(DIST, 'bin/vppsim.js'), '--api-socket', apiSock, '--stats-socket', statsSock],
-    {
-      log: 'vppsim.log',
-    },
+    [...shebangNodeFlags(vppsimBin), vppsimBin, '--api-socket', apiSock, '--stats-socket', statsSock],
+    { log: 'vppsim.log' },
   );
   await waitFor('vppsim', 30_000, () => (existsSync(apiSock) ? true : undefined));
+  const maglevdBin = join(DIST, 'bin/maglevd.js');
+  const maglevdFlags = shebangNodeFlags(maglevdBin);
+  console.log(`  maglevd: node ${maglevdFlags.join(' ') || '(no flags)'}`);
   const maglevd = start(
     process.execPath,
     [
+      ...maglevdFlags,
       ...profileArgs('maglevd'),
-      join(DIST, 'bin/maglevd.js'),
+      maglevdBin,
       ...['--config', config, '--vpp-api-addr', apiSock, '--vpp-stats-addr', statsSock],
       ...['--grpc-addr', GRPC, '--metrics-addr', ''],
     ],
@@ -302,45 +423,54 @@ async function main(): Promise<void> {
   await sleep(5000);
   const md = maglevd.child.pid!;
 
-  const [without1] = (await cpuOver(WINDOW_S, md)) as [number];
-  console.log(`  maglevd CPU, no dashboard:                    ${without1.toFixed(1)} % of a core`);
-
-  const fe = start(
-    process.execPath,
-    [...profileArgs('frontend'), join(DIST, 'bin/maglevd-frontend.js'), '--server', GRPC, '--listen', WEB],
-    {
-      env: { MAGLEV_FRONTEND_USER: 'a', MAGLEV_FRONTEND_PASSWORD: 'b' },
-      log: 'frontend.log',
-    },
-  );
-  await waitFor('the dashboard server to know every frontend', 120_000, async () => {
-    const res = await fetch(`http://${WEB}/view/api/state`);
-    const d = (await res.json()) as { maglevds: { frontends: unknown[]; backends: unknown[] }[] };
-    const m = d.maglevds[0];
-    return m && m.frontends.length >= FRONTENDS && m.backends.length >= N ? true : undefined;
-  });
-  await sleep(5000);
-  const frontendPid = fe.child.pid!;
-  const [withServer, feServer] = (await cpuOver(WINDOW_S, md, frontendPid)) as [number, number];
-  console.log(`  maglevd CPU, dashboard server watching:       ${withServer.toFixed(1)} % of a core`);
-  console.log(`  dashboard server CPU, no page:                ${feServer.toFixed(1)} % of a core`);
-
-  const { withPage, fePage } = await withBrowser(md, frontendPid);
-  const rss = { maglevd: rssMiB(md), frontend: rssMiB(frontendPid), vppsim: rssMiB(vppsim.child.pid!) };
-  console.log(`  dashboard server CPU, page open:              ${fePage.toFixed(1)} % of a core`);
-  for (const [name, r] of Object.entries(rss))
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const without: number[] = [];
+  const rounds: Round[] = [];
+  const noDashboard = async (): Promise<void> => {
+    const [cpu] = (await cpuOver(WINDOW_S, md)) as [number];
+    without.push(cpu);
     console.log(
-      `  RSS ${name.padEnd(9)}                                 ${r.rss.toFixed(0)} MiB (peak ${r.peak.toFixed(0)} MiB)`,
+      `  maglevd CPU, no dashboard:                    ${cpu.toFixed(1)} % of a core (load ${load()})`,
     );
-  await stop(fe.child);
-  await sleep(3000);
-  const [without2] = (await cpuOver(WINDOW_S, md)) as [number];
-  console.log(`  maglevd CPU, no dashboard again:              ${without2.toFixed(1)} % of a core`);
-  const base = (without1 + without2) / 2;
+  };
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      await noDashboard();
+      rounds.push(await watchRound(browser, md, r));
+      // The server's stream and calls end with it; let maglevd's last answers drain.
+      await sleep(3000);
+    }
+    await noDashboard();
+  } finally {
+    await browser.close();
+  }
+
+  const rss = { maglevd: memoryMiB(md), vppsim: memoryMiB(vppsim.child.pid!) };
+  for (const [name, m] of Object.entries(rss))
+    console.log(
+      `  RSS ${name.padEnd(9)}                                 ${m.rss.toFixed(0)} MiB (peak ${m.peak.toFixed(0)} MiB)`,
+    );
+  const all = rounds.flatMap((r) => r.rssSamples);
   console.log(
-    `  dashboard adds: server ${(((withServer - base) / base) * 100).toFixed(0)} %, ` +
-      `server and page ${(((withPage - base) / base) * 100).toFixed(0)} % to maglevd's CPU ` +
-      `(${(withServer - base).toFixed(1)} / ${(withPage - base).toFixed(1)} points of a core)`,
+    `  RSS dashboard server over ${rounds.length} rounds:            median ${median(all).toFixed(0)} MiB, ` +
+      `largest sample ${Math.max(...all).toFixed(0)}, peak ${Math.max(...rounds.map((r) => r.peak)).toFixed(0)} MiB`,
+  );
+  // Each "with" window against the mean of the two "without" windows around it.
+  const added = rounds.map((r, i) => {
+    const base = (without[i]! + without[i + 1]!) / 2;
+    return ((r.maglevdCpu - base) / base) * 100;
+  });
+  const base = mean(without);
+  const withMean = mean(rounds.map((r) => r.maglevdCpu));
+  console.log(
+    `  maglevd CPU without: ${without.map((c) => c.toFixed(1)).join(' / ')} % (mean ${base.toFixed(1)}, ` +
+      `spread ${(Math.max(...without) - Math.min(...without)).toFixed(1)} points); with: ` +
+      `${rounds.map((r) => r.maglevdCpu.toFixed(1)).join(' / ')} % (mean ${withMean.toFixed(1)})`,
+  );
+  console.log(
+    `  a watching dashboard adds ${(((withMean - base) / base) * 100).toFixed(0)} % to maglevd's CPU ` +
+      `(${(withMean - base).toFixed(1)} points of a core); per round against its bracketing windows: ` +
+      `${added.map((a) => `${a.toFixed(0)} %`).join(' / ')}`,
   );
 }
 

@@ -25,7 +25,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { processCpuSeconds } from './code.js';
+import { processCpuSeconds, shebangNodeFlags } from './code.js';
 import { targetAddress } from './native/tools.js';
 
 const { values } = parseArgs({
@@ -183,8 +183,7 @@ execFileSync('ip', ['link', 'set', 'lo', 'up']);
 const work = mkdtempSync(join(tmpdir(), 'bench-metrics-'));
 const configPath = join(work, 'maglev.yaml');
 writeFileSync(configPath, configYaml());
-const shebang = /^#!\S*env -S node ?(.*)$/m.exec(readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '');
-const nodeFlags = (values['node-flags'] ?? shebang?.[1] ?? '').split(/\s+/).filter(Boolean);
+const nodeFlags = values['node-flags']?.split(/\s+/).filter(Boolean) ?? shebangNodeFlags(bin);
 console.log(
   `bench/metrics-scrape: ${N} tcp backends at 1 s; node ${nodeFlags.join(' ') || '(no flags)'}; ` +
     `${new Date().toISOString()}; load average ${loadavg()

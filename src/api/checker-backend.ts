@@ -93,7 +93,18 @@ const CHECKER_QUEUE = 100_000;
 export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBackend {
   const { checker } = opts;
   const stateSince = new Map<string, number>();
-  const predictionCache = new Map<string, { key: string; counts: ReadonlyMap<string, number> }>();
+  const predictionCache = new Map<
+    string,
+    {
+      /** What the desired VIP was worked out from. */
+      config: MaglevConfig;
+      generation: Generation;
+      states: string;
+      /** The Maglev table's inputs: a new config with the same ones keeps the counts. */
+      key: string;
+      counts: ReadonlyMap<string, number>;
+    }
+  >();
 
   const tracking: Subscription = checker.subscribe(
     (e) => {
@@ -124,18 +135,30 @@ export function createCheckerBackend(opts: CheckerBackendOptions): CheckerBacken
     return { ...s, frontends: usedBy.get(name) ?? [] };
   }
 
-  /** Buckets per canonical AS address of the frontend's VIP at its current effective weights. */
+  /**
+   * Buckets per canonical AS address of the frontend's VIP at its current effective weights.
+   * The desired VIP follows from the config and the states of the frontend's backends alone, so
+   * while neither changed (the config is replaced, never changed in place) the last answer stands
+   * without working the VIP out again: a dashboard lists every frontend at every refresh.
+   */
   function predictedBuckets(fe: FrontendConfig, cfg: MaglevConfig): ReadonlyMap<string, number> {
-    const vip = desiredVip(fe, cfg.backends, stateOf);
     const generation = opts.generation?.() ?? 'master';
+    const states = fe.pools.map((pool) => [...pool.backends.keys()].map(stateOf).join()).join('|');
+    const cached = predictionCache.get(fe.name);
+    if (cached?.config === cfg && cached.generation === generation && cached.states === states)
+      return cached.counts;
+    const vip = desiredVip(fe, cfg.backends, stateOf);
     const ases = [...vip.ases].map(([address, as]) => ({ address, weight: as.weight }));
     const key = `${generation}|${vip.flowTableLength}|${ases.map((a) => `${a.address}=${a.weight}`).join(',')}`;
-    const cached = predictionCache.get(fe.name);
-    if (cached?.key === key) return cached.counts;
-    const counts = bucketCounts(buildTable(generation, ases, vip.flowTableLength), ases.length);
-    const result = new Map(ases.map((a, i) => [a.address, counts[i] ?? 0]));
-    predictionCache.set(fe.name, { key, counts: result });
-    return result;
+    const counts =
+      cached?.key === key
+        ? cached.counts
+        : (() => {
+            const buckets = bucketCounts(buildTable(generation, ases, vip.flowTableLength), ases.length);
+            return new Map(ases.map((a, i) => [a.address, buckets[i] ?? 0]));
+          })();
+    predictionCache.set(fe.name, { config: cfg, generation, states, key, counts });
+    return counts;
   }
 
   /** Each frontend's announcement, read once per request. */

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --initial-old-space-size=32 --heap-growing-percent=25
 // maglevd-frontend: the web dashboard. Thin: parse flags, start the server, stop on
 // SIGTERM/SIGINT with exit 0. SIGHUP is ignored (logged), so losing the controlling terminal
 // does not kill it (docs/dashboard.md §Running it).

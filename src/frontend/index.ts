@@ -27,9 +27,14 @@ export { InFlight } from './upstream-context.js';
 export type { Publish, Track, UpstreamContext } from './upstream-context.js';
 export { Reachability } from './upstream-reachability.js';
 export type { ReachabilityOptions } from './upstream-reachability.js';
-export { RefreshLoop } from './upstream-refresh.js';
+export {
+  RefreshLoop,
+  refreshPeriodMs,
+  REFRESH_BACKENDS_PER_PERIOD,
+  REFRESH_MAX_MS,
+} from './upstream-refresh.js';
 export type { RefreshCalls, RefreshOptions } from './upstream-refresh.js';
-export { LbStateLoop } from './upstream-lb-state.js';
+export { LbStateLoop, lbSyncChangedVpp } from './upstream-lb-state.js';
 export type { LbStateCalls, LbStateOptions } from './upstream-lb-state.js';
 export { WatchLoop } from './upstream-watch.js';
 export { TrafficLoop, TRAFFIC_POLL_MS } from './upstream-traffic.js';

@@ -1,8 +1,8 @@
 // What VPP holds for one maglevd, as the page shows it: VPP's info, its lb state, and the
 // frontends whose effective weights go with it. Owns the lb-state loop: a fetch debounced on both
 // edges (the Debouncer's window is its one timer), woken by whatever may have changed VPP
-// (transitions, vpp-connect, maglevd's lb-sync records, admin actions). VPP being absent is a
-// state to show, not an error.
+// (transitions, vpp-connect, maglevd's lb-sync records of a reconcile that changed VPP, admin
+// actions). VPP being absent is a state to show, not an error.
 
 import { status } from '@grpc/grpc-js';
 import type { FrontendInfo, VPPInfo, VPPLBState } from '../api/index.js';
@@ -20,6 +20,19 @@ export interface LbStateCalls {
 export interface LbStateOptions {
   debounceMs: number;
   calls: LbStateCalls;
+}
+
+/** An lb-sync record's counts of what it did to VPP. */
+const LB_SYNC_COUNTS = ['vipsAdded', 'vipsRemoved', 'asesAdded', 'asesRemoved', 'weightsUpdated', 'failed'];
+
+/**
+ * Whether a reconcile may have changed what VPP holds. maglevd's periodic reconcile (every 30 s)
+ * mostly finds VPP as it wants it and changes nothing: reading VPP's whole lb state after that
+ * costs maglevd a dump of every AS for a picture the dashboard already has. A record without the
+ * counts (another maglevd version) counts as a change.
+ */
+export function lbSyncChangedVpp(attrs: Record<string, unknown>): boolean {
+  return LB_SYNC_COUNTS.some((key) => attrs[key] !== 0);
 }
 
 export class LbStateLoop {

@@ -11,8 +11,8 @@
 //      tab red quickly;
 //   4. lb-state (upstream-lb-state.ts): GetVPPLBState plus the frontends, whose effective weights
 //      follow the transitions, debounced to 1 s on both edges and woken by transitions,
-//      `vpp-connect`, maglevd's `lb-sync` records (so the state read after a reconcile is never a
-//      stale one) and admin actions (a weight change emits no transition, so admin handlers wake
+//      `vpp-connect`, maglevd's `lb-sync` records of a reconcile that changed VPP (so the state
+//      read after a reconcile is never a stale one) and admin actions (a weight change emits no transition, so admin handlers wake
 //      it themselves);
 //   5. traffic (upstream-traffic.ts): GetVPPLBCounters every 5 s, each new poll appended to the
 //      rates and sparkline history and published as a `traffic` event; dropped with VPP.
@@ -26,7 +26,7 @@ import { backendJson, changePreviewJson, frontendJson, msOrNull, transitionJson 
 import { MaglevRpc, type RpcError } from './rpc.js';
 import type { SseBroker } from './sse-broker.js';
 import { InFlight, type UpstreamContext } from './upstream-context.js';
-import { LbStateLoop } from './upstream-lb-state.js';
+import { LbStateLoop, lbSyncChangedVpp } from './upstream-lb-state.js';
 import { Reachability } from './upstream-reachability.js';
 import { RefreshLoop } from './upstream-refresh.js';
 import { TRAFFIC_POLL_MS, TrafficLoop } from './upstream-traffic.js';
@@ -92,7 +92,6 @@ const VPP_DOWN = new Set(['vpp-disconnect']);
 const CONFIG_CHANGED = new Set(['config-reload', 'config-loaded']);
 /** maglevd reconciled VPP: what VPP holds now is worth reading (the "next lb-state reconcile"). */
 const LB_SYNCED = new Set(['lb-sync']);
-
 export class MaglevdUpstream {
   readonly name: string;
   readonly rpc: MaglevRpc;
@@ -317,7 +316,7 @@ export class MaglevdUpstream {
           this.lbState.vppDisconnected();
           this.traffic.clear();
         } else if (CONFIG_CHANGED.has(msg)) void this.requestRefresh();
-        else if (LB_SYNCED.has(msg)) this.wakeLbState();
+        else if (LB_SYNCED.has(msg) && lbSyncChangedVpp(attrs)) this.wakeLbState();
         return;
       }
     }

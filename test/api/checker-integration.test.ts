@@ -258,6 +258,20 @@ void describe('API over a real Checker', () => {
   });
 
   void test('operator actions: disable/enable, pause/resume, and the refusals a disabled backend gets', async () => {
+    // Bucket predictions follow every state change, however often they are read in between.
+    const predicted = async () =>
+      (await rpc(client.getFrontend.bind(client), { name: 'web' })).pools[0]?.backends.map((x) => [
+        x.name,
+        x.predictedBuckets,
+      ]);
+    assert.deepEqual(await predicted(), [
+      ['a', 674],
+      ['b', 350],
+    ]);
+    assert.deepEqual(await predicted(), [
+      ['a', 674],
+      ['b', 350],
+    ]);
     const disabled = await rpc(client.disableBackend.bind(client), { name: 'b' });
     assert.equal(disabled.state, 'disabled');
     assert.equal(disabled.enabled, false);
@@ -277,6 +291,10 @@ void describe('API over a real Checker', () => {
     assert.equal(paused.state, 'paused');
     const web = await rpc(client.getFrontend.bind(client), { name: 'web' });
     assert.equal(web.pools[0]?.backends[0]?.effectiveWeight, 0);
+    assert.deepEqual(await predicted(), [
+      ['a', 0],
+      ['b', 0],
+    ]);
     const resumed = await rpc(client.resumeBackend.bind(client), { name: 'a' });
     assert.equal(resumed.state, 'unknown');
     await expectStatus(rpc(client.pauseBackend.bind(client), { name: 'ghost' }), status.NOT_FOUND);
@@ -286,6 +304,10 @@ void describe('API over a real Checker', () => {
     assert.deepEqual(back.names, ['a', 'b', 'c', 'd']);
     assert.equal((await rpc(client.getBackend.bind(client), { name: 'a' })).state, 'up');
     assert.equal((await rpc(client.getBackend.bind(client), { name: 'b' })).state, 'up');
+    assert.deepEqual(await predicted(), [
+      ['a', 674],
+      ['b', 350],
+    ]);
   });
 
   void test('health checks are listed with their backends', async () => {

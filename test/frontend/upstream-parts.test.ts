@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
-import type {
+import {
   BackendInfo,
-  Event,
-  FrontendInfo,
-  HealthCheckInfo,
-  VPPInfo,
-  VPPLBState,
+  type Event,
+  type FrontendInfo,
+  type HealthCheckInfo,
+  type VPPInfo,
+  type VPPLBState,
 } from '../../src/api/index.js';
 import { RpcError } from '../../src/errors.js';
 import { FakeClock, settle } from '../../src/clock/index.js';
@@ -21,7 +21,9 @@ import {
   InFlight,
   LbStateLoop,
   Reachability,
+  REFRESH_MAX_MS,
   RefreshLoop,
+  refreshPeriodMs,
   TRANSITIONS_KEPT,
   UpstreamView,
   WatchLoop,
@@ -239,6 +241,50 @@ describe('RefreshLoop', () => {
     await answer();
     refresh.stop();
     assert.equal(p.clock.pendingTimers(), 0);
+  });
+
+  test('a larger maglevd is refreshed less often (the period per started thousand backends, at most 5 min), a period after the last refresh', async () => {
+    assert.equal(refreshPeriodMs(30_000, 0), 30_000);
+    assert.equal(refreshPeriodMs(30_000, 1000), 30_000);
+    assert.equal(refreshPeriodMs(30_000, 1001), 60_000);
+    assert.equal(refreshPeriodMs(30_000, 10_000), REFRESH_MAX_MS);
+    assert.equal(refreshPeriodMs(30_000, 50_000), REFRESH_MAX_MS);
+    assert.equal(refreshPeriodMs(600_000, 10_000), 600_000, 'never shorter than asked');
+
+    const p = parts();
+    const { refresh, calls, answer } = loop(p);
+    const answerWith = async (backends: number): Promise<void> => {
+      await settle();
+      calls.listFrontends.resolve([]);
+      calls.listBackends.resolve(
+        Array.from({ length: backends }, (_, i) => BackendInfo.fromPartial({ name: `b${i}`, state: 'up' })),
+      );
+      calls.listHealthChecks.resolve([]);
+      await settle();
+      await p.inFlight.idle();
+    };
+    refresh.start();
+    await p.clock.advance(30_000);
+    assert.equal(calls.listBackends.calls, 1);
+    // The next one comes a period after this one, at the size it found: 2 500 backends, 90 s.
+    await answerWith(2500);
+    await p.clock.advance(89_999);
+    assert.equal(calls.listBackends.calls, 1);
+    await p.clock.advance(1);
+    assert.equal(calls.listBackends.calls, 2);
+    await answer();
+    await p.inFlight.idle();
+    // A requested refresh (a reconnect, a reload) puts the next periodic one a period after it.
+    await p.clock.advance(20_000);
+    const requested = refresh.request();
+    await answer();
+    await requested;
+    await p.clock.advance(29_999);
+    assert.equal(calls.listBackends.calls, 3);
+    await p.clock.advance(1);
+    assert.equal(calls.listBackends.calls, 4);
+    await answer();
+    refresh.stop();
   });
 
   test('requests during a refresh fold into one more run; after stop() a request does nothing', async () => {

@@ -1,11 +1,11 @@
 // One maglevd upstream against a real gRPC server (the API tests' FakeBackend), with the
 // dashboard's clock faked: the first refresh, transitions and log records relayed as SSE events,
-// the debounced lb-state fetch, the 30 s refresh, VPP appearing, and reachability going red and
+// the debounced lb-state fetch (and which lb-sync records wake it), the 30 s refresh, VPP appearing, and reachability going red and
 // green again as maglevd goes away and comes back.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { MaglevdUpstream, SseEvent } from '../../src/frontend/index.js';
+import { lbSyncChangedVpp, type MaglevdUpstream, type SseEvent } from '../../src/frontend/index.js';
 import { T0 } from '../helpers/fake-backend.js';
 import {
   nextBrokerEvent,
@@ -149,6 +149,41 @@ describe('upstream: one maglevd', () => {
     assert.equal(count('frontends'), lbBefore + 1, 'inside the 1 s window: no fetch yet');
     await dash.clock.advance(1000);
     await until(dash.fe, () => count('frontends') === lbBefore + 2, 'trailing lb fetch');
+  });
+
+  test('an lb-sync record wakes the lb-state fetch only when the reconcile changed VPP', async () => {
+    await dash.clock.advance(1000);
+    await up.idle();
+    const before = count('frontends');
+    const nothingDone = {
+      vipsAdded: 0,
+      vipsRemoved: 0,
+      asesAdded: 0,
+      asesRemoved: 0,
+      weightsUpdated: 0,
+      failed: 0,
+    };
+    const relayed = nextBrokerEvent(dash.fe, (e, d) => e.type === 'log' && d.msg === 'lb-sync', 'lb-sync');
+    maglevd.fake.logger.info('lb-sync', { scope: 'all', reason: 'periodic', ...nothingDone });
+    await relayed;
+    await up.idle();
+    assert.equal(count('frontends'), before, 'a reconcile that changed nothing: VPP is not read again');
+    maglevd.fake.logger.info('lb-sync', {
+      scope: 'all',
+      reason: 'periodic',
+      ...nothingDone,
+      weightsUpdated: 1,
+    });
+    await until(
+      dash.fe,
+      () => count('frontends') === before + 1,
+      'lb-state fetch after a reconcile that changed VPP',
+    );
+    await up.idle();
+    // Without the counts (another maglevd version) a record is taken as a change.
+    assert.equal(lbSyncChangedVpp({ scope: 'all' }), true);
+    assert.equal(lbSyncChangedVpp({ ...nothingDone, failed: 2 }), true);
+    assert.equal(lbSyncChangedVpp(nothingDone), false);
   });
 
   test("log records at debug level are relayed, probe records as maglevd's coalesced summaries", async () => {

@@ -1,10 +1,11 @@
 // The packaging's sources, checked in seconds without building a package: the manual pages
 // come out of the guides with a proper NAME line and without groff complaints, and the
-// configuration the package installs passes maglevd's check. (debian-packages.test.ts builds
+// configuration the package installs passes maglevd's check, and each installed command runs
+// node with the flags its binary's shebang line names. (debian-packages.test.ts builds
 // and installs the real thing.)
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -69,5 +70,24 @@ void describe('packaging sources', () => {
   void test('the configuration the package installs passes maglevd --check', async () => {
     const { exitCode, lines } = await checkConfig(join(repoRoot, 'packaging/debian/extra/maglev.yaml'));
     assert.equal(exitCode, 0, lines.join('\n'));
+  });
+
+  void test("each installed command runs node with its binary's shebang flags", () => {
+    const wrappers = join(repoRoot, 'packaging/debian/extra/bin');
+    const names = readdirSync(wrappers).sort();
+    assert.deepEqual(names, ['maglevc', 'maglevd', 'maglevd-frontend', 'maglevt', 'vppsim']);
+    for (const name of names) {
+      const shebang = readFileSync(join(repoRoot, `src/bin/${name}.ts`), 'utf8').split('\n', 1)[0]!;
+      const flags = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(shebang)?.[1]?.trim();
+      assert.notEqual(flags, undefined, `${name}: shebang ${shebang}`);
+      const exec = readFileSync(join(wrappers, name), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('exec '));
+      assert.equal(
+        exec,
+        `exec /usr/bin/node ${flags ? `${flags} ` : ''}/usr/lib/vpp-maglev/dist/bin/${name}.js "$@"`,
+        name,
+      );
+    }
   });
 });
