@@ -27,7 +27,7 @@ import {
   type ServerTlsSummary,
 } from '../api/index.js';
 import { Checker, ProbeFeed } from '../checker/index.js';
-import { systemClock, systemRandom, type Clock, type Random, type TimerHandle } from '../clock/index.js';
+import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
 import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
@@ -90,13 +90,6 @@ export interface VppParts {
   readonly backend: DaemonVppBackend;
 }
 
-/**
- * When the daemon parses its own config file once more, for nothing but warming the parser's code
- * on the main thread (reloads parse there: see reloadFile): well after the start-up's syncs, so
- * that it delays none of them. A reload before it only parses cold, which is slower.
- */
-export const PARSER_WARMUP_DELAY_MS = 15_000;
-
 /** Most checker events that may wait for the syncer; it never blocks, so this only bounds a burst. */
 const SYNCER_EVENT_QUEUE = 1_000_000;
 
@@ -113,7 +106,6 @@ export class Daemon {
   /** Undefined when the config has no maglev.announce (at start). */
   readonly announcer: Announcer | undefined;
   private readonly unfollow: (() => void)[] = [];
-  private parserWarmup: TimerHandle | undefined;
 
   private constructor(
     readonly options: DaemonOptions,
@@ -128,10 +120,6 @@ export class Daemon {
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
     this.announcer = this.startAnnouncer(clock);
-    this.parserWarmup = clock.setTimeout(() => {
-      this.parserWarmup = undefined;
-      void this.warmParser();
-    }, PARSER_WARMUP_DELAY_MS);
   }
 
   /** The bound gRPC port (useful with --grpc-addr host:0), undefined when gRPC is off. */
@@ -373,11 +361,14 @@ export class Daemon {
   }
 
   /**
-   * A reload parses on the main thread, where the parser's code is warm (warmParser), not on a
-   * fresh worker as at start-up, whose code starts cold: at 10 000 backends that is ~0.15 s of CPU
-   * against ~0.6 s (bench/README.md §scale). The main thread may stall that long: probes run on
-   * the probe engine's own thread and their results carry their age. The parse's garbage is
-   * collected with the rest (maglevd's heap flags, docs/maglevd.md §Memory).
+   * A reload parses on the main thread, not on a fresh worker as at start-up, whose code starts
+   * cold: at 10 000 backends that is ~0.12 s of CPU once the main thread has parsed the file once
+   * (a first reload ~0.23 s) against ~0.6 s on a worker (bench/README.md §scale). The main thread
+   * may stall that long: probes run on the probe engine's own thread and their results carry
+   * their age. The parse's garbage is collected with the rest (docs/maglevd.md §Memory). The
+   * parser is not warmed ahead of the first reload: a parse made only for that left maglevd
+   * ~40 MiB larger for good at 10 000 backends (bench/README.md), and resident memory is a
+   * target of its own.
    */
   private async reloadFile(): Promise<ConfigOutcome> {
     const started = this.clock.monotonic();
@@ -414,19 +405,6 @@ export class Daemon {
         reason: 'maglev.announce takes effect at the next start',
       });
     return outcome;
-  }
-
-  /**
-   * Parses the config file once on the main thread and drops the result, so that the first reload
-   * finds the parser's code compiled and optimised; it changes nothing and logs only at debug.
-   */
-  private async warmParser(): Promise<void> {
-    const started = this.clock.monotonic();
-    const result = await loadConfigFile(this.options.config);
-    this.logger.debug('config-parser-warmed', {
-      ok: result.ok,
-      durationMs: Math.round(this.clock.monotonic() - started),
-    });
   }
 
   /**
@@ -480,8 +458,6 @@ export class Daemon {
    */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
-    this.parserWarmup?.cancel();
-    this.parserWarmup = undefined;
     for (const off of this.unfollow.splice(0)) off();
     await this.announcer?.stop();
     const { api, metrics } = this.servers;

@@ -1,7 +1,6 @@
 // A reload parses the file on the daemon's main thread (loadConfigFile), where start-up parses
 // it on a fresh worker (loadConfigFileIsolated): both must deliver the same result, findings
-// included; and the daemon warms its parser once, PARSER_WARMUP_DELAY_MS after start, on its
-// clock, without changing anything.
+// included.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +10,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { FakeClock } from '../../src/clock/index.js';
 import { loadConfigFile, loadConfigFileIsolated } from '../../src/config/index.js';
-import { Daemon, PARSER_WARMUP_DELAY_MS } from '../../src/daemon/daemon.js';
+import { Daemon } from '../../src/daemon/daemon.js';
 import { JsonLogger } from '../../src/log/index.js';
 
 const GOOD = `maglev:
@@ -114,17 +113,6 @@ void describe('the reload parse', () => {
     const bad = await loadConfigFile(configPath);
     assert.equal(bad.ok, false);
     assert.ok(bad.warnings.length > 0, 'BAD has a warning to compare');
-  });
-
-  void test('the parser is warmed once, on the clock, and that changes nothing', async () => {
-    await clock.advance(PARSER_WARMUP_DELAY_MS - 1);
-    assert.equal(lines.named('config-parser-warmed').length, 0);
-    const warmed = lines.next('config-parser-warmed');
-    await clock.advance(1);
-    assert.equal((await warmed)['ok'], true);
-    await clock.advance(10 * PARSER_WARMUP_DELAY_MS);
-    assert.equal(lines.named('config-parser-warmed').length, 1);
-    assert.equal(lines.named('config-reload').length, 0);
   });
 
   void test('a reload applies the file as parsed on the main thread', async () => {
