@@ -5,6 +5,7 @@
 export { parseConfig } from './parse.js';
 export { loadConfigFile, checkConfig, type CheckResult } from './load.js';
 export { loadConfigFileIsolated } from './load-isolated.js';
+export { warmConfigParser, warmupConfigText, type ParserWarmupResult } from './warm-up.js';
 export {
   formatProblem,
   formatWarning,

@@ -13,6 +13,7 @@ import {
   loadConfigFile,
   loadConfigFileIsolated,
   parseConfig,
+  warmConfigParser,
   type ConfigParseResult,
 } from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
@@ -27,7 +28,7 @@ import {
   type ServerTlsSummary,
 } from '../api/index.js';
 import { Checker, ProbeFeed } from '../checker/index.js';
-import { systemClock, systemRandom, type Clock, type Random } from '../clock/index.js';
+import { systemClock, systemRandom, type Clock, type Random, type TimerHandle } from '../clock/index.js';
 import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
@@ -90,6 +91,15 @@ export interface VppParts {
   readonly backend: DaemonVppBackend;
 }
 
+/**
+ * The parser's warm-up (src/config/warm-up.ts): when, after start, the main thread parses a small
+ * synthetic config a number of times so that the first reload finds that code optimised. Well
+ * after the start-up's load and first syncs, whose CPU it would otherwise take. Rounds and size:
+ * the smallest that brought the first reload's load at 10 000 backends down to the later ones'
+ * (bench/README.md §"The first reload").
+ */
+export const PARSER_WARMUP = { delayMs: 10_000, rounds: 30, backends: 100 } as const;
+
 /** Most checker events that may wait for the syncer; it never blocks, so this only bounds a burst. */
 const SYNCER_EVENT_QUEUE = 1_000_000;
 
@@ -106,6 +116,9 @@ export class Daemon {
   /** Undefined when the config has no maglev.announce (at start). */
   readonly announcer: Announcer | undefined;
   private readonly unfollow: (() => void)[] = [];
+  private parserWarmup: TimerHandle | undefined;
+  /** The warm-up under way, if any (stop() waits for it). */
+  private parserWarming: Promise<void> | undefined;
 
   private constructor(
     readonly options: DaemonOptions,
@@ -120,6 +133,10 @@ export class Daemon {
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
     this.announcer = this.startAnnouncer(clock);
+    this.parserWarmup = clock.setTimeout(() => {
+      this.parserWarmup = undefined;
+      this.parserWarming = this.warmParser();
+    }, PARSER_WARMUP.delayMs);
   }
 
   /** The bound gRPC port (useful with --grpc-addr host:0), undefined when gRPC is off. */
@@ -408,6 +425,27 @@ export class Daemon {
   }
 
   /**
+   * Parses a small synthetic config on the main thread, for nothing but warming the code a reload
+   * runs (reloadFile); the running config is not touched. Its outcome is logged at debug level
+   * only: a warm-up that fails or throws changes nothing but the first reload's speed.
+   */
+  private async warmParser(): Promise<void> {
+    const started = this.clock.monotonic();
+    try {
+      const { rounds, backends } = PARSER_WARMUP;
+      const result = await warmConfigParser(rounds, backends, () => new Promise((r) => setImmediate(r)));
+      this.logger.debug('config-parser-warmed', {
+        ...result,
+        durationMs: Math.round(this.clock.monotonic() - started),
+      });
+    } catch (err) {
+      this.logger.debug('config-parser-warm-up-failed', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /**
    * Re-reads the gRPC certificate, key and client CA (SIGHUP), for the next TLS handshakes;
    * connections already open keep what they agreed on. Any bad file is logged and changes
    * nothing. Resolves false when there was nothing to reload or the files were bad.
@@ -458,6 +496,9 @@ export class Daemon {
    */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
+    this.parserWarmup?.cancel();
+    this.parserWarmup = undefined;
+    await this.parserWarming;
     for (const off of this.unfollow.splice(0)) off();
     await this.announcer?.stop();
     const { api, metrics } = this.servers;
