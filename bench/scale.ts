@@ -12,6 +12,7 @@
 //
 //   npm run build && unshare -n node --import tsx bench/scale.ts
 //       [--backends 10000] [--reloads 6] [--settle 12] [--interval 5s] [--profile DIR]
+//       [--maglevd OTHER-CHECKOUT/dist/bin/maglevd.js]
 //
 // --interval 60s spreads the first probes over a minute instead of 5 s: the start-up then shows
 // what the sync itself costs, without the first round of 10 000 probes competing for the core.
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '5s' },
     port: { type: 'string', default: '18090' },
     profile: { type: 'string' },
+    maglevd: { type: 'string' },
   },
 });
 const N = Number(values.backends);
@@ -172,7 +174,7 @@ try {
   const t0 = Date.now();
   maglevd = node(
     [
-      'dist/bin/maglevd.js',
+      values.maglevd ?? 'dist/bin/maglevd.js',
       '--config',
       configPath,
       '--vpp-api-addr',

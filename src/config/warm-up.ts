@@ -25,6 +25,7 @@ export function warmupConfigText(backends: number): string {
     'maglev:',
     '  healthchecker:',
     '    transition-history: 10',
+    '    netns: maglev-warm-up',
     '  vpp:',
     '    lb:',
     '      ipv4-src-address: 192.0.2.254',

@@ -15,6 +15,7 @@ import {
   parseConfig,
   warmConfigParser,
   type ConfigParseResult,
+  type ParserWarmupResult,
 } from '../config/index.js';
 import type { MaglevConfig } from '../config/types.js';
 import {
@@ -58,6 +59,8 @@ export interface DaemonDeps {
    * load, so that the two overlap); by default start() loads options.config itself.
    */
   configLoad?: Promise<ConfigParseResult>;
+  /** The parser's warm-up (warmParser); by default warmConfigParser with PARSER_WARMUP's sizes. */
+  parserWarmup?: () => Promise<ParserWarmupResult>;
 }
 
 /** Outcome of a reload or check, in the shape both the RPCs and the logs need. */
@@ -98,7 +101,7 @@ export interface VppParts {
  * the smallest that brought the first reload's load at 10 000 backends down to the later ones'
  * (bench/README.md §"The first reload").
  */
-export const PARSER_WARMUP = { delayMs: 10_000, rounds: 30, backends: 100 } as const;
+export const PARSER_WARMUP = { delayMs: 5_000, rounds: 30, backends: 100 } as const;
 
 /** Most checker events that may wait for the syncer; it never blocks, so this only bounds a burst. */
 const SYNCER_EVENT_QUEUE = 1_000_000;
@@ -130,6 +133,7 @@ export class Daemon {
     private readonly clock: Clock,
     /** The gRPC server's certificates; undefined when it serves plaintext or not at all. */
     private readonly grpcTls: ServerTls | undefined,
+    private readonly parserWarmupRun: () => Promise<ParserWarmupResult>,
   ) {
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
     this.announcer = this.startAnnouncer(clock);
@@ -191,7 +195,25 @@ export class Daemon {
     metrics.config.loaded(true);
     checker.start();
     logger.info('config-loaded', summary(result.config));
-    const daemon = new Daemon(options, checker, metrics, probes, logger, result.config, clock, grpcTls);
+    const parserWarmup =
+      deps.parserWarmup ??
+      (() =>
+        warmConfigParser(
+          PARSER_WARMUP.rounds,
+          PARSER_WARMUP.backends,
+          () => new Promise((r) => setImmediate(r)),
+        ));
+    const daemon = new Daemon(
+      options,
+      checker,
+      metrics,
+      probes,
+      logger,
+      result.config,
+      clock,
+      grpcTls,
+      parserWarmup,
+    );
     try {
       await daemon.listen(clock);
     } catch (err) {
@@ -432,8 +454,7 @@ export class Daemon {
   private async warmParser(): Promise<void> {
     const started = this.clock.monotonic();
     try {
-      const { rounds, backends } = PARSER_WARMUP;
-      const result = await warmConfigParser(rounds, backends, () => new Promise((r) => setImmediate(r)));
+      const result = await this.parserWarmupRun();
       this.logger.debug('config-parser-warmed', {
         ...result,
         durationMs: Math.round(this.clock.monotonic() - started),

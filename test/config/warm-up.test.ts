@@ -1,0 +1,87 @@
+// The parser's warm-up config takes the path a reload of a clean file takes (the plain-YAML fast
+// path, no finding) and uses every key of the schema, so that warming it compiles every part of
+// the parse a reload can run; warmConfigParser pauses once per round.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { configJsonSchema, parseConfig, warmConfigParser, warmupConfigText } from '../../src/config/index.js';
+import { parsePlainYaml } from '../../src/config/plain-yaml.js';
+
+/** Every property name that appears anywhere in a JSON Schema. */
+function schemaKeys(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) schemaKeys(item, out);
+  else if (typeof node === 'object' && node !== null) {
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k === 'properties' && typeof v === 'object' && v !== null) {
+        for (const name of Object.keys(v)) out.add(name);
+      }
+      schemaKeys(v, out);
+    }
+  }
+  return out;
+}
+
+/** Every map key in a YAML value. */
+function yamlKeys(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) yamlKeys(item, out);
+  else if (typeof node === 'object' && node !== null) {
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      out.add(k);
+      yamlKeys(v, out);
+    }
+  }
+  return out;
+}
+
+void describe('the parser warm-up config', () => {
+  for (const backends of [1, 7, 100]) {
+    void test(`with ${backends} backends: read by the fast path, valid, without a warning, the same as the full parse`, () => {
+      const text = warmupConfigText(backends);
+      assert.notEqual(parsePlainYaml(text), undefined, 'inside the plain-YAML subset');
+      const fast = parseConfig(text, 'warm-up.yaml');
+      assert.ok(
+        fast.ok,
+        fast.ok ? '' : fast.errors.map((e) => `${e.line}:${e.col}: ${e.message}`).join('\n'),
+      );
+      assert.deepEqual(fast.warnings, []);
+      assert.equal(fast.config.backends.size, backends);
+      assert.deepEqual(parseConfig(text, 'warm-up.yaml', { plainFastPath: false }), fast);
+    });
+  }
+
+  void test('uses every key of the schema and every kind of health check, family and protocol', () => {
+    const text = warmupConfigText(100);
+    const used = yamlKeys(parseYaml(text));
+    assert.deepEqual(
+      [...schemaKeys(configJsonSchema())].filter((k) => !used.has(k)),
+      [],
+    );
+    const result = parseConfig(text, 'warm-up.yaml');
+    assert.ok(result.ok);
+    const c = result.config;
+    assert.deepEqual(
+      new Set([...c.healthchecks.values()].map((h) => h.type)),
+      new Set(['icmp', 'tcp', 'http', 'https']),
+    );
+    assert.deepEqual(new Set([...c.backends.values()].map((b) => b.family)), new Set([4, 6]));
+    assert.deepEqual(new Set([...c.frontends.values()].map((f) => f.family)), new Set([4, 6]));
+    assert.deepEqual(
+      new Set([...c.frontends.values()].map((f) => f.protocol)),
+      new Set(['tcp', 'udp', 'any']),
+    );
+    assert.ok([...c.backends.values()].some((b) => !b.enabled));
+    assert.ok([...c.backends.values()].some((b) => b.healthcheck === undefined));
+    assert.ok([...c.frontends.values()].some((f) => f.pools.length === 2));
+  });
+
+  void test('warmConfigParser parses the given rounds, pausing after each, and reports success', async () => {
+    let pauses = 0;
+    const result = await warmConfigParser(3, 10, () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    assert.deepEqual(result, { rounds: 3, ok: true });
+    assert.equal(pauses, 3);
+  });
+});
