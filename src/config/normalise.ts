@@ -6,7 +6,7 @@ import { parseGoDuration } from './duration.js';
 import type { ConfigPath } from './finding.js';
 import type { KeyOrder } from './rules.js';
 import { parsePercent, parseResponseCode, type ConfigInput } from './schema.js';
-import { canonicalIp, formatIp, mustParseIp, parseIp } from '../net/ip-address.js';
+import { canonicalIp, mustReadIpText, parseIp } from '../net/ip-address.js';
 import type {
   AnnounceConfig,
   BackendConfig,
@@ -93,7 +93,7 @@ function frontend(
   order: KeyOrder,
   announcing: boolean,
 ): FrontendConfig {
-  const vip = mustParseIp(f.address);
+  const vip = mustReadIpText(f.address);
   const protocol = f.protocol ?? DEFAULTS.protocol;
   const pools: PoolConfig[] = f.pools.map((pool, index) => {
     const backends = new Map<string, PoolBackendConfig>();
@@ -104,7 +104,7 @@ function frontend(
   });
   return {
     name,
-    address: formatIp(vip),
+    address: vip.canonical,
     family: vip.family,
     protocol,
     port: protocol === 'any' ? 0 : (f.port ?? 0),
@@ -144,10 +144,10 @@ export function normalise(input: ConfigInput, order: KeyOrder): MaglevConfig {
   }
   const backends = new Map<string, BackendConfig>();
   for (const [name, b] of ordered(m.backends, ['maglev', 'backends'], order)) {
-    const ip = mustParseIp(b.address);
+    const ip = mustReadIpText(b.address);
     backends.set(name, {
       name,
-      address: formatIp(ip),
+      address: ip.canonical,
       family: ip.family,
       healthcheck: b.healthcheck,
       enabled: b.enabled ?? DEFAULTS.enabled,

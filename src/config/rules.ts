@@ -20,7 +20,7 @@ import {
   startupDelay,
 } from './schema.js';
 import type { FrontendProtocol, HealthCheckType } from './types.js';
-import { canonicalIp, ipFamilyName, mustParseIp, type IpFamily } from '../net/ip-address.js';
+import { canonicalIp, ipFamilyName, mustReadIpText, type IpFamily } from '../net/ip-address.js';
 
 type RawMap = Record<string, unknown>;
 
@@ -176,7 +176,7 @@ function checkBackend(run: RuleRun, name: string, backend: RawMap, healthChecks:
 
 function backendFamily(backends: RawMap, name: string): IpFamily | undefined {
   const address = valid(addressValue, asMap(backends[name])?.address);
-  return address === undefined ? undefined : mustParseIp(address).family;
+  return address === undefined ? undefined : mustReadIpText(address).family;
 }
 
 function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap): VipSummary {

@@ -9,7 +9,7 @@ import { describeValue } from './describe.js';
 import { GO_DURATION_PATTERN, parseGoDuration } from './duration.js';
 import { NAME_PATTERN, NAME_RULE, isValidName } from './names.js';
 import type { ResponseCodeRange } from './types.js';
-import { formatIp, ipFamilyName, parseIp, type IpFamily } from '../net/ip-address.js';
+import { ipFamilyName, parseIp, readIpText, type IpFamily } from '../net/ip-address.js';
 
 interface IssueInput {
   input?: unknown;
@@ -82,11 +82,11 @@ function ipAddress(family?: IpFamily) {
   const wanted = family === undefined ? 'an IPv4 or IPv6 address' : `an ${ipFamilyName(family)} address`;
   const error = (iss: IssueInput) => `must be ${wanted}, got ${describeValue(iss.input)}`;
   const schema = z.string({ error }).superRefine((v, ctx) => {
-    const parsed = parseIp(v);
+    const read = readIpText(v);
     let message: string | undefined;
-    if (!parsed.ok) message = `${error({ input: v })}: ${parsed.reason}`;
-    else if (family !== undefined && parsed.ip.family !== family) {
-      message = `must be ${wanted}, got ${ipFamilyName(parsed.ip.family)} address ${formatIp(parsed.ip)}`;
+    if (!read.ok) message = `${error({ input: v })}: ${read.reason}`;
+    else if (family !== undefined && read.family !== family) {
+      message = `must be ${wanted}, got ${ipFamilyName(read.family)} address ${read.canonical}`;
     }
     if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
   });

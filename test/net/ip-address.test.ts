@@ -21,6 +21,8 @@ import {
   mustParseIp,
   parseIp,
   parseIpPrefix,
+  mustReadIpText,
+  readIpText,
   type IpAddress,
 } from '../../src/net/ip-address.js';
 import {
@@ -160,6 +162,7 @@ describe('one address table through the parser and every adapter', () => {
       assert.equal(ip.family, bitsOf(row.canonical) === 32 ? 4 : 6);
       assert.equal(ip.bytes.length, ip.family === 4 ? 4 : 16);
       assert.equal(canonicalIp(row.text), row.canonical);
+      assert.deepEqual(readIpText(row.text), { ok: true, family: ip.family, canonical: row.canonical });
       // The canonical text is a fixed point.
       assert.deepEqual(mustParseIp(row.canonical), ip);
 
@@ -209,6 +212,11 @@ describe('one address table through the parser and every adapter', () => {
       assert.ok(!parsed.ok && parsed.reason.includes(row.reason), !parsed.ok ? parsed.reason : '');
       const reason = parsed.ok ? '' : parsed.reason;
       assert.throws(() => mustParseIp(row.text), { name: 'RangeError', message: new RegExp(escape(reason)) });
+      assert.deepEqual(readIpText(row.text), { ok: false, reason });
+      assert.throws(() => mustReadIpText(row.text), {
+        name: 'RangeError',
+        message: new RegExp(escape(reason)),
+      });
 
       assert.equal(isIP(row.text) !== 0, row.nodeAccepts === true, 'node:net');
 
@@ -337,6 +345,24 @@ describe('properties', () => {
         assert.equal(canonicalIp(text), formatIp({ family: 6, bytes }));
         assert.equal(fromApiAddress(overTheWire('vl_api_address_t', toApiAddress(text))), canonicalIp(text));
       }),
+    );
+  });
+
+  test('readIpText gives, asked again and again (it remembers), what parsing gives, for any text', () => {
+    const text = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), fc.string({ maxLength: 12 }));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), (texts) => {
+        for (let round = 0; round < 2; round++) {
+          for (const t of texts) {
+            const parsed = parseIp(t);
+            const expected = parsed.ok
+              ? { ok: true, family: parsed.ip.family, canonical: formatIp(parsed.ip) }
+              : { ok: false, reason: parsed.reason };
+            assert.deepEqual(readIpText(t), expected, JSON.stringify(t));
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
