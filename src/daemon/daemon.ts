@@ -401,13 +401,12 @@ export class Daemon {
 
   /**
    * A reload parses on the main thread, not on a fresh worker as at start-up, whose code starts
-   * cold: at 10 000 backends that is ~0.12 s of CPU once the main thread has parsed the file once
-   * (a first reload ~0.23 s) against ~0.6 s on a worker (bench/README.md §scale). The main thread
-   * may stall that long: probes run on the probe engine's own thread and their results carry
-   * their age. The parse's garbage is collected with the rest (docs/maglevd.md §Memory). The
-   * parser is not warmed ahead of the first reload: a parse made only for that left maglevd
-   * ~40 MiB larger for good at 10 000 backends (bench/README.md), and resident memory is a
-   * target of its own.
+   * cold: at 10 000 backends that is ~0.12–0.15 s of CPU warm against ~0.6 s on a worker
+   * (bench/README.md §scale). The main thread's parser code is warmed ahead of the first reload
+   * by a small synthetic config (warmParser), not by a parse of the real file, which left
+   * maglevd ~40 MiB larger for good at 10 000 backends. The main thread may stall for the parse:
+   * probes run on the probe engine's own thread and their results carry their age. The parse's
+   * garbage is collected with the rest (docs/maglevd.md §Memory).
    */
   private async reloadFile(): Promise<ConfigOutcome> {
     const started = this.clock.monotonic();
