@@ -2,10 +2,11 @@
 // thread, so that the first reload finds the parser, zod's structure check, the rules and
 // normalising compiled and optimised. maglevd parses its file at start-up on a worker thread
 // (load-isolated.ts), so without this the first reload ran that code cold on the main thread:
-// 0.2–0.3 s to load 10 000 backends against 0.12–0.15 s once warm (bench/README.md §"The first
-// reload"). A parse of the real file warms it too, but its result outlives V8's young generation
-// and left maglevd ~40 MiB larger for good at 10 000 backends; a small config's garbage dies
-// young, so the warm-up costs little memory. Pure: the caller says how to pause between rounds.
+// about twice the CPU of a later reload's load at 10 000 backends
+// (bench/README.md §"The first reload after start"). A parse of the real file warms it too, but
+// its result outlives V8's young generation and left maglevd ~40 MiB larger for good at 10 000
+// backends; this one leaves a few MiB (the compiled code, and the compiler's memory). Pure: the
+// caller says how to pause between rounds.
 
 import { parseConfig } from './parse.js';
 import { parsePlainYaml } from './plain-yaml.js';
