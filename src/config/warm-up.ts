@@ -3,7 +3,7 @@
 // normalising compiled and optimised. maglevd parses its file at start-up on a worker thread
 // (load-isolated.ts), so without this the first reload ran that code cold on the main thread:
 // about twice the CPU of a later reload's load at 10 000 backends
-// (bench/README.md §"The first reload after start"). A parse of the real file warms it too, but
+// (bench/README.md §The first reload after start). A parse of the real file warms it too, but
 // its result outlives V8's young generation and left maglevd ~40 MiB larger for good at 10 000
 // backends; this one leaves a few MiB (the compiled code, and the compiler's memory). Pure: the
 // caller says how to pause between rounds.

@@ -99,7 +99,7 @@ export interface VppParts {
  * synthetic config a number of times so that the first reload finds that code optimised. Well
  * after the start-up's load and first syncs, whose CPU it would otherwise take. Rounds and size:
  * the smallest that brought the first reload's load at 10 000 backends down to the later ones'
- * (bench/README.md §"The first reload after start").
+ * (bench/README.md §The first reload after start).
  */
 export const PARSER_WARMUP = { delayMs: 5_000, rounds: 30, backends: 100 } as const;
 
