@@ -7,10 +7,14 @@
 // Each folder runs with only its own tests, so a run fits in minutes on 2 cores, and the folders
 // run one after the other. Not part of `npm test`: it takes far longer than the suite.
 //
-// The TAP runner starts each test file as `node --import tsx <file>` with node's TAP reporter
-// (node:test prints TAP, Stryker reads it); the TypeScript checker drops mutants that do not
-// compile before any test runs them.
+// Two test runners. The TAP runner starts each test file as `node --import tsx <file>` with
+// node's TAP reporter (node:test prints TAP, Stryker reads it), once per mutant; src/config's
+// parts use test/mutation/node-test-runner.ts instead, which loads the test files once per worker
+// and runs their tests in that process for each mutant (src/config's tests nearly all go through
+// the whole pipeline, so the TAP runner takes hours there). The TypeScript checker drops mutants
+// that do not compile before any test runs them.
 
+import { readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Stryker } from '@stryker-mutator/core';
 import { repoRoot } from './helpers/daemon-process.js';
@@ -25,6 +29,8 @@ interface Folder {
   readonly mutate: readonly string[];
   /** The tests that judge them: the folder's own, and only those. */
   readonly tests: readonly string[];
+  /** Which runner: `tap` (a process per test file per mutant) or `node-test` (one process per worker). */
+  readonly runner: 'tap' | 'node-test';
 }
 
 /**
@@ -36,9 +42,10 @@ interface Folder {
  * that reach a mutant, so a smaller set could only lower a score, never raise it.
  */
 const CONFIG_TESTS = ['test/config/*.test.ts'];
+const inProcess = { tests: CONFIG_TESTS, runner: 'node-test' } as const;
 const CONFIG_PARTS: Readonly<Record<string, Folder>> = {
-  'config-yaml': { mutate: ['src/config/plain-yaml.ts', 'src/config/positions.ts'], tests: CONFIG_TESTS },
-  'config-duration': { mutate: ['src/config/duration.ts'], tests: CONFIG_TESTS },
+  'config-yaml': { mutate: ['src/config/plain-yaml.ts', 'src/config/positions.ts'], ...inProcess },
+  'config-duration': { mutate: ['src/config/duration.ts'], ...inProcess },
   'config-names': {
     mutate: [
       'src/config/names.ts',
@@ -48,12 +55,12 @@ const CONFIG_PARTS: Readonly<Record<string, Folder>> = {
       'src/config/announce.ts',
       'src/config/types.ts',
     ],
-    tests: CONFIG_TESTS,
+    ...inProcess,
   },
-  'config-schema': { mutate: ['src/config/schema.ts'], tests: CONFIG_TESTS },
+  'config-schema': { mutate: ['src/config/schema.ts'], ...inProcess },
   'config-rules': {
     mutate: ['src/config/rules.ts', 'src/config/issues.ts', 'src/config/finding.ts', 'src/config/problem.ts'],
-    tests: CONFIG_TESTS,
+    ...inProcess,
   },
   'config-load': {
     mutate: [
@@ -62,7 +69,7 @@ const CONFIG_PARTS: Readonly<Record<string, Folder>> = {
       'src/config/load.ts',
       'src/config/load-isolated.ts',
     ],
-    tests: CONFIG_TESTS,
+    ...inProcess,
   },
 };
 
@@ -71,10 +78,12 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   health: {
     mutate: ['src/health/**/*.ts', '!src/health/index.ts'],
     tests: ['test/health/*.test.ts'],
+    runner: 'tap',
   },
   maglev: {
     mutate: ['src/maglev/**/*.ts', '!src/maglev/index.ts'],
     tests: ['test/maglev/*.test.ts'],
+    runner: 'tap',
   },
   ...CONFIG_PARTS,
   dataplane: {
@@ -95,25 +104,57 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
       'test/dataplane/vpp-config.test.ts',
       'test/dataplane/warmup.test.ts',
     ],
+    runner: 'tap',
   },
   'http-response': {
     mutate: ['src/probe/http-response.ts'],
     tests: ['test/probe/http-response.test.ts'],
+    runner: 'tap',
   },
 };
 
 /** Stryker's options (its type lives in @stryker-mutator/api, which we do not depend on directly). */
 type StrykerOptions = ConstructorParameters<typeof Stryker>[0];
 
+/** `dir/*.test.ts` and plain paths, repository-relative, sorted: the files the in-process runner loads. */
+function expand(patterns: readonly string[]): string[] {
+  return patterns.flatMap((pattern) => {
+    const star = pattern.lastIndexOf('/*');
+    if (star < 0) return [pattern];
+    const dir = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 2);
+    return readdirSync(`${repoRoot}${dir}`)
+      .filter((f) => f.endsWith(suffix))
+      .sort()
+      .map((f) => `${dir}/${f}`);
+  });
+}
+
+function runnerOptions(folder: Folder): StrykerOptions {
+  if (folder.runner === 'tap') {
+    return {
+      testRunner: 'tap',
+      tap: {
+        testFiles: [...folder.tests],
+        nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
+        forceBail: true,
+      },
+    };
+  }
+  return {
+    testRunner: 'node-test',
+    appendPlugins: [`${repoRoot}test/mutation/node-test-runner.ts`],
+    // The plugin is TypeScript: every Stryker child process that loads plugins needs tsx.
+    testRunnerNodeArgs: ['--import', 'tsx'],
+    checkerNodeArgs: ['--import', 'tsx'],
+    nodeTest: { testFiles: expand(folder.tests) },
+  };
+}
+
 function options(name: string, folder: Folder): StrykerOptions {
   return {
     mutate: [...folder.mutate],
-    testRunner: 'tap',
-    tap: {
-      testFiles: [...folder.tests],
-      nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
-      forceBail: true,
-    },
+    ...runnerOptions(folder),
     checkers: ['typescript'],
     // Whether a mutant compiles is a question about src/ alone: the build's project, without test/
     // and bench/, is less for the checker to hold and re-check on every mutant.
