@@ -86,16 +86,24 @@ type Declaration = [name: string, options: Options, body: Body | undefined];
 /** node:test's overloads: (fn), (name, fn), (name, options, fn), (options, fn). */
 function declaration(a: unknown, b: unknown, c: unknown): Declaration {
   if (typeof a === 'function') return [a.name, {}, a as Body];
-  if (typeof a === 'object' && a !== null) return ['', a as Options, b as Body | undefined];
+  if (typeof a === 'object' && a !== null) return ['', a, b as Body | undefined];
   if (typeof b === 'function') return [String(a), {}, b as Body];
-  return [String(a), (b ?? {}) as Options, c as Body | undefined];
+  return [String(a), b ?? {}, c as Body | undefined];
 }
 
-function refuseOptions(state: Collecting, what: string, name: string, options: Options, body: Body | undefined): Body {
+function refuseOptions(
+  state: Collecting,
+  what: string,
+  name: string,
+  options: Options,
+  body: Body | undefined,
+): Body {
   const where = `${state.file}: ${what} "${name}"`;
   for (const flag of ['skip', 'todo', 'only'] as const) {
     if (options[flag] !== undefined && options[flag] !== false) {
-      throw new UnsupportedTestError(`${where} has ${flag}: node-test-runner refuses it rather than score without it`);
+      throw new UnsupportedTestError(
+        `${where} has ${flag}: node-test-runner refuses it rather than score without it`,
+      );
     }
   }
   if (body === undefined) throw new UnsupportedTestError(`${where} has no body (a todo)`);
@@ -145,7 +153,8 @@ export const suite = describe;
 function hook(kind: 'before' | 'after' | 'beforeEach' | 'afterEach'): (body: Body) => void {
   return (body) => {
     const state = collecting(kind, body.name);
-    if (body.length > 0) throw new UnsupportedTestError(`${state.file}: a ${kind} hook takes the test context`);
+    if (body.length > 0)
+      throw new UnsupportedTestError(`${state.file}: a ${kind} hook takes the test context`);
     state.current[kind].push(body);
   };
 }

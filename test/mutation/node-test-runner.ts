@@ -146,7 +146,10 @@ export class NodeTestRunner implements TestRunner {
     const { activeMutant, testFilter, disableBail, hitLimit, mutantActivation, reloadEnvironment } = options;
     if (reloadEnvironment && this.#tests !== undefined) {
       // capabilities() says this runner cannot reload; Stryker restarts the worker instead.
-      return toMutantRunResult({ status: DryRunStatus.Error, errorMessage: 'node-test runner cannot reload modules' });
+      return toMutantRunResult({
+        status: DryRunStatus.Error,
+        errorMessage: 'node-test runner cannot reload modules',
+      });
     }
     try {
       if (mutantActivation === 'static') {
@@ -165,7 +168,13 @@ export class NodeTestRunner implements TestRunner {
           return toMutantRunResult({
             status: DryRunStatus.Complete,
             tests: [
-              { id: 'load', name: 'loading the test files', status: TestStatus.Failed, failureMessage: message(err), timeSpentMs: 0 },
+              {
+                id: 'load',
+                name: 'loading the test files',
+                status: TestStatus.Failed,
+                failureMessage: message(err),
+                timeSpentMs: 0,
+              },
             ],
           });
         }
@@ -230,7 +239,11 @@ export class NodeTestRunner implements TestRunner {
         root = await endFile();
       }
       roots.push(root);
-      const walk = (suite: CollectedSuite, suites: readonly CollectedSuite[], names: readonly string[]): void => {
+      const walk = (
+        suite: CollectedSuite,
+        suites: readonly CollectedSuite[],
+        names: readonly string[],
+      ): void => {
         for (const child of suite.children) {
           if (isSuite(child)) {
             walk(child, [...suites, child], [...names, child.name]);
