@@ -147,6 +147,24 @@ test('without a filter every test runs; it bails at the first failure unless tol
   }
 });
 
+test('a worker thread a test starts sees the mutant switched on, and none once the run is over', async () => {
+  const WORKER = fixture('worker.check.ts');
+  const r = await runner(WORKER);
+  try {
+    complete(await r.dryRun({ timeout: 10_000, disableBail: false, coverageAnalysis: 'perTest' }));
+    const result = await r.mutantRun(mutant('5'));
+    assert.equal(result.status, MutantRunStatus.Killed);
+    assert.match(result.failureMessage, /'5'/);
+    assert.deepEqual(await r.mutantRun(mutant('5', { testFilter: [] })), {
+      status: MutantRunStatus.Survived,
+      nrOfTests: 0,
+    });
+    complete(await r.dryRun({ timeout: 10_000, disableBail: false, coverageAnalysis: 'perTest' }));
+  } finally {
+    await r.dispose();
+  }
+});
+
 test('a test that takes the context `t`, or is skipped, is refused: the dry run is an error, not a score', async () => {
   for (const [file, reason] of [
     ['context.check.ts', /test context `t`/],

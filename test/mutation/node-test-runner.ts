@@ -20,7 +20,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { InstrumenterContext, StrykerOptions } from '@stryker-mutator/api/core';
+import {
+  INSTRUMENTER_CONSTANTS,
+  type InstrumenterContext,
+  type StrykerOptions,
+} from '@stryker-mutator/api/core';
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
 import {
   DryRunStatus,
@@ -160,7 +164,7 @@ export class NodeTestRunner implements TestRunner {
           });
         }
         // Active while the modules load: that is when a static mutant acts.
-        this.#ns.activeMutant = activeMutant.id;
+        switchOn(this.#ns, activeMutant.id);
         try {
           await this.#load();
         } catch (err) {
@@ -180,7 +184,7 @@ export class NodeTestRunner implements TestRunner {
         }
       } else {
         await this.#load();
-        this.#ns.activeMutant = activeMutant.id;
+        switchOn(this.#ns, activeMutant.id);
       }
       this.#ns.hitLimit = hitLimit;
       this.#ns.hitCount = hitLimit === undefined ? undefined : 0;
@@ -200,6 +204,7 @@ export class NodeTestRunner implements TestRunner {
       return toMutantRunResult({ status: DryRunStatus.Complete, tests: results });
     } finally {
       this.#ns.activeMutant = undefined;
+      delete process.env[INSTRUMENTER_CONSTANTS.ACTIVE_MUTANT_ENV_VARIABLE];
       this.#ns.hitLimit = undefined;
       this.#ns.hitCount = undefined;
     }
@@ -296,6 +301,16 @@ export class NodeTestRunner implements TestRunner {
       ? { ...base, status: TestStatus.Failed, failureMessage: message(failure) }
       : { ...base, status: TestStatus.Success };
   }
+}
+
+/**
+ * Switches a mutant on: in this thread's `__stryker__`, and in the environment variable that the
+ * instrumented code reads when it loads, so that a worker thread a test starts (load-isolated.ts)
+ * runs the mutant too, as it does under the TAP runner, which hands the variable to its process.
+ */
+function switchOn(ns: InstrumenterContext, id: string): void {
+  ns.activeMutant = id;
+  process.env[INSTRUMENTER_CONSTANTS.ACTIVE_MUTANT_ENV_VARIABLE] = id;
 }
 
 async function runBeforeHooks(suite: CollectedSuite): Promise<void> {
