@@ -68,6 +68,7 @@ const CONFIG_PARTS: Readonly<Record<string, Folder>> = {
       'src/config/parse.ts',
       'src/config/load.ts',
       'src/config/load-isolated.ts',
+      'src/config/warm-up.ts',
     ],
     ...inProcess,
   },
