@@ -35,12 +35,17 @@
 #include "probe_head.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -66,7 +71,33 @@
 /* Idle sockets kept per namespace and family: more than are ever in flight at once in practice. */
 #define POOL_MAX 1024
 
-enum phase { PH_IDLE, PH_WAITING, PH_CONNECTING, PH_SENDING, PH_READING };
+enum phase { PH_IDLE, PH_WAITING, PH_CONNECTING, PH_HANDSHAKE, PH_SENDING, PH_READING };
+
+/*
+ * A TLS target's state: its settings, the probe's SSL, and the session kept for the next probe.
+ * Allocated apart from the slot so that OpenSSL's callbacks can point at it while the slots are
+ * reallocated.
+ *
+ * Session reuse follows src/probe/tls-sessions.ts, the one description of the rule: a session is
+ * kept only from a probe that passed (new_session() parks it, tls_settle() keeps it), every
+ * failure forgets it, it is offered for at most session_max_age after the full handshake it
+ * descends from (a renewed ticket from a resumption inherits that age), and a server that
+ * declines it simply gets a full handshake. The engine keeps the SSL_SESSION itself, per target:
+ * a run of the target is a worker's life, so a changed check or a gone backend forgets it.
+ */
+struct tls_target {
+  SSL_CTX *ctx; /* one reference, per target */
+  char *sni;    /* NULL: no SNI */
+  char *verify_name; /* what the certificate must name: a host name or an IP address */
+  int verify_is_ip;
+  uint32_t status_min, status_max; /* https: the statuses that pass (a session is kept only then) */
+  SSL *ssl;                        /* the probe's, while one runs */
+  int settled, passed;             /* the probe's session fate is decided; whether it passed */
+  uint64_t started_us;             /* when the probe's handshake started */
+  SSL_SESSION *kept;               /* offered on the next handshake */
+  uint64_t kept_verified_us;       /* when the full handshake it descends from started */
+  SSL_SESSION *fresh;              /* given by the server during this probe, not kept yet */
+};
 
 struct slot {
   /* The target, as JavaScript set it. */
@@ -95,6 +126,7 @@ struct slot {
   int heap_at; /* -1: not in the heap */
   size_t sent;
   struct head_reader head;
+  struct tls_target *tls; /* NULL: plain */
 };
 
 /* Disconnected sockets for half-open tcp probes, still registered with epoll (see above). */
@@ -121,6 +153,7 @@ struct target_spec {
   char netns[256];
   char *request;
   size_t request_len;
+  struct tls_target *tls;
 };
 
 enum cmd_kind { CMD_SET, CMD_DROP, CMD_SCHEDULE, CMD_CANCEL, CMD_EXPIRE, CMD_STOP };
@@ -162,7 +195,10 @@ struct engine {
   /* Set up by JavaScript, read-only after. */
   napi_threadsafe_function tsfn;
   int epfd, evfd;
-  uint64_t batch_us, window_us;
+  uint64_t batch_us, window_us, session_max_age_us;
+  /* The TLS contexts made by tlsContext(), JavaScript thread only; targets hold their own references. */
+  SSL_CTX **tls_ctxs;
+  size_t ntls_ctxs;
   pthread_t thread;
   int running, closed;
   napi_env env;
@@ -295,7 +331,7 @@ static void set_owner(struct engine *e, int fd, int32_t i) {
  * link-local target (a scope id) binds the socket to its interface for good.
  */
 static int reusable(const struct slot *s) {
-  if (s->kind != PE_KIND_TCP || !(s->flags & PE_FLAG_HALF_OPEN) || s->has_src) return 0;
+  if (s->kind != PE_KIND_TCP || !(s->flags & PE_FLAG_HALF_OPEN) || (s->flags & PE_FLAG_TLS) || s->has_src) return 0;
   return s->af != AF_INET6 || !((const struct sockaddr_in6 *)&s->addr)->sin6_scope_id;
 }
 
@@ -423,15 +459,89 @@ static void flush(struct engine *e) {
   if (wake) napi_call_threadsafe_function(e->tsfn, NULL, napi_tsfn_nonblocking);
 }
 
+/* ---- TLS ------------------------------------------------------------------------------------- */
+
+static void tls_target_free(struct tls_target *t) {
+  if (!t) return;
+  if (t->ssl) SSL_free(t->ssl);
+  if (t->kept) SSL_SESSION_free(t->kept);
+  if (t->fresh) SSL_SESSION_free(t->fresh);
+  if (t->ctx) SSL_CTX_free(t->ctx);
+  free(t->sni);
+  free(t->verify_name);
+  free(t);
+}
+
+/*
+ * The server gave a session (TLS 1.2: during the handshake; TLS 1.3: a ticket after it, read with
+ * the response). Parked until the probe's verdict; the last one given wins.
+ */
+static int new_session(SSL *ssl, SSL_SESSION *session) {
+  struct tls_target *t = SSL_get_app_data(ssl);
+  if (!t || !t->ssl) return 0;
+  if (t->fresh) SSL_SESSION_free(t->fresh);
+  t->fresh = session;
+  return 1;
+}
+
+/* The probe's verdict is known: keep its session if it passed, forget every session if not. */
+static void tls_settle(struct tls_target *t, int passed) {
+  if (t->settled) return;
+  t->settled = 1;
+  t->passed = passed;
+  if (!passed) {
+    if (t->kept) SSL_SESSION_free(t->kept);
+    t->kept = NULL;
+  } else if (t->fresh) {
+    /* A renewed ticket inherits the age of the session it renews; a full handshake starts anew. */
+    int resumed = t->ssl && SSL_session_reused(t->ssl);
+    uint64_t verified = resumed ? t->kept_verified_us : t->started_us;
+    if (!resumed || t->kept) {
+      if (t->kept) SSL_SESSION_free(t->kept);
+      t->kept = t->fresh;
+      t->kept_verified_us = verified;
+      t->fresh = NULL;
+    }
+  }
+  if (t->fresh) SSL_SESSION_free(t->fresh);
+  t->fresh = NULL;
+}
+
+/*
+ * Node's code for an OpenSSL error, as err.code of a TLS socket carries it: "ERR_SSL_" and the
+ * reason in capitals with underscores ("ERR_SSL_WRONG_VERSION_NUMBER"). Errors of other libraries
+ * than libssl (rare in a handshake) are named "ERR_OSSL_" and their reason.
+ */
+static size_t tls_code(unsigned long err, char *buf, size_t len) {
+  const char *reason = ERR_reason_error_string(err);
+  int n = snprintf(buf, len, "%s%s", ERR_GET_LIB(err) == ERR_LIB_SSL ? "ERR_SSL_" : "ERR_OSSL_",
+                   reason ? reason : "UNKNOWN");
+  size_t out = n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+  for (size_t k = 0; k < out; k++) buf[k] = buf[k] == ' ' ? '_' : (char)toupper((unsigned char)buf[k]);
+  return out;
+}
+
 /* ---- probes ----------------------------------------------------------------------------------- */
 
 /* Closes the probe's socket and takes it out of the heap; the slot goes idle. */
 static void end_probe(struct engine *e, struct slot *s, uint32_t i) {
   heap_remove(e, i);
+  struct tls_target *t = s->tls;
+  if (t && t->ssl) {
+    /* Cancelled: as a failure, the next handshake is a full one. */
+    tls_settle(t, 0);
+    /*
+     * A probe that passed says goodbye (close_notify, as Node's destroySoon() flushes it), so the
+     * server logs a clean close rather than a truncated session; one that failed just closes.
+     */
+    if (t->passed) SSL_shutdown(t->ssl);
+    SSL_free(t->ssl);
+    t->ssl = NULL;
+  }
   if (s->fd >= 0) {
     set_owner(e, s->fd, -1);
     /* Half-open: the handshake's last ACK is still held back; a RST goes out instead. */
-    int half_open = s->connected && s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN);
+    int half_open = s->connected && s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN) && !s->tls;
     if (!(half_open && reusable(s) && pool_put(e, s))) {
       if (half_open) {
         struct linger lg = {1, 0};
@@ -468,6 +578,9 @@ static void finish(struct engine *e, uint32_t i, int outcome, int value, int aux
                    size_t text_len, uint64_t now) {
   struct slot *s = &e->slots[i];
   s->finished_us = now;
+  if (s->tls && s->tls->ssl)
+    tls_settle(s->tls, outcome == PE_SECURED || (outcome == PE_STATUS && (uint32_t)value >= s->tls->status_min &&
+                                                   (uint32_t)value <= s->tls->status_max));
   stage(e, s, i, outcome, value, aux, text, text_len, now);
   end_probe(e, s, i);
   if (s->recurring) plan(e, i, now, s->repeat_ms, s->seq, now);
@@ -519,6 +632,116 @@ static int read_head(struct engine *e, uint32_t i, uint32_t events, uint64_t now
   }
 }
 
+/*
+ * A TLS call (SSL_connect, SSL_write, SSL_read) returned r <= 0. Returns 0 when it only has to
+ * wait for the socket; otherwise finishes the probe with `outcome` as Node would name the error:
+ * Node's code of an OpenSSL error, the errno of a failed socket, and a close by the peer as
+ * ECONNRESET in the handshake (Node: "socket disconnected before secure TLS connection was
+ * established") or as the end of the stream after it.
+ */
+static int tls_failed(struct engine *e, uint32_t i, int r, int outcome, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  int errno_ = errno;
+  int err = SSL_get_error(s->tls->ssl, r);
+  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return 0;
+  unsigned long ossl = err == SSL_ERROR_SSL ? ERR_peek_last_error() : 0;
+  ERR_clear_error();
+  if (ossl) {
+    char code[160];
+    size_t n = tls_code(ossl, code, sizeof code);
+    finish(e, i, outcome, 0, 0, code, n, now);
+  } else if (err == SSL_ERROR_SYSCALL && errno_ && errno_ != EAGAIN)
+    finish(e, i, outcome, errno_, 0, NULL, 0, now);
+  else if (outcome == PE_TLS_ERROR)
+    finish(e, i, outcome, ECONNRESET, 0, NULL, 0, now);
+  else
+    return -1; /* the end of the stream: the caller judges what it has */
+  return 1;
+}
+
+/* The connection is up: TLS starts over it, as the JavaScript probe's startTls() does. */
+static int tls_begin(struct engine *e, uint32_t i, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  struct tls_target *t = s->tls;
+  t->ssl = SSL_new(t->ctx);
+  if (!t->ssl || !SSL_set_fd(t->ssl, s->fd)) {
+    ERR_clear_error();
+    finish(e, i, PE_TLS_ERROR, ENOMEM, 0, NULL, 0, now);
+    return 1;
+  }
+  t->settled = t->passed = 0;
+  t->started_us = now;
+  SSL_set_app_data(t->ssl, t);
+  if (t->sni) SSL_set_tlsext_host_name(t->ssl, t->sni);
+  if (t->kept && (s->flags & PE_FLAG_TLS_REUSE)) {
+    if (now - t->kept_verified_us < e->session_max_age_us) SSL_set_session(t->ssl, t->kept);
+    else {
+      SSL_SESSION_free(t->kept);
+      t->kept = NULL;
+    }
+  }
+  s->phase = PH_HANDSHAKE;
+  return 0;
+}
+
+/*
+ * The handshake is done: judge the certificate as Node does when rejectUnauthorized is set, the
+ * chain first (OpenSSL's verify result, which a resumed session carries from its full handshake)
+ * and then the name (checkServerIdentity: DNS names or else the CN for a host name, IP SANs only
+ * for an address; no partial wildcards). The name is checked here rather than by OpenSSL's
+ * verification, which would report a wrong name before an expired certificate.
+ */
+static int tls_verified(struct engine *e, uint32_t i, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  struct tls_target *t = s->tls;
+  if (!(s->flags & PE_FLAG_TLS_VERIFY)) return 1;
+  long result = SSL_get_verify_result(t->ssl);
+  X509 *peer = SSL_get0_peer_certificate(t->ssl);
+  if (result == X509_V_OK && !peer) result = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
+  if (result != X509_V_OK) {
+    finish(e, i, PE_CERT_REJECTED, (int)result, 0, NULL, 0, now);
+    return 0;
+  }
+  int named = t->verify_is_ip
+                  ? X509_check_ip_asc(peer, t->verify_name, 0)
+                  : X509_check_host(peer, t->verify_name, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
+  if (named != 1) {
+    finish(e, i, PE_CERT_REJECTED, -1, 0, NULL, 0, now);
+    return 0;
+  }
+  return 1;
+}
+
+/* Reads the response's head over TLS; as read_head(). */
+static int tls_read_head(struct engine *e, uint32_t i, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  for (;;) {
+    ERR_clear_error();
+    int n = SSL_read(s->tls->ssl, e->scratch, READ_CHUNK);
+    if (n > 0) {
+      switch (head_push(&s->head, e->scratch, (size_t)n)) {
+        case HEAD_MORE:
+          continue;
+        case HEAD_STATUS:
+          finish(e, i, PE_STATUS, s->head.status, 0, NULL, 0, now);
+          return 1;
+        case HEAD_BAD_STATUS_LINE:
+          finish(e, i, PE_BAD_STATUS_LINE, 0, 0, s->head.bad_line, s->head.bad_len, now);
+          return 1;
+        case HEAD_TOO_LARGE:
+          finish(e, i, PE_HEAD_TOO_LARGE, 0, 0, NULL, 0, now);
+          return 1;
+      }
+    }
+    int failed = tls_failed(e, i, n, PE_RESPONSE_ERROR, now);
+    if (failed >= 0) return failed;
+    size_t pending = head_pending(&s->head);
+    if (pending) finish(e, i, PE_TRUNCATED_HEAD, (int)pending, 0, NULL, 0, now);
+    else finish(e, i, PE_EMPTY_RESPONSE, 0, 0, NULL, 0, now);
+    return 1;
+  }
+}
+
 /* Moves probe i on as far as its socket allows; `events` is what epoll (or poll) reported. */
 static void advance(struct engine *e, uint32_t i, uint32_t events, uint64_t now) {
   struct slot *s = &e->slots[i];
@@ -529,8 +752,46 @@ static void advance(struct engine *e, uint32_t i, uint32_t events, uint64_t now)
     }
     if (!(events & (EPOLLOUT | EPOLLHUP))) return;
     s->connected = 1;
-    if (s->kind == PE_KIND_TCP) return finish(e, i, PE_CONNECTED, 0, 0, NULL, 0, now);
+    if (s->tls) {
+      if (tls_begin(e, i, now)) return;
+    } else if (s->kind == PE_KIND_TCP)
+      return finish(e, i, PE_CONNECTED, 0, 0, NULL, 0, now);
+    else
+      s->phase = PH_SENDING;
+  }
+  if (s->phase == PH_HANDSHAKE) {
+    ERR_clear_error();
+    int r = SSL_connect(s->tls->ssl);
+    if (r <= 0) {
+      tls_failed(e, i, r, PE_TLS_ERROR, now);
+      return;
+    }
+    if (!tls_verified(e, i, now)) return;
+    if (s->kind == PE_KIND_TCP) {
+      const char *version = SSL_get_version(s->tls->ssl);
+      return finish(e, i, PE_SECURED, 0, 0, version, strlen(version), now);
+    }
     s->phase = PH_SENDING;
+  }
+  if (s->phase == PH_SENDING && s->tls) {
+    while (s->sent < s->request_len) {
+      ERR_clear_error();
+      int n = SSL_write(s->tls->ssl, s->request + s->sent, (int)(s->request_len - s->sent));
+      if (n > 0) {
+        s->sent += (size_t)n;
+        continue;
+      }
+      if (tls_failed(e, i, n, PE_RESPONSE_ERROR, now) < 0) finish(e, i, PE_EMPTY_RESPONSE, 0, 0, NULL, 0, now);
+      return;
+    }
+    /* Whatever arrived with the handshake's end raised no edge of its own: read at once. */
+    s->phase = PH_READING;
+    tls_read_head(e, i, now);
+    return;
+  }
+  if (s->phase == PH_READING && s->tls) {
+    tls_read_head(e, i, now);
+    return;
   }
   if (s->phase == PH_SENDING) {
     while (s->sent < s->request_len) {
@@ -606,7 +867,10 @@ static void deadline_passed(struct engine *e, uint32_t i, uint64_t now) {
     advance(e, i, events, now);
   }
   if (s->seq != seq || s->phase < PH_CONNECTING) return;
-  finish(e, i, s->phase == PH_CONNECTING ? PE_CONNECT_TIMEOUT : PE_RESPONSE_TIMEOUT, 0, 0, NULL, 0, now);
+  int outcome = s->phase == PH_CONNECTING ? PE_CONNECT_TIMEOUT
+                : s->phase == PH_HANDSHAKE  ? PE_TLS_TIMEOUT
+                                            : PE_RESPONSE_TIMEOUT;
+  finish(e, i, outcome, 0, 0, NULL, 0, now);
 }
 
 /*
@@ -658,6 +922,8 @@ static void drop_target(struct engine *e, uint32_t i) {
   end_probe(e, s, i);
   free(s->request);
   s->request = NULL;
+  tls_target_free(s->tls);
+  s->tls = NULL;
   s->used = 0;
   s->recurring = 0;
 }
@@ -681,6 +947,7 @@ static void apply(struct engine *e, struct cmd *c, uint64_t now) {
       s->netns = netns_index(e, t->netns);
       s->request = t->request;
       s->request_len = t->request_len;
+      s->tls = t->tls;
       s->token = t->token;
       s->recurring = 0;
       s->repeat_ms = 0;
@@ -732,6 +999,7 @@ static int take_commands(struct engine *e, uint64_t now) {
     else if (!stop) apply(e, &cmds[k], now);
     if (cmds[k].spec) {
       free(cmds[k].spec->request);
+      tls_target_free(cmds[k].spec->tls);
       free(cmds[k].spec);
     }
   }
@@ -858,6 +1126,12 @@ static void engine_stop(struct engine *e) {
   for (size_t i = 0; i < e->nslots; i++) {
     if (e->slots[i].fd >= 0) close(e->slots[i].fd);
     free(e->slots[i].request);
+    /* After close(): a probe that passed would try to say goodbye on the closed socket. */
+    if (e->slots[i].tls && e->slots[i].tls->ssl) {
+      SSL_free(e->slots[i].tls->ssl);
+      e->slots[i].tls->ssl = NULL;
+    }
+    tls_target_free(e->slots[i].tls);
     head_free(&e->slots[i].head);
   }
   free(e->slots);
@@ -878,6 +1152,7 @@ static void engine_stop(struct engine *e) {
   for (size_t k = 0; k < e->ncmds; k++)
     if (e->cmds[k].spec) {
       free(e->cmds[k].spec->request);
+      tls_target_free(e->cmds[k].spec->tls);
       free(e->cmds[k].spec);
     }
   free(e->cmds);
@@ -889,6 +1164,10 @@ static void engine_stop(struct engine *e) {
   e->out.items = e->staged.items = NULL;
   free(e->heap);
   e->heap = NULL;
+  for (size_t k = 0; k < e->ntls_ctxs; k++) SSL_CTX_free(e->tls_ctxs[k]);
+  free(e->tls_ctxs);
+  e->tls_ctxs = NULL;
+  e->ntls_ctxs = 0;
   free(e->scratch);
   e->scratch = NULL;
   if (e->own_ns >= 0) close(e->own_ns);
@@ -922,23 +1201,28 @@ static struct engine *this_engine(napi_env env, napi_callback_info info, size_t 
   return e;
 }
 
-/* new ProbeEngine(onResults: () => void, batchMs: number, startWindowMs: number) */
+/*
+ * new ProbeEngine(onResults: () => void, batchMs: number, startWindowMs: number,
+ * sessionMaxAgeMs: number)
+ */
 static napi_value engine_new(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3], self, name;
-  uint32_t batch_ms = 0, window_ms = 0;
+  size_t argc = 4;
+  napi_value argv[4], self, name;
+  uint32_t batch_ms = 0, window_ms = 0, session_max_age_ms = 0;
   CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
   napi_valuetype t;
   if (argc < 3 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function ||
       napi_get_value_uint32(env, argv[1], &batch_ms) != napi_ok ||
-      napi_get_value_uint32(env, argv[2], &window_ms) != napi_ok)
-    return throw_invalid(env, "ProbeEngine(onResults, batchMs, startWindowMs)");
+      napi_get_value_uint32(env, argv[2], &window_ms) != napi_ok ||
+      (argc > 3 && napi_get_value_uint32(env, argv[3], &session_max_age_ms) != napi_ok))
+    return throw_invalid(env, "ProbeEngine(onResults, batchMs, startWindowMs, sessionMaxAgeMs)");
   struct engine *e = calloc(1, sizeof *e);
   if (!e) return throw_invalid(env, "out of memory");
   pthread_mutex_init(&e->lock, NULL);
   e->env = env;
   e->batch_us = (uint64_t)batch_ms * 1000u;
   e->window_us = (uint64_t)window_ms * 1000u;
+  e->session_max_age_us = (uint64_t)session_max_age_ms * 1000u;
   e->own_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   e->current_ns = -1;
   e->scratch = malloc(READ_CHUNK);
@@ -1002,14 +1286,112 @@ static int parse_addr(int af, const char *s, unsigned port, struct sockaddr_stor
   return inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1 ? 0 : -1;
 }
 
+static char *dup_string(napi_env env, napi_value v, int *bad) {
+  size_t n;
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok || type == napi_null || type == napi_undefined) return NULL;
+  if (type != napi_string || napi_get_value_string_utf8(env, v, NULL, 0, &n) != napi_ok) {
+    *bad = 1;
+    return NULL;
+  }
+  char *s = malloc(n + 1);
+  if (!s || napi_get_value_string_utf8(env, v, s, n + 1, &n) != napi_ok) {
+    free(s);
+    *bad = 1;
+    return NULL;
+  }
+  return s;
+}
+
+/* A target's TLS settings from [context, sni|null, verifyName, statusMin, statusMax]. */
+static struct tls_target *tls_target_of(napi_env env, struct engine *e, napi_value v) {
+  napi_value item[5];
+  uint32_t context, status_min, status_max;
+  for (uint32_t k = 0; k < 5; k++)
+    if (napi_get_element(env, v, k, &item[k]) != napi_ok) return NULL;
+  if (napi_get_value_uint32(env, item[0], &context) != napi_ok || context >= e->ntls_ctxs ||
+      napi_get_value_uint32(env, item[3], &status_min) != napi_ok ||
+      napi_get_value_uint32(env, item[4], &status_max) != napi_ok)
+    return NULL;
+  struct tls_target *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  int bad = 0;
+  t->sni = dup_string(env, item[1], &bad);
+  t->verify_name = dup_string(env, item[2], &bad);
+  if (bad || !t->verify_name) {
+    tls_target_free(t);
+    return NULL;
+  }
+  unsigned char ip[sizeof(struct in6_addr)];
+  t->verify_is_ip = inet_pton(AF_INET, t->verify_name, ip) == 1 || inet_pton(AF_INET6, t->verify_name, ip) == 1;
+  t->status_min = status_min;
+  t->status_max = status_max;
+  SSL_CTX_up_ref(e->tls_ctxs[context]);
+  t->ctx = e->tls_ctxs[context];
+  return t;
+}
+
+/*
+ * tlsContext(caPem, cipherList, cipherSuites) → a number for setTarget's tls. The trusted CAs
+ * (as tls.createSecureContext({ca}) or Node's root store) and Node's default ciphers, so a
+ * handshake offers and accepts what the JavaScript probe's would. Verification never aborts the
+ * handshake (SSL_VERIFY_NONE, as Node): tls_verified() judges its result afterwards.
+ */
+static napi_value engine_tls_context(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], result;
+  struct engine *e = this_engine(env, info, &argc, argv);
+  if (!e) return NULL;
+  int bad = argc < 3;
+  char *pem = bad ? NULL : dup_string(env, argv[0], &bad);
+  char *list = bad ? NULL : dup_string(env, argv[1], &bad);
+  char *suites = bad ? NULL : dup_string(env, argv[2], &bad);
+  SSL_CTX *ctx = bad || !pem ? NULL : SSL_CTX_new(TLS_client_method());
+  int ok = ctx != NULL;
+  if (ok) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    /* The end of the stream without close_notify is the end of the stream, as for Node. */
+    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, new_session);
+    if (list && list[0]) ok = SSL_CTX_set_cipher_list(ctx, list);
+    if (ok && suites) ok = SSL_CTX_set_ciphersuites(ctx, suites);
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    BIO *bio = ok ? BIO_new_mem_buf(pem, -1) : NULL;
+    X509 *cert;
+    ok = ok && bio;
+    while (ok && (cert = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+      X509_STORE_add_cert(store, cert);
+      X509_free(cert);
+    }
+    BIO_free(bio);
+    ERR_clear_error();
+  }
+  free(pem);
+  free(list);
+  free(suites);
+  if (!ok) {
+    if (ctx) SSL_CTX_free(ctx);
+    return throw_invalid(env, "tlsContext(caPem, cipherList, cipherSuites)");
+  }
+  e->tls_ctxs = realloc(e->tls_ctxs, (e->ntls_ctxs + 1) * sizeof *e->tls_ctxs);
+  if (!e->tls_ctxs) die("out of memory");
+  e->tls_ctxs[e->ntls_ctxs] = ctx;
+  CHECK(napi_create_uint32(env, (uint32_t)e->ntls_ctxs++, &result));
+  return result;
+}
+
 /*
  * setTarget(slot, token, kind, family, address, port, source|null, netns|null, request|null,
- * timeoutMs, flags). The token names this run of the slot: commands and results of another are
- * stale. timeoutMs 0: no deadline of the engine's own (expire() decides).
+ * timeoutMs, flags, tls|null). The token names this run of the slot: commands and results of
+ * another are stale. timeoutMs 0: no deadline of the engine's own (expire() decides). tls (with
+ * PE_FLAG_TLS): [context from tlsContext(), SNI|null, name to verify, lowest and highest status
+ * that passes].
  */
 static napi_value engine_set_target(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11];
+  size_t argc = 12;
+  napi_value argv[12];
   struct engine *e = this_engine(env, info, &argc, argv);
   if (!e) return NULL;
   uint32_t slot, token, kind, family, port, timeout_ms, flags;
@@ -1045,11 +1427,16 @@ static napi_value engine_set_target(napi_env env, napi_callback_info info) {
     }
     t->has_src = 1;
   }
+  if ((flags & PE_FLAG_TLS) && (argc < 12 || !(t->tls = tls_target_of(env, e, argv[11])))) {
+    free(t);
+    return throw_invalid(env, "setTarget: tls [context, sni, verifyName, statusMin, statusMax]");
+  }
   bool is_buffer = false;
   if (napi_is_buffer(env, argv[8], &is_buffer) == napi_ok && is_buffer) {
     void *data;
     size_t len;
     if (napi_get_buffer_info(env, argv[8], &data, &len) != napi_ok || !(t->request = malloc(len ? len : 1))) {
+      tls_target_free(t->tls);
       free(t);
       return throw_invalid(env, "setTarget: request");
     }
@@ -1190,6 +1577,7 @@ napi_status probe_engine_register(napi_env env, napi_value exports) {
   napi_property_descriptor methods[] = {
       {"setTarget", NULL, engine_set_target, NULL, NULL, NULL, napi_default, NULL},
       {"dropTarget", NULL, engine_drop_target, NULL, NULL, NULL, napi_default, NULL},
+      {"tlsContext", NULL, engine_tls_context, NULL, NULL, NULL, napi_default, NULL},
       {"schedule", NULL, engine_schedule, NULL, NULL, NULL, napi_default, NULL},
       {"cancel", NULL, engine_cancel, NULL, NULL, NULL, napi_default, NULL},
       {"expire", NULL, engine_expire, NULL, NULL, NULL, napi_default, NULL},

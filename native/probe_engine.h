@@ -16,6 +16,9 @@ enum pe_kind { PE_KIND_TCP = 0, PE_KIND_HTTP = 1 };
 
 /* Target flags. */
 #define PE_FLAG_HALF_OPEN 1u /* tcp: judge at SYN-ACK and reset, never completing the handshake */
+#define PE_FLAG_TLS 2u       /* TLS over the connection: http writes its request over it, tcp passes at its end */
+#define PE_FLAG_TLS_VERIFY 4u /* check the chain and the name (no insecure-skip-verify) */
+#define PE_FLAG_TLS_REUSE 8u  /* offer the session of the target's last good probe (tls-session-reuse) */
 
 /* How a probe ended. */
 enum pe_outcome {
@@ -31,6 +34,11 @@ enum pe_outcome {
   PE_HEAD_TOO_LARGE = 9,   /* no end of head within 16 KiB */
   PE_SETUP_ERROR = 10,     /* value = errno, aux = the step (enum pe_step) */
   PE_CONNECT_CALL_ERROR = 11, /* value = errno: connect() itself failed, nothing was sent */
+  PE_TLS_ERROR = 12,       /* the handshake failed: text = Node's code (ERR_SSL_...), else value = errno */
+  PE_TLS_TIMEOUT = 13,     /* the deadline passed during the handshake */
+  PE_CERT_REJECTED = 14,   /* value = the X509_V_ERR code; -1: the name (or IP) does not match */
+  PE_SECURED = 15,         /* tcp with TLS: the handshake passed; text = the protocol ("TLSv1.3") */
+  /* PE_RESPONSE_ERROR over TLS may carry text instead of an errno: Node's code of the TLS error. */
 };
 
 /* Where a probe's socket could not be made. */
@@ -50,7 +58,7 @@ enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_
  * native/ than the JavaScript beside it: a stale build would otherwise be read with the wrong
  * record layout and lose results silently.
  */
-#define PE_PROTOCOL_VERSION 2
+#define PE_PROTOCOL_VERSION 3
 
 /* Adds the ProbeEngine class to the addon's exports. */
 napi_status probe_engine_register(napi_env env, napi_value exports);
