@@ -1332,10 +1332,17 @@ static struct tls_target *tls_target_of(napi_env env, struct engine *e, napi_val
 }
 
 /*
+ * Node's verify callback: every certificate is accepted during the handshake and judged after it
+ * (tls_verified()). Verification so goes on past the first error, and the result is the last
+ * error found, as Node reports it (a leaf from an unknown CA: UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+ * where verification stopping at the first error would say UNABLE_TO_GET_ISSUER_CERT_LOCALLY).
+ */
+static int accept_any_chain(int preverify_ok, X509_STORE_CTX *ctx) { return 1; }
+
+/*
  * tlsContext(caPem, cipherList, cipherSuites) → a number for setTarget's tls. The trusted CAs
  * (as tls.createSecureContext({ca}) or Node's root store) and Node's default ciphers, so a
- * handshake offers and accepts what the JavaScript probe's would. Verification never aborts the
- * handshake (SSL_VERIFY_NONE, as Node): tls_verified() judges its result afterwards.
+ * handshake offers and accepts what the JavaScript probe's would.
  */
 static napi_value engine_tls_context(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -1349,7 +1356,7 @@ static napi_value engine_tls_context(napi_env env, napi_callback_info info) {
   SSL_CTX *ctx = bad || !pem ? NULL : SSL_CTX_new(TLS_client_method());
   int ok = ctx != NULL;
   if (ok) {
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_chain);
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     /* The end of the stream without close_notify is the end of the stream, as for Node. */
     SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);

@@ -1,8 +1,10 @@
-// tcp and http probes on the probe engine: which probes it can run, the target it gets for them,
-// and what its records mean as ProbeResults, in the same codes and details as the JavaScript
-// probes (tcp.ts, http.ts). The engine takes plain tcp and http without a response-regexp; tcp
-// with ssl, https (Node's TLS) and bodies (the regexp) stay on the JavaScript probes.
+// tcp, http and https probes on the probe engine: which probes it can run, the target it gets for
+// them, and what its records mean as ProbeResults, in the same codes and details as the
+// JavaScript probes (tcp.ts, http.ts, probe-run.ts startTls). The engine takes tcp (with or
+// without ssl), and http and https without a response-regexp; bodies (the regexp) stay on the
+// JavaScript probes.
 
+import { isIP } from 'node:net';
 import { getSystemErrorMap } from 'node:util';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { HealthCheckConfig } from '../config/types.js';
@@ -18,6 +20,7 @@ import type { EngineRecord, EngineTarget, ProbeEngine } from './probe-engine.js'
 import { ABORTED_DETAIL, localFaultDetail } from './probe-run.js';
 import type { ProbeRequest } from './types.js';
 import { isValidNetnsName } from './netns.js';
+import { x509ErrorName } from './x509-errors.js';
 
 /**
  * Called with each result of a repeating probe, `lagMs` how late it started and `ageMs` how long
@@ -44,13 +47,28 @@ export class EngineProbes implements RepeatingProber {
   constructor(
     private readonly engine: ProbeEngine,
     private readonly requestHeads: RequestHeadCache,
+    /** The CAs https and tcp+ssl trust (PEM) instead of Node's root certificates (prober.ts tlsCa). */
+    private readonly tlsCa?: string,
   ) {}
 
-  /** Whether the engine runs probes like req: plain tcp, and http without a response-regexp. */
+  /** Whether the engine runs probes like req: tcp, and http or https without a response-regexp. */
   static accepts(hc: HealthCheckConfig, netns: string | undefined): boolean {
     if (hc.port === undefined || (netns !== undefined && !isValidNetnsName(netns))) return false;
-    if (hc.type === 'tcp') return !hc.params.ssl;
-    return hc.type === 'http' && hc.params.responseRegexp === undefined;
+    if (hc.type === 'tcp') return true;
+    return (hc.type === 'http' || hc.type === 'https') && hc.params.responseRegexp === undefined;
+  }
+
+  /**
+   * Whether a one-off probe (probe()) runs here. A TLS probe that reuses its worker's session
+   * (tls-session-reuse with a signal) stays on the JavaScript probe, where tls-sessions.ts keeps
+   * that session from one probe to the next: each one-off probe is a run of its own here, and
+   * the engine keeps sessions per run (repeat()).
+   */
+  static acceptsOneOff(req: ProbeRequest): boolean {
+    const hc = req.healthcheck;
+    const secure = hc.type === 'https' || (hc.type === 'tcp' && hc.params.ssl);
+    if (secure && hc.params.tlsSessionReuse && req.signal !== undefined) return false;
+    return EngineProbes.accepts(hc, req.netns);
   }
 
   repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined {
@@ -92,7 +110,15 @@ export class EngineProbes implements RepeatingProber {
   private target(req: ProbeRequest, timeoutMs: number): EngineTarget {
     const hc = req.healthcheck;
     const port = hc.port as number;
-    const http = hc.type === 'http';
+    const params = hc.params;
+    const http = hc.type !== 'tcp';
+    const secure = hc.type === 'https' || (hc.type === 'tcp' && params.ssl);
+    let flags = 0;
+    if (secure) {
+      flags |= EngineFlag.tls;
+      if (!params.insecureSkipVerify) flags |= EngineFlag.tlsVerify;
+      if (params.tlsSessionReuse) flags |= EngineFlag.tlsReuse;
+    } else if (params.halfOpen) flags |= EngineFlag.halfOpen;
     return {
       kind: http ? EngineKind.http : EngineKind.tcp,
       family: req.family,
@@ -100,9 +126,23 @@ export class EngineProbes implements RepeatingProber {
       port,
       source: sourceOf(req),
       netns: req.netns,
-      request: http ? this.requestHeads.get(hc, req.address, port, false) : undefined,
+      request: http ? this.requestHeads.get(hc, req.address, port, hc.type === 'https') : undefined,
       timeoutMs,
-      flags: hc.params.halfOpen ? EngineFlag.halfOpen : 0,
+      flags,
+      // As startTls(): SNI is the serverName unless it is an IP literal; the certificate must
+      // name the serverName, or the backend's address when there is none.
+      tls: secure
+        ? {
+            ca: this.tlsCa,
+            serverName:
+              params.serverName !== undefined && isIP(params.serverName) === 0
+                ? params.serverName
+                : undefined,
+            verifyName: params.serverName ?? req.address,
+            statusMin: params.responseCode.min,
+            statusMax: params.responseCode.max,
+          }
+        : undefined,
     };
   }
 }
@@ -128,7 +168,12 @@ export function engineResult(record: EngineRecord, req: ProbeRequest): ProbeResu
       return checkerFault(reason, localFaultDetail(req, reason, errno), record.durationMs);
   }
   const v = engineVerdict(record, req);
-  return probeResult(v.code === 'L4OK' || v.code === 'L7OK', v.code, v.detail, record.durationMs);
+  return probeResult(
+    v.code === 'L4OK' || v.code === 'L6OK' || v.code === 'L7OK',
+    v.code,
+    v.detail,
+    record.durationMs,
+  );
 }
 
 const CONNECTED: ProbeVerdict = Object.freeze({ code: 'L4OK', detail: 'connected' });
@@ -146,7 +191,7 @@ function engineVerdict(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
     case EngineOutcome.connectTimeout:
       return timeoutFailure('L4', hc.timeoutMs);
     case EngineOutcome.responseError:
-      return errorFailure('L7', errnoName(record.value));
+      return errorFailure('L7', record.text ?? errnoName(record.value));
     case EngineOutcome.responseTimeout:
       return timeoutFailure('L7', hc.timeoutMs);
     case EngineOutcome.badStatusLine:
@@ -157,6 +202,17 @@ function engineVerdict(record: EngineRecord, req: ProbeRequest): ProbeVerdict {
       return errorFailure('L7', HeadError.truncated(record.value));
     case EngineOutcome.headTooLarge:
       return errorFailure('L7', HeadError.tooLarge);
+    case EngineOutcome.secured:
+      return { code: 'L6OK', detail: `TLS handshake ok (${record.text ?? 'unknown protocol'})` };
+    case EngineOutcome.tlsError:
+      return errorFailure('L6', record.text ?? errnoName(record.value));
+    case EngineOutcome.tlsTimeout:
+      return timeoutFailure('L6', hc.timeoutMs);
+    case EngineOutcome.certRejected:
+      return errorFailure(
+        'L6',
+        record.value === -1 ? 'ERR_TLS_CERT_ALTNAME_INVALID' : x509ErrorName(record.value),
+      );
     default:
       return errorFailure('L4', `probe engine outcome ${record.outcome}`);
   }

@@ -6,13 +6,19 @@
  * The version of this protocol (PE_PROTOCOL_VERSION), raised with any change of meaning, not
  * only of width. The addon says which it was built with; native-addon.ts refuses another.
  */
-export const ENGINE_PROTOCOL_VERSION = 2;
+export const ENGINE_PROTOCOL_VERSION = 3;
 
 export const EngineKind = { tcp: 0, http: 1 } as const;
 
 export const EngineFlag = {
   /** tcp: pass at SYN-ACK and reset, never completing the handshake (HAProxy's connect check). */
   halfOpen: 1,
+  /** TLS over the connection: http writes its request over it, tcp passes when it is up. */
+  tls: 2,
+  /** Check the certificate's chain and name (not insecure-skip-verify). */
+  tlsVerify: 4,
+  /** Offer the session of the target's last good probe (params.tls-session-reuse). */
+  tlsReuse: 8,
 } as const;
 
 export const EngineOutcome = {
@@ -29,6 +35,13 @@ export const EngineOutcome = {
   setupError: 10,
   /** connect() itself failed (nothing was sent): maybe a checker fault (checker-fault.ts). */
   connectCallError: 11,
+  /** The TLS handshake failed: text = Node's code (ERR_SSL_...), else value = errno. */
+  tlsError: 12,
+  tlsTimeout: 13,
+  /** value = X509_V_ERR code, -1: the certificate does not name the server. */
+  certRejected: 14,
+  /** tcp with TLS: the handshake passed; text = the protocol ("TLSv1.3"). */
+  secured: 15,
 } as const;
 
 /** The step a setup error happened in (aux of a setupError record), named as the addon's syscalls. */

@@ -39,8 +39,12 @@ export interface NativeProbeEngine {
     request: Buffer | null,
     timeoutMs: number,
     flags: number,
+    /** With EngineFlag.tls: [tlsContext(), SNI|null, name to verify, lowest, highest passing status]. */
+    tls: [number, string | null, string, number, number] | null,
   ): void;
   dropTarget(slot: number): void;
+  /** An SSL_CTX trusting caPem with Node's ciphers (TLS 1.2 list, TLS 1.3 suites); its number. */
+  tlsContext(caPem: string, cipherList: string, cipherSuites: string): number;
   /**
    * Entries of SCHEDULE_INTS int32s (engine-protocol.ts). A recurring target's next probe is
    * planned by the engine itself, at the last delay given, as soon as a probe ends; an entry
@@ -66,7 +70,12 @@ export interface NativeEngineProtocol {
 export interface NativeAddon {
   /** Absent from builds older than the check itself. */
   probeEngineProtocol?: NativeEngineProtocol;
-  ProbeEngine: new (onResults: () => void, batchMs: number, startWindowMs: number) => NativeProbeEngine;
+  ProbeEngine: new (
+    onResults: () => void,
+    batchMs: number,
+    startWindowMs: number,
+    sessionMaxAgeMs: number,
+  ) => NativeProbeEngine;
   /** A TCP or ICMP ping socket, created inside `netns` (null: our own) and bound to `source`. */
   openSocket(
     family: 4 | 6,

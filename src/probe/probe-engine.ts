@@ -1,5 +1,5 @@
 // The probe engine as JavaScript sees it: one native thread per process (native/probe_engine.c)
-// that runs tcp and http probes off the event loop. This side hands out slots, keeps one run per
+// that runs tcp, http and their TLS forms off the event loop. This side hands out slots, keeps one run per
 // slot, and turns the batches of result records the thread sends into calls on those runs. What
 // a record means (a ProbeResult) is engine-probes.ts's business; this file is only the plumbing.
 //
@@ -7,8 +7,23 @@
 // arrive in one reused Int32Array, the next probes go back in another, in one native call per
 // batch.
 
+import tls from 'node:tls';
 import { ENGINE_SETUP_STEPS, Record, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
 import { loadNativeAddon, type NativeAddon, type NativeProbeEngine } from './native-addon.js';
+import { TLS_SESSION_MAX_AGE_MS } from './tls-sessions.js';
+
+/** TLS for a target with EngineFlag.tls, as the JavaScript probe's startTls() sets it up. */
+export interface EngineTls {
+  /** The CAs to trust (PEM); undefined: Node's root certificates (tls.rootCertificates). */
+  ca: string | undefined;
+  /** SNI; undefined: none. */
+  serverName: string | undefined;
+  /** What the certificate must name: a host name, or an address (IP SAN). */
+  verifyName: string;
+  /** https: the statuses that pass; a session is kept only from a probe that passed. */
+  statusMin: number;
+  statusMax: number;
+}
 
 /** A target as the engine probes it. */
 export interface EngineTarget {
@@ -27,6 +42,8 @@ export interface EngineTarget {
   timeoutMs: number;
   /** EngineFlag bits. */
   flags: number;
+  /** With EngineFlag.tls. */
+  tls?: EngineTls;
 }
 
 /** One probe's end as the engine reported it (engine-protocol.ts EngineOutcome and friends). */
@@ -69,6 +86,11 @@ export interface ProbeEngineOptions {
    * than the window and by at most a twentieth of its interval.
    */
   startWindowMs?: number;
+  /**
+   * How long after its full handshake a TLS session may be offered, on the engine's clock;
+   * default TLS_SESSION_MAX_AGE_MS (tls-sessions.ts). For tests.
+   */
+  sessionMaxAgeMs?: number;
 }
 
 const DEFAULT_BATCH_MS = 100;
@@ -133,6 +155,8 @@ export class ProbeEngine {
   private flushQueued = false;
   private draining = false;
   private closed = false;
+  /** The engine's TLS contexts by the CAs they trust: one per distinct set, made on first use. */
+  private readonly tlsContexts = new Map<string | undefined, number>();
 
   constructor(opts: ProbeEngineOptions = {}) {
     const addon = opts.addon ?? loadNativeAddon();
@@ -140,6 +164,7 @@ export class ProbeEngine {
       this.onResults,
       opts.batchMs ?? DEFAULT_BATCH_MS,
       opts.startWindowMs ?? DEFAULT_START_WINDOW_MS,
+      opts.sessionMaxAgeMs ?? TLS_SESSION_MAX_AGE_MS,
     );
   }
 
@@ -162,12 +187,39 @@ export class ProbeEngine {
       target.request ?? null,
       target.timeoutMs,
       target.flags,
+      target.tls === undefined
+        ? null
+        : [
+            this.tlsContext(target.tls.ca),
+            target.tls.serverName ?? null,
+            target.tls.verifyName,
+            target.tls.statusMin,
+            target.tls.statusMax,
+          ],
     );
     // Results keep the process alive only while something is being probed, as sockets and
     // timers would.
     if (this.live++ === 0) this.native.ref();
     this.schedule(run, firstDelayMs, -1);
     return run;
+  }
+
+  /**
+   * The context trusting `ca`, with Node's default ciphers split as Node splits them (TLS 1.3
+   * suites apart). Contexts live as long as the engine: there are as many as distinct CA sets.
+   */
+  private tlsContext(ca: string | undefined): number {
+    let context = this.tlsContexts.get(ca);
+    if (context === undefined) {
+      const ciphers = tls.DEFAULT_CIPHERS.split(':');
+      context = this.native.tlsContext(
+        ca ?? tls.rootCertificates.join('\n'),
+        ciphers.filter((c) => !c.startsWith('TLS_')).join(':'),
+        ciphers.filter((c) => c.startsWith('TLS_')).join(':'),
+      );
+      this.tlsContexts.set(ca, context);
+    }
+    return context;
   }
 
   /** Stops the thread and closes every socket; for shutdown and tests. */

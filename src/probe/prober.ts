@@ -40,7 +40,7 @@ export interface ProberOptions {
   /** The icmp probe; default probeIcmp (ping sockets via the native addon, one shared pool). */
   icmp?: ProbeFn;
   /**
-   * Where plain tcp and http probes (no ssl, no response-regexp) run: by default on the
+   * Where tcp, http and https probes without a response-regexp run: by default on the
    * process's probe engine (native/probe_engine.c, off the event loop) when the addon is built
    * and no `sockets` factory is given; `false` runs them on Node's sockets like the others.
    */
@@ -59,7 +59,8 @@ export function createProber(opts: ProberOptions = {}): ProbeFn {
   };
   const icmp: ProbeFn = opts.icmp ?? ((req) => probeIcmp(req, ctx.clock));
   const engine = opts.engine ?? (opts.sockets === undefined ? sharedProbeEngine() : undefined);
-  const onEngine = engine ? new EngineProbes(engine, ctx.requestHeads) : undefined;
+  const tlsCa = opts.tlsCa === undefined ? undefined : opts.tlsCa.toString();
+  const onEngine = engine ? new EngineProbes(engine, ctx.requestHeads, tlsCa) : undefined;
   return (req) => runProbe(req, ctx, icmp, onEngine);
 }
 
@@ -83,8 +84,7 @@ function runProbe(
   onEngine: EngineProbes | undefined,
 ): Promise<ProbeResult> {
   try {
-    if (onEngine !== undefined && EngineProbes.accepts(req.healthcheck, req.netns))
-      return onEngine.probe(req, ctx.clock);
+    if (onEngine !== undefined && EngineProbes.acceptsOneOff(req)) return onEngine.probe(req, ctx.clock);
     switch (req.healthcheck.type) {
       case 'tcp':
         return probeTcp(req, ctx);
