@@ -688,7 +688,8 @@ static int tls_begin(struct engine *e, uint32_t i, uint64_t now) {
  * The handshake is done: judge the certificate as Node does when rejectUnauthorized is set, the
  * chain first (OpenSSL's verify result, which a resumed session carries from its full handshake)
  * and then the name (checkServerIdentity: DNS names or else the CN for a host name, IP SANs only
- * for an address; no partial wildcards). The name is checked here rather than by OpenSSL's
+ * for an address; a wildcard covers one whole leftmost label or, as in Node, a part of it:
+ * "b*.example.com"). The name is checked here rather than by OpenSSL's
  * verification, which would report a wrong name before an expired certificate.
  */
 static int tls_verified(struct engine *e, uint32_t i, uint64_t now) {
@@ -704,7 +705,7 @@ static int tls_verified(struct engine *e, uint32_t i, uint64_t now) {
   }
   int named = t->verify_is_ip
                   ? X509_check_ip_asc(peer, t->verify_name, 0)
-                  : X509_check_host(peer, t->verify_name, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
+                  : X509_check_host(peer, t->verify_name, 0, 0, NULL);
   if (named != 1) {
     finish(e, i, PE_CERT_REJECTED, -1, 0, NULL, 0, now);
     return 0;
