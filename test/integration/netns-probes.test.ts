@@ -24,7 +24,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
   let pki: TestPki;
   let topo: Topology;
   let probe: ProbeFn;
-  /** The same probes on the probe engine (plain tcp and http; the rest still goes to Node's sockets). */
+  /** The same probes on the probe engine (tcp, http and https without a response-regexp). */
   let engineProbe: ProbeFn;
 
   before(async () => {
@@ -138,10 +138,12 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
 
       void test('tcp with ssl', async () => {
         const hc = healthcheck({ type: 'tcp', port: 443, timeoutMs: 1500, params: { ssl: true } });
-        await expectAll([
+        await expectAllBothWays([
           ['tls', hc, a().backend, 'L6OK'],
           ['tls, with source', src(hc, family, a().source), a().sourceOnly, 'L6OK'],
           ['tls on a plain port', { ...hc, port: 80 }, a().backend, 'L6RSP'],
+          ['black hole', hc, a().blackhole, 'L4TOUT'],
+          ['no route from our side', hc, a().noRoute, 'checker-fault', /ENETUNREACH: no route/],
         ]);
       });
 
@@ -177,7 +179,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
 
       void test('https', async () => {
         const hc = healthcheck({ type: 'https', port: 443, timeoutMs: 1500 });
-        await expectAll([
+        await expectAllBothWays([
           ['ok', hc, a().backend, 'L7OK'],
           [
             'source-only, with source',
@@ -187,6 +189,7 @@ void describe('probes from inside a netns', { skip: needsRoot('network namespace
           ],
           ['source-only, no source', hc, a().sourceOnly, 'L4TOUT'],
           ['bad status', { ...hc, params: { ...hc.params, path: '/status/500' } }, a().backend, 'L7STS'],
+          ['source-only, with source, on the engine', src(hc, family, a().source), a().sourceOnly, 'L7OK'],
         ]);
       });
 
