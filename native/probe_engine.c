@@ -674,8 +674,19 @@ static int tls_begin(struct engine *e, uint32_t i, uint64_t now) {
   SSL_set_app_data(t->ssl, t);
   if (t->sni) SSL_set_tlsext_host_name(t->ssl, t->sni);
   if (t->kept && (s->flags & PE_FLAG_TLS_REUSE)) {
-    if (now - t->kept_verified_us < e->session_max_age_us) SSL_set_session(t->ssl, t->kept);
-    else {
+    if (now - t->kept_verified_us < e->session_max_age_us) {
+      /*
+       * A copy is offered: OpenSSL marks a TLS 1.3 session it has resumed as used up, and the
+       * server's renewed ticket often arrives after the response, which the probe does not
+       * read. The kept session stays offerable; servers take a ticket again until it expires
+       * (as HAProxy's checks, which decode their stored session afresh for every check).
+       */
+      SSL_SESSION *copy = SSL_SESSION_dup(t->kept);
+      if (copy) {
+        SSL_set_session(t->ssl, copy);
+        SSL_SESSION_free(copy);
+      }
+    } else {
       SSL_SESSION_free(t->kept);
       t->kept = NULL;
     }
