@@ -18,6 +18,10 @@
 // namespace or check settings change. A WeakMap on that signal therefore forgets a session when
 // the check's TLS settings change, and when the backend goes away, with no bookkeeping here. A
 // probe without a signal (a one-off) neither offers nor keeps a session.
+//
+// This file is the one description of the rule. The probe engine (native/probe_engine.c,
+// struct tls_target and tls_settle) follows it for the probes it runs, keeping each run's
+// SSL_SESSION itself, with the age on its own monotonic clock; a run there is a worker's life.
 
 import type { Clock } from '../clock/index.js';
 
