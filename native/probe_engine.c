@@ -42,6 +42,11 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+/*
+ * OpenSSL is node's own: its headers come with node's (node-gyp's include path puts them before
+ * any system copy) and its symbols are node's, resolved when the addon is loaded. Nothing links
+ * libssl, and no libssl-dev is needed to build.
+ */
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/pem.h>
