@@ -25,6 +25,11 @@
  * (owner[]), not by a tag fixed at registration; epoll reports a socket's state as it is when
  * epoll_wait returns, so a reused socket never shows its previous probe's end.
  *
+ * TLS probes (https, tcp with ssl) run the same way with an SSL over the connected socket: the
+ * handshake is driven by the socket's readiness (SSL_connect's WANT_READ/WANT_WRITE), the
+ * certificate is judged afterwards as Node judges it (tls_verified()), and each target keeps the
+ * session of its last good probe (struct tls_target).
+ *
  * Probes inside a network namespace: setns() is per thread, so the engine thread itself enters
  * the namespace to create the socket, and stays there while the targets it probes live there
  * (typically all of them: healthchecker.netns is global). Each probe still looks the name up (one

@@ -1,5 +1,6 @@
 /*
- * The probe engine: tcp and http probes run on a thread of their own with one epoll loop, so the
+ * The probe engine: tcp and http probes, plain or over TLS (node's OpenSSL), run on a thread of
+ * their own with one epoll loop, so the
  * sockets of thousands of probes a second never touch the JavaScript event loop. JavaScript keeps
  * everything that decides anything (health, scheduling intervals, what a result means); the engine
  * only opens, writes, reads the status line, times out and closes, and hands results back in
