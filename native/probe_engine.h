@@ -1,7 +1,7 @@
 /*
  * The probe engine: tcp and http probes, plain or over TLS (node's OpenSSL), run on a thread of
- * their own with one epoll loop, so the
- * sockets of thousands of probes a second never touch the JavaScript event loop. JavaScript keeps
+ * their own with one epoll loop, so the sockets of thousands of probes a second never touch the
+ * JavaScript event loop. JavaScript keeps
  * everything that decides anything (health, scheduling intervals, what a result means); the engine
  * only opens, writes, reads the status line, times out and closes, and hands results back in
  * batches. The numbers below are the protocol between the two; src/probe/engine-protocol.ts
