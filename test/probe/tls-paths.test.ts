@@ -235,7 +235,7 @@ void describe('https and tcp+ssl scenarios, engine and JavaScript alike', () => 
       expect: ['L6RSP', 'tls ECONNRESET'],
     },
     {
-      name: 'no cipher in common: the server\'s alert in the handshake',
+      name: "no cipher in common: the server's alert in the handshake",
       serve: httpsServer(cert('good'), 200, 0, { maxVersion: 'TLSv1.2', ciphers: 'CAMELLIA128-SHA' }),
       hc: httpsCheck(),
       expect: ['L6RSP', 'tls ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'],
