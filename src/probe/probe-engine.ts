@@ -7,6 +7,7 @@
 // arrive in one reused Int32Array, the next probes go back in another, in one native call per
 // batch.
 
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { ENGINE_SETUP_STEPS, Record, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
 import { loadNativeAddon, type NativeAddon, type NativeProbeEngine } from './native-addon.js';
@@ -213,7 +214,7 @@ export class ProbeEngine {
     if (context === undefined) {
       const ciphers = tls.DEFAULT_CIPHERS.split(':');
       context = this.native.tlsContext(
-        ca ?? tls.rootCertificates.join('\n'),
+        ca ?? defaultCaPem(),
         ciphers.filter((c) => !c.startsWith('TLS_')).join(':'),
         ciphers.filter((c) => c.startsWith('TLS_')).join(':'),
       );
@@ -312,6 +313,23 @@ export class ProbeEngine {
     }
     this.schedule(run, next, r[at + Record.seq] as number);
   }
+}
+
+/**
+ * The CAs Node's TLS trusts by default: its bundled root certificates and the file named by
+ * NODE_EXTRA_CA_CERTS (which Node, too, reads once and skips when it cannot).
+ */
+function defaultCaPem(): string {
+  const pems = [...tls.rootCertificates];
+  const extra = process.env['NODE_EXTRA_CA_CERTS'];
+  if (extra !== undefined && extra !== '') {
+    try {
+      pems.push(readFileSync(extra, 'latin1'));
+    } catch {
+      // Node warns about it at start-up and goes on without: so do the probes.
+    }
+  }
+  return pems.join('\n');
 }
 
 let shared: ProbeEngine | undefined;
