@@ -4,13 +4,7 @@
 // same words whichever ran the probe. Certificates are made at test time (helpers/pki.ts).
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import net from 'node:net';
 import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
@@ -338,38 +332,5 @@ void describe('https and tcp+ssl scenarios, engine and JavaScript alike', () => 
       assert.equal((await probe(probeRequest(hc))).code, 'L6OK', name);
       assert.equal(await sources.next(), '127.0.0.2', name);
     }
-  });
-});
-
-void describe('the CAs trusted by default', () => {
-  void test('NODE_EXTRA_CA_CERTS is trusted on the engine as by Node', async (t) => {
-    const pki = await TestPki.create();
-    t.after(() => pki.dispose());
-    const cert = await pki.issue(['backend.test']);
-    const server = await httpsServer(() => cert, 200)('127.0.0.1');
-    t.after(() => server.close());
-    const dir = await mkdtemp(join(tmpdir(), 'vpp-maglev-extra-ca-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const script = join(dir, 'probe.mts');
-    const probeIndex = pathToFileURL(resolve('src/probe/index.ts')).href;
-    const helpers = pathToFileURL(resolve('test/helpers/index.ts')).href;
-    await writeFile(
-      script,
-      `import { createProber } from '${probeIndex}';
-import { healthcheck, probeRequest } from '${helpers}';
-const hc = healthcheck({ type: 'https', port: ${server.port}, params: { serverName: 'backend.test' } });
-for (const engine of [undefined, false] as const) {
-  const r = await createProber({ engine })(probeRequest(hc));
-  console.log(r.code, r.detail);
-}
-process.exit(0);
-`,
-    );
-    // The server runs in this process: the child must not block its event loop.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: pki.caCertPath },
-      encoding: 'utf8',
-    });
-    assert.deepEqual(stdout.trim().split('\n'), ['L7OK status 200', 'L7OK status 200']);
   });
 });
