@@ -588,9 +588,16 @@ static void finish(struct engine *e, uint32_t i, int outcome, int value, int aux
                    size_t text_len, uint64_t now) {
   struct slot *s = &e->slots[i];
   s->finished_us = now;
-  if (s->tls && s->tls->ssl)
-    tls_settle(s->tls, outcome == PE_SECURED || (outcome == PE_STATUS && (uint32_t)value >= s->tls->status_min &&
-                                                   (uint32_t)value <= s->tls->status_max));
+  if (s->tls) {
+    int passed = outcome == PE_SECURED || (outcome == PE_STATUS && (uint32_t)value >= s->tls->status_min &&
+                                           (uint32_t)value <= s->tls->status_max);
+    if (s->tls->ssl) tls_settle(s->tls, passed);
+    else if (s->tls->kept) {
+      /* Failed before TLS began (refused, timed out, no socket): any failure forgets the session. */
+      SSL_SESSION_free(s->tls->kept);
+      s->tls->kept = NULL;
+    }
+  }
   stage(e, s, i, outcome, value, aux, text, text_len, now);
   end_probe(e, s, i);
   if (s->recurring) plan(e, i, now, s->repeat_ms, s->seq, now);

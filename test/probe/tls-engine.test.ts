@@ -6,6 +6,9 @@
 // engine closed mid-handshake, and with a session kept (AddressSanitizer checks for leaks).
 
 import assert from 'node:assert/strict';
+import { createServer as createHttpsServer } from 'node:https';
+import type net from 'node:net';
+import type tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeResult } from '../../src/health/types.js';
 import { EngineProbes, ProbeEngine, type ProbeLoop } from '../../src/probe/index.js';
@@ -111,6 +114,49 @@ void describe('TLS on the probe engine: session reuse', () => {
       ['L7OK', 'L7OK', 'L7STS', 'L7OK', 'L7OK'],
     );
     assert.deepEqual(reused, [false, true, true, false, true]);
+  });
+
+  void test('a probe that fails before TLS (refused) drops the session too', async () => {
+    // One https server that stops listening for the third probe and listens again on its port.
+    let n = 0;
+    const reused: boolean[] = [];
+    const open = new Set<net.Socket>();
+    const server = createHttpsServer(issued, (req, res) => {
+      reused.push((req.socket as tls.TLSSocket).isSessionReused());
+      res.writeHead(200).end();
+    });
+    server.on('connection', (c: net.Socket) => {
+      open.add(c);
+      c.once('close', () => open.delete(c));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const stop = () =>
+      new Promise<void>((resolve) => {
+        for (const c of open) c.destroy();
+        server.close(() => resolve());
+      });
+    const results = new Arrivals<ProbeResult>();
+    const loop = probes().repeat(probeRequest(https(port)), 0, (r) => {
+      results.push(r);
+      // 300 ms apart: time to stop listening before the third probe, and to listen again.
+      return ++n < 5 ? 300 : undefined;
+    }) as ProbeLoop;
+    try {
+      assert.equal((await results.at(0)).code, 'L7OK');
+      assert.equal((await results.at(1)).code, 'L7OK');
+      // Not listening from here until the refusal has been seen (the engine is held at it).
+      await stop();
+      const refused = await results.at(2);
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      assert.deepEqual([refused.code, refused.detail], ['L4CON', 'connect ECONNREFUSED']);
+      assert.equal((await results.at(3)).code, 'L7OK');
+      assert.equal((await results.at(4)).code, 'L7OK');
+      assert.deepEqual(reused, [false, true, false, true]);
+    } finally {
+      loop.stop();
+      await stop();
+    }
   });
 
   void test('a session is offered for at most the max age after its full handshake, renewed tickets included', async () => {
