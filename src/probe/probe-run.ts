@@ -303,8 +303,11 @@ export abstract class ProbeRun {
     if (this.sessionWorker !== undefined) {
       this.passed = result.ok;
       if (result.ok) this.keepSession();
-      else this.ctx.tlsSessions.forget(this.sessionWorker);
     }
+    // Any failure forgets the worker's session, also one before TLS began (refused, connect
+    // timeout): the next handshake is a full one, as on the probe engine.
+    if (!result.ok && this.signal !== undefined && this.req.healthcheck.params.tlsSessionReuse)
+      this.ctx.tlsSessions.forget(this.signal);
     // The error listeners stay attached: a late error from a closed socket must find one.
     if (result.ok && this.tls !== undefined) {
       // Flush what TLS still has queued (the client Finished in TLS 1.3) before closing, so the

@@ -4,6 +4,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { FakeClock } from '../../src/clock/index.js';
 import type { ProbeResult } from '../../src/health/types.js';
 import { createProber, TLS_SESSION_MAX_AGE_MS, TlsSessions } from '../../src/probe/index.js';
@@ -124,6 +125,27 @@ void describe('TLS session reuse', () => {
     const again = await probeSeries(prober, s, {}, 2, worker);
     assert.deepEqual(verdict(down.results[0] as ProbeResult), [false, 'L7STS', 'status 503 not in 200-399']);
     assert.deepEqual([ok.reused, down.reused, again.reused], [[false, true], [true], [false, true]]);
+  });
+
+  void test('a probe that fails before TLS (refused) drops the session too', async () => {
+    const s = await server();
+    const prober = createProber({ tlsCa: pki.caCert });
+    const worker = new AbortController().signal;
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const ok = await probeSeries(prober, s, {}, 2, worker);
+    const refused = await prober(probeRequest(https(closedPort), '127.0.0.1', { signal: worker }));
+    const again = await probeSeries(prober, s, {}, 2, worker);
+    assert.deepEqual(verdict(refused), [false, 'L4CON', 'connect ECONNREFUSED']);
+    assert.deepEqual(
+      [ok.reused, again.reused],
+      [
+        [false, true],
+        [false, true],
+      ],
+    );
   });
 
   void test('a server that changes its certificate and ticket keys gets a full handshake, and is judged on it', async () => {
