@@ -25,7 +25,7 @@ import type { ProbeFn } from '../probe/types.js';
 import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
 import type { BackendEvent, CheckerEvent } from './events.js';
-import { MassFailureDetector, type SuspectEpisode } from './mass-failure.js';
+import { MassFailureDetector, type CheckWindow, type SuspectEpisode } from './mass-failure.js';
 import { withPoolWeight } from './pool-weight.js';
 import {
   frontendsByBackend,
@@ -78,6 +78,8 @@ interface Entry extends ProbeTarget {
   worker: ProbeWorker | undefined;
   /** The checker fault the backend's latest probe ended in, while it lasts. */
   fault: ActiveCheckerFault | undefined;
+  /** The suspect detector's window for `hc`, made once per health check config, not per probe. */
+  window: (CheckWindow & { readonly config: HealthCheckConfig }) | undefined;
 }
 
 export class Checker {
@@ -454,7 +456,15 @@ export class Checker {
       historyLimit: this.cfg.healthchecker.transitionHistory,
       initialState: initialStateOf(config),
     });
-    return { health, config, hc, enabled: config.enabled, worker: undefined, fault: undefined };
+    return {
+      health,
+      config,
+      hc,
+      enabled: config.enabled,
+      worker: undefined,
+      fault: undefined,
+      window: undefined,
+    };
   }
 
   private snapshot(e: Entry): BackendSnapshot {
@@ -614,9 +624,8 @@ export class Checker {
   private watchForMassFailure(e: Entry, result: ProbeResult, ageMs: number): void {
     const hc = e.hc;
     if (!hc) return;
-    const windowMs = Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs;
     const change = this.suspects.observe(
-      { name: hc.name, windowMs },
+      checkWindowOf(e, hc),
       e.health.name,
       result,
       this.opts.clock.monotonic() - ageMs,
@@ -718,6 +727,19 @@ export class Checker {
       this.bus.publish({ kind: 'panic', frontend: fe.name, active: true, pool: poolName(panic), panic, at });
     }
   }
+}
+
+/** A result counts for the suspect detector while the backend could have been probed again. */
+function checkWindowOf(e: Entry, hc: HealthCheckConfig): CheckWindow {
+  // A reload that keeps the backend swaps `e.hc` for the new config's object: made again then.
+  if (e.window?.config !== hc) {
+    e.window = {
+      name: hc.name,
+      windowMs: Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs,
+      config: hc,
+    };
+  }
+  return e.window;
 }
 
 /** The health state machine's own method for each operator action. */

@@ -26,7 +26,25 @@ export function errorFailure(layer: ProbeLayer, what: string): ProbeVerdict {
   return { code: ERROR_CODE[layer], detail: `${ERROR_PREFIX[layer]} ${what}` };
 }
 
+/** A code's layer: its first two characters, looked up rather than sliced (no string per probe). */
+const LAYER: Record<ProbeCode, ProbeLayer> = {
+  L4OK: 'L4',
+  L4TOUT: 'L4',
+  L4CON: 'L4',
+  L6OK: 'L6',
+  L6TOUT: 'L6',
+  L6RSP: 'L6',
+  L7OK: 'L7',
+  L7TOUT: 'L7',
+  L7RSP: 'L7',
+  L7STS: 'L7',
+};
+
+export function layerOf(code: ProbeCode): ProbeLayer {
+  return LAYER[code];
+}
+
 /** A finished probe's result; the layer is the code's. */
 export function probeResult(ok: boolean, code: ProbeCode, detail: string, durationMs: number): ProbeResult {
-  return { ok, layer: code.slice(0, 2) as ProbeLayer, code, detail, durationMs };
+  return { ok, layer: LAYER[code], code, detail, durationMs };
 }
