@@ -58,10 +58,15 @@ function configYaml(): string {
   return lines.join('\n') + '\n';
 }
 
-/** The native engine's stand-in: every scheduled slot's next probe has passed, with status 200. */
+/**
+ * The native engine's stand-in: every scheduled slot's next probe has passed, with status 200.
+ * Slots come in a shuffled order, as jittered intervals leave them in the real engine (in slot
+ * order, each result would find the previous one's neighbours in the CPU's caches).
+ */
 class FakeEngine implements NativeProbeEngine {
   readonly tokens: number[] = [];
   readonly seqs: number[] = [];
+  private order: number[] = [];
   private cursor = 0;
   private due = 0;
   onResults: () => void = () => {};
@@ -81,10 +86,10 @@ class FakeEngine implements NativeProbeEngine {
   drain(out: Int32Array, texts: string[]): number {
     void texts;
     const n = Math.min(this.due, out.length / RECORD_INTS);
-    const slots = this.tokens.length;
+    if (this.order.length !== this.tokens.length) this.order = shuffled(this.tokens.length);
     for (let k = 0; k < n; k++) {
-      const slot = this.cursor;
-      this.cursor = (this.cursor + 1) % slots;
+      const slot = this.order[this.cursor] as number;
+      this.cursor = (this.cursor + 1) % this.order.length;
       const at = k * RECORD_INTS;
       out[at + Record.slot] = slot;
       out[at + Record.token] = this.tokens[slot] as number;
@@ -108,6 +113,16 @@ class FakeEngine implements NativeProbeEngine {
     this.due = n;
     this.onResults();
   }
+}
+
+/** 0 .. n-1 in a random order (Fisher-Yates). */
+function shuffled(n: number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j] as number, a[i] as number];
+  }
+  return a;
 }
 
 const fake = new FakeEngine();
