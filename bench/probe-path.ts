@@ -76,6 +76,10 @@ class FakeEngine implements NativeProbeEngine {
     this.seqs[slot] = 0;
   }
   dropTarget(): void {}
+  /** Plain http here: no TLS context is ever asked for. */
+  tlsContext(): number {
+    return 0;
+  }
   schedule(entries: Int32Array, count: number): void {
     void entries;
     void count;
