@@ -8,14 +8,14 @@ import { isIP } from 'node:net';
 import { getSystemErrorMap } from 'node:util';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { HealthCheckConfig } from '../config/types.js';
-import type { BackendVerdict, ProbeResult } from '../health/types.js';
+import type { ProbeResult } from '../health/types.js';
 import { EngineFlag, EngineKind, EngineOutcome } from './engine-protocol.js';
 import { HeadError } from './http-response.js';
 import type { RequestHeadCache } from './http-request.js';
 import { statusVerdict } from './http-status.js';
 import { describeNativeError } from './native-errors.js';
 import { checkerFault, checkerFaultReason, setupFault } from './checker-fault.js';
-import { errorFailure, layerOf, probeResult, timeoutFailure, type ProbeVerdict } from './probe-failure.js';
+import { errorFailure, probeResult, timeoutFailure, type ProbeVerdict } from './probe-failure.js';
 import type { EngineRecord, EngineTarget, ProbeEngine } from './probe-engine.js';
 import { ABORTED_DETAIL, localFaultDetail } from './probe-run.js';
 import type { ProbeRequest } from './types.js';
@@ -24,10 +24,7 @@ import { x509ErrorName } from './x509-errors.js';
 
 /**
  * Called with each result of a repeating probe, `lagMs` how late it started and `ageMs` how long
- * ago it ended (results are handed over in batches); returns the delay until the next probe. The
- * result object of a verdict is the loop's own, refilled for its next result (at 10 000 probes
- * a second a fresh one each time was most of what the probe path allocated): read it during the
- * call, copy what must outlive it, never keep the object.
+ * ago it ended (results are handed over in batches); returns the delay until the next probe.
  */
 export type RepeatedResultHandler = (result: ProbeResult, lagMs: number, ageMs: number) => number | undefined;
 
@@ -77,9 +74,8 @@ export class EngineProbes implements RepeatingProber {
   repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined {
     if (!EngineProbes.accepts(req.healthcheck, req.netns)) return undefined;
     const hc = req.healthcheck;
-    const reused = reusableVerdict();
     return this.engine.start(this.target(req, hc.timeoutMs), firstDelayMs, (record) =>
-      onResult(engineResult(record, req, reused), record.lagMs, record.ageMs),
+      onResult(engineResult(record, req), record.lagMs, record.ageMs),
     );
   }
 
@@ -161,20 +157,8 @@ function errnoName(errno: number): string {
   return errnoNames.get(-errno)?.[0] ?? `errno ${errno}`;
 }
 
-/** A verdict object that a repeating loop refills with each of its results. */
-type ReusableVerdict = { -readonly [K in keyof BackendVerdict]: BackendVerdict[K] };
-
-function reusableVerdict(): ReusableVerdict {
-  // durationMs starts as a fraction so that V8 keeps the field as a double from the start.
-  return { ok: false, layer: 'L4', code: 'L4CON', detail: '', durationMs: 0.5 };
-}
-
-/**
- * A record of the engine as the ProbeResult the JavaScript probe would have given. With `into`,
- * a verdict is written into that object (a repeating loop's own) instead of a new one; a checker
- * fault is always a new object.
- */
-export function engineResult(record: EngineRecord, req: ProbeRequest, into?: ReusableVerdict): ProbeResult {
+/** A record of the engine as the ProbeResult the JavaScript probe would have given. */
+export function engineResult(record: EngineRecord, req: ProbeRequest): ProbeResult {
   if (record.outcome === EngineOutcome.setupError) return setupFailure(record, req);
   if (record.outcome === EngineOutcome.connectCallError) {
     // connect() failed in the call itself: ours when checker-fault.ts says so, else a verdict.
@@ -185,13 +169,7 @@ export function engineResult(record: EngineRecord, req: ProbeRequest, into?: Reu
   }
   const v = engineVerdict(record, req);
   const ok = v.code === 'L4OK' || v.code === 'L6OK' || v.code === 'L7OK';
-  if (into === undefined) return probeResult(ok, v.code, v.detail, record.durationMs);
-  into.ok = ok;
-  into.layer = layerOf(v.code);
-  into.code = v.code;
-  into.detail = v.detail;
-  into.durationMs = record.durationMs;
-  return into;
+  return probeResult(ok, v.code, v.detail, record.durationMs);
 }
 
 const CONNECTED: ProbeVerdict = Object.freeze({ code: 'L4OK', detail: 'connected' });

@@ -40,10 +40,6 @@ const LAYER: Record<ProbeCode, ProbeLayer> = {
   L7STS: 'L7',
 };
 
-export function layerOf(code: ProbeCode): ProbeLayer {
-  return LAYER[code];
-}
-
 /** A finished probe's result; the layer is the code's. */
 export function probeResult(ok: boolean, code: ProbeCode, detail: string, durationMs: number): ProbeResult {
   return { ok, layer: LAYER[code], code, detail, durationMs };

@@ -79,7 +79,7 @@ void describe('TLS on the probe engine: session reuse', () => {
     const first = s.requests.count;
     let seen = 0;
     const loop = probes(on).repeat(probeRequest(https(s.port, params)), 0, (r) => {
-      results.push({ ...r }); // the loop refills its result object: keep a copy
+      results.push(r);
       return ++seen < count ? delayMs : undefined;
     });
     assert.ok(loop, 'the engine takes https');
@@ -138,7 +138,7 @@ void describe('TLS on the probe engine: session reuse', () => {
       });
     const results = new Arrivals<ProbeResult>();
     const loop = probes().repeat(probeRequest(https(port)), 0, (r) => {
-      results.push({ ...r }); // the loop refills its result object: keep a copy
+      results.push(r);
       // 300 ms apart: time to stop listening before the third probe, and to listen again.
       return ++n < 5 ? 300 : undefined;
     }) as ProbeLoop;
@@ -195,7 +195,7 @@ void describe('TLS on the probe engine: session reuse', () => {
     const results = new Arrivals<ProbeResult>();
     let seen = 0;
     probes().repeat(probeRequest(hc), 0, (r) => {
-      results.push({ ...r }); // the loop refills its result object: keep a copy
+      results.push(r);
       return ++seen < 3 ? 0 : undefined;
     });
     for (let i = 0; i < 3; i++) assert.equal((await results.at(i)).detail, 'TLS handshake ok (TLSv1.2)');
@@ -226,7 +226,7 @@ void describe('TLS on the probe engine: session reuse', () => {
     t.after(() => hole.close());
     const results = new Arrivals<ProbeResult>();
     probes(own).repeat(probeRequest(https(s.port)), 0, (r) => {
-      results.push({ ...r }); // the loop refills its result object: keep a copy
+      results.push(r);
       return 0;
     });
     probes(own).repeat(probeRequest(https(hole.port)), 0, () => 0);
