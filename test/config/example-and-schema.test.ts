@@ -5,36 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { configJsonSchema, loadConfigFile } from '../../src/config/index.js';
+import { schemaKeys, yamlKeys } from '../helpers/config-keys.js';
 
 const root = new URL('../../', import.meta.url);
 const EXAMPLE = new URL('examples/maglev.yaml', root).pathname;
 const SCHEMA = new URL('schema/maglev.schema.json', root).pathname;
-
-/** Every property name that appears anywhere in a JSON Schema. */
-function schemaKeys(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) schemaKeys(item, out);
-  else if (typeof node === 'object' && node !== null) {
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      if (k === 'properties' && typeof v === 'object' && v !== null) {
-        for (const name of Object.keys(v)) out.add(name);
-      }
-      schemaKeys(v, out);
-    }
-  }
-  return out;
-}
-
-/** Every map key in a YAML value. */
-function yamlKeys(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) yamlKeys(item, out);
-  else if (typeof node === 'object' && node !== null) {
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      out.add(k);
-      yamlKeys(v, out);
-    }
-  }
-  return out;
-}
 
 describe('examples/maglev.yaml', () => {
   test('is valid and draws no warnings', async () => {

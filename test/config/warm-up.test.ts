@@ -7,32 +7,7 @@ import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { configJsonSchema, parseConfig, warmConfigParser, warmupConfigText } from '../../src/config/index.js';
 import { parsePlainYaml } from '../../src/config/plain-yaml.js';
-
-/** Every property name that appears anywhere in a JSON Schema. */
-function schemaKeys(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) schemaKeys(item, out);
-  else if (typeof node === 'object' && node !== null) {
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      if (k === 'properties' && typeof v === 'object' && v !== null) {
-        for (const name of Object.keys(v)) out.add(name);
-      }
-      schemaKeys(v, out);
-    }
-  }
-  return out;
-}
-
-/** Every map key in a YAML value. */
-function yamlKeys(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) yamlKeys(item, out);
-  else if (typeof node === 'object' && node !== null) {
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      out.add(k);
-      yamlKeys(v, out);
-    }
-  }
-  return out;
-}
+import { schemaKeys, yamlKeys } from '../helpers/config-keys.js';
 
 void describe('the parser warm-up config', () => {
   for (const backends of [1, 7, 100]) {
