@@ -24,6 +24,13 @@ describe('YamlLocator.position', () => {
     assert.deepEqual(l.position(['maglev', 'port'], 'value'), { line: 2, col: 3 });
   });
 
+  test('a bad value on a path the document lacks points at the nearest key, not at its value', () => {
+    // ['maglev', 'port'] is not in the file (defaulted): the finding goes to `maglev:` itself,
+    // not to the first key of its map.
+    const l = locator('maglev:', '  host: x');
+    assert.deepEqual(l.position(['maglev', 'port'], 'value'), { line: 1, col: 1 });
+  });
+
   test('an alias is followed to its anchor', () => {
     const l = locator('base: &b {port: 80}', 'web: *b');
     assert.deepEqual(l.position(['web', 'port'], 'value'), { line: 1, col: 17 });
