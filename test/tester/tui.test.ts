@@ -126,7 +126,11 @@ describe('maglevt TUI', () => {
     assert.equal(await t.onAlternateScreen(), false);
     const summary = await t.screen();
     assert.match(summary, /^VIP +ADDRESS +N +FAIL +OK% +p50 +p99 +max$/m);
-    assert.match(summary, /^web +127\.0\.0\.40:\d+ +\d+ +0 +100\.0% /m);
+    // The one probe that may fail on web is one in flight when nginx-2 was cut (stop() destroys
+    // its open connections, as a dying backend does); every other one goes elsewhere or waits.
+    const web = /^web +127\.0\.0\.40:\d+ +(\d+) +([01]) +\d+\.\d% /m.exec(summary);
+    assert.ok(web, summary);
+    assert.ok(Number(web[1]) > 0, summary);
     assert.match(summary, /^gone +127\.0\.0\.49:\d+ +(\d+) +\1 +0\.0% /m);
   });
 
