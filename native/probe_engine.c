@@ -78,6 +78,8 @@
 #define READ_CHUNK 65536
 #define MAX_EVENTS 256
 #define MAX_STARTS_PER_TURN 200
+/* Events handled between two looks at the timers in one turn (a power of two). */
+#define TIMER_CHECK_EVERY 16
 /* Idle sockets kept per namespace and family: more than are ever in flight at once in practice. */
 #define POOL_MAX 1024
 
@@ -1089,16 +1091,29 @@ static void *engine_main(void *arg) {
       uint64_t count;
       if (read(e->evfd, &count, sizeof count) < 0 && errno != EAGAIN) die("eventfd read");
     }
-    uint64_t now = mono_us();
+    uint64_t woke = mono_us(), now = woke;
     for (int k = 0; k < n; k++) {
       uint64_t tag = events[k].data.u64;
       if (tag == WAKE_TAG) continue;
-      /* A socket that serves no probe (pooled, its probe cancelled or judged since) is stale. */
+      /*
+       * A socket that serves no probe (pooled, its probe cancelled or judged since) is stale; so
+       * is one whose probe started after this turn woke: its fd number came back from a socket
+       * closed meanwhile, and the event was the old socket's.
+       */
       int fd = (int)tag;
       int32_t i = (size_t)fd < e->nowner ? e->owner[fd] : -1;
-      if (i >= 0 && e->slots[i].fd == fd && e->slots[i].phase >= PH_CONNECTING)
+      if (i >= 0 && e->slots[i].fd == fd && e->slots[i].phase >= PH_CONNECTING && e->slots[i].started_us <= woke)
         advance(e, (uint32_t)i, events[k].events, now);
+      /*
+       * A busy turn (hundreds of sockets ready) must not hold back the probes falling due while
+       * it runs: they start between its events, or each would be late by the rest of the turn.
+       */
+      if ((k & (TIMER_CHECK_EVERY - 1)) == TIMER_CHECK_EVERY - 1) {
+        now = mono_us();
+        run_timers(e, now);
+      }
     }
+    now = mono_us();
     run_timers(e, now);
     if (e->flush_due && e->flush_due <= mono_us()) flush(e);
   }

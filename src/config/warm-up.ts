@@ -10,6 +10,7 @@
 
 import { parseConfig } from './parse.js';
 import { parsePlainYaml } from './plain-yaml.js';
+import type { MaglevConfig } from './types.js';
 
 /**
  * A config that uses every key a maglev.yaml may hold (every health check type and param, IPv4
@@ -134,18 +135,22 @@ export interface ParserWarmupResult {
 
 /**
  * Parses warmupConfigText(backends) `rounds` times, pausing between rounds so that the caller's
- * event loop keeps turning (each round is a few milliseconds). The results are dropped.
+ * event loop keeps turning (each round is a few milliseconds). Each valid result goes to
+ * `rehearse` (the daemon warms with it what a reload runs after the parse: the sync's planning),
+ * then is dropped.
  */
 export async function warmConfigParser(
   rounds: number,
   backends: number,
   pause: () => Promise<void>,
+  rehearse: (config: MaglevConfig) => void = () => {},
 ): Promise<ParserWarmupResult> {
   const text = warmupConfigText(backends);
   let ok = parsePlainYaml(text) !== undefined;
   for (let r = 0; r < rounds; r++) {
     const result = parseConfig(text, 'maglevd parser warm-up');
     ok &&= result.ok && result.warnings.length === 0;
+    if (result.ok) rehearse(result.config);
     await pause();
   }
   return { rounds, ok };

@@ -30,7 +30,13 @@ import {
 } from '../api/index.js';
 import { Checker, ProbeFeed } from '../checker/index.js';
 import { systemClock, systemRandom, type Clock, type Random, type TimerHandle } from '../clock/index.js';
-import { CountersPoller, Syncer, vppConfigProblems, vppStartTimeMs } from '../dataplane/index.js';
+import {
+  CountersPoller,
+  rehearseSync,
+  Syncer,
+  vppConfigProblems,
+  vppStartTimeMs,
+} from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
 import {
@@ -96,7 +102,8 @@ export interface VppParts {
 
 /**
  * The parser's warm-up (src/config/warm-up.ts): when, after start, the main thread parses a small
- * synthetic config a number of times so that the first reload finds that code optimised. Well
+ * synthetic config a number of times, and rehearses the sync's planning on each result
+ * (src/dataplane/plan-rehearsal.ts), so that the first reload finds that code optimised. Well
  * after the start-up's load and first syncs, whose CPU it would otherwise take. Rounds and size:
  * the smallest that brought the first reload's load at 10 000 backends down to the later ones'
  * (bench/README.md §The first reload after start).
@@ -202,6 +209,7 @@ export class Daemon {
           PARSER_WARMUP.rounds,
           PARSER_WARMUP.backends,
           () => new Promise((r) => setImmediate(r)),
+          rehearseSync,
         ));
     const daemon = new Daemon(
       options,

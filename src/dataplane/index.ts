@@ -88,3 +88,4 @@ export { vipRates } from './counter-rates.js';
 export type { VipCounterValues, VipRates } from './counter-rates.js';
 export { processStartMs, vppStartTimeMs } from './vpp-process.js';
 export { byteRate, packetRate, siNumber } from './rate-text.js';
+export { rehearseSync, type SyncRehearsal } from './plan-rehearsal.js';

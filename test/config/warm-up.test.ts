@@ -59,4 +59,18 @@ void describe('the parser warm-up config', () => {
     assert.deepEqual(result, { rounds: 3, ok: true });
     assert.equal(pauses, 3);
   });
+
+  void test("warmConfigParser hands each round's config to the rehearsal before it pauses", async () => {
+    const events: string[] = [];
+    await warmConfigParser(
+      2,
+      7,
+      () => {
+        events.push('pause');
+        return Promise.resolve();
+      },
+      (config) => events.push(`rehearse ${config.backends.size}`),
+    );
+    assert.deepEqual(events, ['rehearse 7', 'pause', 'rehearse 7', 'pause']);
+  });
 });
