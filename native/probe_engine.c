@@ -613,6 +613,35 @@ static int socket_error(int fd) {
 }
 
 /*
+ * The head parser takes the n bytes just read into the scratch buffer; returns 1 when they decide
+ * the probe (a status, a bad status line, a head too large), which is then finished.
+ */
+static int head_took(struct engine *e, uint32_t i, size_t n, uint64_t now) {
+  struct slot *s = &e->slots[i];
+  switch (head_push(&s->head, e->scratch, n)) {
+    case HEAD_MORE:
+      return 0;
+    case HEAD_STATUS:
+      finish(e, i, PE_STATUS, s->head.status, 0, NULL, 0, now);
+      return 1;
+    case HEAD_BAD_STATUS_LINE:
+      finish(e, i, PE_BAD_STATUS_LINE, 0, 0, s->head.bad_line, s->head.bad_len, now);
+      return 1;
+    case HEAD_TOO_LARGE:
+      finish(e, i, PE_HEAD_TOO_LARGE, 0, 0, NULL, 0, now);
+      return 1;
+  }
+  return 0;
+}
+
+/* The stream ended before a status line did: a truncated head, or no answer at all. */
+static void head_cut(struct engine *e, uint32_t i, uint64_t now) {
+  size_t pending = head_pending(&e->slots[i].head);
+  if (pending) finish(e, i, PE_TRUNCATED_HEAD, (int)pending, 0, NULL, 0, now);
+  else finish(e, i, PE_EMPTY_RESPONSE, 0, 0, NULL, 0, now);
+}
+
+/*
  * Reads what the socket has; returns 1 when the probe finished. A short read on a socket that
  * reported a hang-up (EPOLLHUP: the peer reset or closed both ways) is the end of the stream, as
  * libuv has it, so a reset right behind the data reads as the close it is for Node's sockets.
@@ -622,26 +651,12 @@ static int read_head(struct engine *e, uint32_t i, uint32_t events, uint64_t now
   for (;;) {
     ssize_t n = recv(s->fd, e->scratch, READ_CHUNK, 0);
     if (n > 0) {
-      switch (head_push(&s->head, e->scratch, (size_t)n)) {
-        case HEAD_MORE:
-          if ((events & EPOLLHUP) && n < READ_CHUNK) n = 0;
-          else continue;
-          break;
-        case HEAD_STATUS:
-          finish(e, i, PE_STATUS, s->head.status, 0, NULL, 0, now);
-          return 1;
-        case HEAD_BAD_STATUS_LINE:
-          finish(e, i, PE_BAD_STATUS_LINE, 0, 0, s->head.bad_line, s->head.bad_len, now);
-          return 1;
-        case HEAD_TOO_LARGE:
-          finish(e, i, PE_HEAD_TOO_LARGE, 0, 0, NULL, 0, now);
-          return 1;
-      }
+      if (head_took(e, i, (size_t)n, now)) return 1;
+      if (!(events & EPOLLHUP) || n == READ_CHUNK) continue;
+      n = 0;
     }
     if (n == 0) {
-      size_t pending = head_pending(&s->head);
-      if (pending) finish(e, i, PE_TRUNCATED_HEAD, (int)pending, 0, NULL, 0, now);
-      else finish(e, i, PE_EMPTY_RESPONSE, 0, 0, NULL, 0, now);
+      head_cut(e, i, now);
       return 1;
     }
     if (errno == EINTR) continue;
@@ -750,25 +765,12 @@ static int tls_read_head(struct engine *e, uint32_t i, uint64_t now) {
     ERR_clear_error();
     int n = SSL_read(s->tls->ssl, e->scratch, READ_CHUNK);
     if (n > 0) {
-      switch (head_push(&s->head, e->scratch, (size_t)n)) {
-        case HEAD_MORE:
-          continue;
-        case HEAD_STATUS:
-          finish(e, i, PE_STATUS, s->head.status, 0, NULL, 0, now);
-          return 1;
-        case HEAD_BAD_STATUS_LINE:
-          finish(e, i, PE_BAD_STATUS_LINE, 0, 0, s->head.bad_line, s->head.bad_len, now);
-          return 1;
-        case HEAD_TOO_LARGE:
-          finish(e, i, PE_HEAD_TOO_LARGE, 0, 0, NULL, 0, now);
-          return 1;
-      }
+      if (head_took(e, i, (size_t)n, now)) return 1;
+      continue;
     }
     int failed = tls_failed(e, i, n, PE_RESPONSE_ERROR, now);
     if (failed >= 0) return failed;
-    size_t pending = head_pending(&s->head);
-    if (pending) finish(e, i, PE_TRUNCATED_HEAD, (int)pending, 0, NULL, 0, now);
-    else finish(e, i, PE_EMPTY_RESPONSE, 0, 0, NULL, 0, now);
+    head_cut(e, i, now);
     return 1;
   }
 }
