@@ -15,16 +15,19 @@ interface IssueInput {
   input?: unknown;
 }
 
-/** The same message for the type check and every range check of an integer. */
+/**
+ * The same message for the type check and every range check of an integer: zod words a check
+ * that has no error of its own with its schema's.
+ */
 function intRange(min: number, max: number) {
   const error = (iss: IssueInput) =>
     `must be an integer from ${min} to ${max}, got ${describeValue(iss.input)}`;
-  return z.int({ error }).min(min, { error }).max(max, { error });
+  return z.int({ error }).min(min).max(max);
 }
 
 function intAtLeast(min: number) {
   const error = (iss: IssueInput) => `must be an integer of at least ${min}, got ${describeValue(iss.input)}`;
-  return z.int({ error }).min(min, { error });
+  return z.int({ error }).min(min);
 }
 
 function powersOfTwo(max: number): number[] {
@@ -38,8 +41,8 @@ function powerOfTwo(max: number) {
     `must be a power of two from 1 to ${max}, got ${describeValue(iss.input)}`;
   return z
     .int({ error })
-    .min(1, { error })
-    .max(max, { error })
+    .min(1)
+    .max(max)
     .superRefine((v, ctx) => {
       if ((v & (v - 1)) !== 0) ctx.addIssue({ code: 'custom', input: v, message: error({ input: v }) });
     })
