@@ -104,11 +104,13 @@ export interface VppParts {
  * The parser's warm-up (src/config/warm-up.ts): when, after start, the main thread parses a small
  * synthetic config a number of times, and rehearses the sync's planning on each result
  * (src/dataplane/plan-rehearsal.ts), so that the first reload finds that code optimised. Well
- * after the start-up's load and first syncs, whose CPU it would otherwise take. Rounds and size:
- * the smallest that brought the first reload's load at 10 000 backends down to the later ones'
- * (bench/README.md §The first reload after start).
+ * after the start-up's load and first syncs, whose CPU it would otherwise take. Size and rounds:
+ * a config of 1 000 backends, large enough that its maps take the shapes a large file's do, 10
+ * times (0.6–0.7 s of CPU in all, once), brought the first reload's load at 10 000 backends down
+ * to the later ones'; 100 backends 30 times left it a third above them (bench/README.md §The
+ * first reload after start).
  */
-export const PARSER_WARMUP = { delayMs: 5_000, rounds: 30, backends: 100 } as const;
+export const PARSER_WARMUP = { delayMs: 5_000, rounds: 10, backends: 1_000 } as const;
 
 /** Most checker events that may wait for the syncer; it never blocks, so this only bounds a burst. */
 const SYNCER_EVENT_QUEUE = 1_000_000;

@@ -10,7 +10,7 @@ import { parsePlainYaml } from '../../src/config/plain-yaml.js';
 import { schemaKeys, yamlKeys } from '../helpers/config-keys.js';
 
 void describe('the parser warm-up config', () => {
-  for (const backends of [1, 7, 100]) {
+  for (const backends of [1, 7, 100, 1000]) {
     void test(`with ${backends} backends: read by the fast path, valid, without a warning, the same as the full parse`, () => {
       const text = warmupConfigText(backends);
       assert.notEqual(parsePlainYaml(text), undefined, 'inside the plain-YAML subset');
