@@ -1,5 +1,5 @@
 // bench/scale: maglevd's start-up and reload at N backends (issue #12 target 5), the way an
-// operator meets them: the built maglevd and vppsim as separate processes, N backends on
+// operator meets them: the built maglevd (with its shebang's node flags, as installed) and vppsim as separate processes, N backends on
 // bench/native/http-target.c probed over HTTP every 5 s, 100 backends per frontend, warm-up 0–1 s
 // (the same config as the shared harness's scale/run.sh). Prints:
 //   - start-up: from spawning maglevd until vppsim holds every AS (read from maglevd's lb-sync
@@ -23,11 +23,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { VppClient, lbAsDump } from '../src/vpp/index.js';
-import { processCpuSeconds } from './code.js';
+import { processCpuSeconds, shebangNodeFlags } from './code.js';
 import { startHttpTarget } from './native/tools.js';
 import { scaleConfigYaml } from './scale-config.js';
 
@@ -172,9 +172,12 @@ try {
 
   // ---- start-up ------------------------------------------------------------------------------
   const t0 = Date.now();
+  const maglevdBin = values.maglevd ?? 'dist/bin/maglevd.js';
   maglevd = node(
     [
-      values.maglevd ?? 'dist/bin/maglevd.js',
+      // As installed: with the node flags of its shebang (the heap's sizes among them).
+      ...shebangNodeFlags(resolve(repo, maglevdBin)),
+      maglevdBin,
       '--config',
       configPath,
       '--vpp-api-addr',
