@@ -107,8 +107,8 @@ export interface VppParts {
  * after the start-up's load and first syncs, whose CPU it would otherwise take. Size and rounds:
  * a config of 1 000 backends, large enough that its maps take the shapes a large file's do, 10
  * times (0.6–0.7 s of CPU in all, once), brought the first reload's load at 10 000 backends down
- * to the later ones'; 100 backends 30 times left it a third above them (bench/README.md §The
- * first reload after start).
+ * to the later ones'; 100 backends 30 times left it a third above them
+ * (bench/README.md §The first reload after start).
  */
 export const PARSER_WARMUP = { delayMs: 5_000, rounds: 10, backends: 1_000 } as const;
 
