@@ -16,6 +16,19 @@ interface IssueInput {
 }
 
 /**
+ * A value's own rule: `judge` words what is wrong with a value the schema took, or returns
+ * undefined. zod's superRefine does the same but makes a closure (ctx.addIssue) for every value
+ * it judges, one per backend address at every load; this files the issue as that addIssue does.
+ */
+function judged<T extends z.ZodType>(schema: T, judge: (value: z.output<T>) => string | undefined): T {
+  return schema.check((payload) => {
+    const message = judge(payload.value);
+    if (message !== undefined)
+      payload.issues.push({ code: 'custom', input: payload.value, message, continue: true });
+  });
+}
+
+/**
  * The same message for the type check and every range check of an integer: zod words a check
  * that has no error of its own with its schema's.
  */
@@ -39,14 +52,9 @@ function powersOfTwo(max: number): number[] {
 function powerOfTwo(max: number) {
   const error = (iss: IssueInput) =>
     `must be a power of two from 1 to ${max}, got ${describeValue(iss.input)}`;
-  return z
-    .int({ error })
-    .min(1)
-    .max(max)
-    .superRefine((v, ctx) => {
-      if ((v & (v - 1)) !== 0) ctx.addIssue({ code: 'custom', input: v, message: error({ input: v }) });
-    })
-    .meta({ enum: powersOfTwo(max) });
+  return judged(z.int({ error }).min(1).max(max), (v) =>
+    (v & (v - 1)) !== 0 ? error({ input: v }) : undefined,
+  ).meta({ enum: powersOfTwo(max) });
 }
 
 const DURATION_EXAMPLE = 'a duration like "2s", "500ms" or "1m30s"';
@@ -68,15 +76,13 @@ function duration(allowZero: boolean, extra?: (ms: number) => string | undefined
   const error = durationTypeError(allowZero);
   const text = z.string({ error }).meta({ pattern: GO_DURATION_PATTERN });
   const base = allowZero ? z.union([text, z.literal(0)], { error }) : text;
-  return base.superRefine((v: string | number, ctx) => {
-    if (typeof v === 'number') return;
+  return judged(base, (v: string | number) => {
+    if (typeof v === 'number') return undefined;
     const parsed = parseGoDuration(v);
-    let message: string | undefined;
-    if (!parsed.ok) message = `must be ${DURATION_EXAMPLE}, got ${describeValue(v)}: ${parsed.reason}`;
-    else if (parsed.ms < 0) message = `must not be negative, got ${describeValue(v)}`;
-    else if (parsed.ms === 0 && !allowZero) message = 'must be greater than 0';
-    else message = extra?.(parsed.ms);
-    if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
+    if (!parsed.ok) return `must be ${DURATION_EXAMPLE}, got ${describeValue(v)}: ${parsed.reason}`;
+    if (parsed.ms < 0) return `must not be negative, got ${describeValue(v)}`;
+    if (parsed.ms === 0 && !allowZero) return 'must be greater than 0';
+    return extra?.(parsed.ms);
   });
 }
 
@@ -84,14 +90,12 @@ function duration(allowZero: boolean, extra?: (ms: number) => string | undefined
 function ipAddress(family?: IpFamily) {
   const wanted = family === undefined ? 'an IPv4 or IPv6 address' : `an ${ipFamilyName(family)} address`;
   const error = (iss: IssueInput) => `must be ${wanted}, got ${describeValue(iss.input)}`;
-  const schema = z.string({ error }).superRefine((v, ctx) => {
+  const schema = judged(z.string({ error }), (v) => {
     const read = readIpText(v);
-    let message: string | undefined;
-    if (!read.ok) message = `${error({ input: v })}: ${read.reason}`;
-    else if (family !== undefined && read.family !== family) {
-      message = `must be ${wanted}, got ${ipFamilyName(read.family)} address ${read.canonical}`;
-    }
-    if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
+    if (!read.ok) return `${error({ input: v })}: ${read.reason}`;
+    if (family !== undefined && read.family !== family)
+      return `must be ${wanted}, got ${ipFamilyName(read.family)} address ${read.canonical}`;
+    return undefined;
   });
   return family === undefined ? schema : schema.meta({ format: family === 4 ? 'ipv4' : 'ipv6' });
 }
@@ -103,32 +107,20 @@ function stringError(what: string) {
 /** A non-empty string without whitespace or control characters (host names, SNI). */
 function token(what: string) {
   const error = stringError(what);
-  return z.string({ error }).superRefine((v, ctx) => {
-    if (v === '') ctx.addIssue({ code: 'custom', input: v, message: 'must not be empty' });
+  return judged(z.string({ error }), (v) => {
+    if (v === '') return 'must not be empty';
     // eslint-disable-next-line no-control-regex
-    else if (/[\s\x00-\x1f\x7f]/.test(v)) {
-      ctx.addIssue({
-        code: 'custom',
-        input: v,
-        message: `must be ${what} without spaces, got ${describeValue(v)}`,
-      });
-    }
+    if (/[\s\x00-\x1f\x7f]/.test(v)) return `must be ${what} without spaces, got ${describeValue(v)}`;
+    return undefined;
   });
 }
 
 /** A name used as a value (pool names). Map keys that are names are checked in rules.ts. */
-export const nameValue = z
-  .string({ error: stringError('a name') })
-  .superRefine((v, ctx) => {
-    if (v === '') ctx.addIssue({ code: 'custom', input: v, message: 'must not be empty' });
-    else if (!isValidName(v))
-      ctx.addIssue({
-        code: 'custom',
-        input: v,
-        message: `${describeValue(v)} is not a valid name: ${NAME_RULE}`,
-      });
-  })
-  .meta({ pattern: NAME_PATTERN.source });
+export const nameValue = judged(z.string({ error: stringError('a name') }), (v) => {
+  if (v === '') return 'must not be empty';
+  if (!isValidName(v)) return `${describeValue(v)} is not a valid name: ${NAME_RULE}`;
+  return undefined;
+}).meta({ pattern: NAME_PATTERN.source });
 
 /** Map keys that are names; checked (with a position on the key) by rules.ts, here for editors. */
 const nameKey = z.string().meta({ pattern: NAME_PATTERN.source });
@@ -147,13 +139,9 @@ export function parsePercent(value: string): number | undefined {
 function percent() {
   const error = (iss: IssueInput) =>
     `must be a percentage from 0% to 100% like "50%", got ${describeValue(iss.input)}`;
-  return z
-    .string({ error })
-    .superRefine((v, ctx) => {
-      if (parsePercent(v) === undefined)
-        ctx.addIssue({ code: 'custom', input: v, message: error({ input: v }) });
-    })
-    .meta({ pattern: PERCENT_PATTERN.source });
+  return judged(z.string({ error }), (v) =>
+    parsePercent(v) === undefined ? error({ input: v }) : undefined,
+  ).meta({ pattern: PERCENT_PATTERN.source });
 }
 
 /** `200`, `"200-399"`: the accepted HTTP status codes, 100 <= N <= M <= 599. */
@@ -169,53 +157,37 @@ export function parseResponseCode(value: string | number): ResponseCodeRange | u
 const responseCode = (() => {
   const error = (iss: IssueInput) =>
     `must be a status code N or a range "N-M" with 100 <= N <= M <= 599, got ${describeValue(iss.input)}`;
-  return z.union([z.int(), z.string()], { error }).superRefine((v, ctx) => {
-    if (parseResponseCode(v) === undefined)
-      ctx.addIssue({ code: 'custom', input: v, message: error({ input: v }) });
-  });
+  return judged(z.union([z.int(), z.string()], { error }), (v) =>
+    parseResponseCode(v) === undefined ? error({ input: v }) : undefined,
+  );
 })();
 
-const httpPath = z.string({ error: stringError('a path starting with "/"') }).superRefine((v, ctx) => {
-  if (!v.startsWith('/')) {
-    ctx.addIssue({ code: 'custom', input: v, message: `must start with "/", got ${describeValue(v)}` });
-  } else if (/\s/.test(v)) {
-    ctx.addIssue({
-      code: 'custom',
-      input: v,
-      message: `must not contain spaces (use %20), got ${describeValue(v)}`,
-    });
-  }
+const httpPath = judged(z.string({ error: stringError('a path starting with "/"') }), (v) => {
+  if (!v.startsWith('/')) return `must start with "/", got ${describeValue(v)}`;
+  if (/\s/.test(v)) return `must not contain spaces (use %20), got ${describeValue(v)}`;
+  return undefined;
 });
 
-const regexpSource = z.string({ error: stringError('a regular expression') }).superRefine((v, ctx) => {
+const regexpSource = judged(z.string({ error: stringError('a regular expression') }), (v) => {
   try {
     new RegExp(v);
+    return undefined;
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    ctx.addIssue({ code: 'custom', input: v, message: `is not a valid regular expression: ${detail}` });
+    return `is not a valid regular expression: ${detail}`;
   }
 });
 
-const serverName = token('a DNS name').superRefine((v, ctx) => {
-  if (parseIp(v).ok) {
-    ctx.addIssue({
-      code: 'custom',
-      input: v,
-      message: `must be a DNS name: TLS SNI cannot carry an IP address (${v})`,
-    });
-  }
-});
+const serverName = judged(token('a DNS name'), (v) =>
+  parseIp(v).ok ? `must be a DNS name: TLS SNI cannot carry an IP address (${v})` : undefined,
+);
 
-const netns = z.string({ error: stringError('a network namespace name') }).superRefine((v, ctx) => {
+const netns = judged(z.string({ error: stringError('a network namespace name') }), (v) =>
   // The name is a file under /var/run/netns; '' means maglevd's own namespace.
-  if (v.includes('/') || v === '.' || v === '..' || v.includes('\0')) {
-    ctx.addIssue({
-      code: 'custom',
-      input: v,
-      message: `must be a namespace name as under /var/run/netns (no "/"), got ${describeValue(v)}`,
-    });
-  }
-});
+  v.includes('/') || v === '.' || v === '..' || v.includes('\0')
+    ? `must be a namespace name as under /var/run/netns (no "/"), got ${describeValue(v)}`
+    : undefined,
+);
 
 const bool = z.boolean();
 const text = z.string();
@@ -405,31 +377,28 @@ export const vppLbSchema = z.strictObject({
 /** An absolute file path (maglevd runs from /, so a relative one would surprise). */
 function absolutePath(what: string) {
   const error = stringError(`an absolute path to ${what}`);
-  return z.string({ error }).superRefine((v, ctx) => {
-    let message: string | undefined;
-    if (!v.startsWith('/')) message = `must be an absolute path to ${what}, got ${describeValue(v)}`;
+  return judged(z.string({ error }), (v) => {
+    if (!v.startsWith('/')) return `must be an absolute path to ${what}, got ${describeValue(v)}`;
     // eslint-disable-next-line no-control-regex
-    else if (/[\x00-\x1f\x7f]/.test(v))
-      message = `must not contain control characters, got ${describeValue(v)}`;
-    if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
+    if (/[\x00-\x1f\x7f]/.test(v)) return `must not contain control characters, got ${describeValue(v)}`;
+    return undefined;
   });
 }
 
 /** A BIRD symbol that stays one after maglevd appends '4' or '6' to it. */
 export const BIRD_SYMBOL_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const birdProtocol = z.string({ error: stringError('a BIRD protocol name') }).superRefine((v, ctx) => {
-  let message: string | undefined;
+const birdProtocol = judged(z.string({ error: stringError('a BIRD protocol name') }), (v) => {
   if (!BIRD_SYMBOL_PATTERN.test(v))
-    message = `must be a BIRD symbol (a letter or '_', then letters, digits and '_'), got ${describeValue(v)}`;
-  else if (v.length > LIMITS.maxBirdProtocolLength)
-    message = `must be at most ${LIMITS.maxBirdProtocolLength} characters (BIRD symbols end at 64 with the '4' or '6')`;
-  if (message !== undefined) ctx.addIssue({ code: 'custom', input: v, message });
+    return `must be a BIRD symbol (a letter or '_', then letters, digits and '_'), got ${describeValue(v)}`;
+  if (v.length > LIMITS.maxBirdProtocolLength)
+    return `must be at most ${LIMITS.maxBirdProtocolLength} characters (BIRD symbols end at 64 with the '4' or '6')`;
+  return undefined;
 });
 
-const routeAttributes = z.string({ error: stringError('BIRD filter commands') }).superRefine((v, ctx) => {
-  if (v.includes('\0')) ctx.addIssue({ code: 'custom', input: v, message: 'must not contain NUL' });
-});
+const routeAttributes = judged(z.string({ error: stringError('BIRD filter commands') }), (v) =>
+  v.includes('\0') ? 'must not contain NUL' : undefined,
+);
 
 export const birdAnnounceSchema = z.strictObject({
   socket: absolutePath("BIRD's control socket")
