@@ -10,7 +10,7 @@ import { parsePlainYaml } from '../../src/config/plain-yaml.js';
 import { schemaKeys, yamlKeys } from '../helpers/config-keys.js';
 
 void describe('the parser warm-up config', () => {
-  for (const backends of [1, 7, 100, 1000]) {
+  for (const backends of [1, 7, 25, 100, 1000]) {
     void test(`with ${backends} backends: read by the fast path, valid, without a warning, the same as the full parse`, () => {
       const text = warmupConfigText(backends);
       assert.notEqual(parsePlainYaml(text), undefined, 'inside the plain-YAML subset');
@@ -48,6 +48,80 @@ void describe('the parser warm-up config', () => {
     assert.ok([...c.backends.values()].some((b) => !b.enabled));
     assert.ok([...c.backends.values()].some((b) => b.healthcheck === undefined));
     assert.ok([...c.frontends.values()].some((f) => f.pools.length === 2));
+  });
+
+  void test('every health check is probed by some backend, with every param its type takes; all but one set their own interval and timeout', () => {
+    const raw = parseYaml(warmupConfigText(100)) as {
+      maglev: {
+        healthchecks: Record<string, { type: string; interval?: string; timeout?: string; params?: object }>;
+        backends: Record<string, { healthcheck?: string; enabled?: boolean }>;
+      };
+    };
+    const { healthchecks, backends } = raw.maglev;
+    const used = new Set(Object.values(backends).map((b) => b.healthcheck));
+    assert.deepEqual(
+      Object.keys(healthchecks).filter((name) => !used.has(name)),
+      [],
+      'every health check has a backend',
+    );
+    assert.ok(used.has(undefined), 'some backend has no health check');
+    const disabled = Object.values(backends).filter((b) => b.enabled === false).length;
+    assert.ok(disabled > 0 && disabled < Object.keys(backends).length / 4, `${disabled} disabled`);
+    const paramsByType = new Map<string, Set<string>>();
+    for (const hc of Object.values(healthchecks)) {
+      const keys = paramsByType.get(hc.type) ?? new Set<string>();
+      for (const k of Object.keys(hc.params ?? {})) keys.add(k);
+      paramsByType.set(hc.type, keys);
+    }
+    // imaps takes the defaults; the others set their own.
+    assert.deepEqual(
+      Object.entries(healthchecks)
+        .filter(([, hc]) => hc.interval !== undefined && hc.timeout !== undefined)
+        .map(([name]) => name)
+        .sort(),
+      ['ping', 'secure', 'ssh', 'web'],
+    );
+    assert.deepEqual(Object.fromEntries([...paramsByType].map(([t, k]) => [t, [...k].sort()])), {
+      icmp: [],
+      tcp: ['half-open', 'insecure-skip-verify', 'server-name', 'ssl', 'tls-session-reuse'],
+      http: ['host', 'path', 'response-code', 'response-regexp'],
+      https: ['host', 'insecure-skip-verify', 'path', 'response-code', 'server-name', 'tls-session-reuse'],
+    });
+  });
+
+  void test('its frontends take every kind of setting both ways', () => {
+    const parsed = parseConfig(warmupConfigText(100), 'warm-up.yaml');
+    assert.ok(parsed.ok);
+    const frontends = [...parsed.config.frontends.values()];
+    const both = (label: string, values: unknown[]) =>
+      assert.deepEqual(new Set(values.map(Boolean)), new Set([true, false]), label);
+    both(
+      'src-ip-sticky',
+      frontends.map((f) => f.srcIpSticky),
+    );
+    both(
+      'flush-on-down',
+      frontends.map((f) => f.flushOnDown),
+    );
+    both(
+      'panic-threshold',
+      frontends.map((f) => f.panicThreshold !== undefined),
+    );
+    both(
+      'announce',
+      frontends.map((f) => f.announce !== false),
+    );
+    const weights = frontends.flatMap((f) =>
+      f.pools.flatMap((p) => [...p.backends.values()].map((b) => b.weight)),
+    );
+    both(
+      'a weight other than 100',
+      weights.map((w) => w !== 100),
+    );
+    assert.equal(
+      new Set(frontends.map((f) => `${f.address} ${f.protocol} ${f.port}`)).size,
+      frontends.length,
+    );
   });
 
   void test('warmConfigParser parses the given rounds, pausing after each, and reports success', async () => {
