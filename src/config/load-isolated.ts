@@ -24,20 +24,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 })();
 `;
 
-export function loadConfigFileIsolated(path: string): Promise<ConfigParseResult> {
+/**
+ * Loads `path` on a fresh worker. `module` is the module whose loadConfigFile the worker runs
+ * (load.ts; the tests give one that fails). A worker that throws rejects with its error; one that
+ * ends without a result rejects with its exit code.
+ */
+export function loadConfigFileIsolated(path: string, module = LOAD_MODULE): Promise<ConfigParseResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { module: LOAD_MODULE, path } });
-    let settled = false;
-    worker.once('message', (result: ConfigParseResult) => {
-      settled = true;
-      resolve(result);
-    });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`config worker exited with code ${code} without a result`));
-    });
+    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { module, path } });
+    // A promise settles once: the exit that follows a result or an error changes nothing.
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      reject(new Error(`config worker exited with code ${code} without a result`)),
+    );
   });
 }

@@ -1,10 +1,12 @@
 // loadConfigFileIsolated: loadConfigFile on a worker thread gives the same answers as on the main
-// thread (the worker finds load.ts under tsx, and the result survives the structured clone).
+// thread (the worker finds load.ts under tsx, and the result survives the structured clone); a
+// worker that throws, or ends without a result, rejects instead of leaving the start-up waiting.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { loadConfigFile, loadConfigFileIsolated } from '../../src/config/index.js';
 import { BASE_LINES, lines } from './fixtures.js';
@@ -39,4 +41,37 @@ test('an invalid file and a missing one: the same problems as on the main thread
   const gone = await loadConfigFileIsolated(missing);
   assert.deepEqual(gone, await loadConfigFile(missing));
   assert.equal(gone.ok, false);
+});
+
+test('a worker whose load throws rejects with its error', async () => {
+  const module = join(dir, 'throws.mjs');
+  await writeFile(
+    module,
+    "export async function loadConfigFile() { throw new RangeError('no such luck'); }\n",
+  );
+  await assert.rejects(loadConfigFileIsolated(join(dir, 'any.yaml'), pathToFileURL(module).href), {
+    name: 'RangeError',
+    message: 'no such luck',
+  });
+});
+
+test('a worker that ends without a result rejects with its exit code', async () => {
+  const module = join(dir, 'exits.mjs');
+  await writeFile(module, 'export async function loadConfigFile() { process.exit(7); }\n');
+  await assert.rejects(loadConfigFileIsolated(join(dir, 'any.yaml'), pathToFileURL(module).href), {
+    message: 'config worker exited with code 7 without a result',
+  });
+});
+
+test('a worker that answers and then exits with an error code resolves with its answer', async () => {
+  const module = join(dir, 'answers-then-exits.mjs');
+  await writeFile(
+    module,
+    "export async function loadConfigFile() { setImmediate(() => process.exit(3)); return { ok: false, kind: 'parse', errors: [] }; }\n",
+  );
+  assert.deepEqual(await loadConfigFileIsolated(join(dir, 'any.yaml'), pathToFileURL(module).href), {
+    ok: false,
+    kind: 'parse',
+    errors: [],
+  });
 });
