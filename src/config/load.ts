@@ -11,7 +11,9 @@ export async function loadConfigFile(path: string): Promise<ConfigParseResult> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const reason = e.code === undefined ? e.message : `${e.code}: ${e.message}`;
+    // Node's file errors already begin with their code ("ENOENT: no such file ..."); say it once.
+    const reason =
+      e.code === undefined || e.message.startsWith(`${e.code}: `) ? e.message : `${e.code}: ${e.message}`;
     return {
       ok: false,
       kind: 'parse',
