@@ -50,6 +50,6 @@ export function processCpuSeconds(pid: number): { user: number; system: number }
  */
 export function shebangNodeFlags(bin: string): string[] {
   const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  const shebang = /^#!\S*env -S (?:[A-Z_]+=\S+ )*node ?(.*)$/.exec(first);
+  const shebang = /^#!\S*env -S node ?(.*)$/.exec(first);
   return (shebang?.[1] ?? '').split(/\s+/).filter(Boolean);
 }
