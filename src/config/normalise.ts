@@ -4,7 +4,7 @@
 import { DEFAULTS } from './defaults.js';
 import { parseGoDuration } from './duration.js';
 import type { ConfigPath } from './finding.js';
-import type { KeyOrder } from './rules.js';
+import type { KeyOrder } from './key-order.js';
 import { parsePercent, parseResponseCode, type ConfigInput } from './schema.js';
 import { canonicalIp, mustReadIpText, parseIp } from '../net/ip-address.js';
 import type {
@@ -38,9 +38,7 @@ function canonical(text: string | undefined): string | undefined {
 
 function ordered<T>(section: Section<T>, path: ConfigPath, order: KeyOrder): [string, T][] {
   if (!section) return [];
-  const keys = new Set(order(path).filter((k) => Object.hasOwn(section, k)));
-  for (const k of Object.keys(section)) keys.add(k);
-  return [...keys].map((k) => [k, section[k] as T]);
+  return order(section, path).map((k) => [k, section[k] as T]);
 }
 
 /** SNI defaults to the Host header's name part, unless that is an IP literal (SNI has no IPs). */

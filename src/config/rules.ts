@@ -19,6 +19,7 @@ import {
   nameValue,
   startupDelay,
 } from './schema.js';
+import type { KeyOrder } from './key-order.js';
 import type { FrontendProtocol, HealthCheckType } from './types.js';
 import { canonicalIp, ipFamilyName, mustReadIpText, type IpFamily } from '../net/ip-address.js';
 
@@ -68,9 +69,6 @@ function smallestPowerOfTwoAtLeast(n: number): number {
   return v;
 }
 
-/** Keys of a map at a path, in file order. */
-export type KeyOrder = (path: ConfigPath) => readonly string[];
-
 interface VipSummary {
   name: string;
   base: ConfigPath;
@@ -90,11 +88,9 @@ class RuleRun {
     this.#order = order;
   }
 
-  /** The map's keys in file order (a JS object puts integer-like keys first). */
-  keys(map: RawMap, path: ConfigPath): string[] {
-    const keys = new Set(this.#order(path).filter((k) => Object.hasOwn(map, k)));
-    for (const k of Object.keys(map)) keys.add(k);
-    return [...keys];
+  /** The map's keys in file order (key-order.ts). */
+  keys(map: RawMap, path: ConfigPath): readonly string[] {
+    return this.#order(map, path);
   }
 
   error(path: ConfigPath, at: Finding['at'], message: string): void {
@@ -220,7 +216,9 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
   const poolNames = new Map<string, number>();
   const memberOf = new Map<string, string>();
   const referenced = new Set<string>();
-  const members: { name: string; path: ConfigPath }[] = [];
+  // Each member with its pool's path; a member's own path is built only for a finding, as a
+  // config of 10 000 backends has as many members.
+  const members: { name: string; poolPath: ConfigPath }[] = [];
   pools.forEach((item, index) => {
     const pool = asMap(item);
     if (!pool) return;
@@ -245,11 +243,10 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
       run.error([...poolPath, 'backends'], 'value', 'pool has no backends');
     }
     for (const backend of run.keys(poolBackends, [...poolPath, 'backends'])) {
-      const path = [...poolPath, 'backends', backend];
       referenced.add(backend);
       if (!Object.hasOwn(backends, backend)) {
         run.errorAt(
-          path,
+          [...poolPath, 'backends', backend],
           'key',
           poolPath,
           `backend '${backend}' is not defined${didYouMean(backend, Object.keys(backends))}`,
@@ -259,7 +256,7 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
       const earlier = memberOf.get(backend);
       if (earlier !== undefined) {
         run.errorAt(
-          path,
+          [...poolPath, 'backends', backend],
           'key',
           poolPath,
           `backend '${backend}' is already in ${earlier} of this frontend; a backend can be in one pool of a frontend only`,
@@ -267,7 +264,7 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
         continue;
       }
       memberOf.set(backend, label);
-      members.push({ name: backend, path });
+      members.push({ name: backend, poolPath });
     }
   });
 
@@ -282,7 +279,7 @@ function checkFrontend(run: RuleRun, name: string, f: RawMap, backends: RawMap):
     } else if (family !== first.family) {
       mixed = true;
       run.errorAt(
-        member.path,
+        [...member.poolPath, 'backends', member.name],
         'key',
         base,
         `backend '${member.name}' is ${ipFamilyName(family)} but backend '${first.name}' is ${ipFamilyName(first.family)}; ` +

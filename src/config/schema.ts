@@ -21,10 +21,8 @@ interface IssueInput {
  * it judges, one per backend address at every load; this files the issue as that addIssue does.
  */
 function judged<T extends z.ZodType>(schema: T, judge: (value: z.output<T>) => string | undefined): T {
-  return schema.check((payload) => {
-    const message = judge(payload.value);
-    if (message !== undefined)
-      payload.issues.push({ code: 'custom', input: payload.value, message, continue: true });
+  return schema.refine((value) => judge(value) === undefined, {
+    error: (iss) => judge(iss.input as z.output<T>),
   });
 }
 
