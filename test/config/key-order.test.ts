@@ -3,10 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { listedKeyOrder, ownKeyOrder } from '../../src/config/key-order.js';
 import { YamlLocator } from '../../src/config/positions.js';
-import { LineCounter } from 'yaml';
 
 describe('ownKeyOrder', () => {
   test('is the map’s own keys in insertion order, whatever the path', () => {
