@@ -3,9 +3,9 @@
 // of all its pools, each at its effective weight, so a pool failover is only a weight change.
 
 import type { BackendConfig, FrontendConfig, MaglevConfig } from '../config/types.js';
-import { frontendWeights } from '../health/index.js';
+import { forEachEffectiveWeight } from '../health/index.js';
 import type { BackendState } from '../health/index.js';
-import { canonicalIp, compareIpText, type IpFamily } from '../net/ip-address.js';
+import { canonicalIp, ipOrderKey, type IpFamily } from '../net/ip-address.js';
 import {
   compareVipKeys,
   encapForFamily,
@@ -14,7 +14,7 @@ import {
   vipKey,
   vipKeyString,
 } from './model.js';
-import type { DesiredAs, DesiredLbState, DesiredVip } from './model.js';
+import type { DesiredLbState, DesiredVip } from './model.js';
 
 export type StateOf = (backend: string) => BackendState;
 
@@ -41,8 +41,8 @@ export function desiredState(config: MaglevConfig, stateOf: StateOf): DesiredLbS
 /**
  * The desired VIP of one frontend.
  *
- * - Weight: the backend's effective weight in each pool it appears in (frontendWeights, which
- *   applies the panic threshold too); the maximum wins. Only the active pool can give a non-zero
+ * - Weight: the backend's effective weight in each pool it appears in (forEachEffectiveWeight,
+ *   which applies the panic threshold too); the maximum wins. Only the active pool can give a non-zero
  *   weight, so a backend listed in two pools of one frontend carries its weight in the active
  *   pool, and 0 when neither is active.
  * - Flush: only with weight 0, when the backend's state asks for it (down with flush-on-down,
@@ -58,40 +58,55 @@ export function desiredVip(
   backends: ReadonlyMap<string, BackendConfig>,
   stateOf: StateOf,
 ): DesiredVip {
-  const weights = frontendWeights(frontend, stateOf).pools;
   let family: IpFamily | undefined;
-  const merged = new Map<string, { weight: number; flush: boolean; backends: string[] }>();
-  frontend.pools.forEach((pool, index) => {
-    for (const name of pool.backends.keys()) {
-      const backend = backends.get(name);
-      if (!backend) continue;
-      family ??= backend.family;
-      if (backend.family !== family) continue;
-      const eff = weights[index]?.get(name) ?? { weight: 0, flush: false };
-      const address = canonicalIp(backend.address);
-      const entry = merged.get(address) ?? { weight: 0, flush: false, backends: [] };
-      entry.weight = Math.max(entry.weight, eff.weight);
-      entry.flush ||= eff.flush;
-      if (!entry.backends.includes(name)) entry.backends.push(name);
-      merged.set(address, entry);
+  // Canonical address → its AS, built in place (a full sync builds 10 000 of them): the flush
+  // here is what the states ask for, settled against the merged weight at the end.
+  const merged = new Map<string, MergedAs>();
+  // Whether the addresses arrived in numeric order, as configs mostly list them: then `merged`
+  // is in AS order already and needs no sort.
+  let inOrder = true;
+  let lastKey = '';
+  forEachEffectiveWeight(frontend, stateOf, (_pool, name, eff) => {
+    const backend = backends.get(name);
+    if (!backend) return;
+    family ??= backend.family;
+    if (backend.family !== family) return;
+    const address = canonicalIp(backend.address);
+    const entry = merged.get(address);
+    if (entry === undefined) {
+      merged.set(address, { weight: eff.weight, flush: eff.flush, backends: [name] });
+      const key = ipOrderKey(address);
+      if (key < lastKey) inOrder = false;
+      lastKey = key;
+      return;
     }
+    entry.weight = Math.max(entry.weight, eff.weight);
+    entry.flush ||= eff.flush;
+    if (!entry.backends.includes(name)) entry.backends.push(name);
   });
-  const ases = new Map<string, DesiredAs>(
-    [...merged.entries()]
-      .sort(([a], [b]) => compareIpText(a, b))
-      .map(([address, e]) => [
-        address,
-        { weight: e.weight, flush: e.weight === 0 && e.flush, backends: e.backends },
-      ]),
-  );
+  for (const as of merged.values()) as.flush &&= as.weight === 0;
   return {
     frontend: frontend.name,
     key: vipKey(frontend.address, protocolNumber(frontend.protocol), frontend.port),
     encap: encapForFamily(family ?? frontend.family),
     srcIpSticky: frontend.srcIpSticky,
     flowTableLength: validFlowTableLength(frontend.flowTableLength),
-    ases,
+    ases: inOrder ? merged : inAddressOrder(merged),
   };
+}
+
+/** A desired AS while desiredVip merges the backend names on its address into it. */
+interface MergedAs {
+  weight: number;
+  flush: boolean;
+  backends: string[];
+}
+
+/** The map in numeric address order, each address's order key taken once. */
+function inAddressOrder<T>(byAddress: ReadonlyMap<string, T>): Map<string, T> {
+  const keyed = [...byAddress.keys()].map((address) => ({ key: ipOrderKey(address), address }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return new Map(keyed.map(({ address }) => [address, byAddress.get(address) as T]));
 }
 
 /** Names of the frontends whose pools reference a backend: the per-VIP syncs a transition needs. */

@@ -168,24 +168,44 @@ export function frontendWeights(
   frontend: FrontendPools & { readonly flushOnDown: boolean },
   stateOf: (backend: string) => BackendState,
 ): FrontendWeights {
+  const pools = frontend.pools.map(() => new Map<string, EffectiveWeight>());
+  const plan = forEachEffectiveWeight(frontend, stateOf, (pool, backend, weight) =>
+    pools[pool]?.set(backend, weight),
+  );
+  return { plan, pools };
+}
+
+/**
+ * frontendWeights without its maps: each backend's effective weight in each pool, handed to
+ * `visit` in pool order (and within a pool in config order); returns the plan they follow. The
+ * dataplane's desired state reads each weight once, for every backend on every full sync (10 000
+ * at scale), and building a map per pool only to read it back cost a good part of that sync.
+ */
+export function forEachEffectiveWeight(
+  frontend: FrontendPools & { readonly flushOnDown: boolean },
+  stateOf: (backend: string) => BackendState,
+  visit: (pool: number, backend: string, weight: EffectiveWeight) => void,
+): ServingPlan {
   const plan = servingPlan(frontend, stateOf);
-  const pools = frontend.pools.map((pool, i) => {
-    const weights = new Map<string, EffectiveWeight>();
-    for (const [name, settings] of pool.backends) {
-      weights.set(
+  const panic = plan.panic !== undefined;
+  const pools = frontend.pools;
+  for (let i = 0; i < pools.length; i++) {
+    const inActivePool = i === plan.active;
+    for (const [name, settings] of (pools[i] as (typeof pools)[number]).backends) {
+      visit(
+        i,
         name,
         effectiveWeight({
           state: stateOf(name),
           poolWeight: settings.weight,
-          inActivePool: i === plan.active,
+          inActivePool,
           flushOnDown: frontend.flushOnDown,
-          panic: plan.panic !== undefined,
+          panic,
         }),
       );
     }
-    return weights;
-  });
-  return { plan, pools };
+  }
+  return plan;
 }
 
 /**

@@ -9,6 +9,7 @@ export { nextIntervalMs, firstProbeDelayMs, JITTER_FRACTION } from './interval.j
 export {
   activePoolIndex,
   effectiveWeight,
+  forEachEffectiveWeight,
   frontendState,
   frontendStateAndPlan,
   frontendStatus,

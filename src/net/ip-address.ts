@@ -173,13 +173,22 @@ export function compareIp(a: IpAddress, b: IpAddress): number {
 
 /**
  * compareIp for two literals (a RangeError, as mustParseIp, for one that is no address). Each
- * text is compared by its order key: the family digit and the bytes in fixed-width hex, so that
- * comparing the keys as strings is compareIp.
+ * text is compared by its order key (ipOrderKey).
  */
 export function compareIpText(a: string, b: string): number {
-  const ka = remembered(orderMemo, a, orderKey);
-  const kb = remembered(orderMemo, b, orderKey);
+  const ka = ipOrderKey(a);
+  const kb = ipOrderKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * A literal's place in compareIp's order as a string (a RangeError, as mustParseIp, for one that
+ * is no address): the family digit and the bytes in fixed-width hex, so that comparing two keys
+ * as strings is compareIp. Remembered like canonicalIp. For sorting many addresses, taking each
+ * one's key once is cheaper than compareIpText, which looks both up on every comparison.
+ */
+export function ipOrderKey(text: string): string {
+  return remembered(orderMemo, text, orderKey);
 }
 
 function orderKey(text: string): string {

@@ -149,6 +149,12 @@ void describe('pools', () => {
     assert.ok(up);
     assert.deepEqual(weights(up), { '10.0.0.1': '50', '10.0.0.2': '100' });
     assert.deepEqual(up.ases.get('10.0.0.1')?.backends, ['a', 'a-icmp']);
+    // The weight of the first name stands when a later one has none (and asks for a flush).
+    const first = desiredState(cfg, states({ a: 'up', 'a-icmp': 'down', b: 'up' })).vips.get(
+      '192.0.2.1/32 tcp:80',
+    );
+    assert.ok(first);
+    assert.deepEqual(weights(first), { '10.0.0.1': '100', '10.0.0.2': '100' });
     const down = desiredState(cfg, states({ a: 'down', 'a-icmp': 'paused', b: 'up' })).vips.get(
       '192.0.2.1/32 tcp:80',
     );

@@ -13,6 +13,7 @@ import {
   type LbState,
   type VipState,
 } from '../../src/dataplane/index.js';
+import { vipInStep } from '../../src/dataplane/plan.js';
 import { backend, config, frontend } from '../helpers/config.js';
 import { actualFrom, describeOps, EMPTY, SimLb, states } from './fixtures.js';
 
@@ -203,6 +204,35 @@ void describe('planSync on lb 1.2', () => {
     assert.deepEqual(step(cfg, ALL_UP, after).ops, []);
   });
 
+  // The planner's shortcut (vipInStep) for a VIP that VPP holds as desired must not hide these.
+  void test('a VIP held as desired needs nothing, whatever lazily removed ASes VPP lists beside', () => {
+    const cfg = webConfig();
+    const desired = desiredState(cfg, states(ALL_UP));
+    const start = actualFrom(desired);
+    const vip = start.vips.get(V);
+    const want = desired.vips.get(V);
+    assert.ok(vip && want);
+    const ases = new Map(vip.ases);
+    ases.set('10.0.0.7', { weight: 0, inUse: false });
+    ases.set('10.0.0.8', { weight: 100, inUse: false });
+    const actual = withVip(start, { ...vip, ases });
+    assert.deepEqual(step(cfg, ALL_UP, actual).ops, []);
+    assert.equal(vipInStep(want, { ...vip, ases }, '1.2', new Set(), new Set()), true);
+  });
+
+  void test('a lazily removed AS is re-added even when an extra AS in use makes the count come out even', () => {
+    const cfg = webConfig();
+    const start = actualFrom(desiredState(cfg, states(ALL_UP)));
+    const vip = start.vips.get(V);
+    assert.ok(vip);
+    const ases = new Map(vip.ases);
+    ases.set('10.0.0.1', { weight: 100, inUse: false });
+    ases.set('10.0.0.9', { weight: 100, inUse: true });
+    const { ops, after } = step(cfg, ALL_UP, withVip(start, { ...vip, ases }));
+    assert.deepEqual(ops, [`as-add ${V} 10.0.0.1 w=100`, `as-del ${V} 10.0.0.9 flush`]);
+    assert.deepEqual(step(cfg, ALL_UP, after).ops, []);
+  });
+
   void test('stale VIPs are removed only in scope all: ASes with flush, then the VIP', () => {
     const cfg = webConfig();
     const actual = withVip(actualFrom(desiredState(cfg, states(ALL_UP))), {
@@ -387,6 +417,19 @@ void describe('planSync on lb 1.1 (no weights)', () => {
     const drain = webConfig({ flushOnDown: false });
     assert.deepEqual(step(drain, { a: 'down', b: 'up', c: 'up' }, start, { generation: '1.1' }).ops, [
       `as-del ${V} 10.0.0.1`,
+    ]);
+  });
+
+  void test('an AS at 0 that VPP holds is deleted, whatever weight VPP reports for it', () => {
+    const cfg = webConfig();
+    const start = actualFrom(desiredState(cfg, states(ALL_UP)), '1.1');
+    const vip = start.vips.get(V);
+    assert.ok(vip);
+    const ases = new Map(vip.ases);
+    ases.set('10.0.0.1', { weight: 0, inUse: true });
+    const actual = withVip(start, { ...vip, ases });
+    assert.deepEqual(step(cfg, { a: 'down', b: 'up', c: 'up' }, actual, { generation: '1.1' }).ops, [
+      `as-del ${V} 10.0.0.1 flush`,
     ]);
   });
 

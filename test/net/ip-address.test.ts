@@ -15,6 +15,7 @@ import {
   canonicalIp,
   compareIp,
   compareIpText,
+  ipOrderKey,
   formatIp,
   formatIpPrefix,
   formatIpv6Hex,
@@ -366,19 +367,19 @@ describe('properties', () => {
     );
   });
 
-  test('compareIpText and canonicalIp give, asked again and again (they remember), what parsing gives', () => {
+  test('compareIpText, ipOrderKey and canonicalIp give, asked again and again (they remember), what parsing gives', () => {
     const address = fc.oneof(fc.ipV4(), fc.ipV6());
+    const sign = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
     fc.assert(
       fc.property(fc.array(address, { minLength: 2, maxLength: 20 }), (texts) => {
         for (let round = 0; round < 2; round++) {
           for (const a of texts) {
             assert.equal(canonicalIp(a), formatIp(mustParseIp(a)));
-            for (const b of texts)
-              assert.equal(
-                Math.sign(compareIpText(a, b)),
-                Math.sign(compareIp(mustParseIp(a), mustParseIp(b))),
-                `${a} vs ${b}`,
-              );
+            for (const b of texts) {
+              const order = Math.sign(compareIp(mustParseIp(a), mustParseIp(b)));
+              assert.equal(Math.sign(compareIpText(a, b)), order, `${a} vs ${b}`);
+              assert.equal(sign(ipOrderKey(a), ipOrderKey(b)), order, `keys of ${a} vs ${b}`);
+            }
           }
         }
       }),
