@@ -70,5 +70,11 @@ void describe('VIP keys', () => {
       '192.0.2.10/32 tcp:80',
       '2001:db8::1/128 tcp:80',
     ]);
+    // A comparator, both ways round (a sort alone only ever asks one way), asked again (remembered).
+    for (let round = 0; round < 2; round++) {
+      assert.ok(compareVipKeys(vipKey('192.0.2.10', 6, 80), vipKey('192.0.2.9', 6, 80)) > 0);
+      assert.ok(compareVipKeys(vipKey('192.0.2.9', 6, 80), vipKey('192.0.2.10', 6, 80)) < 0);
+      assert.equal(compareVipKeys(vipKey('192.0.2.9', 6, 80), vipKey('192.0.2.9/32', 6, 80)), 0);
+    }
   });
 });
