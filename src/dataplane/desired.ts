@@ -5,7 +5,7 @@
 import type { BackendConfig, FrontendConfig, MaglevConfig } from '../config/types.js';
 import { forEachEffectiveWeight } from '../health/index.js';
 import type { BackendState } from '../health/index.js';
-import { canonicalIp, ipOrderKey, type IpFamily } from '../net/ip-address.js';
+import { ipOrderKey, ipSpelling, type IpFamily } from '../net/ip-address.js';
 import {
   compareVipKeys,
   encapForFamily,
@@ -71,13 +71,12 @@ export function desiredVip(
     if (!backend) return;
     family ??= backend.family;
     if (backend.family !== family) return;
-    const address = canonicalIp(backend.address);
+    const { canonical: address, orderKey } = ipSpelling(backend.address);
     const entry = merged.get(address);
     if (entry === undefined) {
       merged.set(address, { weight: eff.weight, flush: eff.flush, backends: [name] });
-      const key = ipOrderKey(address);
-      if (key < lastKey) inOrder = false;
-      lastKey = key;
+      if (orderKey < lastKey) inOrder = false;
+      lastKey = orderKey;
       return;
     }
     entry.weight = Math.max(entry.weight, eff.weight);

@@ -73,16 +73,16 @@ export function formatIp(ip: IpAddress): string {
 }
 
 /**
- * What canonicalIp, compareIpText and readIpText learnt about a text, kept for the next time: the
- * dataplane asks about the same few thousand addresses on every sync (desired state, VPP's dump,
- * the plan's sort), and a config reload reads each of 10 000 backend addresses three times (the
- * schema, the rules, normalising); parsing them again each time was most of a sync's CPU at
- * 10 000 ASes, and 25–30 ms of a reload's (a fresh Uint8Array per parse). Strings are immutable,
- * so a remembered answer can never go stale; the memo is simply emptied when full.
+ * What ipSpelling (so canonicalIp, ipOrderKey and compareIpText) and readIpText learnt about a
+ * text, kept for the next time: the dataplane asks about the same few thousand addresses on every
+ * sync (desired state, VPP's dump, the plan's sort), and a config reload reads each of 10 000
+ * backend addresses three times (the schema, the rules, normalising); parsing them again each
+ * time was most of a sync's CPU at 10 000 ASes, and 25–30 ms of a reload's (a fresh Uint8Array
+ * per parse). Strings are immutable, so a remembered answer can never go stale; the memo is
+ * simply emptied when full.
  */
 const MEMO_LIMIT = 1 << 16;
-const canonicalMemo = new Map<string, string>();
-const orderMemo = new Map<string, string>();
+const spellingMemo = new Map<string, IpSpelling>();
 const readMemo = new Map<string, IpTextReading>();
 
 function remembered<T>(memo: Map<string, T>, text: string, compute: (text: string) => T): T {
@@ -97,7 +97,25 @@ function remembered<T>(memo: Map<string, T>, text: string, compute: (text: strin
 
 /** The canonical spelling of an address literal (a RangeError, as mustParseIp, when it is none). */
 export function canonicalIp(text: string): string {
-  return remembered(canonicalMemo, text, (t) => formatIp(mustParseIp(t)));
+  return ipSpelling(text).canonical;
+}
+
+/** An address text's canonical spelling and its order key (ipOrderKey), learnt together. */
+export interface IpSpelling {
+  readonly canonical: string;
+  readonly orderKey: string;
+}
+
+/**
+ * canonicalIp and ipOrderKey of one text in one look-up (a RangeError, as mustParseIp, when it is
+ * no address): the dataplane's desired state wants both for each of 10 000 backend addresses on
+ * every sync, and at that size each look-up in a large memo is a cache miss or two.
+ */
+export function ipSpelling(text: string): IpSpelling {
+  return remembered(spellingMemo, text, (t) => {
+    const ip = mustParseIp(t);
+    return Object.freeze({ canonical: formatIp(ip), orderKey: orderKey(ip) });
+  });
 }
 
 /**
@@ -188,11 +206,10 @@ export function compareIpText(a: string, b: string): number {
  * one's key once is cheaper than compareIpText, which looks both up on every comparison.
  */
 export function ipOrderKey(text: string): string {
-  return remembered(orderMemo, text, orderKey);
+  return ipSpelling(text).orderKey;
 }
 
-function orderKey(text: string): string {
-  const ip = mustParseIp(text);
+function orderKey(ip: IpAddress): string {
   let key = String(ip.family);
   for (const byte of ip.bytes) key += byte.toString(16).padStart(2, '0');
   return key;

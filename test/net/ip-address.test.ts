@@ -16,6 +16,7 @@ import {
   compareIp,
   compareIpText,
   ipOrderKey,
+  ipSpelling,
   formatIp,
   formatIpPrefix,
   formatIpv6Hex,
@@ -367,7 +368,7 @@ describe('properties', () => {
     );
   });
 
-  test('compareIpText, ipOrderKey and canonicalIp give, asked again and again (they remember), what parsing gives', () => {
+  test('compareIpText, ipOrderKey, ipSpelling and canonicalIp give, asked again and again (they remember), what parsing gives', () => {
     const address = fc.oneof(fc.ipV4(), fc.ipV6());
     const sign = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
     fc.assert(
@@ -375,6 +376,7 @@ describe('properties', () => {
         for (let round = 0; round < 2; round++) {
           for (const a of texts) {
             assert.equal(canonicalIp(a), formatIp(mustParseIp(a)));
+            assert.deepEqual(ipSpelling(a), { canonical: canonicalIp(a), orderKey: ipOrderKey(a) });
             for (const b of texts) {
               const order = Math.sign(compareIp(mustParseIp(a), mustParseIp(b)));
               assert.equal(Math.sign(compareIpText(a, b)), order, `${a} vs ${b}`);
