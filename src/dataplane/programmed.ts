@@ -6,7 +6,7 @@
 // bookkeeping: the syncer feeds it after every run and on disconnect, and tells its listeners
 // about the frontends each call reports changed.
 
-import type { DesiredLbState } from './model.js';
+import type { DesiredLbState, DesiredVip } from './model.js';
 import type { SyncScope } from './plan.js';
 
 export class ProgrammedVips {
@@ -35,8 +35,7 @@ export class ProgrammedVips {
     const changed: string[] = [];
     for (const frontend of names) {
       const vip = vipOf.get(frontend);
-      const now =
-        vip !== undefined && !troubled.has(frontend) && [...vip.ases.values()].some((as) => as.weight > 0);
+      const now = vip !== undefined && !troubled.has(frontend) && serves(vip);
       if (this.isServing(frontend) !== now) changed.push(frontend);
       if (vip === undefined && full) this.serving.delete(frontend);
       else this.serving.set(frontend, now);
@@ -50,4 +49,10 @@ export class ProgrammedVips {
     this.serving.clear();
     return changed;
   }
+}
+
+/** Some AS of the VIP carries weight (a full sync asks this of every VIP: no copy of its ASes). */
+function serves(vip: DesiredVip): boolean {
+  for (const as of vip.ases.values()) if (as.weight > 0) return true;
+  return false;
 }
