@@ -42,9 +42,9 @@ export function desiredState(config: MaglevConfig, stateOf: StateOf): DesiredLbS
  * The desired VIP of one frontend.
  *
  * - Weight: the backend's effective weight in each pool it appears in (forEachEffectiveWeight,
- *   which applies the panic threshold too); the maximum wins. Only the active pool can give a non-zero
- *   weight, so a backend listed in two pools of one frontend carries its weight in the active
- *   pool, and 0 when neither is active.
+ *   which applies the panic threshold too); the maximum wins. Only the active pool can give a
+ *   non-zero weight, so a backend listed in two pools of one frontend carries its weight in the
+ *   active pool, and 0 when neither is active.
  * - Flush: only with weight 0, when the backend's state asks for it (down with flush-on-down,
  *   disabled, removed). Several backend names on one address merge the same way (max weight;
  *   flush only if the merged weight is 0 and one of them asks for it).

@@ -322,11 +322,11 @@ function reconcileAses(
 }
 
 /**
- * True when reconcileAses would find nothing to do for the VIP (exported for its test): what VPP holds in use is exactly
- * the desired ASes (on 1.1: those above weight 0), and on 1.2 at their weights with no flush
- * asked for any of them. A full sync at 10 000 ASes finds most VIPs so, and this answers it without
- * the two sorts and the operation lists (one look-up per AS); any difference leaves the answer to
- * reconcileAses, so the plan is the same either way.
+ * True when reconcileAses would find nothing to do for the VIP (exported for its test): what VPP
+ * holds in use is exactly the desired ASes (on 1.1: those above weight 0), and on 1.2 at their
+ * weights with no flush asked for any of them. A full sync at 10 000 ASes finds most VIPs so, and
+ * this answers it without the two sorts and the operation lists (one look-up per AS); any
+ * difference leaves the answer to reconcileAses, so the plan is the same either way.
  */
 export function vipInStep(
   want: DesiredVip,
