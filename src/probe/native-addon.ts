@@ -116,6 +116,17 @@ const ADDON_PATH_ENV = 'MAGLEV_NATIVE_ADDON';
 
 const REBUILD_HINT = 'rebuild it: "npm run install" (or "npm ci") in the project root';
 
+/** Every function this code calls: a build from before one was added lacks it (the protocol aside). */
+const ADDON_FUNCTIONS = [
+  'ProbeEngine',
+  'openSocket',
+  'readReplies',
+  'readErrorQueue',
+  'procFile',
+  'netnsInode',
+  'releaseFreeMemory',
+] as const satisfies readonly (keyof NativeAddon)[];
+
 let cached: NativeAddon | undefined;
 
 /**
@@ -139,6 +150,11 @@ export function loadNativeAddon(): NativeAddon {
   const mismatch = addonProtocolMismatch(addon.probeEngineProtocol);
   if (mismatch !== undefined)
     throw new Error(`native addon ${path} does not match this code: ${mismatch}; ${REBUILD_HINT}`);
+  const missing = ADDON_FUNCTIONS.filter((name) => typeof addon[name] !== 'function');
+  if (missing.length > 0)
+    throw new Error(
+      `native addon ${path} does not match this code: it has no ${missing.join(', ')}; ${REBUILD_HINT}`,
+    );
   cached = addon;
   return cached;
 }
