@@ -62,8 +62,14 @@ function plainScalar(text: string, inFlow: boolean): unknown {
   if (text === '') giveUp();
   const first = text[0] ?? '';
   if (PLAIN_FIRST_EXCLUDED.includes(first) && !DECIMAL.test(text)) giveUp();
-  if (text.includes(': ') || text.endsWith(':')) giveUp();
-  if (inFlow && /[,[\]{}]/.test(text)) giveUp(); // a flow indicator inside (`:` is fine: 2001:db8::1)
+  // A colon before a blank or at the end would make it a key; a flow indicator inside a flow would
+  // end it (a colon alone is fine: 2001:db8::1).
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON && (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE)) giveUp();
+    if (inFlow && (c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE))
+      giveUp();
+  }
   // Only text starting like a null, a boolean or a number can be one of them; most (names,
   // addresses with a letter first) are strings at once, without the tests below.
   if (!MAYBE_NOT_STRING.includes(first)) return text;
@@ -104,16 +110,22 @@ function scalar(text: string, inFlow: boolean): unknown {
   return plainScalar(text, inFlow);
 }
 
-/**
- * A plain name; yaml limits implicit keys to 1024 characters, so long ones are left to it. Such a
- * name never reads as an array index, so a map's own key order (Object.keys) is its file order.
- */
-const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+/** Whether a key may hold this character: `[A-Za-z_]` first, then `[A-Za-z0-9_./-]`. */
+function isKeyChar(c: number, first: boolean): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) return true; // a-z A-Z _
+  return !first && ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2f || c === DASH); // 0-9 . / -
+}
 
-/** The key in text[start, end). */
+/**
+ * The key in text[start, end): a plain name, checked character by character before it is copied
+ * out. Such a name never reads as an array index, so a map's own key order (Object.keys) is its
+ * file order. yaml limits implicit keys to 1024 characters, so long ones are left to it.
+ */
 function checkedKey(text: string, start: number, end: number): string {
+  if (end <= start || end - start > 1000) giveUp();
+  for (let i = start; i < end; i++) if (!isKeyChar(text.charCodeAt(i), i === start)) giveUp();
   const key = text.slice(start, end);
-  if (key.length > 1000 || !KEY_NAME.test(key) || key === '__proto__') giveUp();
+  if (key === '__proto__') giveUp();
   if (plainScalar(key, false) !== key) giveUp(); // `null`, `true`, ... are not string keys
   return key;
 }
