@@ -67,7 +67,10 @@ function plainScalar(text: string, inFlow: boolean): unknown {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === COLON && (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE)) giveUp();
-    if (inFlow && (c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE))
+    if (
+      inFlow &&
+      (c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE)
+    )
       giveUp();
   }
   // Only text starting like a null, a boolean or a number can be one of them; most (names,
@@ -318,6 +321,8 @@ class Reader {
 class FlowReader {
   private at = 0;
   private end = 0;
+  /** The key last read at each place in a flow map (first, second, ...). */
+  private readonly lastKeys: string[] = [];
 
   constructor(private readonly text: string) {}
 
@@ -359,11 +364,11 @@ class FlowReader {
       this.at++;
       return map;
     }
-    for (;;) {
+    for (let entry = 0; ;) {
       this.blanks();
       const colon = this.text.indexOf(': ', this.at);
       if (colon < 0 || colon + 2 > this.end) giveUp();
-      const key = checkedKey(this.text, this.at, colon);
+      const key = this.key(entry++, colon);
       if (Object.hasOwn(map, key)) giveUp();
       this.at = colon + 2;
       map[key] = this.value();
@@ -372,6 +377,20 @@ class FlowReader {
       if (c === CLOSE_BRACE) return map;
       if (c !== COMMA) giveUp();
     }
+  }
+
+  /**
+   * The key from here to the colon. Flow maps on consecutive lines mostly repeat their keys in the
+   * same places (`{address: ..., healthcheck: ...}`): the key last read at this place is used
+   * again when the text matches, instead of a new copy of it.
+   */
+  private key(entry: number, colon: number): string {
+    const last = this.lastKeys[entry];
+    if (last !== undefined && colon - this.at === last.length && this.text.startsWith(last, this.at))
+      return last;
+    const key = checkedKey(this.text, this.at, colon);
+    this.lastKeys[entry] = key;
+    return key;
   }
 
   private sequence(): unknown[] {
