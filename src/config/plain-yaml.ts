@@ -326,7 +326,11 @@ class FlowReader {
 
   constructor(private readonly text: string) {}
 
-  /** The collection in text[start, end), which holds nothing else. */
+  /**
+   * The collection in text[start, end), which holds nothing else. The scans (blanks, scalars) stop
+   * at `end`; a single look at `end` itself is harmless: what sits there is a blank before a
+   * comment or trailing blanks, a line break or nothing, never an indicator.
+   */
   read(start: number, end: number): unknown {
     this.at = start;
     this.end = end;
