@@ -2,22 +2,31 @@
 // the probing that shares maglevd's core in bench/scale.ts (so the figures hold on a busy
 // machine): parsing and checking the scale harness's config with the plain-YAML fast path and
 // with the full yaml parser (parse.ts), and the checker's reload with one backend changed. Each
-// figure is the median over the runs, in ms of CPU (user + system) of this process. Then the
+// figure is the median over the runs, in ms of CPU (user + system) of this process. The plain-YAML
+// reader alone (parsePlainYaml, the fast path's first step): its CPU (median of the last 15 of 20
+// parses), the bytes it allocates per parse (V8's sampling heap profiler, garbage included) and
+// the old space's growth per parse (median; what survived two scavenges and was promoted), which
+// depend on the heap flags: run it with maglevd's (the shebang of src/bin/maglevd.ts). Then the
 // daemon's own ways, from the built dist/: at start-up loadConfigFileIsolated, a fresh worker
 // thread per load, whose code starts cold (wall time and the process's CPU, all threads); at a
 // reload loadConfigFile on the main thread (the dist/ copy of the code: its first load is cold,
 // as a reload before the daemon warmed its parser would be, the rest warm).
 //
 //   node --import tsx bench/config-reload.ts [--backends 10000] [--runs 7]
+//   node --max-semi-space-size=4 --initial-old-space-size=32 --heap-growing-percent=25 \
+//     --import tsx bench/config-reload.ts
 
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Checker } from '../src/checker/index.js';
 import { FakeClock, systemRandom } from '../src/clock/index.js';
 import { parseConfig, type MaglevConfig } from '../src/config/index.js';
+import { parsePlainYaml } from '../src/config/plain-yaml.js';
 import { silentLogger } from '../src/log/index.js';
 import { scaleConfigYaml } from './scale-config.js';
 
@@ -92,6 +101,52 @@ console.log(`  checker reload, one backend changed: ${fmt(reload)}`);
 console.log(
   `  a reload's own work (fast path + checker): about ${(median(fast) + median(reload)).toFixed(0)} ms of CPU`,
 );
+{
+  const text = texts[0] ?? '';
+  const oldSpaceUsed = (): number =>
+    getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? NaN;
+  const ms: number[] = [];
+  const promoted: number[] = [];
+  let kept: unknown; // each result lives until the next parse, as a loaded config would
+  for (let r = 0; r < 20; r++) {
+    const old0 = oldSpaceUsed();
+    const m = measure(() => parsePlainYaml(text));
+    promoted.push(oldSpaceUsed() - old0);
+    ms.push(m.ms);
+    kept = m.value;
+    if (kept === undefined) throw new Error('the scale config is not plain YAML');
+  }
+  const allocated = await sampledAllocation(() => parsePlainYaml(text), 5);
+  console.log(
+    `  the plain-YAML reader alone: CPU ${fmt(ms.slice(5))}; allocates ${(allocated / 1e6).toFixed(1)} MB per parse, ` +
+      `old space +${(median(promoted.slice(5)) / 1e6).toFixed(1)} MB per parse`,
+  );
+}
+
+/** Bytes allocated per call of fn, garbage included (V8's sampling heap profiler, an estimate). */
+async function sampledAllocation(fn: () => unknown, calls: number): Promise<number> {
+  interface Node {
+    selfSize: number;
+    children: Node[];
+  }
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object): Promise<T> =>
+    new Promise((resolve, reject) => {
+      session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T)));
+    });
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  for (let i = 0; i < calls; i++) fn();
+  const { profile } = await post<{ profile: { head: Node } }>('HeapProfiler.stopSampling');
+  session.disconnect();
+  const total = (n: Node): number => n.selfSize + n.children.reduce((s, c) => s + total(c), 0);
+  return total(profile.head) / calls;
+}
+
 const isolatedModule = new URL('../dist/config/load-isolated.js', import.meta.url);
 if (existsSync(isolatedModule)) {
   const { loadConfigFileIsolated } = (await import(isolatedModule.href)) as {

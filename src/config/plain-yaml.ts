@@ -26,50 +26,77 @@ function giveUp(): never {
   throw new OutsideSubset();
 }
 
-interface Line {
-  readonly indent: number;
-  /** The content after the indent, with no trailing blanks. */
-  readonly text: string;
-}
-
-/** A block map entry, `key:` or `key: value`; the key is checked by `checkedKey`. */
-const KEY = /^([^\s:]+):(?: +(.*))?$/;
+// Character codes the reader looks at. Only the space is a blank, as in YAML: JavaScript's trim
+// would also take no-break spaces and the like, which YAML reads as content.
+const SPACE = 0x20;
+const HASH = 0x23;
+const SINGLE_QUOTE = 0x27;
+const DOUBLE_QUOTE = 0x22;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 // The core schema's readings of a plain scalar (yaml's schema/core and schema/common).
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const TRUE = /^(?:[Tt]rue|TRUE)$/;
-const FALSE = /^(?:[Ff]alse|FALSE)$/;
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)$/;
-const OTHER_NUMBER = [
-  /^[-+]?[0-9]+$/,
-  /^0o[0-7]+$/,
-  /^0x[0-9a-fA-F]+$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-];
+/** Every other number form, one alternative each, as one expression (one match, not six). */
+const OTHER_NUMBER = new RegExp(
+  `^(?:${[
+    '[-+]?[0-9]+',
+    '0o[0-7]+',
+    '0x[0-9a-fA-F]+',
+    '[-+]?\\.(?:inf|Inf|INF)|\\.nan|\\.NaN|\\.NAN',
+    '[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)[eE][-+]?[0-9]+',
+    '[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)',
+  ].join('|')})$`,
+);
 /** The first characters of every null, boolean and number the core schema knows. */
-const MAYBE_NOT_STRING = new Set([...'~nNtTfF0123456789+-.']);
+const MAYBE_NOT_STRING = '~nNtTfF0123456789+-.';
 /** Characters a plain scalar may not start with (YAML's indicators), or that we leave to yaml. */
-const PLAIN_FIRST_EXCLUDED = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
+const PLAIN_FIRST_EXCLUDED = '-?:,[]{}#&*!|>\'"%@`';
 
 function plainScalar(text: string, inFlow: boolean): unknown {
   if (text === '') giveUp();
-  if (PLAIN_FIRST_EXCLUDED.has(text[0] ?? '') && !DECIMAL.test(text)) giveUp();
-  if (text.includes(': ') || text.endsWith(':')) giveUp();
-  if (inFlow && /[,[\]{}]/.test(text)) giveUp(); // a flow indicator inside (`:` is fine: 2001:db8::1)
+  const first = text[0] ?? '';
+  if (PLAIN_FIRST_EXCLUDED.includes(first) && !DECIMAL.test(text)) giveUp();
+  // A colon before a blank or at the end would make it a key; a flow indicator inside a flow would
+  // end it (a colon alone is fine: 2001:db8::1).
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON && (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE)) giveUp();
+    if (
+      inFlow &&
+      (c === COMMA || c === OPEN_BRACKET || c === CLOSE_BRACKET || c === OPEN_BRACE || c === CLOSE_BRACE)
+    )
+      giveUp();
+  }
   // Only text starting like a null, a boolean or a number can be one of them; most (names,
-  // addresses with a letter first) are strings at once, without the regular expressions below.
-  if (!MAYBE_NOT_STRING.has(text[0] ?? '')) return text;
-  if (NULL.test(text)) return null;
-  if (TRUE.test(text)) return true;
-  if (FALSE.test(text)) return false;
+  // addresses with a letter first) are strings at once, without the tests below.
+  if (!MAYBE_NOT_STRING.includes(first)) return text;
+  switch (text) {
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+  }
   if (DECIMAL.test(text)) {
     const n = Number(text);
     if (!Number.isSafeInteger(n) || Object.is(n, -0)) giveUp();
     return n;
   }
-  if (OTHER_NUMBER.some((re) => re.test(text))) giveUp();
+  if (OTHER_NUMBER.test(text)) giveUp();
   return text;
 }
 
@@ -86,203 +113,313 @@ function scalar(text: string, inFlow: boolean): unknown {
   return plainScalar(text, inFlow);
 }
 
-/**
- * A plain name; yaml limits implicit keys to 1024 characters, so long ones are left to it. Such a
- * name never reads as an array index, so a map's own key order (Object.keys) is its file order.
- */
-const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+/** Whether a key may hold this character: `[A-Za-z_]` first, then `[A-Za-z0-9_./-]`. */
+function isKeyChar(c: number, first: boolean): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) return true; // a-z A-Z _
+  return !first && ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2f || c === DASH); // 0-9 . / -
+}
 
-function checkedKey(key: string): string {
-  if (key.length > 1000 || !KEY_NAME.test(key) || key === '__proto__') giveUp();
+/**
+ * The key in text[start, end): a plain name, checked character by character before it is copied
+ * out. Such a name never reads as an array index, so a map's own key order (Object.keys) is its
+ * file order. yaml limits implicit keys to 1024 characters, so long ones are left to it.
+ */
+function checkedKey(text: string, start: number, end: number): string {
+  if (end <= start || end - start > 1000) giveUp();
+  for (let i = start; i < end; i++) if (!isKeyChar(text.charCodeAt(i), i === start)) giveUp();
+  const key = text.slice(start, end);
+  if (key === '__proto__') giveUp();
   if (plainScalar(key, false) !== key) giveUp(); // `null`, `true`, ... are not string keys
   return key;
 }
 
-/** Reads the whole document; builds plain objects and arrays. */
-class Reader {
-  private at = 0;
+/** Whether text[start, end) is a sequence item: `-` alone, or `- ` and content. */
+function isItem(text: string, start: number, end: number): boolean {
+  return text.charCodeAt(start) === DASH && (start + 1 === end || text.charCodeAt(start + 1) === SPACE);
+}
 
-  constructor(private readonly lines: Line[]) {}
+/**
+ * The document's content lines, one at a time, without copying them: the current line's indent
+ * and the bounds of its content (no indent, no trailing blanks, no comment) in the text. Blank
+ * and comment lines are skipped. Reading lazily keeps nothing of a line alive once it is read.
+ */
+class Lines {
+  /** The current line's indent; -1 past the last line, below every indent, so every block ends. */
+  indent = -1;
+  start = 0;
+  end = 0;
+  /** Where the next line begins. */
+  private next = 0;
+  /** The first `#` at or after some earlier line's start (text.length if none): found once, not per line. */
+  private hash = -1;
 
-  document(): unknown {
-    const first = this.lines[0];
-    if (!first) giveUp();
-    const value = this.node(first.indent);
-    if (this.at !== this.lines.length) giveUp();
-    return value;
+  constructor(readonly text: string) {
+    if (text.includes('\t') || text.includes('\r') || text.startsWith('\uFEFF')) giveUp();
+    this.advance();
   }
 
-  private static isItem(line: Line): boolean {
-    return line.text === '-' || line.text.startsWith('- ');
+  get done(): boolean {
+    return this.indent < 0;
+  }
+
+  get isItem(): boolean {
+    return isItem(this.text, this.start, this.end);
+  }
+
+  /** Reads the rest of the current line, from `start` on, as a line of its own at its own column. */
+  restAt(start: number): void {
+    this.indent += start - this.start;
+    this.start = start;
+  }
+
+  advance(): void {
+    const text = this.text;
+    while (this.next < text.length) {
+      const lineStart = this.next;
+      const newline = text.indexOf('\n', lineStart);
+      const lineEnd = newline < 0 ? text.length : newline;
+      this.next = lineEnd + 1;
+      let start = lineStart;
+      while (start < lineEnd && text.charCodeAt(start) === SPACE) start++;
+      if (start === lineEnd || text.charCodeAt(start) === HASH) continue;
+      let end = lineEnd;
+      if (this.hash < start) {
+        const hash = text.indexOf('#', start);
+        this.hash = hash < 0 ? text.length : hash;
+      }
+      if (this.hash < lineEnd) {
+        // ` #` starts a comment, which ends a plain value; `a#b` is left to yaml, and so is a
+        // comment after quotes (the `#` could be inside them).
+        if (text.charCodeAt(this.hash - 1) !== SPACE) giveUp();
+        for (let i = start; i < lineEnd; i++) {
+          const c = text.charCodeAt(i);
+          if (c === SINGLE_QUOTE || c === DOUBLE_QUOTE) giveUp();
+        }
+        end = this.hash;
+      }
+      while (text.charCodeAt(end - 1) === SPACE) end--; // stops at the content's first character
+      this.indent = start - lineStart;
+      this.start = start;
+      this.end = end;
+      return;
+    }
+    this.indent = -1;
+  }
+}
+
+/** Reads the whole document; builds plain objects and arrays. */
+class Reader {
+  private readonly line: Lines;
+  private readonly flow: FlowReader;
+
+  constructor(private readonly text: string) {
+    this.line = new Lines(text);
+    this.flow = new FlowReader(text);
+  }
+
+  document(): unknown {
+    if (this.line.done) giveUp();
+    const value = this.node(this.line.indent);
+    if (!this.line.done) giveUp();
+    return value;
   }
 
   /** The block node whose first line is the current one, at this indent. */
   private node(indent: number): unknown {
-    const line = this.lines[this.at];
-    if (!line || line.indent !== indent) giveUp();
-    return Reader.isItem(line) ? this.sequence(indent) : this.map(indent);
+    if (this.line.indent !== indent) giveUp();
+    return this.line.isItem ? this.sequence(indent) : this.map(indent);
   }
 
   /** After `key:` or `-` with nothing after it: a nested block, or null. */
   private nested(indent: number, sequenceMayAlign: boolean): unknown {
-    const next = this.lines[this.at];
-    if (!next || next.indent < indent) return null;
+    const next = this.line;
+    if (next.indent < indent) return null;
     if (next.indent > indent) return this.node(next.indent);
     // Same indent: only a sequence under a map key may sit there (`key:` then `- item`).
-    return sequenceMayAlign && Reader.isItem(next) ? this.sequence(indent) : null;
+    return sequenceMayAlign && next.isItem ? this.sequence(indent) : null;
   }
 
   /** Nothing may follow a finished entry more indented than the entry itself. */
   private endOfEntry(indent: number): void {
-    const next = this.lines[this.at];
-    if (next && next.indent > indent) giveUp();
+    if (this.line.indent > indent) giveUp();
   }
 
   private map(indent: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
-    for (let line = this.lines[this.at]; line?.indent === indent; line = this.lines[this.at]) {
-      if (Reader.isItem(line)) giveUp();
-      const m = KEY.exec(line.text);
-      if (!m) giveUp();
-      const key = checkedKey(m[1] ?? '');
+    const { line, text } = this;
+    while (line.indent === indent) {
+      if (line.isItem) giveUp();
+      // `key:` or `key: value`: the key runs to the first colon, which ends the line or is
+      // followed by a blank (checkedKey admits no blank or colon in the key itself).
+      const colon = text.indexOf(':', line.start);
+      if (colon < 0 || colon >= line.end) giveUp();
+      const key = checkedKey(text, line.start, colon);
       if (Object.hasOwn(map, key)) giveUp();
-      this.at++;
-      const rest = m[2];
-      map[key] = rest === undefined ? this.nested(indent, true) : this.inline(rest);
+      const end = line.end;
+      let value = colon + 1;
+      if (value === end) {
+        line.advance();
+        map[key] = this.nested(indent, true);
+      } else {
+        if (text.charCodeAt(value) !== SPACE) giveUp();
+        while (text.charCodeAt(value) === SPACE) value++; // stops before `end`: no trailing blanks
+        line.advance();
+        map[key] = this.inline(value, end);
+      }
       this.endOfEntry(indent);
     }
     return map;
   }
 
+  /** Whether text[start, end) begins like a map entry: a key without blanks, a colon, then a blank or nothing. */
+  private startsEntry(start: number, end: number): boolean {
+    const text = this.text;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === COLON) return i > start && (i + 1 === end || text.charCodeAt(i + 1) === SPACE);
+      if (c === SPACE) return false;
+    }
+    return false;
+  }
+
   private sequence(indent: number): unknown[] {
     const items: unknown[] = [];
-    for (let line = this.lines[this.at]; line?.indent === indent; line = this.lines[this.at]) {
-      if (!Reader.isItem(line)) break;
-      if (line.text === '-') {
-        this.at++;
+    const { line, text } = this;
+    while (line.indent === indent) {
+      if (!line.isItem) break;
+      if (line.start + 1 === line.end) {
+        line.advance();
         items.push(this.nested(indent, false));
         this.endOfEntry(indent);
         continue;
       }
       // `- content`: the content sits at its own column, as if it began a line there.
-      const content = line.text.slice(2);
-      const column = indent + 2 + (content.length - content.trimStart().length);
-      const text = content.trimStart();
-      if (KEY.test(text) || Reader.isItem({ indent: column, text })) {
-        this.lines[this.at] = { indent: column, text };
-        items.push(this.node(column));
+      let content = line.start + 2;
+      while (text.charCodeAt(content) === SPACE) content++; // stops before the end: no trailing blanks
+      const end = line.end;
+      if (this.startsEntry(content, end) || isItem(text, content, end)) {
+        line.restAt(content);
+        items.push(this.node(line.indent));
       } else {
-        this.at++;
-        items.push(this.inline(text));
+        line.advance();
+        items.push(this.inline(content, end));
       }
       this.endOfEntry(indent);
     }
     return items;
   }
 
-  /** A value on the line itself: a one-line flow collection or a scalar. */
-  private inline(text: string): unknown {
-    if (text[0] === '{' || text[0] === '[') {
-      const flow = new FlowReader(text);
-      const value = flow.value();
-      flow.end();
-      return value;
-    }
-    return scalar(text, false);
+  /** A value in text[start, end), the rest of a line already read: a one-line flow collection or a scalar. */
+  private inline(start: number, end: number): unknown {
+    const c = this.text.charCodeAt(start);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) return this.flow.read(start, end);
+    return scalar(this.text.slice(start, end), false);
   }
 }
 
-/** One line's flow collection: `{a: b, c: [d, e]}`. */
+/** One line's flow collection: `{a: b, c: [d, e]}`. One reader serves every line of a document. */
 class FlowReader {
   private at = 0;
+  private end = 0;
+  /** The key last read at each place in a flow map (first, second, ...). */
+  private readonly lastKeys: string[] = [];
 
   constructor(private readonly text: string) {}
 
-  end(): void {
+  /**
+   * The collection in text[start, end), which holds nothing else. The scans (blanks, scalars) stop
+   * at `end`; a single look at `end` itself is harmless: what sits there is a blank before a
+   * comment or trailing blanks, a line break or nothing, never an indicator.
+   */
+  read(start: number, end: number): unknown {
+    this.at = start;
+    this.end = end;
+    const value = this.value();
     this.blanks();
-    if (this.at !== this.text.length) giveUp();
+    if (this.at !== this.end) giveUp();
+    return value;
   }
 
   private blanks(): void {
-    while (this.text[this.at] === ' ') this.at++;
+    while (this.at < this.end && this.text.charCodeAt(this.at) === SPACE) this.at++;
   }
 
-  value(): unknown {
+  private value(): unknown {
     this.blanks();
-    const c = this.text[this.at];
-    if (c === '{') return this.map();
-    if (c === '[') return this.sequence();
+    const c = this.text.charCodeAt(this.at);
+    if (c === OPEN_BRACE) return this.map();
+    if (c === OPEN_BRACKET) return this.sequence();
     // A scalar runs to the next separator; quoted ones may not contain one (left to yaml).
     const start = this.at;
-    while (this.at < this.text.length && !',]}'.includes(this.text[this.at] ?? '')) this.at++;
-    return scalar(this.text.slice(start, this.at).trimEnd(), true);
+    for (; this.at < this.end; this.at++) {
+      const d = this.text.charCodeAt(this.at);
+      if (d === COMMA || d === CLOSE_BRACKET || d === CLOSE_BRACE) break;
+    }
+    let end = this.at;
+    while (end > start && this.text.charCodeAt(end - 1) === SPACE) end--;
+    return scalar(this.text.slice(start, end), true);
   }
 
   private map(): Record<string, unknown> {
     this.at++; // {
     const map: Record<string, unknown> = {};
     this.blanks();
-    if (this.text[this.at] === '}') {
+    if (this.text.charCodeAt(this.at) === CLOSE_BRACE) {
       this.at++;
       return map;
     }
-    for (;;) {
+    for (let entry = 0; ;) {
       this.blanks();
       const colon = this.text.indexOf(': ', this.at);
-      if (colon < 0) giveUp();
-      const key = checkedKey(this.text.slice(this.at, colon));
+      if (colon < 0 || colon + 2 > this.end) giveUp();
+      const key = this.key(entry++, colon);
       if (Object.hasOwn(map, key)) giveUp();
       this.at = colon + 2;
       map[key] = this.value();
       this.blanks();
-      const c = this.text[this.at++];
-      if (c === '}') return map;
-      if (c !== ',') giveUp();
+      const c = this.text.charCodeAt(this.at++);
+      if (c === CLOSE_BRACE) return map;
+      if (c !== COMMA) giveUp();
     }
+  }
+
+  /**
+   * The key from here to the colon. Flow maps on consecutive lines mostly repeat their keys in the
+   * same places (`{address: ..., healthcheck: ...}`): the key last read at this place is used
+   * again when the text matches, instead of a new copy of it.
+   */
+  private key(entry: number, colon: number): string {
+    const last = this.lastKeys[entry];
+    if (last !== undefined && colon - this.at === last.length && this.text.startsWith(last, this.at))
+      return last;
+    const key = checkedKey(this.text, this.at, colon);
+    this.lastKeys[entry] = key;
+    return key;
   }
 
   private sequence(): unknown[] {
     this.at++; // [
     const items: unknown[] = [];
     this.blanks();
-    if (this.text[this.at] === ']') {
+    if (this.text.charCodeAt(this.at) === CLOSE_BRACKET) {
       this.at++;
       return items;
     }
     for (;;) {
       items.push(this.value());
       this.blanks();
-      const c = this.text[this.at++];
-      if (c === ']') return items;
-      if (c !== ',') giveUp();
+      const c = this.text.charCodeAt(this.at++);
+      if (c === CLOSE_BRACKET) return items;
+      if (c !== COMMA) giveUp();
     }
   }
-}
-
-function splitLines(text: string): Line[] {
-  if (text.includes('\t') || text.includes('\r') || text.startsWith('\uFEFF')) giveUp();
-  const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
-    const trimmed = raw.trimEnd();
-    let body = trimmed.trimStart();
-    if (body === '' || body.startsWith('#')) continue;
-    const comment = body.indexOf(' #');
-    if (comment >= 0) {
-      // A trailing comment ends a plain value; inside quotes it would not be one.
-      if (body.includes("'") || body.includes('"')) giveUp();
-      body = body.slice(0, comment).trimEnd();
-    }
-    if (body.includes('#')) giveUp(); // `a#b`: left to yaml
-    lines.push({ indent: trimmed.length - trimmed.trimStart().length, text: body });
-  }
-  return lines;
 }
 
 export function parsePlainYaml(text: string): PlainYaml | undefined {
   let reader: Reader;
   let value: unknown;
   try {
-    reader = new Reader(splitLines(text));
+    reader = new Reader(text);
     value = reader.document();
   } catch (err) {
     // A RangeError is the stack running out on a document nested thousands deep (`[[[[…`): that

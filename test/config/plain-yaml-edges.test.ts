@@ -236,3 +236,51 @@ describe('flow collections on one line', () => {
     ]);
   });
 });
+
+describe('blanks', () => {
+  test('only the space is a blank, as in YAML: other white space is content, or left to yaml', () => {
+    check([
+      ['k: a\u00A0\n', { k: 'a\u00A0' }],
+      ['k: a\u3000 # c\n', { k: 'a\u3000' }],
+      ['k: a\u2028b\n', { k: 'a\u2028b' }],
+      ['k: a\uFEFF\n', { k: 'a\uFEFF' }],
+      ['- \u00A0a\n', ['\u00A0a']],
+      ['k: {a: x\u00A0}\n', { k: { a: 'x\u00A0' } }],
+      ['k: [x\u000B]\n', { k: ['x\u000B'] }],
+      ['\u00A0k: 1\n', GIVES_UP],
+      ['k:\n\u00A0 a: 1\n', GIVES_UP],
+      ['k:\u00A0\n', GIVES_UP],
+      ['k: {a: 1}\u00A0\n', GIVES_UP],
+      ['k: 1\n \u00A0\n', GIVES_UP],
+    ]);
+  });
+});
+
+describe('comments and lines', () => {
+  test('a comment on each of several lines, blank lines, and no newline at the end', () => {
+    check([
+      ['a: 1 # x\nb: 2 # y\n', { a: 1, b: 2 }],
+      ['a: 1\n\n   \nb: 2 # y\nc: 3 # z', { a: 1, b: 2, c: 3 }],
+      ['a: 1 # x\nb: c#d\n', GIVES_UP],
+      ['a: [1, # x\n', GIVES_UP],
+    ]);
+  });
+});
+
+describe('flow map keys on consecutive lines', () => {
+  test('the same keys in the same places, and keys that only start or end alike, read as written', () => {
+    check([
+      [
+        'a: {address: x, healthcheck: h}\nb: {address: y, healthcheck: h}\n',
+        { a: { address: 'x', healthcheck: 'h' }, b: { address: 'y', healthcheck: 'h' } },
+      ],
+      [
+        'a: {address: x}\nb: {addresses: y}\nc: {addres: z}\n',
+        { a: { address: 'x' }, b: { addresses: 'y' }, c: { addres: 'z' } },
+      ],
+      ['a: {address: x}\nb: {adDress: y}\n', { a: { address: 'x' }, b: { adDress: 'y' } }],
+      ['a: {x: 1, y: 2}\nb: {y: 3, x: 4}\n', { a: { x: 1, y: 2 }, b: { y: 3, x: 4 } }],
+      ['a: {x: 1, y: 2}\nb: {x: 3, x: 4}\n', GIVES_UP],
+    ]);
+  });
+});
