@@ -11,12 +11,12 @@
 // parser whenever this gives up or the config has anything to report, so positions and messages
 // always come from the full parser. Pure.
 
-export type ConfigPathSegment = string | number;
-
 export interface PlainYaml {
+  /**
+   * The document's value. Each map's own keys are in file order, as no key it admits reads as an
+   * array index; parse.ts takes the order from there (key-order.ts, ownKeyOrder).
+   */
   readonly value: unknown;
-  /** The keys of the map at the path, in file order; [] when the path is not a map. */
-  keyOrder(path: readonly ConfigPathSegment[]): string[];
 }
 
 /** Thrown inside the reader when the text leaves the subset; never escapes parsePlainYaml. */
@@ -427,18 +427,5 @@ export function parsePlainYaml(text: string): PlainYaml | undefined {
     if (err instanceof OutsideSubset || err instanceof RangeError) return undefined;
     throw err;
   }
-  return {
-    value,
-    keyOrder(path) {
-      let here: unknown = value;
-      for (const segment of path) {
-        if (Array.isArray(here) && typeof segment === 'number') here = here[segment];
-        else if (here !== null && typeof here === 'object' && Object.hasOwn(here, segment))
-          here = (here as Record<string, unknown>)[String(segment)];
-        else return [];
-      }
-      // checkedKey admits no index-like key, so own-key order is insertion (file) order.
-      return here !== null && typeof here === 'object' && !Array.isArray(here) ? Object.keys(here) : [];
-    },
-  };
+  return { value };
 }
