@@ -45,14 +45,12 @@ import {
   createProber,
   createRepeatingProber,
   ensurePingGroupRange,
-  loadNativeAddon,
   probeEngineUnavailableReason,
   type RepeatingProber,
 } from '../probe/index.js';
 import type { ProbeFn } from '../probe/types.js';
 import { VppConnection } from '../vpp/index.js';
 import { versionInfo } from '../version.js';
-import { startMemoryTrim, type MemoryTrim } from './memory-trim.js';
 import type { DaemonOptions } from './options.js';
 
 export interface DaemonDeps {
@@ -69,11 +67,6 @@ export interface DaemonDeps {
   configLoad?: Promise<ConfigParseResult>;
   /** The parser's warm-up (warmParser); by default warmConfigParser with PARSER_WARMUP's sizes. */
   parserWarmup?: () => Promise<ParserWarmupResult>;
-  /**
-   * Hands malloc's free memory back to the kernel, every MEMORY_TRIM_EVERY_MS (memory-trim.ts);
-   * by default the native addon's malloc_trim, and nothing when the addon is not there.
-   */
-  releaseFreeMemory?: () => unknown;
 }
 
 /** Outcome of a reload or check, in the shape both the RPCs and the logs need. */
@@ -136,7 +129,6 @@ export class Daemon {
   readonly announcer: Announcer | undefined;
   private readonly unfollow: (() => void)[] = [];
   private parserWarmup: TimerHandle | undefined;
-  private readonly memoryTrim: MemoryTrim | undefined;
   /** The warm-up under way, if any (stop() waits for it). */
   private parserWarming: Promise<void> | undefined;
 
@@ -151,9 +143,7 @@ export class Daemon {
     /** The gRPC server's certificates; undefined when it serves plaintext or not at all. */
     private readonly grpcTls: ServerTls | undefined,
     private readonly parserWarmupRun: () => Promise<ParserWarmupResult>,
-    releaseFreeMemory: (() => unknown) | undefined,
   ) {
-    this.memoryTrim = releaseFreeMemory && startMemoryTrim(clock, releaseFreeMemory);
     this.vpp = options.vppApiAddr === '' ? undefined : this.startVpp(clock);
     this.announcer = this.startAnnouncer(clock);
     this.parserWarmup = clock.setTimeout(() => {
@@ -233,7 +223,6 @@ export class Daemon {
       clock,
       grpcTls,
       parserWarmup,
-      deps.releaseFreeMemory ?? nativeReleaseFreeMemory(),
     );
     try {
       await daemon.listen(clock);
@@ -537,7 +526,6 @@ export class Daemon {
    */
   async stop(): Promise<void> {
     this.logger.info('stopping', {});
-    this.memoryTrim?.stop();
     this.parserWarmup?.cancel();
     this.parserWarmup = undefined;
     await this.parserWarming;
@@ -556,16 +544,6 @@ export class Daemon {
     await this.vpp?.connection.stop();
     await metrics?.close();
     this.logger.info('stopped', {});
-  }
-}
-
-/** The addon's malloc_trim, or undefined when the addon is not there to call it. */
-function nativeReleaseFreeMemory(): (() => unknown) | undefined {
-  try {
-    const addon = loadNativeAddon();
-    return () => addon.releaseFreeMemory();
-  } catch {
-    return undefined;
   }
 }
 

@@ -21,15 +21,6 @@ void describe('native addon protocol', () => {
     assert.equal(addonProtocolMismatch(here), undefined);
   });
 
-  void test('releaseFreeMemory trims malloc’s arenas and says whether any memory went back', () => {
-    const addon = loadNativeAddon();
-    // Memory freed just before (Buffers below glibc's mmap threshold live in the arenas).
-    const churned = Array.from({ length: 256 }, () => Buffer.allocUnsafeSlow(32 * 1024)).length;
-    assert.equal(churned, 256);
-    assert.equal(typeof addon.releaseFreeMemory(), 'boolean');
-    assert.equal(typeof addon.releaseFreeMemory(), 'boolean');
-  });
-
   void test('another version, record or schedule width is a mismatch that says both sides', () => {
     const older = addonProtocolMismatch({ ...here, version: here.version - 1, recordInts: RECORD_INTS - 1 });
     assert.match(
