@@ -122,7 +122,6 @@ const ADDON_FUNCTIONS = [
   'readErrorQueue',
   'procFile',
   'netnsInode',
-  'releaseFreeMemory',
 ] as const satisfies readonly (keyof NativeAddon)[];
 
 let cached: NativeAddon | undefined;
