@@ -10,6 +10,7 @@ import {
   vipKey,
   vipKeyString,
   type LbGeneration,
+  type AsState,
   type LbState,
   type VipState,
 } from '../../src/dataplane/index.js';
@@ -173,15 +174,12 @@ void describe('planSync on lb 1.2', () => {
 
   void test('extra ASes are removed with flush, after adds and weight changes', () => {
     const cfg = webConfig();
-    const start = actualFrom(desiredState(cfg, states(ALL_UP)));
-    const vip = start.vips.get(V);
-    assert.ok(vip);
-    const ases = new Map(vip.ases);
-    ases.delete('10.0.0.2');
-    ases.set('10.0.0.20', { weight: 100, inUse: true });
-    ases.set('10.0.0.9', { weight: 100, inUse: true });
-    ases.set('10.0.0.1', { weight: 50, inUse: true });
-    const actual = withVip(start, { ...vip, ases });
+    const { actual } = heldWith({
+      '10.0.0.2': undefined,
+      '10.0.0.20': { weight: 100, inUse: true },
+      '10.0.0.9': { weight: 100, inUse: true },
+      '10.0.0.1': { weight: 50, inUse: true },
+    });
     assert.deepEqual(step(cfg, ALL_UP, actual).ops, [
       `as-add ${V} 10.0.0.2 w=100`,
       `as-weight ${V} 10.0.0.1 w=100`,
@@ -192,13 +190,10 @@ void describe('planSync on lb 1.2', () => {
 
   void test('a lazily removed AS (not in use) is re-added, not re-weighted; absent extras are left alone', () => {
     const cfg = webConfig();
-    const start = actualFrom(desiredState(cfg, states(ALL_UP)));
-    const vip = start.vips.get(V);
-    assert.ok(vip);
-    const ases = new Map(vip.ases);
-    ases.set('10.0.0.1', { weight: 100, inUse: false });
-    ases.set('10.0.0.7', { weight: 0, inUse: false });
-    const actual = withVip(start, { ...vip, ases });
+    const { actual } = heldWith({
+      '10.0.0.1': { weight: 100, inUse: false },
+      '10.0.0.7': { weight: 0, inUse: false },
+    });
     const { ops, after } = step(cfg, ALL_UP, actual);
     assert.deepEqual(ops, [`as-add ${V} 10.0.0.1 w=100`]);
     assert.deepEqual(step(cfg, ALL_UP, after).ops, []);
@@ -207,28 +202,23 @@ void describe('planSync on lb 1.2', () => {
   // The planner's shortcut (vipInStep) for a VIP that VPP holds as desired must not hide these.
   void test('a VIP held as desired needs nothing, whatever lazily removed ASes VPP lists beside', () => {
     const cfg = webConfig();
-    const desired = desiredState(cfg, states(ALL_UP));
-    const start = actualFrom(desired);
-    const vip = start.vips.get(V);
-    const want = desired.vips.get(V);
-    assert.ok(vip && want);
-    const ases = new Map(vip.ases);
-    ases.set('10.0.0.7', { weight: 0, inUse: false });
-    ases.set('10.0.0.8', { weight: 100, inUse: false });
-    const actual = withVip(start, { ...vip, ases });
+    const want = desiredState(cfg, states(ALL_UP)).vips.get(V);
+    assert.ok(want);
+    const { actual, vip } = heldWith({
+      '10.0.0.7': { weight: 0, inUse: false },
+      '10.0.0.8': { weight: 100, inUse: false },
+    });
     assert.deepEqual(step(cfg, ALL_UP, actual).ops, []);
-    assert.equal(vipInStep(want, { ...vip, ases }, '1.2', new Set(), new Set()), true);
+    assert.equal(vipInStep(want, vip, '1.2', new Set(), new Set()), true);
   });
 
   void test('a lazily removed AS is re-added even when an extra AS in use makes the count come out even', () => {
     const cfg = webConfig();
-    const start = actualFrom(desiredState(cfg, states(ALL_UP)));
-    const vip = start.vips.get(V);
-    assert.ok(vip);
-    const ases = new Map(vip.ases);
-    ases.set('10.0.0.1', { weight: 100, inUse: false });
-    ases.set('10.0.0.9', { weight: 100, inUse: true });
-    const { ops, after } = step(cfg, ALL_UP, withVip(start, { ...vip, ases }));
+    const { actual } = heldWith({
+      '10.0.0.1': { weight: 100, inUse: false },
+      '10.0.0.9': { weight: 100, inUse: true },
+    });
+    const { ops, after } = step(cfg, ALL_UP, actual);
     assert.deepEqual(ops, [`as-add ${V} 10.0.0.1 w=100`, `as-del ${V} 10.0.0.9 flush`]);
     assert.deepEqual(step(cfg, ALL_UP, after).ops, []);
   });
@@ -422,12 +412,7 @@ void describe('planSync on lb 1.1 (no weights)', () => {
 
   void test('an AS at 0 that VPP holds is deleted, whatever weight VPP reports for it', () => {
     const cfg = webConfig();
-    const start = actualFrom(desiredState(cfg, states(ALL_UP)), '1.1');
-    const vip = start.vips.get(V);
-    assert.ok(vip);
-    const ases = new Map(vip.ases);
-    ases.set('10.0.0.1', { weight: 0, inUse: true });
-    const actual = withVip(start, { ...vip, ases });
+    const { actual } = heldWith({ '10.0.0.1': { weight: 0, inUse: true } }, '1.1');
     assert.deepEqual(step(cfg, { a: 'down', b: 'up', c: 'up' }, actual, { generation: '1.1' }).ops, [
       `as-del ${V} 10.0.0.1 flush`,
     ]);
@@ -488,6 +473,26 @@ void test('summarise counts each kind for maglev_vpp_lbsync_total', () => {
     as_weight_updated: 0,
   });
 });
+
+/**
+ * VPP holding webConfig's desired state, all up (on `generation`), with some of V's ASes changed:
+ * an AsState sets one, undefined drops it. Returns that state and V as it holds it.
+ */
+function heldWith(
+  changes: Readonly<Record<string, AsState | undefined>>,
+  generation?: LbGeneration,
+): { actual: LbState; vip: VipState } {
+  const start = actualFrom(desiredState(webConfig(), states(ALL_UP)), generation);
+  const held = start.vips.get(V);
+  assert.ok(held);
+  const ases = new Map(held.ases);
+  for (const [address, as] of Object.entries(changes)) {
+    if (as === undefined) ases.delete(address);
+    else ases.set(address, as);
+  }
+  const vip = { ...held, ases };
+  return { actual: withVip(start, vip), vip };
+}
 
 function withVip(state: LbState, vip: VipState): LbState {
   const vips = new Map(state.vips);
