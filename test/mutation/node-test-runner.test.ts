@@ -3,7 +3,7 @@
 // or a loop stops. A runner that scored everything killed, or everything survived, fails here.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -165,15 +165,25 @@ test('a worker thread a test starts sees the mutant switched on, and none once t
   }
 });
 
-test('a test that takes the context `t`, or is skipped, is refused: the dry run is an error, not a score', async () => {
-  for (const [file, reason] of [
-    ['context.check.ts', /test context `t`/],
-    ['skip.check.ts', /has skip/],
-  ] as const) {
-    const r = await runner(fixture(file));
+test('a test that takes the context `t`, or is skipped, todo or only, is refused: the dry run is an error, not a score', async () => {
+  // The declarations the runner refuses are written here, into the working directory, so that the
+  // repository itself holds no skipped, todo or only test. `.mts`: outside the package a `.ts`
+  // file would load as CommonJS, past the runner's hook for `node:test`.
+  const refusedFlags = ['skip', 'todo', 'only'] as const;
+  const cases: [string, RegExp][] = [[fixture('context.check.ts'), /test context `t`/]];
+  for (const flag of refusedFlags) {
+    const file = join(dir, `${flag}.check.mts`);
+    await writeFile(
+      file,
+      `import { test } from 'node:test';\ntest('declared with ${flag}', { ${flag}: true }, () => undefined);\n`,
+    );
+    cases.push([file, new RegExp(`has ${flag}`)]);
+  }
+  for (const [file, reason] of cases) {
+    const r = await runner(file);
     try {
       const result = await r.dryRun({ timeout: 10_000, disableBail: false, coverageAnalysis: 'perTest' });
-      assert.equal(result.status, DryRunStatus.Error);
+      assert.equal(result.status, DryRunStatus.Error, file);
       assert.match(result.errorMessage, reason);
     } finally {
       await r.dispose();
