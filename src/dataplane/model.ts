@@ -3,10 +3,9 @@
 // between is pure and speaks only these types.
 
 import {
-  formatIp,
   formatIpPrefix,
   ipBits,
-  ipOrderKey,
+  ipPrefixOrderKey,
   mustParseIp,
   parseIpPrefix,
   type IpFamily,
@@ -148,39 +147,9 @@ export function vipFamily(key: VipKey): IpFamily {
 
 /** Deterministic VIP order: by address (numeric, IPv4 first), prefix length, protocol, port. */
 export function compareVipKeys(a: VipKey, b: VipKey): number {
-  const x = prefixOrder(a.prefix);
-  const y = prefixOrder(b.prefix);
-  return (
-    (x.address < y.address ? -1 : x.address > y.address ? 1 : 0) ||
-    x.length - y.length ||
-    a.protocol - b.protocol ||
-    a.port - b.port
-  );
-}
-
-/** A prefix's place in compareVipKeys' order: its address's order key (ipOrderKey) and its length. */
-interface PrefixOrder {
-  readonly address: string;
-  readonly length: number;
-}
-
-/**
- * prefixOrder's answers, kept as ip-address.ts keeps its own (strings never change; emptied when
- * full): every full sync sorts the same VIPs twice (desired state, plan), and parsing both
- * prefixes again on every comparison was most of those sorts.
- */
-const PREFIX_ORDER_LIMIT = 1 << 12;
-const prefixOrders = new Map<string, PrefixOrder>();
-
-function prefixOrder(prefix: string): PrefixOrder {
-  let order = prefixOrders.get(prefix);
-  if (order === undefined) {
-    const parsed = mustParsePrefix(prefix);
-    order = { address: ipOrderKey(formatIp(parsed.address)), length: parsed.length };
-    if (prefixOrders.size >= PREFIX_ORDER_LIMIT) prefixOrders.clear();
-    prefixOrders.set(prefix, order);
-  }
-  return order;
+  const x = ipPrefixOrderKey(a.prefix);
+  const y = ipPrefixOrderKey(b.prefix);
+  return (x < y ? -1 : x > y ? 1 : 0) || a.protocol - b.protocol || a.port - b.port;
 }
 
 /** VPP's customary new-flows table length, used when config gives none that VPP would accept. */

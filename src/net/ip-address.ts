@@ -84,6 +84,7 @@ export function formatIp(ip: IpAddress): string {
 const MEMO_LIMIT = 1 << 16;
 const spellingMemo = new Map<string, IpSpelling>();
 const readMemo = new Map<string, IpTextReading>();
+const prefixOrderMemo = new Map<string, string>();
 
 function remembered<T>(memo: Map<string, T>, text: string, compute: (text: string) => T): T {
   let value = memo.get(text);
@@ -207,6 +208,20 @@ export function compareIpText(a: string, b: string): number {
  */
 export function ipOrderKey(text: string): string {
   return ipSpelling(text).orderKey;
+}
+
+/**
+ * A prefix's place in address order as a string (a RangeError for text that is no prefix): its
+ * address's order key, then its length in three digits, so that comparing two keys as strings
+ * orders by address, then by length. Remembered like canonicalIp: the dataplane sorts the same
+ * VIPs on every full sync, and parsing both prefixes on every comparison was most of that sort.
+ */
+export function ipPrefixOrderKey(text: string): string {
+  return remembered(prefixOrderMemo, text, (t) => {
+    const parsed = parseIpPrefix(t);
+    if (!parsed.ok) throw new RangeError(`not a prefix: ${JSON.stringify(t)} (${parsed.reason})`);
+    return orderKey(parsed.prefix.address) + String(parsed.prefix.length).padStart(3, '0');
+  });
 }
 
 function orderKey(ip: IpAddress): string {
