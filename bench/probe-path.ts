@@ -152,10 +152,7 @@ const checker = new Checker({
   random: systemRandom,
   logger: silentLogger,
   ...metrics.hooks,
-  onProbeDone: (backend, result, lagMs) => {
-    metrics.hooks.onProbeDone(backend, result, lagMs);
-    probes.publish(backend, result);
-  },
+  observeProbes: (backend) => probes.told(backend, metrics.hooks.observeProbes(backend)),
 });
 metrics.setChecker(checker);
 checker.start();

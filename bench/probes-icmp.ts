@@ -66,7 +66,7 @@ function startChecker(config: MaglevConfig, pool: PingSocketPool, tally: Tally):
     clock: systemClock,
     random: systemRandom,
     logger: silentLogger,
-    onProbeDone: (_backend, result, lagMs) => tally.add(result, lagMs),
+    observeProbes: () => ({ probeDone: (result, lagMs) => tally.add(result, lagMs) }),
   });
   checker.start();
   return () => checker.stop();

@@ -80,12 +80,14 @@ async function runOne(n: number): Promise<void> {
     clock: code.clock.systemClock,
     random: code.clock.systemRandom,
     logger: code.log.silentLogger,
-    onProbeDone: (_backend, result, lagMs) => {
-      if (!measuring) return;
-      probes++;
-      if (!result.ok) failed++;
-      lags.push(lagMs);
-    },
+    observeProbes: () => ({
+      probeDone: (result, lagMs) => {
+        if (!measuring) return;
+        probes++;
+        if (!result.ok) failed++;
+        lags.push(lagMs);
+      },
+    }),
   };
   let checker: InstanceType<typeof code.checker.Checker> | undefined = new code.checker.Checker(
     checkerOptions,

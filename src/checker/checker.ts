@@ -25,7 +25,12 @@ import type { ProbeFn } from '../probe/types.js';
 import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
 import type { BackendEvent, CheckerEvent } from './events.js';
-import { MassFailureDetector, type CheckWindow, type SuspectEpisode } from './mass-failure.js';
+import {
+  MassFailureDetector,
+  type BackendMark,
+  type CheckWindow,
+  type SuspectEpisode,
+} from './mass-failure.js';
 import { withPoolWeight } from './pool-weight.js';
 import {
   frontendsByBackend,
@@ -42,7 +47,7 @@ import type {
   FrontendStateChange,
   Hypothesis,
 } from './what-if.js';
-import { ProbeWorker, type ProbeTarget } from './worker.js';
+import { ProbeWorker, type ProbeObserver, type ProbeTarget, type WorkerDeps } from './worker.js';
 
 export interface CheckerOptions {
   config: MaglevConfig;
@@ -55,8 +60,11 @@ export interface CheckerOptions {
   clock: Clock;
   random: Random;
   logger: Logger;
-  /** After every real probe (not synthetic passes): its result and how late it started (ms). */
-  onProbeDone?: (backend: string, result: ProbeResult, lagMs: number) => void;
+  /**
+   * Per backend, when its worker starts: what each of its real probes (not synthetic passes) is
+   * also told to (metrics, the probe feed).
+   */
+  observeProbes?: (backend: string) => ProbeObserver;
   /** After every backend transition, synchronously (metrics). */
   onTransition?: (backend: string, transition: Transition) => void;
   /** When a suspect mass failure of one health check starts (metrics). */
@@ -78,8 +86,16 @@ interface Entry extends ProbeTarget {
   worker: ProbeWorker | undefined;
   /** The checker fault the backend's latest probe ended in, while it lasts. */
   fault: ActiveCheckerFault | undefined;
-  /** The suspect detector's window for `hc`, made once per health check config, not per probe. */
-  window: (CheckWindow & { readonly config: HealthCheckConfig }) | undefined;
+  /**
+   * The suspect detector's window for `hc` and the backend's mark in it, made once per health
+   * check config, not per probe.
+   */
+  window: SuspectWatch | undefined;
+}
+
+interface SuspectWatch extends CheckWindow {
+  readonly config: HealthCheckConfig;
+  readonly mark: BackendMark;
 }
 
 export class Checker {
@@ -91,6 +107,8 @@ export class Checker {
   private readonly fePanic = new Map<string, PanicState>();
   private readonly bus: EventBus;
   private readonly suspects = new MassFailureDetector();
+  /** What the workers share (workerDeps()). */
+  private sharedDeps: WorkerDeps<Entry> | undefined;
   /** Probes of stopped workers that have not unwound yet; stop() waits for them. */
   private readonly unwinding = new Set<Promise<void>>();
   private phase: 'new' | 'running' | 'stopped' = 'new';
@@ -518,18 +536,27 @@ export class Checker {
   }
 
   private launch(e: Entry, delayMs: number): void {
-    const worker = new ProbeWorker(e, {
-      clock: this.opts.clock,
-      random: this.opts.random,
-      probe: this.opts.probe,
-      repeat: this.opts.repeat,
-      logger: this.opts.logger,
-      netns: this.cfg.healthchecker.netns,
-      onResult: (result, ageMs) => this.recordResult(e, worker, result, ageMs),
-      onProbeDone: this.opts.onProbeDone,
-    });
+    const worker = new ProbeWorker(e, this.workerDeps());
     e.worker = worker;
     worker.start(delayMs);
+  }
+
+  /** What every worker shares; made again only when the probes' netns changes. */
+  private workerDeps(): WorkerDeps<Entry> {
+    const netns = this.cfg.healthchecker.netns;
+    if (this.sharedDeps?.netns !== netns || this.sharedDeps === undefined) {
+      this.sharedDeps = {
+        clock: this.opts.clock,
+        random: this.opts.random,
+        probe: this.opts.probe,
+        repeat: this.opts.repeat,
+        logger: this.opts.logger,
+        netns,
+        results: { recordResult: (e, worker, result, ageMs) => this.recordResult(e, worker, result, ageMs) },
+        observeProbes: this.opts.observeProbes,
+      };
+    }
+    return this.sharedDeps;
   }
 
   /**
@@ -550,7 +577,7 @@ export class Checker {
   }
 
   /** `ageMs`: how long ago the probe ended; what it causes is dated then. */
-  private recordResult(e: Entry, worker: ProbeWorker, result: ProbeResult, ageMs: number): void {
+  private recordResult(e: Entry, worker: ProbeWorker<Entry>, result: ProbeResult, ageMs: number): void {
     // A worker that has been replaced must not write into the entry any more. An entry that
     // left the map had its worker stopped first (stopWorker), and a stopped worker hands over
     // nothing, so this is the whole check: no map lookup per probe, whose cache misses at 10 000
@@ -623,16 +650,29 @@ export class Checker {
     }
   }
 
+  /**
+   * The backend's window and mark in the suspect detector. A result counts there while the backend
+   * could have been probed again. A reload that keeps the backend swaps `e.hc` for the new
+   * config's object: they are made again then.
+   */
+  private suspectWatch(e: Entry, hc: HealthCheckConfig): SuspectWatch {
+    if (e.window?.config !== hc) {
+      e.window = {
+        name: hc.name,
+        windowMs: Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs,
+        config: hc,
+        mark: this.suspects.mark(hc.name, e.health.name),
+      };
+    }
+    return e.window;
+  }
+
   /** Feeds the suspect detector (docs/safety.md §Suspect mass failures); logs episodes. */
   private watchForMassFailure(e: Entry, result: ProbeResult, ageMs: number): void {
     const hc = e.hc;
     if (!hc) return;
-    const change = this.suspects.observe(
-      checkWindowOf(e, hc),
-      e.health.name,
-      result,
-      this.opts.clock.monotonic() - ageMs,
-    );
+    const watch = this.suspectWatch(e, hc);
+    const change = this.suspects.observe(watch, watch.mark, result, this.opts.clock.monotonic() - ageMs);
     if (!change) return;
     const { healthcheck, signature, failing, probed } = change.episode;
     if (change.kind === 'suspect') {
@@ -730,19 +770,6 @@ export class Checker {
       this.bus.publish({ kind: 'panic', frontend: fe.name, active: true, pool: poolName(panic), panic, at });
     }
   }
-}
-
-/** A result counts for the suspect detector while the backend could have been probed again. */
-function checkWindowOf(e: Entry, hc: HealthCheckConfig): CheckWindow {
-  // A reload that keeps the backend swaps `e.hc` for the new config's object: made again then.
-  if (e.window?.config !== hc) {
-    e.window = {
-      name: hc.name,
-      windowMs: Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs,
-      config: hc,
-    };
-  }
-  return e.window;
 }
 
 /** The health state machine's own method for each operator action. */

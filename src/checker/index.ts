@@ -10,6 +10,7 @@ export type { ActiveCheckerFault, BackendSnapshot } from './snapshot.js';
 export { failureSignature, MassFailureDetector } from './mass-failure.js';
 export type { MassFailureChange, SuspectEpisode } from './mass-failure.js';
 export { SYNTHETIC_PASS } from './worker.js';
+export type { ProbeObserver } from './worker.js';
 export { ProbeFeed } from './probe-feed.js';
 export type { ProbeListener } from './probe-feed.js';
 export { referencedBackendNames, probesUnchanged, reloadFate, initialStateOf } from './reload-plan.js';

@@ -4,7 +4,8 @@
 // once. Those failures still count, because a real mass outage must still fail over, but the
 // checker logs and counts the episode so an operator looks at the checker first. Pure: the time
 // comes in with each result, and each health check's latest results are counted incrementally,
-// so a result costs O(1) however many backends share the check.
+// so a result costs O(1) however many backends share the check. The caller keeps each backend's
+// mark (mark()) and feeds results through it: no look-up by name per result.
 
 import type { ProbeResult } from '../health/index.js';
 
@@ -35,12 +36,14 @@ export type MassFailureChange =
   { kind: 'suspect'; episode: SuspectEpisode } | { kind: 'cleared'; episode: SuspectEpisode };
 
 /**
- * A backend's latest result in its check's window. One record per backend for as long as the
- * detector knows it, updated in place: at thousands of probes a second, a fresh object per result
- * would live through the window (seconds) and be promoted, and the old generation it fills up is
- * what made maglevd's garbage collector its largest cost at 1 000 backends (bench/README.md).
+ * A backend's latest result in its check's window. One record per backend and check for as long
+ * as the detector knows it, updated in place: at thousands of probes a second, a fresh object per
+ * result would live through the window (seconds) and be promoted, and the old generation it fills
+ * up is what made maglevd's garbage collector its largest cost at 1 000 backends (bench/README.md).
  */
-class BackendMark {
+export class BackendMark {
+  /** @internal The tally of the check this mark counts in. */
+  constructor(readonly tally: CheckTally) {}
   at = 0;
   /** undefined: a pass, or a failure that is not connection-level. */
   signature: string | undefined = undefined;
@@ -51,7 +54,8 @@ class BackendMark {
 /** Queue capacity to start with; it doubles when full. */
 const INITIAL_QUEUE = 1024;
 
-class CheckTally {
+/** @internal One health check's latest results, counted. */
+export class CheckTally {
   private readonly marks = new Map<string, BackendMark>();
   readonly bySignature = new Map<string, number>();
   /** Backends with a result in the window. */
@@ -68,12 +72,18 @@ class CheckTally {
   /** How many backends share the signature top() returned last (no object per call). */
   topCount = 0;
 
-  put(backend: string, at: number, signature: string | undefined): void {
+  /** The backend's mark, made on first use. */
+  markOf(backend: string): BackendMark {
     let mark = this.marks.get(backend);
     if (mark === undefined) {
-      mark = new BackendMark();
+      mark = new BackendMark(this);
       this.marks.set(backend, mark);
-    } else this.leave(mark);
+    }
+    return mark;
+  }
+
+  put(mark: BackendMark, at: number, signature: string | undefined): void {
+    this.leave(mark);
     mark.at = at;
     mark.signature = signature;
     mark.inWindow = true;
@@ -173,19 +183,28 @@ export class MassFailureDetector {
     this.share = opts.share ?? 0.5;
   }
 
-  /** Feeds one probe result; returns the start or end of an episode when this result made one. */
+  /** The backend's mark in health check `check`'s tally, to feed its results through observe(). */
+  mark(check: string, backend: string): BackendMark {
+    let tally = this.tallies.get(check);
+    if (!tally) {
+      tally = new CheckTally();
+      this.tallies.set(check, tally);
+    }
+    return tally.markOf(backend);
+  }
+
+  /**
+   * Feeds one probe result of the backend `mark` stands for (mark(check.name, backend)); returns
+   * the start or end of an episode when this result made one.
+   */
   observe(
     check: CheckWindow,
-    backend: string,
+    mark: BackendMark,
     result: ProbeResult,
     now: number,
   ): MassFailureChange | undefined {
-    let tally = this.tallies.get(check.name);
-    if (!tally) {
-      tally = new CheckTally();
-      this.tallies.set(check.name, tally);
-    }
-    tally.put(backend, now, failureSignature(result));
+    const tally = mark.tally;
+    tally.put(mark, now, failureSignature(result));
     tally.expire(now - check.windowMs);
     const top = tally.top();
     const failing = tally.topCount;

@@ -1,8 +1,10 @@
 // Every finished probe, to whoever listens right now: the WatchEvents subscribers that asked for
-// probe summaries. The checker's onProbeDone hook calls publish() synchronously, once per probe,
-// so a listener must be cheap (note and return); with nobody listening it costs one size check.
+// probe summaries. The observer the checker's observeProbes hook gives each worker (told())
+// publishes synchronously, once per probe, so a listener must be cheap (note and return); with
+// nobody listening it costs one size check.
 
 import type { ProbeResult } from '../health/types.js';
+import type { ProbeObserver } from './worker.js';
 
 export type ProbeListener = (backend: string, result: ProbeResult) => void;
 
@@ -22,5 +24,23 @@ export class ProbeFeed {
 
   listenerCount(): number {
     return this.listeners.size;
+  }
+
+  /** One backend's probes: to `observer` first (the metrics), then published here. */
+  told(backend: string, observer: ProbeObserver): ProbeObserver {
+    return new FedProbes(backend, observer, this);
+  }
+}
+
+class FedProbes implements ProbeObserver {
+  constructor(
+    private readonly backend: string,
+    private readonly observer: ProbeObserver,
+    private readonly feed: ProbeFeed,
+  ) {}
+
+  probeDone(result: ProbeResult, lagMs: number): void {
+    this.observer.probeDone(result, lagMs);
+    this.feed.publish(this.backend, result);
   }
 }

@@ -6,7 +6,7 @@ import type { Clock, Random, TimerHandle } from '../clock/index.js';
 import type { BackendConfig, HealthCheckConfig } from '../config/types.js';
 import { nextIntervalMs, type BackendHealth, type ProbeResult } from '../health/index.js';
 import type { Logger } from '../log/index.js';
-import type { ProbeLoop, RepeatingProber } from '../probe/engine-probes.js';
+import type { ProbeLoop, RepeatingProber, ResultReceiver } from '../probe/engine-probes.js';
 import type { ProbeFn, ProbeRequest } from '../probe/types.js';
 
 /** What a worker probes. The checker may swap `config` and `hc` in place on a reload's unchanged path. */
@@ -17,7 +17,26 @@ export interface ProbeTarget {
   hc: HealthCheckConfig | undefined;
 }
 
-export interface WorkerDeps {
+/**
+ * What a worker's results are recorded in: the checker (health, checker faults, the suspect
+ * detector). One object for every worker of a checker, told which worker each result is from.
+ */
+export interface ResultSink<T extends ProbeTarget> {
+  recordResult(target: T, worker: ProbeWorker<T>, result: ProbeResult, ageMs: number): void;
+}
+
+/**
+ * What else a backend's real probes (not synthetic passes) are told to: the metrics, the probe
+ * feed. Asked for once per worker, so a result reaches its backend's counts without a look-up by
+ * name.
+ */
+export interface ProbeObserver {
+  /** A probe finished: its result, and how late it started (ms). */
+  probeDone(result: ProbeResult, lagMs: number): void;
+}
+
+/** What workers need; one object for all the workers of a checker (per netns). */
+export interface WorkerDeps<T extends ProbeTarget> {
   clock: Clock;
   random: Random;
   probe: ProbeFn;
@@ -29,12 +48,13 @@ export interface WorkerDeps {
   logger: Logger;
   netns: string | undefined;
   /**
-   * Records the result and emits; called only while the worker runs. `ageMs`: how long ago the
+   * Records each result and emits; called only while the worker runs. `ageMs`: how long ago the
    * probe ended (the engine hands results over in batches), so that what follows from it (a
    * transition, a fault) is dated when the probe ended; 0 for probes run here.
    */
-  onResult: (result: ProbeResult, ageMs: number) => void;
-  onProbeDone?: ((backend: string, result: ProbeResult, lagMs: number) => void) | undefined;
+  results: ResultSink<T>;
+  /** The observer of a backend's probes, asked once when its worker is made. */
+  observeProbes?: ((backend: string) => ProbeObserver) | undefined;
 }
 
 /** The result a backend without a health check gets: it is assumed healthy, no traffic sent. */
@@ -46,7 +66,7 @@ export const SYNTHETIC_PASS: ProbeResult = Object.freeze({
   durationMs: 0,
 });
 
-export class ProbeWorker {
+export class ProbeWorker<T extends ProbeTarget = ProbeTarget> implements ResultReceiver {
   private timer: TimerHandle | undefined;
   /**
    * One per worker, not per probe: it is only ever aborted when the worker stops for good, and
@@ -59,17 +79,20 @@ export class ProbeWorker {
   private loop: ProbeLoop | undefined;
   /** Settles when the probe in flight (if any) has finished; never rejects. */
   inflight: Promise<void> | undefined;
+  private readonly observer: ProbeObserver | undefined;
 
   constructor(
-    private readonly target: ProbeTarget,
-    private readonly deps: WorkerDeps,
-  ) {}
+    private readonly target: T,
+    private readonly deps: WorkerDeps<T>,
+  ) {
+    this.observer = deps.observeProbes?.(target.health.name);
+  }
 
   /** Starts the loop; the first probe runs after delayMs. */
   start(delayMs: number): void {
     const hc = this.target.hc;
     if (hc !== undefined && this.deps.repeat !== undefined) {
-      this.loop = this.deps.repeat.repeat(this.request(hc), delayMs, this.onRepeatedResult);
+      this.loop = this.deps.repeat.repeat(this.request(hc), delayMs, this);
       if (this.loop !== undefined) return;
     }
     this.schedule(delayMs);
@@ -142,19 +165,15 @@ export class ProbeWorker {
         durationMs: Math.round(durationMs * 10) / 10,
       });
     }
-    this.deps.onResult(result, ageMs);
-    this.deps.onProbeDone?.(this.target.health.name, result, lagMs);
+    this.deps.results.recordResult(this.target, this, result, ageMs);
+    this.observer?.probeDone(result, lagMs);
   }
 
   /**
    * A result from the repeating prober; returns the wait before the next probe. The engine ran
    * the probe off the event loop, so probe-start is logged now, just before probe-done.
    */
-  private readonly onRepeatedResult = (
-    result: ProbeResult,
-    lagMs: number,
-    ageMs: number,
-  ): number | undefined => {
+  onProbeResult(result: ProbeResult, lagMs: number, ageMs: number): number | undefined {
     if (this.stopped) return undefined;
     const hc = this.target.hc;
     if (hc === undefined) return undefined;
@@ -172,7 +191,7 @@ export class ProbeWorker {
     }
     if (this.stopped) return undefined;
     return nextIntervalMs(this.target.health, this.target.hc ?? hc, this.deps.random);
-  };
+  }
 
   private async runOnce(): Promise<void> {
     if (this.stopped) return;
@@ -181,7 +200,7 @@ export class ProbeWorker {
     if (!hc) {
       // Only operator actions can move a synthetic backend, and they restart the worker,
       // so one pass per start is all it ever needs: no repeating timer.
-      this.deps.onResult(SYNTHETIC_PASS, 0);
+      this.deps.results.recordResult(this.target, this, SYNTHETIC_PASS, 0);
       return;
     }
     const startedAt = clock.monotonic();

@@ -195,10 +195,7 @@ export class Daemon {
       random: deps.random ?? systemRandom,
       logger,
       ...metrics.hooks,
-      onProbeDone: (backend, result, lagMs) => {
-        metrics.hooks.onProbeDone(backend, result, lagMs);
-        probes.publish(backend, result);
-      },
+      observeProbes: (backend) => probes.told(backend, metrics.hooks.observeProbes(backend)),
     });
     metrics.setChecker(checker);
     metrics.config.loaded(true);

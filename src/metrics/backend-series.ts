@@ -1,16 +1,37 @@
 // Event-driven per-backend series (probes, durations, transitions) kept as plain numbers in one
 // record per backend. Forgetting a backend is deleting its record, so every one of its series
-// disappears together and label sets stay bounded by the config. The probe path (onProbeDone,
-// thousands of times a second) does a property lookup and a few additions: no label hashing, no
-// string building, no allocation once a backend's codes have been seen.
+// disappears together and label sets stay bounded by the config. The record is the checker's
+// observer of the backend's probes (probeDone, thousands of times a second): handed to the
+// backend's worker once, it counts a result with a property lookup and a few additions: no
+// look-up by name, no label hashing, no string building, no allocation once a backend's codes
+// have been seen.
 //
 // The record is small because there are as many as backends (10 000 and more): plain objects and
 // arrays, not a Map per code set and a typed array per histogram, which cost about 1 KB of heap
 // per backend (bench/README.md, "maglevd against HAProxy": RSS).
 
+import type { ProbeObserver } from '../checker/index.js';
 import type { MaglevConfig } from '../config/types.js';
-import type { BackendState, ProbeResult, Transition } from '../health/index.js';
-import { HistogramCounts, PROBE_DURATION_BUCKETS } from './histogram.js';
+import {
+  CHECKER_FAULT_REASONS,
+  isCheckerFault,
+  type BackendState,
+  type CheckerFaultReason,
+  type ProbeResult,
+  type Transition,
+} from '../health/index.js';
+import { HistogramCounts, PROBE_DURATION_BUCKETS, SCHEDULE_LAG_BUCKETS } from './histogram.js';
+
+/** What every backend's probes add to, besides their own series. */
+export class ProbeTotals {
+  /** How late probes started. */
+  readonly lag = new HistogramCounts(SCHEDULE_LAG_BUCKETS);
+  /** Checker faults by reason, since start. */
+  readonly faults = new Map<CheckerFaultReason, number>(CHECKER_FAULT_REASONS.map((r) => [r, 0]));
+
+  /** `config`: the checker's config now (undefined before there is a checker). */
+  constructor(readonly config: () => MaglevConfig | undefined) {}
+}
 
 /** Probes by result code, in the order the codes were first seen. */
 export type CodeCounts = { [code in ProbeResult['code']]?: number };
@@ -24,7 +45,7 @@ export interface TransitionCount {
 
 const NO_TRANSITIONS: readonly TransitionCount[] = Object.freeze([]);
 
-export class BackendSeries {
+export class BackendSeries implements ProbeObserver {
   /** Health check type of the probes counted below ('' until known). */
   type = '';
   /** The config `type` was resolved against: a different object means a reload or weight change. */
@@ -39,7 +60,21 @@ export class BackendSeries {
    */
   transitions: readonly TransitionCount[] = NO_TRANSITIONS;
 
-  recordProbe(result: ProbeResult): void {
+  constructor(
+    readonly backend: string,
+    private readonly totals: ProbeTotals,
+  ) {}
+
+  probeDone(result: ProbeResult, lagMs: number): void {
+    const totals = this.totals;
+    totals.lag.observe(lagMs / 1000);
+    const cfg = totals.config();
+    if (cfg !== undefined && this.typeResolvedFor !== cfg) this.retype(cfg);
+    this.recordProbe(result);
+    if (isCheckerFault(result)) totals.faults.set(result.reason, (totals.faults.get(result.reason) ?? 0) + 1);
+  }
+
+  private recordProbe(result: ProbeResult): void {
     const byCode = result.ok ? this.passed : this.failed;
     byCode[result.code] = (byCode[result.code] ?? 0) + 1;
     this.duration.observe(result.durationMs / 1000);
@@ -56,11 +91,21 @@ export class BackendSeries {
    * backend another kind of check), the probe series of the old type are dropped: they would
    * otherwise linger forever under a type label nothing feeds any more.
    */
-  retype(cfg: MaglevConfig, backend: string): void {
+  retype(cfg: MaglevConfig): void {
     this.typeResolvedFor = cfg;
-    const type = healthCheckTypeOf(cfg, backend);
+    const type = healthCheckTypeOf(cfg, this.backend);
     if (type === this.type) return;
     this.type = type;
+    this.clearProbes();
+  }
+
+  /** Empties every series: until the next probe or transition, the backend shows none. */
+  clear(): void {
+    this.clearProbes();
+    this.transitions = NO_TRANSITIONS;
+  }
+
+  private clearProbes(): void {
     this.passed = {};
     this.failed = {};
     this.duration = new HistogramCounts(PROBE_DURATION_BUCKETS);

@@ -10,18 +10,15 @@ import {
   BACKEND_STATES,
   CHECKER_FAULT_REASONS,
   frontendWeights,
-  isCheckerFault,
   type BackendState,
   type CheckerFaultReason,
   type FrontendState,
-  type ProbeResult,
   type Transition,
 } from '../health/index.js';
 import { versionInfo } from '../version.js';
-import { BackendSeries, codeCounts } from './backend-series.js';
+import { BackendSeries, codeCounts, ProbeTotals } from './backend-series.js';
 import { ConfigLoadMetrics } from './config-load.js';
 import { registerCollected, ScrapeRegistry, type CollectedSpec, type MetricType } from './collected.js';
-import { HistogramCounts, SCHEDULE_LAG_BUCKETS } from './histogram.js';
 import type { MetricsSource } from './source.js';
 import { VppMetrics } from './vpp-metrics.js';
 import {
@@ -45,7 +42,7 @@ export interface MetricsOptions {
   processMetrics?: boolean;
 }
 
-export type CheckerHooks = Required<Pick<CheckerOptions, 'onProbeDone' | 'onTransition' | 'onSuspect'>>;
+export type CheckerHooks = Required<Pick<CheckerOptions, 'observeProbes' | 'onTransition' | 'onSuspect'>>;
 
 export interface Metrics {
   readonly registry: Registry;
@@ -54,8 +51,9 @@ export interface Metrics {
   /** Points the scrape-time collectors at the checker. */
   setChecker(checker: MetricsSource | undefined): void;
   /**
-   * Drops a backend's event-driven series now. Not needed after a reload (every scrape drops the
-   * series of backends the checker no longer has); for callers that want them gone at once.
+   * Empties a backend's event-driven series now: they show again from its next probe or
+   * transition. Not needed after a reload (every scrape drops the series of backends the checker
+   * no longer has); for callers that want them gone at once.
    */
   forgetBackend(name: string): void;
   /** Setters for the VPP connection, API wrapper, syncer and stats poller. */
@@ -99,29 +97,23 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   let checker = opts.checker;
   let announcements: AnnouncementsSource | undefined;
   const series = new Map<string, BackendSeries>();
-  const lag = new HistogramCounts(SCHEDULE_LAG_BUCKETS);
-  /** Checker faults by reason, and suspect episodes by health check, since start. */
-  const faults = new Map<CheckerFaultReason, number>(CHECKER_FAULT_REASONS.map((r) => [r, 0]));
+  const totals = new ProbeTotals(() => checker?.config());
+  /** Suspect episodes by health check, since start. */
   const suspects = new Map<string, number>();
 
   const seriesOf = (backend: string): BackendSeries => {
     let s = series.get(backend);
     if (!s) {
-      s = new BackendSeries();
+      s = new BackendSeries(backend, totals);
       series.set(backend, s);
     }
     return s;
   };
 
   const hooks: CheckerHooks = {
-    onProbeDone(backend: string, result: ProbeResult, lagMs: number): void {
-      lag.observe(lagMs / 1000);
-      const s = seriesOf(backend);
-      const cfg = checker?.config();
-      if (cfg !== undefined && s.typeResolvedFor !== cfg) s.retype(cfg, backend);
-      s.recordProbe(result);
-      if (isCheckerFault(result)) faults.set(result.reason, (faults.get(result.reason) ?? 0) + 1);
-    },
+    // The worker keeps what this returns and counts each probe in it. A record leaves `series`
+    // only once the checker no longer has the backend (reconcile), so its worker has stopped.
+    observeProbes: seriesOf,
     onSuspect(episode): void {
       suspects.set(episode.healthcheck, (suspects.get(episode.healthcheck) ?? 0) + 1);
     },
@@ -152,7 +144,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     const names = new Set(current.map((b) => b.name));
     for (const [name, s] of series) {
       if (!names.has(name)) series.delete(name);
-      else if (s.typeResolvedFor !== cfg) s.retype(cfg, name);
+      else if (s.typeResolvedFor !== cfg) s.retype(cfg);
     }
   };
 
@@ -306,7 +298,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     "Probes that ended in a checker fault (a failure on the checker's own side, not the backend's), by reason.",
     'counter',
     (sink) => {
-      for (const [reason, n] of faults) sink.sample({ reason }, n);
+      for (const [reason, n] of totals.faults) sink.sample({ reason }, n);
     },
   );
   family(
@@ -321,7 +313,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     'maglev_probe_schedule_lag_seconds',
     'How late probes started against their schedule (event loop or probe saturation).',
     'histogram',
-    (sink) => sink.histogram({}, lag),
+    (sink) => sink.histogram({}, totals.lag),
   );
 
   // ---- VPP, fed by the VPP side through `vpp` ------------------------------------------------
@@ -407,7 +399,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       announcements = source;
     },
     forgetBackend(name) {
-      series.delete(name);
+      // Emptied, not deleted: the backend's worker may still count into this very record.
+      series.get(name)?.clear();
     },
     scrape: () => registry.metrics(),
   };

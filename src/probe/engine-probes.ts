@@ -16,31 +16,61 @@ import { statusVerdict } from './http-status.js';
 import { describeNativeError } from './native-errors.js';
 import { checkerFault, checkerFaultReason, setupFault } from './checker-fault.js';
 import { errorFailure, probeResult, timeoutFailure, type ProbeVerdict } from './probe-failure.js';
-import type { EngineRecord, EngineTarget, ProbeEngine } from './probe-engine.js';
+import type { EngineRecord, EngineRun, EngineTarget, ProbeEngine, RecordReceiver } from './probe-engine.js';
 import { ABORTED_DETAIL, localFaultDetail } from './probe-run.js';
 import type { ProbeRequest } from './types.js';
 import { isValidNetnsName } from './netns.js';
 import { x509ErrorName } from './x509-errors.js';
 
 /**
- * Called with each result of a repeating probe, `lagMs` how late it started and `ageMs` how long
- * ago it ended (results are handed over in batches); returns the delay until the next probe.
+ * What a repeating probe's results go to (the checker's worker): an object with a method, for the
+ * reason probe-engine.ts's RecordReceiver gives.
  */
-export type RepeatedResultHandler = (result: ProbeResult, lagMs: number, ageMs: number) => number | undefined;
+export interface ResultReceiver {
+  /**
+   * Called with each result, `lagMs` how late its probe started and `ageMs` how long ago it ended
+   * (results are handed over in batches); returns the delay until the next probe, or undefined to
+   * end the loop. Must not throw.
+   */
+  onProbeResult(result: ProbeResult, lagMs: number, ageMs: number): number | undefined;
+}
 
 /**
  * Repeating probes of one backend, for the checker: the first after firstDelayMs, each next one
- * after the delay onResult returns (counted from when the previous probe finished), until
- * onResult returns undefined or the loop is stopped. onResult must not throw.
+ * after the delay the receiver returns (counted from when the previous probe finished), until it
+ * returns undefined or the loop is stopped.
  */
 export interface RepeatingProber {
   /** Undefined when this prober cannot run req (the caller probes it some other way). */
-  repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined;
+  repeat(req: ProbeRequest, firstDelayMs: number, receiver: ResultReceiver): ProbeLoop | undefined;
 }
 
 export interface ProbeLoop {
   /** No result is delivered after stop() returns; the probe in flight is cancelled. */
   stop(): void;
+}
+
+/** One backend's loop on the engine: its records, as ProbeResults, to the receiver. */
+class EngineLoop implements RecordReceiver, ProbeLoop {
+  private readonly run: EngineRun;
+
+  constructor(
+    engine: ProbeEngine,
+    target: EngineTarget,
+    firstDelayMs: number,
+    private readonly req: ProbeRequest,
+    private readonly receiver: ResultReceiver,
+  ) {
+    this.run = engine.start(target, firstDelayMs, this);
+  }
+
+  onRecord(record: EngineRecord): number | undefined {
+    return this.receiver.onProbeResult(engineResult(record, this.req), record.lagMs, record.ageMs);
+  }
+
+  stop(): void {
+    this.run.stop();
+  }
 }
 
 export class EngineProbes implements RepeatingProber {
@@ -71,12 +101,10 @@ export class EngineProbes implements RepeatingProber {
     return EngineProbes.accepts(hc, req.netns);
   }
 
-  repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined {
+  repeat(req: ProbeRequest, firstDelayMs: number, receiver: ResultReceiver): ProbeLoop | undefined {
     if (!EngineProbes.accepts(req.healthcheck, req.netns)) return undefined;
-    const hc = req.healthcheck;
-    return this.engine.start(this.target(req, hc.timeoutMs), firstDelayMs, (record) =>
-      onResult(engineResult(record, req), record.lagMs, record.ageMs),
-    );
+    const target = this.target(req, req.healthcheck.timeoutMs);
+    return new EngineLoop(this.engine, target, firstDelayMs, req, receiver);
   }
 
   /**
@@ -99,9 +127,9 @@ export class EngineProbes implements RepeatingProber {
         run.stop();
         finish(probeResult(false, 'L4CON', ABORTED_DETAIL, performance.now() - startedAt));
       };
-      const run = this.engine.start(this.target(req, ownDeadline ? hc.timeoutMs : 0), 0, (record) =>
-        finish(engineResult(record, req)),
-      );
+      const run = this.engine.start(this.target(req, ownDeadline ? hc.timeoutMs : 0), 0, {
+        onRecord: (record) => finish(engineResult(record, req)),
+      });
       const timer = ownDeadline ? undefined : clock.setTimeout(() => run.expire(), hc.timeoutMs);
       req.signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -12,12 +12,7 @@
 // results mean for a backend belong to the checker.
 
 export { createProber, createRepeatingProber, type ProberOptions } from './prober.js';
-export {
-  EngineProbes,
-  type ProbeLoop,
-  type RepeatedResultHandler,
-  type RepeatingProber,
-} from './engine-probes.js';
+export { EngineProbes, type ProbeLoop, type ResultReceiver, type RepeatingProber } from './engine-probes.js';
 export { EngineFlag, EngineKind, EngineOutcome } from './engine-protocol.js';
 export {
   ProbeEngine,

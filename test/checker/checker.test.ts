@@ -19,7 +19,7 @@ function setup(cfg: MaglevConfig, debug = true) {
     clock,
     random: () => 0.5, // jitter factor exactly 1.0
     logger,
-    onProbeDone: (b, result, lagMs) => done.push({ backend: b, result, lagMs }),
+    observeProbes: (b) => ({ probeDone: (result, lagMs) => done.push({ backend: b, result, lagMs }) }),
   });
   const events: CheckerEvent[] = [];
   checker.subscribe((e) => {
@@ -129,7 +129,7 @@ void describe('Checker scheduling', () => {
     await s.finish();
   });
 
-  void test('onProbeDone reports each probe with its scheduling lag; probe logs only at debug', async () => {
+  void test('the probe observer is told each probe with its scheduling lag; probe logs only at debug', async () => {
     const s = setup(single());
     s.checker.start();
     await s.clock.advance(4000);
@@ -259,7 +259,7 @@ void describe('Checker lifecycle', () => {
 });
 
 void describe('Checker hooks', () => {
-  void test('a throwing onProbeDone is logged and probing goes on', async () => {
+  void test('a throwing probe observer is logged and probing goes on', async () => {
     const clock = new FakeClock();
     const logger = new RecordingLogger();
     const probe = new ScriptedProbe(clock);
@@ -269,9 +269,11 @@ void describe('Checker hooks', () => {
       clock,
       random: () => 0.5,
       logger,
-      onProbeDone: () => {
-        throw new Error('metrics bug');
-      },
+      observeProbes: () => ({
+        probeDone: () => {
+          throw new Error('metrics bug');
+        },
+      }),
     });
     checker.start();
     await clock.advance(4000);

@@ -14,7 +14,7 @@ import {
   createRepeatingProber,
   type ProbeLoop,
   type ProbeRequest,
-  type RepeatedResultHandler,
+  type ResultReceiver,
   type RepeatingProber,
 } from '../../src/probe/index.js';
 import { startHttpServer, startTcpServer } from '../helpers/index.js';
@@ -27,13 +27,13 @@ class DrivenLoops implements RepeatingProber {
   readonly loops: {
     req: ProbeRequest;
     firstDelayMs: number;
-    onResult: RepeatedResultHandler;
+    receiver: ResultReceiver;
     stopped: boolean;
   }[] = [];
 
-  repeat(req: ProbeRequest, firstDelayMs: number, onResult: RepeatedResultHandler): ProbeLoop | undefined {
+  repeat(req: ProbeRequest, firstDelayMs: number, receiver: ResultReceiver): ProbeLoop | undefined {
     if (req.healthcheck.type !== 'tcp') return undefined;
-    const loop = { req, firstDelayMs, onResult, stopped: false };
+    const loop = { req, firstDelayMs, receiver, stopped: false };
     this.loops.push(loop);
     return { stop: () => void (loop.stopped = true) };
   }
@@ -42,7 +42,7 @@ class DrivenLoops implements RepeatingProber {
   deliver(address: string, result: ProbeResult, lagMs = 0, ageMs = 0): number | undefined {
     const loop = this.loops.findLast((l) => l.req.address === address);
     assert.ok(loop, `a loop for ${address}`);
-    return loop.onResult(result, lagMs, ageMs);
+    return loop.receiver.onProbeResult(result, lagMs, ageMs);
   }
 }
 
@@ -68,7 +68,7 @@ function setup(hcs: HealthCheckConfig[] = [tcpCheck()]) {
     clock,
     random: () => 0.5,
     logger,
-    onProbeDone: (b, result, lagMs) => done.push({ backend: b, result, lagMs }),
+    observeProbes: (b) => ({ probeDone: (result, lagMs) => done.push({ backend: b, result, lagMs }) }),
     onTransition: (b, t) => transitions.push({ backend: b, to: t.to, at: t.at }),
   });
   return { clock, probe, loops, logger, done, transitions, checker };
@@ -161,9 +161,11 @@ void describe('Checker with a repeating prober', () => {
       clock: s.clock,
       random: () => 0.5,
       logger: s.logger,
-      onProbeDone: () => {
-        throw new Error('metrics bug');
-      },
+      observeProbes: () => ({
+        probeDone: () => {
+          throw new Error('metrics bug');
+        },
+      }),
     });
     checker.start();
     assert.equal(s.loops.deliver('10.0.0.1', PASS), 2000);

@@ -31,7 +31,7 @@ function setup(cfg: MaglevConfig) {
     clock,
     random: () => 0.5,
     logger,
-    onProbeDone: (_b, result) => done.push(result),
+    observeProbes: () => ({ probeDone: (result) => done.push(result) }),
     onSuspect: (e) => suspects.push(e),
   });
   const events: CheckerEvent[] = [];
@@ -216,6 +216,9 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
     durationMs: 1000,
   };
   const check = { name: 'hc', windowMs: 3000 };
+  /** One result of `backend`, through its mark, as the checker feeds the detector. */
+  const see = (d: MassFailureDetector, backend: string, result: ProbeResult, at: number) =>
+    d.observe(check, d.mark(check.name, backend), result, at);
 
   void test('signatures: connection-level verdicts only', () => {
     assert.equal(failureSignature(FAIL), 'L4CON connect ECONNREFUSED');
@@ -235,30 +238,30 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
 
   void test('most backends failing alike within the window start an episode; recovery ends it', () => {
     const d = new MassFailureDetector();
-    assert.equal(d.observe(check, 'a', TOUT, 0), undefined);
-    assert.equal(d.observe(check, 'b', TOUT, 100), undefined, 'two is not enough');
-    assert.equal(d.observe(check, 'c', PASS, 200), undefined);
-    assert.equal(d.observe(check, 'd', PASS, 300), undefined);
+    assert.equal(see(d, 'a', TOUT, 0), undefined);
+    assert.equal(see(d, 'b', TOUT, 100), undefined, 'two is not enough');
+    assert.equal(see(d, 'c', PASS, 200), undefined);
+    assert.equal(see(d, 'd', PASS, 300), undefined);
     // 3 of 5 alike: most of them.
-    assert.deepEqual(d.observe(check, 'e', TOUT, 400), {
+    assert.deepEqual(see(d, 'e', TOUT, 400), {
       kind: 'suspect',
       episode: { healthcheck: 'hc', signature: 'L4TOUT connect timeout after 1000ms', failing: 3, probed: 5 },
     });
-    assert.equal(d.observe(check, 'a', TOUT, 2000), undefined, 'still going: no second start');
+    assert.equal(see(d, 'a', TOUT, 2000), undefined, 'still going: no second start');
     assert.equal(d.active().length, 1);
-    assert.equal(d.observe(check, 'b', PASS, 2100)?.kind, 'cleared');
+    assert.equal(see(d, 'b', PASS, 2100)?.kind, 'cleared');
     assert.deepEqual(d.active(), []);
   });
 
   void test('failures spread wider than the window, or with different errors, are not an episode', () => {
     const d = new MassFailureDetector();
-    assert.equal(d.observe(check, 'a', TOUT, 0), undefined);
-    assert.equal(d.observe(check, 'b', TOUT, 4000), undefined);
-    assert.equal(d.observe(check, 'c', TOUT, 8000), undefined);
+    assert.equal(see(d, 'a', TOUT, 0), undefined);
+    assert.equal(see(d, 'b', TOUT, 4000), undefined);
+    assert.equal(see(d, 'c', TOUT, 8000), undefined);
     const e = new MassFailureDetector();
-    e.observe(check, 'a', TOUT, 0);
-    e.observe(check, 'b', FAIL, 10);
-    assert.equal(e.observe(check, 'c', { ...TOUT, detail: 'connect timeout after 900ms' }, 20), undefined);
+    see(e, 'a', TOUT, 0);
+    see(e, 'b', FAIL, 10);
+    assert.equal(see(e, 'c', { ...TOUT, detail: 'connect timeout after 900ms' }, 20), undefined);
   });
 
   void test('thousands of backends over many windows: the counts follow the latest result of each', () => {
@@ -271,7 +274,7 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
     for (let second = 0; second < 12; second++) {
       for (let i = 0; i < 3000; i++) {
         const failing = second >= 6 && i < 2000;
-        last = d.observe(check, `b${i}`, failing ? TOUT : PASS, second * 1000 + i / 10);
+        last = see(d, `b${i}`, failing ? TOUT : PASS, second * 1000 + i / 10);
         if (last) changes.push(`${second} ${i} ${last.kind} ${last.episode.failing}/${last.episode.probed}`);
       }
     }
@@ -281,11 +284,11 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
       { healthcheck: 'hc', signature: 'L4TOUT connect timeout after 1000ms', failing: 2000, probed: 3000 },
     ]);
     // Everything older than the window expires: a single pass 10 s later is all that is left.
-    assert.equal(d.observe(check, 'b0', PASS, 22_000)?.kind, 'cleared');
+    assert.equal(see(d, 'b0', PASS, 22_000)?.kind, 'cleared');
     d.forget('b0');
-    assert.equal(d.observe(check, 'x', TOUT, 22_001), undefined);
-    assert.equal(d.observe(check, 'y', TOUT, 22_002), undefined);
-    assert.deepEqual(d.observe(check, 'z', TOUT, 22_003), {
+    assert.equal(see(d, 'x', TOUT, 22_001), undefined);
+    assert.equal(see(d, 'y', TOUT, 22_002), undefined);
+    assert.deepEqual(see(d, 'z', TOUT, 22_003), {
       kind: 'suspect',
       episode: { healthcheck: 'hc', signature: 'L4TOUT connect timeout after 1000ms', failing: 3, probed: 3 },
     });
@@ -293,10 +296,10 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
 
   void test('forget() drops a backend from the count', () => {
     const d = new MassFailureDetector();
-    d.observe(check, 'a', TOUT, 0);
-    d.observe(check, 'b', TOUT, 0);
+    see(d, 'a', TOUT, 0);
+    see(d, 'b', TOUT, 0);
     d.forget('a');
-    assert.equal(d.observe(check, 'c', TOUT, 0), undefined, 'only b and c left');
+    assert.equal(see(d, 'c', TOUT, 0), undefined, 'only b and c left');
   });
 
   void test('the checker logs and reports an episode, and the failures still count', async () => {

@@ -112,8 +112,8 @@ void describe('event-driven probe series', () => {
     h.checker.start();
     await h.clock.advance(2 * 2000); // FakeClock fires on time: three probes with no lag
     const ok = result(true, 'L4OK', 1);
-    h.metrics.hooks.onProbeDone('a', ok, 30); // and two late ones, as a busy event loop would make
-    h.metrics.hooks.onProbeDone('a', ok, 7000);
+    h.metrics.hooks.observeProbes('a').probeDone(ok, 30); // and two late ones, as a busy event loop would make
+    h.metrics.hooks.observeProbes('a').probeDone(ok, 7000);
     const s = await h.scrape();
     const b = buckets(s, 'maglev_probe_schedule_lag_seconds');
     assert.deepEqual([...b.keys()], [...SCHEDULE_LAG_BUCKETS.map(String), '+Inf']);

@@ -67,7 +67,7 @@ async function busyDaemon(connected: boolean) {
   await h.clock.advance(20_000);
   h.checker.disable('db-1');
   const late: ProbeResult = { ok: false, layer: 'L7', code: 'L7TOUT', detail: '', durationMs: 1000 };
-  h.metrics.hooks.onProbeDone('web-1', late, 120);
+  h.metrics.hooks.observeProbes('web-1').probeDone(late, 120);
   const vpp = h.metrics.vpp;
   vpp.apiCall('lb_add_del_vip_v2', 'send', true);
   vpp.apiCall('lb_add_del_vip_v2', 'recv', false);

@@ -29,7 +29,7 @@ void describe('ScrapeRegistry', () => {
     h.probe.script('10.0.0.2', 'ffffp');
     h.checker.start();
     await h.clock.advance(12_000);
-    h.metrics.hooks.onProbeDone('a', FAIL, 12.5);
+    h.metrics.hooks.observeProbes('a').probeDone(FAIL, 12.5);
     const ours = await h.metrics.registry.metrics();
     assert.equal(ours, await promClientText(h.metrics.registry));
     assert.match(ours, /^maglev_probe_duration_seconds_bucket\{backend="a",type="http",le="0.001"\} /m);

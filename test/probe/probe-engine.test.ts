@@ -68,11 +68,13 @@ void describe('ProbeEngine', () => {
     let seen = 0;
     let firstDone: (() => void) | undefined;
     const first = new Promise<void>((resolve) => (firstDone = resolve));
-    const run = engine.start(tcpTarget(port), 0, (record) => {
-      assert.equal(record.outcome, EngineOutcome.connected);
-      seen++;
-      firstDone?.();
-      return 20;
+    const run = engine.start(tcpTarget(port), 0, {
+      onRecord: (record) => {
+        assert.equal(record.outcome, EngineOutcome.connected);
+        seen++;
+        firstDone?.();
+        return 20;
+      },
     });
     await first;
     const before = seen;
@@ -94,13 +96,15 @@ void describe('ProbeEngine', () => {
       const { port } = await server();
       const startedAt = performance.now();
       const seen = await new Promise<{ ageMs: number; durationMs: number; elapsedMs: number }>((resolve) => {
-        batched.start(tcpTarget(port), 0, (record) => {
-          resolve({
-            ageMs: record.ageMs,
-            durationMs: record.durationMs,
-            elapsedMs: performance.now() - startedAt,
-          });
-          return undefined;
+        batched.start(tcpTarget(port), 0, {
+          onRecord: (record) => {
+            resolve({
+              ageMs: record.ageMs,
+              durationMs: record.durationMs,
+              elapsedMs: performance.now() - startedAt,
+            });
+            return undefined;
+          },
         });
       });
       assert.ok(seen.ageMs > 0, `age ${seen.ageMs} ms`);
@@ -116,24 +120,28 @@ void describe('ProbeEngine', () => {
     const results: string[] = [];
     let stoppedAt = -1;
     const stopped = new Promise<void>((resolve) => {
-      const run = engine.start(tcpTarget(port), 0, () => {
-        results.push('old');
-        if (results.length === 3) {
-          run.stop();
-          stoppedAt = results.length;
-          resolve();
-        }
-        return 1;
+      const run = engine.start(tcpTarget(port), 0, {
+        onRecord: () => {
+          results.push('old');
+          if (results.length === 3) {
+            run.stop();
+            stoppedAt = results.length;
+            resolve();
+          }
+          return 1;
+        },
       });
     });
     await stopped;
     // The next run takes the freed slot; the old run's probes must not reach it.
     const fresh = await new Promise<number>((resolve) => {
-      const run = engine.start(tcpTarget(port), 0, () => {
-        results.push('new');
-        run.stop();
-        resolve(results.length);
-        return undefined;
+      const run = engine.start(tcpTarget(port), 0, {
+        onRecord: () => {
+          results.push('new');
+          run.stop();
+          resolve(results.length);
+          return undefined;
+        },
       });
     });
     assert.equal(stoppedAt, 3);
@@ -148,10 +156,12 @@ void describe('ProbeEngine', () => {
     await new Promise<void>((resolve) => {
       for (let k = 0; k < count; k++) {
         // Half-open: the listener's accept queue stays empty however many arrive together.
-        engine.start({ ...tcpTarget(port), timeoutMs: 10_000, flags: EngineFlag.halfOpen }, 0, (record) => {
-          outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
-          if (++seen === count) resolve();
-          return undefined;
+        engine.start({ ...tcpTarget(port), timeoutMs: 10_000, flags: EngineFlag.halfOpen }, 0, {
+          onRecord: (record) => {
+            outcomes.set(record.outcome, (outcomes.get(record.outcome) ?? 0) + 1);
+            if (++seen === count) resolve();
+            return undefined;
+          },
         });
       }
     });
@@ -174,9 +184,11 @@ void describe('ProbeEngine', () => {
       /** One probe of target; its outcome and errno. */
       const once = (target: EngineTarget) =>
         new Promise<[number, number]>((resolve) => {
-          own.start(target, 0, (record) => {
-            resolve([record.outcome, record.value]);
-            return undefined;
+          own.start(target, 0, {
+            onRecord: (record) => {
+              resolve([record.outcome, record.value]);
+              return undefined;
+            },
           });
         });
       const before = openSockets();
@@ -186,13 +198,15 @@ void describe('ProbeEngine', () => {
       const seenSockets = new Set<string>();
       let passed = 0;
       await new Promise<void>((resolve) => {
-        const run = own.start(halfOpen(v4.port), 0, (record) => {
-          assert.equal(record.outcome, EngineOutcome.connected);
-          for (const s of engineSockets()) seenSockets.add(s);
-          if (++passed < 10) return 1;
-          run.stop();
-          resolve();
-          return undefined;
+        const run = own.start(halfOpen(v4.port), 0, {
+          onRecord: (record) => {
+            assert.equal(record.outcome, EngineOutcome.connected);
+            for (const s of engineSockets()) seenSockets.add(s);
+            if (++passed < 10) return 1;
+            run.stop();
+            resolve();
+            return undefined;
+          },
         });
       });
       assert.equal(seenSockets.size, 1, [...seenSockets].join(' '));

@@ -78,9 +78,11 @@ void describe('TLS on the probe engine: session reuse', () => {
     const results = new Arrivals<ProbeResult>();
     const first = s.requests.count;
     let seen = 0;
-    const loop = probes(on).repeat(probeRequest(https(s.port, params)), 0, (r) => {
-      results.push(r);
-      return ++seen < count ? delayMs : undefined;
+    const loop = probes(on).repeat(probeRequest(https(s.port, params)), 0, {
+      onProbeResult: (r) => {
+        results.push(r);
+        return ++seen < count ? delayMs : undefined;
+      },
     });
     assert.ok(loop, 'the engine takes https');
     const got: ProbeResult[] = [];
@@ -137,10 +139,12 @@ void describe('TLS on the probe engine: session reuse', () => {
         server.close(() => resolve());
       });
     const results = new Arrivals<ProbeResult>();
-    const loop = probes().repeat(probeRequest(https(port)), 0, (r) => {
-      results.push(r);
-      // 300 ms apart: time to stop listening before the third probe, and to listen again.
-      return ++n < 5 ? 300 : undefined;
+    const loop = probes().repeat(probeRequest(https(port)), 0, {
+      onProbeResult: (r) => {
+        results.push(r);
+        // 300 ms apart: time to stop listening before the third probe, and to listen again.
+        return ++n < 5 ? 300 : undefined;
+      },
     }) as ProbeLoop;
     try {
       assert.equal((await results.at(0)).code, 'L7OK');
@@ -194,9 +198,11 @@ void describe('TLS on the probe engine: session reuse', () => {
     });
     const results = new Arrivals<ProbeResult>();
     let seen = 0;
-    probes().repeat(probeRequest(hc), 0, (r) => {
-      results.push(r);
-      return ++seen < 3 ? 0 : undefined;
+    probes().repeat(probeRequest(hc), 0, {
+      onProbeResult: (r) => {
+        results.push(r);
+        return ++seen < 3 ? 0 : undefined;
+      },
     });
     for (let i = 0; i < 3; i++) assert.equal((await results.at(i)).detail, 'TLS handshake ok (TLSv1.2)');
     assert.deepEqual(await Promise.all([0, 1, 2].map((i) => s.resumed.at(i))), [false, true, true]);
@@ -206,9 +212,11 @@ void describe('TLS on the probe engine: session reuse', () => {
     const hole = await startTcpServer();
     t.after(() => hole.close());
     let reported = 0;
-    const loop = probes().repeat(probeRequest(https(hole.port)), 0, () => {
-      reported++;
-      return 0;
+    const loop = probes().repeat(probeRequest(https(hole.port)), 0, {
+      onProbeResult: () => {
+        reported++;
+        return 0;
+      },
     }) as ProbeLoop;
     await hole.connections.at(0);
     // The ClientHello has arrived: the engine is in the handshake.
@@ -225,11 +233,13 @@ void describe('TLS on the probe engine: session reuse', () => {
     const hole = await startTcpServer();
     t.after(() => hole.close());
     const results = new Arrivals<ProbeResult>();
-    probes(own).repeat(probeRequest(https(s.port)), 0, (r) => {
-      results.push(r);
-      return 0;
+    probes(own).repeat(probeRequest(https(s.port)), 0, {
+      onProbeResult: (r) => {
+        results.push(r);
+        return 0;
+      },
     });
-    probes(own).repeat(probeRequest(https(hole.port)), 0, () => 0);
+    probes(own).repeat(probeRequest(https(hole.port)), 0, { onProbeResult: () => 0 });
     await results.at(0);
     await hole.firstBytes.at(0);
     own.close();
