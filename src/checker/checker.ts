@@ -83,7 +83,7 @@ const DISABLED_IN_CONFIG = 'disabled in config';
 interface Entry extends ProbeTarget {
   /** The runtime Enabled flag. */
   enabled: boolean;
-  worker: ProbeWorker | undefined;
+  worker: ProbeWorker<Entry> | undefined;
   /** The checker fault the backend's latest probe ended in, while it lasts. */
   fault: ActiveCheckerFault | undefined;
   /**
@@ -544,7 +544,7 @@ export class Checker {
   /** What every worker shares; made again only when the probes' netns changes. */
   private workerDeps(): WorkerDeps<Entry> {
     const netns = this.cfg.healthchecker.netns;
-    if (this.sharedDeps?.netns !== netns || this.sharedDeps === undefined) {
+    if (this.sharedDeps === undefined || this.sharedDeps.netns !== netns) {
       this.sharedDeps = {
         clock: this.opts.clock,
         random: this.opts.random,

@@ -1,5 +1,5 @@
 // Every finished probe, to whoever listens right now: the WatchEvents subscribers that asked for
-// probe summaries. The observer the checker's observeProbes hook gives each worker (told())
+// probe summaries. The observer the checker's observeProbes hook gives each worker (observer())
 // publishes synchronously, once per probe, so a listener must be cheap (note and return); with
 // nobody listening it costs one size check.
 
@@ -26,21 +26,21 @@ export class ProbeFeed {
     return this.listeners.size;
   }
 
-  /** One backend's probes: to `observer` first (the metrics), then published here. */
-  told(backend: string, observer: ProbeObserver): ProbeObserver {
-    return new FedProbes(backend, observer, this);
+  /** The observer of one backend's probes that tells `first` (the metrics), then publishes here. */
+  observer(backend: string, first: ProbeObserver): ProbeObserver {
+    return new FedProbes(backend, first, this);
   }
 }
 
 class FedProbes implements ProbeObserver {
   constructor(
     private readonly backend: string,
-    private readonly observer: ProbeObserver,
+    private readonly first: ProbeObserver,
     private readonly feed: ProbeFeed,
   ) {}
 
   probeDone(result: ProbeResult, lagMs: number): void {
-    this.observer.probeDone(result, lagMs);
+    this.first.probeDone(result, lagMs);
     this.feed.publish(this.backend, result);
   }
 }

@@ -195,7 +195,7 @@ export class Daemon {
       random: deps.random ?? systemRandom,
       logger,
       ...metrics.hooks,
-      observeProbes: (backend) => probes.told(backend, metrics.hooks.observeProbes(backend)),
+      observeProbes: (backend) => probes.observer(backend, metrics.hooks.observeProbes(backend)),
     });
     metrics.setChecker(checker);
     metrics.config.loaded(true);

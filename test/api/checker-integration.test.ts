@@ -103,7 +103,7 @@ void describe('API over a real Checker', () => {
     clock,
     random: () => 0.5,
     logger,
-    observeProbes: (name) => probes.told(name, { probeDone: () => {} }),
+    observeProbes: (name) => probes.observer(name, { probeDone: () => {} }),
   });
   const weightHook: SetWeightInput[] = [];
   let reloadOutcome: () => ConfigOutcomeLike = () => {

@@ -88,7 +88,7 @@ describe('maglevc over a real Checker', () => {
     clock,
     random: () => 0.5,
     logger,
-    observeProbes: (name) => probes.told(name, { probeDone: () => {} }),
+    observeProbes: (name) => probes.observer(name, { probeDone: () => {} }),
   });
   let backend: CheckerBackend;
   let server: ApiServer;
