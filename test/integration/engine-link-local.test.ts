@@ -25,10 +25,10 @@ const port = server.address().port;
 const engine = new ProbeEngine({ batchMs: 1 });
 const once = (address) => new Promise((resolve) => {
   engine.start({ kind: EngineKind.tcp, family: 6, address, port, source: undefined, netns: undefined,
-    request: undefined, timeoutMs: 2000, flags: EngineFlag.halfOpen }, 0, (r) => {
+    request: undefined, timeoutMs: 2000, flags: EngineFlag.halfOpen }, 0, { onRecord: (r) => {
     resolve(r.outcome === 0 ? 'connected' : 'outcome ' + r.outcome + ' errno ' + r.value);
     return undefined;
-  });
+  } });
 });
 const seen = [];
 for (const address of ['fe80::1%d0', '::1', 'fe80::1%d0', '::1']) seen.push(await once(address));
