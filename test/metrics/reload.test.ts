@@ -116,6 +116,9 @@ void describe('label sets after a reload', () => {
     assert.deepEqual(s.find('maglev_probe_total', { backend: 'a' }), []);
     assert.deepEqual(s.find('maglev_backend_transitions_total', { backend: 'a' }), []);
     assert.equal(s.value('maglev_backend_state', { backend: 'a' }), 1);
+    // Its worker goes on counting into the same record, so the series come back with its next probe.
+    await h.clock.advance(6000);
+    assert.notDeepEqual((await h.scrape()).find('maglev_probe_total', { backend: 'a' }), []);
     await h.finish();
   });
 
