@@ -25,12 +25,7 @@ import type { ProbeFn } from '../probe/types.js';
 import { NotFoundError } from '../errors.js';
 import { EventBus, type EventListener, type SubscribeOptions, type Subscription } from './event-bus.js';
 import type { BackendEvent, CheckerEvent } from './events.js';
-import {
-  MassFailureDetector,
-  type BackendMark,
-  type CheckWindow,
-  type SuspectEpisode,
-} from './mass-failure.js';
+import { MassFailureDetector, type BackendMark, type SuspectEpisode } from './mass-failure.js';
 import { withPoolWeight } from './pool-weight.js';
 import {
   frontendsByBackend,
@@ -86,16 +81,10 @@ interface Entry extends ProbeTarget {
   worker: ProbeWorker<Entry> | undefined;
   /** The checker fault the backend's latest probe ended in, while it lasts. */
   fault: ActiveCheckerFault | undefined;
-  /**
-   * The suspect detector's window for `hc` and the backend's mark in it, made once per health
-   * check config, not per probe.
-   */
-  window: SuspectWatch | undefined;
-}
-
-interface SuspectWatch extends CheckWindow {
-  readonly config: HealthCheckConfig;
-  readonly mark: BackendMark;
+  /** The backend's mark in the suspect detector, asked for once per health check config. */
+  suspectMark: BackendMark | undefined;
+  /** The health check config suspectMark was asked for with. */
+  suspectMarkFor: HealthCheckConfig | undefined;
 }
 
 export class Checker {
@@ -481,7 +470,8 @@ export class Checker {
       enabled: config.enabled,
       worker: undefined,
       fault: undefined,
-      window: undefined,
+      suspectMark: undefined,
+      suspectMarkFor: undefined,
     };
   }
 
@@ -651,28 +641,28 @@ export class Checker {
   }
 
   /**
-   * The backend's window and mark in the suspect detector. A result counts there while the backend
-   * could have been probed again. A reload that keeps the backend swaps `e.hc` for the new
-   * config's object: they are made again then.
+   * The backend's mark in the suspect detector. A result counts there while the backend could
+   * have been probed again. A reload that keeps the backend swaps `e.hc` for the new config's
+   * object: it is asked for again then (the window may have changed).
    */
-  private suspectWatch(e: Entry, hc: HealthCheckConfig): SuspectWatch {
-    if (e.window?.config !== hc) {
-      e.window = {
-        name: hc.name,
-        windowMs: Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs,
-        config: hc,
-        mark: this.suspects.mark(hc.name, e.health.name),
-      };
+  private suspectMark(e: Entry, hc: HealthCheckConfig): BackendMark {
+    if (e.suspectMarkFor !== hc || e.suspectMark === undefined) {
+      const windowMs = Math.max(hc.intervalMs, hc.fastIntervalMs) + hc.timeoutMs;
+      e.suspectMark = this.suspects.mark({ name: hc.name, windowMs }, e.health.name);
+      e.suspectMarkFor = hc;
     }
-    return e.window;
+    return e.suspectMark;
   }
 
   /** Feeds the suspect detector (docs/safety.md §Suspect mass failures); logs episodes. */
   private watchForMassFailure(e: Entry, result: ProbeResult, ageMs: number): void {
     const hc = e.hc;
     if (!hc) return;
-    const watch = this.suspectWatch(e, hc);
-    const change = this.suspects.observe(watch, watch.mark, result, this.opts.clock.monotonic() - ageMs);
+    const change = this.suspects.observe(
+      this.suspectMark(e, hc),
+      result,
+      this.opts.clock.monotonic() - ageMs,
+    );
     if (!change) return;
     const { healthcheck, signature, failing, probed } = change.episode;
     if (change.kind === 'suspect') {

@@ -56,6 +56,8 @@ const INITIAL_QUEUE = 1024;
 
 /** @internal One health check's latest results, counted. */
 export class CheckTally {
+  /** The check's window, as the last mark() gave it (a reload may change the interval). */
+  windowMs: number;
   private readonly marks = new Map<string, BackendMark>();
   readonly bySignature = new Map<string, number>();
   /** Backends with a result in the window. */
@@ -71,6 +73,13 @@ export class CheckTally {
   suspect: SuspectEpisode | undefined;
   /** How many backends share the signature top() returned last (no object per call). */
   topCount = 0;
+
+  constructor(
+    readonly check: string,
+    window: number,
+  ) {
+    this.windowMs = window;
+  }
 
   /** The backend's mark, made on first use. */
   markOf(backend: string): BackendMark {
@@ -183,29 +192,27 @@ export class MassFailureDetector {
     this.share = opts.share ?? 0.5;
   }
 
-  /** The backend's mark in health check `check`'s tally, to feed its results through observe(). */
-  mark(check: string, backend: string): BackendMark {
-    let tally = this.tallies.get(check);
+  /**
+   * The backend's mark in health check `check`'s tally, to feed its results through observe().
+   * Also sets the check's window: the caller asks again when the check's config changes.
+   */
+  mark(check: CheckWindow, backend: string): BackendMark {
+    let tally = this.tallies.get(check.name);
     if (!tally) {
-      tally = new CheckTally();
-      this.tallies.set(check, tally);
-    }
+      tally = new CheckTally(check.name, check.windowMs);
+      this.tallies.set(check.name, tally);
+    } else tally.windowMs = check.windowMs;
     return tally.markOf(backend);
   }
 
   /**
-   * Feeds one probe result of the backend `mark` stands for (mark(check.name, backend)); returns
-   * the start or end of an episode when this result made one.
+   * Feeds one probe result of the backend `mark` stands for; returns the start or end of an
+   * episode when this result made one.
    */
-  observe(
-    check: CheckWindow,
-    mark: BackendMark,
-    result: ProbeResult,
-    now: number,
-  ): MassFailureChange | undefined {
+  observe(mark: BackendMark, result: ProbeResult, now: number): MassFailureChange | undefined {
     const tally = mark.tally;
     tally.put(mark, now, failureSignature(result));
-    tally.expire(now - check.windowMs);
+    tally.expire(now - tally.windowMs);
     const top = tally.top();
     const failing = tally.topCount;
     const probed = tally.probed;
@@ -213,7 +220,7 @@ export class MassFailureDetector {
     const current = tally.suspect;
     if (holds && (current === undefined || current.signature !== top)) {
       const episode: SuspectEpisode = {
-        healthcheck: check.name,
+        healthcheck: tally.check,
         signature: top,
         failing,
         probed,

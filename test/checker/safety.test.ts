@@ -218,7 +218,7 @@ void describe('suspect mass failures (docs/safety.md §Suspect mass failures)', 
   const check = { name: 'hc', windowMs: 3000 };
   /** One result of `backend`, through its mark, as the checker feeds the detector. */
   const see = (d: MassFailureDetector, backend: string, result: ProbeResult, at: number) =>
-    d.observe(check, d.mark(check.name, backend), result, at);
+    d.observe(d.mark(check, backend), result, at);
 
   void test('signatures: connection-level verdicts only', () => {
     assert.equal(failureSignature(FAIL), 'L4CON connect ECONNREFUSED');
