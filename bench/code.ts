@@ -44,12 +44,29 @@ export function processCpuSeconds(pid: number): { user: number; system: number }
 }
 
 /**
- * The node flags on a built binary's shebang line (`#!/usr/bin/env -S node FLAGS`), so that a
- * benchmark runs it as installed: the packaged wrapper in packaging/debian/extra/bin/ passes the
- * same ones. None for a plain `#!/usr/bin/env node`.
+ * A built binary's shebang line (`#!/usr/bin/env -S [NAME=VALUE ...] node FLAGS`): the
+ * environment it sets and the node flags it passes, so that a benchmark runs it as installed (the
+ * packaged wrapper in packaging/debian/extra/bin/ sets and passes the same). None for a plain
+ * `#!/usr/bin/env node`.
  */
-export function shebangNodeFlags(bin: string): string[] {
+function shebangOf(bin: string): { env: Record<string, string>; flags: string[] } {
   const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  const shebang = /^#!\S*env -S node ?(.*)$/.exec(first);
-  return (shebang?.[1] ?? '').split(/\s+/).filter(Boolean);
+  const shebang = /^#!\S*env -S ((?:\w+=\S* )*)node ?(.*)$/.exec(first);
+  const env = Object.fromEntries(
+    (shebang?.[1] ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  return { env, flags: (shebang?.[2] ?? '').split(/\s+/).filter(Boolean) };
+}
+
+/** The node flags on a built binary's shebang line (shebangOf). */
+export function shebangNodeFlags(bin: string): string[] {
+  return shebangOf(bin).flags;
+}
+
+/** The environment a built binary's shebang line sets (shebangOf), e.g. MALLOC_ARENA_MAX. */
+export function shebangEnv(bin: string): Record<string, string> {
+  return shebangOf(bin).env;
 }

@@ -45,7 +45,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { MaglevApiClient } from '../src/api/index.js';
-import { processCpuSeconds, shebangNodeFlags } from './code.js';
+import { processCpuSeconds, shebangEnv, shebangNodeFlags } from './code.js';
 import { benchTool, targetAddress } from './native/tools.js';
 
 const { values } = parseArgs({
@@ -402,7 +402,7 @@ async function main(): Promise<void> {
       ...['--config', config, '--vpp-api-addr', apiSock, '--vpp-stats-addr', statsSock],
       ...['--grpc-addr', GRPC, '--metrics-addr', ''],
     ],
-    { cpu: 0, log: 'maglevd.log' },
+    { cpu: 0, env: shebangEnv(maglevdBin), log: 'maglevd.log' },
   );
   const client = new MaglevApiClient(GRPC, { deadlineMs: 30_000 });
   const t0 = Date.now();

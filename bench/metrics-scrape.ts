@@ -25,7 +25,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { processCpuSeconds, shebangNodeFlags } from './code.js';
+import { processCpuSeconds, shebangEnv, shebangNodeFlags } from './code.js';
 import { targetAddress } from './native/tools.js';
 
 const { values } = parseArgs({
@@ -185,7 +185,10 @@ const configPath = join(work, 'maglev.yaml');
 writeFileSync(configPath, configYaml());
 const nodeFlags = values['node-flags']?.split(/\s+/).filter(Boolean) ?? shebangNodeFlags(bin);
 console.log(
-  `bench/metrics-scrape: ${N} tcp backends at 1 s; node ${nodeFlags.join(' ') || '(no flags)'}; ` +
+  `bench/metrics-scrape: ${N} tcp backends at 1 s; ` +
+    `${Object.entries(shebangEnv(bin))
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}node ${nodeFlags.join(' ') || '(no flags)'}; ` +
     `${new Date().toISOString()}; load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
@@ -217,7 +220,11 @@ try {
       '--log-level',
       'warn',
     ],
-    { cwd: dirname(bin), stdio: ['ignore', values.log ? openSync(values.log, 'w') : 'ignore', 'inherit'] },
+    {
+      cwd: dirname(bin),
+      env: { ...process.env, ...shebangEnv(bin) },
+      stdio: ['ignore', values.log ? openSync(values.log, 'w') : 'ignore', 'inherit'],
+    },
   );
   const pid = maglevd.pid;
   if (pid === undefined) throw new Error('maglevd did not start');

@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { VppClient, lbAsDump } from '../src/vpp/index.js';
-import { processCpuSeconds, shebangNodeFlags } from './code.js';
+import { processCpuSeconds, shebangEnv, shebangNodeFlags } from './code.js';
 import { startHttpTarget } from './native/tools.js';
 import { scaleConfigYaml } from './scale-config.js';
 
@@ -111,11 +111,15 @@ class LogFollower {
   }
 }
 
-function node(args: string[], profileName: string): ChildProcess {
+function node(args: string[], profileName: string, env: Record<string, string> = {}): ChildProcess {
   const prof = values.profile
     ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${profileName}.cpuprofile`]
     : [];
-  return spawn(process.execPath, [...prof, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...prof, ...args], {
+    cwd: repo,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 /** The process's resident memory now (VmRSS), MiB. */
@@ -175,7 +179,7 @@ try {
   const maglevdBin = values.maglevd ?? 'dist/bin/maglevd.js';
   maglevd = node(
     [
-      // As installed: with the node flags of its shebang (the heap's sizes among them).
+      // As installed: with the node flags and environment of its shebang (the heap's sizes among them).
       ...shebangNodeFlags(resolve(repo, maglevdBin)),
       maglevdBin,
       '--config',
@@ -188,6 +192,7 @@ try {
       '',
     ],
     'maglevd',
+    shebangEnv(resolve(repo, maglevdBin)),
   );
   const log = new LogFollower(maglevd);
   let asesAdded = 0;

@@ -13,6 +13,7 @@
  * - procFile: reads or writes a /proc/sys/net file as seen from inside a namespace
  *   (/proc/sys/net follows the namespace of the thread that opens it).
  * - netnsInode: enters a namespace and comes back; proves the name and the privilege.
+ * - releaseFreeMemory: hands the free memory of malloc's arena back to the kernel (malloc_trim).
  *
  * Errors are thrown as JS errors with `code` (errno name), `errno` and `syscall`.
  */
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/errqueue.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -389,6 +391,24 @@ static napi_value netns_inode(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * releaseFreeMemory() → whether any memory went back. glibc keeps what the process frees inside
+ * its arena and gives back on its own only the heap's free top; malloc_trim(0) also releases the
+ * free pages in the middle (madvise), so they leave the resident set until used again. Other C
+ * libraries have no such call: there it does nothing and says false.
+ */
+static napi_value release_free_memory(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+#ifdef __GLIBC__
+  int released = malloc_trim(0);
+#else
+  int released = 0;
+#endif
+  CHECK(napi_get_boolean(env, released != 0, &result));
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"openSocket", NULL, open_socket, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -396,6 +416,7 @@ NAPI_MODULE_INIT() {
       {"readReplies", NULL, read_replies, NULL, NULL, NULL, napi_enumerable, NULL},
       {"procFile", NULL, proc_file, NULL, NULL, NULL, napi_enumerable, NULL},
       {"netnsInode", NULL, netns_inode, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"releaseFreeMemory", NULL, release_free_memory, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   if (stats_fd_register(env, exports) != napi_ok) return NULL;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --initial-old-space-size=32 --heap-growing-percent=25
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=4 --initial-old-space-size=32 --heap-growing-percent=25
 // maglevd: the daemon. Thin: parse flags, handle the one-shot modes (--check, --print-schema,
 // --withdraw-all), start the Daemon, and map signals: SIGHUP = checked reload of the config and
 // of the gRPC TLS files, SIGTERM/SIGINT = graceful stop with exit 0 (VIPs withdrawn first).

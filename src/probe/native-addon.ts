@@ -91,6 +91,8 @@ export interface NativeAddon {
   procFile(netns: string | null, path: string, value: string | null): string;
   /** Enters `netns` and returns; the namespace's inode. Throws what a probe would hit. */
   netnsInode(netns: string): number;
+  /** malloc_trim(0): the free memory of malloc's arena back to the kernel; true if any went. */
+  releaseFreeMemory(): boolean;
 }
 
 /** What the addon throws: errno name in `code`, the failing system call in `syscall`. */
@@ -122,6 +124,7 @@ const ADDON_FUNCTIONS = [
   'readErrorQueue',
   'procFile',
   'netnsInode',
+  'releaseFreeMemory',
 ] as const satisfies readonly (keyof NativeAddon)[];
 
 let cached: NativeAddon | undefined;

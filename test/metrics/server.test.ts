@@ -135,6 +135,29 @@ void describe('metrics HTTP server', () => {
     }
   });
 
+  void test('a scrape handed to the socket in full runs afterScrape; the index, HEAD and a 404 do not', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    let calls = 0;
+    const server = await startMetricsServer({
+      addr: '127.0.0.1:0',
+      registry: metrics.registry,
+      logger: new RecordingLogger(),
+      afterScrape: () => calls++,
+    });
+    try {
+      // The server's 'finish' comes before the client reads the end of the response.
+      assert.equal((await get('127.0.0.1', server.port, '/metrics')).status, 200);
+      assert.equal(calls, 1);
+      assert.equal((await get('127.0.0.1', server.port, '/')).status, 200);
+      assert.equal((await get('127.0.0.1', server.port, '/metrics', 'HEAD')).status, 200);
+      assert.equal((await get('127.0.0.1', server.port, '/metricsx')).status, 404);
+      assert.equal((await get('127.0.0.1', server.port, '/metrics')).status, 200);
+      assert.equal(calls, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
   void test('a scrape that throws answers 500 and is logged', async () => {
     const metrics = createMetrics({ processMetrics: false });
     metrics.setChecker({

@@ -1,7 +1,7 @@
 // The packaging's sources, checked in seconds without building a package: the manual pages
 // come out of the guides with a proper NAME line and without groff complaints, and the
 // configuration the package installs passes maglevd's check, and each installed command runs
-// node with the flags its binary's shebang line names. (debian-packages.test.ts builds
+// node with the flags and the environment its binary's shebang line names. (debian-packages.test.ts builds
 // and installs the real thing.)
 
 import assert from 'node:assert/strict';
@@ -72,20 +72,22 @@ void describe('packaging sources', () => {
     assert.equal(exitCode, 0, lines.join('\n'));
   });
 
-  void test("each installed command runs node with its binary's shebang flags", () => {
+  void test("each installed command runs node with its binary's shebang flags and environment", () => {
     const wrappers = join(repoRoot, 'packaging/debian/extra/bin');
     const names = readdirSync(wrappers).sort();
     assert.deepEqual(names, ['maglevc', 'maglevd', 'maglevd-frontend', 'maglevt', 'vppsim']);
     for (const name of names) {
       const shebang = readFileSync(join(repoRoot, `src/bin/${name}.ts`), 'utf8').split('\n', 1)[0]!;
-      const flags = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(shebang)?.[1]?.trim();
-      assert.notEqual(flags, undefined, `${name}: shebang ${shebang}`);
+      const parts = /^#!\/usr\/bin\/env (?:-S )?((?:\w+=\S* )*)node(.*)$/.exec(shebang);
+      assert.ok(parts, `${name}: shebang ${shebang}`);
+      const env = parts[1] ?? '';
+      const flags = parts[2]?.trim();
       const exec = readFileSync(join(wrappers, name), 'utf8')
         .split('\n')
         .find((l) => l.startsWith('exec '));
       assert.equal(
         exec,
-        `exec /usr/bin/node ${flags ? `${flags} ` : ''}/usr/lib/vpp-maglev/dist/bin/${name}.js "$@"`,
+        `exec ${env ? `/usr/bin/env ${env}` : ''}/usr/bin/node ${flags ? `${flags} ` : ''}/usr/lib/vpp-maglev/dist/bin/${name}.js "$@"`,
         name,
       );
     }
