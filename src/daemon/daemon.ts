@@ -46,6 +46,7 @@ import {
   createRepeatingProber,
   ensurePingGroupRange,
   probeEngineUnavailableReason,
+  releaseFreeMemory,
   type RepeatingProber,
 } from '../probe/index.js';
 import type { ProbeFn } from '../probe/types.js';
@@ -470,6 +471,10 @@ export class Daemon {
         error: err instanceof Error ? err.message : String(err),
       });
     }
+    // Start-up's bursts of native allocation (the config worker, this warm-up) are over: what
+    // malloc holds free goes back to the kernel now, not only at the first scrape, which may
+    // never come (docs/maglevd.md §Memory).
+    releaseFreeMemory();
   }
 
   /**

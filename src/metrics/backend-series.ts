@@ -56,7 +56,8 @@ export class BackendSeries implements ProbeObserver {
   duration = new HistogramCounts(PROBE_DURATION_BUCKETS);
   /**
    * In the order the pairs were first seen; a backend has a handful at most. A new pair makes a
-   * new array of exactly the right length (push would reserve room for 16 more).
+   * new array of exactly the right length (concat: push and spread would reserve room for 16
+   * more).
    */
   transitions: readonly TransitionCount[] = NO_TRANSITIONS;
 
@@ -83,7 +84,7 @@ export class BackendSeries implements ProbeObserver {
   recordTransition(t: Transition): void {
     const seen = this.transitions.find((c) => c.from === t.from && c.to === t.to);
     if (seen) seen.n++;
-    else this.transitions = [...this.transitions, { from: t.from, to: t.to, n: 1 }];
+    else this.transitions = this.transitions.concat([{ from: t.from, to: t.to, n: 1 }]);
   }
 
   /**

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
-import { loadNativeAddon } from '../probe/native-addon.js';
+import { releaseFreeMemory } from '../probe/native-addon.js';
 import { ScrapeRegistry } from './collected.js';
 import { parseListenAddress } from './listen-address.js';
 
@@ -26,21 +26,6 @@ export interface MetricsServerOptions {
    * backends: malloc arenas").
    */
   afterScrape?: () => void;
-}
-
-/**
- * The default afterScrape: malloc_trim(0), a few milliseconds at 10 000 backends. Without the
- * native addon (a process that never probes) there is nothing to call, and a scrape must not fail
- * for it: the addon's absence is reported where probes need it.
- */
-function releaseFreeMemory(): void {
-  let addon;
-  try {
-    addon = loadNativeAddon();
-  } catch {
-    return;
-  }
-  addon.releaseFreeMemory();
 }
 
 export interface MetricsServer {

@@ -61,4 +61,10 @@ export {
   type PingGroupRange,
   type PingGroupRangeStatus,
 } from './ping-group-range.js';
-export { loadNativeAddon, isNativeError, type NativeAddon, type NativeError } from './native-addon.js';
+export {
+  loadNativeAddon,
+  isNativeError,
+  releaseFreeMemory,
+  type NativeAddon,
+  type NativeError,
+} from './native-addon.js';
