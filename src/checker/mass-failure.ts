@@ -35,14 +35,27 @@ export interface SuspectEpisode {
 export type MassFailureChange =
   { kind: 'suspect'; episode: SuspectEpisode } | { kind: 'cleared'; episode: SuspectEpisode };
 
+/** Brands BackendMark: the symbol is not exported, so outside this module only mark() makes one. */
+declare const markBrand: unique symbol;
+
 /**
- * A backend's latest result in its check's window. One record per backend and check for as long
- * as the detector knows it, updated in place: at thousands of probes a second, a fresh object per
- * result would live through the window (seconds) and be promoted, and the old generation it fills
- * up is what made maglevd's garbage collector its largest cost at 1 000 backends (bench/README.md).
+ * A backend's place in one health check's tally, from mark(): the caller keeps it and hands it
+ * back to observe() with each result. Opaque, so the tally behind it stays the detector's own.
  */
-export class BackendMark {
-  /** @internal The tally of the check this mark counts in. */
+export interface BackendMark {
+  readonly [markBrand]: true;
+}
+
+/**
+ * What a BackendMark is: a backend's latest result in its check's window. One record per backend
+ * and check for as long as the detector knows it, updated in place: at thousands of probes a
+ * second, a fresh object per result would live through the window (seconds) and be promoted, and
+ * the old generation it fills up is what made maglevd's garbage collector its largest cost at
+ * 1 000 backends (bench/README.md).
+ */
+class Mark implements BackendMark {
+  declare readonly [markBrand]: true;
+  /** The tally of the check this mark counts in. */
   constructor(readonly tally: CheckTally) {}
   at = 0;
   /** undefined: a pass, or a failure that is not connection-level. */
@@ -54,11 +67,11 @@ export class BackendMark {
 /** Queue capacity to start with; it doubles when full. */
 const INITIAL_QUEUE = 1024;
 
-/** @internal One health check's latest results, counted. */
-export class CheckTally {
+/** One health check's latest results, counted. */
+class CheckTally {
   /** The check's window, as the last mark() gave it (a reload may change the interval). */
   windowMs: number;
-  private readonly marks = new Map<string, BackendMark>();
+  private readonly marks = new Map<string, Mark>();
   readonly bySignature = new Map<string, number>();
   /** Backends with a result in the window. */
   probed = 0;
@@ -66,7 +79,7 @@ export class CheckTally {
    * (mark, at) in arrival order, a ring of two parallel arrays; an entry whose mark has a newer
    * result (or left the window) is stale and skipped.
    */
-  private queueMarks: (BackendMark | undefined)[] = new Array<BackendMark | undefined>(INITIAL_QUEUE);
+  private queueMarks: (Mark | undefined)[] = new Array<Mark | undefined>(INITIAL_QUEUE);
   private queueAt = new Float64Array(INITIAL_QUEUE);
   private head = 0;
   private size = 0;
@@ -82,16 +95,16 @@ export class CheckTally {
   }
 
   /** The backend's mark, made on first use. */
-  markOf(backend: string): BackendMark {
+  markOf(backend: string): Mark {
     let mark = this.marks.get(backend);
     if (mark === undefined) {
-      mark = new BackendMark(this);
+      mark = new Mark(this);
       this.marks.set(backend, mark);
     }
     return mark;
   }
 
-  put(mark: BackendMark, at: number, signature: string | undefined): void {
+  put(mark: Mark, at: number, signature: string | undefined): void {
     this.leave(mark);
     mark.at = at;
     mark.signature = signature;
@@ -106,7 +119,7 @@ export class CheckTally {
     while (this.size > 0) {
       const at = this.queueAt[this.head] as number;
       if (at >= before) break;
-      const mark = this.queueMarks[this.head] as BackendMark;
+      const mark = this.queueMarks[this.head] as Mark;
       this.queueMarks[this.head] = undefined;
       this.head = (this.head + 1) & mask;
       this.size--;
@@ -137,7 +150,7 @@ export class CheckTally {
   }
 
   /** Takes the mark's result out of the counts (it stays known, for its next result). */
-  private leave(mark: BackendMark): void {
+  private leave(mark: Mark): void {
     if (!mark.inWindow) return;
     mark.inWindow = false;
     this.probed--;
@@ -148,7 +161,7 @@ export class CheckTally {
     else this.bySignature.set(signature, n);
   }
 
-  private push(mark: BackendMark, at: number): void {
+  private push(mark: Mark, at: number): void {
     if (this.size === this.queueAt.length) this.grow();
     const tail = (this.head + this.size) & (this.queueAt.length - 1);
     this.queueMarks[tail] = mark;
@@ -159,7 +172,7 @@ export class CheckTally {
   /** Doubles the ring, unwrapping it so that the oldest entry is at 0. */
   private grow(): void {
     const cap = this.queueAt.length;
-    const marks = new Array<BackendMark | undefined>(cap * 2);
+    const marks = new Array<Mark | undefined>(cap * 2);
     const ats = new Float64Array(cap * 2);
     for (let k = 0; k < this.size; k++) {
       const from = (this.head + k) & (cap - 1);
@@ -210,8 +223,10 @@ export class MassFailureDetector {
    * episode when this result made one.
    */
   observe(mark: BackendMark, result: ProbeResult, now: number): MassFailureChange | undefined {
-    const tally = mark.tally;
-    tally.put(mark, now, failureSignature(result));
+    // Every BackendMark is a Mark: only mark() makes one (nothing outside can name the brand).
+    const record = mark as Mark;
+    const tally = record.tally;
+    tally.put(record, now, failureSignature(result));
     tally.expire(now - tally.windowMs);
     const top = tally.top();
     const failing = tally.topCount;
