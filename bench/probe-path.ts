@@ -22,7 +22,7 @@ import { createMetrics } from '../src/metrics/index.js';
 import { EngineOutcome, Record, RECORD_INTS } from '../src/probe/engine-protocol.js';
 import { EngineProbes } from '../src/probe/engine-probes.js';
 import { RequestHeadCache } from '../src/probe/http-request.js';
-import type { NativeAddon, NativeProbeEngine } from '../src/probe/native-addon.js';
+import type { NativeAddon, NativeProbeEngine } from '../src/native/index.js';
 import { ProbeEngine } from '../src/probe/probe-engine.js';
 import { targetAddress } from './native/tools.js';
 

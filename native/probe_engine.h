@@ -55,7 +55,7 @@ enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_
 /*
  * The version of this protocol, raised whenever anything above changes meaning (a field, an
  * outcome, a flag), not only its width. The addon exports it with the two widths as
- * `probeEngineProtocol`, and src/probe/native-addon.ts refuses an addon built from another
+ * `probeEngineProtocol`, and src/native/addon.ts refuses an addon built from another
  * native/ than the JavaScript beside it: a stale build would otherwise be read with the wrong
  * record layout and lose results silently.
  */

@@ -5,7 +5,7 @@
 # directions), each run in-process by a node that has libasan preloaded.
 #
 #   - The addon is built from native/ into a temporary directory with -fsanitize=address, and
-#     the tests load it through MAGLEV_NATIVE_ADDON (src/probe/native-addon.ts).
+#     the tests load it through MAGLEV_NATIVE_ADDON (src/native/addon.ts).
 #   - node itself is not instrumented: LD_PRELOAD puts libasan in front of it, so the addon's
 #     memory errors abort the run and its leaks are reported at exit (LeakSanitizer, exit 23).
 #   - scripts/asan-child-env.mjs turns leak detection off for the programs the tests start (ip,
@@ -33,7 +33,7 @@ echo "== native addon under AddressSanitizer: build"
     node "$node_gyp" rebuild ${nodedir:+--nodedir="$nodedir"} --loglevel=warn
 )
 
-mapfile -t files < <(find test/probe test/netns -name '*.test.ts' | sort;
+mapfile -t files < <(find test/native test/probe test/netns -name '*.test.ts' | sort;
                      ls test/integration/netns-*.test.ts test/integration/probe-concurrency.test.ts \
                         test/vpp/stats-sim.test.ts test/dataplane/counters-stats.test.ts)
 echo "== native addon under AddressSanitizer: ${#files[@]} test files"

@@ -42,7 +42,7 @@ export const INTEGRATION: Readonly<Record<string, string>> = {
   'test/contrib/prometheus-rules.test.ts': 'promtool checks and unit-tests the alerting rules',
   'test/daemon/config-reload-metric.test.ts': "the real Daemon's start and reload paths",
   'test/packaging/sources.test.ts': 'pandoc, lexgrog and man render the manual pages',
-  'test/probe/native-addon.test.ts': 'a node child process loads a stale build of the addon',
+  'test/native/addon.test.ts': 'a node child process loads a stale build of the addon',
   'test/probe/tls-default-ca.test.ts': 'a node child process started with NODE_EXTRA_CA_CERTS',
 };
 

@@ -39,6 +39,7 @@ import {
 } from '../dataplane/index.js';
 import type { JsonLogger, Logger } from '../log/index.js';
 import { createMetrics, startMetricsServer, type Metrics, type MetricsServer } from '../metrics/index.js';
+import { releaseFreeMemory } from '../native/index.js';
 import {
   checkNetns,
   createIcmpProbe,
@@ -46,7 +47,6 @@ import {
   createRepeatingProber,
   ensurePingGroupRange,
   probeEngineUnavailableReason,
-  releaseFreeMemory,
   type RepeatingProber,
 } from '../probe/index.js';
 import type { ProbeFn } from '../probe/types.js';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/index.js';
-import { releaseFreeMemory } from '../probe/native-addon.js';
+import { releaseFreeMemory } from '../native/index.js';
 import { ScrapeRegistry } from './collected.js';
 import { parseListenAddress } from './listen-address.js';
 

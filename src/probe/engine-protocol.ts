@@ -4,7 +4,7 @@
 
 /**
  * The version of this protocol (PE_PROTOCOL_VERSION), raised with any change of meaning, not
- * only of width. The addon says which it was built with; native-addon.ts refuses another.
+ * only of width. The addon says which it was built with; src/native/addon.ts refuses another.
  */
 export const ENGINE_PROTOCOL_VERSION = 3;
 

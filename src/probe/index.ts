@@ -61,10 +61,3 @@ export {
   type PingGroupRange,
   type PingGroupRangeStatus,
 } from './ping-group-range.js';
-export {
-  loadNativeAddon,
-  isNativeError,
-  releaseFreeMemory,
-  type NativeAddon,
-  type NativeError,
-} from './native-addon.js';

@@ -2,7 +2,7 @@
 // which address, which capability or sysctl. These details end up in probe results (L4CON) and
 // in the one start/reload error log, so they name the cause, not the system call.
 
-import type { NativeError } from './native-addon.js';
+import type { NativeError } from '../native/index.js';
 
 export interface SocketContext {
   netns?: string | undefined;

@@ -8,7 +8,7 @@
 
 import type { IpFamily } from '../net/ip-address.js';
 import { silentLogger, type Logger } from '../log/index.js';
-import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
+import { isNativeError, loadNativeAddon, type NativeAddon } from '../native/index.js';
 import { describeNativeError } from './native-errors.js';
 import { PingSocket } from './native-ping-socket.js';
 import { isValidNetnsName, netnsInodeOnDisk } from './netns.js';

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import type { IpFamily } from '../net/ip-address.js';
-import type { NativeAddon, NativeErrorReport } from './native-addon.js';
+import type { NativeAddon, NativeErrorReport } from '../native/index.js';
 
 export type EchoOutcome =
   /** `at`: the kernel's arrival time (epoch ms), known when the reply was read by drainReplies. */

@@ -4,7 +4,7 @@
 // Without a netns there is nothing native to do, and Node's own connect is used.
 
 import net from 'node:net';
-import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
+import { isNativeError, loadNativeAddon, type NativeAddon } from '../native/index.js';
 import { describeNativeError } from './native-errors.js';
 import { isValidNetnsName } from './netns.js';
 import { defaultSocketFactory, SocketSetupError, type SocketFactory } from './socket-factory.js';

@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import type { Logger } from '../log/index.js';
-import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
+import { isNativeError, loadNativeAddon, type NativeAddon } from '../native/index.js';
 import { describeNativeError } from './native-errors.js';
 
 /** Where iproute2 mounts named namespaces; /var/run is a link to /run on current systems. */

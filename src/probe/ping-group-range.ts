@@ -6,7 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import type { Logger } from '../log/index.js';
-import { isNativeError, loadNativeAddon, type NativeAddon } from './native-addon.js';
+import { isNativeError, loadNativeAddon, type NativeAddon } from '../native/index.js';
 import { describeNativeError, PING_GROUP_RANGE_SYSCTL, whereLabel } from './native-errors.js';
 
 export const PING_GROUP_RANGE_PATH = '/proc/sys/net/ipv4/ping_group_range';

@@ -10,12 +10,11 @@ import { after, before, describe, test } from 'node:test';
 import {
   checkNetns,
   createNativeSocketFactory,
-  isNativeError,
   isValidNetnsName,
-  loadNativeAddon,
   netnsInodeOnDisk,
   SocketSetupError,
 } from '../../src/probe/index.js';
+import { isNativeError, loadNativeAddon } from '../../src/native/index.js';
 import { addNetns, deleteNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { needsRoot } from '../helpers/requirements.js';

@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   ensurePingGroupRange,
-  loadNativeAddon,
   parsePingGroupRange,
   PACKAGED_SYSCTL_SNIPPET,
   PING_GROUP_RANGE_PATH,
   rangeAllows,
   widenedRange,
-  type NativeAddon,
 } from '../../src/probe/index.js';
+import { loadNativeAddon, type NativeAddon } from '../../src/native/index.js';
 import { inNetns, NetnsJanitor, sweepStaleNamespaces } from '../helpers/netns.js';
 import { RecordingLogger } from '../helpers/logger.js';
 import { needsRoot } from '../helpers/requirements.js';

@@ -1,9 +1,9 @@
 // The typed face of the addon's stats-segment calls (native/stats_fd.c): receiving the segment's
 // file descriptor from a stats socket (maglevd), and the server side for vppsim (a memfd, and a
-// SOCK_SEQPACKET listener that hands it out). Loaded lazily, by the probes' loader,
-// so that only processes that read or serve a stats segment need it built.
+// SOCK_SEQPACKET listener that hands it out). Loaded lazily, by the addon's one loader
+// (src/native), so that only processes that read or serve a stats segment need it built.
 
-import { loadNativeAddon } from '../../probe/native-addon.js';
+import { loadNativeAddon } from '../../native/index.js';
 
 /** vppsim's stats socket listener (statsServeFd). */
 export interface StatsFdServer {
@@ -23,7 +23,7 @@ export interface StatsNative {
 }
 
 /**
- * The stats calls of the one addon: loaded by the probes' loader (one cache, one message naming
+ * The stats calls of the one addon: loaded by its one loader (one cache, one message naming
  * the fix, and the same MAGLEV_NATIVE_ADDON override the AddressSanitizer run uses).
  */
 export function loadStatsNative(): StatsNative {

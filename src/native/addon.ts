@@ -1,9 +1,11 @@
-// The typed face of native/maglev_native.c, built by `npm install` (node-gyp). Loading is lazy
-// so that processes which never probe (maglevc, tests of other domains) do not need it, and a
+// The typed face of native/maglev_native.c, built by `npm install` (node-gyp), and its one
+// loader: the probes, the stats segment's descriptor (vpp/stats/native.ts) and the daemon's
+// memory trimming (release-free-memory.ts) all reach the addon here. Loading is lazy so that
+// processes which never call it (maglevc, tests of other domains) run without a build, and a
 // missing build is a loud, named error rather than a silent loss of icmp and netns probes.
 
 import { createRequire } from 'node:module';
-import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
+import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from '../probe/engine-protocol.js';
 
 /** One ICMP error about one of our echo requests, from the ping socket's error queue. */
 export interface NativeErrorReport {
@@ -106,7 +108,7 @@ export function isNativeError(err: unknown): err is NativeError {
   return err instanceof Error && typeof (err as Partial<NativeError>).syscall === 'string';
 }
 
-/** The addon relative to this file: src/probe or dist/probe are both two levels below the root. */
+/** The addon relative to this file: src/native or dist/native are both two levels below the root. */
 const ADDON_PATH = '../../native/build/Release/maglev_native.node';
 /**
  * Loads another build of the addon instead (an absolute path): `npm test` runs the addon's tests
@@ -170,20 +172,4 @@ export function addonProtocolMismatch(built: NativeEngineProtocol | undefined): 
   )
     return undefined;
   return `it was built for probe engine protocol ${built.version} (${built.recordInts}-int records, ${built.scheduleInts}-int schedule entries), this code needs ${want}`;
-}
-
-/**
- * malloc_trim(0) through the addon, a few milliseconds at 10 000 backends: after a scrape (the
- * metrics server's default afterScrape) and once start-up's bursts are over (the daemon). Without the
- * native addon (a process that never probes) there is nothing to call, and a scrape must not fail
- * for it: the addon's absence is reported where probes need it.
- */
-export function releaseFreeMemory(): void {
-  let addon;
-  try {
-    addon = loadNativeAddon();
-  } catch {
-    return;
-  }
-  addon.releaseFreeMemory();
 }

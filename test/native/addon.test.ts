@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from '../../src/probe/engine-protocol.js';
-import { addonProtocolMismatch, loadNativeAddon } from '../../src/probe/native-addon.js';
+import { addonProtocolMismatch, loadNativeAddon } from '../../src/native/index.js';
 
 const run = promisify(execFile);
 const here = { version: ENGINE_PROTOCOL_VERSION, recordInts: RECORD_INTS, scheduleInts: SCHEDULE_INTS };
@@ -52,7 +52,7 @@ void describe('native addon protocol', () => {
       const stale = join(dir, 'stale.cjs');
       await writeFile(stale, 'module.exports = { ProbeEngine: function ProbeEngine() {} };\n');
       const code =
-        "import { loadNativeAddon } from './src/probe/native-addon.ts';" +
+        "import { loadNativeAddon } from './src/native/addon.ts';" +
         'try { loadNativeAddon(); console.log("loaded"); } catch (err) { console.log(err.message); }';
       const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
         env: { ...process.env, MAGLEV_NATIVE_ADDON: stale },
@@ -79,7 +79,7 @@ void describe('native addon protocol', () => {
           `openSocket: ${fn}, readReplies: ${fn}, readErrorQueue: ${fn}, procFile: ${fn}, netnsInode: ${fn} };\n`,
       );
       const code =
-        "import { loadNativeAddon } from './src/probe/native-addon.ts';" +
+        "import { loadNativeAddon } from './src/native/addon.ts';" +
         'try { loadNativeAddon(); console.log("loaded"); } catch (err) { console.log(err.message); }';
       const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
         env: { ...process.env, MAGLEV_NATIVE_ADDON: stale },
