@@ -152,7 +152,7 @@ const checker = new Checker({
   random: systemRandom,
   logger: silentLogger,
   ...metrics.hooks,
-  observeProbes: (backend) => probes.observer(backend, metrics.hooks.observeProbes(backend)),
+  probeFeed: probes,
 });
 metrics.setChecker(checker);
 checker.start();

@@ -27,6 +27,7 @@ import { EventBus, type EventListener, type SubscribeOptions, type Subscription 
 import type { BackendEvent, CheckerEvent } from './events.js';
 import { MassFailureDetector, type BackendMark, type SuspectEpisode } from './mass-failure.js';
 import { withPoolWeight } from './pool-weight.js';
+import type { ProbeFeed } from './probe-feed.js';
 import {
   frontendsByBackend,
   healthCheckOf,
@@ -57,9 +58,11 @@ export interface CheckerOptions {
   logger: Logger;
   /**
    * Per backend, when its worker starts: what each of its real probes (not synthetic passes) is
-   * also told to (metrics, the probe feed).
+   * also told to (metrics).
    */
   observeProbes?: (backend: string) => ProbeObserver;
+  /** Where every backend's real probes are published next, after its observer (WatchEvents). */
+  probeFeed?: ProbeFeed;
   /** After every backend transition, synchronously (metrics). */
   onTransition?: (backend: string, transition: Transition) => void;
   /** When a suspect mass failure of one health check starts (metrics). */
@@ -544,6 +547,7 @@ export class Checker {
         netns,
         results: { recordResult: (e, worker, result, ageMs) => this.recordResult(e, worker, result, ageMs) },
         observeProbes: this.opts.observeProbes,
+        probeFeed: this.opts.probeFeed,
       };
     }
     return this.sharedDeps;

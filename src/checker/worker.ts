@@ -8,6 +8,7 @@ import { nextIntervalMs, type BackendHealth, type ProbeResult } from '../health/
 import type { Logger } from '../log/index.js';
 import type { ProbeLoop, RepeatingProber, ResultReceiver } from '../probe/engine-probes.js';
 import type { ProbeFn, ProbeRequest } from '../probe/types.js';
+import type { ProbeFeed } from './probe-feed.js';
 
 /** What a worker probes. The checker may swap `config` and `hc` in place on a reload's unchanged path. */
 export interface ProbeTarget {
@@ -26,9 +27,8 @@ export interface ResultSink<T extends ProbeTarget> {
 }
 
 /**
- * What else a backend's real probes (not synthetic passes) are told to: the metrics, the probe
- * feed. Asked for once per worker, so a result reaches its backend's counts without a look-up by
- * name.
+ * What else a backend's real probes (not synthetic passes) are told to: the metrics. Asked for
+ * once per worker, so a result reaches its backend's counts without a look-up by name.
  */
 export interface ProbeObserver {
   /** A probe finished: its result, and how late it started (ms). */
@@ -55,6 +55,11 @@ export interface WorkerDeps<T extends ProbeTarget> {
   results: ResultSink<T>;
   /** The observer of a backend's probes, asked once when its worker is made. */
   observeProbes?: ((backend: string) => ProbeObserver) | undefined;
+  /**
+   * Every backend's real probes, after its observer, with the backend's name: one feed for all
+   * workers, so that no backend needs an object of its own to reach it.
+   */
+  probeFeed?: ProbeFeed | undefined;
 }
 
 /** The result a backend without a health check gets: it is assumed healthy, no traffic sent. */
@@ -146,7 +151,7 @@ export class ProbeWorker<T extends ProbeTarget = ProbeTarget> implements ResultR
     this.deps.logger.debug('probe-start', { backend: this.target.health.name, type: hc.type, address });
   }
 
-  /** Records a finished probe: the health state, then the per-probe hook (metrics). */
+  /** Records a finished probe: the health state, then the per-probe hook (metrics), then the feed. */
   private handOver(
     hc: HealthCheckConfig,
     result: ProbeResult,
@@ -167,6 +172,7 @@ export class ProbeWorker<T extends ProbeTarget = ProbeTarget> implements ResultR
     }
     this.deps.results.recordResult(this.target, this, result, ageMs);
     this.observer?.probeDone(result, lagMs);
+    this.deps.probeFeed?.publish(this.target.health.name, result);
   }
 
   /**

@@ -196,7 +196,7 @@ export class Daemon {
       random: deps.random ?? systemRandom,
       logger,
       ...metrics.hooks,
-      observeProbes: (backend) => probes.observer(backend, metrics.hooks.observeProbes(backend)),
+      probeFeed: probes,
     });
     metrics.setChecker(checker);
     metrics.config.loaded(true);

@@ -103,7 +103,7 @@ void describe('API over a real Checker', () => {
     clock,
     random: () => 0.5,
     logger,
-    observeProbes: (name) => probes.observer(name, { probeDone: () => {} }),
+    probeFeed: probes,
   });
   const weightHook: SetWeightInput[] = [];
   let reloadOutcome: () => ConfigOutcomeLike = () => {

@@ -2,7 +2,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock, settle } from '../../src/clock/index.js';
 import type { MaglevConfig } from '../../src/config/types.js';
-import { Checker, NotFoundError, type CheckerEvent, type FrontendEvent } from '../../src/checker/index.js';
+import {
+  Checker,
+  NotFoundError,
+  ProbeFeed,
+  type CheckerEvent,
+  type FrontendEvent,
+} from '../../src/checker/index.js';
 import type { ProbeResult } from '../../src/health/index.js';
 import { backend, config, frontend, healthcheck } from '../helpers/config.js';
 import { FAIL, ScriptedProbe } from '../helpers/scripted-probe.js';
@@ -282,6 +288,37 @@ void describe('Checker hooks', () => {
     assert.equal(checker.stateOf('a'), 'up');
     await checker.stop();
     assert.equal(clock.pendingTimers(), 0);
+  });
+
+  void test("the probe feed hears each real probe with its backend's name, after the observer", async () => {
+    const clock = new FakeClock();
+    const probe = new ScriptedProbe(clock);
+    probe.script('10.0.0.2', 'f');
+    const heard: string[] = [];
+    const probes = new ProbeFeed();
+    probes.subscribe((backend, result) => heard.push(`feed ${backend} ${result.code}`));
+    const checker = new Checker({
+      config: config({
+        backends: [
+          backend('a', '10.0.0.1'),
+          backend('b', '10.0.0.2'),
+          backend('s', '10.0.0.3', { healthcheck: undefined }),
+        ],
+        frontends: [frontend('web', { pools: [{ a: 100, b: 100, s: 100 }] })],
+      }),
+      probe: probe.fn,
+      clock,
+      random: () => 0.5,
+      logger: new RecordingLogger(),
+      observeProbes: (b) => ({ probeDone: (result) => heard.push(`observer ${b} ${result.code}`) }),
+      probeFeed: probes,
+    });
+    checker.start();
+    await clock.advance(1999);
+    // One round: a passes, b fails; s has only its synthetic pass, which neither hears.
+    assert.deepEqual(heard, ['observer a L4OK', 'feed a L4OK', 'observer b L4CON', 'feed b L4CON']);
+    assert.equal(checker.stateOf('s'), 'up');
+    await checker.stop();
   });
 });
 

@@ -88,7 +88,7 @@ describe('maglevc over a real Checker', () => {
     clock,
     random: () => 0.5,
     logger,
-    observeProbes: (name) => probes.observer(name, { probeDone: () => {} }),
+    probeFeed: probes,
   });
   let backend: CheckerBackend;
   let server: ApiServer;

@@ -103,7 +103,7 @@ export const SAMPLE_PREVIEW: ChangePreviewView = {
 
 export class FakeBackend implements MaglevApiBackend {
   readonly logs = new LogBroadcaster();
-  /** Finished probes: tests publish here, as the observers of the checker's observeProbes hook do in maglevd. */
+  /** Finished probes: tests publish here, as the checker's workers do in maglevd. */
   readonly probes = new ProbeFeed();
   /** Daemon log level error: what subscribers get must not depend on it. */
   readonly logger = broadcastOnlyLogger(this.logs);
