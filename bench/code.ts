@@ -8,6 +8,7 @@ import type * as clock from '../src/clock/index.js';
 import type * as config from '../src/config/index.js';
 import type * as log from '../src/log/index.js';
 import type * as probe from '../src/probe/index.js';
+import { readShebang } from '../test/helpers/shebang.js';
 
 export type CodeFrom = 'dist' | 'src';
 
@@ -44,29 +45,14 @@ export function processCpuSeconds(pid: number): { user: number; system: number }
 }
 
 /**
- * A built binary's shebang line (`#!/usr/bin/env -S [NAME=VALUE ...] node FLAGS`): the
- * environment it sets and the node flags it passes, so that a benchmark runs it as installed (the
- * packaged wrapper in packaging/debian/extra/bin/ sets and passes the same). None for a plain
- * `#!/usr/bin/env node`.
+ * The node flags on a built binary's shebang line (test/helpers/shebang.ts), so that a benchmark
+ * runs it as installed (the packaged wrapper in packaging/debian/extra/bin/ passes the same).
  */
-function shebangOf(bin: string): { env: Record<string, string>; flags: string[] } {
-  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  const shebang = /^#!\S*env -S ((?:\w+=\S* )*)node ?(.*)$/.exec(first);
-  const env = Object.fromEntries(
-    (shebang?.[1] ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-  );
-  return { env, flags: (shebang?.[2] ?? '').split(/\s+/).filter(Boolean) };
-}
-
-/** The node flags on a built binary's shebang line (shebangOf). */
 export function shebangNodeFlags(bin: string): string[] {
-  return shebangOf(bin).flags;
+  return readShebang(bin)?.flags ?? [];
 }
 
-/** The environment a built binary's shebang line sets (shebangOf), e.g. MALLOC_ARENA_MAX. */
+/** The environment a built binary's shebang line sets (as shebangNodeFlags), e.g. MALLOC_ARENA_MAX. */
 export function shebangEnv(bin: string): Record<string, string> {
-  return shebangOf(bin).env;
+  return readShebang(bin)?.env ?? {};
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkConfig } from '../../src/config/index.js';
 import { repoRoot } from '../helpers/daemon-process.js';
+import { readShebang } from '../helpers/shebang.js';
 import { mustRun, run } from './machine.js';
 
 interface Page {
@@ -77,11 +78,12 @@ void describe('packaging sources', () => {
     const names = readdirSync(wrappers).sort();
     assert.deepEqual(names, ['maglevc', 'maglevd', 'maglevd-frontend', 'maglevt', 'vppsim']);
     for (const name of names) {
-      const shebang = readFileSync(join(repoRoot, `src/bin/${name}.ts`), 'utf8').split('\n', 1)[0]!;
-      const parts = /^#!\/usr\/bin\/env (?:-S )?((?:\w+=\S* )*)node(.*)$/.exec(shebang);
-      assert.ok(parts, `${name}: shebang ${shebang}`);
-      const env = parts[1] ?? '';
-      const flags = parts[2]?.trim();
+      const shebang = readShebang(join(repoRoot, `src/bin/${name}.ts`));
+      assert.ok(shebang, `${name}: its first line runs no node through /usr/bin/env`);
+      const env = Object.entries(shebang.env)
+        .map(([variable, value]) => `${variable}=${value} `)
+        .join('');
+      const flags = shebang.flags.join(' ');
       const exec = readFileSync(join(wrappers, name), 'utf8')
         .split('\n')
         .find((l) => l.startsWith('exec '));
