@@ -13,15 +13,17 @@
  * are ready are always handled before deadlines are, and a probe whose deadline passes is given
  * one last look at its socket first: a busy engine must not turn a timely answer into a timeout.
  *
- * Half-open tcp probes reuse their sockets. A probe that passed is ended with connect(AF_UNSPEC)
- * rather than close(): the kernel resets the connection exactly as close() with a zero linger
- * does (the same RST, the same counters), and the socket, still registered with epoll, waits in a
- * pool for the next probe. What that saves per probe is a socket(), an epoll_ctl() and the
- * socket's teardown in close(), about a third of the engine's kernel time for such a check
- * (bench/README.md, "tcp at HAProxy's cost"). Only sockets in the state a fresh one has go back:
- * a probe that failed, timed out or was cancelled closes its socket, and sockets bound to a
- * source address or to an interface (IPv6 link-local targets) are never pooled (the binding
- * would stay). The events of a socket are therefore matched to its current probe by descriptor
+ * Probes that end their connection with a reset reuse their sockets: half-open tcp probes that
+ * passed, and plain http probes with reset-close whose backend had closed its end (end_probe).
+ * Such a probe is ended with connect(AF_UNSPEC) rather than close(): the kernel resets the
+ * connection exactly as close() with a zero linger does (the same RST, the same counters), and
+ * the socket, still registered with epoll, waits in a pool for the next probe. What that saves per
+ * probe is a socket(), an epoll_ctl() and the socket's teardown in close(), about a third of the
+ * engine's kernel time for such a check (bench/README.md, "tcp at HAProxy's cost"). Only sockets
+ * in the state a fresh one has go back: a probe that never connected closes its socket, as does an
+ * http probe whose backend had not closed its end (a timeout, a cancel, a backend slow to close),
+ * and sockets bound to a source address or to an interface (IPv6 link-local targets) are never
+ * pooled (the binding would stay). The events of a socket are therefore matched to its current probe by descriptor
  * (owner[]), not by a tag fixed at registration; epoll reports a socket's state as it is when
  * epoll_wait returns, so a reused socket never shows its previous probe's end.
  *
@@ -133,6 +135,7 @@ struct slot {
   size_t request_len;
   /* The probe pending or in flight. */
   unsigned char phase, connected;
+  unsigned char peer_closed; /* the backend's FIN has been seen during this probe (not its reset) */
   /*
    * Recurring targets: after each probe the next one is planned at once, `repeat_ms` after it
    * finished (the last delay JavaScript gave), so probing keeps its pace while the event loop is
@@ -151,7 +154,7 @@ struct slot {
   struct tls_target *tls; /* NULL: plain */
 };
 
-/* Disconnected sockets for half-open tcp probes, still registered with epoll (see above). */
+/* Disconnected sockets of probes that ended with a reset, still registered with epoll (see above). */
 struct sock_pool {
   int *fds;
   size_t len, cap;
@@ -352,18 +355,29 @@ static void set_owner(struct engine *e, int fd, int32_t i) {
 }
 
 /*
- * Whether slot s may probe with, and give back, a reused socket: only where nothing of a probe
- * sticks to the socket after the disconnect. A bound source address stays bound, and an IPv6
- * link-local target (a scope id) binds the socket to its interface for good.
+ * Whether slot s's probes may end their connection with a reset: half-open tcp probes (the
+ * handshake never completes) and plain http probes with reset-close (once the backend has closed
+ * its end; see end_probe). Never over TLS, which says goodbye with close_notify.
+ */
+static int may_reset(const struct slot *s) {
+  if (s->flags & PE_FLAG_TLS) return 0;
+  return s->kind == PE_KIND_TCP ? !!(s->flags & PE_FLAG_HALF_OPEN) : !!(s->flags & PE_FLAG_RESET_CLOSE);
+}
+
+/*
+ * Whether slot s may probe with, and give back, a reused socket: probes that end with a reset,
+ * and only where nothing of a probe sticks to the socket after the disconnect. A bound source
+ * address stays bound, and an IPv6 link-local target (a scope id) binds the socket to its
+ * interface for good.
  */
 static int reusable(const struct slot *s) {
-  if (s->kind != PE_KIND_TCP || !(s->flags & PE_FLAG_HALF_OPEN) || (s->flags & PE_FLAG_TLS) || s->has_src) return 0;
+  if (!may_reset(s) || s->has_src) return 0;
   return s->af != AF_INET6 || !s->addr.in6.sin6_scope_id;
 }
 
 /*
- * Ends a half-open probe that passed by resetting its connection with connect(AF_UNSPEC) and
- * keeps the socket for the next probe. 0 when the socket must be closed instead.
+ * Ends a probe by resetting its connection with connect(AF_UNSPEC) and keeps the socket for the
+ * next probe. 0 when the socket must be closed instead.
  */
 static int pool_put(struct engine *e, struct slot *s) {
   struct sock_pool *p = pool_of(e, s->netns, s->af);
@@ -566,10 +580,16 @@ static void end_probe(struct engine *e, struct slot *s, uint32_t i) {
   }
   if (s->fd >= 0) {
     set_owner(e, s->fd, -1);
-    /* Half-open: the handshake's last ACK is still held back; a RST goes out instead. */
-    int half_open = s->connected && s->kind == PE_KIND_TCP && (s->flags & PE_FLAG_HALF_OPEN) && !s->tls;
-    if (!(half_open && reusable(s) && pool_put(e, s))) {
-      if (half_open) {
+    /*
+     * A RST instead of a FIN: a half-open probe's handshake never completed (its last ACK is still
+     * held back); a reset-close http probe's backend has closed its end already, so its
+     * application is done with the connection and only its kernel sees the reset, which spares it
+     * the FIN's round trip and a TIME_WAIT. A backend that has not closed yet may still be
+     * writing (a body after the head): it gets a FIN, as a reset could show in its logs.
+     */
+    int reset = s->connected && may_reset(s) && (s->kind == PE_KIND_TCP || s->peer_closed);
+    if (!(reset && reusable(s) && pool_put(e, s))) {
+      if (reset) {
         struct linger lg = {1, 0};
         setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
       }
@@ -675,6 +695,8 @@ static int read_head(struct engine *e, uint32_t i, uint32_t events, uint64_t now
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    /* A connection the backend reset is gone already: close() sends nothing, and keeps nothing. */
+    s->peer_closed = 0;
     finish(e, i, PE_RESPONSE_ERROR, errno, 0, NULL, 0, now);
     return 1;
   }
@@ -792,6 +814,7 @@ static int tls_read_head(struct engine *e, uint32_t i, uint64_t now) {
 /* Moves probe i on as far as its socket allows; `events` is what epoll (or poll) reported. */
 static void advance(struct engine *e, uint32_t i, uint32_t events, uint64_t now) {
   struct slot *s = &e->slots[i];
+  if (events & EPOLLRDHUP) s->peer_closed = 1;
   if (s->phase == PH_CONNECTING) {
     if (events & (EPOLLERR | EPOLLHUP)) {
       int err = socket_error(s->fd);
@@ -864,6 +887,7 @@ static void start_probe(struct engine *e, uint32_t i, uint64_t now) {
   s->seq++;
   s->sent = 0;
   s->connected = 0;
+  s->peer_closed = 0;
   head_reset(&s->head);
   int step = 0;
   int err = netns_enter(e, s->netns, &step);

@@ -20,6 +20,7 @@ enum pe_kind { PE_KIND_TCP = 0, PE_KIND_HTTP = 1 };
 #define PE_FLAG_TLS 2u       /* TLS over the connection: http writes its request over it, tcp passes at its end */
 #define PE_FLAG_TLS_VERIFY 4u /* check the chain and the name (no insecure-skip-verify) */
 #define PE_FLAG_TLS_REUSE 8u  /* offer the session of the target's last good probe (tls-session-reuse) */
+#define PE_FLAG_RESET_CLOSE 16u /* plain http: once the backend has closed its end, end with a reset */
 
 /* How a probe ended. */
 enum pe_outcome {
@@ -59,7 +60,7 @@ enum pe_step { PE_STEP_OPEN = 0, PE_STEP_SETNS = 1, PE_STEP_SOCKET = 2, PE_STEP_
  * native/ than the JavaScript beside it: a stale build would otherwise be read with the wrong
  * record layout and lose results silently.
  */
-#define PE_PROTOCOL_VERSION 3
+#define PE_PROTOCOL_VERSION 4
 
 /* Adds the ProbeEngine class to the addon's exports. */
 napi_status probe_engine_register(napi_env env, napi_value exports);

@@ -205,6 +205,7 @@ export function healthCheckInfo(view: HealthCheckView): HealthCheckInfo {
       ssl: hc.params.ssl,
       halfOpen: hc.params.halfOpen,
       tlsSessionReuse: hc.params.tlsSessionReuse,
+      resetClose: hc.params.resetClose,
     },
     backends: [...view.backends],
   };

@@ -15,6 +15,7 @@ export const DEFAULTS = {
   insecureSkipVerify: false,
   ssl: false,
   halfOpen: true,
+  resetClose: true,
   tlsSessionReuse: true,
   enabled: true,
   protocol: 'tcp',

@@ -67,6 +67,7 @@ function healthCheck(name: string, hc: HealthCheckInput): HealthCheckConfig {
     ssl: p.ssl ?? DEFAULTS.ssl,
     halfOpen: hc.type === 'tcp' && !tls && (p['half-open'] ?? DEFAULTS.halfOpen),
     tlsSessionReuse: tls && (p['tls-session-reuse'] ?? DEFAULTS.tlsSessionReuse),
+    resetClose: hc.type === 'http' && (p['reset-close'] ?? DEFAULTS.resetClose),
   };
   return {
     name,

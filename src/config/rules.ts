@@ -42,7 +42,7 @@ const has = (map: RawMap, key: string): boolean => Object.hasOwn(map, key) && ma
 const PARAMS_FOR: Readonly<Record<HealthCheckType, readonly string[]>> = {
   icmp: [],
   tcp: ['ssl', 'server-name', 'insecure-skip-verify', 'half-open', 'tls-session-reuse'],
-  http: ['path', 'host', 'response-code', 'response-regexp'],
+  http: ['path', 'host', 'response-code', 'response-regexp', 'reset-close'],
   https: [
     'path',
     'host',

@@ -236,6 +236,12 @@ export const healthCheckParamsSchema = z
         '(false: complete it and close gracefully)',
       default: DEFAULTS.halfOpen,
     }),
+    'reset-close': bool.optional().meta({
+      description:
+        'http: once the backend has closed its end after answering, end the connection with a reset ' +
+        'rather than a FIN (no TIME_WAIT on the backend; false: always a FIN)',
+      default: DEFAULTS.resetClose,
+    }),
     'tls-session-reuse': bool.optional().meta({
       description:
         "https, and tcp with ssl: resume the backend's last good TLS session (full handshake and " +

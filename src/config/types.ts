@@ -36,6 +36,13 @@ export interface HealthCheckParams {
    * HAProxy's check-ssl does (src/probe/tls-sessions.ts). Always false without TLS.
    */
   tlsSessionReuse: boolean;
+  /**
+   * http only: once the backend has closed its end after answering, end the connection with a
+   * RST rather than a FIN (its application is done with it; its kernel keeps no TIME_WAIT), as
+   * HAProxy's hard close of a check does. A backend that has not closed yet always gets a FIN.
+   * Always false for other types (tcp has halfOpen; TLS says goodbye with close_notify).
+   */
+  resetClose: boolean;
 }
 
 export interface HealthCheckConfig {

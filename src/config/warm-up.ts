@@ -74,6 +74,7 @@ export function warmupConfigText(backends: number): string {
     '        host: www.example.net',
     '        response-code: 200-299',
     "        response-regexp: 'ok'",
+    '        reset-close: true',
     '    secure:',
     '      type: https',
     '      port: 443',

@@ -147,6 +147,7 @@ export class EngineProbes implements RepeatingProber {
       if (!params.insecureSkipVerify) flags |= EngineFlag.tlsVerify;
       if (params.tlsSessionReuse) flags |= EngineFlag.tlsReuse;
     } else if (params.halfOpen) flags |= EngineFlag.halfOpen;
+    else if (params.resetClose) flags |= EngineFlag.resetClose;
     return {
       kind: http ? EngineKind.http : EngineKind.tcp,
       family: req.family,

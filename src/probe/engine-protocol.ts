@@ -6,7 +6,7 @@
  * The version of this protocol (PE_PROTOCOL_VERSION), raised with any change of meaning, not
  * only of width. The addon says which it was built with; src/native/addon.ts refuses another.
  */
-export const ENGINE_PROTOCOL_VERSION = 3;
+export const ENGINE_PROTOCOL_VERSION = 4;
 
 export const EngineKind = { tcp: 0, http: 1 } as const;
 
@@ -19,6 +19,8 @@ export const EngineFlag = {
   tlsVerify: 4,
   /** Offer the session of the target's last good probe (params.tls-session-reuse). */
   tlsReuse: 8,
+  /** Plain http: once the backend has closed its end, end with a RST (params.reset-close). */
+  resetClose: 16,
 } as const;
 
 export const EngineOutcome = {

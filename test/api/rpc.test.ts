@@ -181,6 +181,7 @@ void describe('maglev.Maglev unary RPCs', () => {
       ssl: false,
       halfOpen: false,
       tlsSessionReuse: false,
+      resetClose: false,
     });
     assert.deepEqual(hc.backends, ['nginx0-ams', 'nginx0-fra', 'nginx6']);
     await expectStatus(rpc(c.getHealthCheck.bind(c), { name: 'icmp' }), status.NOT_FOUND);

@@ -375,6 +375,20 @@ describe('health checks', () => {
       'backends              a, b',
     ]);
   });
+
+  test('a plain http check shows how its probes end their connections', () => {
+    const web = HealthCheckInfo.fromPartial({
+      ...hc,
+      type: 'http',
+      params: { ...hc.params, resetClose: true },
+    });
+    const lines = renderHealthCheck(web, ctx);
+    assert.ok(
+      lines.some((line) => /^reset-close +yes$/.test(line)),
+      lines.join('\n'),
+    );
+    assert.ok(!lines.some((line) => line.startsWith('tls-session-reuse')), lines.join('\n'));
+  });
 });
 
 describe('vpp', () => {

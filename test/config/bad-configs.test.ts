@@ -388,6 +388,13 @@ const cases: BadCase[] = [
     col: 42,
   },
   {
+    name: 'reset-close on an https check',
+    yaml: variant({ 3: '    web: {type: https, port: 443, params: {reset-close: true}}' }),
+    message: 'healthchecks.web.params.reset-close: not used by https checks (only by http)',
+    line: 3,
+    col: 44,
+  },
+  {
     name: 'tls-session-reuse on tcp without ssl',
     yaml: variant({ 3: '    web: {type: tcp, port: 443, params: {tls-session-reuse: false}}' }),
     message: 'healthchecks.web.params.tls-session-reuse: needs params.ssl: true on tcp checks',

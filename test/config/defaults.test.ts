@@ -90,6 +90,7 @@ describe('valid configs and defaults', () => {
         ssl: false,
         halfOpen: false,
         tlsSessionReuse: false,
+        resetClose: true,
       },
     });
     assert.equal(config.healthchecks.get('ping')?.port, undefined);
@@ -230,6 +231,7 @@ describe('valid configs and defaults', () => {
       ssl: false,
       halfOpen: false,
       tlsSessionReuse: false,
+      resetClose: false,
     });
     assert.deepEqual(config.backends.get('b1'), {
       name: 'b1',
@@ -299,6 +301,21 @@ describe('valid configs and defaults', () => {
     );
     const halfOpen = (name: string) => config.healthchecks.get(name)?.params.halfOpen;
     assert.deepEqual(['plain', 'full', 'tls', 'web'].map(halfOpen), [true, false, false, false]);
+  });
+
+  test('reset-close: on for plain http by default, off when asked, never for https or tcp', () => {
+    const { config } = mustParse(
+      lines(
+        'maglev:',
+        '  healthchecks:',
+        '    web: {type: http, port: 80}',
+        '    fin: {type: http, port: 80, params: {reset-close: false}}',
+        '    tls: {type: https, port: 443}',
+        '    plain: {type: tcp, port: 80}',
+      ),
+    );
+    const resetClose = (name: string) => config.healthchecks.get(name)?.params.resetClose;
+    assert.deepEqual(['web', 'fin', 'tls', 'plain'].map(resetClose), [true, false, false, false]);
   });
 
   test('tls-session-reuse: on for https and tcp with ssl by default, off when asked, never without TLS', () => {

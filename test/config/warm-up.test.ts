@@ -84,7 +84,7 @@ void describe('the parser warm-up config', () => {
     assert.deepEqual(Object.fromEntries([...paramsByType].map(([t, k]) => [t, [...k].sort()])), {
       icmp: [],
       tcp: ['half-open', 'insecure-skip-verify', 'server-name', 'ssl', 'tls-session-reuse'],
-      http: ['host', 'path', 'response-code', 'response-regexp'],
+      http: ['host', 'path', 'reset-close', 'response-code', 'response-regexp'],
       https: ['host', 'insecure-skip-verify', 'path', 'response-code', 'server-name', 'tls-session-reuse'],
     });
   });

@@ -27,6 +27,7 @@ export const defaultParams: HealthCheckParams = {
   ssl: false,
   halfOpen: false,
   tlsSessionReuse: false,
+  resetClose: false,
 };
 
 export type HealthCheckOverrides = Partial<Omit<HealthCheckConfig, 'params'>> & {

@@ -46,6 +46,7 @@ const http: HealthCheckConfig = {
     ssl: false,
     halfOpen: false,
     tlsSessionReuse: false,
+    resetClose: false,
   },
 };
 

@@ -225,4 +225,57 @@ void describe('ProbeEngine', () => {
       own.close();
     }
   });
+
+  void test('a reset-close http probe whose backend closed first keeps its socket for the next', async () => {
+    const own = new ProbeEngine({ batchMs: 1 });
+    try {
+      // The backend answers a head cut short and closes, so each probe sees its end first.
+      const cut = await startTcpServer({
+        onConnection: (socket) => socket.once('data', () => socket.end('HTTP/1.1 200')),
+      });
+      servers.push(cut);
+      const target = (flags: number): EngineTarget => ({
+        ...tcpTarget(cut.port),
+        kind: EngineKind.http,
+        request: Buffer.from('GET / HTTP/1.1\r\nConnection: close\r\n\r\n', 'latin1'),
+        flags,
+      });
+      /**
+       * Five probes, one after the other, each a run of its own (a repeating run would plan its
+       * next probe before the stop arrives, and that one's cancel closes the socket); outcomes.
+       */
+      const five = async (flags: number) => {
+        const outcomes: number[] = [];
+        for (let k = 0; k < 5; k++) {
+          outcomes.push(
+            await new Promise<number>((resolve) => {
+              own.start(target(flags), 0, {
+                onRecord: (record) => {
+                  resolve(record.outcome);
+                  return undefined;
+                },
+              });
+            }),
+          );
+        }
+        return outcomes;
+      };
+      const before = openSockets();
+      const engineSockets = () => [...openSockets()].filter((s) => !before.has(s));
+
+      assert.deepEqual(await five(EngineFlag.resetClose), Array(5).fill(EngineOutcome.truncatedHead));
+      await cut.allClosed();
+      // Each probe took the socket the one before it gave back: one is kept, nothing more.
+      assert.equal(engineSockets().length, 1);
+      assert.equal(cut.connections.count, 5);
+
+      // Without the flag every probe closes its own socket (with a FIN), and the kept one waits.
+      assert.deepEqual(await five(0), Array(5).fill(EngineOutcome.truncatedHead));
+      await cut.allClosed();
+      assert.equal(engineSockets().length, 1);
+      assert.equal(cut.connections.count, 10);
+    } finally {
+      own.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@
 // every byte of the response is the scenario's.
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { after, describe, test } from 'node:test';
@@ -341,6 +342,91 @@ void describe('timeouts on the injected clock, engine and JavaScript alike', () 
       const r = await run;
       assert.deepEqual([r.code, r.detail], ['L4CON', 'aborted'], name);
       await hole.allClosed();
+    }
+  });
+});
+
+/** /proc/net/tcp's state numbers (include/net/tcp_states.h), by the names ss gives them. */
+const TCP_STATES = new Map([
+  ['01', 'ESTAB'],
+  ['02', 'SYN-SENT'],
+  ['03', 'SYN-RECV'],
+  ['04', 'FIN-WAIT-1'],
+  ['05', 'FIN-WAIT-2'],
+  ['06', 'TIME-WAIT'],
+  ['07', 'CLOSE'],
+  ['08', 'CLOSE-WAIT'],
+  ['09', 'LAST-ACK'],
+  ['0A', 'LISTEN'],
+  ['0B', 'CLOSING'],
+]);
+
+/**
+ * The states of the server's side of the IPv4 connections to `port` (the listener left out), once
+ * none is still closing: a connection a FIN ended leaves a TIME-WAIT (the server closed first),
+ * one a reset ended leaves nothing. The kernel may finish a close in its softirq thread, after
+ * the probe's result, so this looks until it has.
+ */
+async function settledServerStates(port: number): Promise<string[]> {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let states: string[] = [];
+  for (let look = 0; look < 500; look++) {
+    states = (await readFile('/proc/net/tcp', 'latin1'))
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1]?.endsWith(local))
+      .map((fields) => TCP_STATES.get(fields[3] ?? '') ?? `state ${fields[3]}`)
+      .filter((state) => state !== 'LISTEN');
+    if (states.every((state) => state === 'TIME-WAIT')) return states;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`the server's side of port ${port} never settled: ${states.join(', ')}`);
+}
+
+void describe('reset-close: how a plain http probe ends its connection, engine and JavaScript alike', () => {
+  const servers: TcpTestServer[] = [];
+  after(async () => {
+    for (const s of servers) await s.close();
+  });
+  const server = async (onConnection: (socket: net.Socket) => void) => {
+    const s = await startTcpServer({ onConnection });
+    servers.push(s);
+    return s.port;
+  };
+
+  void test('a backend that closed its end is reset (no TIME_WAIT left on it); with reset-close: false, a FIN', async () => {
+    for (const [name, probe] of paths) {
+      for (const resetClose of [true, false]) {
+        // It closes inside the head, so both paths see its end before their verdict.
+        const port = await server(answer('HTTP/1.1 200'));
+        const r = await probe(probeRequest(healthcheck({ type: 'http', port, params: { resetClose } })));
+        assert.equal(r.code, 'L7RSP', `${name} path`);
+        const states = await settledServerStates(port);
+        assert.deepEqual(states, resetClose ? [] : ['TIME-WAIT'], `${name} path, reset-close ${resetClose}`);
+      }
+    }
+  });
+
+  void test('a probe that passed at the backend’s end is reset too (JavaScript, reading a body to its end)', async () => {
+    const port = await server(answer('HTTP/1.1 200 OK\r\n\r\nall is ok'));
+    const hc = healthcheck({ type: 'http', port, params: { resetClose: true, responseRegexp: 'is ok' } });
+    const r = await createProber({ engine: false })(probeRequest(hc));
+    assert.deepEqual([r.code, r.detail], ['L7OK', 'status 200']);
+    assert.deepEqual(await settledServerStates(port), []);
+  });
+
+  void test('a backend that answered but keeps its end open gets a FIN, never a reset', async () => {
+    const ends = new Arrivals<string>();
+    const port = await server((socket) => {
+      socket.once('data', () => socket.write(Buffer.from(OK, 'latin1')));
+      socket.once('end', () => ends.push('end'));
+      socket.once('error', (err: NodeJS.ErrnoException) => ends.push(err.code ?? err.message));
+    });
+    const hc = healthcheck({ type: 'http', port, params: { resetClose: true } });
+    for (const [name, probe] of paths) {
+      assert.equal((await probe(probeRequest(hc))).code, 'L7OK', name);
+      assert.equal(await ends.next(), 'end', `${name} path: the backend saw a FIN`);
     }
   });
 });

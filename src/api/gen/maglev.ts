@@ -262,6 +262,11 @@ export interface HealthCheckParams {
    * failure and at least every 5 minutes).
    */
   tlsSessionReuse: boolean;
+  /**
+   * http: once the backend has closed its end after answering, end the connection with a reset
+   * rather than a FIN (no TIME_WAIT left on the backend); false: always a FIN.
+   */
+  resetClose: boolean;
 }
 
 export interface SetWeightRequest {
@@ -3161,6 +3166,7 @@ function createBaseHealthCheckParams(): HealthCheckParams {
     ssl: false,
     halfOpen: false,
     tlsSessionReuse: false,
+    resetClose: false,
   };
 }
 
@@ -3195,6 +3201,9 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     }
     if (message.tlsSessionReuse !== false) {
       writer.uint32(80).bool(message.tlsSessionReuse);
+    }
+    if (message.resetClose !== false) {
+      writer.uint32(88).bool(message.resetClose);
     }
     return writer;
   },
@@ -3292,6 +3301,14 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
             message.tlsSessionReuse = reader.bool();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.resetClose = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3344,6 +3361,11 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
         : isSet(object.tls_session_reuse)
         ? globalThis.Boolean(object.tls_session_reuse)
         : false,
+      resetClose: isSet(object.resetClose)
+        ? globalThis.Boolean(object.resetClose)
+        : isSet(object.reset_close)
+        ? globalThis.Boolean(object.reset_close)
+        : false,
     };
   },
 
@@ -3379,6 +3401,9 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     if (message.tlsSessionReuse !== false) {
       obj.tlsSessionReuse = message.tlsSessionReuse;
     }
+    if (message.resetClose !== false) {
+      obj.resetClose = message.resetClose;
+    }
     return obj;
   },
 
@@ -3397,6 +3422,7 @@ export const HealthCheckParams: MessageFns<HealthCheckParams> = {
     message.ssl = object.ssl ?? false;
     message.halfOpen = object.halfOpen ?? false;
     message.tlsSessionReuse = object.tlsSessionReuse ?? false;
+    message.resetClose = object.resetClose ?? false;
     return message;
   },
 };

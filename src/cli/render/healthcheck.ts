@@ -62,6 +62,7 @@ export function renderHealthCheck(h: HealthCheckInfo, ctx: RenderContext): strin
       ['response-regexp', orDash(p.responseRegexp)],
     );
   }
+  if (p && h.type === 'http') pairs.push(['reset-close', yesNo(p.resetClose)]);
   if (p && (h.type === 'https' || (h.type === 'tcp' && p.ssl))) {
     pairs.push(
       ['server-name', orDash(p.serverName)],
