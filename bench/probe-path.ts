@@ -19,7 +19,7 @@ import { systemClock, systemRandom } from '../src/clock/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log/logger.js';
 import { createMetrics } from '../src/metrics/index.js';
-import { EngineOutcome, Record, RECORD_INTS } from '../src/probe/engine-protocol.js';
+import { EngineOutcome, Record, RECORD_INTS } from '../src/native/engine-protocol.js';
 import { EngineProbes } from '../src/probe/engine-probes.js';
 import { RequestHeadCache } from '../src/probe/http-request.js';
 import type { NativeAddon, NativeProbeEngine } from '../src/native/index.js';

@@ -4,7 +4,7 @@
  * JavaScript event loop. JavaScript keeps
  * everything that decides anything (health, scheduling intervals, what a result means); the engine
  * only opens, writes, reads the status line, times out and closes, and hands results back in
- * batches. The numbers below are the protocol between the two; src/probe/engine-protocol.ts
+ * batches. The numbers below are the protocol between the two; src/native/engine-protocol.ts
  * mirrors them.
  */
 #ifndef PROBE_ENGINE_H

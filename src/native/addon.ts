@@ -5,7 +5,7 @@
 // missing build is a loud, named error rather than a silent loss of icmp and netns probes.
 
 import { createRequire } from 'node:module';
-import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from '../probe/engine-protocol.js';
+import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
 
 /** One ICMP error about one of our echo requests, from the ping socket's error queue. */
 export interface NativeErrorReport {

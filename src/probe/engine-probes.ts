@@ -9,7 +9,7 @@ import { getSystemErrorMap } from 'node:util';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { HealthCheckConfig } from '../config/types.js';
 import type { ProbeResult } from '../health/types.js';
-import { EngineFlag, EngineKind, EngineOutcome } from './engine-protocol.js';
+import { EngineFlag, EngineKind, EngineOutcome } from '../native/engine-protocol.js';
 import { HeadError } from './http-response.js';
 import type { RequestHeadCache } from './http-request.js';
 import { statusVerdict } from './http-status.js';

@@ -13,7 +13,7 @@
 
 export { createProber, createRepeatingProber, type ProberOptions } from './prober.js';
 export { EngineProbes, type ProbeLoop, type ResultReceiver, type RepeatingProber } from './engine-probes.js';
-export { EngineFlag, EngineKind, EngineOutcome } from './engine-protocol.js';
+export { EngineFlag, EngineKind, EngineOutcome } from '../native/engine-protocol.js';
 export {
   ProbeEngine,
   sharedProbeEngine,

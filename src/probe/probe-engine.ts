@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
-import { ENGINE_SETUP_STEPS, Record, RECORD_INTS, SCHEDULE_INTS } from './engine-protocol.js';
+import { ENGINE_SETUP_STEPS, Record, RECORD_INTS, SCHEDULE_INTS } from '../native/engine-protocol.js';
 import { loadNativeAddon, type NativeAddon, type NativeProbeEngine } from '../native/index.js';
 import { TLS_SESSION_MAX_AGE_MS } from './tls-sessions.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from '../../src/probe/engine-protocol.js';
+import { ENGINE_PROTOCOL_VERSION, RECORD_INTS, SCHEDULE_INTS } from '../../src/native/engine-protocol.js';
 import { addonProtocolMismatch, loadNativeAddon } from '../../src/native/index.js';
 
 const run = promisify(execFile);
