@@ -1,8 +1,12 @@
 // "Expand all" over long pools in a real browser (Debian chromium driven by playwright-core): a
-// maglevd without VPP whose three frontends have 120 backends each (no health check: they pass
+// maglevd without VPP whose twenty frontends have 120 backends each (no health check: they pass
 // without traffic), the dashboard server, and /view/ with the page built from source. A long pool
 // draws only the rows on screen: fewer rows than backends are in the DOM, those drawn are the
-// pool's in order, and scrolling anywhere shows exactly the backends that belong there.
+// pool's in order, and scrolling anywhere shows exactly the backends that belong there. Scrolled
+// to the middle of the page, with spacers above and below, the page comes to rest: its tables
+// once measured the row height each their own way and set it in turn, each new height moving
+// every spacer and setting them measuring again, more often every frame, until the page drew no
+// frame at all (bench/README.md, dashboard).
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +22,7 @@ import { repoRoot, runProgram, type RunningProgram } from '../helpers/daemon-pro
 const CHROMIUM = '/usr/bin/chromium';
 /** Generous: a loaded 2-core machine. A failure guard only. */
 const WAIT_MS = 30_000;
-const FRONTENDS = 3;
+const FRONTENDS = 20;
 const PER_POOL = 120;
 const TOTAL = FRONTENDS * PER_POOL;
 
@@ -76,6 +80,35 @@ const ROW_AT_MIDDLE = (fe: string, i: number) => `(async () => {
     hit = now;
   }
   return hit;
+})()`;
+
+/**
+ * Scrolls to the middle of the page and counts the page's own requests for a frame, frame by
+ * frame, until ten frames in a row had none (it is at rest) or it is plainly not coming to rest
+ * (200 frames, or 1 000 requests in one frame: they doubled every frame).
+ */
+const REST_AFTER_SCROLL = `(async () => {
+  const raw = window.requestAnimationFrame.bind(window);
+  let asked = 0;
+  window.requestAnimationFrame = (cb) => {
+    asked++;
+    return raw(cb);
+  };
+  const frame = () => new Promise((r) => raw(() => r()));
+  let quiet = 0, frames = 0, most = 0;
+  try {
+    window.scrollTo(0, document.documentElement.scrollHeight / 2);
+    while (quiet < 10 && frames < 200 && most < 1000) {
+      asked = 0;
+      await frame();
+      frames++;
+      most = Math.max(most, asked);
+      quiet = asked === 0 ? quiet + 1 : 0;
+    }
+  } finally {
+    window.requestAnimationFrame = raw;
+  }
+  return { atRest: quiet >= 10, frames, most };
 })()`;
 
 describe('dashboard: Expand all over long pools', () => {
@@ -169,6 +202,20 @@ describe('dashboard: Expand all over long pools', () => {
 
     await page.getByRole('button', { name: 'Collapse all' }).click();
     await page.locator('tr[data-backend]').first().waitFor({ state: 'detached' });
+  });
+
+  test('scrolled among the long pools, the page comes to rest', async () => {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await page.locator(`tr[data-backend="${name(0, 0)}"]`).waitFor();
+    const rest = await page.evaluate<{ atRest: boolean; frames: number; most: number }>(REST_AFTER_SCROLL);
+    assert.ok(
+      rest.atRest,
+      `still asking for frames after ${rest.frames} frames (at most ${rest.most} requests in one)`,
+    );
+    const drawn = await page.evaluate<Record<string, string[]>>(DRAWN);
+    const rows = Object.values(drawn).flat();
+    assert.ok(rows.length > 0 && rows.length < TOTAL / 10, `${rows.length} of ${TOTAL} rows drawn`);
   });
 
   test('the page had no console errors', () => {

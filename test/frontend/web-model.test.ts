@@ -1,5 +1,6 @@
 // The page's pure logic, without a browser: live ages, the derived frontend (active pool,
-// effective weights, state), the health icon, event ids and the reducers that apply events.
+// effective weights, state), the health icon, event ids, the reducers that apply events and the
+// row height a long pool's spacers use.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -14,6 +15,7 @@ import {
   isSettled,
   LOG_KEEP,
   reducers as r,
+  rowPitch,
 } from '../../src/web/src/model/index.js';
 
 const S = 1000;
@@ -562,5 +564,36 @@ describe('settling', () => {
   test("a state read (on maglevd's clock) before the newest transition is not settled", () => {
     const f = maglevdState().frontends[0]!;
     assert.equal(isSettled(view({ changedAt: 0, syncedAt: 0, lbStateAt: 10 }, 40, 50), f), false);
+  });
+});
+
+describe('rowPitch', () => {
+  // Chromium's rows at the page's fonts: 32.390625 px, and half a border less for a row under a
+  // spacer (borders collapse) or for a table's last row.
+  const H = 32.390625;
+  /** The tops of N drawn rows from TOP, the first of them under a spacer. */
+  const underSpacer = (top: number, n: number): number[] =>
+    Array.from({ length: n }, (_, i) => top + (i === 0 ? 0 : H - 0.5 + (i - 1) * H));
+
+  test('every table measures the same height, however many rows it draws under a spacer', () => {
+    for (const n of [3, 5, 12, 47]) assert.equal(rowPitch([underSpacer(-300.25, n)]), H, `${n} rows`);
+    assert.equal(rowPitch([underSpacer(-900, 4), underSpacer(400.5, 30)]), H);
+  });
+
+  test('a row taller for its content is not the height of the others', () => {
+    const tops = underSpacer(0, 10);
+    for (let i = 6; i < tops.length; i++) tops[i]! += 17; // row 5 wraps onto a second line
+    assert.equal(rowPitch([tops]), H);
+  });
+
+  test('distances a page zoom leaves a few bits apart count as one', () => {
+    const zoomed = underSpacer(0, 8).map((t, i) => t / 1.1 + (i % 2) * 1e-12);
+    const px = rowPitch([zoomed]);
+    assert.ok(px !== undefined && Math.abs(px - H / 1.1) < 1e-9, `${px} px`);
+  });
+
+  test('no height before some table draws three rows', () => {
+    assert.equal(rowPitch([]), undefined);
+    assert.equal(rowPitch([underSpacer(0, 2), [10]]), undefined);
   });
 });

@@ -1,9 +1,11 @@
 // Where things are on screen, for the tables that draw only their visible rows (PoolTable with
 // model/row-window.ts). One signal for the whole page that moves, at most once a frame, when the
 // window scrolls or resizes or the page's layout changes (a card opening above a table moves it
-// without any scroll); and the row height measured from drawn rows, shared by every table.
+// without any scroll); and the row height measured from drawn rows, once a frame over every table
+// that drew some, shared by all of them.
 
 import { createSignal } from 'solid-js';
+import { rowPitch } from './model/row-window.js';
 
 /** A first guess until a row has been drawn and measured. */
 const GUESSED_ROW_PX = 31;
@@ -39,10 +41,29 @@ export function rowHeight(): number {
   return rowPx();
 }
 
+/** Tables whose drawn rows the next frame's measurement looks at. */
+const toMeasure = new Set<HTMLTableSectionElement>();
+
 /**
- * Takes the height of a drawn row. Layout heights are fractional, and a spacer stands for up to
- * thousands of rows, so even a hundredth of a pixel counts.
+ * Measures the row height from BODY's drawn rows on the next frame, outside the computation that
+ * asked, so a new height cannot feed back into the window it came from. One measurement a frame
+ * for the whole page, over every table that asked: tables never take turns setting the height,
+ * and a table asking again cannot add work to the frame. Layout heights are fractional, and a
+ * spacer stands for up to thousands of rows, so even a hundredth of a pixel counts.
  */
-export function measuredRow(px: number): void {
-  if (px > 0 && Math.abs(px - rowPx()) >= 0.01) setRowPx(px);
+export function measureRows(body: HTMLTableSectionElement): void {
+  const scheduled = toMeasure.size > 0;
+  toMeasure.add(body);
+  if (scheduled) return;
+  requestAnimationFrame(() => {
+    const tables = [...toMeasure]
+      .filter((b) => b.isConnected)
+      .map((b) =>
+        [...b.rows].filter((tr) => tr.dataset['backend']).map((tr) => tr.getBoundingClientRect().top),
+      );
+    // Before the new height re-runs the windows: a table that asks again asks for the next frame.
+    toMeasure.clear();
+    const px = rowPitch(tables);
+    if (px !== undefined && Math.abs(px - rowPx()) >= 0.01) setRowPx(px);
+  });
 }

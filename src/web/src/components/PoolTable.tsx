@@ -11,7 +11,7 @@ import { rowWindow, WINDOW_FROM_ROWS } from '../model/row-window.js';
 import type { MaglevdView } from '../model/state.js';
 import { mode } from '../paths.js';
 import { now } from '../store.js';
-import { measuredRow, relayout, rowHeight, viewportChanges } from '../viewport.js';
+import { measureRows, relayout, rowHeight, viewportChanges } from '../viewport.js';
 import { BackendMenu } from './BackendMenu.js';
 import { Flash } from './Flash.js';
 import { Heartbeat } from './Heartbeat.js';
@@ -51,20 +51,11 @@ export function PoolTable(props: PoolTableProps): JSX.Element {
     setMounted(true);
     relayout();
   });
-  // The spacers stand in for rows of the height drawn rows really take: the distance from the
-  // first drawn row's top to the last one's, over the rows between (a row's own box can differ
-  // from that by its shared border). Measured on the next frame, outside this computation, so a
-  // new height cannot feed back into the window it came from.
+  // The spacers stand in for rows of the height drawn rows really take, measured from the rows
+  // drawn whenever they change (viewport.ts, model/row-window.ts).
   createEffect(() => {
     win();
-    if (!body || count() < WINDOW_FROM_ROWS) return;
-    const tbody = body;
-    requestAnimationFrame(() => {
-      const rows = [...tbody.rows].filter((tr) => tr.dataset['backend']);
-      if (rows.length < 2) return;
-      const top = (tr: HTMLTableRowElement) => tr.getBoundingClientRect().top;
-      measuredRow((top(rows[rows.length - 1]!) - top(rows[0]!)) / (rows.length - 1));
-    });
+    if (body && count() >= WINDOW_FROM_ROWS) measureRows(body);
   });
   return (
     <div class="pool">

@@ -23,5 +23,5 @@ export { sparklinePath } from './sparkline.js';
 export type { SparklineBox } from './sparkline.js';
 export { emptyState, LOG_KEEP } from './state.js';
 export type { AppState, Connection, LogEntry, LogKind, MaglevdView } from './state.js';
-export { OVERSCAN_ROWS, rowWindow, WINDOW_FROM_ROWS } from './row-window.js';
+export { OVERSCAN_ROWS, rowPitch, rowWindow, WINDOW_FROM_ROWS } from './row-window.js';
 export type { RowWindow } from './row-window.js';

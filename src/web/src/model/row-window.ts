@@ -37,3 +37,31 @@ export function rowWindow(
   const clampedEnd = Math.min(count, Math.max(clampedFirst, end));
   return { first: clampedFirst, end: clampedEnd };
 }
+
+/**
+ * The height a spacer gives each row it stands for, from the tops (px) of the rows each table
+ * draws, in order: the most common distance from one drawn row to the next, leaving out each
+ * table's first drawn row. That row sits under a spacer without a border, and borders collapse,
+ * so it is half a border shorter than the others; a mean over first to last shares that half
+ * pixel among however many rows a table draws, so each table measured another height. Every new
+ * height moves every spacer, which moves the windows and has the tables measure again: two
+ * tables on screen took turns without end. The most common distance also ignores a row that is
+ * taller for its content. Undefined while no table draws three rows.
+ */
+export function rowPitch(tables: readonly (readonly number[])[]): number | undefined {
+  // Distances are compared to a thousandth of a pixel: layout positions are exact fractions,
+  // but a page zoom can leave the last bits of two equal distances apart.
+  const seen = new Map<number, { px: number; count: number }>();
+  for (const tops of tables)
+    for (let i = 2; i < tops.length; i++) {
+      const px = tops[i]! - tops[i - 1]!;
+      const key = Math.round(px * 1000);
+      const s = seen.get(key);
+      if (s) s.count++;
+      else seen.set(key, { px, count: 1 });
+    }
+  let best: { px: number; count: number } | undefined;
+  for (const s of seen.values())
+    if (!best || s.count > best.count || (s.count === best.count && s.px < best.px)) best = s;
+  return best && best.px > 0 ? best.px : undefined;
+}
