@@ -45,18 +45,24 @@ void describe('native addon protocol', () => {
     assert.match(addonProtocolMismatch(undefined) ?? '', /predates the protocol check/);
   });
 
+  /** What loading the addon at `path` prints in a fresh process: "loaded", or the refusal. */
+  const loadMessage = async (path: string): Promise<string> => {
+    const code =
+      "import { loadNativeAddon } from './src/native/addon.ts';" +
+      'try { loadNativeAddon(); console.log("loaded"); } catch (err) { console.log(err.message); }';
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      env: { ...process.env, MAGLEV_NATIVE_ADDON: path },
+    });
+    return stdout;
+  };
+
   void test('a stale build is refused at load, naming the rebuild', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'maglev-stale-addon-'));
     try {
       // What a build from before the check looks like to JavaScript: an engine, no protocol.
       const stale = join(dir, 'stale.cjs');
       await writeFile(stale, 'module.exports = { ProbeEngine: function ProbeEngine() {} };\n');
-      const code =
-        "import { loadNativeAddon } from './src/native/addon.ts';" +
-        'try { loadNativeAddon(); console.log("loaded"); } catch (err) { console.log(err.message); }';
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-        env: { ...process.env, MAGLEV_NATIVE_ADDON: stale },
-      });
+      const stdout = await loadMessage(stale);
       assert.match(
         stdout,
         /native addon .*stale\.cjs does not match this code: it predates the protocol check/,
@@ -78,12 +84,7 @@ void describe('native addon protocol', () => {
         `module.exports = { probeEngineProtocol: ${JSON.stringify(here)}, ProbeEngine: ${fn}, ` +
           `openSocket: ${fn}, readReplies: ${fn}, readErrorQueue: ${fn}, procFile: ${fn}, netnsInode: ${fn} };\n`,
       );
-      const code =
-        "import { loadNativeAddon } from './src/native/addon.ts';" +
-        'try { loadNativeAddon(); console.log("loaded"); } catch (err) { console.log(err.message); }';
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-        env: { ...process.env, MAGLEV_NATIVE_ADDON: stale },
-      });
+      const stdout = await loadMessage(stale);
       assert.match(
         stdout,
         /native addon .*stale\.cjs does not match this code: it has no releaseFreeMemory;/,
