@@ -23,9 +23,9 @@
  * in the state a fresh one has go back: a probe that never connected closes its socket, as does an
  * http probe whose backend had not closed its end (a timeout, a cancel, a backend slow to close),
  * and sockets bound to a source address or to an interface (IPv6 link-local targets) are never
- * pooled (the binding would stay). The events of a socket are therefore matched to its current probe by descriptor
- * (owner[]), not by a tag fixed at registration; epoll reports a socket's state as it is when
- * epoll_wait returns, so a reused socket never shows its previous probe's end.
+ * pooled (the binding would stay). The events of a socket are therefore matched to its current
+ * probe by descriptor (owner[]), not by a tag fixed at registration; epoll reports a socket's
+ * state as it is when epoll_wait returns, so a reused socket never shows its previous probe's end.
  *
  * TLS probes (https, tcp with ssl) run the same way with an SSL over the connected socket: the
  * handshake is driven by the socket's readiness (SSL_connect's WANT_READ/WANT_WRITE), the
