@@ -688,7 +688,8 @@ static int read_head(struct engine *e, uint32_t i, uint32_t events, uint64_t now
       if (head_took(e, i, (size_t)n, now)) return 1;
       if (!(events & EPOLLHUP) || n == READ_CHUNK) continue;
       n = 0;
-    }
+    } else if (n == 0)
+      s->peer_closed = 1; /* the backend's FIN, which may have come after epoll's report */
     if (n == 0) {
       head_cut(e, i, now);
       return 1;
