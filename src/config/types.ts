@@ -38,8 +38,8 @@ export interface HealthCheckParams {
   tlsSessionReuse: boolean;
   /**
    * http only: once the backend has closed its end after answering, end the connection with a
-   * RST rather than a FIN (its application is done with it; its kernel keeps no TIME_WAIT), as
-   * HAProxy's hard close of a check does. A backend that has not closed yet always gets a FIN.
+   * RST rather than a FIN (its application is done with it; its kernel keeps no TIME_WAIT). A
+   * backend that has not closed yet always gets a FIN.
    * Always false for other types (tcp has halfOpen; TLS says goodbye with close_notify).
    */
   resetClose: boolean;

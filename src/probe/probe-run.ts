@@ -330,12 +330,8 @@ export abstract class ProbeRun {
    * probe sees the backend's end less often here, as it stops reading at the status line.
    */
   private resetsAtClose(socket: net.Socket): boolean {
-    return (
-      this.tls === undefined &&
-      this.req.healthcheck.params.resetClose &&
-      socket.readableEnded &&
-      !socket.destroyed
-    );
+    // resetClose is true for plain http only (config/normalise.ts), so never over TLS.
+    return this.req.healthcheck.params.resetClose && socket.readableEnded && !socket.destroyed;
   }
 }
 
